@@ -1,0 +1,80 @@
+/**
+ * Calendar dates and months as Europe/Stockholm sees them. Dates are ISO strings
+ * (YYYY-MM-DD) and months YYYY-MM; both compare correctly as strings.
+ */
+
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+export type IsoDate = string;
+export type YearMonth = string;
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+export function isValidDate(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= daysInMonthOf(year, month);
+}
+
+export function isIsoDate(text: string): boolean {
+  if (!DATE_PATTERN.test(text)) return false;
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  return isValidDate(y, m, d);
+}
+
+function daysInMonthOf(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function daysInMonth(month: YearMonth): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return daysInMonthOf(y, m);
+}
+
+export function firstDayOf(month: YearMonth): IsoDate {
+  return `${month}-01`;
+}
+
+export function lastDayOf(month: YearMonth): IsoDate {
+  return `${month}-${pad(daysInMonth(month))}`;
+}
+
+export function addMonths(month: YearMonth, delta: number): YearMonth {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + delta;
+  return `${pad(Math.floor(index / 12), 4)}-${pad((index % 12) + 1)}`;
+}
+
+/** Whole months from `from` to `to` (to - from); negative when `to` is earlier. */
+export function monthsBetween(from: YearMonth, to: YearMonth): number {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return (ty - fy) * 12 + (tm - fm);
+}
+
+export function monthOf(date: IsoDate): YearMonth {
+  return date.slice(0, 7);
+}
+
+/** Age in whole years on `on`; a birthday on `on` counts as reached. */
+export function ageOn(birthDate: IsoDate, on: IsoDate): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
+  const beforeBirthday = om < bm || (om === bm && od < bd);
+  return oy - by - (beforeBirthday ? 1 : 0);
+}
+
+const stockholmDateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The Stockholm calendar date of an instant, e.g. 2026-03-01T23:30:00Z -> 2026-03-02. */
+export function stockholmDate(instant: Date): IsoDate {
+  return stockholmDateFormat.format(instant);
+}

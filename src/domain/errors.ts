@@ -1,0 +1,59 @@
+import type { FieldError } from './snapshot.js';
+import type { ManualReason } from './reasons.js';
+
+/**
+ * The error catalogue. Two kinds matter to the pipeline, as in every RPA tool:
+ *  - BusinessException: the robot may not decide this case. Route to manual, never retry.
+ *  - SystemException: something broke. Retry with backoff; when retries are spent, route
+ *    to manual as TECHNICAL_ERROR naming what failed.
+ * A third kind stops the robot itself: its configuration (rules) is unusable.
+ * Messages never carry personal data: they name fields, registers and case ids only.
+ */
+export abstract class RobotError extends Error {
+  abstract readonly kind: 'business' | 'system' | 'configuration';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class BusinessException extends RobotError {
+  readonly kind = 'business' as const;
+  constructor(
+    readonly reason: ManualReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An application or snapshot that fails validation: kept and routed, never dropped. */
+export class InvalidApplicationError extends BusinessException {
+  constructor(readonly errors: readonly FieldError[]) {
+    super('INVALID_APPLICATION', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  }
+}
+
+export class SystemException extends RobotError {
+  readonly kind = 'system' as const;
+  constructor(
+    /** What failed, e.g. "ssbtek", "kir", "plan", "database". */
+    readonly component: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A rules file that cannot be trusted: the robot must not start on it. */
+export class RulesFileError extends RobotError {
+  readonly kind = 'configuration' as const;
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${field}: ${problem}`);
+  }
+}

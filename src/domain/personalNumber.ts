@@ -1,0 +1,115 @@
+import { ageOn, isValidDate, type IsoDate } from './dates.js';
+
+/**
+ * Swedish personal identity numbers (personnummer, SFS 1991:481 18 §) and
+ * coordination numbers (samordningsnummer: birth day + 60).
+ */
+export interface PersonalNumber {
+  /** YYYYMMDDNNNC, the only form kept after input. */
+  normalized: string;
+  birthDate: IsoDate;
+  coordinationNumber: boolean;
+  /** From the ninth digit: odd for men, even for women (Socialstyrelsen's statistics need it). */
+  legalSex: 'male' | 'female';
+}
+
+export type PersonalNumberResult =
+  | { ok: true; value: PersonalNumber }
+  | { ok: false; problem: string };
+
+const TWELVE = /^(\d{4})(\d{2})(\d{2})-?(\d{3})(\d)$/;
+const TEN = /^(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$/;
+
+/** Luhn over the ten-digit form YYMMDDNNN, giving the check digit C. */
+export function luhnCheckDigit(nineDigits: string): number {
+  let total = 0;
+  for (let i = 0; i < nineDigits.length; i++) {
+    let d = Number(nineDigits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    total += d;
+  }
+  return (10 - (total % 10)) % 10;
+}
+
+/**
+ * Parses a personal or coordination number in any common written form. A ten-digit form
+ * gets its century from `referenceDate` (the day it was written down): `-` or no sign means
+ * younger than 100 on that day, `+` means 100 or older.
+ * Problems are described without repeating the number, so they are safe to log.
+ */
+export function parsePersonalNumber(input: string, referenceDate: IsoDate): PersonalNumberResult {
+  const text = input.trim();
+  let year: number;
+  let monthPart: string;
+  let dayPart: string;
+  let serial: string;
+  let check: string;
+
+  const twelve = TWELVE.exec(text);
+  const ten = twelve ? null : TEN.exec(text);
+  if (twelve) {
+    const [, y, m, d, s, c] = twelve as unknown as [string, string, string, string, string, string];
+    year = Number(y);
+    monthPart = m;
+    dayPart = d;
+    serial = s;
+    check = c;
+  } else if (ten) {
+    const [, yy, m, d, sign, s, c] = ten as unknown as [string, string, string, string, string, string, string];
+    monthPart = m;
+    dayPart = d;
+    serial = s;
+    check = c;
+    const calendarDay = coordinationAdjusted(Number(d));
+    const refYear = Number(referenceDate.slice(0, 4));
+    const refMonthDay = referenceDate.slice(5);
+    year = Math.floor(refYear / 100) * 100 + Number(yy);
+    const monthDay = `${m}-${String(calendarDay).padStart(2, '0')}`;
+    // Most recent year not after the reference date: the person is under 100 ...
+    if (year > refYear || (year === refYear && monthDay > refMonthDay)) year -= 100;
+    // ... unless the plus sign says the person had turned 100.
+    if (sign === '+') year -= 100;
+  } else {
+    return {
+      ok: false,
+      problem: 'ogiltigt format: ange 10 eller 12 siffror, t.ex. ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN',
+    };
+  }
+
+  const month = Number(monthPart);
+  const rawDay = Number(dayPart);
+  const coordinationNumber = rawDay > 60;
+  const day = coordinationAdjusted(rawDay);
+  if (!isValidDate(year, month, day)) {
+    return {
+      ok: false,
+      problem: coordinationNumber
+        ? 'ogiltigt samordningsnummer: födelsedatum (dag − 60) finns inte'
+        : 'ogiltigt personnummer: födelsedatum finns inte',
+    };
+  }
+  const nine = `${String(year).slice(2)}${monthPart}${dayPart}${serial}`;
+  if (luhnCheckDigit(nine) !== Number(check)) {
+    return { ok: false, problem: 'ogiltigt personnummer: kontrollsiffran stämmer inte' };
+  }
+  const birthDate = `${String(year).padStart(4, '0')}-${monthPart}-${String(day).padStart(2, '0')}`;
+  return {
+    ok: true,
+    value: {
+      normalized: `${String(year).padStart(4, '0')}${monthPart}${dayPart}${serial}${check}`,
+      birthDate,
+      coordinationNumber,
+      legalSex: Number(serial[2]) % 2 === 1 ? 'male' : 'female',
+    },
+  };
+}
+
+function coordinationAdjusted(day: number): number {
+  return day > 60 ? day - 60 : day;
+}
+
+/** The ten-digit written form with the sign that was right on `on` (`+` from age 100). */
+export function tenDigitForm(pn: PersonalNumber, on: IsoDate): string {
+  const sign = ageOn(pn.birthDate, on) >= 100 ? '+' : '-';
+  return `${pn.normalized.slice(2, 8)}${sign}${pn.normalized.slice(8)}`;
+}

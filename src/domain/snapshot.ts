@@ -1,0 +1,278 @@
+import * as z from 'zod';
+import { ageOn, daysInMonth, firstDayOf, isIsoDate, lastDayOf, MONTH_PATTERN, stockholmDate } from './dates.js';
+import { MONEY_PATTERN } from './money.js';
+import { parsePersonalNumber, type PersonalNumber } from './personalNumber.js';
+
+/**
+ * The case snapshot (CONTRACTS.md): everything a decision depends on. Field names are a
+ * public interface. Unknown fields are allowed and dropped; every message names the field
+ * and never repeats its value, so messages are safe to log and to show.
+ */
+
+const moneyString = z
+  .string({ error: 'ska vara ett belopp i kronor som text, t.ex. "6500" eller "1250.50"' })
+  .regex(MONEY_PATTERN, 'ska vara ett belopp i kronor, t.ex. "6500" eller "1250.50" (högst två decimaler, inget minustecken)');
+
+const yearMonth = z
+  .string({ error: 'ska vara en månad som ÅÅÅÅ-MM' })
+  .regex(MONTH_PATTERN, 'ska vara en månad som ÅÅÅÅ-MM');
+
+const isoDate = z
+  .string({ error: 'ska vara ett datum som ÅÅÅÅ-MM-DD' })
+  .refine(isIsoDate, 'ska vara ett datum som finns, skrivet ÅÅÅÅ-MM-DD');
+
+const personalNumberText = z
+  .string({ error: 'ska vara ett personnummer som text' })
+  .regex(/^\d{6}(\d{2})?[-+]?\d{4}$/, 'ska vara ett personnummer med 10 eller 12 siffror');
+
+export const AGENCIES = ['FK', 'CSN', 'SO', 'AF', 'SKV', 'TNS', 'MIV'] as const;
+export type Agency = (typeof AGENCIES)[number];
+const agency = z.enum(AGENCIES, { error: `ska vara en av myndighetskoderna ${AGENCIES.join(', ')}` });
+
+const personRef = z
+  .string({ error: 'ska vara "applicant", "coApplicant" eller "child:<nr>"' })
+  .regex(/^(applicant|coApplicant|child:(0|[1-9]\d*))$/, 'ska vara "applicant", "coApplicant" eller "child:<nr>"');
+
+const childSchema = z.object({
+  personalNumber: personalNumberText,
+  lunchAtHome: z.boolean({ error: 'ska vara true eller false' }).optional(),
+  daysAtHome: z.number({ error: 'ska vara ett antal dagar' }).int('ska vara ett helt antal dagar').min(0, 'kan inte vara negativt').optional(),
+  inSchool: z.boolean({ error: 'ska vara true eller false' }).optional(),
+});
+
+const applicationSchema = z.object({
+  id: z.string({ error: 'saknas' }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'ska vara ett ärende-id av bokstäver, siffror, - och _'),
+  municipality: z.string({ error: 'saknas' }).regex(/^\d{4}$/, 'ska vara SCB:s fyrsiffriga kommunkod'),
+  receivedAt: z.iso.datetime({ offset: true, error: 'ska vara en tidpunkt med tidszon, t.ex. 2026-03-02T09:15:00+01:00' }),
+  month: yearMonth,
+  kind: z.enum(['new', 'renewal'], { error: 'ska vara "new" eller "renewal"' }),
+  applicant: z.object({ personalNumber: personalNumberText }, { error: 'saknas' }),
+  coApplicant: z.object({ personalNumber: personalNumberText }).nullable().optional(),
+  children: z.array(childSchema, { error: 'ska vara en lista' }).max(20, 'högst 20 barn').default([]),
+  otherAdults: z.number({ error: 'ska vara ett antal' }).int('ska vara ett heltal').min(0, 'kan inte vara negativt').max(30, 'högst 30').default(0),
+  costs: z
+    .array(z.object({ type: z.string({ error: 'saknas' }).min(1, 'saknas'), amount: moneyString }), { error: 'ska vara en lista' })
+    .max(100, 'högst 100 kostnader')
+    .default([]),
+  incomes: z
+    .array(
+      z.object({ person: personRef, type: z.string({ error: 'saknas' }).min(1, 'saknas'), amount: moneyString }),
+      { error: 'ska vara en lista' },
+    )
+    .max(100, 'högst 100 inkomster')
+    .default([]),
+  assets: z
+    .array(z.object({ type: z.string({ error: 'saknas' }).min(1, 'saknas'), amount: moneyString }), { error: 'ska vara en lista' })
+    .max(100, 'högst 100 tillgångar')
+    .default([]),
+});
+
+const unavailable = <R extends string>(register: R) =>
+  z.object({ status: z.literal('unavailable'), register: z.literal(register), personalNumber: personalNumberText.optional() });
+
+const ssbtekAnswered = z.object({
+  personalNumber: personalNumberText,
+  status: z.literal('answered'),
+  agencyErrors: z.array(agency).default([]),
+  payments: z
+    .array(z.object({ agency, benefit: z.string({ error: 'saknas' }).min(1, 'saknas'), paidOn: isoDate, net: moneyString }))
+    .default([]),
+  vehicles: z.array(z.unknown()).default([]),
+});
+
+const kirAnswered = z.object({
+  personalNumber: personalNumberText,
+  status: z.literal('answered').optional(),
+  municipality: z.string({ error: 'saknas' }).regex(/^\d{4}$/, 'ska vara en fyrsiffrig kommunkod'),
+  protectedIdentity: z.boolean({ error: 'ska vara true eller false' }),
+});
+
+const registerEntry = <A extends z.ZodTypeAny, U extends z.ZodTypeAny>(answered: A, missing: U, what: string) =>
+  z.union([answered, missing], { error: `ska vara ett ${what}-svar eller { "status": "unavailable" }` });
+
+const registersSchema = z.object(
+  {
+    ssbtek: z.union([
+      z.array(registerEntry(ssbtekAnswered, unavailable('ssbtek'), 'SSBTEK')),
+      unavailable('ssbtek'),
+    ], { error: 'ska vara en lista med SSBTEK-svar per person, eller { "status": "unavailable", "register": "ssbtek" }' }),
+    kir: z.union([
+      z.array(registerEntry(kirAnswered, unavailable('kir'), 'KIR')),
+      unavailable('kir'),
+    ], { error: 'ska vara en lista med KIR-svar per person, eller { "status": "unavailable", "register": "kir" }' }),
+    plan: z.union([
+      z.object({ status: z.enum(['active', 'notActive', 'pending']) }),
+      unavailable('plan'),
+    ], { error: 'ska vara { "status": "active" | "notActive" | "pending" } eller { "status": "unavailable", "register": "plan" }' }),
+  },
+  { error: 'saknas' },
+);
+
+const historySchema = z
+  .object({
+    monthsWithAssistanceInRow: z.number({ error: 'ska vara ett antal månader' }).int('ska vara ett heltal').min(0, 'kan inte vara negativt'),
+    jobStimulusStart: yearMonth.nullable().default(null),
+  })
+  .default({ monthsWithAssistanceInRow: 0, jobStimulusStart: null });
+
+export const caseSnapshotSchema = z.object({
+  application: applicationSchema,
+  registers: registersSchema,
+  history: historySchema,
+});
+
+export type CaseSnapshot = z.infer<typeof caseSnapshotSchema>;
+export type Application = CaseSnapshot['application'];
+export type Registers = CaseSnapshot['registers'];
+export type SsbtekAnswer = z.infer<typeof ssbtekAnswered>;
+export type KirAnswer = z.infer<typeof kirAnswered>;
+export type Unavailable = { status: 'unavailable'; register: string; personalNumber?: string | undefined };
+
+export interface FieldError {
+  /** Dotted path with indexes, e.g. application.children[0].personalNumber */
+  field: string;
+  message: string;
+}
+
+export type SnapshotValidation =
+  | { ok: true; snapshot: CaseSnapshot }
+  | { ok: false; errors: FieldError[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(hela dokumentet)';
+}
+
+const swedish = z.locales.sv().localeError;
+
+/**
+ * Validates and normalises a snapshot: structure first, then the facts that only make sense
+ * together (ages on the first day of the month, days in the month, who an income belongs to).
+ * Personal numbers come out as 12 digits.
+ */
+export function validateSnapshot(input: unknown): SnapshotValidation {
+  const parsed = caseSnapshotSchema.safeParse(input, { error: swedish });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: dedupe(parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }))),
+    };
+  }
+  const snapshot = parsed.data;
+  const errors: FieldError[] = [];
+  normaliseAndCheck(snapshot, errors);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, snapshot };
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.field}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function normaliseAndCheck(snapshot: CaseSnapshot, errors: FieldError[]): void {
+  const app = snapshot.application;
+  const referenceDate = stockholmDate(new Date(app.receivedAt));
+  const monthStart = firstDayOf(app.month);
+  const monthEnd = lastDayOf(app.month);
+
+  const normalise = (text: string, field: string): PersonalNumber | undefined => {
+    const result = parsePersonalNumber(text, referenceDate);
+    if (!result.ok) {
+      errors.push({ field, message: result.problem });
+      return undefined;
+    }
+    return result.value;
+  };
+
+  const members = new Map<string, string>();
+  const noteMember = (pn: PersonalNumber, field: string) => {
+    const earlier = members.get(pn.normalized);
+    if (earlier) errors.push({ field, message: `samma person som i ${earlier}` });
+    else members.set(pn.normalized, field);
+  };
+
+  const applicant = normalise(app.applicant.personalNumber, 'application.applicant.personalNumber');
+  if (applicant) {
+    app.applicant.personalNumber = applicant.normalized;
+    noteMember(applicant, 'application.applicant');
+    if (ageOn(applicant.birthDate, monthStart) < 18) {
+      errors.push({ field: 'application.applicant.personalNumber', message: 'sökanden är under 18 år den första i månaden' });
+    }
+  }
+  if (app.coApplicant) {
+    const co = normalise(app.coApplicant.personalNumber, 'application.coApplicant.personalNumber');
+    if (co) {
+      app.coApplicant.personalNumber = co.normalized;
+      noteMember(co, 'application.coApplicant');
+      if (ageOn(co.birthDate, monthStart) < 18) {
+        errors.push({ field: 'application.coApplicant.personalNumber', message: 'medsökanden är under 18 år den första i månaden' });
+      }
+    }
+  }
+
+  const days = daysInMonth(app.month);
+  app.children.forEach((child, i) => {
+    const field = `application.children[${i}]`;
+    const pn = normalise(child.personalNumber, `${field}.personalNumber`);
+    if (child.daysAtHome !== undefined && child.daysAtHome > days) {
+      errors.push({ field: `${field}.daysAtHome`, message: `kan inte vara fler än månadens ${days} dagar` });
+    }
+    if (!pn) return;
+    child.personalNumber = pn.normalized;
+    noteMember(pn, field);
+    if (pn.birthDate > monthEnd) {
+      errors.push({ field: `${field}.personalNumber`, message: 'barnet är fött efter ansökningsmånaden' });
+      return;
+    }
+    const age = Math.max(0, ageOn(pn.birthDate, monthStart));
+    if (age >= 21) {
+      errors.push({
+        field: `${field}.personalNumber`,
+        message: 'barnet har fyllt 21 år och räknas som vuxen: ange personen under otherAdults',
+      });
+    } else if (age >= 19 && child.inSchool === false) {
+      errors.push({
+        field: `${field}.inSchool`,
+        message: 'ett barn på 19–20 år räknas till hushållet bara medan det går i skolan: ange personen under otherAdults',
+      });
+    }
+    if (age <= 6 && child.lunchAtHome === undefined) {
+      errors.push({ field: `${field}.lunchAtHome`, message: 'krävs för barn 0–6 år (äter barnet lunch hemma?)' });
+    }
+  });
+
+  app.incomes.forEach((income, i) => {
+    const field = `application.incomes[${i}].person`;
+    if (income.person === 'coApplicant' && !app.coApplicant) {
+      errors.push({ field, message: 'ansökan har ingen medsökande' });
+    }
+    const child = /^child:(\d+)$/.exec(income.person);
+    if (child && Number(child[1]) >= app.children.length) {
+      errors.push({ field, message: `det finns inget barn med nummer ${child[1]} i ansökan (numreras från 0)` });
+    }
+  });
+
+  const regs = snapshot.registers;
+  const normaliseEntries = (entries: Array<{ personalNumber?: string | undefined }>, register: string) =>
+    entries.forEach((entry, i) => {
+      if (entry.personalNumber === undefined) return;
+      const pn = normalise(entry.personalNumber, `registers.${register}[${i}].personalNumber`);
+      if (pn) entry.personalNumber = pn.normalized;
+    });
+  if (Array.isArray(regs.ssbtek)) normaliseEntries(regs.ssbtek, 'ssbtek');
+  if (Array.isArray(regs.kir)) normaliseEntries(regs.kir, 'kir');
+
+  const start = snapshot.history.jobStimulusStart;
+  if (start !== null && start > app.month) {
+    errors.push({ field: 'history.jobStimulusStart', message: 'kan inte ligga efter ansökningsmånaden' });
+  }
+}

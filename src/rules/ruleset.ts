@@ -1,0 +1,274 @@
+import type { ZodType } from 'zod';
+import type { IsoDate } from '../domain/dates.js';
+import { RulesFileError } from '../domain/errors.js';
+import { Decimal, type Money } from '../domain/money.js';
+import { formatPath } from '../domain/snapshot.js';
+import { DatedTable, type Dated } from './dated.js';
+import {
+  SUBJECT_SCHEMAS,
+  CHILD_BANDS,
+  HOUSEHOLD_CAP_KEYS,
+  SHARED_SIZES,
+  WITHOUT_LUNCH_BANDS,
+  type HouseholdCapKey,
+  type IncomeTypeRule,
+  type MunicipalityDoc,
+  type RoundingStep,
+  type RuleStatus,
+  type Subject,
+  type SubjectDoc,
+} from './schema.js';
+
+/** One rules file as read from disk: its path relative to the rules folder and its parsed content. */
+export interface RulesDocument {
+  file: string;
+  content: unknown;
+}
+
+export type CostCap = { kind: 'flat'; amount: Money } | { kind: 'byHousehold'; amounts: Record<HouseholdCapKey, Money> };
+
+export type CostRuleAt =
+  | { basis: 'assess'; rule: string }
+  | { basis: 'actual'; rule: string; entry: Dated<null> | undefined }
+  | { basis: 'cap'; rule: string; entry: Dated<CostCap> | undefined };
+
+export interface JobStimulusParams {
+  exemptShare: Money;
+  qualifyingMonths: number;
+  periodMonths: number;
+}
+
+export interface MunicipalityRules {
+  code: string;
+  name: string;
+  allowProvisionalRules: boolean;
+  /** Where the guidelines come from when another municipality's are used (Svedala <- Trelleborg). */
+  guidelinesFrom?: { code: string; source: string } | undefined;
+  costRule(type: string, date: IsoDate): CostRuleAt;
+  assetBuffer(date: IsoDate): Dated<Money> | undefined;
+}
+
+export interface IncomeClassification {
+  file: string;
+  from: IsoDate;
+  status: RuleStatus;
+  source: string;
+  discrepancyTolerance: Money;
+  type(type: string): (IncomeTypeRule & { rule: string }) | undefined;
+  /** The income type an SSBTEK benefit name counts as; undefined for an unknown name. */
+  benefitType(benefit: string): string | undefined;
+}
+
+/** The whole, validated rule base. Pure lookups; built once at start-up. */
+export class RuleSet {
+  constructor(
+    readonly version: string,
+    readonly amounts: DatedTable<Money>,
+    readonly jobStimulus: DatedTable<JobStimulusParams>,
+    readonly incomes: IncomeClassification,
+    readonly rounding: { share: RoundingStep; result: RoundingStep },
+    private readonly municipalities: ReadonlyMap<string, MunicipalityRules>,
+    /** Every dated value, for audits and tests: each has a source and a status. */
+    readonly allValues: ReadonlyArray<Dated<unknown>>,
+  ) {}
+
+  amountAt(rule: string, date: IsoDate): Dated<Money> | undefined {
+    return this.amounts.at(rule, date);
+  }
+
+  municipality(code: string): MunicipalityRules | undefined {
+    return this.municipalities.get(code);
+  }
+
+  municipalityCodes(): string[] {
+    return [...this.municipalities.keys()].sort();
+  }
+}
+
+function validate<S extends Subject>(subject: S, document: RulesDocument): SubjectDoc<S> {
+  const schema = SUBJECT_SCHEMAS[subject] as unknown as ZodType<SubjectDoc<S>>;
+  const parsed = schema.safeParse(document.content);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RulesFileError(document.file, formatPath(issue.path), issue.message);
+  }
+  return parsed.data;
+}
+
+type NormAmount = string | { amount: string; status?: RuleStatus | undefined; source?: string | undefined; note?: string | undefined };
+
+/** Builds and cross-checks the rule base; the first problem stops it with file and field named. */
+export function buildRuleSet(documents: readonly RulesDocument[], version: string): RuleSet {
+  const bySubject = new Map<string, RulesDocument[]>();
+  for (const document of documents) {
+    const subject = (document.content as { subject?: unknown } | null)?.subject;
+    if (typeof subject !== 'string' || !(subject in SUBJECT_SCHEMAS)) {
+      throw new RulesFileError(document.file, 'subject', `ska vara en av ${Object.keys(SUBJECT_SCHEMAS).join(', ')}`);
+    }
+    bySubject.set(subject, [...(bySubject.get(subject) ?? []), document]);
+  }
+  const single = (subject: Exclude<Subject, 'municipality'>): RulesDocument => {
+    const found = bySubject.get(subject) ?? [];
+    if (found.length !== 1) {
+      const where = found.map((d) => d.file).join(', ') || 'ingen fil';
+      throw new RulesFileError(found[1]?.file ?? `rules/${subject}.yaml`, 'subject', `exakt en fil med subject: ${subject} krävs (${where})`);
+    }
+    return found[0]!;
+  };
+
+  const amounts = new DatedTable<Money>();
+  const all: Dated<unknown>[] = [];
+  const addAmount = (entry: Dated<Money>) => {
+    amounts.add(entry);
+    all.push(entry);
+  };
+
+  // Riksnorm
+  const riksnormDoc = single('riksnorm');
+  const riksnorm = validate('riksnorm', riksnormDoc);
+  riksnorm.periods.forEach((period) => {
+    const put = (key: string, value: NormAmount | undefined) => {
+      if (value === undefined) return;
+      const v = typeof value === 'string' ? { amount: value } : value;
+      addAmount({
+        rule: `riksnorm.${key}`,
+        from: period.from,
+        to: period.to,
+        status: v.status ?? period.status,
+        source: v.source ?? period.source,
+        note: v.note,
+        file: riksnormDoc.file,
+        value: new Decimal(v.amount),
+      });
+    };
+    put('adults.single', period.adults.single);
+    put('adults.cohabiting', period.adults.cohabiting);
+    for (const band of CHILD_BANDS) put(`children.${band}`, period.children[band]);
+    for (const band of WITHOUT_LUNCH_BANDS) put(`childrenWithoutLunch.${band}`, period.childrenWithoutLunch?.[band]);
+    for (const size of SHARED_SIZES) put(`shared.${size}`, period.shared[size]);
+  });
+
+  // Prisbasbelopp
+  const pbbDoc = single('prisbasbelopp');
+  for (const v of validate('prisbasbelopp', pbbDoc).values) {
+    addAmount({ rule: 'prisbasbelopp', from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file: pbbDoc.file, value: new Decimal(v.amount) });
+  }
+
+  // Jobbstimulans
+  const jobDoc = single('jobbstimulans');
+  const jobStimulus = new DatedTable<JobStimulusParams>();
+  for (const v of validate('jobbstimulans', jobDoc).values) {
+    const entry: Dated<JobStimulusParams> = {
+      rule: 'jobbstimulans',
+      from: v.from,
+      to: v.to,
+      status: v.status,
+      source: v.source,
+      note: v.note,
+      file: jobDoc.file,
+      value: { exemptShare: new Decimal(v.exemptShare), qualifyingMonths: v.qualifyingMonths, periodMonths: v.periodMonths },
+    };
+    jobStimulus.add(entry);
+    all.push(entry);
+  }
+
+  // Incomes
+  const incomesDoc = single('incomes');
+  const incomes = validate('incomes', incomesDoc);
+  for (const [benefit, type] of Object.entries(incomes.ssbtekBenefits)) {
+    if (!(type in incomes.types)) {
+      throw new RulesFileError(incomesDoc.file, `ssbtekBenefits.${benefit}`, `inkomsttypen "${type}" finns inte under types`);
+    }
+  }
+  const incomeClassification: IncomeClassification = {
+    file: incomesDoc.file,
+    from: incomes.from,
+    status: incomes.status,
+    source: incomes.source,
+    discrepancyTolerance: new Decimal(incomes.discrepancyTolerance),
+    type: (type) => {
+      const rule = Object.hasOwn(incomes.types, type) ? incomes.types[type] : undefined;
+      return rule ? { ...rule, rule: `incomes.types.${type}` } : undefined;
+    },
+    benefitType: (benefit) => (Object.hasOwn(incomes.ssbtekBenefits, benefit) ? incomes.ssbtekBenefits[benefit] : undefined),
+  };
+
+  // Rounding
+  const rounding = validate('rounding', single('rounding'));
+
+  // Municipalities
+  const docs = new Map<string, { file: string; doc: MunicipalityDoc }>();
+  for (const document of bySubject.get('municipality') ?? []) {
+    const doc = validate('municipality', document);
+    if (docs.has(doc.code)) {
+      throw new RulesFileError(document.file, 'code', `kommunkoden ${doc.code} finns redan i ${docs.get(doc.code)!.file}`);
+    }
+    docs.set(doc.code, { file: document.file, doc });
+  }
+  const costTables = new Map<string, { basis: 'cap' | 'actual' | 'assess'; table: DatedTable<CostCap | null> }>();
+  for (const { file, doc } of docs.values()) {
+    for (const [type, costRule] of Object.entries(doc.costs ?? {})) {
+      const rule = `municipality.${doc.code}.costs.${type}`;
+      const table = new DatedTable<CostCap | null>();
+      if (costRule.basis !== 'assess') {
+        for (const v of costRule.values) {
+          let value: CostCap | null = null;
+          if (costRule.basis === 'cap') {
+            const cap = v as (typeof costRule.values)[number];
+            value = cap.byHousehold
+              ? {
+                  kind: 'byHousehold',
+                  amounts: Object.fromEntries(HOUSEHOLD_CAP_KEYS.map((k) => [k, new Decimal(cap.byHousehold![k])])) as Record<HouseholdCapKey, Money>,
+                }
+              : { kind: 'flat', amount: new Decimal(cap.amount!) };
+          }
+          const entry: Dated<CostCap | null> = { rule, from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file, value };
+          table.add(entry);
+          all.push(entry);
+        }
+      }
+      costTables.set(rule, { basis: costRule.basis, table });
+    }
+    for (const v of doc.assetBuffer ?? []) {
+      addAmount({ rule: `municipality.${doc.code}.assetBuffer`, from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file, value: new Decimal(v.amount) });
+    }
+  }
+
+  const municipalities = new Map<string, MunicipalityRules>();
+  for (const { file, doc } of docs.values()) {
+    let owner = doc;
+    if (doc.guidelinesFrom) {
+      const from = docs.get(doc.guidelinesFrom.code);
+      if (!from) throw new RulesFileError(file, 'guidelinesFrom.code', `kommunen ${doc.guidelinesFrom.code} finns inte i rules/municipalities`);
+      if (from.doc.guidelinesFrom) throw new RulesFileError(file, 'guidelinesFrom.code', `${from.file} hänvisar själv vidare; hänvisa direkt till kommunen med riktlinjerna`);
+      owner = from.doc;
+    }
+    const note = doc.guidelinesFrom?.source;
+    const withNote = <T>(entry: Dated<T> | undefined): Dated<T> | undefined =>
+      entry && note ? { ...entry, source: `${entry.source}; ${note}` } : entry;
+    const ownerCode = owner.code;
+    municipalities.set(doc.code, {
+      code: doc.code,
+      name: doc.name,
+      allowProvisionalRules: doc.allowProvisionalRules,
+      guidelinesFrom: doc.guidelinesFrom,
+      costRule: (type, date): CostRuleAt => {
+        const rule = `municipality.${ownerCode}.costs.${type}`;
+        const found = costTables.get(rule);
+        if (!found || found.basis === 'assess') return { basis: 'assess', rule };
+        const entry = withNote(found.table.at(rule, date));
+        if (found.basis === 'actual') return { basis: 'actual', rule, entry: entry as Dated<null> | undefined };
+        return { basis: 'cap', rule, entry: entry as Dated<CostCap> | undefined };
+      },
+      assetBuffer: (date) => withNote(amounts.at(`municipality.${ownerCode}.assetBuffer`, date)),
+    });
+  }
+
+  const overlaps = [...amounts.problems(), ...jobStimulus.problems(), ...[...costTables.values()].flatMap((c) => c.table.problems())];
+  if (overlaps.length > 0) {
+    const { entry, problem } = overlaps[0]!;
+    throw new RulesFileError(entry.file, entry.rule, problem);
+  }
+
+  return new RuleSet(version, amounts, jobStimulus, incomeClassification, { share: rounding.share, result: rounding.result }, municipalities, all);
+}

@@ -1,0 +1,158 @@
+import * as z from 'zod';
+import { isIsoDate } from '../domain/dates.js';
+import { MONEY_PATTERN } from '../domain/money.js';
+
+/** The shapes of the files under rules/. Strict objects: a misspelt key is an error, not a no-op. */
+
+export const RULE_STATUSES = ['official', 'secondary', 'provisional'] as const;
+export type RuleStatus = (typeof RULE_STATUSES)[number];
+
+const status = z.enum(RULE_STATUSES, { error: 'status ska vara official, secondary eller provisional' });
+const source = z.string({ error: 'källa (source) saknas' }).trim().min(5, 'källa (source) är för kort för att spåra');
+const date = z.string({ error: 'ska vara ett datum "ÅÅÅÅ-MM-DD" inom citattecken' }).refine(isIsoDate, 'ska vara ett datum som finns, "ÅÅÅÅ-MM-DD"');
+const amount = z.string({ error: 'belopp ska stå som text inom citattecken, t.ex. "3940"' }).regex(MONEY_PATTERN, 'ska vara ett belopp i kronor, t.ex. "3940"');
+const share = z.string({ error: 'andel ska stå som text, t.ex. "0.25"' }).regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'ska vara en andel mellan 0 och 1, t.ex. "0.25"');
+
+const dated = {
+  from: date,
+  to: date.nullable(),
+  status,
+  source,
+  note: z.string().optional(),
+};
+
+/** An amount in a riksnorm table: plain, or with its own status, source and note. */
+const normAmount = z.union([
+  amount,
+  z.strictObject({ amount, status: status.optional(), source: source.optional(), note: z.string().optional() }),
+]);
+
+export const CHILD_BANDS = ['0', '1-2', '3', '4-6', '7-10', '11-14', '15-18', '19-20'] as const;
+export const WITHOUT_LUNCH_BANDS = ['0', '1-2', '3', '4-6'] as const;
+export const SHARED_SIZES = ['1', '2', '3', '4', '5', '6', '7'] as const;
+export type ChildBand = (typeof CHILD_BANDS)[number];
+
+const record = <K extends readonly [string, ...string[]]>(keys: K, optional: boolean) =>
+  z.strictObject(
+    Object.fromEntries(keys.map((k) => [k, optional ? normAmount.optional() : normAmount])) as {
+      [P in K[number]]: typeof normAmount;
+    },
+  );
+
+export const riksnormFile = z.strictObject({
+  subject: z.literal('riksnorm'),
+  periods: z
+    .array(
+      z.strictObject({
+        from: date,
+        to: date,
+        status,
+        source,
+        adults: z.strictObject({ single: normAmount, cohabiting: normAmount }),
+        children: record(CHILD_BANDS, false),
+        childrenWithoutLunch: record(WITHOUT_LUNCH_BANDS, true).optional(),
+        shared: record(SHARED_SIZES, false),
+      }),
+    )
+    .min(1),
+});
+
+const incomeTypeRule = z.strictObject({
+  treatment: z.enum(['count', 'exempt', 'assess'], { error: 'treatment ska vara count, exempt eller assess' }),
+  registered: z.boolean({ error: 'registered ska vara true eller false' }),
+  label: z.string().min(1),
+  source: source.optional(),
+});
+export type IncomeTypeRule = z.infer<typeof incomeTypeRule>;
+
+export const incomesFile = z.strictObject({
+  subject: z.literal('incomes'),
+  from: date,
+  status,
+  source,
+  discrepancyTolerance: amount,
+  types: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'inkomsttyp ska skrivas camelCase'), incomeTypeRule),
+  ssbtekBenefits: z.record(z.string().min(1), z.string().min(1)),
+});
+
+export const jobbstimulansFile = z.strictObject({
+  subject: z.literal('jobbstimulans'),
+  values: z
+    .array(
+      z.strictObject({
+        ...dated,
+        exemptShare: share,
+        qualifyingMonths: z.number().int().min(1),
+        periodMonths: z.number().int().min(1),
+      }),
+    )
+    .min(1),
+});
+
+export const prisbasbeloppFile = z.strictObject({
+  subject: z.literal('prisbasbelopp'),
+  values: z.array(z.strictObject({ ...dated, amount })).min(1),
+});
+
+const roundingStep = z.strictObject({
+  places: z.number().int().min(0).max(2),
+  mode: z.enum(['halfUp', 'halfEven', 'down', 'up'], { error: 'mode ska vara halfUp, halfEven, down eller up' }),
+  source,
+});
+export type RoundingStep = z.infer<typeof roundingStep>;
+
+export const roundingFile = z.strictObject({
+  subject: z.literal('rounding'),
+  share: roundingStep,
+  result: roundingStep,
+});
+
+export const HOUSEHOLD_CAP_KEYS = ['singleAdult', 'couple', 'children1to2', 'children3plus'] as const;
+export type HouseholdCapKey = (typeof HOUSEHOLD_CAP_KEYS)[number];
+
+const capValue = z
+  .strictObject({
+    ...dated,
+    amount: amount.optional(),
+    byHousehold: z.strictObject({ singleAdult: amount, couple: amount, children1to2: amount, children3plus: amount }).optional(),
+  })
+  .refine((v) => (v.amount === undefined) !== (v.byHousehold === undefined), 'ett tak anges antingen som amount eller som byHousehold');
+
+const costRule = z.discriminatedUnion(
+  'basis',
+  [
+    z.strictObject({ basis: z.literal('cap'), values: z.array(capValue).min(1) }),
+    z.strictObject({ basis: z.literal('actual'), values: z.array(z.strictObject(dated)).min(1) }),
+    z.strictObject({ basis: z.literal('assess') }),
+  ],
+  { error: 'basis ska vara cap, actual eller assess' },
+);
+export type CostRuleDoc = z.infer<typeof costRule>;
+export type CapValueDoc = z.infer<typeof capValue>;
+
+export const municipalityFile = z
+  .strictObject({
+    subject: z.literal('municipality'),
+    code: z.string().regex(/^\d{4}$/, 'code ska vara SCB:s fyrsiffriga kommunkod inom citattecken'),
+    name: z.string().min(1),
+    allowProvisionalRules: z.boolean({ error: 'allowProvisionalRules ska vara true eller false' }),
+    costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
+    assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),
+    guidelinesFrom: z.strictObject({ code: z.string().regex(/^\d{4}$/), source }).optional(),
+  })
+  .refine(
+    (m) => (m.guidelinesFrom === undefined) === (m.costs !== undefined && m.assetBuffer !== undefined),
+    'en kommun har antingen egna costs och assetBuffer, eller guidelinesFrom',
+  );
+export type MunicipalityDoc = z.infer<typeof municipalityFile>;
+
+export const SUBJECT_SCHEMAS = {
+  riksnorm: riksnormFile,
+  incomes: incomesFile,
+  jobbstimulans: jobbstimulansFile,
+  prisbasbelopp: prisbasbeloppFile,
+  rounding: roundingFile,
+  municipality: municipalityFile,
+} as const;
+export type Subject = keyof typeof SUBJECT_SCHEMAS;
+export type SubjectDoc<S extends Subject> = z.infer<(typeof SUBJECT_SCHEMAS)[S]>;
