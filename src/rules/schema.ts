@@ -104,7 +104,8 @@ export type RoundingStep = z.infer<typeof roundingStep>;
 export const roundingFile = z.strictObject({
   subject: z.literal('rounding'),
   share: roundingStep,
-  result: roundingStep,
+  // The amount is whole kronor by contract, so the result step can only choose its mode.
+  result: roundingStep.extend({ places: z.literal(0, { error: 'resultatet avrundas till hela kronor: places ska vara 0' }) }),
 });
 
 export const HOUSEHOLD_CAP_KEYS = ['singleAdult', 'couple', 'children1to2', 'children3plus'] as const;

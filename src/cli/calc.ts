@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { assess } from '../assessment/assess.js';
+import { explain } from '../assessment/explain.js';
+import { RulesFileError } from '../domain/errors.js';
+import { validateSnapshot } from '../domain/snapshot.js';
+import { loadRules } from '../rules/load.js';
+
+export interface CliIo {
+  readStdin(): string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_CONFIGURATION = 1;
+export const EXIT_INVALID_INPUT = 2;
+
+const USAGE = 'användning: calc [FIL | -] [--explain] [--rules MAPP]';
+
+/**
+ * `calc` (CONTRACTS.md): a case snapshot in, the proposal out as JSON (or, with --explain, as a
+ * Swedish table). Invalid input: one line per bad field on stderr, nothing on stdout, exit 2.
+ * Messages never echo input values: a snapshot is full of personal data.
+ */
+export function runCalc(args: readonly string[], io: CliIo): number {
+  let file: string | undefined;
+  let explainIt = false;
+  let rulesDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--explain') explainIt = true;
+    else if (arg === '--rules') {
+      rulesDir = args[++i];
+      if (!rulesDir) return fail(io, `calc: --rules kräver en mapp\n${USAGE}`, EXIT_INVALID_INPUT);
+    } else if (arg.startsWith('-') && arg !== '-') return fail(io, `calc: okänt val ${arg}\n${USAGE}`, EXIT_INVALID_INPUT);
+    else if (file === undefined) file = arg;
+    else return fail(io, `calc: ange bara en fil\n${USAGE}`, EXIT_INVALID_INPUT);
+  }
+
+  let text: string;
+  try {
+    text = file === undefined || file === '-' ? io.readStdin() : readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'filen finns inte' : code === 'EISDIR' ? 'det är en mapp' : (code ?? 'okänt fel');
+    return fail(io, `calc: kan inte läsa ${file ?? 'standard in'}: ${why}`, EXIT_INVALID_INPUT);
+  }
+
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    // The parser's own message quotes the input; it may hold personal numbers, so it is not shown.
+    return fail(io, `calc: indata är inte giltig JSON${jsonErrorPlace(text)}`, EXIT_INVALID_INPUT);
+  }
+
+  const validation = validateSnapshot(input);
+  if (!validation.ok) {
+    return fail(io, validation.errors.map((e) => `${e.field}: ${e.message}`).join('\n'), EXIT_INVALID_INPUT);
+  }
+
+  let rules;
+  try {
+    rules = loadRules(rulesDir);
+  } catch (error) {
+    if (error instanceof RulesFileError) return fail(io, `calc: regelfilen kan inte användas: ${error.message}`, EXIT_CONFIGURATION);
+    throw error;
+  }
+
+  const proposal = assess(validation.snapshot, rules);
+  io.stdout(explainIt ? explain(proposal) : `${JSON.stringify(proposal, null, 2)}\n`);
+  return EXIT_OK;
+}
+
+function fail(io: CliIo, message: string, code: number): number {
+  io.stderr(`${message}\n`);
+  return code;
+}
+
+/** Line and column of the first syntax error, found by re-parsing prefixes; never the text itself. */
+function jsonErrorPlace(text: string): string {
+  if (text.trim() === '') return ': indata är tom';
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (error) {
+    const match = /position (\d+)/.exec((error as Error).message);
+    if (!match) return '';
+    const before = text.slice(0, Number(match[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return ` (rad ${line}, kolumn ${column})`;
+  }
+}
