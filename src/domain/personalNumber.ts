@@ -104,6 +104,12 @@ export function parsePersonalNumber(input: string, referenceDate: IsoDate): Pers
   };
 }
 
+/** The Luhn check over the last ten digits of any written form. */
+export function hasValidCheckDigit(text: string): boolean {
+  const digits = text.replace(/\D/g, '').slice(-10);
+  return digits.length === 10 && luhnCheckDigit(digits.slice(0, 9)) === Number(digits[9]);
+}
+
 function coordinationAdjusted(day: number): number {
   return day > 60 ? day - 60 : day;
 }

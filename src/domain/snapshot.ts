@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ageOn, daysInMonth, firstDayOf, isIsoDate, lastDayOf, MONTH_PATTERN, stockholmDate } from './dates.js';
 import { MONEY_PATTERN } from './money.js';
-import { parsePersonalNumber, type PersonalNumber } from './personalNumber.js';
+import { hasValidCheckDigit, parsePersonalNumber, type PersonalNumber } from './personalNumber.js';
 
 /**
  * The case snapshot (CONTRACTS.md): everything a decision depends on. Field names are a
@@ -23,7 +23,10 @@ const isoDate = z
 
 const personalNumberText = z
   .string({ error: 'ska vara ett personnummer som text' })
-  .regex(/^\d{6}(\d{2})?[-+]?\d{4}$/, 'ska vara ett personnummer med 10 eller 12 siffror');
+  .regex(/^\d{6}(\d{2})?[-+]?\d{4}$/, 'ska vara ett personnummer med 10 eller 12 siffror')
+  // The check digit needs no century, so it is checked with the structure and reported with
+  // the other structural errors; the birth date is checked once the application date is known.
+  .refine(hasValidCheckDigit, 'ogiltigt personnummer: kontrollsiffran stämmer inte');
 
 export const AGENCIES = ['FK', 'CSN', 'SO', 'AF', 'SKV', 'TNS', 'MIV'] as const;
 export type Agency = (typeof AGENCIES)[number];
@@ -157,15 +160,29 @@ const swedish = z.locales.sv().localeError;
 export function validateSnapshot(input: unknown): SnapshotValidation {
   const parsed = caseSnapshotSchema.safeParse(input, { error: swedish });
   if (!parsed.success) {
-    return {
-      ok: false,
-      errors: dedupe(parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }))),
-    };
+    return { ok: false, errors: dedupe(parsed.error.issues.flatMap((i) => fieldErrors(i, []))) };
   }
   const snapshot = parsed.data;
   const errors: FieldError[] = [];
   normaliseAndCheck(snapshot, errors);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, snapshot };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * One field error per issue. A union that failed in every branch is explained by the branch
+ * that got furthest (the deepest path), so "agencyErrors[0] must be FK, CSN, ..." is said
+ * rather than "not one of the allowed shapes".
+ */
+function fieldErrors(issue: Issue, prefix: readonly PropertyKey[]): FieldError[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const depth = (branch: Issue[]) => Math.max(...branch.map((i) => i.path.length));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    if (depth(best) > 0) return best.flatMap((i) => fieldErrors(i, path));
+  }
+  return [{ field: formatPath(path), message: issue.message }];
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { ZodType } from 'zod';
 import type { IsoDate } from '../domain/dates.js';
 import { RulesFileError } from '../domain/errors.js';
@@ -85,9 +86,11 @@ export class RuleSet {
   }
 }
 
+const swedish = z.locales.sv().localeError;
+
 function validate<S extends Subject>(subject: S, document: RulesDocument): SubjectDoc<S> {
   const schema = SUBJECT_SCHEMAS[subject] as unknown as ZodType<SubjectDoc<S>>;
-  const parsed = schema.safeParse(document.content);
+  const parsed = schema.safeParse(document.content, { error: swedish });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new RulesFileError(document.file, formatPath(issue.path), issue.message);

@@ -22,10 +22,10 @@ const dated = {
 };
 
 /** An amount in a riksnorm table: plain, or with its own status, source and note. */
-const normAmount = z.union([
-  amount,
-  z.strictObject({ amount, status: status.optional(), source: source.optional(), note: z.string().optional() }),
-]);
+const normAmount = z.union(
+  [amount, z.strictObject({ amount, status: status.optional(), source: source.optional(), note: z.string().optional() })],
+  { error: 'belopp ska stå som text inom citattecken, t.ex. "3940", eller som { amount, status, source, note }' },
+);
 
 export const CHILD_BANDS = ['0', '1-2', '3', '4-6', '7-10', '11-14', '15-18', '19-20'] as const;
 export const WITHOUT_LUNCH_BANDS = ['0', '1-2', '3', '4-6'] as const;

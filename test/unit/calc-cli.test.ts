@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** The calc command exactly as CONTRACTS.md and the README run it: `npm run --silent calc -- FILE`. */
+const root = join(import.meta.dirname, '..', '..');
+const example = join(root, 'fixtures', 'snapshots', 'contract-example.json');
+
+function calc(args: string[], input?: string) {
+  const run = spawnSync('npm', ['run', '--silent', 'calc', '--', ...args], { cwd: root, input, encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('npm run --silent calc', () => {
+  it("gives the proposal for the contract's example as JSON on stdout, exit 0", () => {
+    const { code, stdout, stderr } = calc([example]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const proposal = JSON.parse(stdout);
+    expect(proposal).toMatchObject({ caseId: 'A-2026-000123', month: '2026-03', outcome: 'MANUAL', amount: '7150' });
+    // 2026's "without lunch" amount for a 4-6-year-old is not known; the asset buffer is provisional.
+    expect([...proposal.reasons].sort()).toEqual(['PROVISIONAL_RULES', 'RULES_MISSING']);
+    expect(proposal.calculation.complete).toBe(false);
+  });
+
+  it('reads standard input when no file is given', () => {
+    const { code, stdout } = calc([], readFileSync(example, 'utf8'));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).caseId).toBe('A-2026-000123');
+  });
+
+  it('prints the Swedish table with --explain', () => {
+    const { code, stdout } = calc(['--explain', example]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Beräkning av försörjningsstöd för mars 2026');
+    expect(stdout).toMatch(/Personliga kostnader, ensamstående vuxen\s+3\u00a0940,00/);
+    expect(stdout).toContain('Manuell handläggning');
+  });
+
+  it('refuses invalid fields: exit 2, one line per field on stderr, nothing on stdout, no stack', () => {
+    const snapshot = JSON.parse(readFileSync(example, 'utf8'));
+    snapshot.application.month = '2026-3';
+    snapshot.application.costs[0].amount = 6900;
+    snapshot.application.applicant.personalNumber = '198507099806';
+    const { code, stdout, stderr } = calc([], JSON.stringify(snapshot));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(['application.applicant.personalNumber', 'application.costs[0].amount', 'application.month']);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toContain('19850709');
+  });
+
+  it('refuses text that is not JSON without echoing it', () => {
+    const { code, stdout, stderr } = calc([], '{"application": {"applicant": "198507099805",');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/inte giltig JSON/);
+    expect(stderr).not.toContain('198507099805');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says so when the file does not exist', () => {
+    const { code, stderr } = calc(['no-such-file.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/filen finns inte/);
+  });
+
+  it('stops on a bad rules folder with file and field named, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    try {
+      cpSync(join(root, 'rules'), dir, { recursive: true });
+      const file = join(dir, 'riksnorm.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('single: "3090"', 'single: "3 090"'));
+      const { code, stdout, stderr } = calc(['--rules', dir, example]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/rules\/riksnorm\.yaml: periods\[1\]\.adults\.single: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

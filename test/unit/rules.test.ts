@@ -1,0 +1,140 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RulesFileError } from '../../src/domain/errors.js';
+import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/load.js';
+import { CHILD_BANDS, RULE_STATUSES, SHARED_SIZES } from '../../src/rules/schema.js';
+
+const rules = loadRules();
+
+describe('the rules files', () => {
+  it('give every value a source and a status', () => {
+    expect(rules.allValues.length).toBeGreaterThan(100);
+    for (const value of rules.allValues) {
+      expect(value.source.trim().length, value.rule).toBeGreaterThan(5);
+      expect(RULE_STATUSES, value.rule).toContain(value.status);
+      expect(value.file, value.rule).toMatch(/^rules\//);
+    }
+  });
+
+  it('never let two values of one rule overlap in time', () => {
+    const byRule = new Map<string, Array<{ from: string; to: string | null }>>();
+    for (const v of rules.allValues) byRule.set(v.rule, [...(byRule.get(v.rule) ?? []), v]);
+    for (const [rule, values] of byRule) {
+      const sorted = [...values].sort((a, b) => a.from.localeCompare(b.from));
+      sorted.forEach((v, i) => {
+        const next = sorted[i + 1];
+        if (next) expect(v.to !== null && v.to < next.from, `${rule}: ${v.from}–${v.to} overlaps ${next.from}`).toBe(true);
+      });
+    }
+  });
+
+  it('hold a riksnorm table for exactly the years the reference has, every day of them', () => {
+    const years = ['2013', '2014', '2015', '2019', '2021', '2023', '2026'];
+    for (const year of years) {
+      for (const day of [`${year}-01-01`, `${year}-12-31`]) {
+        expect(rules.amountAt('riksnorm.adults.single', day), day).toBeDefined();
+        for (const band of CHILD_BANDS) expect(rules.amountAt(`riksnorm.children.${band}`, day), `${band} ${day}`).toBeDefined();
+        for (const size of SHARED_SIZES) expect(rules.amountAt(`riksnorm.shared.${size}`, day), `${size} ${day}`).toBeDefined();
+      }
+    }
+    for (const missing of ['2012-12-31', '2016-06-01', '2018-01-01', '2020-01-01', '2022-07-01', '2024-01-01', '2025-12-31', '2027-01-01']) {
+      expect(rules.amountAt('riksnorm.adults.single', missing), missing).toBeUndefined();
+    }
+  });
+
+  it('carry the status of each 2026 value: the government-confirmed four are secondary, the rest provisional', () => {
+    const status = (rule: string) => rules.amountAt(`riksnorm.${rule}`, '2026-06-01')?.status;
+    expect(status('adults.single')).toBe('secondary');
+    expect(status('adults.cohabiting')).toBe('secondary');
+    expect(status('shared.1')).toBe('secondary');
+    expect(status('shared.2')).toBe('secondary');
+    for (const rule of ['shared.3', 'shared.7', 'children.0', 'children.19-20']) expect(status(rule), rule).toBe('provisional');
+    expect(rules.amountAt('riksnorm.childrenWithoutLunch.4-6', '2026-06-01')).toBeUndefined();
+    expect(rules.amountAt('riksnorm.childrenWithoutLunch.4-6', '2023-06-01')).toBeUndefined();
+    expect(status('adults.single')).not.toBe('official');
+  });
+
+  it('match the reference totals: 5 220 and 8 510 in 2026, and the "each extra" column = 7 − 6 persons', () => {
+    const at = (rule: string, day: string) => rules.amountAt(`riksnorm.${rule}`, day)!.value;
+    expect(at('adults.single', '2026-03-01').plus(at('shared.1', '2026-03-01')).toFixed(0)).toBe('5220');
+    expect(at('adults.cohabiting', '2026-03-01').plus(at('shared.2', '2026-03-01')).toFixed(0)).toBe('8510');
+    const eachExtra: Record<string, string> = { '2014-01-01': '170', '2019-01-01': '170', '2021-01-01': '170', '2023-01-01': '180', '2026-01-01': '220' };
+    for (const [day, extra] of Object.entries(eachExtra)) {
+      expect(at('shared.7', day).minus(at('shared.6', day)).toFixed(0), day).toBe(extra);
+    }
+    expect(at('shared.2', '2023-01-01').toFixed(0)).toBe('1250');
+  });
+
+  it("read Svedala's guidelines from Trelleborg's file, with both sources named", () => {
+    const svedala = rules.municipality('1263')!.costRule('rent', '2026-03-01');
+    const trelleborg = rules.municipality('1287')!.costRule('rent', '2026-03-01');
+    expect(svedala.basis).toBe('cap');
+    if (svedala.basis !== 'cap' || trelleborg.basis !== 'cap') return;
+    expect(svedala.entry!.value).toEqual(trelleborg.entry!.value);
+    expect(svedala.entry!.source).toContain('Svedala');
+    expect(rules.municipality('1263')!.allowProvisionalRules).toBe(false);
+    expect(rules.municipality('1287')!.allowProvisionalRules).toBe(false);
+  });
+
+  it('have a version that changes with the files', () => {
+    expect(rules.version).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(loadRules().version).toBe(rules.version);
+  });
+});
+
+describe('a bad rules file stops the robot, naming file and field', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  function withEdit(file: string, edit: (text: string) => string): () => unknown {
+    dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+    const path = join(dir, file);
+    writeFileSync(path, edit(readFileSync(path, 'utf8')));
+    const target = dir;
+    return () => loadRules(target);
+  }
+
+  const cases: Array<{ why: string; file: string; edit: (t: string) => string; field: RegExp; problem: RegExp }> = [
+    { why: 'an amount that is not money', file: 'riksnorm.yaml', edit: (t) => t.replace('single: "2950"', 'single: "29,50"'), field: /periods\[0\]\.adults\.single/, problem: /belopp/ },
+    { why: 'an amount written as a number', file: 'riksnorm.yaml', edit: (t) => t.replace('single: "2950"', 'single: 2950'), field: /periods\[0\]\.adults\.single/, problem: /citattecken|belopp/ },
+    { why: 'a misspelt key', file: 'riksnorm.yaml', edit: (t) => t.replace('childrenWithoutLunch: { "0": "1610"', 'childrenWithoutLunh: { "0": "1610"'), field: /periods\[0\]/, problem: /.+/ },
+    { why: 'a missing child band', file: 'riksnorm.yaml', edit: (t) => t.replace('"19-20": "3910" }', '}').replace(', }', ' }'), field: /periods\[1\]\.children\.19-20/, problem: /.+/ },
+    { why: 'a status that does not exist', file: 'riksnorm.yaml', edit: (t) => t.replace('status: secondary\n    source: "SoF 2001:937 2 kap. 1 §; belopp enligt en kommuns', 'status: guessed\n    source: "SoF 2001:937 2 kap. 1 §; belopp enligt en kommuns'), field: /periods\[3\]\.status/, problem: /official, secondary eller provisional/ },
+    { why: 'overlapping periods', file: 'riksnorm.yaml', edit: (t) => t.replace('from: "2019-01-01"', 'from: "2015-06-01"'), field: /riksnorm\./, problem: /överlappar/ },
+    { why: 'a missing source', file: 'jobbstimulans.yaml', edit: (t) => t.replace(/    source: "SoL \(2001:453\) 4 kap. 1 c §.*\n/, ''), field: /values\[1\]\.source/, problem: /källa/ },
+    { why: 'YAML that does not parse', file: 'incomes.yaml', edit: (t) => t.replace('types:', 'types: [oops'), field: /rad \d+|\(fil\)/, problem: /YAML/ },
+    { why: 'a benefit mapped to an unknown income type', file: 'incomes.yaml', edit: (t) => t.replace('"Bostadsbidrag": housingAllowance', '"Bostadsbidrag": housingAllowence'), field: /ssbtekBenefits\.Bostadsbidrag/, problem: /housingAllowence/ },
+    { why: 'guidelines from a municipality that is not there', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('code: "1287"', 'code: "1280"'), field: /guidelinesFrom\.code/, problem: /1280/ },
+    { why: 'a cap with both a flat amount and household amounts', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('        byHousehold:', '        amount: "100"\n        byHousehold:'), field: /costs\.rent\.values\[0\]/, problem: /antingen/ },
+    { why: 'a result rounded to öre', file: 'rounding.yaml', edit: (t) => t.replace('result: { places: 0', 'result: { places: 2'), field: /result\.places/, problem: /hela kronor/ },
+  ];
+
+  for (const c of cases) {
+    it(c.why, () => {
+      const load = withEdit(c.file, c.edit);
+      let error: unknown;
+      try {
+        load();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RulesFileError);
+      const e = error as RulesFileError;
+      expect(e.file).toBe(`rules/${c.file}`);
+      expect(e.field).toMatch(c.field);
+      expect(e.problem).toMatch(c.problem);
+    });
+  }
+
+  it('a second riksnorm file is refused', () => {
+    const load = withEdit('riksnorm.yaml', (t) => t);
+    cpSync(join(dir!, 'riksnorm.yaml'), join(dir!, 'riksnorm-copy.yaml'));
+    expect(load).toThrow(/exakt en fil med subject: riksnorm/);
+  });
+});
