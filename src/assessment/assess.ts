@@ -1,5 +1,5 @@
 import { firstDayOf } from '../domain/dates.js';
-import { Decimal, formatKrona } from '../domain/money.js';
+import type { Money } from '../domain/money.js';
 import type { Calculation, Outcome, Proposal, ReasonDetail } from '../domain/proposal.js';
 import { isManualReason, REASON_CODES, type ReasonCode } from '../domain/reasons.js';
 import type { CaseSnapshot, FieldError, KirAnswer, SsbtekAnswer } from '../domain/snapshot.js';
@@ -40,25 +40,26 @@ export function assess(snapshot: CaseSnapshot, rules: RuleSet): Proposal {
     trace.reason('INCOME_EXCEEDS_NORM', 'Hushållets inkomster är lika stora som eller större än normen och kostnaderna');
   }
 
-  return buildProposal(snapshot, rules, calculation, trace.reasons, trace.warnings);
+  return buildProposal(snapshot, rules, calculation, result, trace.reasons, trace.warnings);
 }
 
 function buildProposal(
   snapshot: CaseSnapshot,
   rules: RuleSet,
   calculation: Calculation,
+  result: Money,
   details: ReasonDetail[],
   warnings: string[],
 ): Proposal {
   const reasons = orderedCodes(details);
   const outcome: Outcome = reasons.some(isManualReason) ? 'MANUAL' : reasons.length > 0 ? 'PROPOSE_REJECT' : 'PROPOSE_GRANT';
-  const result = new Decimal(calculation.result);
   return {
     caseId: snapshot.application.id,
     month: snapshot.application.month,
     municipality: snapshot.application.municipality,
     outcome,
-    amount: formatKrona(Decimal.max(result, 0)),
+    // CONTRACTS.md: amount = max(result, 0); the result is already whole kronor.
+    amount: result.greaterThan(0) ? calculation.result : '0',
     reasons,
     reasonDetails: details,
     calculation,

@@ -25,13 +25,18 @@ export function isIsoDate(text: string): boolean {
   return isValidDate(y, m, d);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 function daysInMonthOf(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 export function daysInMonth(month: YearMonth): number {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return daysInMonthOf(y, m);
+  return daysInMonthOf(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
 }
 
 export function firstDayOf(month: YearMonth): IsoDate {
@@ -43,7 +48,8 @@ export function lastDayOf(month: YearMonth): IsoDate {
 }
 
 export function addMonths(month: YearMonth, delta: number): YearMonth {
-  const [y, m] = month.split('-').map(Number) as [number, number];
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
   const index = y * 12 + (m - 1) + delta;
   return `${pad(Math.floor(index / 12), 4)}-${pad((index % 12) + 1)}`;
 }
@@ -61,10 +67,9 @@ export function monthOf(date: IsoDate): YearMonth {
 
 /** Age in whole years on `on`; a birthday on `on` counts as reached. */
 export function ageOn(birthDate: IsoDate, on: IsoDate): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
-  const beforeBirthday = om < bm || (om === bm && od < bd);
-  return oy - by - (beforeBirthday ? 1 : 0);
+  // ISO dates compare as strings, so "birthday not yet reached" is a comparison of MM-DD.
+  const beforeBirthday = on.slice(5) < birthDate.slice(5);
+  return Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (beforeBirthday ? 1 : 0);
 }
 
 const stockholmDateFormat = new Intl.DateTimeFormat('en-CA', {

@@ -38,8 +38,18 @@ export function roundToKrona(value: Money): Money {
   return value.toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
 }
 
-/** Öre precision for lines and totals, e.g. "3292.00". */
+/**
+ * Öre precision for lines and totals, e.g. "3292.00". Every amount the calculation holds is
+ * already exact to the öre, so the plain digits are padded rather than re-rounded (toFixed
+ * costs a fresh rounding pass per line); anything finer falls back to half-up rounding.
+ */
 export function formatOre(value: Money): string {
+  const text = value.toString();
+  const dot = text.indexOf('.');
+  if (dot === -1) return `${text === '-0' ? '0' : text}.00`;
+  const decimals = text.length - dot - 1;
+  if (decimals === 2) return text;
+  if (decimals === 1) return `${text}0`;
   return value.toFixed(2);
 }
 

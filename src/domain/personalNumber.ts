@@ -33,11 +33,12 @@ export function luhnCheckDigit(nineDigits: string): number {
 
 /**
  * Parses a personal or coordination number in any common written form. A ten-digit form
- * gets its century from `referenceDate` (the day it was written down): `-` or no sign means
+ * gets its century from `reference` (the day it was written down; a function is only called
+ * for a ten-digit form): `-` or no sign means
  * younger than 100 on that day, `+` means 100 or older.
  * Problems are described without repeating the number, so they are safe to log.
  */
-export function parsePersonalNumber(input: string, referenceDate: IsoDate): PersonalNumberResult {
+export function parsePersonalNumber(input: string, reference: IsoDate | (() => IsoDate)): PersonalNumberResult {
   const text = input.trim();
   let year: number;
   let monthPart: string;
@@ -61,6 +62,7 @@ export function parsePersonalNumber(input: string, referenceDate: IsoDate): Pers
     serial = s;
     check = c;
     const calendarDay = coordinationAdjusted(Number(d));
+    const referenceDate = typeof reference === 'function' ? reference() : reference;
     const refYear = Number(referenceDate.slice(0, 4));
     const refMonthDay = referenceDate.slice(5);
     year = Math.floor(refYear / 100) * 100 + Number(yy);
@@ -102,6 +104,15 @@ export function parsePersonalNumber(input: string, referenceDate: IsoDate): Pers
       legalSex: Number(serial[2]) % 2 === 1 ? 'male' : 'female',
     },
   };
+}
+
+/**
+ * The birth date of an already normalised (12-digit) number: the century is explicit, so no
+ * reference date is needed. Cheap enough for every calculation.
+ */
+export function birthDateOfNormalized(normalized: string): IsoDate {
+  const day = Number(normalized.slice(6, 8));
+  return `${normalized.slice(0, 4)}-${normalized.slice(4, 6)}-${String(day > 60 ? day - 60 : day).padStart(2, '0')}`;
 }
 
 /** The Luhn check over the last ten digits of any written form. */

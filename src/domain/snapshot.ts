@@ -197,12 +197,17 @@ function dedupe(errors: FieldError[]): FieldError[] {
 
 function normaliseAndCheck(snapshot: CaseSnapshot, errors: FieldError[]): void {
   const app = snapshot.application;
-  const referenceDate = stockholmDate(new Date(app.receivedAt));
+  // Only a ten-digit number needs the application's date (for its century); most are twelve.
+  let referenceDate: string | undefined;
+  const reference = () => (referenceDate ??= stockholmDate(new Date(app.receivedAt)));
   const monthStart = firstDayOf(app.month);
   const monthEnd = lastDayOf(app.month);
 
+  // The same person appears in the application, SSBTEK and KIR: parse each written form once.
+  const parsedForms = new Map<string, ReturnType<typeof parsePersonalNumber>>();
   const normalise = (text: string, field: string): PersonalNumber | undefined => {
-    const result = parsePersonalNumber(text, referenceDate);
+    let result = parsedForms.get(text);
+    if (!result) parsedForms.set(text, (result = parsePersonalNumber(text, reference)));
     if (!result.ok) {
       errors.push({ field, message: result.problem });
       return undefined;

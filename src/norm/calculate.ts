@@ -1,6 +1,6 @@
 import { firstDayOf } from '../domain/dates.js';
-import { formatKrona, formatOre, sum, type Money } from '../domain/money.js';
-import type { Calculation, LineKind, TraceLine } from '../domain/proposal.js';
+import { formatOre, type Money } from '../domain/money.js';
+import type { Calculation, TraceLine } from '../domain/proposal.js';
 import type { CaseSnapshot } from '../domain/snapshot.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { addCosts } from './costs.js';
@@ -29,10 +29,7 @@ export function calculate(snapshot: CaseSnapshot, rules: RuleSet): NormResult {
   addCosts(snapshot.application, household, trace);
   const jobStimulus = addIncomes(snapshot, household, trace);
 
-  const total = (kind: LineKind): Money => sum(trace.lines.filter((l) => l.kind === kind).map((l) => l.amount));
-  const norm = total('norm');
-  const costs = total('cost');
-  const incomes = total('income');
+  const { norm, cost: costs, income: incomes } = trace.totals;
   const result = roundBy(rules.rounding.result, norm.plus(costs).minus(incomes));
 
   return {
@@ -43,7 +40,7 @@ export function calculate(snapshot: CaseSnapshot, rules: RuleSet): NormResult {
       norm: formatOre(norm),
       costs: formatOre(costs),
       incomes: formatOre(incomes),
-      result: formatKrona(result),
+      result: result.isZero() ? '0' : result.toFixed(0),
       lines: trace.lines.map(toTraceLine),
       complete: trace.complete,
       jobStimulus,
@@ -51,16 +48,13 @@ export function calculate(snapshot: CaseSnapshot, rules: RuleSet): NormResult {
   };
 }
 
+/** Fixed key order, so equal calculations serialise to equal JSON. */
 function toTraceLine(line: WorkingLine): TraceLine {
-  const { kind, label, amount, rule, source, cap, basis, ...rest } = line;
-  return {
-    kind,
-    label,
-    amount: formatOre(amount),
-    rule,
-    source,
-    ...rest,
-    ...(cap !== undefined ? { cap: formatOre(cap) } : {}),
-    ...(basis !== undefined ? { basis: formatOre(basis) } : {}),
-  };
+  const out: TraceLine = { kind: line.kind, label: line.label, amount: formatOre(line.amount), rule: line.rule, source: line.source };
+  if (line.status !== undefined) out.status = line.status;
+  if (line.person !== undefined) out.person = line.person;
+  if (line.cap !== undefined) out.cap = formatOre(line.cap);
+  if (line.basis !== undefined) out.basis = formatOre(line.basis);
+  if (line.note !== undefined) out.note = line.note;
+  return out;
 }

@@ -17,14 +17,16 @@ export function addCosts(application: Application, household: Household, trace: 
     trace.complete = false;
     trace.reason('RULES_MISSING', `Kommun ${application.municipality} finns inte i regelverket`, 'application.municipality');
   }
+  const amounts = application.costs.map((cost) => new Decimal(cost.amount));
   const totalsByType = new Map<string, Money>();
-  for (const cost of application.costs) {
-    totalsByType.set(cost.type, (totalsByType.get(cost.type) ?? new Decimal(0)).plus(cost.amount));
-  }
+  application.costs.forEach((cost, i) => {
+    const before = totalsByType.get(cost.type);
+    totalsByType.set(cost.type, before ? before.plus(amounts[i]!) : amounts[i]!);
+  });
 
   application.costs.forEach((cost, i) => {
     const field = `application.costs[${i}]`;
-    const amount = new Decimal(cost.amount);
+    const amount = amounts[i]!;
     const label = costLabel(cost.type);
     if (!municipality) {
       trace.line({ kind: 'cost', label, amount, rule: `municipality.${application.municipality}.costs.${cost.type}`, source: 'saknas i regelverket' });

@@ -1,5 +1,5 @@
-import { ageOn, daysInMonth, firstDayOf, stockholmDate } from '../domain/dates.js';
-import { parsePersonalNumber } from '../domain/personalNumber.js';
+import { ageOn, daysInMonth, firstDayOf } from '../domain/dates.js';
+import { birthDateOfNormalized } from '../domain/personalNumber.js';
 import type { CaseSnapshot } from '../domain/snapshot.js';
 import type { ChildBand } from '../rules/schema.js';
 
@@ -42,22 +42,14 @@ export function ageBand(age: number): ChildBand {
   return '19-20';
 }
 
-/** Birth date of an already validated (12-digit) personal number. */
-function birthDateOf(personalNumber: string, referenceDate: string): string {
-  const parsed = parsePersonalNumber(personalNumber, referenceDate);
-  if (!parsed.ok) throw new Error('household: snapshot was not validated before use');
-  return parsed.value.birthDate;
-}
-
 export function householdOf(snapshot: CaseSnapshot): Household {
   const app = snapshot.application;
   const monthStart = firstDayOf(app.month);
   const days = daysInMonth(app.month);
-  const referenceDate = stockholmDate(new Date(app.receivedAt));
   const roles = new Map<string, string>([[app.applicant.personalNumber, 'applicant']]);
   if (app.coApplicant) roles.set(app.coApplicant.personalNumber, 'coApplicant');
   const children = app.children.map((child, index): HouseholdChild => {
-    const age = Math.max(0, ageOn(birthDateOf(child.personalNumber, referenceDate), monthStart));
+    const age = Math.max(0, ageOn(birthDateOfNormalized(child.personalNumber), monthStart));
     roles.set(child.personalNumber, `child:${index}`);
     return {
       index,

@@ -6,6 +6,9 @@ import type { CaseSnapshot, SsbtekAnswer } from '../domain/snapshot.js';
 import type { Household } from './household.js';
 import { notes, type Trace } from './trace.js';
 
+/** A money string that is zero ("0", "0.0", "0.00"); money strings have no leading zeros otherwise. */
+const ZERO_AMOUNT = /^0(\.0+)?$/;
+
 interface Bucket {
   person: string;
   type: string;
@@ -39,14 +42,14 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
 
   for (const income of snapshot.application.incomes) {
     const b = bucket(income.person, income.type);
-    b.declared = (b.declared ?? new Decimal(0)).plus(income.amount);
+    b.declared = b.declared ? b.declared.plus(income.amount) : new Decimal(income.amount);
   }
   for (const [person, answer] of answered) {
     for (const payment of answer.payments) {
       if (monthOf(payment.paidOn) !== incomeMonth) continue;
       const type = classification.benefitType(payment.benefit);
       const b = bucket(person, type ?? `ssbtek:${payment.benefit}`);
-      b.registered = (b.registered ?? new Decimal(0)).plus(payment.net);
+      b.registered = b.registered ? b.registered.plus(payment.net) : new Decimal(payment.net);
       b.agencies.add(payment.agency);
       b.benefits.add(payment.benefit);
     }
@@ -156,7 +159,7 @@ interface JobStimulusRule {
 }
 
 function jobStimulusFor(snapshot: CaseSnapshot, household: Household, trace: Trace): JobStimulusRule | null {
-  const hasAdultSalary = snapshot.application.incomes.some((i) => i.type === 'salary' && !i.person.startsWith('child:') && new Decimal(i.amount).greaterThan(0));
+  const hasAdultSalary = snapshot.application.incomes.some((i) => i.type === 'salary' && !i.person.startsWith('child:') && !ZERO_AMOUNT.test(i.amount));
   if (!hasAdultSalary) return null;
   const entry = trace.rules.jobStimulus.at('jobbstimulans', trace.ruleDate);
   if (!entry) {

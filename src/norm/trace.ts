@@ -1,5 +1,5 @@
 import type { IsoDate } from '../domain/dates.js';
-import { Decimal, type Money } from '../domain/money.js';
+import { Decimal, ZERO, type Money } from '../domain/money.js';
 import type { ReasonCode } from '../domain/reasons.js';
 import type { ReasonDetail, TraceLine } from '../domain/proposal.js';
 import type { Dated } from '../rules/dated.js';
@@ -33,6 +33,8 @@ export class Trace {
   readonly reasons: ReasonDetail[] = [];
   readonly warnings: string[] = [];
   readonly provisionalRules = new Set<string>();
+  /** Running totals per line kind, kept as lines are added so nothing is summed twice. */
+  readonly totals: Record<WorkingLine['kind'], Money> = { norm: ZERO, cost: ZERO, income: ZERO, exempt: ZERO };
   complete = true;
 
   constructor(
@@ -43,6 +45,7 @@ export class Trace {
 
   line(line: WorkingLine): void {
     this.lines.push(line);
+    this.totals[line.kind] = this.totals[line.kind].plus(line.amount);
   }
 
   reason(code: ReasonCode, message: string, field?: string): void {
@@ -71,7 +74,9 @@ export class Trace {
    * caseworker sees what is left out of the totals rather than an absent row.
    */
   missingLine(line: Omit<WorkingLine, 'amount' | 'source'>): void {
-    this.lines.push({ ...line, amount: new Decimal(0), source: 'saknas i regelverket', note: 'Regelvärde saknas för månaden: posten ingår inte i summan' });
+    const missing: WorkingLine = { kind: line.kind, label: line.label, amount: ZERO, rule: line.rule, source: 'saknas i regelverket', note: 'Regelvärde saknas för månaden: posten ingår inte i summan' };
+    if (line.person !== undefined) missing.person = line.person;
+    this.line(missing);
   }
 
   amount(rule: string, what: string): Dated<Money> | undefined {

@@ -183,17 +183,16 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
       throw new RulesFileError(incomesDoc.file, `ssbtekBenefits.${benefit}`, `inkomsttypen "${type}" finns inte under types`);
     }
   }
+  const typeRules = new Map(Object.entries(incomes.types).map(([type, rule]) => [type, { ...rule, rule: `incomes.types.${type}` }]));
+  const benefitTypes = new Map(Object.entries(incomes.ssbtekBenefits));
   const incomeClassification: IncomeClassification = {
     file: incomesDoc.file,
     from: incomes.from,
     status: incomes.status,
     source: incomes.source,
     discrepancyTolerance: new Decimal(incomes.discrepancyTolerance),
-    type: (type) => {
-      const rule = Object.hasOwn(incomes.types, type) ? incomes.types[type] : undefined;
-      return rule ? { ...rule, rule: `incomes.types.${type}` } : undefined;
-    },
-    benefitType: (benefit) => (Object.hasOwn(incomes.ssbtekBenefits, benefit) ? incomes.ssbtekBenefits[benefit] : undefined),
+    type: (type) => typeRules.get(type),
+    benefitType: (benefit) => benefitTypes.get(benefit),
   };
 
   // Rounding
@@ -247,8 +246,14 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
       owner = from.doc;
     }
     const note = doc.guidelinesFrom?.source;
-    const withNote = <T>(entry: Dated<T> | undefined): Dated<T> | undefined =>
-      entry && note ? { ...entry, source: `${entry.source}; ${note}` } : entry;
+    // Built once per entry: lookups happen for every case.
+    const noted = new WeakMap<Dated<unknown>, Dated<unknown>>();
+    const withNote = <T>(entry: Dated<T> | undefined): Dated<T> | undefined => {
+      if (!entry || !note) return entry;
+      let copy = noted.get(entry);
+      if (!copy) noted.set(entry, (copy = { ...entry, source: `${entry.source}; ${note}` }));
+      return copy as Dated<T>;
+    };
     const ownerCode = owner.code;
     municipalities.set(doc.code, {
       code: doc.code,

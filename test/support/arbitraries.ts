@@ -39,13 +39,28 @@ const benefit = fc.constantFrom(
   ['CSN', 'Studiemedel'],
 );
 
-export const caseSpec: fc.Arbitrary<CaseSpec> = fc
+/**
+ * Children per household. `stress` spreads 0-7 evenly (large households, many lines: what the
+ * property tests want); `typical` leans towards few children, as caseloads do.
+ */
+const childrenBy = {
+  stress: fc.array(child, { maxLength: 7 }),
+  typical: fc.oneof(
+    { weight: 45, arbitrary: fc.array(child, { maxLength: 0 }) },
+    { weight: 20, arbitrary: fc.array(child, { minLength: 1, maxLength: 1 }) },
+    { weight: 15, arbitrary: fc.array(child, { minLength: 2, maxLength: 2 }) },
+    { weight: 10, arbitrary: fc.array(child, { minLength: 3, maxLength: 3 }) },
+    { weight: 10, arbitrary: fc.array(child, { minLength: 4, maxLength: 7 }) },
+  ),
+};
+
+export const caseSpecOf = (mix: keyof typeof childrenBy): fc.Arbitrary<CaseSpec> => fc
   .record({
     month,
     municipality: fc.constantFrom('1287', '1263'),
     kind: fc.constantFrom<'new' | 'renewal'>('renewal', 'renewal', 'renewal', 'new'),
     coApplicant: fc.boolean(),
-    children: fc.array(child, { maxLength: 7 }),
+    children: childrenBy[mix],
     otherAdults: fc.integer({ min: 0, max: 3 }),
     costs: fc.array(fc.record({ type: costType, amount: smallAmount }), { maxLength: 5 }),
     incomes: fc.array(fc.record({ type: incomeType, amount: smallAmount, person: fc.constantFrom('applicant', 'coApplicant') }), { maxLength: 4 }),
@@ -74,5 +89,7 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc
     } satisfies CaseSpec;
   });
 
+export const caseSpec = caseSpecOf('stress');
 export const snapshotInput = caseSpec.map(buildSnapshot);
+export const typicalSnapshotInput = caseSpecOf('typical').map(buildSnapshot);
 export { amount };
