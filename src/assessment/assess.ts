@@ -2,7 +2,7 @@ import { firstDayOf } from '../domain/dates.js';
 import type { Money } from '../domain/money.js';
 import type { Calculation, Outcome, Proposal, ReasonDetail } from '../domain/proposal.js';
 import { isManualReason, REASON_CODES, type ReasonCode } from '../domain/reasons.js';
-import type { CaseSnapshot, FieldError, KirAnswer, SsbtekAnswer } from '../domain/snapshot.js';
+import type { CaseSnapshot, FieldError, KirAnswer, SsbtekAnswer, Unavailable } from '../domain/snapshot.js';
 import { personLabel } from '../domain/labels.js';
 import { totalAssets } from '../norm/costs.js';
 import { calculate } from '../norm/calculate.js';
@@ -74,30 +74,43 @@ function orderedCodes(details: readonly ReasonDetail[]): ReasonCode[] {
   return REASON_CODES.filter((code) => present.has(code));
 }
 
-function adultsOf(household: Household): string[] {
-  return household.adults === 2 ? ['applicant', 'coApplicant'] : ['applicant'];
+/**
+ * The answers of one register by household role. A register that could not be read at all,
+ * or not for one person, is a TECHNICAL_ERROR; an adult without an answer is
+ * REGISTER_INCOMPLETE (fail closed: no answer is not a clean answer).
+ */
+function answersOf<T extends { personalNumber?: string | undefined; status?: string | undefined }>(
+  entries: readonly T[] | Unavailable,
+  register: 'ssbtek' | 'kir',
+  household: Household,
+  trace: Trace,
+): Map<string, T> {
+  const name = register === 'ssbtek' ? 'SSBTEK' : 'KIR';
+  const answers = new Map<string, T>();
+  if (!Array.isArray(entries)) {
+    trace.reason('TECHNICAL_ERROR', `${name} kunde inte läsas`, `registers.${register}`);
+    return answers;
+  }
+  let anyUnavailable = false;
+  entries.forEach((entry, i) => {
+    const role = entry.personalNumber === undefined ? undefined : household.roles.get(entry.personalNumber);
+    if (entry.status === 'unavailable') {
+      anyUnavailable = true;
+      trace.reason('TECHNICAL_ERROR', `${name} kunde inte läsas${role ? ` för ${personLabel(role)}` : ''}`, `registers.${register}[${i}]`);
+    } else if (role) {
+      answers.set(role, entry);
+    }
+  });
+  for (const role of household.adults === 2 ? ['applicant', 'coApplicant'] : ['applicant']) {
+    if (!answers.has(role) && !anyUnavailable) {
+      trace.reason('REGISTER_INCOMPLETE', `${name}-svar saknas för ${personLabel(role)}`, `registers.${register}`);
+    }
+  }
+  return answers;
 }
 
 function checkSsbtek(snapshot: CaseSnapshot, household: Household, trace: Trace): void {
-  const ssbtek = snapshot.registers.ssbtek;
-  if (!Array.isArray(ssbtek)) {
-    trace.reason('TECHNICAL_ERROR', 'SSBTEK kunde inte läsas', 'registers.ssbtek');
-    return;
-  }
-  const answers = new Map<string, SsbtekAnswer>();
-  ssbtek.forEach((entry, i) => {
-    const role = entry.personalNumber === undefined ? undefined : household.roles.get(entry.personalNumber);
-    if (entry.status === 'unavailable') {
-      trace.reason('TECHNICAL_ERROR', `SSBTEK kunde inte läsas${role ? ` för ${personLabel(role)}` : ''}`, `registers.ssbtek[${i}]`);
-      return;
-    }
-    if (role) answers.set(role, entry);
-  });
-  for (const role of adultsOf(household)) {
-    if (!answers.has(role) && !ssbtek.some((e) => e.status === 'unavailable')) {
-      trace.reason('REGISTER_INCOMPLETE', `SSBTEK-svar saknas för ${personLabel(role)}`, 'registers.ssbtek');
-    }
-  }
+  const answers = answersOf(snapshot.registers.ssbtek, 'ssbtek', household, trace) as Map<string, SsbtekAnswer>;
   for (const [role, answer] of answers) {
     if (answer.agencyErrors.length > 0) {
       trace.reason('REGISTER_INCOMPLETE', `SSBTEK: ${[...new Set(answer.agencyErrors)].join(', ')} svarade med fel för ${personLabel(role)}`);
@@ -109,25 +122,7 @@ function checkSsbtek(snapshot: CaseSnapshot, household: Household, trace: Trace)
 }
 
 function checkKir(snapshot: CaseSnapshot, household: Household, trace: Trace): void {
-  const kir = snapshot.registers.kir;
-  if (!Array.isArray(kir)) {
-    trace.reason('TECHNICAL_ERROR', 'KIR kunde inte läsas', 'registers.kir');
-    return;
-  }
-  const answers = new Map<string, KirAnswer>();
-  kir.forEach((entry, i) => {
-    const role = entry.personalNumber === undefined ? undefined : household.roles.get(entry.personalNumber);
-    if (entry.status === 'unavailable') {
-      trace.reason('TECHNICAL_ERROR', `KIR kunde inte läsas${role ? ` för ${personLabel(role)}` : ''}`, `registers.kir[${i}]`);
-      return;
-    }
-    if (role) answers.set(role, entry as KirAnswer);
-  });
-  const anyUnavailable = kir.some((e) => e.status === 'unavailable');
-  // Fail closed: without an answer for an adult we cannot rule out a protected identity.
-  for (const role of adultsOf(household)) {
-    if (!answers.has(role) && !anyUnavailable) trace.reason('REGISTER_INCOMPLETE', `KIR-svar saknas för ${personLabel(role)}`, 'registers.kir');
-  }
+  const answers = answersOf(snapshot.registers.kir, 'kir', household, trace) as Map<string, KirAnswer>;
   for (const [role, answer] of answers) {
     if (answer.protectedIdentity) trace.reason('PROTECTED_IDENTITY', 'KIR: någon i hushållet har skyddade personuppgifter');
     if (role === 'applicant' && answer.municipality !== snapshot.application.municipality) {

@@ -222,22 +222,18 @@ function normaliseAndCheck(snapshot: CaseSnapshot, errors: FieldError[]): void {
     else members.set(pn.normalized, field);
   };
 
-  const applicant = normalise(app.applicant.personalNumber, 'application.applicant.personalNumber');
-  if (applicant) {
-    app.applicant.personalNumber = applicant.normalized;
-    noteMember(applicant, 'application.applicant');
-    if (ageOn(applicant.birthDate, monthStart) < 18) {
-      errors.push({ field: 'application.applicant.personalNumber', message: 'sökanden är under 18 år den första i månaden' });
-    }
-  }
-  if (app.coApplicant) {
-    const co = normalise(app.coApplicant.personalNumber, 'application.coApplicant.personalNumber');
-    if (co) {
-      app.coApplicant.personalNumber = co.normalized;
-      noteMember(co, 'application.coApplicant');
-      if (ageOn(co.birthDate, monthStart) < 18) {
-        errors.push({ field: 'application.coApplicant.personalNumber', message: 'medsökanden är under 18 år den första i månaden' });
-      }
+  const adults: Array<[{ personalNumber: string } | null | undefined, string, string]> = [
+    [app.applicant, 'application.applicant', 'sökanden'],
+    [app.coApplicant, 'application.coApplicant', 'medsökanden'],
+  ];
+  for (const [adult, field, who] of adults) {
+    if (!adult) continue;
+    const pn = normalise(adult.personalNumber, `${field}.personalNumber`);
+    if (!pn) continue;
+    adult.personalNumber = pn.normalized;
+    noteMember(pn, field);
+    if (ageOn(pn.birthDate, monthStart) < 18) {
+      errors.push({ field: `${field}.personalNumber`, message: `${who} är under 18 år den första i månaden` });
     }
   }
 
