@@ -1,0 +1,52 @@
+/**
+ * The life of a case, as data. A state changes only along an edge listed here; the
+ * repository enforces it atomically (UPDATE ... WHERE state = expected).
+ *
+ * The main road: RECEIVED -> GATHERING -> (WAITING_FOR_PLAN ->) PROPOSED -> SIGNED -> COMPLETED.
+ * MANUAL and COMPLETED are the robot's end: after MANUAL a caseworker owns the case.
+ */
+export const CASE_STATES = [
+  'RECEIVED',
+  'INVALID',
+  'GATHERING',
+  'WAITING_FOR_PLAN',
+  'TECHNICAL_ERROR',
+  'PROPOSED',
+  'MANUAL',
+  'SIGNED',
+  'COMPLETED',
+] as const;
+
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>> = {
+  // Intake: a valid application starts gathering; an invalid one is kept and routed.
+  RECEIVED: ['GATHERING', 'INVALID'],
+  INVALID: ['MANUAL'],
+  // Gathering ends in a proposal, a routing to manual, a wait for the employment plan,
+  // or a technical error once the retries are spent.
+  GATHERING: ['WAITING_FOR_PLAN', 'PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'],
+  // The plan module answered "pending": look again later (GATHERING), or conclude.
+  WAITING_FOR_PLAN: ['GATHERING', 'PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'],
+  // An operator may requeue after an outage; otherwise a caseworker takes it (MANUAL).
+  TECHNICAL_ERROR: ['GATHERING', 'MANUAL'],
+  // The caseworker signs the proposal, or takes the case over.
+  PROPOSED: ['SIGNED', 'MANUAL'],
+  // Carrying out (write-back, payment, message) finishes, or fails for good and a human
+  // finishes it; a signed case never goes back to gathering, so it is never paid twice.
+  SIGNED: ['COMPLETED', 'MANUAL'],
+  MANUAL: [],
+  COMPLETED: [],
+};
+
+export function isCaseState(value: string): value is CaseState {
+  return (CASE_STATES as readonly string[]).includes(value);
+}
+
+export function canTransition(from: CaseState, to: CaseState): boolean {
+  return CASE_TRANSITIONS[from].includes(to);
+}
+
+export function isTerminal(state: CaseState): boolean {
+  return CASE_TRANSITIONS[state].length === 0;
+}

@@ -1,0 +1,73 @@
+import type { FieldError } from '../../domain/snapshot.js';
+import type { Queryable } from '../db.js';
+
+/** An application as it came in, kept whether or not it passed validation. */
+export interface ApplicationRecord {
+  id: string;
+  municipality: string;
+  receivedAt: Date;
+  raw: unknown;
+  validationErrors: FieldError[];
+  createdAt: Date;
+}
+
+export interface NewApplication {
+  id: string;
+  municipality: string;
+  receivedAt: Date | string;
+  raw: unknown;
+  validationErrors?: readonly FieldError[];
+}
+
+interface Row {
+  id: string;
+  municipality: string;
+  received_at: Date;
+  raw: unknown;
+  validation_errors: FieldError[];
+  created_at: Date;
+}
+
+const COLUMNS = 'id, municipality, received_at, raw, validation_errors, created_at';
+
+function toRecord(row: Row): ApplicationRecord {
+  return {
+    id: row.id,
+    municipality: row.municipality,
+    receivedAt: row.received_at,
+    raw: row.raw,
+    validationErrors: row.validation_errors,
+    createdAt: row.created_at,
+  };
+}
+
+function timestamp(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * Stores an application once: the same application polled twice is one row, and the
+ * second call gets the first one back (`created: false`) unchanged.
+ */
+export async function saveApplication(
+  db: Queryable,
+  input: NewApplication,
+): Promise<{ application: ApplicationRecord; created: boolean }> {
+  const inserted = await db.query<Row>(
+    `INSERT INTO applications (id, municipality, received_at, raw, validation_errors)
+     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+     ON CONFLICT (id) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [input.id, input.municipality, timestamp(input.receivedAt), JSON.stringify(input.raw), JSON.stringify(input.validationErrors ?? [])],
+  );
+  const row = inserted.rows[0];
+  if (row) return { application: toRecord(row), created: true };
+  const existing = await getApplication(db, input.id);
+  if (!existing) throw new Error(`application ${input.id}: insert skipped but no row found`);
+  return { application: existing, created: false };
+}
+
+export async function getApplication(db: Queryable, id: string): Promise<ApplicationRecord | undefined> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM applications WHERE id = $1`, [id]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}

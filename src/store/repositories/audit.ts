@@ -1,0 +1,91 @@
+import type { Queryable } from '../db.js';
+import { findPersonalNumber } from '../personalDataGuard.js';
+import { PSEUDONYM_PATTERN } from '../pseudonym.js';
+
+/**
+ * The audit log: who looked at which person's data, in which case, why, and how it went.
+ * Append-only; the database itself refuses UPDATE, DELETE and TRUNCATE. A person is named
+ * by `pseudonymFor(personalNumber, secret)`, never by the number.
+ */
+export type AuditResult = 'ok' | 'error' | 'unavailable' | 'refused' | 'started';
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  caseId: string | null;
+  subjectRef: string | null;
+  purpose: string;
+  result: AuditResult;
+  details: Record<string, unknown>;
+}
+
+export interface NewAuditEntry {
+  /** Who: the robot's identity or a caseworker's user id. */
+  actor: string;
+  /** What, e.g. "ssbtek.lookup", "kir.lookup", "proposal.sign". */
+  action: string;
+  caseId?: string | null;
+  /** From pseudonymFor(); never a personal number. */
+  subjectRef?: string | null;
+  /** Why, e.g. "utredning av ekonomiskt bistånd". */
+  purpose: string;
+  result: AuditResult;
+  details?: Record<string, unknown>;
+}
+
+interface Row {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  case_id: string | null;
+  subject_ref: string | null;
+  purpose: string;
+  result: AuditResult;
+  details: Record<string, unknown>;
+}
+
+const COLUMNS = 'id, at, actor, action, case_id, subject_ref, purpose, result, details';
+
+function toRecord(r: Row): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    caseId: r.case_id,
+    subjectRef: r.subject_ref,
+    purpose: r.purpose,
+    result: r.result,
+    details: r.details,
+  };
+}
+
+export async function appendAudit(db: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
+  const subjectRef = entry.subjectRef ?? null;
+  if (subjectRef !== null && !PSEUDONYM_PATTERN.test(subjectRef)) {
+    throw new Error('audit subjectRef must come from pseudonymFor()');
+  }
+  // The pseudonym is hex and checked above; everything else must not look like a number.
+  const leak = findPersonalNumber({ ...entry, subjectRef: undefined });
+  if (leak) throw new Error(`audit entry refused: ${leak} looks like a personal number`);
+  const { rows } = await db.query<Row>(
+    `INSERT INTO audit_log (actor, action, case_id, subject_ref, purpose, result, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
+    [entry.actor, entry.action, entry.caseId ?? null, subjectRef, entry.purpose, entry.result, JSON.stringify(entry.details ?? {})],
+  );
+  return toRecord(rows[0] as Row);
+}
+
+export async function listAuditForCase(db: Queryable, caseId: string): Promise<AuditEntry[]> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE case_id = $1 ORDER BY id`, [caseId]);
+  return rows.map(toRecord);
+}
+
+/** For a register inspection: every look-up of one person (by pseudonym), oldest first. */
+export async function listAuditForSubject(db: Queryable, subjectRef: string): Promise<AuditEntry[]> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE subject_ref = $1 ORDER BY id`, [subjectRef]);
+  return rows.map(toRecord);
+}

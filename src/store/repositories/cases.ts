@@ -1,0 +1,171 @@
+import { canTransition, isCaseState, type CaseState } from '../caseStates.js';
+import type { Queryable } from '../db.js';
+import { CaseTransitionError } from '../errors.js';
+
+export interface CaseRecord {
+  id: string;
+  municipality: string;
+  organisation: string | null;
+  month: string | null;
+  state: CaseState;
+  stateChangedAt: Date;
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface StateChange {
+  id: string;
+  caseId: string;
+  fromState: CaseState | null;
+  toState: CaseState;
+  actor: string;
+  reason: string | null;
+  at: Date;
+}
+
+interface Row {
+  id: string;
+  municipality: string;
+  organisation: string | null;
+  month: string | null;
+  state: string;
+  state_changed_at: Date;
+  attempts: number;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, municipality, organisation, month, state, state_changed_at, attempts, created_at';
+
+function state(value: string): CaseState {
+  if (!isCaseState(value)) throw new Error(`unknown case state in database: ${value}`);
+  return value;
+}
+
+function toRecord(row: Row): CaseRecord {
+  return {
+    id: row.id,
+    municipality: row.municipality,
+    organisation: row.organisation,
+    month: row.month,
+    state: state(row.state),
+    stateChangedAt: row.state_changed_at,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
+
+export interface NewCase {
+  /** The application's id: one application, one case. */
+  id: string;
+  municipality: string;
+  organisation?: string | null;
+  month?: string | null;
+  /** RECEIVED normally; INVALID when the application failed validation. */
+  state?: 'RECEIVED' | 'INVALID';
+  actor: string;
+}
+
+/**
+ * Opens the case for an application, once. The first state is written to the history in
+ * the same statement, so a case never exists without its history.
+ */
+export async function createCase(db: Queryable, input: NewCase): Promise<{ case: CaseRecord; created: boolean }> {
+  const { rows } = await db.query<Row>(
+    `WITH inserted AS (
+       INSERT INTO cases (id, municipality, organisation, month, state)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${COLUMNS}
+     ), history AS (
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor)
+       SELECT id, NULL, state, $6 FROM inserted
+     )
+     SELECT ${COLUMNS} FROM inserted`,
+    [input.id, input.municipality, input.organisation ?? null, input.month ?? null, input.state ?? 'RECEIVED', input.actor],
+  );
+  if (rows[0]) return { case: toRecord(rows[0]), created: true };
+  const existing = await getCase(db, input.id);
+  if (!existing) throw new Error(`case ${input.id}: insert skipped but no row found`);
+  return { case: existing, created: false };
+}
+
+export async function getCase(db: Queryable, id: string): Promise<CaseRecord | undefined> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM cases WHERE id = $1`, [id]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export interface Transition {
+  caseId: string;
+  from: CaseState;
+  to: CaseState;
+  actor: string;
+  /** Why, in words or a reason code; never personal data. */
+  reason?: string | null;
+}
+
+/**
+ * Moves a case from `from` to `to` if the state table allows that edge and the case is
+ * still in `from`. Check and change are one statement (UPDATE ... WHERE state = $from), so
+ * two workers racing on one case cannot both win; the loser gets a `stale` error.
+ */
+export async function transitionCase(db: Queryable, t: Transition): Promise<CaseRecord> {
+  if (!canTransition(t.from, t.to)) throw new CaseTransitionError(t.caseId, 'not-allowed', t.from, t.to);
+  const { rows } = await db.query<Row>(
+    `WITH updated AS (
+       UPDATE cases SET state = $3, state_changed_at = now()
+       WHERE id = $1 AND state = $2
+       RETURNING ${COLUMNS}
+     ), history AS (
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+       SELECT id, $2, $3, $4, $5 FROM updated
+     )
+     SELECT ${COLUMNS} FROM updated`,
+    [t.caseId, t.from, t.to, t.actor, t.reason ?? null],
+  );
+  if (rows[0]) return toRecord(rows[0]);
+  const current = await getCase(db, t.caseId);
+  if (!current) throw new CaseTransitionError(t.caseId, 'not-found', t.from, t.to);
+  throw new CaseTransitionError(t.caseId, 'stale', t.from, t.to, current.state);
+}
+
+/** Counts one more processing attempt; returns the new count. */
+export async function incrementAttempts(db: Queryable, caseId: string): Promise<number> {
+  const { rows } = await db.query<{ attempts: number }>(
+    'UPDATE cases SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts',
+    [caseId],
+  );
+  if (!rows[0]) throw new Error(`case ${caseId}: no such case`);
+  return rows[0].attempts;
+}
+
+/** Oldest first: the order in which a sweeper should pick them up. */
+export async function listCasesInState(db: Queryable, inState: CaseState, limit = 100): Promise<CaseRecord[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM cases WHERE state = $1 ORDER BY state_changed_at, id LIMIT $2`,
+    [inState, limit],
+  );
+  return rows.map(toRecord);
+}
+
+export async function getStateHistory(db: Queryable, caseId: string): Promise<StateChange[]> {
+  const { rows } = await db.query<{
+    id: string;
+    case_id: string;
+    from_state: string | null;
+    to_state: string;
+    actor: string;
+    reason: string | null;
+    at: Date;
+  }>('SELECT id, case_id, from_state, to_state, actor, reason, at FROM case_state_history WHERE case_id = $1 ORDER BY id', [
+    caseId,
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    caseId: r.case_id,
+    fromState: r.from_state === null ? null : state(r.from_state),
+    toState: state(r.to_state),
+    actor: r.actor,
+    reason: r.reason,
+    at: r.at,
+  }));
+}

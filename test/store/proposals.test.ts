@@ -1,0 +1,85 @@
+import { expect, it } from 'vitest';
+import { getProposalForCase, insertProposalIfAbsent, insertSnapshot, type NewProposal } from '../../src/store/index.js';
+import { forEachBackend, useDatabase } from './backends.js';
+import { makeCase } from './fixtures.js';
+import type { Db } from '../../src/store/index.js';
+
+async function prepared(db: Db, amount: string | null = '7431'): Promise<NewProposal> {
+  const c = await makeCase(db);
+  const snapshot = await insertSnapshot(db, { caseId: c.id, snapshot: { application: { id: c.id } }, rulesVersion: 'r1' });
+  return {
+    caseId: c.id,
+    snapshotId: snapshot.id,
+    outcome: 'PROPOSE_GRANT',
+    amount,
+    reasons: [],
+    proposal: { caseId: c.id, outcome: 'PROPOSE_GRANT', amount, calculation: { result: amount, lines: [] } },
+  };
+}
+
+forEachBackend('proposals', (backend) => {
+  const db = useDatabase(backend);
+
+  it('a second insert for the case returns the first proposal and makes no second row', async () => {
+    const input = await prepared(db());
+    const first = await insertProposalIfAbsent(db(), input);
+    expect(first.created).toBe(true);
+    const second = await insertProposalIfAbsent(db(), { ...input, outcome: 'MANUAL', amount: '1', reasons: ['TECHNICAL_ERROR'] });
+    expect(second.created).toBe(false);
+    expect(second.proposal).toEqual(first.proposal);
+    const { rows } = await db().query('SELECT id FROM proposals WHERE case_id = $1', [input.caseId]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('two inserts racing for one case still make one row', async () => {
+    const input = await prepared(db());
+    const results = await Promise.all([insertProposalIfAbsent(db(), input), insertProposalIfAbsent(db(), input)]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results[0]?.proposal.id).toBe(results[1]?.proposal.id);
+  });
+
+  it('the UNIQUE constraint itself refuses a plain second INSERT', async () => {
+    const input = await prepared(db());
+    await insertProposalIfAbsent(db(), input);
+    await expect(
+      db().query("INSERT INTO proposals (case_id, snapshot_id, outcome, proposal) VALUES ($1, $2, 'MANUAL', '{}')", [
+        input.caseId,
+        input.snapshotId,
+      ]),
+    ).rejects.toThrow(/unique/i);
+  });
+
+  it.each(['1250.50', '9999999999.99', '7431', '0', '0.05', '100.10'])('money %s round-trips exactly, as a string', async (amount) => {
+    const input = await prepared(db(), amount);
+    const { proposal } = await insertProposalIfAbsent(db(), input);
+    expect(proposal.amount).toBe(amount);
+    const read = await getProposalForCase(db(), input.caseId);
+    expect(read?.amount).toBe(amount);
+    expect(typeof read?.amount).toBe('string');
+    // Inside the JSON document the amount stays a string too.
+    expect((read?.proposal as { amount: unknown }).amount).toBe(amount);
+    // And the database holds the exact decimal, not a float's neighbour.
+    const { rows } = await db().query<{ same: boolean }>('SELECT amount = $2::numeric AS same FROM proposals WHERE case_id = $1', [
+      input.caseId,
+      amount,
+    ]);
+    expect(rows[0]?.same).toBe(true);
+  });
+
+  it('a MANUAL proposal may have no amount; a non-money amount is refused', async () => {
+    const manual = await prepared(db(), null);
+    const { proposal } = await insertProposalIfAbsent(db(), { ...manual, outcome: 'MANUAL', reasons: ['INVALID_APPLICATION'] });
+    expect(proposal.amount).toBeNull();
+    expect(proposal.reasons).toEqual(['INVALID_APPLICATION']);
+    const bad = await prepared(db());
+    await expect(insertProposalIfAbsent(db(), { ...bad, amount: '12.345' })).rejects.toThrow(/money/);
+    await expect(insertProposalIfAbsent(db(), { ...bad, amount: '-5' })).rejects.toThrow(/money/);
+  });
+
+  it('a stored proposal cannot be changed or deleted', async () => {
+    const input = await prepared(db());
+    await insertProposalIfAbsent(db(), input);
+    await expect(db().query("UPDATE proposals SET amount = '1' WHERE case_id = $1", [input.caseId])).rejects.toThrow(/append-only/);
+    await expect(db().query('DELETE FROM proposals WHERE case_id = $1', [input.caseId])).rejects.toThrow(/append-only/);
+  });
+});
