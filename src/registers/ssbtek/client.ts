@@ -1,0 +1,187 @@
+import { AGENCIES, type SsbtekAnswer } from '../../domain/snapshot.js';
+import { SystemException } from '../../domain/errors.js';
+import { parseSsbtekResponse, readSoapFault, SsbtekResponseError, type AgencyProblem } from './parse.js';
+import { buildRequest, checkQuery, type RequestSettings, type SsbtekQuery } from './request.js';
+
+/**
+ * The SSBTEK client: POST one SOAP request per person, retry what may pass if tried again,
+ * and give up as a SystemException naming the register and the case. Nothing it throws or
+ * reports carries a personal number, a name or register free text: the case id identifies.
+ */
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Backoff cap before attempt n+1 is min(maxDelayMs, baseDelayMs * 2^(n-1)); full jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 4000 };
+
+/** One attempt, as metrics and logs may see it: case id, never the person. */
+export interface AttemptEvent {
+  caseId: string;
+  attempt: number;
+  outcome: 'ok' | 'timeout' | 'network' | 'http' | 'soapFault' | 'badResponse';
+  retryable: boolean;
+  httpStatus?: number;
+  durationMs: number;
+}
+
+export interface SsbtekClientOptions extends RequestSettings {
+  /** The SSBTEK endpoint (the WSDL's soap:address). */
+  url: string;
+  /** Per attempt, from sending to the last byte of the reply. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Injected for tests; default real timers and Math.random. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  fetch?: typeof fetch;
+  onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface SsbtekLookup {
+  answer: SsbtekAnswer;
+  /** Why agencies in answer.agencyErrors failed, in safe words. */
+  problems: AgencyProblem[];
+  attempts: number;
+}
+
+export interface SsbtekClient {
+  lookup(query: SsbtekQuery): Promise<SsbtekLookup>;
+  /** The answer alone, for the snapshot. */
+  fetchAnswer(query: SsbtekQuery): Promise<SsbtekAnswer>;
+}
+
+/** One failed attempt: what to call it and whether another may help. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly outcome: Exclude<AttemptEvent['outcome'], 'ok'>,
+    readonly retryable: boolean,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The case id goes into every message, so it must be an id (CONTRACTS.md's form) and must not
+ * smuggle in something that looks like a personal number.
+ */
+export function isSafeCaseId(caseId: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(caseId) && !/\d{10}|\d{6}[-+_]\d{4}/.test(caseId);
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Full jitter (AWS architecture blog): a uniform wait in [0, cap). */
+export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random: () => number): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
+  return Math.floor(random() * cap);
+}
+
+export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) throw new Error('ssbtek: retry.attempts ska vara minst 1');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const doFetch = options.fetch ?? fetch;
+
+  async function attemptOnce(body: string, query: SsbtekQuery): Promise<Omit<SsbtekLookup, 'attempts'> & { httpStatus: number }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await doFetch(options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+        body,
+        signal: controller.signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch {
+      // The error object is dropped on purpose: its text is the transport's, not ours.
+      if (controller.signal.aborted) throw new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`);
+      throw new AttemptFailure('network', true, 'anslutningen misslyckades');
+    } finally {
+      clearTimeout(timer);
+    }
+
+    // SOAP 1.1 sends faults with HTTP 500; the fault, not the status, says whom to blame.
+    const fault = readSoapFault(text);
+    if (fault) {
+      throw new AttemptFailure(
+        'soapFault',
+        fault.kind === 'server',
+        `SOAP Fault ${fault.faultcode} (felkod ${fault.felkod})`,
+        status,
+      );
+    }
+    if (status >= 500 || status === 408 || status === 429) {
+      throw new AttemptFailure('http', true, `HTTP ${status}`, status);
+    }
+    if (status < 200 || status >= 300) throw new AttemptFailure('http', false, `HTTP ${status}`, status);
+    try {
+      const parsed = parseSsbtekResponse(text, { personalNumber: query.personalNumber, agencies: query.agencies ?? AGENCIES });
+      return { ...parsed, httpStatus: status };
+    } catch (error) {
+      // A reply that is not an SSBTEK answer (a proxy's error page, a cut-off body) may pass next time.
+      if (error instanceof SsbtekResponseError) throw new AttemptFailure('badResponse', true, error.message, status);
+      throw error;
+    }
+  }
+
+  async function lookup(query: SsbtekQuery): Promise<SsbtekLookup> {
+    if (!isSafeCaseId(query.caseId)) {
+      throw new SystemException('ssbtek', 'SSBTEK-frågan kunde inte byggas: ärende-id:t har fel form');
+    }
+    try {
+      checkQuery(options, query);
+    } catch (error) {
+      throw new SystemException('ssbtek', `SSBTEK-frågan för ärende ${query.caseId} kunde inte byggas: ${(error as Error).message}`);
+    }
+    const body = buildRequest(options, query);
+    let last: AttemptFailure | undefined;
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+      const started = Date.now();
+      try {
+        const { answer, problems, httpStatus } = await attemptOnce(body, query);
+        options.onAttempt?.({ caseId: query.caseId, attempt, outcome: 'ok', retryable: false, httpStatus, durationMs: Date.now() - started });
+        return { answer, problems, attempts: attempt };
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        last = error;
+        options.onAttempt?.({
+          caseId: query.caseId,
+          attempt,
+          outcome: error.outcome,
+          retryable: error.retryable,
+          ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+          durationMs: Date.now() - started,
+        });
+        if (!error.retryable) {
+          throw new SystemException('ssbtek', `SSBTEK avvisade frågan för ärende ${query.caseId}: ${error.message} (försöker inte igen)`, {
+            cause: new Error(error.outcome),
+          });
+        }
+        if (attempt < policy.attempts) await sleep(backoffDelay(policy, attempt, random));
+      }
+    }
+    throw new SystemException(
+      'ssbtek',
+      `SSBTEK svarade inte för ärende ${query.caseId} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`,
+      { cause: new Error(last?.outcome ?? 'unknown') },
+    );
+  }
+
+  return {
+    lookup,
+    fetchAnswer: async (query) => (await lookup(query)).answer,
+  };
+}
