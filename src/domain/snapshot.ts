@@ -294,3 +294,22 @@ function normaliseAndCheck(snapshot: CaseSnapshot, errors: FieldError[]): void {
     errors.push({ field: 'history.jobStimulusStart', message: 'kan inte ligga efter ansökningsmånaden' });
   }
 }
+
+/** What the e-service (or case system) hands over: the application and the case history. */
+export interface ApplicationPayload {
+  application: Application;
+  history: CaseSnapshot['history'];
+}
+
+const NO_REGISTERS = { ssbtek: [], kir: [], plan: { status: 'pending' } } as const;
+
+/**
+ * Validates an incoming application before any register is asked: the same rules as a
+ * snapshot, with the register part left out. Errors name fields under application/history.
+ */
+export function validateApplicationPayload(input: unknown): { ok: true; payload: ApplicationPayload } | { ok: false; errors: FieldError[] } {
+  const candidate = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const result = validateSnapshot({ application: candidate.application, history: candidate.history, registers: NO_REGISTERS });
+  if (!result.ok) return { ok: false, errors: result.errors };
+  return { ok: true, payload: { application: result.snapshot.application, history: result.snapshot.history } };
+}

@@ -63,7 +63,7 @@ function toRecord(r: Row): AuditEntry {
   };
 }
 
-export async function appendAudit(db: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
+function checkedValues(entry: NewAuditEntry): unknown[] {
   const subjectRef = entry.subjectRef ?? null;
   if (subjectRef !== null && !PSEUDONYM_PATTERN.test(subjectRef)) {
     throw new Error('audit subjectRef must come from pseudonymFor()');
@@ -71,12 +71,27 @@ export async function appendAudit(db: Queryable, entry: NewAuditEntry): Promise<
   // The pseudonym is hex and checked above; everything else must not look like a number.
   const leak = findPersonalNumber({ ...entry, subjectRef: undefined });
   if (leak) throw new Error(`audit entry refused: ${leak} looks like a personal number`);
+  return [entry.actor, entry.action, entry.caseId ?? null, subjectRef, entry.purpose, entry.result, JSON.stringify(entry.details ?? {})];
+}
+
+export async function appendAudit(db: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
+  return (await appendAuditBatch(db, [entry]))[0]!;
+}
+
+/**
+ * Several entries in one statement (e.g. every person a register is asked about for one
+ * case): all are written or none, and the pipeline pays one round trip, not one per person.
+ */
+export async function appendAuditBatch(db: Queryable, entries: readonly NewAuditEntry[]): Promise<AuditEntry[]> {
+  if (entries.length === 0) return [];
+  const params = entries.flatMap(checkedValues);
+  const tuples = entries.map((_, i) => `($${i * 7 + 1}, $${i * 7 + 2}, $${i * 7 + 3}, $${i * 7 + 4}, $${i * 7 + 5}, $${i * 7 + 6}, $${i * 7 + 7}::jsonb)`);
   const { rows } = await db.query<Row>(
     `INSERT INTO audit_log (actor, action, case_id, subject_ref, purpose, result, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${COLUMNS}`,
-    [entry.actor, entry.action, entry.caseId ?? null, subjectRef, entry.purpose, entry.result, JSON.stringify(entry.details ?? {})],
+     VALUES ${tuples.join(', ')} RETURNING ${COLUMNS}`,
+    params,
   );
-  return toRecord(rows[0] as Row);
+  return rows.map(toRecord);
 }
 
 export async function listAuditForCase(db: Queryable, caseId: string): Promise<AuditEntry[]> {

@@ -1,0 +1,45 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+
+/** Queue names, the key prefix, and how case jobs are retried. Only src/robot knows about queues. */
+export const QUEUE = { intake: 'intake', cases: 'cases' } as const;
+export const DEFAULT_PREFIX = 'bistandsrobot';
+
+/** Job data carries the case id and nothing else: never personal data. */
+export interface CaseJobData {
+  caseId: string;
+}
+
+/**
+ * System exceptions are retried with exponential backoff (2 s, 4 s, 8 s, 16 s) on top of each
+ * register client's own short retries; after the last attempt the case goes to TECHNICAL_ERROR.
+ */
+export const CASE_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/**
+ * BullMQ refuses ':' in custom job ids, so the design's "case:<id>" is written "case-<id>".
+ * The same application polled twice gives the same job id, so one job.
+ */
+export function caseJobId(caseId: string): string {
+  return `case-${caseId}`;
+}
+
+export function openQueues(connection: ConnectionOptions, prefix = DEFAULT_PREFIX) {
+  const intake = new Queue(QUEUE.intake, { connection, prefix });
+  const cases = new Queue<CaseJobData>(QUEUE.cases, { connection, prefix, defaultJobOptions: CASE_JOB_OPTIONS });
+  return {
+    intake,
+    cases,
+    enqueueCase: async (caseId: string) => {
+      await cases.add('case', { caseId }, { jobId: caseJobId(caseId) });
+    },
+    close: async () => {
+      await Promise.all([intake.close(), cases.close()]);
+    },
+  };
+}
+export type Queues = ReturnType<typeof openQueues>;

@@ -1,0 +1,106 @@
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { recordJobOutcome } from '../store/index.js';
+import type { RobotDeps } from './deps.js';
+import { pollOnce, type CursorStore } from './intake.js';
+import { processCase } from './processCase.js';
+import { caseJobId, DEFAULT_PREFIX, openQueues, QUEUE, type CaseJobData } from './queues.js';
+
+export interface RobotOptions {
+  connection: ConnectionOptions & { host?: string; port?: number };
+  redisUrl: string;
+  prefix?: string;
+  concurrency: number;
+  pollIntervalMs: number;
+  /** Off in tests that drive polling themselves. */
+  schedulePolling?: boolean;
+}
+
+const POLL_SCHEDULER_ID = 'poll-eservice';
+
+/**
+ * The worker daemon's moving parts: a job scheduler that polls the e-service once per
+ * cluster per interval (the schedule lives in Redis, so N processes give one poll), a
+ * worker for the intake queue and one for cases. close() finishes the jobs in hand and
+ * hands back the rest (BullMQ's locks expire and another worker takes them).
+ */
+export async function startRobot(deps: RobotDeps, options: RobotOptions) {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const queues = openQueues(options.connection, prefix);
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const cursorKey = `${prefix}:intake:cursor`;
+  const pollLockKey = `${prefix}:intake:lock`;
+  const cursors: CursorStore = {
+    get: async () => redis.get(cursorKey),
+    set: async (cursor) => {
+      await redis.set(cursorKey, cursor);
+    },
+  };
+
+  if (options.schedulePolling !== false) {
+    await queues.intake.upsertJobScheduler(
+      POLL_SCHEDULER_ID,
+      { every: options.pollIntervalMs },
+      { name: 'poll', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000 } },
+    );
+  }
+
+  const intakeWorker = new Worker(
+    QUEUE.intake,
+    async () => {
+      // Belt and braces: a slow poll must not overlap the next one on another process.
+      const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
+      if (locked !== 'OK') return { skipped: true };
+      try {
+        return await pollOnce(deps, cursors, queues.enqueueCase);
+      } finally {
+        await redis.del(pollLockKey);
+      }
+    },
+    { connection: options.connection, prefix, concurrency: 1 },
+  );
+
+  const caseWorker = new Worker<CaseJobData>(
+    QUEUE.cases,
+    async (job: Job<CaseJobData>) => {
+      const started = performance.now();
+      const attempts = job.opts.attempts ?? 1;
+      const result = await processCase(deps, job.data.caseId, {
+        lastAttempt: job.attemptsMade + 1 >= attempts,
+        recheckLater: async (delayMs) => {
+          const round = Math.floor(deps.clock().getTime() / Math.max(delayMs, 1));
+          await queues.cases.add('case', { caseId: job.data.caseId }, { jobId: `${caseJobId(job.data.caseId)}-plan-${round}`, delay: delayMs });
+        },
+      });
+      deps.hooks?.caseProcessed?.(result, (performance.now() - started) / 1000);
+      if (result === 'TECHNICAL_ERROR' || result === 'INVALID_APPLICATION' || result === 'MANUAL') {
+        await recordJobOutcome(deps.db, { jobId: job.id ?? caseJobId(job.data.caseId), caseId: job.data.caseId, queue: QUEUE.cases, outcome: 'routed-manual', attempts: job.attemptsMade + 1 }).catch(() => undefined);
+      }
+      deps.logger.info({ caseId: job.data.caseId, jobId: job.id, result }, 'case job done');
+      return result;
+    },
+    { connection: options.connection, prefix, concurrency: options.concurrency },
+  );
+
+  caseWorker.on('failed', (job, error) => {
+    deps.hooks?.jobFailed?.(QUEUE.cases, error.name);
+    deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'case job attempt failed');
+  });
+  intakeWorker.on('failed', (_job, error) => {
+    deps.hooks?.jobFailed?.(QUEUE.intake, error.name);
+    deps.logger.warn({ error: { name: error.name, message: error.message } }, 'intake poll failed');
+  });
+
+  return {
+    queues,
+    redis,
+    /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
+    pollNow: () => pollOnce(deps, cursors, queues.enqueueCase),
+    close: async () => {
+      await Promise.all([intakeWorker.close(), caseWorker.close()]);
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}
+export type Robot = Awaited<ReturnType<typeof startRobot>>;
