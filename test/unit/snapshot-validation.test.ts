@@ -26,6 +26,15 @@ describe('validateSnapshot', () => {
     expect(kir[0]!.personalNumber).toBe(twelve);
   });
 
+  it('leaves its input untouched (the raw application is stored as it came)', () => {
+    const s = base();
+    const twelve = s.application.applicant.personalNumber as string;
+    s.application.applicant.personalNumber = `${twelve.slice(2, 8)}-${twelve.slice(8)}`;
+    const before = structuredClone(s);
+    expect(validateSnapshot(s).ok).toBe(true);
+    expect(s).toEqual(before);
+  });
+
   it('ignores fields it does not know (the contract may grow)', () => {
     const s = base();
     s.application.channel = 'e-tjänst';
