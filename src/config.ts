@@ -1,0 +1,254 @@
+import { z } from 'zod';
+
+/**
+ * The robot's configuration, read once from environment variables at start.
+ *
+ * Defaults make the robot run on one machine against the sandbox; production must say where
+ * the real systems are, so that a production robot never proposes decisions on simulated
+ * register data or keeps records in a local file database by mistake.
+ *
+ * Errors name the variable and the problem in words and never repeat a value: URLs may carry
+ * passwords and PSEUDONYM_SECRET is a key, so no value is safe to echo.
+ */
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  logLevel: LogLevel;
+  /** Unset: the launcher starts a local redis-server. */
+  redisUrl: string | undefined;
+  /** Unset: PGlite in-process, files under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Unset: the rules bundled with the robot. */
+  rulesDir: string | undefined;
+  port: number;
+  host: string;
+  /** Each unset: the sandbox simulator on loopback (never in production). */
+  ssbtekUrl: string | undefined;
+  kirUrl: string | undefined;
+  planUrl: string | undefined;
+  eserviceUrl: string | undefined;
+  /** The robot's account: handläggare towards SSBTEK, actor in the audit log. */
+  robotIdentity: string;
+  /** The municipality's organisationsnummer, 12 digits as SSBTEK wants it (16 + 10 digits). */
+  organisationNumber: string;
+  /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
+  pseudonymSecret: string;
+  pollIntervalMs: number;
+  workerConcurrency: number;
+  planRecheckDelayMs: number;
+  planPendingDeadlineMs: number;
+  registerTimeoutMs: number;
+  registerAttempts: number;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Known only to this source file, so it protects nothing: fine for development and tests,
+ * refused in production (a pseudonym under a public key can be reversed by trying numbers).
+ */
+export const DEVELOPMENT_PSEUDONYM_SECRET = 'bistandsrobot-development-only-pseudonym-key';
+
+/** A fictitious-looking but well-formed number (Trelleborgs kommun), used by the sandbox. */
+export const SANDBOX_ORGANISATION_NUMBER = '162120001165';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+// Empty strings count as unset: `FOO=` in an env file or compose file means "not given".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const integer = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `must be a whole number (${what})` })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max} (${what})` });
+
+const url = (protocols: readonly string[], what: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (${what})` },
+  );
+
+const HTTP = ['http:', 'https:'];
+
+/** 12 digits (16 + the 10-digit number) or the written NNNNNN-NNNN form; check digit must fit. */
+function normaliseOrganisationNumber(text: string): string | undefined {
+  const m = /^(16)?(\d{6})-?(\d{4})$/.exec(text.trim());
+  if (!m) return undefined;
+  const ten = `${m[2]}${m[3]}`;
+  // A legal person's number has 2 or more as its third digit, so it is never a birth date.
+  if (Number(ten[2]) < 2) return undefined;
+  let total = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(ten[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    total += d;
+  }
+  return (10 - (total % 10)) % 10 === Number(ten[9]) ? `16${ten}` : undefined;
+}
+
+const schema = z.object({
+  NODE_ENV: optional(z.enum(NODE_ENVS, { error: `must be one of ${NODE_ENVS.join(', ')}` })).transform(
+    (v) => v ?? 'development',
+  ),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })).transform(
+    (v) => v ?? 'info',
+  ),
+  REDIS_URL: optional(url(['redis:', 'rediss:'], 'the Redis server for the queues')),
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'], 'the PostgreSQL server')),
+  DATA_DIR: optional(z.string()).transform((v) => v ?? './data'),
+  RULES_DIR: optional(z.string()),
+  PORT: optional(integer(1, 65_535, 'the web server port')).transform((v) => v ?? 3000),
+  HOST: optional(z.string().regex(/^[A-Za-z0-9.:_-]+$/, { error: 'must be a host name or IP address' })).transform(
+    (v) => v ?? '127.0.0.1',
+  ),
+  SSBTEK_URL: optional(url(HTTP, 'the SSBTEK endpoint')),
+  KIR_URL: optional(url(HTTP, 'the KIR service')),
+  PLAN_URL: optional(url(HTTP, 'the employment-plan module')),
+  ESERVICE_URL: optional(url(HTTP, 'the e-service feed')),
+  ROBOT_IDENTITY: optional(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{1,63}$/, {
+      error: 'must be an account name: a letter, then 1-63 letters, digits, dot, underscore or hyphen',
+    }),
+  ).transform((v) => v ?? 'bistandsrobot'),
+  ORGANISATION_NUMBER: optional(
+    z
+      .string()
+      .transform((v) => normaliseOrganisationNumber(v))
+      .refine((v) => v !== undefined, {
+        error: "must be the municipality's organisationsnummer (NNNNNN-NNNN or 16NNNNNNNNNN) with a valid check digit",
+      }),
+  ),
+  PSEUDONYM_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
+  POLL_INTERVAL_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds between polls of the e-service')).transform(
+    (v) => v ?? MINUTE,
+  ),
+  WORKER_CONCURRENCY: optional(integer(1, 256, 'cases processed at once')).transform((v) => v ?? 8),
+  PLAN_RECHECK_DELAY_MS: optional(
+    integer(1_000, 7 * 24 * HOUR, 'milliseconds before asking the plan module again'),
+  ).transform((v) => v ?? HOUR),
+  PLAN_PENDING_DEADLINE_MS: optional(
+    integer(1_000, 60 * 24 * HOUR, 'milliseconds from receipt before a pending plan goes to a caseworker'),
+  ).transform((v) => v ?? 3 * 24 * HOUR),
+  REGISTER_TIMEOUT_MS: optional(integer(100, 10 * MINUTE, 'milliseconds per register attempt')).transform(
+    (v) => v ?? 10_000,
+  ),
+  REGISTER_ATTEMPTS: optional(integer(1, 20, 'attempts per register look-up, the first included')).transform(
+    (v) => v ?? 4,
+  ),
+});
+
+/** Must be given in production; their sandbox defaults would be wrong or unsafe there. */
+const REQUIRED_IN_PRODUCTION = [
+  'REDIS_URL',
+  'DATABASE_URL',
+  'SSBTEK_URL',
+  'KIR_URL',
+  'PLAN_URL',
+  'ESERVICE_URL',
+  'ORGANISATION_NUMBER',
+  'PSEUDONYM_SECRET',
+] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Only the variables we know are read: nothing else in the environment reaches zod or an error.
+  const input = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
+  const parsed = schema.safeParse(input);
+  const problems: ConfigProblem[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Our own messages name the rule; zod's fallbacks are generic. Neither carries the value.
+      problems.push({ variable: String(issue.path[0] ?? '(environment)'), problem: issue.message });
+    }
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+  if (v.NODE_ENV === 'production') {
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (v[name] === undefined) problems.push({ variable: name, problem: 'must be set when NODE_ENV is production' });
+    }
+  }
+  if (v.PLAN_PENDING_DEADLINE_MS <= v.PLAN_RECHECK_DELAY_MS) {
+    problems.push({
+      variable: 'PLAN_PENDING_DEADLINE_MS',
+      problem: 'must be longer than PLAN_RECHECK_DELAY_MS, or the plan module is never asked again',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: v.NODE_ENV,
+    logLevel: v.LOG_LEVEL,
+    redisUrl: v.REDIS_URL,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: v.DATA_DIR,
+    rulesDir: v.RULES_DIR,
+    port: v.PORT,
+    host: v.HOST,
+    ssbtekUrl: v.SSBTEK_URL,
+    kirUrl: v.KIR_URL,
+    planUrl: v.PLAN_URL,
+    eserviceUrl: v.ESERVICE_URL,
+    robotIdentity: v.ROBOT_IDENTITY,
+    organisationNumber: v.ORGANISATION_NUMBER ?? SANDBOX_ORGANISATION_NUMBER,
+    pseudonymSecret: v.PSEUDONYM_SECRET ?? DEVELOPMENT_PSEUDONYM_SECRET,
+    pollIntervalMs: v.POLL_INTERVAL_MS,
+    workerConcurrency: v.WORKER_CONCURRENCY,
+    planRecheckDelayMs: v.PLAN_RECHECK_DELAY_MS,
+    planPendingDeadlineMs: v.PLAN_PENDING_DEADLINE_MS,
+    registerTimeoutMs: v.REGISTER_TIMEOUT_MS,
+    registerAttempts: v.REGISTER_ATTEMPTS,
+  };
+}
+
+/** The configuration as it may be logged at start: where things are, never secrets or credentials. */
+export function describeConfig(config: Config): Record<string, string | number> {
+  const where = (u: string | undefined, fallback: string) => {
+    if (u === undefined) return fallback;
+    const parsed = new URL(u);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  };
+  return {
+    nodeEnv: config.nodeEnv,
+    logLevel: config.logLevel,
+    redis: where(config.redisUrl, 'local redis-server'),
+    database: where(config.databaseUrl, `PGlite in ${config.dataDir}`),
+    rules: config.rulesDir ?? 'bundled',
+    listen: `${config.host}:${config.port}`,
+    ssbtek: where(config.ssbtekUrl, 'sandbox'),
+    kir: where(config.kirUrl, 'sandbox'),
+    plan: where(config.planUrl, 'sandbox'),
+    eservice: where(config.eserviceUrl, 'sandbox'),
+    robotIdentity: config.robotIdentity,
+    workerConcurrency: config.workerConcurrency,
+  };
+}

@@ -1,0 +1,238 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CASE_STATES } from '../store/caseStates.js';
+import { withTimeout } from './timeout.js';
+
+/**
+ * The robot's Prometheus metrics, in a registry of its own (not prom-client's global one, so
+ * tests and several robots in one process do not share counters).
+ *
+ * Every label value comes from a fixed set; anything else is counted as "other". A label is
+ * stored forever in the time-series database, so a personal number (or a case id, which would
+ * also explode the series count) must never be able to become one, whatever a caller passes.
+ */
+
+export const OTHER = 'other';
+
+export const REGISTERS = ['ssbtek', 'kir', 'plan', 'eservice', 'casesystem'] as const;
+export const LOOKUP_RESULTS = ['ok', 'failed'] as const;
+/** Proposal outcomes and the states a processing run can end a case in. */
+export const CASE_OUTCOMES = [
+  'PROPOSE_GRANT',
+  'PROPOSE_REJECT',
+  'MANUAL',
+  'INVALID',
+  'WAITING_FOR_PLAN',
+  'TECHNICAL_ERROR',
+] as const;
+/** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
+export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'writeback', 'payment', 'notify'] as const;
+/** BullMQ's job states (Queue.getJobCounts). */
+export const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'completed',
+  'failed',
+  'delayed',
+  'paused',
+  'prioritized',
+  'waiting-children',
+] as const;
+/** The project's error classes and the usual built-ins; others are "other". */
+export const DEFAULT_ERROR_CLASSES = [
+  'BusinessException',
+  'InvalidApplicationError',
+  'SystemException',
+  'RulesFileError',
+  'StoreError',
+  'CaseTransitionError',
+  'ConfigError',
+  'TimeoutError',
+  'AbortError',
+  'UnrecoverableError',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+] as const;
+
+/** What a label value from configuration (not from data) may look like: a short plain word. */
+const SAFE_LABEL = /^[A-Za-z][A-Za-z0-9_:-]{0,47}$/;
+
+/** A guard for a fixed set: its members, or "other". */
+export function labelSet(values: readonly string[]): (value: unknown) => string {
+  for (const v of values) {
+    // The sets are code, but a queue list could come from a config file one day.
+    if (!SAFE_LABEL.test(v) || /\d{4}/.test(v)) throw new Error('metrics: a fixed label set holds a value that is not a short plain word');
+  }
+  const allowed = new Set(values);
+  return (value) => (typeof value === 'string' && allowed.has(value) ? value : OTHER);
+}
+
+export interface QueueCount {
+  queue: string;
+  state: string;
+  count: number;
+}
+
+/** Where the gauges get their numbers at scrape time; both injected so metrics know no database or Redis. */
+export interface MetricsSources {
+  countCasesByState?: () => Promise<Record<string, number>>;
+  queueCounts?: () => Promise<QueueCount[]>;
+}
+
+export interface MetricsOptions {
+  sources?: MetricsSources;
+  queues?: readonly string[];
+  errorClasses?: readonly string[];
+  /** Node's process metrics (CPU, memory, event loop); default true. */
+  defaultMetrics?: boolean;
+  /** How long a scrape waits for a source; default 5000 ms. */
+  collectTimeoutMs?: number;
+  /** Told when a source fails; the gauge is then left empty rather than stale. */
+  onCollectError?: (source: 'cases' | 'queues', error: unknown) => void;
+}
+
+/** The same shape as robot/deps.ts PipelineHooks, so the pipeline can report straight here. */
+export interface MetricsHooks {
+  lookup(register: string, result: 'ok' | 'failed'): void;
+  caseProcessed(outcome: string, seconds: number): void;
+  jobFailed(queue: string, errorClass: string): void;
+}
+
+export interface RobotMetrics {
+  readonly registry: Registry;
+  /** The Content-Type of render()'s text. */
+  readonly contentType: string;
+  registerLookup(register: string, result: string): void;
+  caseProcessed(outcome: string, seconds?: number): void;
+  jobFailed(queue: string, errorClass: string): void;
+  readonly hooks: MetricsHooks;
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+}
+
+export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
+  const registry = new Registry();
+  const register = labelSet(REGISTERS);
+  const result = labelSet(LOOKUP_RESULTS);
+  const outcome = labelSet(CASE_OUTCOMES);
+  const queue = labelSet(options.queues ?? DEFAULT_QUEUES);
+  const errorClass = labelSet(options.errorClasses ?? DEFAULT_ERROR_CLASSES);
+  const queueState = labelSet(QUEUE_STATES);
+  const caseState = labelSet(CASE_STATES);
+  const timeoutMs = options.collectTimeoutMs ?? 5000;
+  const { sources = {}, onCollectError } = options;
+
+  const lookups = new Counter({
+    name: 'robot_register_lookups_total',
+    help: 'Register look-ups per register and result (one per register and case, not per person).',
+    labelNames: ['register', 'result'] as const,
+    registers: [registry],
+  });
+  const processed = new Counter({
+    name: 'robot_cases_processed_total',
+    help: 'Cases processed, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const failed = new Counter({
+    name: 'robot_jobs_failed_total',
+    help: 'Failed job attempts, by queue and error class.',
+    labelNames: ['queue', 'error_class'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'robot_case_processing_seconds',
+    help: 'Time to process one case, from gathering to outcome.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  // The gauges' collections of the current scrape, so the failure counter can wait for them.
+  const inFlight: { cases?: Promise<void>; queues?: Promise<void> } = {};
+  const collectErrors = new Counter({
+    name: 'robot_metrics_collect_failures_total',
+    help: 'Scrapes where a gauge source failed or timed out.',
+    labelNames: ['source'] as const,
+    // Registered after the gauges (below): prom-client starts collections in registration
+    // order, so a failure in this scrape is counted in this scrape, not the next.
+    registers: [],
+    async collect() {
+      await Promise.allSettled([inFlight.cases, inFlight.queues]);
+    },
+  });
+
+  new Gauge({
+    name: 'robot_cases',
+    help: 'Cases in the store, by state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      inFlight.cases = fillCases(this);
+      return inFlight.cases;
+    },
+  });
+
+  async function fillCases(gauge: Gauge<'state'>): Promise<void> {
+    gauge.reset();
+    if (!sources.countCasesByState) return;
+    try {
+      const counts = await withTimeout(sources.countCasesByState, timeoutMs, 'countCasesByState');
+      // Every known state is shown, at zero when empty, so a state that empties is seen to.
+      for (const state of CASE_STATES) gauge.set({ state }, 0);
+      for (const [state, count] of Object.entries(counts)) {
+        if (Number.isFinite(count)) gauge.inc({ state: caseState(state) }, count);
+      }
+    } catch (error) {
+      gauge.reset();
+      collectErrors.inc({ source: 'cases' });
+      onCollectError?.('cases', error);
+    }
+  }
+
+  new Gauge({
+    name: 'robot_queue_jobs',
+    help: 'Jobs in the queues, by queue and state.',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    collect() {
+      inFlight.queues = fillQueues(this);
+      return inFlight.queues;
+    },
+  });
+
+  async function fillQueues(gauge: Gauge<'queue' | 'state'>): Promise<void> {
+    gauge.reset();
+    if (!sources.queueCounts) return;
+    try {
+      const counts = await withTimeout(sources.queueCounts, timeoutMs, 'queueCounts');
+      for (const c of counts) {
+        if (Number.isFinite(c.count)) gauge.inc({ queue: queue(c.queue), state: queueState(c.state) }, c.count);
+      }
+    } catch (error) {
+      gauge.reset();
+      collectErrors.inc({ source: 'queues' });
+      onCollectError?.('queues', error);
+    }
+  }
+
+  registry.registerMetric(collectErrors);
+
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const registerLookup = (reg: string, res: string) => lookups.inc({ register: register(reg), result: result(res) });
+  const caseProcessed = (out: string, seconds?: number) => {
+    processed.inc({ outcome: outcome(out) });
+    if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0) duration.observe(seconds);
+  };
+  const jobFailed = (q: string, cls: string) => failed.inc({ queue: queue(q), error_class: errorClass(cls) });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    registerLookup,
+    caseProcessed,
+    jobFailed,
+    hooks: { lookup: registerLookup, caseProcessed, jobFailed },
+    render: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEVELOPMENT_PSEUDONYM_SECRET, describeConfig, loadConfig } from '../../src/config.js';
+
+const SECRET = 'a-production-key-that-is-long-enough-0123456789';
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  REDIS_URL: 'redis://robot:hunter2-redis-password@redis.internal:6379',
+  DATABASE_URL: 'postgres://robot:hunter2-db-password@db.internal/robot',
+  SSBTEK_URL: 'https://ssbtek.example/ws',
+  KIR_URL: 'https://kir.example',
+  PLAN_URL: 'https://plan.example',
+  ESERVICE_URL: 'https://eservice.example',
+  ORGANISATION_NUMBER: '212000-1165',
+  PSEUDONYM_SECRET: SECRET,
+};
+
+function problems(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs on one machine with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      logLevel: 'info',
+      redisUrl: undefined,
+      databaseUrl: undefined,
+      dataDir: './data',
+      rulesDir: undefined,
+      port: 3000,
+      host: '127.0.0.1',
+      ssbtekUrl: undefined,
+      robotIdentity: 'bistandsrobot',
+      organisationNumber: '162120001165',
+      pseudonymSecret: DEVELOPMENT_PSEUDONYM_SECRET,
+      pollIntervalMs: 60_000,
+      workerConcurrency: 8,
+      registerAttempts: 4,
+    });
+    expect(config.planPendingDeadlineMs).toBeGreaterThan(config.planRecheckDelayMs);
+  });
+
+  it('reads a full production configuration and normalises the organisation number', () => {
+    const config = loadConfig({ ...PRODUCTION, PORT: '8080', WORKER_CONCURRENCY: '2', LOG_LEVEL: 'warn' });
+    expect(config.nodeEnv).toBe('production');
+    expect(config.port).toBe(8080);
+    expect(config.workerConcurrency).toBe(2);
+    expect(config.logLevel).toBe('warn');
+    expect(config.organisationNumber).toBe('162120001165');
+    expect(config.pseudonymSecret).toBe(SECRET);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: ' ' }).port).toBe(3000);
+  });
+
+  it('names every bad variable at once, in words', () => {
+    const error = problems({ PORT: 'eighty', WORKER_CONCURRENCY: '0', LOG_LEVEL: 'loud', KIR_URL: 'kir.example' });
+    const named = error.problems.map((p) => p.variable).sort();
+    expect(named).toEqual(['KIR_URL', 'LOG_LEVEL', 'PORT', 'WORKER_CONCURRENCY']);
+    expect(error.message).toMatch(/PORT: must be a whole number/);
+    expect(error.message).toMatch(/WORKER_CONCURRENCY: must be between 1 and 256/);
+    expect(error.message).toMatch(/LOG_LEVEL: must be one of/);
+    expect(error.message).toMatch(/KIR_URL: must be a URL starting with http:\/\/ or https:\/\//);
+    // The values themselves are not repeated.
+    expect(error.message).not.toMatch(/eighty|loud|kir\.example/);
+  });
+
+  it('refuses production without the secret and the real systems', () => {
+    const error = problems({ NODE_ENV: 'production' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(
+      ['DATABASE_URL', 'ESERVICE_URL', 'KIR_URL', 'ORGANISATION_NUMBER', 'PLAN_URL', 'PSEUDONYM_SECRET', 'REDIS_URL', 'SSBTEK_URL'].sort(),
+    );
+    expect(error.message).toMatch(/PSEUDONYM_SECRET: must be set when NODE_ENV is production/);
+  });
+
+  it('never echoes a secret or a credential, even when it is the problem', () => {
+    const shortSecret = 'tooshort-secret';
+    const badRedis = 'http://robot:hunter2-redis-password@redis.internal';
+    const error = problems({ ...PRODUCTION, PSEUDONYM_SECRET: shortSecret, REDIS_URL: badRedis });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['PSEUDONYM_SECRET', 'REDIS_URL']);
+    for (const text of [error.message, JSON.stringify(error.problems), String(error.stack)]) {
+      expect(text).not.toContain(shortSecret);
+      expect(text).not.toContain('hunter2');
+    }
+  });
+
+  it('does not read or report variables it does not know', () => {
+    expect(() => loadConfig({ AWS_SECRET_ACCESS_KEY: 'x', PORT: '1' })).not.toThrow();
+  });
+
+  it('rejects an organisation number with a wrong check digit or a birth-date shape', () => {
+    expect(problems({ ORGANISATION_NUMBER: '212000-1166' }).problems[0]?.variable).toBe('ORGANISATION_NUMBER');
+    // A personal number is not an organisation number (third digit under 2), and is not echoed.
+    const error = problems({ ORGANISATION_NUMBER: '850709-9805' });
+    expect(error.message).toMatch(/ORGANISATION_NUMBER/);
+    expect(error.message).not.toContain('850709');
+  });
+
+  it('wants the plan deadline longer than the recheck delay', () => {
+    const error = problems({ PLAN_RECHECK_DELAY_MS: '7200000', PLAN_PENDING_DEADLINE_MS: '3600000' });
+    expect(error.problems).toEqual([{ variable: 'PLAN_PENDING_DEADLINE_MS', problem: expect.stringMatching(/longer than/) }]);
+  });
+
+  it('describes itself for a start-up log line without credentials', () => {
+    const text = JSON.stringify(describeConfig(loadConfig(PRODUCTION)));
+    expect(text).toContain('redis.internal');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain(SECRET);
+  });
+});
