@@ -5,7 +5,7 @@ import { AGENCIES, type Agency } from '../domain/snapshot.js';
 import { decodeBase64 } from '../registers/ssbtek/reading.js';
 import { DEFAULT_SYFTE, DEFAULT_LAGTEXT } from '../registers/ssbtek/request.js';
 import { attr, child, parseXml, path, text } from '../registers/ssbtek/xml.js';
-import { faultPlanSchema, loadFixtures, type FaultPlan, type SsbtekFixture } from './ssbtekFixtures.js';
+import { faultPlanSchema, fixtureSchema, loadFixtures, type FaultPlan, type SsbtekFixture } from './ssbtekFixtures.js';
 import { buildResponseBody, envelope, faultBody, type AskedQuestion } from './ssbtekReplies.js';
 
 /**
@@ -46,6 +46,8 @@ export interface SsbtekSandbox {
   clearFaults(): void;
   faults(): FaultPlan;
   stats(): SsbtekSandboxStats;
+  /** Adds or replaces people at run time (generated households for benchmarks). */
+  addFixtures(fixtures: readonly SsbtekFixture[]): void;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -260,5 +262,11 @@ export async function start(options: SsbtekSandboxOptions = {}): Promise<SsbtekS
     },
     faults: () => structuredClone(runtime),
     stats: () => ({ ...stats }),
+    addFixtures: (list) => {
+      for (const f of list) {
+        const parsed = fixtureSchema.parse(structuredClone(f));
+        fixtures.set(parsed.personalNumber, parsed);
+      }
+    },
   };
 }

@@ -2,22 +2,16 @@ import { AGENCIES, type SsbtekAnswer } from '../../domain/snapshot.js';
 import { SystemException } from '../../domain/errors.js';
 import { parseSsbtekResponse, readSoapFault, SsbtekResponseError, type AgencyProblem } from './parse.js';
 import { buildRequest, checkQuery, type RequestSettings, type SsbtekQuery } from './request.js';
+import { backoffDelay, isSafeCaseId, realSleep, retryPolicy, type RetryPolicy } from '../retry.js';
+
+// Re-exported: callers and tests knew these from here before they moved to ../retry.ts.
+export { backoffDelay, DEFAULT_RETRY, isSafeCaseId, type RetryPolicy } from '../retry.js';
 
 /**
  * The SSBTEK client: POST one SOAP request per person, retry what may pass if tried again,
  * and give up as a SystemException naming the register and the case. Nothing it throws or
  * reports carries a personal number, a name or register free text: the case id identifies.
  */
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** Backoff cap before attempt n+1 is min(maxDelayMs, baseDelayMs * 2^(n-1)); full jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 4000 };
 
 /** One attempt, as metrics and logs may see it: case id, never the person. */
 export interface AttemptEvent {
@@ -67,25 +61,8 @@ class AttemptFailure extends Error {
   }
 }
 
-/**
- * The case id goes into every message, so it must be an id (CONTRACTS.md's form) and must not
- * smuggle in something that looks like a personal number.
- */
-export function isSafeCaseId(caseId: string): boolean {
-  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(caseId) && !/\d{10}|\d{6}[-+_]\d{4}/.test(caseId);
-}
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Full jitter (AWS architecture blog): a uniform wait in [0, cap). */
-export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random: () => number): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
-  return Math.floor(random() * cap);
-}
-
 export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) throw new Error('ssbtek: retry.attempts ska vara minst 1');
+  const policy: RetryPolicy = retryPolicy('ssbtek', options.retry);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;

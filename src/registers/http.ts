@@ -1,0 +1,241 @@
+import type * as z from 'zod';
+import { SystemException } from '../domain/errors.js';
+import { backoffDelay, isSafeCaseId, realSleep, retryPolicy, type RetryPolicy } from './retry.js';
+
+/**
+ * JSON over HTTP for the registers that speak it (KIR, the plan module, the e-service feed).
+ * One place decides what is worth another try (timeouts, broken connections, 5xx, 408, 429,
+ * a body that is not JSON) and what is not (any other 4xx, a JSON reply of the wrong shape),
+ * so every client fails the same way: SystemException(register) naming the register and the
+ * case, never the person. Personal numbers travel in POST bodies only; a URL that looks as if
+ * it carries one is refused before anything is sent.
+ */
+
+export interface JsonHttpSettings {
+  /** Per attempt, from sending to the last byte of the reply. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Sent with every call (e.g. authorization); never logged here. */
+  headers?: Record<string, string>;
+  /** Injected for tests; default real timers, Math.random and global fetch. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  fetch?: typeof fetch;
+  onAttempt?: (event: HttpAttemptEvent) => void;
+}
+
+export interface JsonHttpOptions extends JsonHttpSettings {
+  /** SystemException.component, e.g. "kir". */
+  register: string;
+  /** The register as a caseworker reads it in a message, e.g. "KIR". */
+  label: string;
+  /** Base URL; request paths are appended to it. */
+  baseUrl: string;
+}
+
+/** One attempt, as metrics and logs may see it: register and case id, never the person. */
+export interface HttpAttemptEvent {
+  register: string;
+  caseId?: string;
+  attempt: number;
+  outcome: 'ok' | 'timeout' | 'network' | 'http' | 'notJson' | 'badShape';
+  retryable: boolean;
+  httpStatus?: number;
+  durationMs: number;
+}
+
+export interface JsonRequest {
+  method: 'GET' | 'POST';
+  /** Appended to baseUrl, e.g. "/kir/v1/lookup". Never a personal number. */
+  path: string;
+  /** Query parameters; never a personal number. Undefined values are left out. */
+  query?: Record<string, string | number | undefined>;
+  /** JSON body for POST: where personal numbers go. */
+  body?: unknown;
+  /** Named in every message; absent for calls that serve no single case (the intake feed). */
+  caseId?: string;
+}
+
+export interface JsonHttpClient {
+  request<T>(request: JsonRequest, reply: z.ZodType<T>): Promise<T>;
+}
+
+/** One failed attempt: what to call it and whether another may help. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly outcome: Exclude<HttpAttemptEvent['outcome'], 'ok'>,
+    readonly retryable: boolean,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Statuses that say "not now" rather than "not this": the same call may pass later. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** Luhn over the ten-digit form (YYMMDDNNN -> C). */
+function luhnOk(ten: string): boolean {
+  let total = 0;
+  for (let i = 0; i < 10; i++) {
+    let d = Number(ten[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    total += d;
+  }
+  return total % 10 === 0;
+}
+
+function plausibleDate(month: string, day: string): boolean {
+  const m = Number(month);
+  const d = Number(day);
+  // Samordningsnummer add 60 to the day.
+  return m >= 1 && m <= 12 && ((d >= 1 && d <= 31) || (d >= 61 && d <= 91));
+}
+
+/**
+ * Whether text holds something that reads as a personal number: a digit run of exactly 12
+ * (YYYYMMDDNNNC) or 10 (YYMMDDNNNC), or YYMMDD-NNNC, with a date and a Luhn check digit that
+ * fit. Exact run lengths and the check digit keep opaque cursors and timestamps (13 digits of
+ * epoch milliseconds, say) from tripping it, while a real number still cannot slip through.
+ */
+export function looksLikePersonalNumber(text: string): boolean {
+  for (const match of text.matchAll(/\d+/g)) {
+    const run = match[0];
+    if (run.length === 12 && plausibleDate(run.slice(4, 6), run.slice(6, 8)) && luhnOk(run.slice(2))) return true;
+    if (run.length === 10 && plausibleDate(run.slice(2, 4), run.slice(4, 6)) && luhnOk(run)) return true;
+  }
+  for (const match of text.matchAll(/(\d{6})[-+](\d{4})/g)) {
+    const [, date, tail] = match as unknown as [string, string, string];
+    if (plausibleDate(date.slice(2, 4), date.slice(4, 6)) && luhnOk(date + tail)) return true;
+  }
+  return false;
+}
+
+/** Field paths of a failed reply, never its values: the reply may be full of personal data. */
+function shapeProblems(error: z.ZodError): string {
+  const fields = [...new Set(error.issues.map((i) => i.path.map(String).join('.') || '(hela svaret)'))];
+  const shown = fields.slice(0, 5).join(', ');
+  return fields.length > 5 ? `${shown} m.fl.` : shown;
+}
+
+export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
+  const policy = retryPolicy(options.register, options.retry);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const label = options.label;
+
+  const fail = (message: string, cause?: string) =>
+    new SystemException(options.register, message, cause === undefined ? undefined : { cause: new Error(cause) });
+
+  function buildUrl(request: JsonRequest, forCase: string): string {
+    const url = new URL(base + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const text = url.toString();
+    // Last line of defence: a personal number in a URL ends up in proxy and server logs.
+    if (looksLikePersonalNumber(url.pathname + url.search)) {
+      throw fail(`${label}-anropet${forCase} skickades inte: adressen ser ut att innehålla ett personnummer`);
+    }
+    return text;
+  }
+
+  async function attemptOnce<T>(url: string, request: JsonRequest, reply: z.ZodType<T>): Promise<{ value: T; status: number }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await doFetch(url, {
+        method: request.method,
+        headers: {
+          accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+          ...options.headers,
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        signal: controller.signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch {
+      // The error object is dropped on purpose: its text is the transport's, not ours.
+      if (controller.signal.aborted) throw new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`);
+      throw new AttemptFailure('network', true, 'anslutningen misslyckades');
+    } finally {
+      clearTimeout(timer);
+    }
+
+    if (isRetryableStatus(status)) throw new AttemptFailure('http', true, `HTTP ${status}`, status);
+    if (status < 200 || status >= 300) throw new AttemptFailure('http', false, `HTTP ${status}`, status);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // A proxy's error page or a cut-off body: the next try may get the real answer.
+      throw new AttemptFailure('notJson', true, 'svaret var inte JSON', status);
+    }
+    const parsed = reply.safeParse(json);
+    if (!parsed.success) {
+      // Valid JSON of the wrong shape is a contract mismatch: asking again gives the same.
+      throw new AttemptFailure('badShape', false, `fält som inte stämmer: ${shapeProblems(parsed.error)}`, status);
+    }
+    return { value: parsed.data, status };
+  }
+
+  async function request<T>(request: JsonRequest, reply: z.ZodType<T>): Promise<T> {
+    const { caseId } = request;
+    if (caseId !== undefined && !isSafeCaseId(caseId)) {
+      throw fail(`${label}-frågan kunde inte byggas: ärende-id:t har fel form`);
+    }
+    const forCase = caseId === undefined ? '' : ` för ärende ${caseId}`;
+    const url = buildUrl(request, forCase);
+    let last: AttemptFailure | undefined;
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+      const started = Date.now();
+      const event = (outcome: HttpAttemptEvent['outcome'], retryable: boolean, httpStatus?: number): HttpAttemptEvent => ({
+        register: options.register,
+        ...(caseId === undefined ? {} : { caseId }),
+        attempt,
+        outcome,
+        retryable,
+        ...(httpStatus === undefined ? {} : { httpStatus }),
+        durationMs: Date.now() - started,
+      });
+      try {
+        const { value, status } = await attemptOnce(url, request, reply);
+        options.onAttempt?.(event('ok', false, status));
+        return value;
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        last = error;
+        options.onAttempt?.(event(error.outcome, error.retryable, error.httpStatus));
+        if (!error.retryable) {
+          const what = error.outcome === 'badShape' ? 'svarade med fel form' : 'avvisade frågan';
+          throw fail(`${label} ${what}${forCase}: ${error.message} (försöker inte igen)`, error.outcome);
+        }
+        if (attempt < policy.attempts) await sleep(backoffDelay(policy, attempt, random));
+      }
+    }
+    throw fail(
+      `${label} svarade inte${forCase} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`,
+      last?.outcome ?? 'unknown',
+    );
+  }
+
+  return { request };
+}
+
+/** Personal numbers leave the robot in 12-digit form only; the check keeps the message safe. */
+export function requireTwelveDigits(register: string, label: string, personalNumber: string, caseId: string): void {
+  if (!/^\d{12}$/.test(personalNumber)) {
+    const forCase = isSafeCaseId(caseId) ? ` för ärende ${caseId}` : '';
+    throw new SystemException(register, `${label}-frågan${forCase} kunde inte byggas: personnumret ska vara 12 siffror`);
+  }
+}

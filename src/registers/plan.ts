@@ -1,0 +1,37 @@
+import * as z from 'zod';
+import { createJsonHttpClient, requireTwelveDigits, type JsonHttpSettings } from './http.js';
+import type { LookupContext, PlanClient, PlanStatus } from './types.js';
+
+/**
+ * The employment-plan module: is the applicant an active jobseeker? POST /plan/v1/assessment
+ * with the personal number in the body. `pending` is an answer (no assessment yet, ask again
+ * later); a status outside the three known ones is a SystemException, never read as one of them.
+ */
+
+export interface PlanClientOptions extends JsonHttpSettings {
+  /** Base URL of the plan module, e.g. http://127.0.0.1:4002 */
+  url: string;
+}
+
+export const PLAN_STATUSES = ['active', 'notActive', 'pending'] as const satisfies readonly PlanStatus[];
+
+export const planReplySchema = z.object({ status: z.enum(PLAN_STATUSES) });
+
+export function createPlanClient(options: PlanClientOptions): PlanClient {
+  const http = createJsonHttpClient({ ...options, register: 'plan', label: 'Planeringsmodulen', baseUrl: options.url });
+  return {
+    async assessment(personalNumber: string, context: LookupContext): Promise<{ status: PlanStatus }> {
+      requireTwelveDigits('plan', 'Planeringsmodulen', personalNumber, context.caseId);
+      const reply = await http.request(
+        {
+          method: 'POST',
+          path: '/plan/v1/assessment',
+          body: { personalNumber, caseId: context.caseId, askingMunicipality: context.municipality },
+          caseId: context.caseId,
+        },
+        planReplySchema,
+      );
+      return { status: reply.status };
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as z from 'zod';
+
+/**
+ * The loopback HTTP server under the JSON simulators (KIR, plan module, e-service): body
+ * reading, the fault plan (the same shape as the SSBTEK simulator's, without the SOAP-only
+ * parts, plus malformed replies), and the admin endpoints POST/GET/DELETE /__faults and
+ * GET /__stats. Each simulator adds its own routes and admin paths. It never logs: the
+ * requests it serves carry personal numbers.
+ */
+
+export const jsonFaultPlanSchema = z
+  .object({
+    /** Added before every answer. */
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    /** The next N calls answer HTTP `failStatus` (default 503). */
+    failNext: z.number().int().min(0).optional(),
+    failStatus: z.number().int().min(400).max(599).optional(),
+    /** Each call fails with `failStatus` with this probability. */
+    failProbability: z.number().min(0).max(1).optional(),
+    /** The next N calls never answer (the client's timeout must cut them). */
+    hangNext: z.number().int().min(0).optional(),
+    /** Every call hangs until this is cleared. */
+    hang: z.boolean().optional(),
+    /** The next N calls answer 200 with a malformed body of `malformedKind` (default shape). */
+    malformedNext: z.number().int().min(0).optional(),
+    /** shape: JSON of the wrong shape; notJson: an HTML error page with status 200. */
+    malformedKind: z.enum(['shape', 'notJson']).optional(),
+  })
+  .strict();
+export type JsonFaultPlan = z.infer<typeof jsonFaultPlanSchema>;
+
+export interface JsonSimStats {
+  /** Service calls received (admin calls not counted). */
+  requests: number;
+  answered: number;
+  /** Calls turned away as bad requests or unknown people (4xx from the service itself). */
+  rejected: number;
+  httpFailures: number;
+  malformed: number;
+  hung: number;
+}
+
+export interface SimRequest {
+  method: string;
+  url: URL;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+}
+
+/**
+ * What a route makes of a call: a final reply at once (a bad request, an unknown person: no
+ * faults apply, as a real service would refuse before doing any work), or an answer that first
+ * passes the fault plan. `answer` runs only when the call is really answered, so counters kept
+ * in it (the plan module's "pending for N asks") count answers, not failed attempts.
+ */
+export type Routed =
+  | { reply: { status: number; body: unknown } }
+  | { faults?: JsonFaultPlan | undefined; answer: () => unknown };
+
+export interface JsonSimConfig {
+  port?: number | undefined;
+  host?: '127.0.0.1' | 'localhost' | '::1' | undefined;
+  faults?: JsonFaultPlan | undefined;
+  random?: (() => number) | undefined;
+  route(request: SimRequest): Routed | undefined;
+  /** Simulator-specific admin paths under /__; undefined for an unknown path. */
+  admin?(request: SimRequest): { status: number; body: unknown } | undefined;
+}
+
+export interface JsonSim {
+  /** Base URL, no trailing slash. */
+  url: string;
+  stop(): Promise<void>;
+  setFaults(plan: JsonFaultPlan): void;
+  clearFaults(): void;
+  faults(): JsonFaultPlan;
+  stats(): JsonSimStats;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/** Takes one from a "next N" counter; true while the counter had some left. */
+function consume(plan: JsonFaultPlan | undefined, key: 'failNext' | 'hangNext' | 'malformedNext'): boolean {
+  const left = plan?.[key] ?? 0;
+  if (left <= 0 || !plan) return false;
+  plan[key] = left - 1;
+  return true;
+}
+
+export const badRequest = (error: string) => ({ reply: { status: 400, body: { error } } });
+export const notFound = (error: string) => ({ reply: { status: 404, body: { error } } });
+
+export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
+  let runtime: JsonFaultPlan = structuredClone(jsonFaultPlanSchema.parse(config.faults ?? {}));
+  const random = config.random ?? Math.random;
+  const stats: JsonSimStats = { requests: 0, answered: 0, rejected: 0, httpFailures: 0, malformed: 0, hung: 0 };
+  const timers = new Set<NodeJS.Timeout>();
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0) return resolve();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const send = (res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8') => {
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, value: unknown) => send(res, status, JSON.stringify(value));
+
+  async function serve(request: SimRequest, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    const routed = config.route(request);
+    if (!routed) {
+      stats.rejected++;
+      return json(res, 404, { error: 'okänd väg' });
+    }
+    if ('reply' in routed) {
+      stats.rejected++;
+      return json(res, routed.reply.status, routed.reply.body);
+    }
+    const own = routed.faults;
+    const plans = [runtime, own];
+    await wait((runtime.latencyMs ?? 0) + (own?.latencyMs ?? 0));
+    if (plans.some((p) => p?.hang) || consume(runtime, 'hangNext') || consume(own, 'hangNext')) {
+      stats.hung++;
+      return; // never answered; stop() cuts the connection
+    }
+    const failing = plans.find((p) => consume(p, 'failNext') || (p?.failProbability ?? 0) > random());
+    if (failing) {
+      stats.httpFailures++;
+      return send(res, failing.failStatus ?? 503, '<html><body>Service Unavailable</body></html>', 'text/html');
+    }
+    const malformed = plans.find((p) => consume(p, 'malformedNext'));
+    if (malformed) {
+      stats.malformed++;
+      if (malformed.malformedKind === 'notJson') return send(res, 200, '<html><body>Inloggning krävs</body></html>', 'text/html');
+      return json(res, 200, { unexpected: true, status: 42 });
+    }
+    const body = routed.answer();
+    stats.answered++;
+    json(res, 200, body);
+  }
+
+  function handleAdmin(request: SimRequest, res: ServerResponse): void {
+    const path = request.url.pathname;
+    if (path === '/__stats' && request.method === 'GET') return json(res, 200, stats);
+    if (path === '/__faults') {
+      if (request.method === 'GET') return json(res, 200, runtime);
+      if (request.method === 'DELETE') {
+        runtime = {};
+        return json(res, 200, runtime);
+      }
+      if (request.method === 'POST') {
+        const plan = jsonFaultPlanSchema.safeParse(request.body);
+        if (!plan.success) return json(res, 400, { error: plan.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+        runtime = { ...runtime, ...plan.data };
+        return json(res, 200, runtime);
+      }
+      return json(res, 405, { error: 'metoden stöds inte' });
+    }
+    const own = config.admin?.(request);
+    if (own) return json(res, own.status, own.body);
+    return json(res, 404, { error: 'okänd adminväg' });
+  }
+
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        json(res, 413, { error: 'för stor fråga' });
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+      let body: unknown;
+      if (text.length > 0) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return json(res, 400, { error: 'kroppen ska vara JSON' });
+        }
+      }
+      const request: SimRequest = { method: req.method ?? 'GET', url, body };
+      if (url.pathname.startsWith('/__')) {
+        try {
+          return handleAdmin(request, res);
+        } catch (error) {
+          return json(res, 400, { error: error instanceof Error ? error.message : 'ogiltig adminfråga' });
+        }
+      }
+      serve(request, res).catch(() => json(res, 500, { error: 'internt fel i simulatorn' }));
+    });
+  });
+
+  const host = config.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host === '::1' ? '[::1]' : host;
+
+  return {
+    url: `http://${shownHost}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections(); // hung calls included
+      }),
+    setFaults: (plan) => {
+      runtime = { ...runtime, ...jsonFaultPlanSchema.parse(plan) };
+    },
+    clearFaults: () => {
+      runtime = {};
+    },
+    faults: () => structuredClone(runtime),
+    stats: () => ({ ...stats }),
+  };
+}
+
+/** A 12-digit personal number from a POST body, or undefined (the caller answers 400). */
+export function personalNumberIn(body: unknown): string | undefined {
+  const pn = (body as { personalNumber?: unknown } | undefined)?.personalNumber;
+  return typeof pn === 'string' && /^\d{12}$/.test(pn) ? pn : undefined;
+}
