@@ -38,6 +38,10 @@ export interface Config {
   robotIdentity: string;
   /** The municipality's organisationsnummer, 12 digits as SSBTEK wants it (16 + 10 digits). */
   organisationNumber: string;
+  /** The municipality's name as SSBTEK's ingivare states it. */
+  organisationName: string;
+  /** Försäkringskassan's aktörsid for the municipality (LEFI questions need it). */
+  fkAktorsId: string;
   /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
   pseudonymSecret: string;
   pollIntervalMs: number;
@@ -148,6 +152,8 @@ const schema = z.object({
         error: "must be the municipality's organisationsnummer (NNNNNN-NNNN or 16NNNNNNNNNN) with a valid check digit",
       }),
   ),
+  ORGANISATION_NAME: optional(z.string().min(2).max(100)).transform((v) => v ?? 'Trelleborgs kommun'),
+  FK_AKTORSID: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be the aktörsid Försäkringskassan assigned (letters, digits, . _ -)' })),
   PSEUDONYM_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
   POLL_INTERVAL_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds between polls of the e-service')).transform(
     (v) => v ?? MINUTE,
@@ -176,6 +182,7 @@ const REQUIRED_IN_PRODUCTION = [
   'PLAN_URL',
   'ESERVICE_URL',
   'ORGANISATION_NUMBER',
+  'FK_AKTORSID',
   'PSEUDONYM_SECRET',
 ] as const;
 
@@ -220,6 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eserviceUrl: v.ESERVICE_URL,
     robotIdentity: v.ROBOT_IDENTITY,
     organisationNumber: v.ORGANISATION_NUMBER ?? SANDBOX_ORGANISATION_NUMBER,
+    organisationName: v.ORGANISATION_NAME,
+    fkAktorsId: v.FK_AKTORSID ?? 'sandlada-aktor',
     pseudonymSecret: v.PSEUDONYM_SECRET ?? DEVELOPMENT_PSEUDONYM_SECRET,
     pollIntervalMs: v.POLL_INTERVAL_MS,
     workerConcurrency: v.WORKER_CONCURRENCY,

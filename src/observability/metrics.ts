@@ -20,9 +20,11 @@ export const CASE_OUTCOMES = [
   'PROPOSE_GRANT',
   'PROPOSE_REJECT',
   'MANUAL',
-  'INVALID',
+  'INVALID_APPLICATION',
   'WAITING_FOR_PLAN',
   'TECHNICAL_ERROR',
+  'ALREADY_DONE',
+  'UNKNOWN_CASE',
 ] as const;
 /** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
 export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'writeback', 'payment', 'notify'] as const;

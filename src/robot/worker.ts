@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { recordJobOutcome } from '../store/index.js';
+import { randomUUID } from 'node:crypto';
+import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
@@ -25,16 +26,16 @@ const POLL_SCHEDULER_ID = 'poll-eservice';
  * hands back the rest (BullMQ's locks expire and another worker takes them).
  */
 export async function startRobot(deps: RobotDeps, options: RobotOptions) {
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  // Queues are named after the database they serve: a fresh database (a wiped ./data) gets
+  // fresh queues, and can never be shadowed by an old database's completed job ids.
+  const instance = await storeIdentity(deps.db, randomUUID().slice(0, 8));
+  const prefix = `${options.prefix ?? DEFAULT_PREFIX}-${instance}`;
   const queues = openQueues(options.connection, prefix);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-  const cursorKey = `${prefix}:intake:cursor`;
   const pollLockKey = `${prefix}:intake:lock`;
   const cursors: CursorStore = {
-    get: async () => redis.get(cursorKey),
-    set: async (cursor) => {
-      await redis.set(cursorKey, cursor);
-    },
+    get: () => getIntakeCursor(deps.db, 'eservice'),
+    set: (cursor) => setIntakeCursor(deps.db, 'eservice', cursor),
   };
 
   if (options.schedulePolling !== false) {

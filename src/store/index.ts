@@ -11,3 +11,4 @@ export * from './repositories/snapshots.js';
 export * from './repositories/proposals.js';
 export * from './repositories/audit.js';
 export * from './repositories/jobOutcomes.js';
+export * from './repositories/intakeCursors.js';

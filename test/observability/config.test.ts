@@ -11,6 +11,7 @@ const PRODUCTION = {
   PLAN_URL: 'https://plan.example',
   ESERVICE_URL: 'https://eservice.example',
   ORGANISATION_NUMBER: '212000-1165',
+  FK_AKTORSID: 'aktor-1287',
   PSEUDONYM_SECRET: SECRET,
 };
 
@@ -76,7 +77,7 @@ describe('loadConfig', () => {
   it('refuses production without the secret and the real systems', () => {
     const error = problems({ NODE_ENV: 'production' });
     expect(error.problems.map((p) => p.variable).sort()).toEqual(
-      ['DATABASE_URL', 'ESERVICE_URL', 'KIR_URL', 'ORGANISATION_NUMBER', 'PLAN_URL', 'PSEUDONYM_SECRET', 'REDIS_URL', 'SSBTEK_URL'].sort(),
+      ['DATABASE_URL', 'ESERVICE_URL', 'FK_AKTORSID', 'KIR_URL', 'ORGANISATION_NUMBER', 'PLAN_URL', 'PSEUDONYM_SECRET', 'REDIS_URL', 'SSBTEK_URL'].sort(),
     );
     expect(error.message).toMatch(/PSEUDONYM_SECRET: must be set when NODE_ENV is production/);
   });

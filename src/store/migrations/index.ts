@@ -1,4 +1,5 @@
 import { sql as initial } from './0001_initial.js';
+import { sql as intakeCursor } from './0002_intake_cursor.js';
 
 export interface Migration {
   /** Ascending, without gaps; the order they are applied in. */
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append only. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'intake_cursor', sql: intakeCursor },
+];

@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import type { Robot } from '../robot/worker.js';
+import { startRobot } from '../robot/worker.js';
+import { buildWebServer } from '../web/server.js';
+import { loadBasics, untilStopped } from './daemon.js';
+import { openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
+
+/** The outside systems as configured; the production entry points never fall back to the sandbox. */
+function configuredUrls(config: { ssbtekUrl?: string | undefined; kirUrl?: string | undefined; planUrl?: string | undefined; eserviceUrl?: string | undefined }): RegisterUrls | string[] {
+  const missing = [
+    ['SSBTEK_URL', config.ssbtekUrl],
+    ['KIR_URL', config.kirUrl],
+    ['PLAN_URL', config.planUrl],
+    ['ESERVICE_URL', config.eserviceUrl],
+  ].filter(([, v]) => !v).map(([k]) => k!);
+  if (missing.length > 0) return missing;
+  return { ssbtek: config.ssbtekUrl!, kir: config.kirUrl!, plan: config.planUrl!, eservice: config.eserviceUrl! };
+}
+
+/** `worker`: the pipeline alone, against the configured Redis, database and registers. */
+export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
+  const basics = loadBasics(env);
+  if (typeof basics === 'number') return basics;
+  const { config, logger, rules } = basics;
+  const urls = configuredUrls(config);
+  if (Array.isArray(urls)) {
+    process.stderr.write(`worker: ${urls.join(', ')} saknas (för en körning med simulerade register: npm start)\n`);
+    return 2;
+  }
+  if (!config.redisUrl) {
+    process.stderr.write('worker: REDIS_URL saknas\n');
+    return 2;
+  }
+  const db = await openStore(config);
+  let robot: Robot | undefined;
+  const metrics = robotMetrics(db, () => robot?.queues, logger);
+  const redisUrl = new URL(config.redisUrl);
+  robot = await startRobot(robotDeps(config, urls, db, rules, logger, metrics), {
+    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), ...(redisUrl.password ? { password: decodeURIComponent(redisUrl.password) } : {}) },
+    redisUrl: config.redisUrl,
+    concurrency: config.workerConcurrency,
+    pollIntervalMs: config.pollIntervalMs,
+  });
+  logger.info({ rulesVersion: rules.version }, 'worker started');
+  await untilStopped(logger);
+  await robot.close();
+  await db.close();
+  return 0;
+}
+
+/** `web`: /healthz and /metrics (the review pages join here) against the configured Redis and database. */
+export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
+  const basics = loadBasics(env);
+  if (typeof basics === 'number') return basics;
+  const { config, logger } = basics;
+  if (!config.redisUrl) {
+    process.stderr.write('web: REDIS_URL saknas\n');
+    return 2;
+  }
+  const db = await openStore(config);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const web = buildWebServer({
+    logger,
+    metrics: robotMetrics(db, () => undefined, logger),
+    checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1') },
+  });
+  await web.listen({ port: config.port, host: config.host });
+  await untilStopped(logger);
+  await web.close();
+  redis.disconnect();
+  await db.close();
+  return 0;
+}

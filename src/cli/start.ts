@@ -1,0 +1,100 @@
+import { startRobot } from '../robot/worker.js';
+import { startSandbox } from '../sandbox/index.js';
+import { buildWebServer } from '../web/server.js';
+import { loadBasics, untilStopped } from './daemon.js';
+import { ensureRedis, RedisMissingError } from './redis.js';
+import { openStore, robotDeps, robotMetrics } from './wiring.js';
+import type { Robot } from '../robot/worker.js';
+
+/**
+ * `npm start`: the whole robot on one machine with embedded defaults — a local Redis (found or
+ * started), PGlite under ./data, every outside system simulated on loopback with the demo
+ * households of fixtures/, the worker and the web server. Ctrl-C stops it cleanly.
+ */
+export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
+  // In the sandbox the plan module's "pending" is re-asked after seconds, not an hour.
+  // Logs at warn by default so the summary stays readable; LOG_LEVEL=info shows every case.
+  const basics = loadBasics(env, { PLAN_RECHECK_DELAY_MS: '5000', POLL_INTERVAL_MS: '10000', LOG_LEVEL: 'warn' });
+  if (typeof basics === 'number') return basics;
+  const { config, logger, rules } = basics;
+
+  let redis;
+  try {
+    redis = await ensureRedis(config.redisUrl);
+  } catch (error) {
+    if (error instanceof RedisMissingError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const db = await openStore(config);
+  const sandbox = await startSandbox();
+  const urls = {
+    ssbtek: config.ssbtekUrl ?? sandbox.urls.ssbtek,
+    kir: config.kirUrl ?? sandbox.urls.kir,
+    plan: config.planUrl ?? sandbox.urls.plan,
+    eservice: config.eserviceUrl ?? sandbox.urls.eservice,
+  };
+  let robot: Robot | undefined;
+  const metrics = robotMetrics(db, () => robot?.queues, logger);
+  robot = await startRobot(robotDeps(config, urls, db, rules, logger, metrics), {
+    connection: { host: redis.host, port: redis.port },
+    redisUrl: redis.url,
+    concurrency: config.workerConcurrency,
+    pollIntervalMs: config.pollIntervalMs,
+  });
+  const web = buildWebServer({
+    logger,
+    metrics,
+    checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1') },
+  });
+  await web.listen({ port: config.port, host: config.host });
+  const intake = await robot.pollNow();
+
+  const base = `http://${config.host}:${config.port}`;
+  process.stdout.write(
+    [
+      '',
+      'Biståndsroboten körs i sandlådan (simulerade register, PGlite, lokal Redis).',
+      `  ${intake.fetched} demoansökningar hämtade från den simulerade e-tjänsten (${intake.invalid} ogiltiga).`,
+      `  Hälsa:    ${base}/healthz`,
+      `  Mätvärden: ${base}/metrics`,
+      `  Data:     ${config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/pglite`}; Redis ${redis.started ? 'startad för körningen' : redis.url}`,
+      `  Ett förslag för hand: npm run --silent calc -- --explain fixtures/snapshots/contract-example.json`,
+      '  Ctrl-C avslutar.',
+      '',
+    ].join('\n'),
+  );
+  let busy = false;
+  const summary = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void printSummary(db, robot!).then(
+      (done) => (done ? clearInterval(summary) : (busy = false)),
+      () => (busy = false),
+    );
+  }, 2_000);
+
+  await untilStopped(logger);
+  clearInterval(summary);
+  await web.close();
+  await robot.close();
+  await sandbox.stop();
+  await db.close();
+  await redis.stop();
+  process.stdout.write('Stoppad.\n');
+  return 0;
+}
+
+/** Once the queue is quiet, prints where the demo cases ended (counts only). */
+async function printSummary(db: import('../store/index.js').Db, robot: Robot): Promise<boolean> {
+  const counts = await robot.queues.cases.getJobCounts('waiting', 'active', 'delayed');
+  if ((counts.waiting ?? 0) + (counts.active ?? 0) > 0) return false;
+  const { rows } = await db.query<{ state: string; outcome: string | null; n: string }>(
+    `SELECT c.state, p.outcome, count(*) AS n FROM cases c LEFT JOIN proposals p ON p.case_id = c.id GROUP BY c.state, p.outcome ORDER BY c.state, p.outcome`,
+  );
+  const lines = rows.map((r) => `  ${r.state.padEnd(16)} ${(r.outcome ?? '').padEnd(15)} ${r.n}`);
+  process.stdout.write(`Ärenden efter första genomgången (väntande planbedömningar tas om efter några sekunder):\n${lines.join('\n')}\n`);
+  return true;
+}

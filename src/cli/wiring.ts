@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { createMetrics, type RobotMetrics } from '../observability/metrics.js';
+import { createEServiceClient } from '../registers/eservice.js';
+import { createKirClient } from '../registers/kir.js';
+import { createPlanClient } from '../registers/plan.js';
+import { createSsbtekClient } from '../registers/ssbtek/client.js';
+import type { RobotDeps } from '../robot/deps.js';
+import type { Queues } from '../robot/queues.js';
+import { QUEUE } from '../robot/queues.js';
+import type { RuleSet } from '../rules/ruleset.js';
+import { openDatabase, type Db } from '../store/index.js';
+
+/** Where the four outside systems are: the real ones by configuration, or the sandbox's. */
+export interface RegisterUrls {
+  ssbtek: string;
+  kir: string;
+  plan: string;
+  eservice: string;
+}
+
+/** PostgreSQL when DATABASE_URL is set; otherwise PGlite's files under DATA_DIR. */
+export function openStore(config: Config): Promise<Db> {
+  return config.databaseUrl ? openDatabase({ url: config.databaseUrl }) : openDatabase({ dataDir: join(config.dataDir, 'pglite') });
+}
+
+export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: RuleSet, logger: Logger, metrics: RobotMetrics): RobotDeps {
+  const http = { timeoutMs: config.registerTimeoutMs, retry: { attempts: config.registerAttempts } };
+  return {
+    db,
+    rules,
+    logger,
+    identity: config.robotIdentity,
+    pseudonymSecret: config.pseudonymSecret,
+    clock: () => new Date(),
+    planTiming: { recheckDelayMs: config.planRecheckDelayMs, pendingDeadlineMs: config.planPendingDeadlineMs },
+    hooks: metrics.hooks,
+    ssbtek: createSsbtekClient({
+      url: urls.ssbtek,
+      ...http,
+      ingivare: { organisationsnummer: config.organisationNumber, namn: config.organisationName, handlaggare: config.robotIdentity },
+      fkAktorsId: config.fkAktorsId,
+    }),
+    kir: createKirClient({ url: urls.kir, ...http }),
+    plan: createPlanClient({ url: urls.plan, ...http }),
+    eservice: createEServiceClient({ url: urls.eservice, ...http }),
+  };
+}
+
+/** Metrics whose gauges read cases by state from the store and job counts from the queues. */
+export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: Logger): RobotMetrics {
+  return createMetrics({
+    sources: {
+      countCasesByState: async () => {
+        const { rows } = await db.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM cases GROUP BY state');
+        return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+      },
+      queueCounts: async () => {
+        const q = queues();
+        if (!q) return [];
+        const states = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+        const [intake, cases] = await Promise.all([q.intake.getJobCounts(...states), q.cases.getJobCounts(...states)]);
+        return [
+          ...states.map((state) => ({ queue: QUEUE.intake, state, count: intake[state] ?? 0 })),
+          ...states.map((state) => ({ queue: QUEUE.cases, state, count: cases[state] ?? 0 })),
+        ];
+      },
+    },
+    onCollectError: (source, error) => logger.warn({ source, error: (error as Error).name }, 'metrics source failed'),
+  });
+}
