@@ -24,7 +24,7 @@ export interface RobotDeps {
 export interface PlanTiming {
   /** How long to wait before asking the plan module again when it said "pending". */
   recheckDelayMs: number;
-  /** From receipt: after this a still-pending plan goes to a caseworker (PLAN_ASSESSMENT_PENDING). */
+  /** From intake: after this a still-pending plan goes to a caseworker (PLAN_ASSESSMENT_PENDING). */
   pendingDeadlineMs: number;
 }
 

@@ -62,7 +62,9 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
     const registers = await gatherRegisters(deps, payload.application);
 
     if (registers.plan.status === 'pending') {
-      const deadline = new Date(payload.application.receivedAt).getTime() + deps.planTiming.pendingDeadlineMs;
+      // Counted from when the robot took the case in (its own clock), not the e-service's
+      // timestamp: a late-delivered application still gets its re-checks.
+      const deadline = found.createdAt.getTime() + deps.planTiming.pendingDeadlineMs;
       if (deps.clock().getTime() < deadline) {
         if (state === 'GATHERING') state = await move(deps, caseId, 'GATHERING', 'WAITING_FOR_PLAN', 'PLAN_PENDING');
         await run.recheckLater(deps.planTiming.recheckDelayMs);

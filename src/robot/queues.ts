@@ -28,9 +28,9 @@ export function caseJobId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export function openQueues(connection: ConnectionOptions, prefix = DEFAULT_PREFIX) {
+export function openQueues(connection: ConnectionOptions, prefix = DEFAULT_PREFIX, caseJobOptions: JobsOptions = CASE_JOB_OPTIONS) {
   const intake = new Queue(QUEUE.intake, { connection, prefix });
-  const cases = new Queue<CaseJobData>(QUEUE.cases, { connection, prefix, defaultJobOptions: CASE_JOB_OPTIONS });
+  const cases = new Queue<CaseJobData>(QUEUE.cases, { connection, prefix, defaultJobOptions: caseJobOptions });
   return {
     intake,
     cases,

@@ -1,11 +1,11 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
-import { caseJobId, DEFAULT_PREFIX, openQueues, QUEUE, type CaseJobData } from './queues.js';
+import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, QUEUE, type CaseJobData } from './queues.js';
 
 export interface RobotOptions {
   connection: ConnectionOptions & { host?: string; port?: number };
@@ -15,6 +15,8 @@ export interface RobotOptions {
   pollIntervalMs: number;
   /** Off in tests that drive polling themselves. */
   schedulePolling?: boolean;
+  /** Retries and backoff of case jobs; tests shorten the backoff. */
+  caseJobOptions?: JobsOptions;
 }
 
 const POLL_SCHEDULER_ID = 'poll-eservice';
@@ -30,7 +32,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   // fresh queues, and can never be shadowed by an old database's completed job ids.
   const instance = await storeIdentity(deps.db, randomUUID().slice(0, 8));
   const prefix = `${options.prefix ?? DEFAULT_PREFIX}-${instance}`;
-  const queues = openQueues(options.connection, prefix);
+  const queues = openQueues(options.connection, prefix, { ...CASE_JOB_OPTIONS, ...options.caseJobOptions });
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   const pollLockKey = `${prefix}:intake:lock`;
   const cursors: CursorStore = {
@@ -95,6 +97,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   return {
     queues,
     redis,
+    prefix,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
     pollNow: () => pollOnce(deps, cursors, queues.enqueueCase),
     close: async () => {
