@@ -14,6 +14,7 @@ const commands: Record<string, (args: readonly string[]) => number | Promise<num
   start: async () => (await import('./cli/start.js')).runStart(process.env),
   worker: async () => (await import('./cli/production.js')).runWorker(process.env),
   web: async () => (await import('./cli/production.js')).runWeb(process.env),
+  replay: async (a) => (await import('./cli/production.js')).runReplay(process.env, a),
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import type { Robot } from '../robot/worker.js';
+import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
+import { replayCase } from '../robot/replay.js';
 import { startRobot } from '../robot/worker.js';
+import { readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
@@ -69,5 +72,42 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
   await web.close();
   redis.disconnect();
   await db.close();
+  return 0;
+}
+
+/**
+ * `replay CASE_ID...`: sends cases that ended in TECHNICAL_ERROR through the pipeline again
+ * (after an outage), as the configured robot identity. Prints one line per case.
+ */
+export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string[]): Promise<number> {
+  if (caseIds.length === 0) {
+    process.stderr.write('användning: replay ÄRENDE-ID ...\n');
+    return 2;
+  }
+  const basics = loadBasics(env);
+  if (typeof basics === 'number') return basics;
+  const { config } = basics;
+  if (!config.redisUrl) {
+    process.stderr.write('replay: REDIS_URL saknas (samma Redis som workern använder)\n');
+    return 2;
+  }
+  const db = await openStore(config);
+  const url = new URL(config.redisUrl);
+  const instance = await readStoreIdentity(db);
+  if (!instance) {
+    await db.close();
+    process.stderr.write('replay: ingen robot har kört mot den här databasen ännu\n');
+    return 1;
+  }
+  const queues = openQueues({ host: url.hostname, port: Number(url.port || 6379) }, `${DEFAULT_PREFIX}-${instance}`);
+  try {
+    for (const caseId of caseIds) {
+      const result = await replayCase({ db }, queues, caseId, config.robotIdentity);
+      process.stdout.write(`${caseId}: ${result}\n`);
+    }
+  } finally {
+    await queues.close();
+    await db.close();
+  }
   return 0;
 }

@@ -20,9 +20,10 @@ export interface RegisterUrls {
   eservice: string;
 }
 
-/** PostgreSQL when DATABASE_URL is set; otherwise PGlite's files under DATA_DIR. */
+/** PostgreSQL when DATABASE_URL is set; otherwise PGlite's files under DATA_DIR. DATABASE_SCHEMA, if set, holds every table. */
 export function openStore(config: Config): Promise<Db> {
-  return config.databaseUrl ? openDatabase({ url: config.databaseUrl }) : openDatabase({ dataDir: join(config.dataDir, 'pglite') });
+  const schema = config.databaseSchema;
+  return config.databaseUrl ? openDatabase({ url: config.databaseUrl, schema }) : openDatabase({ dataDir: join(config.dataDir, 'pglite'), schema });
 }
 
 export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: RuleSet, logger: Logger, metrics: RobotMetrics): RobotDeps {

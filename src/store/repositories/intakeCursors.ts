@@ -19,3 +19,9 @@ export async function storeIdentity(db: Queryable, candidate: string): Promise<s
   const { rows } = await db.query<{ id: string }>('SELECT id FROM store_identity');
   return rows[0]!.id;
 }
+
+/** The identity if a robot has made one, without making it. */
+export async function readStoreIdentity(db: Queryable): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM store_identity');
+  return rows[0]?.id;
+}
