@@ -21,8 +21,7 @@ export function isValidDate(year: number, month: number, day: number): boolean {
 
 export function isIsoDate(text: string): boolean {
   if (!DATE_PATTERN.test(text)) return false;
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-  return isValidDate(y, m, d);
+  return isValidDate(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)));
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -117,8 +117,23 @@ export function birthDateOfNormalized(normalized: string): IsoDate {
 
 /** The Luhn check over the last ten digits of any written form. */
 export function hasValidCheckDigit(text: string): boolean {
-  const digits = text.replace(/\D/g, '').slice(-10);
-  return digits.length === 10 && luhnCheckDigit(digits.slice(0, 9)) === Number(digits[9]);
+  // The last ten digits, skipping a - or + (the only non-digits the format allows).
+  let total = 0;
+  let seen = 0;
+  for (let i = text.length - 1; i >= 0 && seen < 10; i--) {
+    const code = text.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) continue;
+    if (seen > 0) {
+      // Weights from the left of the ten: 2,1,2,...; from the right, the 9th digit is weighted 2.
+      let d = code * (seen % 2 === 1 ? 2 : 1);
+      if (d > 9) d -= 9;
+      total += d;
+    } else {
+      total += code;
+    }
+    seen++;
+  }
+  return seen === 10 && total % 10 === 0;
 }
 
 function coordinationAdjusted(day: number): number {

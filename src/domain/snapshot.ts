@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ageOn, daysInMonth, firstDayOf, isIsoDate, lastDayOf, MONTH_PATTERN, stockholmDate } from './dates.js';
 import { MONEY_PATTERN } from './money.js';
-import { hasValidCheckDigit, parsePersonalNumber, type PersonalNumber } from './personalNumber.js';
+import { hasValidCheckDigit, parsePersonalNumber, type PersonalNumber, type PersonalNumberResult } from './personalNumber.js';
 
 /**
  * The case snapshot (CONTRACTS.md): everything a decision depends on. Field names are a
@@ -164,7 +164,7 @@ export function validateSnapshot(input: unknown): SnapshotValidation {
   }
   const snapshot = parsed.data;
   const errors: FieldError[] = [];
-  normaliseAndCheck(snapshot, errors);
+  new SnapshotChecker(snapshot, errors).run();
   return errors.length > 0 ? { ok: false, errors } : { ok: true, snapshot };
 }
 
@@ -195,103 +195,120 @@ function dedupe(errors: FieldError[]): FieldError[] {
   });
 }
 
-function normaliseAndCheck(snapshot: CaseSnapshot, errors: FieldError[]): void {
-  const app = snapshot.application;
-  // Only a ten-digit number needs the application's date (for its century); most are twelve.
-  let referenceDate: string | undefined;
-  const reference = () => (referenceDate ??= stockholmDate(new Date(app.receivedAt)));
-  const monthStart = firstDayOf(app.month);
-  const monthEnd = lastDayOf(app.month);
+/**
+ * The checks that need the whole snapshot. A class rather than closures: this runs for every
+ * case, and field paths are only built when there is an error to report.
+ */
+class SnapshotChecker {
+  private referenceDate: string | undefined;
+  private readonly parsed = new Map<string, PersonalNumberResult>();
+  private readonly members = new Map<string, string>();
+  private readonly reference: () => string;
+  readonly monthStart: string;
+  readonly monthEnd: string;
 
-  // The same person appears in the application, SSBTEK and KIR: parse each written form once.
-  const parsedForms = new Map<string, ReturnType<typeof parsePersonalNumber>>();
-  const normalise = (text: string, field: string): PersonalNumber | undefined => {
-    let result = parsedForms.get(text);
-    if (!result) parsedForms.set(text, (result = parsePersonalNumber(text, reference)));
-    if (!result.ok) {
-      errors.push({ field, message: result.problem });
-      return undefined;
-    }
-    return result.value;
-  };
+  constructor(
+    private readonly snapshot: CaseSnapshot,
+    private readonly errors: FieldError[],
+  ) {
+    const receivedAt = snapshot.application.receivedAt;
+    // Only a ten-digit number needs the application's date (for its century); most are twelve.
+    this.reference = () => (this.referenceDate ??= stockholmDate(new Date(receivedAt)));
+    this.monthStart = firstDayOf(snapshot.application.month);
+    this.monthEnd = lastDayOf(snapshot.application.month);
+  }
 
-  const members = new Map<string, string>();
-  const noteMember = (pn: PersonalNumber, field: string) => {
-    const earlier = members.get(pn.normalized);
-    if (earlier) errors.push({ field, message: `samma person som i ${earlier}` });
-    else members.set(pn.normalized, field);
-  };
+  /** The same person appears in the application, SSBTEK and KIR: each written form is parsed once. */
+  personalNumber(text: string, field: string): PersonalNumber | undefined {
+    let result = this.parsed.get(text);
+    if (!result) this.parsed.set(text, (result = parsePersonalNumber(text, this.reference)));
+    if (result.ok) return result.value;
+    this.errors.push({ field, message: result.problem });
+    return undefined;
+  }
 
-  const adults: Array<[{ personalNumber: string } | null | undefined, string, string]> = [
-    [app.applicant, 'application.applicant', 'sökanden'],
-    [app.coApplicant, 'application.coApplicant', 'medsökanden'],
-  ];
-  for (const [adult, field, who] of adults) {
-    if (!adult) continue;
-    const pn = normalise(adult.personalNumber, `${field}.personalNumber`);
-    if (!pn) continue;
+  member(pn: PersonalNumber, field: string): void {
+    const earlier = this.members.get(pn.normalized);
+    if (earlier) this.errors.push({ field, message: `samma person som i ${earlier}` });
+    else this.members.set(pn.normalized, field);
+  }
+
+  adult(adult: { personalNumber: string } | null | undefined, field: string, who: string): void {
+    if (!adult) return;
+    const pn = this.personalNumber(adult.personalNumber, `${field}.personalNumber`);
+    if (!pn) return;
     adult.personalNumber = pn.normalized;
-    noteMember(pn, field);
-    if (ageOn(pn.birthDate, monthStart) < 18) {
-      errors.push({ field: `${field}.personalNumber`, message: `${who} är under 18 år den första i månaden` });
+    this.member(pn, field);
+    if (ageOn(pn.birthDate, this.monthStart) < 18) {
+      this.errors.push({ field: `${field}.personalNumber`, message: `${who} är under 18 år den första i månaden` });
     }
   }
 
-  const days = daysInMonth(app.month);
-  app.children.forEach((child, i) => {
-    const field = `application.children[${i}]`;
-    const pn = normalise(child.personalNumber, `${field}.personalNumber`);
+  child(child: Application['children'][number], i: number, days: number): void {
+    const errors = this.errors;
+    const pn = this.personalNumber(child.personalNumber, `application.children[${i}].personalNumber`);
     if (child.daysAtHome !== undefined && child.daysAtHome > days) {
-      errors.push({ field: `${field}.daysAtHome`, message: `kan inte vara fler än månadens ${days} dagar` });
+      errors.push({ field: `application.children[${i}].daysAtHome`, message: `kan inte vara fler än månadens ${days} dagar` });
     }
     if (!pn) return;
     child.personalNumber = pn.normalized;
-    noteMember(pn, field);
-    if (pn.birthDate > monthEnd) {
-      errors.push({ field: `${field}.personalNumber`, message: 'barnet är fött efter ansökningsmånaden' });
+    this.member(pn, `application.children[${i}]`);
+    if (pn.birthDate > this.monthEnd) {
+      errors.push({ field: `application.children[${i}].personalNumber`, message: 'barnet är fött efter ansökningsmånaden' });
       return;
     }
-    const age = Math.max(0, ageOn(pn.birthDate, monthStart));
+    const age = Math.max(0, ageOn(pn.birthDate, this.monthStart));
     if (age >= 21) {
       errors.push({
-        field: `${field}.personalNumber`,
+        field: `application.children[${i}].personalNumber`,
         message: 'barnet har fyllt 21 år och räknas som vuxen: ange personen under otherAdults',
       });
     } else if (age >= 19 && child.inSchool === false) {
       errors.push({
-        field: `${field}.inSchool`,
+        field: `application.children[${i}].inSchool`,
         message: 'ett barn på 19–20 år räknas till hushållet bara medan det går i skolan: ange personen under otherAdults',
       });
     }
     if (age <= 6 && child.lunchAtHome === undefined) {
-      errors.push({ field: `${field}.lunchAtHome`, message: 'krävs för barn 0–6 år (äter barnet lunch hemma?)' });
+      errors.push({ field: `application.children[${i}].lunchAtHome`, message: 'krävs för barn 0–6 år (äter barnet lunch hemma?)' });
     }
-  });
+  }
 
-  app.incomes.forEach((income, i) => {
-    const field = `application.incomes[${i}].person`;
-    if (income.person === 'coApplicant' && !app.coApplicant) {
-      errors.push({ field, message: 'ansökan har ingen medsökande' });
+  incomePerson(person: string, i: number): void {
+    const app = this.snapshot.application;
+    if (person === 'applicant') return;
+    if (person === 'coApplicant') {
+      if (!app.coApplicant) this.errors.push({ field: `application.incomes[${i}].person`, message: 'ansökan har ingen medsökande' });
+      return;
     }
-    const child = /^child:(\d+)$/.exec(income.person);
-    if (child && Number(child[1]) >= app.children.length) {
-      errors.push({ field, message: `det finns inget barn med nummer ${child[1]} i ansökan (numreras från 0)` });
+    const index = Number(person.slice('child:'.length));
+    if (index >= app.children.length) {
+      this.errors.push({ field: `application.incomes[${i}].person`, message: `det finns inget barn med nummer ${index} i ansökan (numreras från 0)` });
     }
-  });
+  }
 
-  const regs = snapshot.registers;
-  const normaliseEntries = (entries: Array<{ personalNumber?: string | undefined }>, register: string) =>
-    entries.forEach((entry, i) => {
-      if (entry.personalNumber === undefined) return;
-      const pn = normalise(entry.personalNumber, `registers.${register}[${i}].personalNumber`);
+  registerEntries(entries: Array<{ personalNumber?: string | undefined }>, register: string): void {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.personalNumber === undefined) continue;
+      const pn = this.personalNumber(entry.personalNumber, `registers.${register}[${i}].personalNumber`);
       if (pn) entry.personalNumber = pn.normalized;
-    });
-  if (Array.isArray(regs.ssbtek)) normaliseEntries(regs.ssbtek, 'ssbtek');
-  if (Array.isArray(regs.kir)) normaliseEntries(regs.kir, 'kir');
+    }
+  }
 
-  const start = snapshot.history.jobStimulusStart;
-  if (start !== null && start > app.month) {
-    errors.push({ field: 'history.jobStimulusStart', message: 'kan inte ligga efter ansökningsmånaden' });
+  run(): void {
+    const { application: app, registers, history } = this.snapshot;
+    this.adult(app.applicant, 'application.applicant', 'sökanden');
+    this.adult(app.coApplicant, 'application.coApplicant', 'medsökanden');
+    const days = daysInMonth(app.month);
+    for (let i = 0; i < app.children.length; i++) this.child(app.children[i]!, i, days);
+    for (let i = 0; i < app.incomes.length; i++) this.incomePerson(app.incomes[i]!.person, i);
+    if (Array.isArray(registers.ssbtek)) this.registerEntries(registers.ssbtek, 'ssbtek');
+    if (Array.isArray(registers.kir)) this.registerEntries(registers.kir, 'kir');
+    const start = history.jobStimulusStart;
+    if (start !== null && start > app.month) {
+      this.errors.push({ field: 'history.jobStimulusStart', message: 'kan inte ligga efter ansökningsmånaden' });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { luhnCheckDigit, parsePersonalNumber, tenDigitForm } from '../../src/domain/personalNumber.js';
+import { hasValidCheckDigit, luhnCheckDigit, parsePersonalNumber, tenDigitForm } from '../../src/domain/personalNumber.js';
 
 // Synthetic numbers with valid check digits; the reference date is the day the number was written.
 const cases: Array<{ input: string; on: string; normalized: string; birthDate: string; coordination?: boolean; sex: 'male' | 'female'; why: string }> = [
@@ -47,6 +48,17 @@ describe('parsePersonalNumber', () => {
       expect(result.problem).not.toContain(b.input);
     });
   }
+
+  it('checks the check digit of any written form exactly as the Luhn digit says', () => {
+    const digits = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 }).map((d) => d.join(''));
+    fc.assert(
+      fc.property(digits, fc.constantFrom('', '19', '20'), fc.constantFrom('', '-', '+'), (ten, century, sign) => {
+        const written = `${century}${ten.slice(0, 6)}${sign}${ten.slice(6)}`;
+        expect(hasValidCheckDigit(written)).toBe(luhnCheckDigit(ten.slice(0, 9)) === Number(ten[9]));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 
   it('computes the Luhn check digit over YYMMDDNNN', () => {
     expect(luhnCheckDigit('850709980')).toBe(5);
