@@ -1,10 +1,75 @@
-import { appendAuditBatch, pseudonymFor } from '../store/index.js';
+import { auditRows, insertAuditRows, pseudonymFor, type Db, type NewAuditEntry } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 
 export type Register = 'ssbtek' | 'kir' | 'plan';
 
 /** Why the robot reads a register: the purpose in the audit log and in SSBTEK's request. */
 export const LOOKUP_PURPOSE = 'Utredning av rätt till ekonomiskt bistånd (SoL 4 kap. 1 §)';
+
+/**
+ * Group commit for the audit log. Every caller still waits until its own entries are stored;
+ * entries that arrive while a write is in flight go together in the next statement, so many
+ * cases looking people up at once cost one round trip per batch instead of one per look-up.
+ * An entry that fails the personal-data check is refused for its own caller only, before it
+ * joins a batch; a failed statement fails every caller in it (each job then retries).
+ */
+interface Waiting {
+  rows: unknown[][];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+class AuditWriter {
+  private waiting: Waiting[] = [];
+  private writing = false;
+
+  constructor(private readonly db: Db) {}
+
+  write(entries: readonly NewAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    let rows: unknown[][];
+    try {
+      rows = auditRows(entries);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ rows, resolve, reject });
+      // At the end of this turn of the event loop, so every look-up answered in the same turn
+      // shares the statement (PGlite runs a statement synchronously: nothing would pile up
+      // behind a write in flight).
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      try {
+        await insertAuditRows(this.db, batch.flatMap((w) => w.rows));
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+}
+
+const writers = new WeakMap<Db, AuditWriter>();
+
+function auditWriter(db: Db): AuditWriter {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = new AuditWriter(db);
+    writers.set(db, writer);
+  }
+  return writer;
+}
 
 /**
  * Reads one register for several persons of a case. Every look-up is written to the audit log
@@ -18,25 +83,28 @@ export async function auditedLookups<T>(
   personalNumbers: readonly string[],
   lookup: (personalNumber: string) => Promise<T>,
 ): Promise<T[]> {
-  const entry = (personalNumber: string, result: 'started' | 'ok' | 'unavailable') => ({
-    actor: deps.identity,
-    action: `${register}.lookup`,
-    caseId,
-    subjectRef: pseudonymFor(personalNumber, deps.pseudonymSecret),
-    purpose: LOOKUP_PURPOSE,
-    result,
-  });
-  await appendAuditBatch(deps.db, personalNumbers.map((pn) => entry(pn, 'started')));
+  const log = auditWriter(deps.db);
+  const subjects = personalNumbers.map((pn) => pseudonymFor(pn, deps.pseudonymSecret));
+  const entries = (result: 'started' | 'ok' | 'unavailable'): NewAuditEntry[] =>
+    subjects.map((subjectRef) => ({
+      actor: deps.identity,
+      action: `${register}.lookup`,
+      caseId,
+      subjectRef,
+      purpose: LOOKUP_PURPOSE,
+      result,
+    }));
+  await log.write(entries('started'));
   let replies: T[];
   try {
     replies = await Promise.all(personalNumbers.map(lookup));
   } catch (error) {
     deps.hooks?.lookup?.(register, 'failed');
     // Best effort: the failure itself is the important part and is rethrown regardless.
-    await appendAuditBatch(deps.db, personalNumbers.map((pn) => entry(pn, 'unavailable'))).catch(() => undefined);
+    await log.write(entries('unavailable')).catch(() => undefined);
     throw error;
   }
-  await appendAuditBatch(deps.db, personalNumbers.map((pn) => entry(pn, 'ok')));
+  await log.write(entries('ok'));
   deps.hooks?.lookup?.(register, 'ok');
   return replies;
 }

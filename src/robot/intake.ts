@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { validateApplicationPayload } from '../domain/snapshot.js';
 import type { IncomingApplication } from '../registers/types.js';
-import { createCase, saveApplication } from '../store/index.js';
+import { createCases, saveApplications, type NewApplication, type NewCase } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 
 /** Where the intake has read the e-service feed up to. Losing it is harmless: intake is idempotent. */
@@ -22,21 +22,33 @@ const MAX_PAGES_PER_POLL = 50;
 
 /**
  * Reads what is new in the e-service feed, stores every application (valid or not) with its
- * case, and hands each case to `enqueue`. Polling the same application twice gives one
- * application, one case and one job (its id is derived from the application id).
+ * case, and hands the cases to `enqueue`. Polling the same application twice gives one
+ * application, one case and one job (its id is derived from the application id). A page is
+ * stored in two statements (its applications, then their cases) and enqueued in one call;
+ * nothing is enqueued before its case exists, and the cursor moves only after that.
  */
-export async function pollOnce(deps: RobotDeps, cursors: CursorStore, enqueue: (caseId: string) => Promise<void>): Promise<IntakeResult> {
+export async function pollOnce(deps: RobotDeps, cursors: CursorStore, enqueue: (caseIds: readonly string[]) => Promise<void>): Promise<IntakeResult> {
   const result: IntakeResult = { fetched: 0, newCases: 0, invalid: 0 };
   let cursor = await cursors.get();
   for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
     const { items, next } = await deps.eservice.fetchNew(cursor, PAGE);
-    for (const item of items) {
-      const { created, valid } = await intakeOne(deps, item);
-      await enqueue(caseIdOf(item));
+    const prepared = items.map((item) => prepareIntake(deps, item));
+    await saveApplications(
+      deps.db,
+      prepared.map((p) => p.application),
+    );
+    const created = await createCases(
+      deps.db,
+      prepared.map((p) => p.case),
+    );
+    for (const p of prepared) {
+      const isNew = created.has(p.case.id);
+      if (isNew) deps.logger.info({ caseId: p.case.id, valid: p.valid }, 'application received');
       result.fetched++;
-      if (created) result.newCases++;
-      if (!valid) result.invalid++;
+      if (isNew) result.newCases++;
+      if (!p.valid) result.invalid++;
     }
+    if (prepared.length > 0) await enqueue(prepared.map((p) => p.case.id));
     const last = items.at(-1);
     const advanced = next ?? last?.cursor ?? null;
     if (advanced !== null && advanced !== cursor) {
@@ -57,7 +69,7 @@ export function caseIdOf(item: IncomingApplication): string {
   return SAFE_ID.test(item.id) ? item.id : `X-${createHash('sha256').update(item.id).digest('hex').slice(0, 24)}`;
 }
 
-async function intakeOne(deps: RobotDeps, item: IncomingApplication): Promise<{ created: boolean; valid: boolean }> {
+function prepareIntake(deps: RobotDeps, item: IncomingApplication): { application: NewApplication; case: NewCase; valid: boolean } {
   const id = caseIdOf(item);
   const validation = validateApplicationPayload(item.payload);
   const raw = rawApplication(item.payload);
@@ -66,22 +78,23 @@ async function intakeOne(deps: RobotDeps, item: IncomingApplication): Promise<{ 
   if (validation.ok && validation.payload.application.id !== item.id) {
     deps.logger.warn({ caseId: id }, 'application id differs from the feed id; the feed id is used');
   }
-  await saveApplication(deps.db, {
-    id,
-    municipality,
-    receivedAt,
-    raw: item.payload,
-    validationErrors: validation.ok ? [] : validation.errors,
-  });
-  const { created } = await createCase(deps.db, {
-    id,
-    municipality,
-    month: validation.ok ? validation.payload.application.month : null,
-    state: validation.ok ? 'RECEIVED' : 'INVALID',
-    actor: deps.identity,
-  });
-  if (created) deps.logger.info({ caseId: id, valid: validation.ok }, 'application received');
-  return { created, valid: validation.ok };
+  return {
+    application: {
+      id,
+      municipality,
+      receivedAt,
+      raw: item.payload,
+      validationErrors: validation.ok ? [] : validation.errors,
+    },
+    case: {
+      id,
+      municipality,
+      month: validation.ok ? validation.payload.application.month : null,
+      state: validation.ok ? 'RECEIVED' : 'INVALID',
+      actor: deps.identity,
+    },
+    valid: validation.ok,
+  };
 }
 
 function rawApplication(payload: unknown): Record<string, unknown> {

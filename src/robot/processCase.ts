@@ -3,13 +3,16 @@ import { BusinessException, SystemException } from '../domain/errors.js';
 import { validateApplicationPayload, validateSnapshot } from '../domain/snapshot.js';
 import {
   CaseTransitionError,
-  getApplication,
-  getCase,
-  insertProposalIfAbsent,
+  getCasesWithApplications,
+  getProposalForCase,
   insertSnapshot,
+  insertSnapshotAndProposal,
   transitionCase,
+  transitionCases,
   type CaseState,
+  type Db,
 } from '../store/index.js';
+import { coalesce, perDb } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
 import { gatherRegisters } from './gather.js';
 
@@ -31,6 +34,29 @@ export interface CaseRun {
   recheckLater(delayMs: number): Promise<void>;
 }
 
+/** Case jobs running at once read their cases, and start gathering, in shared statements. */
+const readCase = perDb((db: Db) => coalesce((ids: readonly string[]) => getCasesWithApplications(db, ids)));
+const startGathering = perDb((db: Db) =>
+  perActor((actor: string) =>
+    coalesce(async (ids: readonly string[]) => {
+      const moved = await transitionCases(db, { caseIds: ids, from: 'RECEIVED', to: 'GATHERING', actor, reason: null });
+      return new Map(ids.map((id) => [id, moved.has(id)]));
+    }),
+  ),
+);
+
+function perActor<F>(make: (actor: string) => F): (actor: string) => F {
+  const made = new Map<string, F>();
+  return (actor) => {
+    let f = made.get(actor);
+    if (!f) {
+      f = make(actor);
+      made.set(actor, f);
+    }
+    return f;
+  };
+}
+
 const DONE: ReadonlySet<CaseState> = new Set(['PROPOSED', 'MANUAL', 'SIGNED', 'COMPLETED', 'TECHNICAL_ERROR']);
 
 /**
@@ -40,12 +66,14 @@ const DONE: ReadonlySet<CaseState> = new Set(['PROPOSED', 'MANUAL', 'SIGNED', 'C
  * changes are compare-and-set, so a rerun never makes a second proposal.
  */
 export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun): Promise<CaseRunResult> {
-  const found = await getCase(deps.db, caseId);
-  if (!found) return 'UNKNOWN_CASE';
+  // The case and its application in one read.
+  const both = await readCase(deps.db)(caseId);
+  if (!both) return 'UNKNOWN_CASE';
+  const found = both.case;
   let state = found.state;
   if (DONE.has(state)) return 'ALREADY_DONE';
 
-  const application = await getApplication(deps.db, caseId);
+  const application = both.application;
   if (!application) throw new SystemException('database', `case ${caseId}: its application row is missing`);
   const validation = validateApplicationPayload(application.raw);
 
@@ -56,7 +84,12 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
     return 'INVALID_APPLICATION';
   }
   const payload = validation.payload;
-  if (state === 'RECEIVED') state = await move(deps, caseId, 'RECEIVED', 'GATHERING', null);
+  if (state === 'RECEIVED') {
+    // Shared with the other jobs of this turn; a case that did not move goes the single way,
+    // which names the reason (another run moved it first: logged and carried on, as always).
+    const moved = await startGathering(deps.db)(deps.identity)(caseId);
+    state = moved ? 'GATHERING' : await move(deps, caseId, 'RECEIVED', 'GATHERING', null);
+  }
 
   try {
     const registers = await gatherRegisters(deps, payload.application);
@@ -79,18 +112,41 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
       throw new SystemException('registers', `case ${caseId}: register answers failed validation (${fields})`);
     }
     const snapshot = snapshotCheck.snapshot;
-    const stored = await insertSnapshot(deps.db, { caseId, snapshot, rulesVersion: deps.rules.version });
-    const proposal = assess(snapshot, deps.rules);
-    const { proposal: kept } = await insertProposalIfAbsent(deps.db, {
+    let proposal: ReturnType<typeof assess>;
+    try {
+      proposal = assess(snapshot, deps.rules);
+    } catch (error) {
+      // The snapshot is kept whatever the assessment made of it.
+      await insertSnapshot(deps.db, { caseId, snapshot, rulesVersion: deps.rules.version });
+      throw error;
+    }
+    // Snapshot, proposal (insert-if-absent) and the state change in one statement.
+    const to: CaseState = proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED';
+    const reason = proposal.reasons.join(',') || proposal.outcome;
+    const stored = await insertSnapshotAndProposal(deps.db, {
       caseId,
-      snapshotId: stored.id,
+      snapshot,
+      rulesVersion: deps.rules.version,
       outcome: proposal.outcome,
       amount: proposal.amount,
       reasons: proposal.reasons,
       proposal,
+      from: state,
+      to,
+      actor: deps.identity,
+      reason,
     });
-    const to: CaseState = kept.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED';
-    await move(deps, caseId, state, to, kept.reasons.join(',') || kept.outcome);
+    let kept: { outcome: typeof proposal.outcome; reasons: readonly string[] } = proposal;
+    if (!stored.created) {
+      // An earlier run made the proposal: that one stands, and the case follows it.
+      const existing = await getProposalForCase(deps.db, caseId);
+      if (!existing) throw new SystemException('database', `case ${caseId}: proposal insert skipped but no row found`);
+      kept = existing;
+      await move(deps, caseId, state, existing.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED', existing.reasons.join(',') || existing.outcome);
+    } else if (!stored.moved) {
+      // Another run moved the case on first (or it was not in `state`): same handling as move().
+      await move(deps, caseId, state, to, reason);
+    }
     return kept.outcome;
   } catch (error) {
     if (error instanceof BusinessException) {

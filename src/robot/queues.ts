@@ -37,6 +37,11 @@ export function openQueues(connection: ConnectionOptions, prefix = DEFAULT_PREFI
     enqueueCase: async (caseId: string) => {
       await cases.add('case', { caseId }, { jobId: caseJobId(caseId) });
     },
+    /** One round trip for a page of cases; a job id already in the queue stays one job. */
+    enqueueCases: async (caseIds: readonly string[]) => {
+      if (caseIds.length === 0) return;
+      await cases.addBulk(caseIds.map((caseId) => ({ name: 'case', data: { caseId }, opts: { ...caseJobOptions, jobId: caseJobId(caseId) } })));
+    },
     close: async () => {
       await Promise.all([intake.close(), cases.close()]);
     },

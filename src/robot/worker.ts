@@ -17,6 +17,13 @@ export interface RobotOptions {
   schedulePolling?: boolean;
   /** Retries and backoff of case jobs; tests shorten the backoff. */
   caseJobOptions?: JobsOptions;
+  /**
+   * How long a worker's lock on an active job lasts unless renewed (ms; unset: BullMQ's default).
+   * A worker that dies without closing keeps its jobs until the lock runs out.
+   */
+  lockDurationMs?: number;
+  /** How often a worker looks for jobs whose lock ran out and takes them back (ms; unset: BullMQ's default). */
+  stalledIntervalMs?: number;
 }
 
 const POLL_SCHEDULER_ID = 'poll-eservice';
@@ -48,6 +55,11 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     );
   }
 
+  const stallOptions = {
+    ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
+  };
+
   const intakeWorker = new Worker(
     QUEUE.intake,
     async () => {
@@ -55,12 +67,12 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
       if (locked !== 'OK') return { skipped: true };
       try {
-        return await pollOnce(deps, cursors, queues.enqueueCase);
+        return await pollOnce(deps, cursors, queues.enqueueCases);
       } finally {
         await redis.del(pollLockKey);
       }
     },
-    { connection: options.connection, prefix, concurrency: 1 },
+    { connection: options.connection, prefix, concurrency: 1, ...stallOptions },
   );
 
   const caseWorker = new Worker<CaseJobData>(
@@ -82,7 +94,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       deps.logger.info({ caseId: job.data.caseId, jobId: job.id, result }, 'case job done');
       return result;
     },
-    { connection: options.connection, prefix, concurrency: options.concurrency },
+    { connection: options.connection, prefix, concurrency: options.concurrency, ...stallOptions },
   );
 
   caseWorker.on('failed', (job, error) => {
@@ -99,7 +111,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     redis,
     prefix,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
-    pollNow: () => pollOnce(deps, cursors, queues.enqueueCase),
+    pollNow: () => pollOnce(deps, cursors, queues.enqueueCases),
     close: async () => {
       await Promise.all([intakeWorker.close(), caseWorker.close()]);
       await queues.close();

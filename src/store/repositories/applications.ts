@@ -67,6 +67,31 @@ export async function saveApplication(
   return { application: existing, created: false };
 }
 
+/**
+ * Stores a page of applications in one statement, each once (as saveApplication). Returns the
+ * ids that were new; the ones already stored are left as they were.
+ */
+export async function saveApplications(db: Queryable, inputs: readonly NewApplication[]): Promise<Set<string>> {
+  if (inputs.length === 0) return new Set();
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO applications (id, municipality, received_at, raw, validation_errors)
+     SELECT id, municipality, received_at::timestamptz, raw::jsonb, validation_errors::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+         WITH ORDINALITY AS t(id, municipality, received_at, raw, validation_errors, n)
+      ORDER BY n
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+    [
+      inputs.map((i) => i.id),
+      inputs.map((i) => i.municipality),
+      inputs.map((i) => timestamp(i.receivedAt)),
+      inputs.map((i) => JSON.stringify(i.raw)),
+      inputs.map((i) => JSON.stringify(i.validationErrors ?? [])),
+    ],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function getApplication(db: Queryable, id: string): Promise<ApplicationRecord | undefined> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM applications WHERE id = $1`, [id]);
   return rows[0] ? toRecord(rows[0]) : undefined;

@@ -74,6 +74,36 @@ function checkedValues(entry: NewAuditEntry): unknown[] {
   return [entry.actor, entry.action, entry.caseId ?? null, subjectRef, entry.purpose, entry.result, JSON.stringify(entry.details ?? {})];
 }
 
+/**
+ * The checked parameter rows of `entries` (see appendAuditBatch): throws, naming the field and
+ * never the value, when an entry carries something that looks like a personal number.
+ */
+export function auditRows(entries: readonly NewAuditEntry[]): unknown[][] {
+  return entries.map(checkedValues);
+}
+
+const AUDIT_INSERT_ROWS = 1_000;
+
+/**
+ * Writes rows made by auditRows() without reading them back: the pipeline's look-ups only
+ * need to know they are stored. One statement per 1 000 rows (all or none within one).
+ */
+export async function insertAuditRows(db: Queryable, rows: readonly unknown[][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += AUDIT_INSERT_ROWS) {
+    const chunk = rows.slice(start, start + AUDIT_INSERT_ROWS);
+    const columns: unknown[][] = [[], [], [], [], [], [], []];
+    for (const row of chunk) for (let c = 0; c < 7; c++) columns[c]!.push(row[c]);
+    await db.query(
+      `INSERT INTO audit_log (actor, action, case_id, subject_ref, purpose, result, details)
+       SELECT actor, action, case_id, subject_ref, purpose, result, details::jsonb
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           WITH ORDINALITY AS t(actor, action, case_id, subject_ref, purpose, result, details, n)
+        ORDER BY n`,
+      columns,
+    );
+  }
+}
+
 export async function appendAudit(db: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
   return (await appendAuditBatch(db, [entry]))[0]!;
 }
@@ -102,5 +132,45 @@ export async function listAuditForCase(db: Queryable, caseId: string): Promise<A
 /** For a register inspection: every look-up of one person (by pseudonym), oldest first. */
 export async function listAuditForSubject(db: Queryable, subjectRef: string): Promise<AuditEntry[]> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE subject_ref = $1 ORDER BY id`, [subjectRef]);
+  return rows.map(toRecord);
+}
+
+/** What the admin's audit-log search filters on; every filter is optional and they combine with AND. */
+export interface AuditSearch {
+  caseId?: string | undefined;
+  /** Exact user id or robot identity. */
+  actor?: string | undefined;
+  /** Inclusive lower bound. */
+  from?: Date | undefined;
+  /** Exclusive upper bound. */
+  to?: Date | undefined;
+  /** Default 500; the CSV export passes a larger one. */
+  limit?: number | undefined;
+  /** Newest first (the search page) or oldest first (the export). */
+  order?: 'newest' | 'oldest' | undefined;
+}
+
+/**
+ * The admin's audit-log search (case, user, time range). Parameters only, never string
+ * concatenation of the input; indexes in migration 0004 keep actor and time searches cheap.
+ */
+export async function searchAudit(db: Queryable, search: AuditSearch): Promise<AuditEntry[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (search.caseId) add('case_id = ?', search.caseId);
+  if (search.actor) add('actor = ?', search.actor);
+  if (search.from) add('at >= ?', search.from);
+  if (search.to) add('at < ?', search.to);
+  const limit = Math.max(1, Math.min(search.limit ?? 500, 1_000_000));
+  params.push(limit);
+  const order = search.order === 'oldest' ? 'ASC' : 'DESC';
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT $${params.length}`,
+    params,
+  );
   return rows.map(toRecord);
 }

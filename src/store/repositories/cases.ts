@@ -89,6 +89,96 @@ export async function createCase(db: Queryable, input: NewCase): Promise<{ case:
   return { case: existing, created: false };
 }
 
+/**
+ * Opens the cases for a page of applications in one statement (as createCase, each once, with
+ * its first state in the history). Returns the ids of the cases that were new.
+ */
+export async function createCases(db: Queryable, inputs: readonly NewCase[]): Promise<Set<string>> {
+  if (inputs.length === 0) return new Set();
+  const actors = new Set(inputs.map((i) => i.actor));
+  if (actors.size !== 1) throw new Error('createCases: one actor per call');
+  const { rows } = await db.query<{ id: string }>(
+    `WITH inserted AS (
+       INSERT INTO cases (id, municipality, organisation, month, state)
+       SELECT id, municipality, organisation, month, state
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+           WITH ORDINALITY AS t(id, municipality, organisation, month, state, n)
+        ORDER BY n
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id, state
+     ), history AS (
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor)
+       SELECT id, NULL, state, $6 FROM inserted
+     )
+     SELECT id FROM inserted`,
+    [
+      inputs.map((i) => i.id),
+      inputs.map((i) => i.municipality),
+      inputs.map((i) => i.organisation ?? null),
+      inputs.map((i) => i.month ?? null),
+      inputs.map((i) => i.state ?? 'RECEIVED'),
+      inputs[0]!.actor,
+    ],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Several cases with their applications' raw payloads in one round trip (by id; missing ids left out). */
+export async function getCasesWithApplications(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, { case: CaseRecord; application: { raw: unknown } | undefined }>> {
+  const { rows } = await db.query<Row & { raw: unknown; has_application: boolean }>(
+    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, a.raw, (a.id IS NOT NULL) AS has_application
+       FROM cases c LEFT JOIN applications a ON a.id = c.id
+      WHERE c.id = ANY($1::text[])`,
+    [[...new Set(ids)]],
+  );
+  return new Map(rows.map((row) => [row.id, { case: toRecord(row), application: row.has_application ? { raw: row.raw } : undefined }]));
+}
+
+/**
+ * The same compare-and-set move (from -> to, one actor and reason) for several cases in one
+ * statement, each with its history line. Returns the ids that moved; a case not in `from`
+ * (or unknown) is left alone and not returned, and the caller says why (transitionCase).
+ */
+export async function transitionCases(
+  db: Queryable,
+  t: { caseIds: readonly string[]; from: CaseState; to: CaseState; actor: string; reason?: string | null },
+): Promise<Set<string>> {
+  if (!canTransition(t.from, t.to)) throw new CaseTransitionError(t.caseIds[0] ?? '?', 'not-allowed', t.from, t.to);
+  if (t.caseIds.length === 0) return new Set();
+  const { rows } = await db.query<{ id: string }>(
+    `WITH updated AS (
+       UPDATE cases SET state = $3, state_changed_at = now()
+       WHERE id = ANY($1::text[]) AND state = $2
+       RETURNING id
+     ), history AS (
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+       SELECT id, $2, $3, $4, $5 FROM updated
+     )
+     SELECT id FROM updated`,
+    [[...new Set(t.caseIds)], t.from, t.to, t.actor, t.reason ?? null],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The case and its application's raw payload in one round trip (the case job's first read). */
+export async function getCaseWithApplication(
+  db: Queryable,
+  id: string,
+): Promise<{ case: CaseRecord; application: { raw: unknown } | undefined } | undefined> {
+  const { rows } = await db.query<Row & { raw: unknown; has_application: boolean }>(
+    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, a.raw, (a.id IS NOT NULL) AS has_application
+       FROM cases c LEFT JOIN applications a ON a.id = c.id
+      WHERE c.id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return { case: toRecord(row), application: row.has_application ? { raw: row.raw } : undefined };
+}
+
 export async function getCase(db: Queryable, id: string): Promise<CaseRecord | undefined> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM cases WHERE id = $1`, [id]);
   return rows[0] ? toRecord(rows[0]) : undefined;
