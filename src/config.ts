@@ -24,6 +24,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Unset: PGlite in-process, files under dataDir. */
   databaseUrl: string | undefined;
+  /** Unset: the database's default schema. Set: every table lives in this schema (isolated test runs). */
+  databaseSchema: string | undefined;
   dataDir: string;
   /** Unset: the rules bundled with the robot. */
   rulesDir: string | undefined;
@@ -129,6 +131,9 @@ const schema = z.object({
   ),
   REDIS_URL: optional(url(['redis:', 'rediss:'], 'the Redis server for the queues')),
   DATABASE_URL: optional(url(['postgres:', 'postgresql:'], 'the PostgreSQL server')),
+  DATABASE_SCHEMA: optional(
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a schema name: lower-case letters, digits and underscore, not starting with a digit' }),
+  ),
   DATA_DIR: optional(z.string()).transform((v) => v ?? './data'),
   RULES_DIR: optional(z.string()),
   PORT: optional(integer(1, 65_535, 'the web server port')).transform((v) => v ?? 3000),
@@ -217,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     redisUrl: v.REDIS_URL,
     databaseUrl: v.DATABASE_URL,
+    databaseSchema: v.DATABASE_SCHEMA,
     dataDir: v.DATA_DIR,
     rulesDir: v.RULES_DIR,
     port: v.PORT,
