@@ -14,6 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY src/web/assets ./dist/web/assets
 COPY rules ./rules
 USER node
 # `worker` runs the pipeline, `web` the pages and /healthz, /metrics.

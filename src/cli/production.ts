@@ -5,6 +5,9 @@ import { replayCase } from '../robot/replay.js';
 import { startRobot } from '../robot/worker.js';
 import { readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
+import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
+import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js';
+import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
 
@@ -55,9 +58,16 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
 export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
   const basics = loadBasics(env);
   if (typeof basics === 'number') return basics;
-  const { config, logger } = basics;
+  const { config, logger, rules } = basics;
   if (!config.redisUrl) {
     process.stderr.write('web: REDIS_URL saknas\n');
+    return 2;
+  }
+  let auth: WebAuthConfig;
+  try {
+    auth = webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv });
+  } catch (error) {
+    process.stderr.write(`web: ${(error as Error).message}\n`);
     return 2;
   }
   const db = await openStore(config);
@@ -66,6 +76,8 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
     logger,
     metrics: robotMetrics(db, () => undefined, logger),
     checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1') },
+    pages: { db, auth, routes: [caseworkerRoutes({ db }), adminRoutes({ db, rules, queues: queuesFromStore(db, config.redisUrl) })] },
+    trustProxy: config.nodeEnv === 'production',
   });
   await web.listen({ port: config.port, host: config.host });
   await untilStopped(logger);

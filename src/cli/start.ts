@@ -1,6 +1,9 @@
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { buildWebServer } from '../web/server.js';
+import { adminRoutes } from '../web/admin/index.js';
+import { webAuthConfigFromEnv } from '../web/auth/session.js';
+import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { ensureRedis, RedisMissingError } from './redis.js';
 import { openStore, robotDeps, robotMetrics } from './wiring.js';
@@ -48,6 +51,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     logger,
     metrics,
     checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1') },
+    pages: { db, auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }), routes: [caseworkerRoutes({ db }), adminRoutes({ db, rules, queues: () => robot?.queues })] },
   });
   await web.listen({ port: config.port, host: config.host });
   const intake = await robot.pollNow();
@@ -58,6 +62,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
       '',
       'Biståndsroboten körs i sandlådan (simulerade register, PGlite, lokal Redis).',
       `  ${intake.fetched} demoansökningar hämtade från den simulerade e-tjänsten (${intake.invalid} ogiltiga).`,
+      `  Logga in: ${base}/login  (utvecklingsinloggning: handläggare i Trelleborg och Svedala, administratör, granskare)`,
       `  Hälsa:    ${base}/healthz`,
       `  Mätvärden: ${base}/metrics`,
       `  Data:     ${config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/pglite`}; Redis ${redis.started ? 'startad för körningen' : redis.url}`,

@@ -1,6 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { withTimeout } from '../observability/timeout.js';
+import type { Db } from '../store/index.js';
+import { registerWebAuth, type WebAuthConfig } from './auth/session.js';
+import type { OidcClient } from './auth/oidc.js';
 
 /**
  * The daemon's web edge: liveness/readiness for the orchestrator and metrics for Prometheus.
@@ -24,6 +27,22 @@ export interface WebServerOptions {
   checks: Record<string, HealthCheck>;
   /** Per check; default 2000 ms, under a typical probe timeout so that we answer first. */
   checkTimeoutMs?: number;
+  /** Route plugins (e.g. adminRoutes(...)), registered in order after the built-in routes, each in its own context. */
+  plugins?: readonly FastifyPluginAsync[];
+  /**
+   * The review and admin pages: one context with sessions, CSRF, security headers and login
+   * (auth/session.ts), and inside it each of `routes` (e.g. caseworkerRoutes(...), adminRoutes(...)).
+   */
+  pages?: WebPagesOptions;
+  /** Behind a TLS-terminating proxy (production): trust X-Forwarded-* so Secure cookies are set. */
+  trustProxy?: boolean;
+}
+
+export interface WebPagesOptions {
+  db: Db;
+  auth: WebAuthConfig;
+  routes: readonly FastifyPluginAsync[];
+  oidcClient?: OidcClient;
 }
 
 export async function runChecks(
@@ -64,7 +83,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
 
   // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's type the default one.
   // Request logging stays on (the default): method, URL, status and time per request.
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, ...(options.trustProxy ? { trustProxy: true } : {}) });
 
   // Errors reach the log in full (scrubbed); the client gets the status and a plain word only,
   // since an error message is not promised to be free of personal data.
@@ -88,6 +107,16 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     const text = await metrics.render();
     return reply.type(metrics.contentType).header('cache-control', 'no-store').send(text);
   });
+
+  for (const plugin of options.plugins ?? []) void app.register(plugin);
+
+  const pages = options.pages;
+  if (pages) {
+    void app.register(async (context) => {
+      await registerWebAuth(context, { db: pages.db, auth: pages.auth, ...(pages.oidcClient ? { oidcClient: pages.oidcClient } : {}) });
+      for (const routes of pages.routes) await context.register(routes);
+    });
+  }
 
   return app;
 }

@@ -1,0 +1,86 @@
+import type { Queryable } from '../db.js';
+import type { CaseState } from '../caseStates.js';
+
+/** The caseworkers' queue: cases awaiting signature or manual handling, in the user's municipalities. */
+export const REVIEW_STATES = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const satisfies readonly CaseState[];
+
+export interface ReviewItem {
+  caseId: string;
+  municipality: string;
+  organisation: string | null;
+  state: (typeof REVIEW_STATES)[number];
+  month: string | null;
+  receivedAt: Date;
+  outcome: 'PROPOSE_GRANT' | 'PROPOSE_REJECT' | 'MANUAL' | null;
+  amount: string | null;
+  reasons: string[];
+}
+
+/** Sort keys, each a fixed SQL expression: nothing from the query string reaches SQL. */
+export const REVIEW_SORTS = {
+  mottagen: 'a.received_at',
+  arende: 'c.id',
+  status: 'c.state',
+  belopp: 'p.amount',
+  kommun: 'c.municipality',
+} as const;
+export type ReviewSort = keyof typeof REVIEW_SORTS;
+
+export interface ReviewQuery {
+  municipalities: readonly string[];
+  /** Default: the oldest first. */
+  sort?: ReviewSort;
+  descending?: boolean;
+  limit?: number;
+}
+
+export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<ReviewItem[]> {
+  const column = REVIEW_SORTS[q.sort ?? 'mottagen'] ?? REVIEW_SORTS.mottagen;
+  const direction = q.descending ? 'DESC' : 'ASC';
+  const { rows } = await db.query<{
+    id: string;
+    municipality: string;
+    organisation: string | null;
+    state: ReviewItem['state'];
+    month: string | null;
+    received_at: Date;
+    outcome: ReviewItem['outcome'];
+    amount: string | null;
+    reasons: string[] | null;
+  }>(
+    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount, p.reasons
+     FROM cases c
+     JOIN applications a ON a.id = c.id
+     LEFT JOIN proposals p ON p.case_id = c.id
+     WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
+       AND c.state IN (SELECT jsonb_array_elements_text($2::jsonb))
+     ORDER BY ${column} ${direction} NULLS LAST, a.received_at ASC, c.id ASC
+     LIMIT $3`,
+    [JSON.stringify(q.municipalities), JSON.stringify(REVIEW_STATES), q.limit ?? 500],
+  );
+  return rows.map((r) => ({
+    caseId: r.id,
+    municipality: r.municipality,
+    organisation: r.organisation,
+    state: r.state,
+    month: r.month,
+    receivedAt: r.received_at,
+    outcome: r.outcome,
+    amount: r.amount,
+    reasons: r.reasons ?? [],
+  }));
+}
+
+/** Counts per review state in the user's municipalities (not limited like the list). */
+export async function countReviewQueue(db: Queryable, municipalities: readonly string[]): Promise<Record<ReviewItem['state'], number>> {
+  const { rows } = await db.query<{ state: ReviewItem['state']; n: string }>(
+    `SELECT state, count(*) AS n FROM cases
+     WHERE municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
+       AND state IN (SELECT jsonb_array_elements_text($2::jsonb))
+     GROUP BY state`,
+    [JSON.stringify(municipalities), JSON.stringify(REVIEW_STATES)],
+  );
+  const counts = { PROPOSED: 0, MANUAL: 0, TECHNICAL_ERROR: 0 };
+  for (const r of rows) counts[r.state] = Number(r.n);
+  return counts;
+}

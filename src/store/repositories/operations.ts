@@ -1,0 +1,77 @@
+import { CASE_STATES, type CaseState } from '../caseStates.js';
+import type { Queryable } from '../db.js';
+
+/**
+ * Read-only figures for the admin's operations pages: how many cases are where, what the
+ * robot finished lately, which cases ended in TECHNICAL_ERROR. Case ids and counts only.
+ */
+
+export async function countCasesByState(db: Queryable): Promise<Record<CaseState, number>> {
+  const { rows } = await db.query<{ state: string; n: string | number }>('SELECT state, count(*) AS n FROM cases GROUP BY state');
+  const counts = Object.fromEntries(CASE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
+  for (const row of rows) if ((CASE_STATES as readonly string[]).includes(row.state)) counts[row.state as CaseState] = Number(row.n);
+  return counts;
+}
+
+/** States the robot ends a run in; counted when the robot (not a caseworker) moved the case there. */
+export const FINISHED_STATES = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const;
+export type FinishedState = (typeof FINISHED_STATES)[number];
+
+export interface ThroughputSlot {
+  /** Start of the slot. */
+  start: Date;
+  counts: Record<FinishedState, number>;
+}
+
+/**
+ * Cases the robot finished per slot of `slotMs` (5 minutes by default) from `since`, read from
+ * the state history: transitions out of the robot's working states into an end state.
+ * Slots are aligned to whole multiples of `slotMs` since the epoch (wall-clock five minutes).
+ */
+export async function throughputSince(db: Queryable, since: Date, until: Date, slotMs = 5 * 60_000): Promise<ThroughputSlot[]> {
+  const slotSeconds = slotMs / 1000;
+  const first = Math.floor(since.getTime() / slotMs);
+  const last = Math.floor((until.getTime() - 1) / slotMs);
+  const { rows } = await db.query<{ to_state: string; slot: string | number; n: string | number }>(
+    `SELECT to_state, floor(extract(epoch FROM at) / $3)::bigint AS slot, count(*) AS n
+       FROM case_state_history
+      WHERE at >= $1 AND at < $2
+        AND to_state IN ('PROPOSED', 'MANUAL', 'TECHNICAL_ERROR')
+        AND from_state IN ('GATHERING', 'WAITING_FOR_PLAN', 'INVALID')
+      GROUP BY 1, 2`,
+    [new Date(first * slotMs), new Date((last + 1) * slotMs), slotSeconds],
+  );
+  const slots: ThroughputSlot[] = [];
+  for (let s = first; s <= last; s++) slots.push({ start: new Date(s * slotMs), counts: { PROPOSED: 0, MANUAL: 0, TECHNICAL_ERROR: 0 } });
+  for (const row of rows) {
+    const slot = slots[Number(row.slot) - first];
+    if (slot && (FINISHED_STATES as readonly string[]).includes(row.to_state)) slot.counts[row.to_state as FinishedState] += Number(row.n);
+  }
+  return slots;
+}
+
+export interface TechnicalErrorCase {
+  caseId: string;
+  since: Date;
+  /** What failed, from the state history's reason ("TECHNICAL_ERROR: ssbtek" -> "ssbtek"); null if not named. */
+  component: string | null;
+}
+
+/** Cases now in TECHNICAL_ERROR that went there at or after `since` (all when unset), oldest first. */
+export async function listTechnicalErrors(db: Queryable, options: { since?: Date | undefined; limit?: number } = {}): Promise<TechnicalErrorCase[]> {
+  const { rows } = await db.query<{ id: string; state_changed_at: Date; reason: string | null }>(
+    `SELECT c.id, c.state_changed_at,
+            (SELECT h.reason FROM case_state_history h
+              WHERE h.case_id = c.id AND h.to_state = 'TECHNICAL_ERROR' ORDER BY h.id DESC LIMIT 1) AS reason
+       FROM cases c
+      WHERE c.state = 'TECHNICAL_ERROR' AND ($1::timestamptz IS NULL OR c.state_changed_at >= $1)
+      ORDER BY c.state_changed_at, c.id
+      LIMIT $2`,
+    [options.since ?? null, options.limit ?? 1000],
+  );
+  return rows.map((r) => {
+    // The reason is written by the robot as "TECHNICAL_ERROR: <component>"; anything else is not shown.
+    const match = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})$/.exec(r.reason ?? '');
+    return { caseId: r.id, since: r.state_changed_at, component: match ? match[1]! : null };
+  });
+}

@@ -1,0 +1,16 @@
+/**
+ * CSV as RFC 4180 (comma, CRLF, fields quoted when needed, quotes doubled), with protection
+ * against formula injection: a cell that a spreadsheet would read as a formula (starting with
+ * = + - @, a tab or a carriage return) is prefixed with an apostrophe, so it stays text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(values: readonly unknown[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}

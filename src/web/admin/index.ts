@@ -1,0 +1,238 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { RuleSet } from '../../rules/ruleset.js';
+import { listTechnicalErrors, searchAudit, type Db } from '../../store/index.js';
+import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
+import { requireUser } from '../auth/user.js';
+import { esc, page } from '../layout.js';
+import { auditAdmin } from './audit.js';
+import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, parseAuditQuery, renderAuditSearch, SEARCH_LIMIT, type AuditQuery } from './auditLog.js';
+import { registerBullBoard } from './bullBoard.js';
+import { csvRow } from './csv.js';
+import { gatherOverview, renderOverview } from './overview.js';
+import type { QueueSource } from './queues.js';
+import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
+import { formatTime, parseLocalTime } from './time.js';
+
+export { queuesFromStore, type QueueSource } from './queues.js';
+
+export interface AdminOptions {
+  db: Db;
+  /** The rules a replay from a stored snapshot is computed with. */
+  rules: RuleSet;
+  /** The robot's queues (see queuesFromStore for a web process of its own). */
+  queues: QueueSource;
+  clock?: () => Date;
+  /** bull-board at /admin/koer; default on. */
+  bullBoard?: boolean;
+  /** bull-board without its changing buttons; default true (see bullBoard.ts). */
+  bullBoardReadOnly?: boolean;
+}
+
+const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+/** A bulk replay touches at most this many cases per request; the page says so when it is hit. */
+const BULK_LIMIT = 500;
+
+/**
+ * The admin's console (Swedish, server-rendered, role admin only; everyone else gets 404):
+ *   GET  /admin                     queue overview, failed cases and jobs, throughput chart
+ *   POST /admin/omkorning           replay one case (from intake, or from its stored snapshot)
+ *   POST /admin/omkorning/sedan     replay every case in TECHNICAL_ERROR since a time
+ *   POST /admin/intag/pausa         pause intake (the intake queue, cluster-wide)
+ *   POST /admin/intag/aterupta      resume intake
+ *   GET  /admin/logg                audit-log search by case, user, time
+ *   GET  /admin/logg.csv            the same search as CSV
+ *   *    /admin/koer/...            bull-board
+ * Every action (and every read of the audit log) is written to the audit log with the admin's
+ * user id as actor. Forms carry the CSRF token; without a CSRF plugin registered the POST
+ * routes refuse (fail closed).
+ */
+export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
+  const { db, rules } = options;
+  const clock = options.clock ?? (() => new Date());
+  return async (app: FastifyInstance) => {
+    if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+    app.addHook('preHandler', requireUser('admin'));
+    if (options.queues.close) {
+      const close = options.queues.close;
+      app.addHook('onClose', async () => close());
+    }
+
+    const csrfCheck = (app as unknown as { csrfProtection?: preHandlerHookHandler }).csrfProtection;
+    const refuse: preHandlerHookHandler = async (_request, reply) =>
+      reply.code(403).type('text/html; charset=utf-8').send('<!doctype html><html lang="sv"><title>Nekad</title><h1>Formuläret saknar skydd mot förfalskning</h1></html>');
+    const protectedPost = { preHandler: [csrfCheck ? csrfCheck.bind(app) : refuse] };
+
+    const render = async (request: FastifyRequest, reply: FastifyReply, title: string, body: string, status = 200) => {
+      const csrfToken = await csrfTokenFor(reply);
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(page({ title, user: request.user, body: withToken(body, csrfToken), csrfToken }));
+    };
+
+    app.get('/admin', async (request, reply) => {
+      const queues = await options.queues();
+      const overview = await gatherOverview(db, queues, clock());
+      const message = (request.query as { meddelande?: string }).meddelande;
+      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message));
+    });
+
+    app.post('/admin/omkorning', protectedPost, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, string | undefined>;
+      const caseId = String(body.arende ?? '').trim();
+      const mode = replayMode(body.satt);
+      if (!mode || !CASE_ID.test(caseId) || looksLikePersonalNumber(caseId)) {
+        await auditAdmin(db, request, 'admin.replay', 'refused', { problem: 'invalid-input' });
+        return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Ange ett ärende-id (inte ett personnummer) och ett sätt att köra om.</p></div>${BACK}`, 400);
+      }
+      const queues = await options.queues();
+      if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      const outcome = await replayOne({ db, rules, queues }, caseId, mode, request.user!.id);
+      await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome) }, caseId);
+      return render(request, reply, 'Omkörning', renderReplay([outcome], `Omkörning av ärende ${caseId}`));
+    });
+
+    app.post('/admin/omkorning/sedan', protectedPost, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, string | undefined>;
+      const since = parseLocalTime(String(body.sedan ?? ''));
+      const mode = replayMode(body.satt);
+      if (!since || !mode) {
+        await auditAdmin(db, request, 'admin.replay.since', 'refused', { problem: 'invalid-input' });
+        return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Ange en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) och ett sätt att köra om.</p></div>${BACK}`, 400);
+      }
+      const queues = await options.queues();
+      if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      const cases = await listTechnicalErrors(db, { since, limit: BULK_LIMIT });
+      await auditAdmin(db, request, 'admin.replay.since', 'started', { mode, since: since.toISOString(), cases: cases.length });
+      const outcomes: ReplayOutcome[] = [];
+      for (const c of cases) {
+        const outcome = await replayOne({ db, rules, queues }, c.caseId, mode, request.user!.id);
+        await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), since: since.toISOString() }, c.caseId);
+        outcomes.push(outcome);
+      }
+      const more = cases.length === BULK_LIMIT ? `<p>Högst ${BULK_LIMIT} ärenden körs om per gång; kör igen för resten.</p>` : '';
+      return render(request, reply, 'Omkörning', renderReplay(outcomes, `Omkörning av ärenden med tekniskt fel sedan ${formatTime(since)}`) + more);
+    });
+
+    app.post('/admin/intag/pausa', protectedPost, async (request, reply) => {
+      const queues = await options.queues();
+      if (!queues) return render(request, reply, 'Intag', `<h1>Intag</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      // Pausing the queue (not removing the scheduler) holds in every process and survives a
+      // restart, which would re-create a removed scheduler.
+      await queues.intake.pause();
+      await auditAdmin(db, request, 'admin.intake.pause', 'ok');
+      return reply.redirect('/admin?meddelande=intag-pausat', 303);
+    });
+
+    app.post('/admin/intag/aterupta', protectedPost, async (request, reply) => {
+      const queues = await options.queues();
+      if (!queues) return render(request, reply, 'Intag', `<h1>Intag</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      await queues.intake.resume();
+      await auditAdmin(db, request, 'admin.intake.resume', 'ok');
+      return reply.redirect('/admin?meddelande=intag-aterupptaget', 303);
+    });
+
+    app.get('/admin/logg', async (request, reply) => {
+      const query = (request.query ?? {}) as AuditQuery;
+      const parsed = parseAuditQuery(query);
+      if (!parsed.ok) {
+        await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
+        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, []), 400);
+      }
+      // Written before the read: who searched the log, for what, is itself on record.
+      await auditAdmin(db, request, 'admin.audit.search', 'ok', parsed.filters, parsed.search.caseId ?? null);
+      const entries = await searchAudit(db, { ...parsed.search, limit: SEARCH_LIMIT, order: 'newest' });
+      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries));
+    });
+
+    app.get('/admin/logg.csv', async (request, reply) => {
+      const parsed = parseAuditQuery((request.query ?? {}) as AuditQuery);
+      if (!parsed.ok) {
+        await auditAdmin(db, request, 'admin.audit.export', 'refused', { problem: 'invalid-filter' });
+        return reply.code(400).type('text/plain; charset=utf-8').send(parsed.errors.join('\n'));
+      }
+      await auditAdmin(db, request, 'admin.audit.export', 'ok', parsed.filters, parsed.search.caseId ?? null);
+      const entries = await searchAudit(db, { ...parsed.search, limit: EXPORT_LIMIT, order: 'oldest' });
+      const stamp = formatTime(clock()).replace(/[^0-9]/g, '').slice(0, 12);
+      // A byte-order mark so that spreadsheet programs read UTF-8 (å, ä, ö) correctly.
+      const text = `\ufeff${csvRow(CSV_HEADER)}${entries.map(auditCsvRow).join('')}`;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="granskningslogg-${stamp}.csv"`)
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(text);
+    });
+
+    if (options.bullBoard !== false) await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true);
+  };
+}
+
+/** Placeholder the renderers write where the form token goes; replaced once per page (escaped). */
+const TOKEN = '\u0000csrf\u0000';
+function withToken(body: string, token: string | undefined): string {
+  return body.split(esc(TOKEN)).join(esc(token ?? ''));
+}
+
+async function csrfTokenFor(reply: FastifyReply): Promise<string | undefined> {
+  const generate = (reply as unknown as { generateCsrf?: () => string | Promise<string> }).generateCsrf;
+  return typeof generate === 'function' ? await generate.call(reply) : undefined;
+}
+
+const BACK = '<p><a href="/admin">Tillbaka till driftöversikten</a></p>';
+
+function replayMode(value: unknown): ReplayMode | undefined {
+  return value === 'intake' || value === 'snapshot' ? value : undefined;
+}
+
+function resultCode(o: ReplayOutcome): string {
+  return o.mode === 'intake' ? o.result : o.result.kind === 'compared' ? (o.result.same ? 'compared-same' : 'compared-different') : o.result.kind;
+}
+
+function succeeded(o: ReplayOutcome): boolean {
+  return o.mode === 'intake' ? o.result === 'requeued' : ['stored', 'compared', 'shown-only'].includes(o.result.kind);
+}
+
+const OUTCOME_WORDS: Record<string, string> = { PROPOSE_GRANT: 'Förslag: bifall', PROPOSE_REJECT: 'Förslag: avslag', MANUAL: 'Manuell handläggning' };
+const outcomeWord = (o: string) => OUTCOME_WORDS[o] ?? o;
+const reasonList = (r: readonly string[]) => (r.length ? r.join(', ') : 'inga');
+
+function describe(o: ReplayOutcome): string {
+  if (o.mode === 'intake') {
+    return {
+      requeued: 'Skickat till kön igen: ärendet hämtar registeruppgifter på nytt och får ett förslag när det är klart.',
+      'not-replayable': 'Inte omkört: ärendet är inte i läget tekniskt fel (redan omkört eller klart).',
+      'unknown-case': 'Inget ärende med det id:t.',
+    }[o.result];
+  }
+  const r = o.result;
+  switch (r.kind) {
+    case 'unknown-case':
+      return 'Inget ärende med det id:t.';
+    case 'no-snapshot':
+      return 'Ärendet har ingen sparad ögonblicksbild (registren svarade aldrig). Kör om från intaget i stället.';
+    case 'invalid-snapshot':
+      return 'Den sparade ögonblicksbilden klarar inte dagens kontroll; inget räknades om. Ta upp det med utvecklarna.';
+    case 'stored':
+      return `Förslaget räknades om från ögonblicksbilden och sparades: ${outcomeWord(r.outcome)}, skäl: ${reasonList(r.reasons)}. Handläggaren ser beloppet.`;
+    case 'shown-only':
+      return `Omräknat men inte sparat (ärendet hanteras just nu av roboten): ${outcomeWord(r.outcome)}, skäl: ${reasonList(r.reasons)}.`;
+    case 'compared':
+      return r.same
+        ? `Omräkningen ger samma förslag som det sparade (${outcomeWord(r.stored.outcome)}, samma belopp och skäl). Inget ändrades.`
+        : `Omräkningen skiljer sig från det sparade förslaget, som står kvar oförändrat: sparat ${outcomeWord(r.stored.outcome)}, skäl: ${reasonList(r.stored.reasons)}; omräknat med regler ${r.recomputed.rulesVersion}: ${outcomeWord(r.recomputed.outcome)}, skäl: ${reasonList(r.recomputed.reasons)}; beloppet ${r.amountSame ? 'är detsamma' : 'skiljer sig'}. Be en handläggare titta på ärendet.`;
+  }
+}
+
+function renderReplay(outcomes: readonly ReplayOutcome[], heading: string): string {
+  const rows = outcomes
+    .map((o) => `<tr><th scope="row">${esc(o.caseId)}</th><td>${o.mode === 'intake' ? 'Från intaget' : 'Från ögonblicksbild'}</td><td>${esc(describe(o))}</td></tr>`)
+    .join('');
+  const requeued = outcomes.filter((o) => o.mode === 'intake' && o.result === 'requeued').length;
+  return `<h1>${esc(heading)}</h1>
+<p role="status">${outcomes.length === 1 ? '1 ärende behandlat' : `${outcomes.length} ärenden behandlade`}${requeued ? `, ${requeued} skickade till kön igen` : ''}.</p>
+${outcomes.length ? `<table><caption>Resultat per ärende</caption><thead><tr><th scope="col">Ärende</th><th scope="col">Sätt</th><th scope="col">Resultat</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Inga ärenden med tekniskt fel sedan den tidpunkten.</p>'}
+${BACK}`;
+}

@@ -1,0 +1,278 @@
+import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
+import { CASE_STATES, countCasesByState, listTechnicalErrors, throughputSince, type Db, type ThroughputSlot } from '../../store/index.js';
+import { esc } from '../layout.js';
+import { caseIdOf, errorClassOf } from './queues.js';
+import { formatClock, formatTime, toLocalInput } from './time.js';
+
+/** The figures of the queue overview, gathered in one place so the page is a pure render. */
+export interface Overview {
+  now: Date;
+  casesByState: Record<string, number>;
+  queuesAvailable: boolean;
+  intakePaused: boolean | undefined;
+  jobCounts: { queue: string; counts: Record<string, number> }[];
+  failedJobs: { queue: string; caseId: string | undefined; errorClass: string | undefined; attempts: number; at: Date | undefined }[];
+  technicalErrors: { caseId: string; since: Date; component: string | null; errorClass: string | undefined }[];
+  throughput: ThroughputSlot[];
+}
+
+export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
+
+export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date): Promise<Overview> {
+  const [casesByState, technical, throughput] = await Promise.all([
+    countCasesByState(db),
+    listTechnicalErrors(db, { limit: 200 }),
+    throughputSince(db, new Date(now.getTime() - 60 * 60_000), now),
+  ]);
+  // The chart shows the last twelve five-minute slots, the current (unfinished) one included.
+  const slots = throughput.slice(-12);
+  if (!queues) {
+    return {
+      now,
+      casesByState,
+      queuesAvailable: false,
+      intakePaused: undefined,
+      jobCounts: [],
+      failedJobs: [],
+      technicalErrors: technical.map((t) => ({ ...t, errorClass: undefined })),
+      throughput: slots,
+    };
+  }
+  const [intakePaused, intakeCounts, caseCounts, failedCases, failedIntake] = await Promise.all([
+    queues.intake.isPaused(),
+    queues.intake.getJobCounts(...JOB_STATES),
+    queues.cases.getJobCounts(...JOB_STATES),
+    queues.cases.getFailed(0, 49),
+    queues.intake.getFailed(0, 19),
+  ]);
+  // The class of the last failed attempt of each case's first job (a replay's job keeps its own).
+  const technicalErrors = await Promise.all(
+    technical.map(async (t, i) => {
+      const job = i < 50 ? await queues.cases.getJob(caseJobId(t.caseId)).catch(() => undefined) : undefined;
+      return { ...t, errorClass: job ? errorClassOf(job) : undefined };
+    }),
+  );
+  const failedJobs = [
+    ...failedCases.filter(Boolean).map((job) => ({ queue: QUEUE.cases, caseId: caseIdOf(job), errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })),
+    ...failedIntake.filter(Boolean).map((job) => ({ queue: QUEUE.intake, caseId: undefined, errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })),
+  ];
+  return {
+    now,
+    casesByState,
+    queuesAvailable: true,
+    intakePaused,
+    jobCounts: [
+      { queue: QUEUE.intake, counts: intakeCounts },
+      { queue: QUEUE.cases, counts: caseCounts },
+    ],
+    failedJobs,
+    technicalErrors,
+    throughput: slots,
+  };
+}
+
+const STATE_WORDS: Record<string, string> = {
+  RECEIVED: 'Mottagna',
+  INVALID: 'Ogiltiga ansökningar',
+  GATHERING: 'Hämtar registeruppgifter',
+  WAITING_FOR_PLAN: 'Väntar på planbedömning',
+  TECHNICAL_ERROR: 'Tekniskt fel',
+  PROPOSED: 'Förslag att granska',
+  MANUAL: 'Manuell handläggning',
+  SIGNED: 'Signerade',
+  COMPLETED: 'Avslutade',
+};
+
+const JOB_STATE_WORDS: Record<string, string> = {
+  waiting: 'Väntar',
+  active: 'Pågår',
+  delayed: 'Fördröjda',
+  prioritized: 'Prioriterade',
+  failed: 'Misslyckade',
+  completed: 'Klara',
+};
+
+const QUEUE_WORDS: Record<string, string> = { intake: 'Intag (hämtning från e-tjänsten)', cases: 'Ärenden' };
+
+const MESSAGES: Record<string, string> = {
+  'intag-pausat': 'Intaget är pausat. Inga nya ansökningar hämtas förrän det återupptas.',
+  'intag-aterupptaget': 'Intaget är återupptaget.',
+};
+
+function hidden(csrf: string | undefined): string {
+  return `<input type="hidden" name="_csrf" value="${esc(csrf)}">`;
+}
+
+/** A bar chart as inline SVG (no script, no inline style), stacked per outcome; the table below is its text alternative. */
+export function throughputChart(slots: readonly ThroughputSlot[]): string {
+  const width = 640;
+  const height = 220;
+  const left = 40;
+  const bottom = 30;
+  const top = 10;
+  const plotHeight = height - bottom - top;
+  const totals = slots.map((s) => s.counts.PROPOSED + s.counts.MANUAL + s.counts.TECHNICAL_ERROR);
+  const max = Math.max(1, ...totals);
+  const step = (width - left - 10) / Math.max(1, slots.length);
+  const barWidth = step * 0.7;
+  const colours = { PROPOSED: '#1f5fa8', MANUAL: '#8a4b00', TECHNICAL_ERROR: '#a31621' } as const;
+  const bars = slots
+    .map((slot, i) => {
+      const x = left + i * step + (step - barWidth) / 2;
+      let y = top + plotHeight;
+      const parts = (['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const)
+        .map((state) => {
+          const h = (slot.counts[state] / max) * plotHeight;
+          if (h <= 0) return '';
+          y -= h;
+          return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${colours[state]}"></rect>`;
+        })
+        .join('');
+      const label = i % 2 === 0 ? `<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#1a1a1a">${esc(formatClock(slot.start))}</text>` : '';
+      return parts + label;
+    })
+    .join('');
+  const axis = `<line x1="${left}" y1="${top + plotHeight}" x2="${width - 5}" y2="${top + plotHeight}" stroke="#1a1a1a"></line>
+<text x="${left - 6}" y="${top + 10}" text-anchor="end" font-size="11" fill="#1a1a1a">${max}</text>
+<text x="${left - 6}" y="${top + plotHeight}" text-anchor="end" font-size="11" fill="#1a1a1a">0</text>`;
+  const total = totals.reduce((a, b) => a + b, 0);
+  return `<svg class="chart" role="img" aria-labelledby="genomstromning-titel genomstromning-beskrivning" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
+<title id="genomstromning-titel">Avslutade ärenden per fem minuter, senaste timmen</title>
+<desc id="genomstromning-beskrivning">Staplar per femminutersintervall, totalt ${total} ärenden; högsta stapeln ${max}. Samma siffror finns i tabellen under diagrammet.</desc>
+${axis}${bars}
+</svg>
+<ul class="legend">
+<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="${colours.PROPOSED}"></rect></svg> Förslag</li>
+<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="${colours.MANUAL}"></rect></svg> Manuell handläggning</li>
+<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="${colours.TECHNICAL_ERROR}"></rect></svg> Tekniskt fel</li>
+</ul>`;
+}
+
+export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined): string {
+  const notice = message && MESSAGES[message] ? `<p role="status" class="notice">${esc(MESSAGES[message])}</p>` : '';
+  const stateRows = CASE_STATES.map((s) => `<tr><th scope="row">${esc(STATE_WORDS[s] ?? s)} <span class="code">(${esc(s)})</span></th><td>${o.casesByState[s] ?? 0}</td></tr>`).join('');
+  const totalCases = Object.values(o.casesByState).reduce((a, b) => a + b, 0);
+
+  const intake = !o.queuesAvailable
+    ? '<p>Köerna är inte tillgängliga: ingen robot har ännu kört mot den här databasen.</p>'
+    : o.intakePaused
+      ? `<p><strong>Intaget är pausat.</strong> Schemat ligger kvar i Redis men inga hämtningar körs, i alla processer, även efter omstart.</p>
+<form method="post" action="/admin/intag/aterupta">${hidden(csrf)}<button type="submit">Återuppta intaget</button></form>`
+      : `<p>Intaget är igång: e-tjänsten hämtas enligt schemat.</p>
+<form method="post" action="/admin/intag/pausa">${hidden(csrf)}<button type="submit">Pausa intaget</button></form>`;
+
+  const jobTable = o.queuesAvailable
+    ? `<table>
+<caption>Jobb per kö och läge</caption>
+<thead><tr><th scope="col">Kö</th>${JOB_STATES.map((s) => `<th scope="col">${esc(JOB_STATE_WORDS[s])}</th>`).join('')}</tr></thead>
+<tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(QUEUE_WORDS[q.queue] ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
+</table>
+<p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`
+    : '';
+
+  const technicalRows = o.technicalErrors
+    .map(
+      (t) => `<tr>
+<th scope="row">${esc(t.caseId)}</th>
+<td>${esc(formatTime(t.since))}</td>
+<td>${esc(t.component ?? '–')}</td>
+<td>${esc(t.errorClass ?? '–')}</td>
+<td><form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="intake"><button type="submit" aria-label="Kör om från intaget, ärende ${esc(t.caseId)}">Kör om från intaget</button></form>
+<form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="snapshot"><button type="submit" aria-label="Räkna om från ögonblicksbild, ärende ${esc(t.caseId)}">Räkna om från ögonblicksbild</button></form></td>
+</tr>`,
+    )
+    .join('');
+  const technical = o.technicalErrors.length
+    ? `<table>
+<caption>Ärenden i läget tekniskt fel (${o.technicalErrors.length})</caption>
+<thead><tr><th scope="col">Ärende</th><th scope="col">Sedan</th><th scope="col">Del som fallerade</th><th scope="col">Felklass</th><th scope="col">Åtgärd</th></tr></thead>
+<tbody>${technicalRows}</tbody>
+</table>`
+    : '<p>Inga ärenden i läget tekniskt fel.</p>';
+
+  const failed = o.failedJobs.length
+    ? `<table>
+<caption>Misslyckade jobb i köerna (senaste ${o.failedJobs.length})</caption>
+<thead><tr><th scope="col">Kö</th><th scope="col">Ärende</th><th scope="col">Felklass</th><th scope="col">Försök</th><th scope="col">Tid</th></tr></thead>
+<tbody>${o.failedJobs
+        .map(
+          (j) =>
+            `<tr><td>${esc(QUEUE_WORDS[j.queue] ?? j.queue)}</td><td>${esc(j.caseId ?? '–')}</td><td>${esc(j.errorClass ?? 'okänd')}</td><td>${j.attempts}</td><td>${esc(j.at ? formatTime(j.at) : '–')}</td></tr>`,
+        )
+        .join('')}</tbody>
+</table>`
+    : '<p>Inga misslyckade jobb i köerna.</p>';
+
+  const tableRows = o.throughput
+    .map((s) => {
+      const end = new Date(s.start.getTime() + 5 * 60_000);
+      const sum = s.counts.PROPOSED + s.counts.MANUAL + s.counts.TECHNICAL_ERROR;
+      return `<tr><th scope="row">${esc(formatClock(s.start))}–${esc(formatClock(end))}</th><td>${s.counts.PROPOSED}</td><td>${s.counts.MANUAL}</td><td>${s.counts.TECHNICAL_ERROR}</td><td>${sum}</td></tr>`;
+    })
+    .join('');
+
+  const oneHourAgo = toLocalInput(new Date(o.now.getTime() - 60 * 60_000));
+  return `<h1>Drift</h1>
+${notice}
+<p>Läget ${esc(formatTime(o.now))}. Sidan visar ärende-id, antal och felklasser, aldrig personuppgifter.</p>
+
+<section aria-labelledby="intag-rubrik">
+<h2 id="intag-rubrik">Intag</h2>
+${intake}
+</section>
+
+<section aria-labelledby="arenden-rubrik">
+<h2 id="arenden-rubrik">Ärenden per läge</h2>
+<table>
+<caption>Ärenden per läge (totalt ${totalCases})</caption>
+<thead><tr><th scope="col">Läge</th><th scope="col">Antal</th></tr></thead>
+<tbody>${stateRows}</tbody>
+</table>
+</section>
+
+<section aria-labelledby="koer-rubrik">
+<h2 id="koer-rubrik">Köer</h2>
+${jobTable}
+</section>
+
+<section aria-labelledby="genomstromning-rubrik">
+<h2 id="genomstromning-rubrik">Genomströmning senaste timmen</h2>
+${throughputChart(o.throughput)}
+<table>
+<caption>Avslutade ärenden per fem minuter (tid i svensk tid)</caption>
+<thead><tr><th scope="col">Intervall</th><th scope="col">Förslag</th><th scope="col">Manuell handläggning</th><th scope="col">Tekniskt fel</th><th scope="col">Totalt</th></tr></thead>
+<tbody>${tableRows}</tbody>
+</table>
+</section>
+
+<section aria-labelledby="fel-rubrik">
+<h2 id="fel-rubrik">Fel</h2>
+${technical}
+${failed}
+</section>
+
+<section aria-labelledby="omkorning-rubrik">
+<h2 id="omkorning-rubrik">Kör om ärenden</h2>
+<p><strong>Från intaget</strong>: ärendet går igenom hela flödet igen och registren tillfrågas på nytt (efter ett avbrott).
+<strong>Från sparad ögonblicksbild</strong>: förslaget räknas om utan att registren tillfrågas. Har ärendet redan ett förslag
+sparas inget nytt; sidan visar om omräkningen ger samma resultat. Ett ärende med tekniskt fel som saknar förslag får det omräknade förslaget.</p>
+<form method="post" action="/admin/omkorning">
+${hidden(csrf)}
+<div><label for="omkorning-arende">Ärende-id</label> <input id="omkorning-arende" name="arende" required maxlength="100" autocomplete="off"></div>
+<fieldset><legend>Sätt</legend>
+<div><input type="radio" id="satt-en-intag" name="satt" value="intake" checked> <label for="satt-en-intag">Från intaget</label></div>
+<div><input type="radio" id="satt-en-bild" name="satt" value="snapshot"> <label for="satt-en-bild">Från sparad ögonblicksbild</label></div>
+</fieldset>
+<button type="submit">Kör om ärendet</button>
+</form>
+<form method="post" action="/admin/omkorning/sedan">
+${hidden(csrf)}
+<div><label for="omkorning-sedan">Alla ärenden med tekniskt fel sedan (svensk tid)</label> <input id="omkorning-sedan" name="sedan" type="datetime-local" required value="${esc(oneHourAgo)}"></div>
+<fieldset><legend>Sätt</legend>
+<div><input type="radio" id="satt-alla-intag" name="satt" value="intake" checked> <label for="satt-alla-intag">Från intaget</label></div>
+<div><input type="radio" id="satt-alla-bild" name="satt" value="snapshot"> <label for="satt-alla-bild">Från sparad ögonblicksbild</label></div>
+</fieldset>
+<button type="submit">Kör om alla</button>
+</form>
+</section>`;
+}

@@ -1,0 +1,65 @@
+import type { FastifyReply } from 'fastify';
+import type { Role, WebUser } from './auth/user.js';
+import { esc, page } from './layout.js';
+
+/**
+ * Authorisation as data: which role may do what (PERMISSIONS), and on whose cases (scope).
+ * Every page and action asks `mayOnCase` on the server; a case outside the user's scope
+ * answers 404, the same as a case that does not exist, so probing ids reveals nothing.
+ */
+export const ACTIONS = [
+  'inbox.read', // the review queue
+  'case.read', // the case page
+  'case.sign', // sign the proposal as it stands
+  'case.editSign', // change amounts, motivate, sign
+  'case.takeover', // take the case over for manual handling
+  'letter.read', // the decision letter (HTML and PDF)
+  'admin.view', // the operations console
+  'admin.act', // replay, pause/resume intake, audit export
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
+  caseworker: ['inbox.read', 'case.read', 'case.sign', 'case.editSign', 'case.takeover', 'letter.read'],
+  // Reads the cases of its organisation, signs nothing, changes nothing.
+  auditor: ['inbox.read', 'case.read', 'letter.read'],
+  // Keeps the robot running; reads no case content (case ids only, on the admin pages).
+  admin: ['admin.view', 'admin.act'],
+};
+
+/** The actions that are about one case and therefore also need the case in scope. */
+export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'letter.read'];
+
+export function may(user: WebUser | undefined, action: Action): boolean {
+  return user !== undefined && PERMISSIONS[user.role].includes(action);
+}
+
+export interface ScopedCase {
+  municipality: string;
+  /** The handling unit when known; a case with one belongs to that organisation only. */
+  organisation: string | null;
+}
+
+export function inScope(user: WebUser, c: ScopedCase): boolean {
+  if (!user.municipalities.includes(c.municipality)) return false;
+  return c.organisation === null || c.organisation === user.organisation;
+}
+
+export function mayOnCase(user: WebUser | undefined, action: Action, c: ScopedCase | undefined): boolean {
+  return user !== undefined && c !== undefined && may(user, action) && inScope(user, c);
+}
+
+/** The 404 page: for what does not exist and for what the user may not see alike. */
+export function sendNotFound(reply: FastifyReply, user?: WebUser, csrfToken?: string): FastifyReply {
+  return reply
+    .code(404)
+    .type('text/html; charset=utf-8')
+    .send(
+      page({
+        title: 'Sidan finns inte',
+        user,
+        csrfToken,
+        body: `<h1>Sidan finns inte</h1><p>Sidan eller ärendet finns inte, eller så har du inte behörighet till det.</p><p><a href="${esc(user && may(user, 'inbox.read') ? '/inkorg' : '/')}">Till startsidan</a></p>`,
+      }),
+    );
+}

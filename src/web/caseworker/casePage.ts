@@ -1,0 +1,149 @@
+import { kronor } from '../../domain/labels.js';
+import type { WebUser } from '../auth/user.js';
+import { may } from '../authz.js';
+import { esc } from '../layout.js';
+import { monthName } from '../../assessment/explain.js';
+import type { CaseView } from './service.js';
+import { householdFacts, registerFacts } from './facts.js';
+import { signerName } from './service.js';
+import { calculationTable, formatDateTime, municipalityName, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList } from './view.js';
+import { EDITABLE_KINDS } from './decision.js';
+
+export interface CasePageMessage {
+  kind: 'error' | 'success';
+  text: string;
+}
+
+function outcomeClass(outcome: string | undefined): string {
+  return outcome === 'PROPOSE_GRANT' ? 'grant' : outcome === 'PROPOSE_REJECT' ? 'reject' : 'manual';
+}
+
+export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, message?: CasePageMessage): string {
+  const c = view.case;
+  const p = view.proposal;
+  const id = encodeURIComponent(c.id);
+  const left = view.receivedAt ? timeLeft(view.receivedAt, now) : undefined;
+  const decision = view.decisions.at(-1);
+  const parts: string[] = [];
+
+  parts.push(`<h1>Ärende ${esc(c.id)}</h1>`);
+  if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${esc(message.text)}</p>`);
+  parts.push(`<dl class="facts">
+<dt>Status</dt><dd>${esc(STATE_WORDS[c.state])}</dd>
+<dt>Kommun</dt><dd>${esc(municipalityName(c.municipality))}</dd>
+<dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
+<dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
+${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
+</dl>`);
+
+  // The proposal and, once signed, the decision.
+  parts.push('<h2>Förslag</h2>');
+  if (!p) {
+    parts.push('<p>Roboten har inget förslag i ärendet.</p>');
+    if (view.validationErrors.length > 0) {
+      parts.push(`<p>Ansökan kunde inte läsas in:</p><ul class="plain">${view.validationErrors
+        .map((e) => `<li><code>${esc(e.field)}</code>: ${esc(e.message)}</li>`)
+        .join('')}</ul>`);
+    }
+  } else {
+    const amountText = p.outcome === 'MANUAL' ? '' : `: <strong data-testid="proposal-amount">${esc(kronor(p.amount))}</strong> kr`;
+    parts.push(`<p class="outcome ${outcomeClass(p.outcome)}">${esc(OUTCOME_WORDS[p.outcome])}${amountText}</p>`);
+  }
+  if (decision) {
+    const content = decision.content as { outcome?: string; amount?: string; motivation?: string | null };
+    parts.push(`<h2>Beslut</h2>
+<p class="success">${decision.outcome === 'GRANT' ? `Beviljat ${esc(kronor(decision.amount))} kr` : 'Avslag'} – signerat av ${esc(signerName(decision.signedBy))} ${esc(formatDateTime(decision.signedAt))}${
+      decision.kind === 'edited' ? ' (belopp ändrade av handläggaren)' : ''
+    }.</p>
+${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation)}</p>` : ''}
+<p>Kontrollsumma (SHA-256) för det signerade innehållet: <span class="hash">${esc(decision.contentHash)}</span></p>
+<p><a href="/arenden/${id}/beslut">Visa beslutsbrevet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned beslutsbrevet som PDF</a></p>`);
+  }
+
+  // Actions: only what this user may do, only in a state where it can be done.
+  if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {
+    const actions: string[] = [];
+    if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.sign')) {
+      actions.push(`<section aria-labelledby="signera-rubrik"><h3 id="signera-rubrik">Signera förslaget</h3>
+<p>Du signerar beslutet ${p.outcome === 'PROPOSE_GRANT' ? `att bevilja ${esc(kronor(p.amount))} kr` : 'att avslå ansökan'} så som det står i beräkningen nedan.</p>
+<form method="post" action="/arenden/${id}/signera">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
+<button type="submit">Signera beslutet</button>
+</form></section>`);
+    }
+    if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.editSign')) {
+      actions.push(`<section aria-labelledby="andra-rubrik"><h3 id="andra-rubrik">Ändra belopp och signera</h3>
+<p>Ändra belopp i beräkningen med en motivering, och signera det ändrade beslutet.</p>
+<p><a href="/arenden/${id}/andra">Ändra belopp</a></p></section>`);
+    }
+    if (may(user, 'case.takeover')) {
+      actions.push(`<section aria-labelledby="ta-over-rubrik"><h3 id="ta-over-rubrik">Ta över för manuell handläggning</h3>
+<p>Ärendet lämnar robotens kö och handläggs av dig i verksamhetssystemet.</p>
+<form method="post" action="/arenden/${id}/ta-over">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<button type="submit" class="secondary">Ta över ärendet</button>
+</form></section>`);
+    }
+    if (actions.length > 0) parts.push(`<h2>Åtgärder</h2><div class="actions">${actions.join('\n')}</div>`);
+    else if (user.role === 'auditor') parts.push('<p class="notice">Du har läsbehörighet som granskare och kan inte signera eller ta över ärenden.</p>');
+  }
+
+  if (p) {
+    parts.push('<h2>Beräkning</h2>');
+    parts.push(calculationTable(p.calculation, p.month));
+    parts.push(`<p class="small">Regelversion ${esc(p.rulesVersion)}</p>`);
+    parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails));
+    parts.push('<h2>Att observera</h2>', warningsList(p.warnings));
+  }
+
+  parts.push('<h2>Hushållet</h2>');
+  parts.push(view.snapshot ? householdFacts(view.snapshot.snapshot as never) : '<p>Inga uppgifter sparade.</p>');
+  parts.push('<p class="small">Personnummer visas bara med födelsedatum. Fullständiga personnummer finns i verksamhetssystemet och i beslutsbrevet.</p>');
+  parts.push('<h2>Registeruppgifter</h2>');
+  parts.push(`<p class="small">Som de lästes när förslaget gjordes${view.snapshot ? ` (${esc(formatDateTime(view.snapshot.createdAt))})` : ''}.</p>`);
+  parts.push(registerFacts(view.snapshot?.snapshot as never));
+
+  parts.push('<h2>Ärendets historik</h2>');
+  parts.push(`<table><caption>Statusändringar, äldst först</caption>
+<thead><tr><th scope="col">Tid</th><th scope="col">Från</th><th scope="col">Till</th><th scope="col">Av</th><th scope="col">Orsak</th></tr></thead>
+<tbody>${view.history
+    .map(
+      (h) =>
+        `<tr><td>${esc(formatDateTime(h.at))}</td><td>${h.fromState ? esc(STATE_WORDS[h.fromState]) : '–'}</td><th scope="row">${esc(STATE_WORDS[h.toState])}</th><td>${esc(signerName(h.actor))}</td><td>${esc(h.reason ?? '')}</td></tr>`,
+    )
+    .join('')}</tbody></table>`);
+  parts.push('<p><a href="/inkorg">Tillbaka till inkorgen</a></p>');
+  return parts.join('\n');
+}
+
+/** The edit-and-sign page: one field per editable line, a required motivation. */
+export function editPageBody(view: CaseView, csrf: string, values: ReadonlyMap<number, string>, motivation: string, error?: string): string {
+  const p = view.proposal!;
+  const id = encodeURIComponent(view.case.id);
+  const rows = p.calculation.lines
+    .map((l, i) => {
+      if (!EDITABLE_KINDS.includes(l.kind)) return '';
+      const kind = l.kind === 'norm' ? 'Riksnorm' : l.kind === 'cost' ? 'Kostnad' : 'Inkomst';
+      return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label></th><td>${esc(kind)}</td><td class="num">${esc(kronor(l.amount))}</td>
+<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(values.get(i) ?? l.amount)}" aria-describedby="belopp-hjalp"></td></tr>`;
+    })
+    .join('\n');
+  return `<h1>Ändra belopp och signera – ärende ${esc(view.case.id)}</h1>
+${error ? `<p class="error" role="alert" id="fel">${esc(error)}</p>` : ''}
+<p>${esc(OUTCOME_WORDS[p.outcome])}, ${esc(kronor(p.amount))} kr. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om när du signerar; ett resultat på noll eller mindre blir avslag.</p>
+<form method="post" action="/arenden/${id}/andra">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
+<table>
+<caption>Belopp i beräkningen</caption>
+<thead><tr><th scope="col">Post</th><th scope="col">Slag</th><th scope="col" class="num">Förslag (kr)</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+<p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6500 eller 1250,50.</p>
+<label for="motivering">Motivering (krävs)</label>
+<textarea id="motivering" name="motivering" required aria-required="true"${error ? ' aria-describedby="fel"' : ''}>${esc(motivation)}</textarea>
+<button type="submit">Signera det ändrade beslutet</button>
+</form>
+<p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;
+}

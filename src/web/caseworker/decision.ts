@@ -1,0 +1,151 @@
+import { Decimal, formatKrona, formatOre, MONEY_PATTERN, roundToKrona, sum, type Money } from '../../domain/money.js';
+import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
+import type { ReasonCode } from '../../domain/reasons.js';
+import type { DecisionOutcome } from '../../store/index.js';
+
+/**
+ * What a caseworker signs: the decision content. It is hashed as canonical JSON (store/
+ * repositories/decisions.ts) and stored whole, so the letter is always rendered from exactly
+ * what was signed. Money is strings; the signer and the time are part of what is hashed.
+ */
+export interface LineEdit {
+  /** Index into calculation.lines. */
+  line: number;
+  label: string;
+  from: string;
+  to: string;
+}
+
+export interface DecisionContent {
+  version: 1;
+  caseId: string;
+  municipality: string;
+  month: string;
+  /** The person the decision is addressed to (the letter names them). */
+  applicantPersonalNumber: string | null;
+  proposalId: string;
+  snapshotId: string;
+  rulesVersion: string;
+  proposedOutcome: Proposal['outcome'];
+  proposedAmount: string;
+  outcome: DecisionOutcome;
+  /** Whole kronor granted; "0" for a rejection. */
+  amount: string;
+  calculation: Calculation;
+  reasons: ReasonCode[];
+  reasonDetails: ReasonDetail[];
+  warnings: string[];
+  edits: LineEdit[];
+  motivation: string | null;
+  signedBy: string;
+  signedByName: string;
+  signedAt: string;
+}
+
+export const EDITABLE_KINDS: readonly TraceLine['kind'][] = ['norm', 'cost', 'income'];
+
+/** "3 292,50", "3292.5", "3292" -> "3292.50"; undefined for anything that is not an amount. */
+export function parseAmountInput(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const cleaned = text.replace(/[\s\u00a0]/g, '').replace(',', '.').replace(/^(\d+)\.$/, '$1');
+  if (!MONEY_PATTERN.test(cleaned)) return undefined;
+  return formatOre(new Decimal(cleaned));
+}
+
+/** The calculation with some lines' amounts changed, totals recomputed as the norm module does. */
+export function applyEdits(calculation: Calculation, amounts: ReadonlyMap<number, string>): { calculation: Calculation; edits: LineEdit[] } {
+  const edits: LineEdit[] = [];
+  const lines = calculation.lines.map((line, index) => {
+    const to = amounts.get(index);
+    if (to === undefined || !EDITABLE_KINDS.includes(line.kind)) return line;
+    if (new Decimal(to).equals(new Decimal(line.amount))) return line;
+    edits.push({ line: index, label: line.label, from: line.amount, to });
+    return { ...line, amount: to, note: [line.note, `ändrat av handläggare (förslag ${line.amount})`].filter(Boolean).join('; ') };
+  });
+  const total = (kind: TraceLine['kind']): Money => sum(lines.filter((l) => l.kind === kind).map((l) => new Decimal(l.amount)));
+  const norm = total('norm');
+  const costs = total('cost');
+  const incomes = total('income');
+  const result = roundToKrona(norm.plus(costs).minus(incomes));
+  return {
+    calculation: {
+      ...calculation,
+      lines,
+      norm: formatOre(norm),
+      costs: formatOre(costs),
+      incomes: formatOre(incomes),
+      result: formatKrona(result),
+    },
+    edits,
+  };
+}
+
+/**
+ * Outcome and reasons after a caseworker's edit: a positive amount grants, nothing left to
+ * pay rejects because income covers the need. A rejection for not standing at the labour
+ * market's disposal is not about amounts and stays a rejection.
+ */
+export function outcomeAfterEdit(proposal: Proposal, calculation: Calculation): { outcome: DecisionOutcome; amount: string; reasons: ReasonCode[] } {
+  const result = new Decimal(calculation.result);
+  const amount = result.greaterThan(0) ? formatKrona(result) : '0';
+  if (proposal.reasons.includes('NOT_ACTIVE_JOBSEEKER')) return { outcome: 'REJECT', amount: '0', reasons: proposal.reasons };
+  if (amount === '0') {
+    const reasons = proposal.reasons.includes('INCOME_EXCEEDS_NORM') ? proposal.reasons : [...proposal.reasons, 'INCOME_EXCEEDS_NORM' as const];
+    return { outcome: 'REJECT', amount, reasons };
+  }
+  return { outcome: 'GRANT', amount, reasons: proposal.reasons.filter((r) => r !== 'INCOME_EXCEEDS_NORM') };
+}
+
+export interface SignContext {
+  proposalId: string;
+  snapshotId: string;
+  applicantPersonalNumber: string | null;
+  signedBy: string;
+  signedByName: string;
+  signedAt: Date;
+}
+
+export function contentAsProposed(proposal: Proposal, ctx: SignContext): DecisionContent {
+  if (proposal.outcome === 'MANUAL') throw new Error(`case ${proposal.caseId}: a MANUAL proposal cannot be signed as it stands`);
+  const outcome: DecisionOutcome = proposal.outcome === 'PROPOSE_GRANT' ? 'GRANT' : 'REJECT';
+  return base(proposal, ctx, {
+    outcome,
+    amount: outcome === 'GRANT' ? proposal.amount : '0',
+    calculation: proposal.calculation,
+    reasons: proposal.reasons,
+    edits: [],
+    motivation: null,
+  });
+}
+
+export function contentEdited(proposal: Proposal, ctx: SignContext, amounts: ReadonlyMap<number, string>, motivation: string): DecisionContent | { noChange: true } {
+  const { calculation, edits } = applyEdits(proposal.calculation, amounts);
+  if (edits.length === 0) return { noChange: true };
+  const after = outcomeAfterEdit(proposal, calculation);
+  return base(proposal, ctx, { ...after, calculation, edits, motivation: motivation.trim() });
+}
+
+function base(
+  proposal: Proposal,
+  ctx: SignContext,
+  decided: Pick<DecisionContent, 'outcome' | 'amount' | 'calculation' | 'reasons' | 'edits' | 'motivation'>,
+): DecisionContent {
+  return {
+    version: 1,
+    caseId: proposal.caseId,
+    municipality: proposal.municipality,
+    month: proposal.month,
+    applicantPersonalNumber: ctx.applicantPersonalNumber,
+    proposalId: ctx.proposalId,
+    snapshotId: ctx.snapshotId,
+    rulesVersion: proposal.rulesVersion,
+    proposedOutcome: proposal.outcome,
+    proposedAmount: proposal.amount,
+    ...decided,
+    reasonDetails: proposal.reasonDetails.filter((d) => decided.reasons.includes(d.code)),
+    warnings: proposal.warnings,
+    signedBy: ctx.signedBy,
+    signedByName: ctx.signedByName,
+    signedAt: ctx.signedAt.toISOString(),
+  };
+}

@@ -1,0 +1,78 @@
+import { kronor } from '../../domain/labels.js';
+import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
+import { REVIEW_SORTS, type ReviewItem, type ReviewSort } from '../../store/index.js';
+import { esc } from '../layout.js';
+import { formatDateTime, municipalityName, OUTCOME_WORDS, STATE_WORDS, timeLeft } from './view.js';
+
+/** The inbox: proposals awaiting signature and the manual queue, oldest first by default. */
+export interface InboxQuery {
+  sort: ReviewSort;
+  descending: boolean;
+}
+
+export function parseInboxQuery(q: { sortera?: unknown; ordning?: unknown }): InboxQuery {
+  const sort = typeof q.sortera === 'string' && q.sortera in REVIEW_SORTS ? (q.sortera as ReviewSort) : 'mottagen';
+  return { sort, descending: q.ordning === 'fallande' };
+}
+
+const COLUMNS: { key: ReviewSort | null; label: string; num?: boolean }[] = [
+  { key: 'arende', label: 'Ärende' },
+  { key: 'mottagen', label: 'Mottagen' },
+  { key: 'mottagen', label: 'Tid kvar (24 timmar)' },
+  { key: 'status', label: 'Status' },
+  { key: null, label: 'Förslag' },
+  { key: 'belopp', label: 'Belopp (kr)', num: true },
+  { key: 'kommun', label: 'Kommun' },
+];
+
+export function inboxBody(items: readonly ReviewItem[], counts: Record<'PROPOSED' | 'MANUAL' | 'TECHNICAL_ERROR', number>, q: InboxQuery, now: Date): string {
+  const header = COLUMNS.map((c, i) => {
+    const numClass = c.num ? ' class="num"' : '';
+    if (!c.key) return `<th scope="col"${numClass}>${esc(c.label)}</th>`;
+    const active = c.key === q.sort && (i !== 2 || q.sort === 'mottagen');
+    const first = i === 1 || (c.key !== 'mottagen');
+    const ariaSort = active && first ? ` aria-sort="${q.descending ? 'descending' : 'ascending'}"` : '';
+    const nextOrder = active && !q.descending ? 'fallande' : 'stigande';
+    const hint = active && first ? (q.descending ? ', sorterat fallande' : ', sorterat stigande') : '';
+    return `<th scope="col"${numClass}${ariaSort}><a href="/inkorg?sortera=${c.key}&amp;ordning=${nextOrder}">${esc(c.label)}<span class="sr-only">${esc(hint)}, sortera</span></a></th>`;
+  }).join('');
+  const rows = items
+    .map((item) => {
+      const left = timeLeft(item.receivedAt, now);
+      const outcome = item.outcome ? OUTCOME_WORDS[item.outcome] : '–';
+      const reasons = item.reasons.map((r) => REASON_TITLES[r as ReasonCode] ?? r).join('; ');
+      return `<tr>
+<th scope="row"><a href="/arenden/${encodeURIComponent(item.caseId)}">${esc(item.caseId)}</a></th>
+<td>${esc(formatDateTime(item.receivedAt))}</td>
+<td class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</td>
+<td>${esc(STATE_WORDS[item.state])}</td>
+<td>${esc(outcome)}${reasons ? `<br><span class="small">${esc(reasons)}</span>` : ''}</td>
+<td class="num">${item.amount !== null && item.outcome !== 'MANUAL' ? esc(kronor(item.amount)) : '–'}</td>
+<td>${esc(municipalityName(item.municipality))}</td>
+</tr>`;
+    })
+    .join('\n');
+  const total = counts.PROPOSED + counts.MANUAL + counts.TECHNICAL_ERROR;
+  return `<h1>Inkorg</h1>
+<h2 id="antal">Antal ärenden</h2>
+<ul class="counts" aria-labelledby="antal">
+  <li><strong>${counts.PROPOSED}</strong> förslag väntar på signering</li>
+  <li><strong>${counts.MANUAL}</strong> för manuell handläggning</li>
+  <li><strong>${counts.TECHNICAL_ERROR}</strong> med tekniskt fel</li>
+  <li><strong>${total}</strong> totalt</li>
+</ul>
+<p>Varje ansökan ska ha ett beslut inom 24 timmar från att den kom in. Listan visar ${
+    q.sort === 'mottagen' && !q.descending ? 'den äldsta först' : 'ärendena i vald ordning'
+  }; välj en kolumnrubrik för att sortera.</p>
+<h2 id="arenden">Ärenden</h2>
+${
+  items.length === 0
+    ? '<p>Inga ärenden väntar.</p>'
+    : `<table aria-labelledby="arenden">
+<thead><tr>${header}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`
+}`;
+}

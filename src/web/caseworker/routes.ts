@@ -1,0 +1,208 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { countReviewQueue, currentDecision, getCase, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
+import { csrfToken, userOf } from '../auth/session.js';
+import { requireUser, type WebUser } from '../auth/user.js';
+import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
+import { page } from '../layout.js';
+import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
+import { parseAmountInput } from './decision.js';
+import { inboxBody, parseInboxQuery } from './inbox.js';
+import { letterBody, letterDocument } from './letter.js';
+import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
+import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
+
+/**
+ * The caseworker's pages:
+ *   GET  /inkorg                    the review queue (sortera=mottagen|arende|status|belopp|kommun, ordning=stigande|fallande)
+ *   GET  /arenden/:id               the case page (audit: case.read)
+ *   POST /arenden/:id/signera       sign as proposed
+ *   GET  /arenden/:id/andra         edit amounts (audit: case.read)
+ *   POST /arenden/:id/andra         edit amounts, motivate and sign
+ *   POST /arenden/:id/ta-over       take over for manual handling
+ *   GET  /arenden/:id/beslut        the decision letter (audit: letter.read)
+ *   GET  /arenden/:id/beslut.pdf    the same as PDF
+ * Every route checks role and scope on the server; a case outside the user's scope is 404.
+ */
+export interface CaseworkerRoutesOptions {
+  db: Db;
+  pdf?: PdfRenderer;
+  clock?: () => Date;
+}
+
+const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+function stylesheet(): string {
+  const candidates = [fileURLToPath(new URL('../assets/site.css', import.meta.url)), `${process.cwd()}/src/web/assets/site.css`];
+  const found = candidates.find((p) => existsSync(p));
+  return found ? readFileSync(found, 'utf8') : '';
+}
+
+export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPluginAsync {
+  const { db } = options;
+  const clock = options.clock ?? (() => new Date());
+  const pdf = options.pdf ?? chromiumPdfRenderer();
+  const css = stylesheet();
+
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.addHook('onClose', async () => pdf.close());
+    const readers = requireUser('caseworker', 'auditor');
+
+    const html = (reply: FastifyReply, request: FastifyRequest, title: string, body: string, status = 200) =>
+      reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .send(page({ title, user: request.user, csrfToken: csrfToken(reply), body }));
+
+    /**
+     * The case if the user may do `action` on it; otherwise the answer is sent (404 for a case
+     * out of scope or not found, 403 for an action the role may not take) and undefined returned.
+     */
+    async function caseFor(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: Action): Promise<CaseRecord | undefined> {
+      const user = userOf(request);
+      const id = request.params.id;
+      const c = CASE_ID.test(id) ? await getCase(db, id) : undefined;
+      if (!c || !mayOnCase(user, 'case.read', c)) {
+        sendNotFound(reply, user, csrfToken(reply));
+        return undefined;
+      }
+      if (!mayOnCase(user, action, c)) {
+        await html(reply, request, 'Ingen behörighet', `<h1>Ingen behörighet</h1><p>Din roll (${user.role === 'auditor' ? 'granskare' : user.role}) får inte göra detta i ärendet.</p><p><a href="/arenden/${encodeURIComponent(c.id)}">Tillbaka till ärendet</a></p>`, 403);
+        return undefined;
+      }
+      return c;
+    }
+
+    async function showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status = 200) {
+      const view = await loadCaseView(db, c);
+      // Written before the page leaves: no opening of a case goes unrecorded.
+      await auditCaseRead(db, user, c.id);
+      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message), status);
+    }
+
+    app.get<{ Querystring: { sortera?: string; ordning?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {
+      const user = userOf(request);
+      if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
+      const q = parseInboxQuery(request.query);
+      const [items, counts] = await Promise.all([
+        listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending }),
+        countReviewQueue(db, user.municipalities),
+      ]);
+      // Out-of-organisation cases never reach the list, even within a shared municipality.
+      const visible = items.filter((i) => mayOnCase(user, 'case.read', i));
+      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()));
+    });
+
+    app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.read');
+      if (!c) return reply;
+      const message: CasePageMessage | undefined =
+        request.query.signerat !== undefined
+          ? { kind: 'success', text: 'Beslutet är signerat.' }
+          : request.query.overtaget !== undefined
+            ? { kind: 'success', text: 'Du har tagit över ärendet för manuell handläggning.' }
+            : undefined;
+      return showCase(request, reply, c, userOf(request), message);
+    });
+
+    app.post<{ Params: { id: string }; Body: { proposalId?: string } }>('/arenden/:id/signera', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.sign');
+      if (!c) return reply;
+      const user = userOf(request);
+      const result = await signCase(db, user, { caseId: c.id, proposalId: request.body?.proposalId }, clock());
+      if (!result.ok) {
+        const fresh = (await getCase(db, c.id)) ?? c;
+        return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
+      }
+      return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?signerat=1`, 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.editSign');
+      if (!c) return reply;
+      const view = await loadCaseView(db, c);
+      if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
+        return reply.redirect(`/arenden/${encodeURIComponent(c.id)}`, 303);
+      }
+      await auditCaseRead(db, userOf(request), c.id);
+      return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), new Map(), ''));
+    });
+
+    app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.editSign');
+      if (!c) return reply;
+      const user = userOf(request);
+      const body = request.body ?? {};
+      const view = await loadCaseView(db, c);
+      if (!view.proposal) return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
+      const typed = new Map<number, string>();
+      const amounts = new Map<number, string>();
+      const bad: string[] = [];
+      view.proposal.calculation.lines.forEach((line, i) => {
+        const raw = body[`belopp_${i}`];
+        if (raw === undefined) return;
+        typed.set(i, raw);
+        const parsed = parseAmountInput(raw);
+        if (parsed === undefined) bad.push(line.label);
+        else amounts.set(i, parsed);
+      });
+      const motivation = (body.motivering ?? '').trim();
+      const again = async (error: string) => {
+        await auditCaseRead(db, user, c.id);
+        return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, error), 400);
+      };
+      if (bad.length > 0) return again(`Beloppet är inte ett belopp i kronor för: ${bad.join(', ')}.`);
+      if (motivation.length === 0) return again('Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.');
+      if (motivation.length > 4000) return again('Motiveringen får vara högst 4 000 tecken.');
+      const result = await signCase(db, user, { caseId: c.id, proposalId: body.proposalId, edit: { amounts, motivation } }, clock());
+      if (!result.ok) {
+        if (result.status === 400) return again(result.message);
+        const fresh = (await getCase(db, c.id)) ?? c;
+        return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
+      }
+      return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?signerat=1`, 303);
+    });
+
+    app.post<{ Params: { id: string } }>('/arenden/:id/ta-over', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.takeover');
+      if (!c) return reply;
+      const user = userOf(request);
+      const result = await takeOver(db, user, c.id);
+      if (!result.ok) {
+        const fresh = (await getCase(db, c.id)) ?? c;
+        return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, 409);
+      }
+      return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?overtaget=1`, 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/arenden/:id/beslut', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'letter.read');
+      if (!c) return reply;
+      const decision = await currentDecision(db, c.id);
+      if (!decision) return sendNotFound(reply, request.user, csrfToken(reply));
+      await auditCaseRead(db, userOf(request), c.id, 'letter.read');
+      const id = encodeURIComponent(c.id);
+      return html(
+        reply,
+        request,
+        `Beslut – ärende ${c.id}`,
+        `<p class="no-print"><a href="/arenden/${id}">Tillbaka till ärendet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned som PDF</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
+${letterBody(decision)}`,
+      );
+    });
+
+    app.get<{ Params: { id: string } }>('/arenden/:id/beslut.pdf', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'letter.read');
+      if (!c) return reply;
+      const decision = await currentDecision(db, c.id);
+      if (!decision) return sendNotFound(reply, request.user, csrfToken(reply));
+      await auditCaseRead(db, userOf(request), c.id, 'letter.read');
+      const file = await pdf.render(letterDocument(decision, css));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="beslut-${c.id}.pdf"`)
+        .send(file);
+    });
+  };
+}

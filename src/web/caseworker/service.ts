@@ -1,0 +1,195 @@
+import type { Proposal } from '../../domain/proposal.js';
+import {
+  appendAudit,
+  CaseTransitionError,
+  currentDecision,
+  DecisionConflictError,
+  getApplication,
+  getCase,
+  getProposalForCase,
+  getSnapshot,
+  getStateHistory,
+  insertDecision,
+  latestSnapshotForCase,
+  listDecisionsForCase,
+  transitionCase,
+  type CaseRecord,
+  type Db,
+  type DecisionRecord,
+  type ProposalRecord,
+  type Queryable,
+  type SnapshotRecord,
+  type StateChange,
+} from '../../store/index.js';
+import type { WebUser } from '../auth/user.js';
+import { contentAsProposed, contentEdited, type DecisionContent, type SignContext } from './decision.js';
+import { DEV_USERS } from '../auth/devUsers.js';
+
+/** Everything the case page shows, read in one go. */
+export interface CaseView {
+  case: CaseRecord;
+  receivedAt: Date | null;
+  validationErrors: { field: string; message: string }[];
+  proposalRecord?: ProposalRecord;
+  proposal?: Proposal;
+  snapshot?: SnapshotRecord;
+  history: StateChange[];
+  decisions: DecisionRecord[];
+}
+
+export const AUDIT_PURPOSE = 'handläggning av ekonomiskt bistånd';
+
+export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseView> {
+  const [application, proposalRecord, history, decisions] = await Promise.all([
+    getApplication(db, c.id),
+    getProposalForCase(db, c.id),
+    getStateHistory(db, c.id),
+    listDecisionsForCase(db, c.id),
+  ]);
+  const snapshot = proposalRecord ? await getSnapshot(db, proposalRecord.snapshotId) : await latestSnapshotForCase(db, c.id);
+  return {
+    case: c,
+    receivedAt: application?.receivedAt ?? null,
+    validationErrors: application?.validationErrors ?? [],
+    ...(proposalRecord ? { proposalRecord, proposal: proposalRecord.proposal as Proposal } : {}),
+    ...(snapshot ? { snapshot } : {}),
+    history,
+    decisions,
+  };
+}
+
+export async function auditCaseRead(db: Queryable, user: WebUser, caseId: string, action: 'case.read' | 'letter.read' = 'case.read'): Promise<void> {
+  await appendAudit(db, { actor: user.id, action, caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role } });
+}
+
+export type SignOutcome =
+  | { ok: true; decision: DecisionRecord }
+  | { ok: false; status: 400 | 409; message: string };
+
+/** Who signed, in words, for the refusal message (display name for known users, else the id). */
+export function signerName(id: string): string {
+  return DEV_USERS.find((u) => u.id === id)?.displayName ?? id;
+}
+
+function applicantOf(snapshot: SnapshotRecord | undefined): string | null {
+  const pn = (snapshot?.snapshot as { application?: { applicant?: { personalNumber?: unknown } } } | undefined)?.application?.applicant?.personalNumber;
+  return typeof pn === 'string' ? pn : null;
+}
+
+export interface SignRequest {
+  caseId: string;
+  /** The proposal the caseworker saw; signing a different one is refused. */
+  proposalId: string | undefined;
+  edit?: { amounts: ReadonlyMap<number, string>; motivation: string };
+}
+
+/**
+ * Signs the case's proposal as it stands or edited, in one transaction: the case moves
+ * PROPOSED -> SIGNED by compare-and-set (a second signer loses here), the decision is stored
+ * (a unique index refuses a second first decision), and the signature is audit-logged.
+ */
+export async function signCase(db: Db, user: WebUser, req: SignRequest, now = new Date()): Promise<SignOutcome> {
+  const refusedAlready = async (): Promise<SignOutcome> => {
+    const existing = await currentDecision(db, req.caseId);
+    const current = await getCase(db, req.caseId);
+    if (existing) {
+      const who = existing.signedBy === user.id ? 'dig' : signerName(existing.signedBy);
+      return {
+        ok: false,
+        status: 409,
+        message: `Ärendet är redan signerat av ${who} (${existing.signedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC). Ett signerat beslut kan inte signeras igen.`,
+      };
+    }
+    return {
+      ok: false,
+      status: 409,
+      message: `Ärendet väntar inte längre på signering (status: ${current?.state ?? 'okänd'}). Ladda om sidan för att se vad som hänt.`,
+    };
+  };
+
+  try {
+    return await db.transaction(async (tx) => {
+      const record = await getProposalForCase(tx, req.caseId);
+      if (!record) return { ok: false, status: 409, message: 'Ärendet har inget förslag att signera.' } as SignOutcome;
+      if (req.proposalId !== undefined && req.proposalId !== record.id) {
+        return { ok: false, status: 409, message: 'Förslaget har ändrats sedan sidan visades. Ladda om sidan och granska igen.' } as SignOutcome;
+      }
+      const proposal = record.proposal as Proposal;
+      if (proposal.outcome === 'MANUAL') {
+        return { ok: false, status: 409, message: 'Ärendet ska handläggas manuellt; det finns inget förslag att signera.' } as SignOutcome;
+      }
+      const snapshot = await getSnapshot(tx, record.snapshotId);
+      const ctx: SignContext = {
+        proposalId: record.id,
+        snapshotId: record.snapshotId,
+        applicantPersonalNumber: applicantOf(snapshot),
+        signedBy: user.id,
+        signedByName: user.displayName,
+        signedAt: now,
+      };
+      let content: DecisionContent;
+      if (req.edit) {
+        const edited = contentEdited(proposal, ctx, req.edit.amounts, req.edit.motivation);
+        if ('noChange' in edited) {
+          return { ok: false, status: 400, message: 'Inget belopp ändrades. Signera förslaget som det står, eller ändra ett belopp.' } as SignOutcome;
+        }
+        content = edited;
+      } else {
+        content = contentAsProposed(proposal, ctx);
+      }
+      await transitionCase(tx, {
+        caseId: req.caseId,
+        from: 'PROPOSED',
+        to: 'SIGNED',
+        actor: user.id,
+        reason: req.edit ? 'SIGNED_EDITED' : 'SIGNED',
+      });
+      const decision = await insertDecision(tx, {
+        caseId: req.caseId,
+        proposalId: record.id,
+        kind: req.edit ? 'edited' : 'as-proposed',
+        outcome: content.outcome,
+        amount: content.amount,
+        content: content as unknown as Record<string, unknown>,
+        motivation: content.motivation,
+        signedBy: user.id,
+        signedAt: now,
+      });
+      await appendAudit(tx, {
+        actor: user.id,
+        action: 'decision.sign',
+        caseId: req.caseId,
+        purpose: AUDIT_PURPOSE,
+        result: 'ok',
+        details: { decisionId: decision.id, kind: decision.kind, outcome: decision.outcome, contentHash: decision.contentHash },
+      });
+      return { ok: true, decision } as SignOutcome;
+    });
+  } catch (error) {
+    if (error instanceof DecisionConflictError) return refusedAlready();
+    if (error instanceof CaseTransitionError && error.problem === 'stale') return refusedAlready();
+    throw error;
+  }
+}
+
+/** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, audit-logged. */
+export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const c = await getCase(db, caseId);
+  if (!c || (c.state !== 'PROPOSED' && c.state !== 'TECHNICAL_ERROR')) {
+    return { ok: false, message: `Ärendet kan inte tas över nu (status: ${c?.state ?? 'okänd'}). Ladda om sidan.` };
+  }
+  try {
+    await db.transaction(async (tx) => {
+      await transitionCase(tx, { caseId, from: c.state, to: 'MANUAL', actor: user.id, reason: 'TAKEN_OVER' });
+      await appendAudit(tx, { actor: user.id, action: 'case.takeover', caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { from: c.state } });
+    });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof CaseTransitionError && error.problem === 'stale') {
+      return { ok: false, message: 'Någon annan hann ändra ärendet. Ladda om sidan.' };
+    }
+    throw error;
+  }
+}
+
+export { currentDecision };

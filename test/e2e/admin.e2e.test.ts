@@ -1,0 +1,183 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { getCase, getProposalForCase, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
+import { adminRoutes } from '../../src/web/admin/index.js';
+import { registerWebAuth, webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { buildWebServer } from '../../src/web/server.js';
+import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
+
+/**
+ * An admin in Debian's Chromium: signs in with the development login, sees a case that failed
+ * during a simulated SSBTEK outage, replays it, and its proposal appears. Every admin page is
+ * photographed to test-artifacts/screenshots/ and checked with axe-core.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function axeCheck(page: Page, name: string): Promise<void> {
+  // Evaluated through the DevTools protocol: the page's CSP (no inline script) does not apply.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('admin console in Chromium', () => {
+  let db: Db;
+  let harness: PipelineHarness;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    db = await openDatabase({ dataDir: IN_MEMORY });
+    harness = await startPipeline(db, { attempts: 2, registerAttempts: 1 });
+    const logger = createLogger({ nodeEnv: 'test', logLevel: 'warn' });
+    app = buildWebServer({ logger, metrics: createMetrics({ defaultMetrics: false }), checks: {} });
+    // The real session plugin (development login, CSRF, CSP), and the admin pages in its context.
+    await app.register(async (pages) => {
+      await registerWebAuth(pages, { db, auth: webAuthConfigFromEnv({ NODE_ENV: 'test' }) });
+      await pages.register(adminRoutes({ db, rules: harness.deps.rules, queues: () => harness.robot.queues }));
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    await harness.robot.pollNow();
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM cases');
+    await harness.settle(rows.map((r) => r.id));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await harness?.stop();
+    await db?.close();
+  });
+
+  it('an admin replays a case that failed during an SSBTEK outage, and a proposal appears', async () => {
+    const [household] = harness.sandbox.generate(1, 31337, { month: '2021-06' });
+    const id = household!.id;
+    harness.sandbox.ssbtek.setFaults({ failProbability: 1 });
+    try {
+      await harness.robot.pollNow();
+      await harness.settle([id], ['TECHNICAL_ERROR']);
+    } finally {
+      harness.sandbox.ssbtek.clearFaults();
+    }
+
+    const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/admin`);
+      await expect.poll(() => page.url()).toContain('/login');
+      await shoot(page, 'admin-00-login');
+      await page.getByLabel(/Lena Drift/).check();
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await page.waitForURL(`${base}/admin`);
+      await expect(page.getByRole('heading', { level: 1, name: 'Drift' }).isVisible()).resolves.toBe(true);
+      const row = page.getByRole('row', { name: new RegExp(id) });
+      await expect(row.getByRole('cell', { name: 'ssbtek', exact: true }).isVisible()).resolves.toBe(true);
+      await shoot(page, 'admin-01-overview-outage');
+      await axeCheck(page, 'overview');
+
+      await page.getByRole('button', { name: `Kör om från intaget, ärende ${id}` }).click();
+      await page.waitForURL(`${base}/admin/omkorning`);
+      await expect(page.getByRole('status').textContent()).resolves.toContain('1 skickade till kön igen');
+      await shoot(page, 'admin-02-replay-result');
+      await axeCheck(page, 'replay result');
+
+      const settled = await harness.settle([id], ['PROPOSED', 'MANUAL']);
+      expect(['PROPOSED', 'MANUAL']).toContain(settled.get(id));
+      expect(await getProposalForCase(db, id)).toBeDefined();
+
+      await page.getByRole('link', { name: 'Tillbaka till driftöversikten' }).click();
+      await page.waitForURL(`${base}/admin`);
+      await expect(page.getByRole('row', { name: new RegExp(id) }).count()).resolves.toBe(0);
+      await shoot(page, 'admin-03-overview-after');
+
+      // The replay from the stored snapshot, on the case that now has its proposal: compared, not stored.
+      await page.getByLabel('Ärende-id').fill(id);
+      await page.getByRole('radio', { name: 'Från sparad ögonblicksbild' }).first().check();
+      await page.getByRole('button', { name: 'Kör om ärendet' }).click();
+      await page.waitForURL(`${base}/admin/omkorning`);
+      await expect(page.getByRole('cell', { name: /samma förslag som det sparade/ }).isVisible()).resolves.toBe(true);
+      await shoot(page, 'admin-04-snapshot-compare');
+      await axeCheck(page, 'snapshot compare');
+
+      // The audit log of the case: the admin's replay and the register look-ups after it.
+      await page.goto(`${base}/admin/logg?arende=${encodeURIComponent(id)}`);
+      await expect(page.getByRole('cell', { name: 'admin.replay', exact: true }).first().isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('cell', { name: 'admin-1', exact: true }).first().isVisible()).resolves.toBe(true);
+      await shoot(page, 'admin-05-audit-search');
+      await axeCheck(page, 'audit search');
+
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: 'Exportera sökträffarna som CSV' }).click();
+      const csv = readFileSync((await (await download).path())!, 'utf8');
+      expect(csv).toContain(`admin.replay,${id}`);
+
+      // Pause and resume intake.
+      await page.goto(`${base}/admin`);
+      await page.getByRole('button', { name: 'Pausa intaget' }).click();
+      await page.waitForURL(/meddelande=intag-pausat/);
+      expect(await harness.robot.queues.intake.isPaused()).toBe(true);
+      await shoot(page, 'admin-06-intake-paused');
+      await axeCheck(page, 'intake paused');
+      await page.getByRole('button', { name: 'Återuppta intaget' }).click();
+      await page.waitForURL(/meddelande=intag-aterupptaget/);
+      expect(await harness.robot.queues.intake.isPaused()).toBe(false);
+
+      // bull-board behind the admin login.
+      await page.goto(`${base}/admin/koer/`);
+      await page.waitForLoadState('networkidle');
+      await shoot(page, 'admin-07-bull-board');
+      expect((await getCase(db, id))!.state).not.toBe('TECHNICAL_ERROR');
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('a caseworker gets 404 on the admin pages', async () => {
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByLabel(/Anna Lind/).check();
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await page.waitForLoadState();
+      for (const path of ['/admin', '/admin/logg', '/admin/logg.csv', '/admin/koer/']) {
+        const res = await page.goto(`${base}${path}`);
+        expect(res?.status(), path).toBe(404);
+      }
+      await shoot(page, 'admin-08-caseworker-404');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

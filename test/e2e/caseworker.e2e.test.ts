@@ -1,0 +1,173 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { currentDecision, getCase, getProposalForCase, IN_MEMORY, listAuditForCase, openDatabase, type Db } from '../../src/store/index.js';
+import { webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
+import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
+import { buildWebServer } from '../../src/web/server.js';
+import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
+
+/**
+ * A caseworker in Debian's Chromium against a running server and the pipeline on the sandbox
+ * fixtures: logs in, opens a proposal, checks the amount against the stored proposal, signs,
+ * reads the letter (HTML and PDF). Svedala's auditor cannot sign and cannot see a Trelleborg
+ * case. Every page is photographed to test-artifacts/screenshots/ and checked with axe-core.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const TRELLEBORG_GRANT = 'A-2021-000101';
+const SVEDALA_GRANT = 'A-2026-000210';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+async function axeCheck(page: Page, name: string): Promise<void> {
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) is not loosened.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+async function visit(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `caseworker-${name}.png`), fullPage: true });
+  await axeCheck(page, name);
+}
+
+async function login(page: Page, base: string, userId: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.locator(`#u-${userId}`).check();
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(`${base}/inkorg`);
+}
+
+describe('caseworker review in Chromium', () => {
+  let db: Db;
+  let harness: PipelineHarness;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    db = await openDatabase({ dataDir: IN_MEMORY });
+    harness = await startPipeline(db);
+    await harness.robot.pollNow();
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM cases');
+    await harness.settle(rows.map((r) => r.id));
+    const logger = createLogger({ nodeEnv: 'test', logLevel: 'warn' });
+    app = buildWebServer({
+      logger,
+      metrics: createMetrics({ defaultMetrics: false }),
+      checks: {},
+      pages: { db, auth: webAuthConfigFromEnv({ NODE_ENV: 'test' }), routes: [caseworkerRoutes({ db })] },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await harness?.stop();
+    await db?.close();
+  });
+
+  it('a Trelleborg caseworker logs in, checks the amount against the stored proposal, signs, and reads the letter', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/login`);
+      await visit(page, '01-login');
+      await login(page, base, 'hl-trelleborg-1');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Inkorg');
+      await visit(page, '02-inbox');
+      expect(await page.locator(`a[href="/arenden/${SVEDALA_GRANT}"]`).count()).toBe(0);
+
+      await page.getByRole('link', { name: TRELLEBORG_GRANT, exact: true }).click();
+      await page.waitForURL(`${base}/arenden/${TRELLEBORG_GRANT}`);
+      const stored = await getProposalForCase(db, TRELLEBORG_GRANT);
+      const shown = (await page.getByTestId('proposal-amount').textContent())!.replace(/\s/g, '');
+      expect(shown).toBe(stored!.amount);
+      await visit(page, '03-case');
+
+      await page.getByRole('link', { name: 'Ändra belopp', exact: true }).click();
+      await page.waitForURL(`${base}/arenden/${TRELLEBORG_GRANT}/andra`);
+      await visit(page, '04-edit');
+      // Without a motivation the browser's own check stops the form; the server check is tested in test/web.
+      await page.getByRole('link', { name: 'Tillbaka till ärendet utan att signera' }).click();
+
+      await page.getByRole('button', { name: 'Signera beslutet' }).click();
+      await page.waitForURL(`${base}/arenden/${TRELLEBORG_GRANT}?signerat=1`);
+      expect(await page.getByRole('status').textContent()).toContain('Beslutet är signerat');
+      await visit(page, '05-signed');
+      expect((await getCase(db, TRELLEBORG_GRANT))!.state).toBe('SIGNED');
+      const decision = (await currentDecision(db, TRELLEBORG_GRANT))!;
+      expect(decision.amount).toBe(stored!.amount);
+      expect(decision.signedBy).toBe('hl-trelleborg-1');
+
+      await page.getByRole('link', { name: 'Visa beslutsbrevet' }).click();
+      await page.waitForURL(`${base}/arenden/${TRELLEBORG_GRANT}/beslut`);
+      const letterAmount = (await page.getByTestId('letter-amount').textContent())!.replace(/\s/g, '');
+      expect(letterAmount).toBe(`${stored!.amount}kronor`);
+      expect(await page.locator('article.letter').textContent()).toContain('förvaltningsrätten');
+      await visit(page, '06-letter');
+      await page.emulateMedia({ media: 'print' });
+      await page.screenshot({ path: join(SHOTS, 'caseworker-07-letter-print.png'), fullPage: true });
+      await page.emulateMedia({ media: 'screen' });
+
+      const pdf = await page.request.get(`${base}/arenden/${TRELLEBORG_GRANT}/beslut.pdf`);
+      expect(pdf.status()).toBe(200);
+      expect(pdf.headers()['content-type']).toBe('application/pdf');
+      expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+      const reads = (await listAuditForCase(db, TRELLEBORG_GRANT)).filter((a) => a.actor === 'hl-trelleborg-1');
+      expect(reads.map((a) => a.action)).toEqual(expect.arrayContaining(['case.read', 'decision.sign', 'letter.read']));
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('the Svedala auditor reads a Svedala case but cannot sign it, and cannot see a Trelleborg case', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await login(page, base, 'granskare-svedala');
+      await visit(page, '08-auditor-inbox');
+      await page.goto(`${base}/arenden/${SVEDALA_GRANT}`);
+      expect(await page.getByRole('button', { name: 'Signera beslutet' }).count()).toBe(0);
+      expect(await page.locator('main').textContent()).toContain('kan inte signera');
+      await visit(page, '09-auditor-case');
+
+      // Posting the form by hand (with a valid CSRF token) is refused by the server.
+      const token = await page.locator('input[name="_csrf"]').first().getAttribute('value');
+      const forged = await page.request.post(`${base}/arenden/${SVEDALA_GRANT}/signera`, { form: { _csrf: token! } });
+      expect(forged.status()).toBe(403);
+      expect((await getCase(db, SVEDALA_GRANT))!.state).toBe('PROPOSED');
+
+      const other = await page.goto(`${base}/arenden/${TRELLEBORG_GRANT}`);
+      expect(other!.status()).toBe(404);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sidan finns inte');
+      await visit(page, '10-auditor-404');
+      expect((await page.request.get(`${base}/arenden/${TRELLEBORG_GRANT}/beslut.pdf`)).status()).toBe(404);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,24 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import type { FastifyInstance } from 'fastify';
+import type { WebUser } from '../../src/web/auth/user.js';
+
+/**
+ * A stand-in for the session plugin in tests of the admin pages: the user comes from the
+ * `x-test-user` header (one of USERS), CSRF from @fastify/csrf-protection with a cookie secret.
+ * Test-only: a real server never takes a user from a request header.
+ */
+export const USERS: Record<string, WebUser> = {
+  admin: { id: 'admin-1', displayName: 'Lena Drift', role: 'admin', organisation: 'trelleborg', municipalities: ['1287', '1263'] },
+  caseworker: { id: 'hl-trelleborg-1', displayName: 'Anna Lind', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1287'] },
+  auditor: { id: 'granskare-svedala', displayName: 'Per Granskare', role: 'auditor', organisation: 'svedala', municipalities: ['1263'] },
+};
+
+export async function registerTestAuth(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, { cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true } });
+  app.addHook('onRequest', async (request) => {
+    const key = request.headers['x-test-user'];
+    if (typeof key === 'string' && USERS[key]) request.user = USERS[key];
+  });
+}

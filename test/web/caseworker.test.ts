@@ -1,0 +1,385 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appendAudit,
+  contentHash,
+  currentDecision,
+  DecisionConflictError,
+  getCase,
+  getProposalForCase,
+  insertDecision,
+  listAuditForCase,
+  listDecisionsForCase,
+  verifyDecision,
+} from '../../src/store/index.js';
+import { userFromClaims, DEFAULT_ORGANISATIONS, DEFAULT_ROLE_VALUES } from '../../src/web/auth/oidc.js';
+import { webAuthConfigFromEnv, safeNext } from '../../src/web/auth/session.js';
+import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
+import { APPLICANT_PN, buildPages, Client, CO_APPLICANT_PN, csrfFrom, seedCase } from './support.js';
+
+/** The caseworker's pages over HTTP (fastify inject) against PGlite and the PostgreSQL server. */
+const PN_FORMS = [APPLICANT_PN, CO_APPLICANT_PN].flatMap((pn) => [pn, pn.slice(2), `${pn.slice(2, 8)}-${pn.slice(8)}`, `${pn.slice(0, 8)}-${pn.slice(8)}`]);
+
+function noPersonalNumbers(text: string): void {
+  for (const form of PN_FORMS) expect(text).not.toContain(form);
+}
+
+forEachBackend('caseworker pages', (backend) => {
+  const db = useDatabase(backend);
+  let app: FastifyInstance;
+  let logs: string[];
+  let anna: Client;
+  let omar: Client;
+  let auditor: Client;
+
+  beforeAll(async () => {
+    ({ app, logs } = await buildPages(db(), { loginRateLimit: 1000 }));
+    anna = await Client.login(app, 'hl-trelleborg-1');
+    omar = await Client.login(app, 'hl-trelleborg-2');
+    auditor = await Client.login(app, 'granskare-svedala');
+  }, 60_000);
+  afterAll(async () => app?.close());
+
+  describe('inbox', () => {
+    it('lists proposals and the manual queue of the own municipality, oldest first, with counts and time left', async () => {
+      const old = await seedCase(db(), { municipality: '1287', receivedAt: '2026-03-01T08:00:00+01:00' });
+      const manual = await seedCase(db(), { municipality: '1287', kind: 'manual', receivedAt: '2026-03-01T09:00:00+01:00' });
+      const svedala = await seedCase(db(), { municipality: '1263' });
+      const res = await anna.get('/inkorg');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain(old.id);
+      expect(res.body).toContain(manual.id);
+      expect(res.body).not.toContain(svedala.id);
+      expect(res.body.indexOf(old.id)).toBeLessThan(res.body.indexOf(manual.id));
+      expect(res.body).toMatch(/<strong>\d+<\/strong> förslag väntar på signering/);
+      expect(res.body).toMatch(/<strong>[1-9]\d*<\/strong> för manuell handläggning/);
+      expect(res.body).toContain('Försenat');
+      expect(res.body).toContain('aria-sort="ascending"');
+      const sorted = await anna.get('/inkorg?sortera=mottagen&ordning=fallande');
+      expect(sorted.body.indexOf(manual.id)).toBeLessThan(sorted.body.indexOf(old.id));
+      expect(sorted.body).toContain('aria-sort="descending"');
+      // A sort key that is not on the list falls back to the default; nothing reaches SQL.
+      expect((await anna.get('/inkorg?sortera=1;DROP%20TABLE%20cases')).statusCode).toBe(200);
+      noPersonalNumbers(res.body);
+    });
+  });
+
+  describe('case page', () => {
+    it('shows the amount of the stored proposal, the calculation, the registers, the reasons and the history', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const res = await anna.get(`/arenden/${seeded.id}`);
+      expect(res.statusCode).toBe(200);
+      const stored = await getProposalForCase(db(), seeded.id);
+      const shown = /data-testid="proposal-amount">([^<]+)</.exec(res.body)![1]!.replace(/\s|&nbsp;|\u00a0/g, '');
+      expect(shown).toBe(stored!.amount);
+      expect(res.body).toContain('<th scope="col">Regel</th>');
+      expect(res.body).toContain('riksnorm.adults.cohabiting');
+      expect(res.body).toContain('Summa riksnorm');
+      expect(res.body).toContain('SSBTEK');
+      expect(res.body).toContain('KIR');
+      expect(res.body).toContain('Planeringsmodulen');
+      expect(res.body).toContain('Ärendets historik');
+      expect(res.body).toContain('19790909-****');
+      noPersonalNumbers(res.body);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    });
+
+    it('writes every opening to the audit log: who, which case, no personal data', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      await anna.get(`/arenden/${seeded.id}`);
+      await anna.get(`/arenden/${seeded.id}`);
+      await omar.get(`/arenden/${seeded.id}`);
+      const reads = (await listAuditForCase(db(), seeded.id)).filter((a) => a.action === 'case.read');
+      expect(reads.map((a) => a.actor)).toEqual(['hl-trelleborg-1', 'hl-trelleborg-1', 'hl-trelleborg-2']);
+      for (const r of reads) {
+        expect(r.caseId).toBe(seeded.id);
+        expect(r.result).toBe('ok');
+        noPersonalNumbers(JSON.stringify(r));
+      }
+    });
+
+    it('shows reasons in plain Swedish for a manual case, and offers no signing', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      const res = await anna.get(`/arenden/${seeded.id}`);
+      expect(res.body).toContain('Tillgångar över kommunens buffert');
+      expect(res.body).not.toContain('/signera"');
+    });
+  });
+
+  describe('signing', () => {
+    it('signs as it stands: who, when, and the SHA-256 of exactly what was signed', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`, {
+        proposalId: (await getProposalForCase(db(), seeded.id))!.id,
+      });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/arenden/${seeded.id}?signerat=1`);
+      expect((await getCase(db(), seeded.id))!.state).toBe('SIGNED');
+      const decision = (await currentDecision(db(), seeded.id))!;
+      expect(decision.signedBy).toBe('hl-trelleborg-1');
+      expect(decision.kind).toBe('as-proposed');
+      expect(decision.outcome).toBe('GRANT');
+      expect(decision.amount).toBe(seeded.amount);
+      expect(decision.contentHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(decision.contentHash).toBe(contentHash(decision.content));
+      expect(verifyDecision(decision)).toBe(true);
+      expect(decision.content.signedBy).toBe('hl-trelleborg-1');
+      const audit = await listAuditForCase(db(), seeded.id);
+      expect(audit.some((a) => a.action === 'decision.sign' && a.actor === 'hl-trelleborg-1' && a.details.contentHash === decision.contentHash)).toBe(true);
+      const page = await anna.get(`/arenden/${seeded.id}?signerat=1`);
+      expect(page.body).toContain('Beslutet är signerat.');
+      expect(page.body).toContain(decision.contentHash);
+    });
+
+    it('refuses to sign twice, and refuses a case someone else has just signed, in plain Swedish', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      // Both open the page (and its token) before either signs.
+      const annaPage = await anna.get(`/arenden/${seeded.id}`);
+      const omarPage = await omar.get(`/arenden/${seeded.id}`);
+      const first = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(annaPage.body) });
+      expect(first.statusCode).toBe(303);
+      const late = await omar.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(omarPage.body) });
+      expect(late.statusCode).toBe(409);
+      expect(late.body).toContain('Ärendet är redan signerat av Anna Lind');
+      const again = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(annaPage.body) });
+      expect(again.statusCode).toBe(409);
+      expect(again.body).toContain('Ärendet är redan signerat av dig');
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(1);
+      noPersonalNumbers(late.body.replace(/<[^>]+>/g, ''));
+    });
+
+    it('two signatures at the same moment: exactly one wins', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const [a, b] = await Promise.all([anna.get(`/arenden/${seeded.id}`), omar.get(`/arenden/${seeded.id}`)]);
+      const results = await Promise.all([
+        anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(a.body) }),
+        omar.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(b.body) }),
+      ]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([303, 409]);
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(1);
+    });
+
+    it('edit-and-sign needs a motivation; with one, the changed amounts are recomputed and signed', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const form = await anna.get(`/arenden/${seeded.id}/andra`);
+      expect(form.statusCode).toBe(200);
+      expect(form.body).toContain('<label for="motivering">');
+      const token = csrfFrom(form.body);
+      const without = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: '4000', motivering: '   ' });
+      expect(without.statusCode).toBe(400);
+      expect(without.body).toContain('Skriv en motivering');
+      expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
+      const unchanged = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, motivering: 'Ingen ändring' });
+      expect(unchanged.statusCode).toBe(400);
+      expect(unchanged.body).toContain('Inget belopp ändrades');
+      const bad = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: 'fyratusen', motivering: 'Ny hyra' });
+      expect(bad.statusCode).toBe(400);
+      const ok = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: '4 000,00', motivering: 'Hyran är 4 000 kr enligt nytt hyresavtal.' });
+      expect(ok.statusCode).toBe(303);
+      const decision = (await currentDecision(db(), seeded.id))!;
+      expect(decision.kind).toBe('edited');
+      expect(decision.motivation).toBe('Hyran är 4 000 kr enligt nytt hyresavtal.');
+      expect(decision.amount).toBe(String(Number(seeded.amount) - 1000));
+      const edits = decision.content.edits as { from: string; to: string }[];
+      expect(edits).toEqual([expect.objectContaining({ from: '5000.00', to: '4000.00' })]);
+      expect(verifyDecision(decision)).toBe(true);
+    });
+
+    it('the auditor reads the case of its organisation but cannot sign it', async () => {
+      const seeded = await seedCase(db(), { municipality: '1263' });
+      const page = await auditor.get(`/arenden/${seeded.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain('/signera"');
+      expect(page.body).toContain('kan inte signera');
+      const res = await auditor.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(page.body) });
+      expect(res.statusCode).toBe(403);
+      expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(0);
+    });
+
+    it('refuses a form without or with a wrong CSRF token, and changes nothing', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const missing = await anna.post(`/arenden/${seeded.id}/signera`, {});
+      expect(missing.statusCode).toBe(403);
+      expect(missing.body).toContain('Formuläret kunde inte tas emot');
+      const wrong = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: 'abc-def' });
+      expect(wrong.statusCode).toBe(403);
+      const takeover = await anna.post(`/arenden/${seeded.id}/ta-over`, {});
+      expect(takeover.statusCode).toBe(403);
+      // Another user's token does not work in this session either.
+      const omarToken = csrfFrom((await omar.get(`/arenden/${seeded.id}`)).body);
+      expect((await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: omarToken })).statusCode).toBe(403);
+      expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(0);
+    });
+
+    it('takes a case over for manual handling', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/ta-over`);
+      expect(res.statusCode).toBe(303);
+      expect((await getCase(db(), seeded.id))!.state).toBe('MANUAL');
+      expect((await listAuditForCase(db(), seeded.id)).some((a) => a.action === 'case.takeover')).toBe(true);
+      const again = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`);
+      expect(again.statusCode).toBe(409);
+    });
+  });
+
+  describe('decisions in the database', () => {
+    it('a signed decision never changes; a new one supersedes it; one first decision per case', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`);
+      const first = (await currentDecision(db(), seeded.id))!;
+      expect((await rejection(db().query('UPDATE decisions SET amount = 1 WHERE id = $1', [first.id]))).message).toMatch(/append-only/);
+      expect((await rejection(db().query('DELETE FROM decisions WHERE id = $1', [first.id]))).message).toMatch(/append-only/);
+      const base = { caseId: seeded.id, proposalId: first.proposalId, kind: 'edited' as const, outcome: 'GRANT' as const, amount: '100', content: { x: 1 }, motivation: 'Rättelse', signedBy: 'hl-trelleborg-2', signedAt: new Date() };
+      expect(await rejection(insertDecision(db(), base))).toBeInstanceOf(DecisionConflictError);
+      const second = await insertDecision(db(), { ...base, supersedes: first.id });
+      expect((await currentDecision(db(), seeded.id))!.id).toBe(second.id);
+      expect(await rejection(insertDecision(db(), { ...base, supersedes: first.id }))).toBeInstanceOf(DecisionConflictError);
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(2);
+    });
+  });
+
+  describe('decision letter', () => {
+    it('shows the grant, the calculation, the reasons and how to appeal; as HTML and as PDF', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      expect((await anna.get(`/arenden/${seeded.id}/beslut`)).statusCode).toBe(404);
+      await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`);
+      const letter = await anna.get(`/arenden/${seeded.id}/beslut`);
+      expect(letter.statusCode).toBe(200);
+      const text = letter.body.replace(/&nbsp;|\u00a0/g, ' ');
+      expect(text).toContain('Du får försörjningsstöd med');
+      expect(text).toContain('13 910 kronor');
+      expect(text).toContain('förvaltningsrätten');
+      expect(text).toContain('inom tre veckor');
+      expect(text).toContain('Trelleborgs kommun');
+      const pdf = await anna.get(`/arenden/${seeded.id}/beslut.pdf`);
+      expect(pdf.statusCode).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect((await listAuditForCase(db(), seeded.id)).filter((a) => a.action === 'letter.read')).toHaveLength(2);
+    });
+
+    it('says rejection in plain words for a rejected application', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'reject' });
+      await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`);
+      const letter = await anna.get(`/arenden/${seeded.id}/beslut`);
+      expect(letter.body).toContain('<strong>avslås</strong>');
+      expect(letter.body).toContain('Hushållets inkomster täcker behovet');
+    });
+  });
+
+  it('keeps personal numbers out of the logs', async () => {
+    await appendAudit(db(), { actor: 'test', action: 'noop', purpose: 'test', result: 'ok' });
+    noPersonalNumbers(logs.join('\n'));
+  });
+});
+
+describe('login and sessions', () => {
+  const backend = { name: 'pglite' as const, open: async () => (await import('../../src/store/index.js')).openDatabase({ dataDir: 'memory://' }) };
+  const db = useDatabase(backend);
+
+  it('development login: httpOnly, SameSite=Lax cookie, new session id, logout ends it', async () => {
+    const { app } = await buildPages(db());
+    try {
+      const client = new Client(app);
+      const loginPage = await client.get('/login');
+      expect(loginPage.body).toContain('<legend>Användare</legend>');
+      const before = client.cookie;
+      const res = await client.post('/login', { _csrf: csrfFrom(loginPage.body), userId: 'hl-svedala-1', next: '//evil.example/' });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/inkorg');
+      const cookie = String(res.headers['set-cookie']);
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+      expect(client.cookie).not.toBe(before);
+      expect((await client.get('/inkorg')).statusCode).toBe(200);
+      const stored = await db().query<{ data: unknown }>('SELECT data FROM web_sessions');
+      expect(stored.rows.length).toBeGreaterThan(0);
+      const out = await client.submit('/inkorg', '/logout');
+      expect(out.headers.location).toBe('/login');
+      expect((await client.get('/inkorg')).statusCode).toBe(303);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('rate-limits POST /login', async () => {
+    const { app } = await buildPages(db(), { loginRateLimit: 3 });
+    try {
+      const client = new Client(app);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await client.submit('/login', '/login', { userId: 'nobody' })).statusCode);
+      expect(statuses.slice(0, 3)).toEqual([400, 400, 400]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('serves the stylesheet, and anonymous users go to the login', async () => {
+    const { app } = await buildPages(db());
+    try {
+      const css = await app.inject({ method: 'GET', url: '/assets/site.css' });
+      expect(css.statusCode).toBe(200);
+      expect(css.headers['content-type']).toMatch(/text\/css/);
+      const inbox = await app.inject({ method: 'GET', url: '/inkorg' });
+      expect(inbox.statusCode).toBe(303);
+      expect(inbox.headers.location).toBe('/login?next=%2Finkorg');
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('web auth configuration', () => {
+  it('secure cookies and no development login in production; secrets and OIDC required there', () => {
+    expect(() => webAuthConfigFromEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*OIDC_ISSUER/);
+    const prod = webAuthConfigFromEnv({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      OIDC_ISSUER: 'https://idp.example',
+      OIDC_CLIENT_ID: 'robot',
+      OIDC_CLIENT_SECRET: 'secret',
+      OIDC_REDIRECT_URI: 'https://robot.example/auth/callback',
+    });
+    expect(prod.secureCookies).toBe(true);
+    expect(prod.devLogin).toBe(false);
+    const dev = webAuthConfigFromEnv({ NODE_ENV: 'development' });
+    expect(dev.secureCookies).toBe(false);
+    expect(dev.devLogin).toBe(true);
+    expect(() => webAuthConfigFromEnv({ SESSION_SECRET: 'short' })).toThrow(/minst 32/);
+  });
+
+  it('never redirects off the site after login', () => {
+    expect(safeNext('/arenden/A-1')).toBe('/arenden/A-1');
+    expect(safeNext('//evil.example')).toBe('/login');
+    expect(safeNext('https://evil.example')).toBe('/login');
+    expect(safeNext('/\\evil.example')).toBe('/login');
+  });
+});
+
+describe('OIDC claims -> user', () => {
+  const settings = { idClaim: 'sub', nameClaim: 'name', roleClaim: 'roles', organisationClaim: 'organisation', roleValues: DEFAULT_ROLE_VALUES, organisations: DEFAULT_ORGANISATIONS };
+
+  it('maps role and organisation to the user and its municipalities', () => {
+    expect(userFromClaims({ sub: 'u-123', name: 'Anna', roles: ['bistand-handlaggare', 'other'], organisation: 'Trelleborg' }, settings)).toEqual({
+      ok: true,
+      user: { id: 'u-123', displayName: 'Anna', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1287'] },
+    });
+    const auditor = userFromClaims({ sub: 'u-9', roles: 'bistand-granskare', organisation: 'svedala' }, settings);
+    expect(auditor).toEqual({ ok: true, user: { id: 'u-9', displayName: 'u-9', role: 'auditor', organisation: 'svedala', municipalities: ['1263'] } });
+  });
+
+  it('refuses no role, two roles, an unknown organisation, and an id shaped like a personal number', () => {
+    expect(userFromClaims({ sub: 'u', roles: [], organisation: 'svedala' }, settings).ok).toBe(false);
+    expect(userFromClaims({ sub: 'u', roles: ['bistand-handlaggare', 'bistand-granskare'], organisation: 'svedala' }, settings).ok).toBe(false);
+    expect(userFromClaims({ sub: 'u', roles: ['bistand-admin'], organisation: 'malmo' }, settings).ok).toBe(false);
+    expect(userFromClaims({ roles: ['bistand-admin'], organisation: 'svedala' }, settings).ok).toBe(false);
+    const pn = userFromClaims({ sub: APPLICANT_PN, roles: ['bistand-admin'], organisation: 'svedala' }, settings);
+    expect(pn.ok).toBe(false);
+    expect(JSON.stringify(pn)).not.toContain(APPLICANT_PN);
+  });
+});

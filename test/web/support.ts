@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { assess } from '../../src/assessment/assess.js';
+import { validateSnapshot } from '../../src/domain/snapshot.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { loadRules } from '../../src/rules/load.js';
+import { createCase, insertProposalIfAbsent, insertSnapshot, saveApplication, transitionCase, type Db } from '../../src/store/index.js';
+import { webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
+import type { PdfRenderer } from '../../src/web/caseworker/pdf.js';
+import { buildWebServer } from '../../src/web/server.js';
+import { uniqueId } from '../store/backends.js';
+
+/** Cases seeded straight into the store (no queue), and a logged-in client for fastify inject. */
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'applications', '2026-03-svedala-couple.json'), 'utf8')) as {
+  application: Record<string, unknown> & { applicant: { personalNumber: string }; coApplicant: { personalNumber: string } };
+  history: unknown;
+};
+export const APPLICANT_PN = fixture.application.applicant.personalNumber;
+export const CO_APPLICANT_PN = fixture.application.coApplicant.personalNumber;
+
+const rules = loadRules();
+
+export interface SeedOptions {
+  municipality: '1287' | '1263';
+  /** grant (default), reject (income above the norm) or manual (declared assets). */
+  kind?: 'grant' | 'reject' | 'manual';
+  receivedAt?: string;
+}
+
+export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: string; amount: string; outcome: string }> {
+  const id = uniqueId('W');
+  const application = {
+    ...fixture.application,
+    id,
+    municipality: options.municipality,
+    receivedAt: options.receivedAt ?? '2026-03-02T10:00:00+01:00',
+    incomes: options.kind === 'reject' ? [{ person: 'applicant', type: 'salary', amount: '40000' }] : [],
+    assets: options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
+  };
+  const people = [application.applicant.personalNumber, application.coApplicant.personalNumber];
+  const raw = {
+    application,
+    registers: {
+      ssbtek: people.map((pn) => ({
+        personalNumber: pn,
+        status: 'answered',
+        agencyErrors: [],
+        payments: [{ agency: 'FK', benefit: 'Bostadsbidrag', paidOn: '2026-02-20', net: '0' }].slice(0, 0),
+        vehicles: [],
+      })),
+      kir: people.map((pn) => ({ personalNumber: pn, municipality: options.municipality, protectedIdentity: false })),
+      plan: { status: 'active' },
+    },
+    history: fixture.history,
+  };
+  const checked = validateSnapshot(raw);
+  if (!checked.ok) throw new Error(`seed snapshot invalid: ${checked.errors.map((e) => e.field).join(', ')}`);
+  const proposal = assess(checked.snapshot, rules);
+  await saveApplication(db, { id, municipality: options.municipality, receivedAt: application.receivedAt, raw: { application } });
+  await createCase(db, { id, municipality: options.municipality, month: '2026-03', actor: 'robot:test' });
+  await transitionCase(db, { caseId: id, from: 'RECEIVED', to: 'GATHERING', actor: 'robot:test' });
+  const snapshot = await insertSnapshot(db, { caseId: id, snapshot: checked.snapshot, rulesVersion: rules.version });
+  await insertProposalIfAbsent(db, { caseId: id, snapshotId: snapshot.id, outcome: proposal.outcome, amount: proposal.amount, reasons: proposal.reasons, proposal });
+  await transitionCase(db, { caseId: id, from: 'GATHERING', to: proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED', actor: 'robot:test' });
+  return { id, amount: proposal.amount, outcome: proposal.outcome };
+}
+
+export const fakePdf: PdfRenderer = {
+  render: async (html) => Buffer.from(`%PDF-1.4 fake ${html.length}`),
+  close: async () => undefined,
+};
+
+export async function buildPages(db: Db, options: { pdf?: PdfRenderer; loginRateLimit?: number } = {}): Promise<{ app: FastifyInstance; logs: string[] }> {
+  const logs: string[] = [];
+  const logger = createLogger({ nodeEnv: 'test', logLevel: 'info' }, { write: (s: string) => void logs.push(s) });
+  const auth = webAuthConfigFromEnv({ NODE_ENV: 'test' });
+  if (options.loginRateLimit) auth.loginRateLimit = { max: options.loginRateLimit, timeWindowMs: 60_000 };
+  const app = buildWebServer({
+    logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    checks: {},
+    pages: { db, auth, routes: [caseworkerRoutes({ db, pdf: options.pdf ?? fakePdf }), csrfProbe] },
+  });
+  await app.ready();
+  return { app, logs };
+}
+
+/** Test only: hands out a CSRF token for the session, so every role can post a well-formed form. */
+async function csrfProbe(app: FastifyInstance): Promise<void> {
+  app.get('/test/csrf', async (_request, reply) => reply.type('text/plain').send(reply.generateCsrf()));
+}
+
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token in page');
+  return m[1]!;
+}
+
+function sessionCookie(res: LightMyRequestResponse): string | undefined {
+  const header = res.headers['set-cookie'];
+  const all = Array.isArray(header) ? header : header ? [header] : [];
+  const found = all.find((c) => c.startsWith('bistand_sid='));
+  return found?.split(';')[0];
+}
+
+/** A signed-in browser, in short: keeps the session cookie, fetches CSRF tokens from pages. */
+export class Client {
+  cookie = '';
+  constructor(readonly app: FastifyInstance) {}
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ method: 'GET', url, headers: this.cookie ? { cookie: this.cookie } : {} });
+    this.cookie = sessionCookie(res) ?? this.cookie;
+    return res;
+  }
+
+  async post(url: string, form: Record<string, string>): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      payload: new URLSearchParams(form).toString(),
+    });
+    this.cookie = sessionCookie(res) ?? this.cookie;
+    return res;
+  }
+
+  /** Posts with the CSRF token of the page at `from` (or of the test probe). */
+  async submit(from: string | null, url: string, form: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const page = await this.get(from ?? '/test/csrf');
+    return this.post(url, { _csrf: from ? csrfFrom(page.body) : page.body, ...form });
+  }
+
+  static async login(app: FastifyInstance, userId: string): Promise<Client> {
+    const client = new Client(app);
+    const res = await client.submit('/login', '/login', { userId });
+    if (res.statusCode !== 303) throw new Error(`login as ${userId} failed: ${res.statusCode}`);
+    return client;
+  }
+}
