@@ -13,7 +13,7 @@ export function pseudonymFor(personalNumber: string, secret: string | Uint8Array
   if (typeof secret === 'string' ? secret.length < 16 : secret.byteLength < 16) {
     throw new Error('pseudonym secret must be at least 16 characters or bytes');
   }
-  // Only the normalised form: "850709-9805" and "198507099805" must not become two people.
+  // Only the normalised 12-digit form: the 10- and 12-digit spellings of one number must not become two people.
   if (!/^\d{12}$/.test(personalNumber)) {
     throw new Error('pseudonymFor needs the normalised 12-digit form (see parsePersonalNumber)');
   }

@@ -9,6 +9,7 @@ import { getCase, getProposalForCase, IN_MEMORY, openDatabase, type Db } from '.
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { registerWebAuth, webAuthConfigFromEnv } from '../../src/web/auth/session.js';
 import { buildWebServer } from '../../src/web/server.js';
+import { axeCheck, SHOTS } from '../support/browser.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -16,28 +17,7 @@ import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
  * during a simulated SSBTEK outage, replays it, and its proposal appears. Every admin page is
  * photographed to test-artifacts/screenshots/ and checked with axe-core.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axeCheck(page: Page, name: string): Promise<void> {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline script) does not apply.
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

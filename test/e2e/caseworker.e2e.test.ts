@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import { webAuthConfigFromEnv } from '../../src/web/auth/session.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
+import { axeCheck, SHOTS } from '../support/browser.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -18,30 +19,9 @@ import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
  * reads the letter (HTML and PDF). Svedala's auditor cannot sign and cannot see a Trelleborg
  * case. Every page is photographed to test-artifacts/screenshots/ and checked with axe-core.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const TRELLEBORG_GRANT = 'A-2021-000101';
 const SVEDALA_GRANT = 'A-2026-000210';
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axeCheck(page: Page, name: string): Promise<void> {
-  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) is not loosened.
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: AxeViolation[] }> } };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
 
 async function visit(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `caseworker-${name}.png`), fullPage: true });

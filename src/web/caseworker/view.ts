@@ -74,7 +74,7 @@ export function maskPersonalNumber(pn: unknown): string {
   return '****';
 }
 
-/** The personal number written out for the letter: 19850709-9805. */
+/** The personal number written out for the letter: ÅÅÅÅMMDD-NNNN. */
 export function formatPersonalNumber(pn: string | null): string {
   if (!pn) return 'saknas';
   const d = pn.replace(/\D/g, '');
