@@ -8,8 +8,14 @@ import { luhnCheckDigit } from '../domain/personalNumber.js';
  */
 const CANDIDATE = /(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)(?!\d)/g;
 
+/**
+ * Digests (a SHA-256 in hex, a pseudonym) are opaque tokens: a run of digits inside one is
+ * not a number anyone wrote down, and refusing it would fail a signature at random.
+ */
+const DIGEST = /(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])/g;
+
 export function looksLikePersonalNumber(text: string): boolean {
-  for (const m of text.matchAll(CANDIDATE)) {
+  for (const m of text.replace(DIGEST, ' ').matchAll(CANDIDATE)) {
     const [, yy, mm, dd, serial, check] = m as unknown as [string, string, string, string, string, string];
     const month = Number(mm);
     const day = Number(dd);
