@@ -10,6 +10,7 @@ import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
+import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv, type OutboundEndpoints } from './outbound.js';
 
 /** The outside systems as configured; the production entry points never fall back to the sandbox. */
 function configuredUrls(config: { ssbtekUrl?: string | undefined; kirUrl?: string | undefined; planUrl?: string | undefined; eserviceUrl?: string | undefined }): RegisterUrls | string[] {
@@ -37,6 +38,23 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write('worker: REDIS_URL saknas\n');
     return 2;
   }
+  // Carrying out signed decisions: the case system, payments and Mina ärenden. In production
+  // they must be given; elsewhere a worker without them only proposes (signed decisions wait
+  // for a worker that carries them out).
+  let endpoints: OutboundEndpoints | undefined;
+  try {
+    endpoints = outboundEndpointsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof OutboundConfigError)) throw error;
+    process.stderr.write(`worker: ${error.problems.map((p) => `${p.variable}: ${p.problem}`).join(', ')}\n`);
+    return 2;
+  }
+  if (!endpoints && config.nodeEnv === 'production') {
+    process.stderr.write('worker: CASESYSTEM_URL, PAYMENT_URL, NOTIFY_URL saknas (signerade beslut verkställs inte)\n');
+    return 2;
+  }
+  const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }) : undefined;
+  if (!outbound) logger.warn('no outbound systems configured: signed decisions are not carried out by this worker');
   const db = await openStore(config);
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
@@ -46,10 +64,12 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
     redisUrl: config.redisUrl,
     concurrency: config.workerConcurrency,
     pollIntervalMs: config.pollIntervalMs,
+    ...(outbound ? { outbound } : {}),
   });
-  logger.info({ rulesVersion: rules.version }, 'worker started');
+  logger.info({ rulesVersion: rules.version, carriesOut: outbound !== undefined }, 'worker started');
   await untilStopped(logger);
   await robot.close();
+  await outbound?.close();
   await db.close();
   return 0;
 }

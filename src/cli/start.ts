@@ -1,5 +1,10 @@
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
+import { start as startCaseSystemApi } from '../sandbox/caseSystemApi.js';
+import { start as startLegacyCaseSystem, DEFAULT_LEGACY_USERS } from '../sandbox/legacyCaseSystem.js';
+import { start as startPayments } from '../sandbox/payments.js';
+import { start as startNotifications } from '../sandbox/notifications.js';
+import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv } from './outbound.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes } from '../web/admin/index.js';
 import { webAuthConfigFromEnv } from '../web/auth/session.js';
@@ -33,6 +38,28 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
   }
   const db = await openStore(config);
   const sandbox = await startSandbox();
+  // Carrying out signed decisions, against simulated outside systems: the case system (its API,
+  // and the legacy UI for municipalities set to CASESYSTEM_ADAPTER_<kod>=rpa), payments, Mina ärenden.
+  const outside = await Promise.all([startCaseSystemApi(), startLegacyCaseSystem(), startPayments(), startNotifications()]);
+  const [caseSystemApi, legacyUi, payments, notifications] = outside;
+  const [rpaUser, rpaPassword] = Object.entries(DEFAULT_LEGACY_USERS)[0]!;
+  let endpoints;
+  try {
+    endpoints = outboundEndpointsFromEnv(env, {
+      caseSystemUrl: caseSystemApi.url,
+      caseSystemUiUrl: legacyUi.url,
+      rpaUser,
+      rpaPassword,
+      paymentUrl: payments.url,
+      notifyUrl: notifications.url,
+    })!;
+  } catch (error) {
+    if (!(error instanceof OutboundConfigError)) throw error;
+    process.stderr.write(`Konfigurationen kan inte användas:\n${error.problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}\n`);
+    await Promise.all([...outside.map((o) => o.stop()), sandbox.stop(), db.close(), redis.stop()]);
+    return 2;
+  }
+  const outbound = outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts });
   const urls = {
     ssbtek: config.ssbtekUrl ?? sandbox.urls.ssbtek,
     kir: config.kirUrl ?? sandbox.urls.kir,
@@ -46,6 +73,8 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     redisUrl: redis.url,
     concurrency: config.workerConcurrency,
     pollIntervalMs: config.pollIntervalMs,
+    outbound,
+    outboundSweepIntervalMs: 5_000,
   });
   const web = buildWebServer({
     logger,
@@ -85,6 +114,8 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
   clearInterval(summary);
   await web.close();
   await robot.close();
+  await outbound.close();
+  await Promise.all(outside.map((o) => o.stop()));
   await sandbox.stop();
   await db.close();
   await redis.stop();

@@ -1,7 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 /** Queue names, the key prefix, and how case jobs are retried. Only src/robot knows about queues. */
-export const QUEUE = { intake: 'intake', cases: 'cases' } as const;
+export const QUEUE = { intake: 'intake', cases: 'cases', outbound: 'outbound' } as const;
 export const DEFAULT_PREFIX = 'bistandsrobot';
 
 /** Job data carries the case id and nothing else: never personal data. */
@@ -28,12 +28,53 @@ export function caseJobId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export function openQueues(connection: ConnectionOptions, prefix = DEFAULT_PREFIX, caseJobOptions: JobsOptions = CASE_JOB_OPTIONS) {
+/** Outbound jobs carry the decision's and the case's ids and nothing else. The sweep job carries nothing. */
+export interface OutboundJobData {
+  decisionId?: string;
+  caseId?: string;
+}
+
+/**
+ * Carrying out a signed decision: a system exception (the case system, the payment system or
+ * "Mina ärenden" did not answer) is retried with exponential backoff (5 s, 10 s, 20 s, 40 s,
+ * 80 s); after the last attempt the case goes SIGNED -> MANUAL as TECHNICAL_ERROR naming the step.
+ */
+export const OUTBOUND_JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/** One job per signed decision: "decision-<id>" (BullMQ refuses ':' in custom job ids). */
+export function outboundJobId(decisionId: string): string {
+  return `decision-${decisionId}`;
+}
+
+export function openQueues(
+  connection: ConnectionOptions,
+  prefix = DEFAULT_PREFIX,
+  caseJobOptions: JobsOptions = CASE_JOB_OPTIONS,
+  outboundJobOptions: JobsOptions = OUTBOUND_JOB_OPTIONS,
+) {
   const intake = new Queue(QUEUE.intake, { connection, prefix });
   const cases = new Queue<CaseJobData>(QUEUE.cases, { connection, prefix, defaultJobOptions: caseJobOptions });
+  const outbound = new Queue<OutboundJobData>(QUEUE.outbound, { connection, prefix, defaultJobOptions: outboundJobOptions });
   return {
     intake,
     cases,
+    outbound,
+    /** One job per decision; a decision already in the queue stays one job. */
+    enqueueDecisions: async (decisions: ReadonlyArray<{ decisionId: string; caseId: string }>) => {
+      if (decisions.length === 0) return;
+      await outbound.addBulk(
+        decisions.map(({ decisionId, caseId }) => ({
+          name: 'decision',
+          data: { decisionId, caseId },
+          opts: { ...outboundJobOptions, jobId: outboundJobId(decisionId) },
+        })),
+      );
+    },
     enqueueCase: async (caseId: string) => {
       await cases.add('case', { caseId }, { jobId: caseJobId(caseId) });
     },
@@ -43,7 +84,7 @@ export function openQueues(connection: ConnectionOptions, prefix = DEFAULT_PREFI
       await cases.addBulk(caseIds.map((caseId) => ({ name: 'case', data: { caseId }, opts: { ...caseJobOptions, jobId: caseJobId(caseId) } })));
     },
     close: async () => {
-      await Promise.all([intake.close(), cases.close()]);
+      await Promise.all([intake.close(), cases.close(), outbound.close()]);
     },
   };
 }

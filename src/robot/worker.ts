@@ -5,7 +5,8 @@ import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } fro
 import type { RobotDeps } from './deps.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
-import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, QUEUE, type CaseJobData } from './queues.js';
+import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
+import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 
 export interface RobotOptions {
   connection: ConnectionOptions & { host?: string; port?: number };
@@ -24,7 +25,24 @@ export interface RobotOptions {
   lockDurationMs?: number;
   /** How often a worker looks for jobs whose lock ran out and takes them back (ms; unset: BullMQ's default). */
   stalledIntervalMs?: number;
+  /** How often a job may lose its worker before BullMQ fails it (unset: BullMQ's default, 1). */
+  maxStalledCount?: number;
+  /**
+   * Carrying out signed decisions (write-back, payment, message). Unset: this process does not
+   * carry out decisions (they wait, signed, for a worker that does).
+   */
+  outbound?: OutboundAdapters;
+  /** Retries and backoff of outbound jobs; tests shorten the backoff. */
+  outboundJobOptions?: JobsOptions;
+  /** How often the sweep looks for signed decisions not yet carried out (ms; default 30 s). */
+  outboundSweepIntervalMs?: number;
+  /** Off in tests that drive the sweep themselves. */
+  scheduleOutboundSweep?: boolean;
+  /** Decisions carried out at once (default: concurrency). */
+  outboundConcurrency?: number;
 }
+
+const OUTBOUND_SWEEP_SCHEDULER_ID = 'sweep-outbound';
 
 const POLL_SCHEDULER_ID = 'poll-eservice';
 
@@ -39,7 +57,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   // fresh queues, and can never be shadowed by an old database's completed job ids.
   const instance = await storeIdentity(deps.db, randomUUID().slice(0, 8));
   const prefix = `${options.prefix ?? DEFAULT_PREFIX}-${instance}`;
-  const queues = openQueues(options.connection, prefix, { ...CASE_JOB_OPTIONS, ...options.caseJobOptions });
+  const queues = openQueues(options.connection, prefix, { ...CASE_JOB_OPTIONS, ...options.caseJobOptions }, { ...OUTBOUND_JOB_OPTIONS, ...options.outboundJobOptions });
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   const pollLockKey = `${prefix}:intake:lock`;
   const cursors: CursorStore = {
@@ -58,6 +76,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   const stallOptions = {
     ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
+    ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
   };
 
   const intakeWorker = new Worker(
@@ -97,6 +116,40 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     { connection: options.connection, prefix, concurrency: options.concurrency, ...stallOptions },
   );
 
+  // Carrying out signed decisions: one job per decision, and a sweep (one per cluster per
+  // interval, like the intake poll) that gives every signed decision not yet carried out a job.
+  let outboundWorker: Worker<OutboundJobData> | undefined;
+  const outbound = options.outbound;
+  if (outbound) {
+    if (options.scheduleOutboundSweep !== false) {
+      await queues.outbound.upsertJobScheduler(
+        OUTBOUND_SWEEP_SCHEDULER_ID,
+        { every: options.outboundSweepIntervalMs ?? 30_000 },
+        { name: 'sweep', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } },
+      );
+    }
+    outboundWorker = new Worker<OutboundJobData>(
+      QUEUE.outbound,
+      async (job: Job<OutboundJobData>) => {
+        if (job.name === 'sweep') return sweepOutbound(deps, queues);
+        const { decisionId, caseId } = job.data;
+        if (!decisionId) return 'UNKNOWN_DECISION';
+        const attempts = job.opts.attempts ?? 1;
+        const result = await carryOutDecision(deps, outbound, decisionId, { lastAttempt: job.attemptsMade + 1 >= attempts });
+        if (result === 'MANUAL') {
+          await recordJobOutcome(deps.db, { jobId: job.id ?? `decision-${decisionId}`, caseId: caseId ?? null, queue: QUEUE.outbound, outcome: 'routed-manual', attempts: job.attemptsMade + 1 }).catch(() => undefined);
+        }
+        deps.logger.info({ caseId, decisionId, jobId: job.id, result }, 'decision job done');
+        return result;
+      },
+      { connection: options.connection, prefix, concurrency: options.outboundConcurrency ?? options.concurrency, ...stallOptions },
+    );
+    outboundWorker.on('failed', (job, error) => {
+      deps.hooks?.jobFailed?.(QUEUE.outbound, error.name);
+      deps.logger.warn({ caseId: job?.data.caseId, decisionId: job?.data.decisionId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'decision job attempt failed');
+    });
+  }
+
   caseWorker.on('failed', (job, error) => {
     deps.hooks?.jobFailed?.(QUEUE.cases, error.name);
     deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'case job attempt failed');
@@ -112,8 +165,12 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     prefix,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
     pollNow: () => pollOnce(deps, cursors, queues.enqueueCases),
+    /** Sweeps now, outside the schedule (tests, start-up). */
+    sweepOutboundNow: () => sweepOutbound(deps, queues),
+    /** Enqueues a decision at once (right after a signature), without waiting for the sweep. */
+    enqueueDecision: (decisionId: string, caseId: string) => queues.enqueueDecisions([{ decisionId, caseId }]),
     close: async () => {
-      await Promise.all([intakeWorker.close(), caseWorker.close()]);
+      await Promise.all([intakeWorker.close(), caseWorker.close(), outboundWorker?.close()]);
       await queues.close();
       redis.disconnect();
     },

@@ -47,6 +47,15 @@ export interface MunicipalityRules {
   guidelinesFrom?: { code: string; source: string } | undefined;
   costRule(type: string, date: IsoDate): CostRuleAt;
   assetBuffer(date: IsoDate): Dated<Money> | undefined;
+  /** The payment-day rule in force on `date` (rule id municipality.<owner>.paymentDay); undefined when none is given. */
+  paymentDay(date: IsoDate): Dated<PaymentDayRule> | undefined;
+}
+
+/** `day` of the month; `ifSaturday` / `ifSunday` when that day falls on a weekend (see norm/paymentDay.ts). */
+export interface PaymentDayRule {
+  day: number;
+  ifSaturday: number;
+  ifSunday: number;
 }
 
 export interface IncomeClassification {
@@ -208,6 +217,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     docs.set(doc.code, { file: document.file, doc });
   }
   const costTables = new Map<string, { basis: 'cap' | 'actual' | 'assess'; table: DatedTable<CostCap | null> }>();
+  const paymentDays = new DatedTable<PaymentDayRule>();
   for (const { file, doc } of docs.values()) {
     for (const [type, costRule] of Object.entries(doc.costs ?? {})) {
       const rule = `municipality.${doc.code}.costs.${type}`;
@@ -230,6 +240,20 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
         }
       }
       costTables.set(rule, { basis: costRule.basis, table });
+    }
+    for (const v of doc.paymentDay ?? []) {
+      const entry: Dated<PaymentDayRule> = {
+        rule: `municipality.${doc.code}.paymentDay`,
+        from: v.from,
+        to: v.to,
+        status: v.status,
+        source: v.source,
+        note: v.note,
+        file,
+        value: { day: v.day, ifSaturday: v.ifSaturday, ifSunday: v.ifSunday },
+      };
+      paymentDays.add(entry);
+      all.push(entry);
     }
     for (const v of doc.assetBuffer ?? []) {
       addAmount({ rule: `municipality.${doc.code}.assetBuffer`, from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file, value: new Decimal(v.amount) });
@@ -269,10 +293,16 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
         return { basis: 'cap', rule, entry: entry as Dated<CostCap> | undefined };
       },
       assetBuffer: (date) => withNote(amounts.at(`municipality.${ownerCode}.assetBuffer`, date)),
+      paymentDay: (date) => withNote(paymentDays.at(`municipality.${ownerCode}.paymentDay`, date)),
     });
   }
 
-  const overlaps = [...amounts.problems(), ...jobStimulus.problems(), ...[...costTables.values()].flatMap((c) => c.table.problems())];
+  const overlaps = [
+    ...amounts.problems(),
+    ...jobStimulus.problems(),
+    ...[...costTables.values()].flatMap((c) => c.table.problems()),
+    ...paymentDays.problems(),
+  ];
   if (overlaps.length > 0) {
     const { entry, problem } = overlaps[0]!;
     throw new RulesFileError(entry.file, entry.rule, problem);

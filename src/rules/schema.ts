@@ -131,6 +131,21 @@ const costRule = z.discriminatedUnion(
 export type CostRuleDoc = z.infer<typeof costRule>;
 export type CapValueDoc = z.infer<typeof capValue>;
 
+const dayOfMonth = z
+  .number({ error: 'dag ska vara ett heltal, t.ex. 27' })
+  .int('dag ska vara ett heltal, t.ex. 27')
+  .min(1, 'dag ska vara mellan 1 och 28 (finns i varje månad)')
+  .max(28, 'dag ska vara mellan 1 och 28 (finns i varje månad)');
+
+/**
+ * The municipality's payment day: `day` of the month; when that day is a Saturday or a Sunday
+ * the payment goes out on `ifSaturday` / `ifSunday` instead (e.g. 27, 26, 25: the Friday before).
+ */
+const paymentDayValue = z
+  .strictObject({ ...dated, day: dayOfMonth, ifSaturday: dayOfMonth, ifSunday: dayOfMonth })
+  .refine((v) => v.ifSaturday < v.day && v.ifSunday < v.day, 'ifSaturday och ifSunday ska vara dagar före day (utbetalning flyttas aldrig framåt)');
+export type PaymentDayDoc = z.infer<typeof paymentDayValue>;
+
 export const municipalityFile = z
   .strictObject({
     subject: z.literal('municipality'),
@@ -139,12 +154,17 @@ export const municipalityFile = z
     allowProvisionalRules: z.boolean({ error: 'allowProvisionalRules ska vara true eller false' }),
     costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),
+    paymentDay: z.array(paymentDayValue).min(1).optional(),
     guidelinesFrom: z.strictObject({ code: z.string().regex(/^\d{4}$/), source }).optional(),
   })
   .refine(
     (m) => (m.guidelinesFrom === undefined) === (m.costs !== undefined && m.assetBuffer !== undefined),
     'en kommun har antingen egna costs och assetBuffer, eller guidelinesFrom',
-  );
+  )
+  .refine((m) => m.guidelinesFrom === undefined || m.paymentDay === undefined, {
+    message: 'en kommun med guidelinesFrom läser också utbetalningsdagen därifrån: ta bort paymentDay',
+    path: ['paymentDay'],
+  });
 export type MunicipalityDoc = z.infer<typeof municipalityFile>;
 
 export const SUBJECT_SCHEMAS = {

@@ -16,3 +16,4 @@ export * from './repositories/operations.js';
 export * from './repositories/decisions.js';
 export * from './repositories/webSessions.js';
 export * from './repositories/inbox.js';
+export * from './repositories/outbound.js';

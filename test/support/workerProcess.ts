@@ -13,12 +13,18 @@
  *   TEST_JOB_ATTEMPTS           attempts per case job; TEST_JOB_BACKOFF_MS the fixed delay between them
  *   TEST_LOCK_DURATION_MS       BullMQ's job lock; TEST_STALLED_INTERVAL_MS its stalled-job check
  *   TEST_QUEUE_PREFIX           the queues' key prefix (the store's identity is appended, as always)
+ *   CASESYSTEM_URL, PAYMENT_URL, NOTIFY_URL (+ CASESYSTEM_ADAPTER_<kod>, ...)   carry out signed
+ *                               decisions (src/cli/outbound.ts); unset: this worker only proposes
+ *   TEST_MAX_STALLED_COUNT      how often a job may lose its worker before BullMQ fails it
+ *   TEST_OUTBOUND_SWEEP_MS      the outbound sweep's interval
+ *   TEST_OUTBOUND_ATTEMPTS      attempts per decision job; TEST_OUTBOUND_BACKOFF_MS the fixed delay between them
  *
  * Logs are the robot's JSON lines on standard output. Once the workers run it logs
  * "worker started" with the queue prefix; SIGTERM or SIGINT closes it the way runWorker does
  * (finish the jobs in hand, close queues and database) and the process ends by itself, exit 0.
  */
 import { loadBasics, untilStopped } from '../../src/cli/daemon.js';
+import { outboundAdapters, outboundEndpointsFromEnv } from '../../src/cli/outbound.js';
 import { openStore, robotDeps, robotMetrics } from '../../src/cli/wiring.js';
 import { startRobot, type Robot } from '../../src/robot/worker.js';
 
@@ -44,6 +50,12 @@ async function main(): Promise<number> {
   const lockDurationMs = positive('TEST_LOCK_DURATION_MS');
   const stalledIntervalMs = positive('TEST_STALLED_INTERVAL_MS');
 
+  const endpoints = outboundEndpointsFromEnv(process.env);
+  const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }) : undefined;
+  const outboundAttempts = positive('TEST_OUTBOUND_ATTEMPTS');
+  const outboundBackoff = positive('TEST_OUTBOUND_BACKOFF_MS');
+  const sweepMs = positive('TEST_OUTBOUND_SWEEP_MS');
+
   const db = await openStore(config);
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
@@ -61,10 +73,22 @@ async function main(): Promise<number> {
     },
     ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
     ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
+    ...(positive('TEST_MAX_STALLED_COUNT') !== undefined ? { maxStalledCount: positive('TEST_MAX_STALLED_COUNT')! } : {}),
+    ...(outbound
+      ? {
+          outbound,
+          outboundJobOptions: {
+            ...(outboundAttempts !== undefined ? { attempts: outboundAttempts } : {}),
+            ...(outboundBackoff !== undefined ? { backoff: { type: 'fixed', delay: outboundBackoff } } : {}),
+          },
+          ...(sweepMs !== undefined ? { outboundSweepIntervalMs: sweepMs } : {}),
+        }
+      : {}),
   });
   logger.info({ prefix: robot.prefix, pid: process.pid }, 'worker started');
   await untilStopped(logger);
   await robot.close();
+  await outbound?.close();
   await db.close();
   logger.info({ pid: process.pid }, 'worker stopped');
   return 0;

@@ -2,6 +2,7 @@ import { sql as initial } from './0001_initial.js';
 import { sql as intakeCursor } from './0002_intake_cursor.js';
 import { sql as decisionsSessions } from './0003_decisions_sessions.js';
 import { sql as adminSearchIndexes } from './0004_admin_search_indexes.js';
+import { sql as outbound } from './0005_outbound.js';
 
 export interface Migration {
   /** Ascending, without gaps; the order they are applied in. */
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'intake_cursor', sql: intakeCursor },
   { version: 3, name: 'decisions_sessions', sql: decisionsSessions },
   { version: 4, name: 'admin_search_indexes', sql: adminSearchIndexes },
+  { version: 5, name: 'outbound', sql: outbound },
 ];
