@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpCaseSystemAdapter } from '../../src/casesystem/http.js';
+import { RpaCaseSystemAdapter } from '../../src/casesystem/rpa.js';
+import { DEFAULT_LEGACY_USERS, start as startLegacyCaseSystem } from '../../src/sandbox/legacyCaseSystem.js';
 import { createNotifyClient } from '../../src/casesystem/notify.js';
 import { createPaymentClient } from '../../src/casesystem/payment.js';
 import type { CaseSystemAdapter } from '../../src/casesystem/types.js';
@@ -164,6 +166,28 @@ describe('carrying out a signed decision', () => {
     const failed = (await listAuditForCase(db, caseId)).find((a) => a.action === 'decision.write-back' && a.result === 'error');
     expect(failed?.details).toMatchObject({ step: 'write-back', component: 'casesystem' });
   });
+
+  it('through the real RPA adapter: a changed selector in the legacy UI sends the case to MANUAL with its screenshot stored', async () => {
+    const caseId = nextCase();
+    const decisionId = await sign(caseId);
+    const legacy = await startLegacyCaseSystem({ port: 0, cases: [caseId], rowsPerPage: 10 });
+    const rpa = new RpaCaseSystemAdapter({ baseUrl: legacy.url, username: 'robot', password: DEFAULT_LEGACY_USERS.robot!, elementTimeoutMs: 1500 });
+    try {
+      legacy.rename('id="btnSpara"', 'id="btnSparaBeslut"');
+      const result = await carryOutDecision(h.deps, { ...adapters, caseSystem: () => rpa }, decisionId, { lastAttempt: true });
+      expect(result).toBe('MANUAL');
+      const last = (await getStateHistory(db, caseId)).at(-1)!;
+      expect(last.reason).toMatch(/^TECHNICAL_ERROR: write-back/);
+      const shots = await listCaseScreenshots(db, caseId);
+      expect(shots).toHaveLength(1);
+      expect(Buffer.from(shots[0]!.image).subarray(0, 4).toString('latin1')).toBe('\x89PNG');
+      expect(legacy.entriesFor(decisionId)).toHaveLength(0);
+      expect(payments.byDecision().has(decisionId)).toBe(false);
+    } finally {
+      await rpa.close();
+      await legacy.stop();
+    }
+  }, 60_000);
 
   it('the sweep gives every signed decision a job, and the worker carries it out', async () => {
     const caseId = nextCase();
