@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
+import { sendBody, trackedTimers } from './httpKit.js';
 
 /**
  * The loopback HTTP server under the JSON simulators (KIR, plan module, e-service): body
@@ -96,23 +97,9 @@ export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
   let runtime: JsonFaultPlan = structuredClone(jsonFaultPlanSchema.parse(config.faults ?? {}));
   const random = config.random ?? Math.random;
   const stats: JsonSimStats = { requests: 0, answered: 0, rejected: 0, httpFailures: 0, malformed: 0, hung: 0 };
-  const timers = new Set<NodeJS.Timeout>();
+  const { timers, wait } = trackedTimers();
 
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0) return resolve();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  const send = (res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8') => {
-    if (res.writableEnded || res.destroyed) return;
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+  const send = (res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8') => sendBody(res, status, body, type);
   const json = (res: ServerResponse, status: number, value: unknown) => send(res, status, JSON.stringify(value));
 
   async function serve(request: SimRequest, res: ServerResponse): Promise<void> {

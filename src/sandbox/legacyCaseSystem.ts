@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
+import { trackedTimers } from './httpKit.js';
 
 /**
  * A loopback stand-in for the municipality's old case system, the one the RPA adapter drives:
@@ -164,17 +165,7 @@ export async function start(options: LegacyCaseSystemOptions = {}): Promise<Lega
   const recorded: LegacyEntry[] = [];
   const stats: LegacyStats = { requests: 0, logins: 0, failedLogins: 0, logouts: 0, sessionsExpired: 0, saves: 0, refusedSaves: 0 };
   let nextConfirmation = 100_001;
-  const timers = new Set<NodeJS.Timeout>();
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0) return resolve();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
+  const { timers, wait } = trackedTimers();
 
   const caseExists = (id: string) => CASE_ID.test(id) && (!knownCases || knownCases.has(id));
 

@@ -7,6 +7,7 @@ import { DEFAULT_SYFTE, DEFAULT_LAGTEXT } from '../registers/ssbtek/request.js';
 import { attr, child, parseXml, path, text } from '../registers/ssbtek/xml.js';
 import { faultPlanSchema, fixtureSchema, loadFixtures, type FaultPlan, type SsbtekFixture } from './ssbtekFixtures.js';
 import { buildResponseBody, envelope, faultBody, type AskedQuestion } from './ssbtekReplies.js';
+import { sendBody, trackedTimers } from './httpKit.js';
 
 /**
  * A loopback SSBTEK v10: it reads hamtaBastjanstInformation like the real service, answers
@@ -143,23 +144,9 @@ export async function start(options: SsbtekSandboxOptions = {}): Promise<SsbtekS
   let runtime: FaultPlan = structuredClone(options.faults ?? {});
   const random = options.random ?? Math.random;
   const stats: SsbtekSandboxStats = { requests: 0, answered: 0, httpFailures: 0, soapFaults: 0, hung: 0 };
-  const timers = new Set<NodeJS.Timeout>();
+  const { timers, wait } = trackedTimers();
 
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0) return resolve();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  const send = (res: ServerResponse, status: number, body: string, type = 'text/xml; charset=utf-8') => {
-    if (res.writableEnded || res.destroyed) return;
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
+  const send = (res: ServerResponse, status: number, body: string, type = 'text/xml; charset=utf-8') => sendBody(res, status, body, type);
 
   async function handleSoap(xml: string, res: ServerResponse): Promise<void> {
     stats.requests++;
