@@ -112,8 +112,13 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
  * (after an outage), as the configured robot identity. Prints one line per case.
  */
 export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string[]): Promise<number> {
+  // `replay --rules DIR --month YYYY-MM --municipality CODE`: a what-if, which writes nothing.
+  if (caseIds.includes('--rules')) {
+    const { runWhatIf } = await import('./whatIf.js');
+    return runWhatIf(env, caseIds, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+  }
   if (caseIds.length === 0) {
-    process.stderr.write('användning: replay ÄRENDE-ID ...\n');
+    process.stderr.write('användning: replay ÄRENDE-ID ... | replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOD [--text]\n');
     return 2;
   }
   const basics = loadBasics(env);
