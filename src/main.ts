@@ -15,6 +15,7 @@ const commands: Record<string, (args: readonly string[]) => number | Promise<num
   worker: async () => (await import('./cli/production.js')).runWorker(process.env),
   web: async () => (await import('./cli/production.js')).runWeb(process.env),
   replay: async (a) => (await import('./cli/production.js')).runReplay(process.env, a),
+  export: async (a) => (await import('./cli/export.js')).runExport(process.env, a),
 };
 
 const [command, ...args] = process.argv.slice(2);

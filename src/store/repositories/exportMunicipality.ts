@@ -1,0 +1,133 @@
+import type { Queryable } from '../db.js';
+
+/**
+ * Reading everything of one municipality for an export archive (issue 6: the partnership
+ * between municipalities can end cleanly). Every table is selected strictly through the case's
+ * own municipality: a row belongs to the export only if it names (directly, or through its
+ * decision) a case whose `cases.municipality` is the one asked for. Rows are read in pages by
+ * primary key (keyset), so a large municipality never sits in memory at once.
+ *
+ * Not exported, by design: audit-log rows without a case id (admin searches, log-ins and the
+ * like are not any one municipality's), job outcomes without a case id, intake cursors, the
+ * store identity and web sessions (operational state of the robot, not case data).
+ *
+ * Rows come back as the database has them through the store's seam: NUMERIC and BIGINT as
+ * strings (money never passes through a JS number), TIMESTAMPTZ as Date, JSONB parsed.
+ */
+export const EXPORT_TABLES = [
+  'applications',
+  'cases',
+  'case_state_history',
+  'snapshots',
+  'proposals',
+  'decisions',
+  'decision_steps',
+  'case_screenshots',
+  'job_outcomes',
+  'audit_log',
+] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+export type ExportRow = Record<string, unknown>;
+
+interface TableQuery {
+  /** SELECT ... FROM ... WHERE <municipality filter>; $1 is the municipality. */
+  select: string;
+  /** The keyset: columns (qualified) and how each cursor parameter is cast. */
+  key: ReadonlyArray<{ column: string; name: string; cast: string }>;
+}
+
+const byCase = (table: string, alias: string, columns: string): TableQuery => ({
+  select: `SELECT ${columns} FROM ${table} ${alias} JOIN cases c ON c.id = ${alias}.case_id WHERE c.municipality = $1`,
+  key: [{ column: `${alias}.id`, name: 'id', cast: 'bigint' }],
+});
+
+const QUERIES: Record<ExportTable, TableQuery> = {
+  // An application is the municipality's if it says so and its case (same id), if any, agrees.
+  applications: {
+    select: `SELECT a.* FROM applications a
+             WHERE a.municipality = $1
+               AND NOT EXISTS (SELECT 1 FROM cases x WHERE x.id = a.id AND x.municipality <> $1)`,
+    key: [{ column: 'a.id', name: 'id', cast: 'text' }],
+  },
+  cases: {
+    select: 'SELECT c.* FROM cases c WHERE c.municipality = $1',
+    key: [{ column: 'c.id', name: 'id', cast: 'text' }],
+  },
+  case_state_history: byCase('case_state_history', 'h', 'h.*'),
+  snapshots: byCase('snapshots', 's', 's.*'),
+  proposals: byCase('proposals', 'p', 'p.*'),
+  decisions: byCase('decisions', 'd', 'd.*'),
+  decision_steps: {
+    select: `SELECT st.* FROM decision_steps st
+             JOIN decisions d ON d.id = st.decision_id
+             JOIN cases c ON c.id = d.case_id
+             WHERE c.municipality = $1`,
+    key: [
+      { column: 'st.decision_id', name: 'decision_id', cast: 'bigint' },
+      { column: 'st.step', name: 'step', cast: 'text' },
+    ],
+  },
+  // The image itself is read one screenshot at a time (readScreenshotImage).
+  case_screenshots: byCase('case_screenshots', 'sc', 'sc.id, sc.case_id, sc.decision_id, sc.step, sc.content_type, sc.taken_at, octet_length(sc.image) AS image_bytes'),
+  job_outcomes: byCase('job_outcomes', 'j', 'j.*'),
+  audit_log: byCase('audit_log', 'l', 'l.*'),
+};
+
+/**
+ * The rows of one table that belong to `municipality`, in primary-key order, `pageSize` at a
+ * time. Reads only. Run it inside a READ ONLY, REPEATABLE READ transaction
+ * (beginReadOnlySnapshot) so all tables are read as of one moment.
+ */
+export async function* municipalityRows(db: Queryable, table: ExportTable, municipality: string, pageSize = 500): AsyncGenerator<ExportRow[]> {
+  const q = QUERIES[table];
+  const order = q.key.map((k) => k.column).join(', ');
+  let cursor: unknown[] | undefined;
+  for (;;) {
+    const params: unknown[] = [municipality];
+    let after = '';
+    if (cursor) {
+      const placeholders = q.key.map((k, i) => `$${i + 2}::${k.cast}`).join(', ');
+      after = ` AND (${order}) > (${placeholders})`;
+      params.push(...cursor);
+    }
+    params.push(pageSize);
+    const { rows } = await db.query<ExportRow>(`${q.select}${after} ORDER BY ${order} LIMIT $${params.length}`, params);
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1]!;
+    cursor = q.key.map((k) => last[k.name]);
+  }
+}
+
+/** How many rows of `table` belong to `municipality` (the same selection as municipalityRows). */
+export async function countMunicipalityRows(db: Queryable, table: ExportTable, municipality: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${QUERIES[table].select}) t`, [municipality]);
+  return Number(rows[0]!.n);
+}
+
+/** One screenshot's image, checked again to belong to the municipality. */
+export async function readScreenshotImage(db: Queryable, id: string, municipality: string): Promise<Uint8Array> {
+  const { rows } = await db.query<{ image: Uint8Array }>(
+    'SELECT sc.image FROM case_screenshots sc JOIN cases c ON c.id = sc.case_id WHERE sc.id = $1::bigint AND c.municipality = $2',
+    [id, municipality],
+  );
+  if (!rows[0]) throw new Error(`screenshot ${id} is not one of municipality ${municipality}'s`);
+  return rows[0].image;
+}
+
+/**
+ * Makes the transaction `tx` read-only and repeatable-read: every table of the export is read
+ * as of the same moment, and any write in it is refused by the database. Must be the first
+ * statement of the transaction.
+ */
+export async function beginReadOnlySnapshot(tx: Queryable): Promise<void> {
+  await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+}
+
+/** The municipalities that have cases (for a helpful error on an unknown code). */
+export async function listCaseMunicipalities(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ municipality: string }>('SELECT DISTINCT municipality FROM cases ORDER BY municipality');
+  return rows.map((r) => r.municipality);
+}
