@@ -1,4 +1,20 @@
-import type { ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import * as z from 'zod';
+
+/** The transport faults every simulator injects the same way; each adds its own on top. */
+export const transportFaultShape = {
+  /** Added before every answer. */
+  latencyMs: z.number().int().min(0).max(120_000).optional(),
+  /** The next N calls answer HTTP `failStatus` (default 503). */
+  failNext: z.number().int().min(0).optional(),
+  failStatus: z.number().int().min(400).max(599).optional(),
+  /** Each call fails with `failStatus` with this probability. */
+  failProbability: z.number().min(0).max(1).optional(),
+  /** The next N calls never answer (the client's timeout must cut them). */
+  hangNext: z.number().int().min(0).optional(),
+  /** Every call hangs until this is cleared. */
+  hang: z.boolean().optional(),
+};
 
 /**
  * What every simulator needs for its fault injection: waits that stop() can cancel (a hung
@@ -16,6 +32,16 @@ export function trackedTimers() {
       timers.add(timer);
     });
   return { timers, wait };
+}
+
+/** Stops a simulator: pending waits cancelled, hung calls cut, the port released. */
+export function stopServer(server: Server, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 export function sendBody(res: ServerResponse, status: number, body: string, type: string): void {

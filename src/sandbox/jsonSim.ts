@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { sendBody, trackedTimers } from './httpKit.js';
+import { sendBody, stopServer, trackedTimers, transportFaultShape } from './httpKit.js';
 
 /**
  * The loopback HTTP server under the JSON simulators (KIR, plan module, e-service): body
@@ -13,17 +13,7 @@ import { sendBody, trackedTimers } from './httpKit.js';
 
 export const jsonFaultPlanSchema = z
   .object({
-    /** Added before every answer. */
-    latencyMs: z.number().int().min(0).max(120_000).optional(),
-    /** The next N calls answer HTTP `failStatus` (default 503). */
-    failNext: z.number().int().min(0).optional(),
-    failStatus: z.number().int().min(400).max(599).optional(),
-    /** Each call fails with `failStatus` with this probability. */
-    failProbability: z.number().min(0).max(1).optional(),
-    /** The next N calls never answer (the client's timeout must cut them). */
-    hangNext: z.number().int().min(0).optional(),
-    /** Every call hangs until this is cleared. */
-    hang: z.boolean().optional(),
+    ...transportFaultShape,
     /** The next N calls answer 200 with a malformed body of `malformedKind` (default shape). */
     malformedNext: z.number().int().min(0).optional(),
     /** shape: JSON of the wrong shape; notJson: an HTML error page with status 200. */
@@ -201,13 +191,7 @@ export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
 
   return {
     url: `http://${shownHost}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections(); // hung calls included
-      }),
+    stop: () => stopServer(server, timers),
     setFaults: (plan) => {
       runtime = { ...runtime, ...jsonFaultPlanSchema.parse(plan) };
     },

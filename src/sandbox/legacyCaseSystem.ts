@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { trackedTimers } from './httpKit.js';
+import { stopServer, trackedTimers } from './httpKit.js';
 
 /**
  * A loopback stand-in for the municipality's old case system, the one the RPA adapter drives:
@@ -515,13 +515,7 @@ ${rows}</table><input type="hidden" name="antalrader" value="${state.rows.length
 
   const api: LegacyCaseSystem = {
     url: `http://${host === '::1' ? '[::1]' : host}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: () => stopServer(server, timers),
     entries: () => structuredClone(recorded),
     entriesFor: (decisionId) => structuredClone(recorded.filter((e) => e.decisionId === decisionId)),
     setFaults: (next) => {

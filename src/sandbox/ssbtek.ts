@@ -7,7 +7,7 @@ import { DEFAULT_SYFTE, DEFAULT_LAGTEXT } from '../registers/ssbtek/request.js';
 import { attr, child, parseXml, path, text } from '../registers/ssbtek/xml.js';
 import { faultPlanSchema, fixtureSchema, loadFixtures, type FaultPlan, type SsbtekFixture } from './ssbtekFixtures.js';
 import { buildResponseBody, envelope, faultBody, type AskedQuestion } from './ssbtekReplies.js';
-import { sendBody, trackedTimers } from './httpKit.js';
+import { sendBody, stopServer, trackedTimers } from './httpKit.js';
 
 /**
  * A loopback SSBTEK v10: it reads hamtaBastjanstInformation like the real service, answers
@@ -234,13 +234,7 @@ export async function start(options: SsbtekSandboxOptions = {}): Promise<SsbtekS
 
   return {
     url: `http://${shownHost}:${port}/ssbtek/v10`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
-        server.close(() => resolve());
-        server.closeAllConnections(); // hung calls included
-      }),
+    stop: () => stopServer(server, timers),
     setFaults: (plan) => {
       runtime = { ...runtime, ...faultPlanSchema.parse(plan) };
     },

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { isIsoDate } from '../domain/dates.js';
 import { parsePersonalNumber } from '../domain/personalNumber.js';
 import { AGENCIES } from '../domain/snapshot.js';
+import { transportFaultShape } from './httpKit.js';
 
 /**
  * What the SSBTEK simulator knows, one JSON file per synthetic person under
@@ -16,17 +17,7 @@ const isoDate = z.string().refine(isIsoDate, 'ska vara ett datum ÅÅÅÅ-MM-DD'
 
 export const faultPlanSchema = z
   .object({
-    /** Added before every answer. */
-    latencyMs: z.number().int().min(0).max(120_000).optional(),
-    /** The next N calls answer HTTP `failStatus` (default 503). */
-    failNext: z.number().int().min(0).optional(),
-    failStatus: z.number().int().min(400).max(599).optional(),
-    /** Each call fails with `failStatus` with this probability. */
-    failProbability: z.number().min(0).max(1).optional(),
-    /** The next N calls never answer (the client's timeout must cut them). */
-    hangNext: z.number().int().min(0).optional(),
-    /** Every call hangs until this is cleared. */
-    hang: z.boolean().optional(),
+    ...transportFaultShape,
     /** The next N calls answer with a SOAP Fault of `faultKind` (default server). */
     faultNext: z.number().int().min(0).optional(),
     faultKind: z.enum(['server', 'client']).optional(),
