@@ -60,6 +60,18 @@ export function monthsBetween(from: YearMonth, to: YearMonth): number {
   return (ty - fy) * 12 + (tm - fm);
 }
 
+/**
+ * The same calendar date `years` later. 29 February becomes 1 March in a common year: the later
+ * of the two candidates, so a period "of N years" is never cut short.
+ */
+export function addYears(date: IsoDate, years: number): IsoDate {
+  const year = Number(date.slice(0, 4)) + years;
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const y = String(year).padStart(4, '0');
+  return isValidDate(year, month, day) ? `${y}${date.slice(4)}` : `${y}-03-01`;
+}
+
 export function monthOf(date: IsoDate): YearMonth {
   return date.slice(0, 7);
 }

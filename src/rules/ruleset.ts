@@ -58,6 +58,13 @@ export interface PaymentDayRule {
   ifSunday: number;
 }
 
+export interface RetentionRule {
+  yearsAfterLastEntry: number;
+  completeBy: 'endOfFollowingCalendarYear';
+  keepBornOnDays: readonly number[];
+  keepSource: string;
+}
+
 export interface IncomeClassification {
   file: string;
   from: IsoDate;
@@ -80,7 +87,13 @@ export class RuleSet {
     private readonly municipalities: ReadonlyMap<string, MunicipalityRules>,
     /** Every dated value, for audits and tests: each has a source and a status. */
     readonly allValues: ReadonlyArray<Dated<unknown>>,
+    private readonly retentionRules: DatedTable<RetentionRule>,
   ) {}
+
+  /** The retention rule in force on `date` (the day a retention run is made). */
+  retentionAt(date: IsoDate): Dated<RetentionRule> | undefined {
+    return this.retentionRules.at('retention', date);
+  }
 
   amountAt(rule: string, date: IsoDate): Dated<Money> | undefined {
     return this.amounts.at(rule, date);
@@ -297,7 +310,26 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     });
   }
 
+  // Retention
+  const retentionDoc = single('retention');
+  const retention = new DatedTable<RetentionRule>();
+  for (const v of validate('retention', retentionDoc).values) {
+    const entry: Dated<RetentionRule> = {
+      rule: 'retention',
+      from: v.from,
+      to: v.to,
+      status: v.status,
+      source: v.source,
+      note: v.note,
+      file: retentionDoc.file,
+      value: { yearsAfterLastEntry: v.yearsAfterLastEntry, completeBy: v.completeBy, keepBornOnDays: v.keepBornOnDays, keepSource: v.keepSource },
+    };
+    retention.add(entry);
+    all.push(entry);
+  }
+
   const overlaps = [
+    ...retention.problems(),
     ...amounts.problems(),
     ...jobStimulus.problems(),
     ...[...costTables.values()].flatMap((c) => c.table.problems()),
@@ -308,5 +340,5 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     throw new RulesFileError(entry.file, entry.rule, problem);
   }
 
-  return new RuleSet(version, amounts, jobStimulus, incomeClassification, { share: rounding.share, result: rounding.result }, municipalities, all);
+  return new RuleSet(version, amounts, jobStimulus, incomeClassification, { share: rounding.share, result: rounding.result }, municipalities, all, retention);
 }

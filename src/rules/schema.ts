@@ -167,6 +167,27 @@ export const municipalityFile = z
   });
 export type MunicipalityDoc = z.infer<typeof municipalityFile>;
 
+/**
+ * Retention (gallring) of personal files: destroyed `yearsAfterLastEntry` years after the last
+ * entry, finished by the end of the following calendar year; files of people born on one of
+ * `keepBornOnDays` are kept for research.
+ */
+const retentionValue = z.strictObject({
+  ...dated,
+  yearsAfterLastEntry: z.number({ error: 'yearsAfterLastEntry ska vara ett heltal år' }).int().min(1).max(100),
+  completeBy: z.literal('endOfFollowingCalendarYear', { error: 'completeBy ska vara endOfFollowingCalendarYear' }),
+  keepBornOnDays: z
+    .array(z.number({ error: 'keepBornOnDays ska vara dagar 1–31' }).int().min(1, 'keepBornOnDays ska vara dagar 1–31').max(31, 'keepBornOnDays ska vara dagar 1–31'))
+    .refine((days) => new Set(days).size === days.length, 'keepBornOnDays har en dag två gånger'),
+  keepSource: source,
+});
+export type RetentionDoc = z.infer<typeof retentionValue>;
+
+export const retentionFile = z.strictObject({
+  subject: z.literal('retention'),
+  values: z.array(retentionValue).min(1),
+});
+
 export const SUBJECT_SCHEMAS = {
   riksnorm: riksnormFile,
   incomes: incomesFile,
@@ -174,6 +195,7 @@ export const SUBJECT_SCHEMAS = {
   prisbasbelopp: prisbasbeloppFile,
   rounding: roundingFile,
   municipality: municipalityFile,
+  retention: retentionFile,
 } as const;
 export type Subject = keyof typeof SUBJECT_SCHEMAS;
 export type SubjectDoc<S extends Subject> = z.infer<(typeof SUBJECT_SCHEMAS)[S]>;

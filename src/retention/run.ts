@@ -1,0 +1,220 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { stockholmDate, type IsoDate } from '../domain/dates.js';
+import { parsePersonalNumber } from '../domain/personalNumber.js';
+import type { RuleSet } from '../rules/ruleset.js';
+import {
+  appendAudit,
+  destroyCase,
+  destroyRunFor,
+  finishRetentionRun,
+  getRetentionRun,
+  insertRetentionItems,
+  insertRetentionRun,
+  isTerminal,
+  isCaseState,
+  listRetentionItems,
+  lockedRetentionFacts,
+  retentionFacts,
+  vacuumCaseTables,
+  type Db,
+  type RetentionFactRow,
+  type RetentionRunRecord,
+} from '../store/index.js';
+import { planRetention, type RetentionCaseFacts, type RetentionItem, type RetentionPerson, type RetentionPlan, type RetentionVerdict } from './plan.js';
+
+/**
+ * Gallring, the I/O side: a dry run plans and stores its report; a destroy run carries out a
+ * dry run an admin approved, destroying only cases that were in that report AND are still due
+ * when it runs. Nothing is destroyed that no person has seen listed.
+ */
+
+/** A dry run older than this cannot be approved: the facts may have moved on. */
+export const APPROVAL_VALID_DAYS = 31;
+
+export class RetentionError extends Error {
+  override name = 'RetentionError';
+}
+
+export interface RetentionContext {
+  db: Db;
+  rules: RuleSet;
+  clock: () => Date;
+  /** Who runs it: the robot's identity (scheduled dry run) or the admin's user id. */
+  actor: string;
+}
+
+export interface DryRunResult {
+  run: RetentionRunRecord;
+  plan: RetentionPlan;
+}
+
+function ruleFor(rules: RuleSet, today: IsoDate) {
+  const rule = rules.retentionAt(today);
+  if (!rule) throw new RetentionError(`rules/retention.yaml har ingen regel för ${today}`);
+  return rule;
+}
+
+/** A person as the plan sees them: a digest for "same person", and the day of birth. */
+function personOf(written: string | null, reference: IsoDate): RetentionPerson | undefined {
+  if (written === null || written.trim() === '') return undefined;
+  const parsed = parsePersonalNumber(written, reference);
+  if (!parsed.ok) return { key: `invalid:${createHash('sha256').update(written).digest('hex')}`, bornOnDay: undefined };
+  return {
+    key: createHash('sha256').update(parsed.value.normalized).digest('hex'),
+    bornOnDay: Number(parsed.value.birthDate.slice(8, 10)),
+  };
+}
+
+export function factsOf(row: RetentionFactRow): RetentionCaseFacts {
+  const reference = stockholmDate(row.received_at);
+  const applicant = personOf(row.applicant_pn, reference);
+  const coApplicant = personOf(row.co_applicant_pn, reference);
+  return {
+    caseId: row.id,
+    municipality: row.municipality,
+    month: row.month,
+    closed: isCaseState(row.state) && isTerminal(row.state),
+    lastEntryOn: stockholmDate(row.last_entry_at),
+    // Without an applicant there is no file to judge; a co-applicant alone does not make one.
+    adults: applicant ? [applicant, ...(coApplicant ? [coApplicant] : [])] : null,
+  };
+}
+
+async function planFor(ctx: RetentionContext, municipality: string, today: IsoDate): Promise<RetentionPlan> {
+  const rule = ruleFor(ctx.rules, today);
+  const facts: RetentionCaseFacts[] = [];
+  for await (const page of retentionFacts(ctx.db, municipality)) facts.push(...page.map(factsOf));
+  return planRetention(facts, rule.value, today);
+}
+
+function summaryOf(plan: RetentionPlan): Record<string, unknown> {
+  return { counts: plan.counts, overdue: plan.due.filter((i) => i.overdue).length };
+}
+
+/** Plans gallring for one municipality and stores the report. Changes no case. */
+export async function dryRunRetention(ctx: RetentionContext, municipality: string): Promise<DryRunResult> {
+  const today = stockholmDate(ctx.clock());
+  const rule = ruleFor(ctx.rules, today);
+  const plan = await planFor(ctx, municipality, today);
+  const id = randomUUID();
+  await ctx.db.transaction(async (tx) => {
+    await insertRetentionRun(tx, {
+      id,
+      mode: 'dry-run',
+      runDate: today,
+      municipality,
+      ruleSource: rule.source,
+      ruleStatus: rule.status,
+      actor: ctx.actor,
+      finished: true,
+      summary: summaryOf(plan),
+    });
+    await insertRetentionItems(
+      tx,
+      id,
+      plan.due.map((i) => ({ caseId: i.caseId, verdict: i.verdict as Exclude<RetentionVerdict, 'not-due'>, month: i.month, lastEntryOn: i.lastEntryOn, dueFrom: i.dueFrom, deadline: i.deadline })),
+    );
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'retention.dry-run',
+      purpose: 'gallring enligt socialtjänstlagen',
+      result: 'ok',
+      details: { run: id, municipality, today, counts: plan.counts },
+    });
+  });
+  return { run: (await getRetentionRun(ctx.db, id))!, plan };
+}
+
+export interface ExecuteResult {
+  run: RetentionRunRecord;
+  destroyed: string[];
+  /** In the approved report but not destroyed now, with why (case ids only). */
+  skipped: Array<{ caseId: string; why: string }>;
+}
+
+function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * Carries out an approved dry run. Resumable: a run that stopped half-way (a crash) is taken
+ * up again by approving the same dry run; cases already destroyed are on record and skipped.
+ */
+export async function executeRetention(ctx: RetentionContext, dryRunId: string, options: { municipalities?: readonly string[] } = {}): Promise<ExecuteResult> {
+  const today = stockholmDate(ctx.clock());
+  const dryRun = await getRetentionRun(ctx.db, dryRunId);
+  if (!dryRun || dryRun.mode !== 'dry-run') throw new RetentionError('provkörningen finns inte');
+  if (options.municipalities && !options.municipalities.includes(dryRun.municipality)) throw new RetentionError('provkörningen finns inte');
+  if (daysBetween(dryRun.runDate, today) > APPROVAL_VALID_DAYS) {
+    throw new RetentionError(`provkörningen gjordes ${dryRun.runDate}, mer än ${APPROVAL_VALID_DAYS} dagar sedan: gör en ny provkörning`);
+  }
+  let run = await destroyRunFor(ctx.db, dryRunId);
+  if (run?.finishedAt) throw new RetentionError(`provkörningen är redan verkställd (${run.id})`);
+  const rule = ruleFor(ctx.rules, today);
+  if (!run) {
+    const id = randomUUID();
+    await insertRetentionRun(ctx.db, {
+      id,
+      mode: 'destroy',
+      runDate: today,
+      municipality: dryRun.municipality,
+      ruleSource: rule.source,
+      ruleStatus: rule.status,
+      approves: dryRunId,
+      actor: ctx.actor,
+    });
+    run = (await getRetentionRun(ctx.db, id))!;
+  }
+
+  const approved = (await listRetentionItems(ctx.db, dryRunId)).filter((i) => i.verdict === 'destroy');
+  // The plan is made again now: a case that got a new entry, or a person who applied again,
+  // since the report was made is no longer due and is left alone.
+  const fresh = await planFor(ctx, dryRun.municipality, today);
+  const now = new Map<string, RetentionItem>(fresh.due.map((i) => [i.caseId, i]));
+  const destroyed: string[] = [];
+  const skipped: ExecuteResult['skipped'] = [];
+  for (const item of approved) {
+    const current = now.get(item.caseId);
+    if (!current) {
+      skipped.push({ caseId: item.caseId, why: 'finns inte längre eller är inte längre förfallet' });
+      continue;
+    }
+    if (current.verdict !== 'destroy') {
+      skipped.push({ caseId: item.caseId, why: `bedöms nu som ${current.verdict}` });
+      continue;
+    }
+    const runId = run.id;
+    const done = await ctx.db.transaction(async (tx) => {
+      // Under the case's row lock: nothing may have been written since the plan was made.
+      const row = await lockedRetentionFacts(tx, item.caseId);
+      const facts = row && factsOf(row);
+      if (!facts || !facts.closed || facts.lastEntryOn > current.lastEntryOn) return false;
+      await destroyCase(tx, {
+        runId,
+        caseId: item.caseId,
+        municipality: dryRun.municipality,
+        month: current.month,
+        lastEntryOn: current.lastEntryOn,
+        dueFrom: current.dueFrom,
+      });
+      return true;
+    });
+    if (done) destroyed.push(item.caseId);
+    else skipped.push({ caseId: item.caseId, why: 'ändrades under körningen' });
+  }
+
+  const summary = { approves: dryRunId, destroyed: destroyed.length, skipped: skipped.length, approvedInReport: approved.length };
+  await ctx.db.transaction(async (tx) => {
+    await finishRetentionRun(tx, run.id, summary);
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'retention.destroy',
+      purpose: 'gallring enligt socialtjänstlagen',
+      result: 'ok',
+      details: { run: run.id, municipality: dryRun.municipality, ...summary },
+    });
+  });
+  // Outside any transaction: VACUUM may not run inside one.
+  await vacuumCaseTables(ctx.db);
+  return { run: (await getRetentionRun(ctx.db, run.id))!, destroyed, skipped };
+}

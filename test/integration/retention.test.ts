@@ -1,0 +1,183 @@
+import { beforeAll, expect, it } from 'vitest';
+import { loadRules } from '../../src/rules/load.js';
+import { dryRunRetention, executeRetention, RetentionError, type RetentionContext } from '../../src/retention/run.js';
+import { CASE_TABLES, insertRetentionRun, listRetentionDestructions, listRetentionItems, type Db } from '../../src/store/index.js';
+import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
+import { seedCase, seededRowCounts, testPersonalNumber, type SeedCase } from '../support/retention.js';
+
+/**
+ * Gallring on both back ends with an injected clock. The households are written with explicit
+ * timestamps; "today" is 2032-03-01, so an entry from before 2027-03-01 is five years old.
+ */
+const rules = loadRules();
+const TODAY = new Date('2032-03-01T09:00:00Z');
+const OLD = '2026-01-10T10:00:00Z';
+
+const pn = {
+  a: testPersonalNumber('1985-07-07', '123'), // born on the 7th
+  b: testPersonalNumber('1979-03-15', '234'), // born on the 15th: research
+  c: testPersonalNumber('1990-11-08', '345'),
+  d: testPersonalNumber('1992-04-25', '456'), // born on the 25th: research
+  e: testPersonalNumber('1988-02-09', '567'),
+  f: testPersonalNumber('1970-10-10', '678'),
+  g: testPersonalNumber('1966-12-12', '789'),
+};
+
+const cases: SeedCase[] = [
+  { id: 'G-DESTROY', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.a, decided: true },
+  { id: 'G-RESEARCH', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.b, decided: true },
+  { id: 'G-FILE-OLD', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.c },
+  { id: 'G-FILE-NEW', municipality: '1287', month: '2028-05', state: 'COMPLETED', at: '2028-05-02T10:00:00Z', applicant: pn.c },
+  { id: 'G-JOINT', municipality: '1287', month: '2026-01', state: 'MANUAL', at: OLD, applicant: pn.e, coApplicant: pn.d },
+  { id: 'G-INVALID', municipality: '1287', month: null, state: 'MANUAL', at: OLD, applicant: null },
+  { id: 'G-OPEN', municipality: '1287', month: '2026-01', state: 'SIGNED', at: OLD, applicant: pn.f, decided: true },
+  { id: 'G-CHANGED', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.g },
+  // Svedala's file of person a is newer, and Svedala's own: it must not keep Trelleborg's.
+  { id: 'S-NEWER', municipality: '1263', month: '2029-01', state: 'COMPLETED', at: '2029-01-15T10:00:00Z', applicant: pn.a, decided: true },
+  { id: 'S-DUE', municipality: '1263', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.c },
+];
+
+forEachBackend('retention (gallring)', (backend) => {
+  const db = useDatabase(backend);
+  let clock = TODAY;
+  const ctx = (): RetentionContext => ({ db: db(), rules, clock: () => clock, actor: 'admin-1' });
+
+  async function rowsOf(caseId: string): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const { table, where } of CASE_TABLES) {
+      out[table] = Number((await db().query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, [caseId])).rows[0]!.n);
+    }
+    return out;
+  }
+
+  async function totalRows(d: Db): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    // The audit rows about cases; a run's own audit row names no case.
+    for (const { table } of CASE_TABLES) {
+      out[table] = (await d.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}${table === 'audit_log' ? ' WHERE case_id IS NOT NULL' : ''}`)).rows[0]!.n;
+    }
+    return out;
+  }
+
+  beforeAll(async () => {
+    for (const c of cases) await seedCase(db(), c);
+  });
+
+  let dryRunId = '';
+
+  it('a dry run lists what is due, with why, and changes nothing', async () => {
+    const before = await totalRows(db());
+    const { run, plan } = await dryRunRetention(ctx(), '1287');
+    dryRunId = run.id;
+    expect(await totalRows(db())).toEqual(before);
+    expect(run).toMatchObject({ mode: 'dry-run', runDate: '2032-03-01', municipality: '1287', ruleStatus: 'provisional' });
+    const items = await listRetentionItems(db(), run.id);
+    expect(Object.fromEntries(items.map((i) => [i.caseId, i.verdict]))).toEqual({
+      'G-CHANGED': 'destroy',
+      'G-DESTROY': 'destroy',
+      'G-INVALID': 'keep-unknown-person',
+      'G-JOINT': 'keep-research',
+      'G-OPEN': 'keep-open',
+      'G-RESEARCH': 'keep-research',
+    });
+    expect(items.find((i) => i.caseId === 'G-DESTROY')).toEqual({
+      caseId: 'G-DESTROY',
+      verdict: 'destroy',
+      month: '2026-01',
+      lastEntryOn: '2026-01-10',
+      dueFrom: '2031-01-10',
+      deadline: '2032-12-31',
+    });
+    expect(plan.counts).toEqual({ destroy: 2, 'keep-research': 2, 'keep-unknown-person': 1, 'keep-open': 1, 'not-due': 2 });
+    // Nothing of Svedala's in Trelleborg's report.
+    expect(items.some((i) => i.caseId.startsWith('S-'))).toBe(false);
+  });
+
+  it('the records stay append-only: no DELETE without a destroy run that recorded the case', async () => {
+    for (const setting of ['', dryRunId, 'no-such-run']) {
+      const error = await rejection(
+        db().transaction(async (tx) => {
+          await tx.query("SELECT set_config('bistand.retention_run', $1, true)", [setting]);
+          await tx.query("DELETE FROM snapshots WHERE case_id = 'G-DESTROY'");
+        }),
+      );
+      expect(error.message).toMatch(/append-only/);
+    }
+    expect((await rowsOf('G-DESTROY')).snapshots).toBe(1);
+    // The report itself can never be changed.
+    expect((await rejection(db().query('DELETE FROM retention_items WHERE run_id = $1', [dryRunId]))).message).toMatch(/append-only/);
+  });
+
+  it('carrying out destroys exactly the approved cases that are still due, and records it without the data', async () => {
+    // A new entry in G-CHANGED after the report: it is no longer due and must be left alone.
+    await db().query(`INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason, at) VALUES ('G-CHANGED', 'COMPLETED', 'COMPLETED', 'hl-1', 'komplettering', '2030-02-01T10:00:00Z')`);
+    const others = Object.fromEntries(await Promise.all(cases.filter((c) => c.id !== 'G-DESTROY').map(async (c) => [c.id, await rowsOf(c.id)] as const)));
+
+    const result = await executeRetention(ctx(), dryRunId);
+    expect(result.destroyed).toEqual(['G-DESTROY']);
+    expect(result.skipped).toEqual([{ caseId: 'G-CHANGED', why: 'finns inte längre eller är inte längre förfallet' }]);
+    expect(result.run).toMatchObject({ mode: 'destroy', approves: dryRunId, summary: { destroyed: 1, skipped: 1, approvedInReport: 2 } });
+    expect(result.run.finishedAt).not.toBeNull();
+
+    expect(Object.values(await rowsOf('G-DESTROY')).every((n) => n === 0)).toBe(true);
+    for (const [id, counts] of Object.entries(others)) expect(await rowsOf(id)).toEqual(counts);
+
+    const record = await listRetentionDestructions(db(), result.run.id);
+    expect(record).toHaveLength(1);
+    expect(record[0]).toMatchObject({ caseId: 'G-DESTROY', municipality: '1287', month: '2026-01', lastEntryOn: '2026-01-10', dueFrom: '2031-01-10' });
+    expect(record[0]!.rowCounts).toEqual(seededRowCounts(cases[0]!));
+
+    // The record holds no personal number of anyone (nor does the report or the run).
+    const dump = JSON.stringify([
+      (await db().query('SELECT * FROM retention_destructions')).rows,
+      (await db().query('SELECT * FROM retention_items')).rows,
+      (await db().query('SELECT * FROM retention_runs')).rows,
+    ]);
+    for (const number of Object.values(pn)) {
+      expect(dump).not.toContain(number);
+      expect(dump).not.toContain(number.slice(2));
+    }
+
+    // The audit log says who carried it out.
+    const audit = await db().query<{ actor: string; details: Record<string, unknown> }>("SELECT actor, details FROM audit_log WHERE action = 'retention.destroy'");
+    expect(audit.rows).toEqual([{ actor: 'admin-1', details: expect.objectContaining({ run: result.run.id, destroyed: 1 }) }]);
+  });
+
+  it('a carried-out report cannot be carried out again, and an old report not at all', async () => {
+    expect(await rejection(executeRetention(ctx(), dryRunId))).toBeInstanceOf(RetentionError);
+    const { run } = await dryRunRetention(ctx(), '1263');
+    clock = new Date(TODAY.getTime() + 40 * 86_400_000);
+    try {
+      const error = await rejection(executeRetention(ctx(), run.id));
+      expect(error.message).toMatch(/mer än 31 dagar/);
+    } finally {
+      clock = TODAY;
+    }
+    expect((await rowsOf('S-DUE')).cases).toBe(1);
+  });
+
+  it('a destroy run that stopped half-way is taken up again', async () => {
+    const { run } = await dryRunRetention(ctx(), '1263');
+    expect((await listRetentionItems(db(), run.id)).map((i) => [i.caseId, i.verdict])).toEqual([['S-DUE', 'destroy']]);
+    // As if a process had started the destroy run and died before its first case.
+    await insertRetentionRun(db(), { id: `crashed-${backend.name}`, mode: 'destroy', runDate: '2032-03-01', municipality: '1263', ruleSource: 'x-source', ruleStatus: 'provisional', approves: run.id, actor: 'admin-1' });
+    // An open destroy run lets through only the cases it has recorded as destroyed.
+    const refused = await rejection(
+      db().transaction(async (tx) => {
+        await tx.query("SELECT set_config('bistand.retention_run', $1, true)", [`crashed-${backend.name}`]);
+        await tx.query("DELETE FROM snapshots WHERE case_id = 'S-DUE'");
+      }),
+    );
+    expect(refused.message).toMatch(/append-only/);
+    const result = await executeRetention(ctx(), run.id);
+    expect(result.run.id).toBe(`crashed-${backend.name}`);
+    expect(result.destroyed).toEqual(['S-DUE']);
+    expect((await rowsOf('S-NEWER')).cases).toBe(1);
+  });
+
+  it('an admin of one municipality cannot carry out another municipality\'s report', async () => {
+    const { run } = await dryRunRetention(ctx(), '1287');
+    const error = await rejection(executeRetention(ctx(), run.id, { municipalities: ['1263'] }));
+    expect(error.message).toBe('provkörningen finns inte');
+  });
+});

@@ -1,0 +1,101 @@
+import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
+import type { Queryable } from '../../src/store/index.js';
+
+/**
+ * Test households for gallring, written with explicit timestamps (the store's defaults would
+ * stamp "now", and the rule is about years ago). Only test numbers are made here.
+ */
+
+/** A valid 12-digit number born on `date` (YYYY-MM-DD) with serial `serial` (three digits). */
+export function testPersonalNumber(date: string, serial: string): string {
+  const ymd = date.replaceAll('-', '');
+  return `${ymd}${serial}${luhnCheckDigit(`${ymd.slice(2)}${serial}`)}`;
+}
+
+export interface SeedCase {
+  id: string;
+  municipality: string;
+  month: string | null;
+  state: 'COMPLETED' | 'MANUAL' | 'SIGNED' | 'PROPOSED';
+  /** Every entry of the case is written at this instant (ISO). */
+  at: string;
+  applicant: string | null;
+  coApplicant?: string | null;
+  /** Adds a signed decision, its steps, a screenshot and a job outcome. */
+  decided?: boolean;
+}
+
+/** Rows written per table for a seeded case (what a destruction must remove). */
+export function seededRowCounts(c: SeedCase): Record<string, number> {
+  const decided = c.decided ? 1 : 0;
+  return {
+    decision_steps: decided * 3,
+    case_screenshots: decided,
+    decisions: decided,
+    proposals: 1,
+    snapshots: 1,
+    case_state_history: 2,
+    job_outcomes: decided,
+    audit_log: 2,
+    cases: 1,
+    applications: 1,
+  };
+}
+
+export async function seedCase(db: Queryable, c: SeedCase): Promise<void> {
+  const application = {
+    id: c.id,
+    municipality: c.municipality,
+    receivedAt: c.at,
+    month: c.month,
+    applicant: c.applicant === null ? {} : { personalNumber: c.applicant },
+    coApplicant: c.coApplicant ? { personalNumber: c.coApplicant } : null,
+    children: [],
+  };
+  await db.query('INSERT INTO applications (id, municipality, received_at, raw, created_at) VALUES ($1, $2, $3, $4::jsonb, $3)', [
+    c.id,
+    c.municipality,
+    c.at,
+    JSON.stringify({ application }),
+  ]);
+  await db.query('INSERT INTO cases (id, municipality, month, state, state_changed_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)', [c.id, c.municipality, c.month, c.state, c.at]);
+  await db.query(
+    `INSERT INTO case_state_history (case_id, from_state, to_state, actor, at) VALUES ($1, NULL, 'RECEIVED', 'robot', $2), ($1, 'RECEIVED', $3, 'robot', $2)`,
+    [c.id, c.at, c.state],
+  );
+  const snapshot = await db.query<{ id: string }>('INSERT INTO snapshots (case_id, snapshot, rules_version, created_at) VALUES ($1, $2::jsonb, $3, $4) RETURNING id', [
+    c.id,
+    JSON.stringify({ application }),
+    'sha256:test',
+    c.at,
+  ]);
+  const proposal = await db.query<{ id: string }>(
+    `INSERT INTO proposals (case_id, snapshot_id, outcome, amount, proposal, created_at) VALUES ($1, $2, 'PROPOSE_GRANT', '5000', '{}'::jsonb, $3) RETURNING id`,
+    [c.id, snapshot.rows[0]!.id, c.at],
+  );
+  await db.query(
+    `INSERT INTO audit_log (at, actor, action, case_id, subject_ref, purpose, result) VALUES
+       ($1, 'robot', 'kir.lookup', $2, '0123456789abcdef0123456789abcdef', 'utredning', 'ok'),
+       ($1, 'hl-1', 'case.read', $2, NULL, 'handläggning', 'ok')`,
+    [c.at, c.id],
+  );
+  if (!c.decided) return;
+  const decision = await db.query<{ id: string }>(
+    `INSERT INTO decisions (case_id, proposal_id, kind, outcome, amount, content, content_hash, signed_by, signed_at, created_at)
+     VALUES ($1, $2, 'as-proposed', 'GRANT', '5000', '{}'::jsonb, $3, 'hl-1', $4, $4) RETURNING id`,
+    [c.id, proposal.rows[0]!.id, 'a'.repeat(64), c.at],
+  );
+  const decisionId = decision.rows[0]!.id;
+  await db.query(
+    `INSERT INTO decision_steps (decision_id, step, outcome, reference, actor, done_at) VALUES
+       ($1, 'write-back', 'done', 'R1', 'robot', $2), ($1, 'payment', 'done', 'P1', 'robot', $2), ($1, 'notify', 'done', 'M1', 'robot', $2)`,
+    [decisionId, c.at],
+  );
+  await db.query(`INSERT INTO case_screenshots (case_id, decision_id, step, content_type, image, taken_at) VALUES ($1, $2, 'write-back', 'image/png', $3, $4)`, [
+    c.id,
+    decisionId,
+    Uint8Array.from([0x89, 0x50, 0x4e, 0x47]),
+    c.at,
+  ]);
+  await db.query(`INSERT INTO job_outcomes (job_id, case_id, queue, outcome, at) VALUES ($1, $2, 'outbound', 'done', $3)`, [`decision-${decisionId}`, c.id, c.at]);
+}
