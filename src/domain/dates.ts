@@ -94,3 +94,31 @@ const stockholmDateFormat = new Intl.DateTimeFormat('en-CA', {
 export function stockholmDate(instant: Date): IsoDate {
   return stockholmDateFormat.format(instant);
 }
+
+const offsetFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+});
+
+/** Stockholm's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
+export function stockholmOffsetMs(instant: number): number {
+  const parts = Object.fromEntries(offsetFormat.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a Stockholm wall-clock time names, given as if it were UTC (Date.UTC(...)). Two
+ * passes settle the offset across a daylight-saving change.
+ */
+export function stockholmWallTime(wallAsUtc: number): Date {
+  let instant = wallAsUtc - stockholmOffsetMs(wallAsUtc);
+  instant = wallAsUtc - stockholmOffsetMs(instant);
+  return new Date(instant);
+}

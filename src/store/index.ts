@@ -17,4 +17,5 @@ export * from './repositories/decisions.js';
 export * from './repositories/webSessions.js';
 export * from './repositories/inbox.js';
 export * from './repositories/outbound.js';
+export * from './repositories/kpi.js';
 export * from './repositories/retention.js';

@@ -1,15 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/observability/logger.js';
-import { createMetrics } from '../../src/observability/metrics.js';
 import { getCase, getProposalForCase, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
-import { registerWebAuth, webAuthConfigFromEnv } from '../../src/web/auth/session.js';
-import { buildWebServer } from '../../src/web/server.js';
-import { axeCheck, SHOTS } from '../support/browser.js';
+import { axeCheck, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -26,36 +21,23 @@ async function shoot(page: Page, name: string): Promise<void> {
 describe('admin console in Chromium', () => {
   let db: Db;
   let harness: PipelineHarness;
-  let app: FastifyInstance;
+  let site: BrowserSite;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     db = await openDatabase({ dataDir: IN_MEMORY });
     harness = await startPipeline(db, { attempts: 2, registerAttempts: 1 });
-    const logger = createLogger({ nodeEnv: 'test', logLevel: 'warn' });
-    app = buildWebServer({ logger, metrics: createMetrics({ defaultMetrics: false }), checks: {} });
-    // The real session plugin (development login, CSRF, CSP), and the admin pages in its context.
-    await app.register(async (pages) => {
-      await registerWebAuth(pages, { db, auth: webAuthConfigFromEnv({ NODE_ENV: 'test' }) });
-      await pages.register(adminRoutes({ db, rules: harness.deps.rules, queues: () => harness.robot.queues }));
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    site = await serveInChromium(db, adminRoutes({ db, rules: harness.deps.rules, queues: () => harness.robot.queues }));
+    browser = site.browser;
+    base = site.base;
     await harness.robot.pollNow();
     const { rows } = await db.query<{ id: string }>('SELECT id FROM cases');
     await harness.settle(rows.map((r) => r.id));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await site?.close();
     await harness?.stop();
     await db?.close();
   });
@@ -122,6 +104,19 @@ describe('admin console in Chromium', () => {
       const csv = readFileSync((await (await download).path())!, 'utf8');
       expect(csv).toContain(`admin.replay,${id}`);
 
+      // The KPIs, reached from the menu: charts each followed by its table, one municipality at a time.
+      await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Nyckeltal' }).click();
+      await page.waitForURL(`${base}/admin/nyckeltal`);
+      await expect(page.getByRole('heading', { level: 1, name: /Nyckeltal – Trelleborgs kommun/ }).isVisible()).resolves.toBe(true);
+      await expect(page.getByRole('img', { name: /Andel beslutade inom 24 timmar/ }).isVisible()).resolves.toBe(true);
+      await shoot(page, 'admin-05b-nyckeltal');
+      await axeCheck(page, 'kpi');
+      await page.getByLabel('Kommun', { exact: true }).selectOption('1263');
+      await page.getByRole('button', { name: 'Visa' }).click();
+      await page.waitForURL(`${base}/admin/nyckeltal?kommun=1263`);
+      await expect(page.getByRole('heading', { level: 1, name: /Nyckeltal – Svedala kommun/ }).isVisible()).resolves.toBe(true);
+      await axeCheck(page, 'kpi svedala');
+
       // Pause and resume intake.
       await page.goto(`${base}/admin`);
       await page.getByRole('button', { name: 'Pausa intaget' }).click();
@@ -151,7 +146,7 @@ describe('admin console in Chromium', () => {
       await page.getByLabel(/Anna Lind/).check();
       await page.getByRole('button', { name: 'Logga in' }).click();
       await page.waitForLoadState();
-      for (const path of ['/admin', '/admin/logg', '/admin/logg.csv', '/admin/koer/']) {
+      for (const path of ['/admin', '/admin/nyckeltal', '/admin/logg', '/admin/logg.csv', '/admin/koer/']) {
         const res = await page.goto(`${base}${path}`);
         expect(res?.status(), path).toBe(404);
       }

@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import type { Db } from '../../src/store/index.js';
+import { registerWebAuth, webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
+import { buildWebServer } from '../../src/web/server.js';
 
 /** What the browser tests share: where screenshots go, and the axe-core accessibility check. */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,4 +33,46 @@ export async function axeCheck(page: Page, name: string): Promise<void> {
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+export interface BrowserSite {
+  /** http://127.0.0.1:<port> of the server. */
+  base: string;
+  browser: Browser;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * A web server on a free loopback port with the real session plugin (development login, CSRF,
+ * CSP) and `routes` in its context, and Debian's Chromium to drive it.
+ */
+export async function serveInChromium(db: Db, routes: FastifyPluginAsync): Promise<BrowserSite> {
+  mkdirSync(SHOTS, { recursive: true });
+  const app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
+  await app.register(async (pages) => {
+    await registerWebAuth(pages, { db, auth: webAuthConfigFromEnv({ NODE_ENV: 'test' }) });
+    await pages.register(routes);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    base,
+    browser,
+    app,
+    close: async () => {
+      await browser.close();
+      await app.close();
+    },
+  };
+}
+
+/** Signs in with the development login as the user whose label matches, and waits for `landing`. */
+export async function loginAs(page: Page, base: string, user: RegExp, landing: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel(user).check();
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(`${base}${landing}`);
 }

@@ -4,11 +4,13 @@ import type { RuleSet } from '../../rules/ruleset.js';
 import { listTechnicalErrors, searchAudit, type Db } from '../../store/index.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import { requireUser } from '../auth/user.js';
+import { sendNotFound } from '../authz.js';
 import { esc, page } from '../layout.js';
 import { auditAdmin } from './audit.js';
 import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, parseAuditQuery, renderAuditSearch, SEARCH_LIMIT, type AuditQuery } from './auditLog.js';
 import { registerBullBoard } from './bullBoard.js';
 import { csvRow } from './csv.js';
+import { kpiPage } from './kpi.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
@@ -40,6 +42,7 @@ const BULK_LIMIT = 500;
  *   POST /admin/omkorning/sedan     replay every case in TECHNICAL_ERROR since a time
  *   POST /admin/intag/pausa         pause intake (the intake queue, cluster-wide)
  *   POST /admin/intag/aterupta      resume intake
+ *   GET  /admin/nyckeltal           KPIs per municipality and month, charts with their tables
  *   GET  /admin/logg                audit-log search by case, user, time
  *   GET  /admin/logg.csv            the same search as CSV
  *   *    /admin/koer/...            bull-board
@@ -77,6 +80,13 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const overview = await gatherOverview(db, queues, clock());
       const message = (request.query as { meddelande?: string }).meddelande;
       return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message));
+    });
+
+    // One municipality at a time, from the admin's own list; any other code is 404 (authz.ts).
+    app.get('/admin/nyckeltal', async (request, reply) => {
+      const kpis = await kpiPage(db, request.user!, request.query, clock());
+      if (!kpis.found) return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      return render(request, reply, kpis.title, kpis.body);
     });
 
     app.post('/admin/omkorning', protectedPost, async (request, reply) => {

@@ -1,6 +1,7 @@
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
 import { CASE_STATES, countCasesByState, listTechnicalErrors, throughputSince, type Db, type ThroughputSlot } from '../../store/index.js';
 import { esc } from '../layout.js';
+import { barChart } from './charts.js';
 import { caseIdOf, errorClassOf } from './queues.js';
 import { formatClock, formatTime, toLocalInput } from './time.js';
 
@@ -103,49 +104,24 @@ function hidden(csrf: string | undefined): string {
   return `<input type="hidden" name="_csrf" value="${esc(csrf)}">`;
 }
 
-/** A bar chart as inline SVG (no script, no inline style), stacked per outcome; the table below is its text alternative. */
+/** The finished cases of the last hour, stacked per outcome; the table below is its text alternative. */
 export function throughputChart(slots: readonly ThroughputSlot[]): string {
-  const width = 640;
-  const height = 220;
-  const left = 40;
-  const bottom = 30;
-  const top = 10;
-  const plotHeight = height - bottom - top;
   const totals = slots.map((s) => s.counts.PROPOSED + s.counts.MANUAL + s.counts.TECHNICAL_ERROR);
   const max = Math.max(1, ...totals);
-  const step = (width - left - 10) / Math.max(1, slots.length);
-  const barWidth = step * 0.7;
-  const colours = { PROPOSED: '#1f5fa8', MANUAL: '#8a4b00', TECHNICAL_ERROR: '#a31621' } as const;
-  const bars = slots
-    .map((slot, i) => {
-      const x = left + i * step + (step - barWidth) / 2;
-      let y = top + plotHeight;
-      const parts = (['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const)
-        .map((state) => {
-          const h = (slot.counts[state] / max) * plotHeight;
-          if (h <= 0) return '';
-          y -= h;
-          return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${h.toFixed(1)}" fill="${colours[state]}"></rect>`;
-        })
-        .join('');
-      const label = i % 2 === 0 ? `<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="11" fill="#1a1a1a">${esc(formatClock(slot.start))}</text>` : '';
-      return parts + label;
-    })
-    .join('');
-  const axis = `<line x1="${left}" y1="${top + plotHeight}" x2="${width - 5}" y2="${top + plotHeight}" stroke="#1a1a1a"></line>
-<text x="${left - 6}" y="${top + 10}" text-anchor="end" font-size="11" fill="#1a1a1a">${max}</text>
-<text x="${left - 6}" y="${top + plotHeight}" text-anchor="end" font-size="11" fill="#1a1a1a">0</text>`;
   const total = totals.reduce((a, b) => a + b, 0);
-  return `<svg class="chart" role="img" aria-labelledby="genomstromning-titel genomstromning-beskrivning" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
-<title id="genomstromning-titel">Avslutade ärenden per fem minuter, senaste timmen</title>
-<desc id="genomstromning-beskrivning">Staplar per femminutersintervall, totalt ${total} ärenden; högsta stapeln ${max}. Samma siffror finns i tabellen under diagrammet.</desc>
-${axis}${bars}
-</svg>
-<ul class="legend">
-<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="${colours.PROPOSED}"></rect></svg> Förslag</li>
-<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="${colours.MANUAL}"></rect></svg> Manuell handläggning</li>
-<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="${colours.TECHNICAL_ERROR}"></rect></svg> Tekniskt fel</li>
-</ul>`;
+  return barChart({
+    id: 'genomstromning',
+    title: 'Avslutade ärenden per fem minuter, senaste timmen',
+    description: `Staplar per femminutersintervall, totalt ${total} ärenden; högsta stapeln ${max}.`,
+    categories: slots.map((s) => ({ label: formatClock(s.start) })),
+    series: [
+      { name: 'Förslag', values: slots.map((s) => s.counts.PROPOSED) },
+      { name: 'Manuell handläggning', values: slots.map((s) => s.counts.MANUAL) },
+      { name: 'Tekniskt fel', values: slots.map((s) => s.counts.TECHNICAL_ERROR) },
+    ],
+    max,
+    labelEvery: 2,
+  });
 }
 
 export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined): string {

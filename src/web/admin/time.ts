@@ -1,3 +1,5 @@
+import { stockholmWallTime } from '../../domain/dates.js';
+
 /** Times on the admin pages: shown and entered in Europe/Stockholm, stored as instants. */
 const ZONE = 'Europe/Stockholm';
 
@@ -29,25 +31,6 @@ export function toLocalInput(at: Date): string {
   return formatTime(at).slice(0, 16).replace(' ', 'T');
 }
 
-function offsetMs(instant: number): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: ZONE,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(instant))
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
-
 /**
  * Reads "YYYY-MM-DDTHH:MM" (or with ":SS", or a date alone) as Stockholm time. Undefined for
  * anything else, so a malformed filter is reported instead of silently ignored.
@@ -60,8 +43,5 @@ export function parseLocalTime(text: string): Date | undefined {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wall);
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  // Two passes settle the offset across a daylight-saving change.
-  let instant = wall - offsetMs(wall);
-  instant = wall - offsetMs(instant);
-  return new Date(instant);
+  return stockholmWallTime(wall);
 }
