@@ -17,5 +17,6 @@ export * from './repositories/decisions.js';
 export * from './repositories/webSessions.js';
 export * from './repositories/inbox.js';
 export * from './repositories/outbound.js';
+export * from './repositories/statistics.js';
 export * from './repositories/kpi.js';
 export * from './repositories/retention.js';

@@ -14,6 +14,7 @@ import { kpiPage } from './kpi.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
+import { registerStatisticsRoutes } from './statistics.js';
 import { formatTime, parseLocalTime } from './time.js';
 
 export { queuesFromStore, type QueueSource } from './queues.js';
@@ -45,6 +46,7 @@ const BULK_LIMIT = 500;
  *   GET  /admin/nyckeltal           KPIs per municipality and month, charts with their tables
  *   GET  /admin/logg                audit-log search by case, user, time
  *   GET  /admin/logg.csv            the same search as CSV
+ *   GET  /admin/statistik[/:kommun/:period.txt]  Socialstyrelsen's statistics file (statistics.ts)
  *   *    /admin/koer/...            bull-board
  * Every action (and every read of the audit log) is written to the audit log with the admin's
  * user id as actor. Forms carry the CSRF token; without a CSRF plugin registered the POST
@@ -175,6 +177,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         .header('x-content-type-options', 'nosniff')
         .send(text);
     });
+
+    await registerStatisticsRoutes(app, { db, clock, render, csrfToken: csrfTokenFor });
 
     if (options.bullBoard !== false) await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true);
   };
