@@ -16,6 +16,7 @@ const commands: Record<string, (args: readonly string[]) => number | Promise<num
   web: async () => (await import('./cli/production.js')).runWeb(process.env),
   replay: async (a) => (await import('./cli/production.js')).runReplay(process.env, a),
   export: async (a) => (await import('./cli/export.js')).runExport(process.env, a),
+  retention: async (a) => (await import('./cli/retention.js')).runRetention(process.env, a),
   stats: async (a) => (await import('./cli/stats.js')).runStats(process.env, a),
 };
 

@@ -5,6 +5,7 @@ import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } fro
 import type { RobotDeps } from './deps.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
+import { dryRunRetention } from '../retention/run.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
 import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 
@@ -40,7 +41,16 @@ export interface RobotOptions {
   scheduleOutboundSweep?: boolean;
   /** Decisions carried out at once (default: concurrency). */
   outboundConcurrency?: number;
+  /**
+   * When the gallring dry run is made for every municipality (cron, Europe/Stockholm; default
+   * RETENTION_DRY_RUN_PATTERN). false: not scheduled. The run only reports; an admin approves.
+   */
+  retentionDryRunPattern?: string | false;
 }
+
+/** 03:00 on the 2nd of every month: a report an admin can approve within the month. */
+export const RETENTION_DRY_RUN_PATTERN = '0 3 2 * *';
+export const RETENTION_SCHEDULER_ID = 'retention-dry-run';
 
 const OUTBOUND_SWEEP_SCHEDULER_ID = 'sweep-outbound';
 
@@ -73,6 +83,15 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     );
   }
 
+  const retentionPattern = options.retentionDryRunPattern ?? RETENTION_DRY_RUN_PATTERN;
+  if (retentionPattern !== false) {
+    await queues.intake.upsertJobScheduler(
+      RETENTION_SCHEDULER_ID,
+      { pattern: retentionPattern, tz: 'Europe/Stockholm' },
+      { name: RETENTION_SCHEDULER_ID, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
+    );
+  }
+
   const stallOptions = {
     ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
@@ -81,7 +100,8 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
 
   const intakeWorker = new Worker(
     QUEUE.intake,
-    async () => {
+    async (job: Job) => {
+      if (job.name === RETENTION_SCHEDULER_ID) return retentionDryRuns(deps);
       // Belt and braces: a slow poll must not overlap the next one on another process.
       const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
       if (locked !== 'OK') return { skipped: true };
@@ -177,3 +197,15 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   };
 }
 export type Robot = Awaited<ReturnType<typeof startRobot>>;
+
+/** The scheduled gallring report of every municipality in the rules; destroys nothing. */
+async function retentionDryRuns(deps: RobotDeps): Promise<Record<string, number>> {
+  const ctx = { db: deps.db, rules: deps.rules, clock: deps.clock, actor: deps.identity };
+  const due: Record<string, number> = {};
+  for (const code of deps.rules.municipalityCodes()) {
+    const { run, plan } = await dryRunRetention(ctx, code);
+    due[code] = plan.due.length;
+    deps.logger.info({ run: run.id, municipality: code, counts: plan.counts }, 'retention dry run stored');
+  }
+  return due;
+}

@@ -1,7 +1,9 @@
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { dryRunRetention, executeRetention, RetentionError, type RetentionContext } from '../../src/retention/run.js';
-import { CASE_TABLES, insertRetentionRun, listRetentionDestructions, listRetentionItems, type Db } from '../../src/store/index.js';
+import { RETENTION_DRY_RUN_PATTERN, RETENTION_SCHEDULER_ID } from '../../src/robot/worker.js';
+import { CASE_TABLES, IN_MEMORY, insertRetentionRun, listRetentionDestructions, listRetentionItems, openDatabase, type Db } from '../../src/store/index.js';
+import { startPipeline } from '../support/pipeline.js';
 import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
 import { seedCase, seededRowCounts, testPersonalNumber, type SeedCase } from '../support/retention.js';
 
@@ -180,4 +182,29 @@ forEachBackend('retention (gallring)', (backend) => {
     const error = await rejection(executeRetention(ctx(), run.id, { municipalities: ['1263'] }));
     expect(error.message).toBe('provkörningen finns inte');
   });
+});
+
+describe('the scheduled dry run', () => {
+  it('is scheduled once per cluster in Stockholm time, and the worker stores a report per municipality', async () => {
+    const db = await openDatabase({ dataDir: IN_MEMORY });
+    const harness = await startPipeline(db);
+    try {
+      const scheduler = await harness.robot.queues.intake.getJobScheduler(RETENTION_SCHEDULER_ID);
+      expect(scheduler).toMatchObject({ pattern: RETENTION_DRY_RUN_PATTERN, tz: 'Europe/Stockholm' });
+      await harness.robot.queues.intake.add(RETENTION_SCHEDULER_ID, {});
+      const deadline = Date.now() + 20_000;
+      let runs: Array<{ municipality: string; mode: string; actor: string }> = [];
+      while (runs.length < 2 && Date.now() < deadline) {
+        runs = (await db.query<{ municipality: string; mode: string; actor: string }>('SELECT municipality, mode, actor FROM retention_runs ORDER BY municipality')).rows;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(runs).toEqual([
+        { municipality: '1263', mode: 'dry-run', actor: harness.deps.identity },
+        { municipality: '1287', mode: 'dry-run', actor: harness.deps.identity },
+      ]);
+    } finally {
+      await harness.stop();
+      await db.close();
+    }
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import { kpiPage } from './kpi.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
+import { registerRetentionRoutes } from './retention.js';
 import { registerStatisticsRoutes } from './statistics.js';
 import { formatTime, parseLocalTime } from './time.js';
 
@@ -47,6 +48,7 @@ const BULK_LIMIT = 500;
  *   GET  /admin/logg                audit-log search by case, user, time
  *   GET  /admin/logg.csv            the same search as CSV
  *   GET  /admin/statistik[/:kommun/:period.txt]  Socialstyrelsen's statistics file (statistics.ts)
+ *   *    /admin/gallring[/...]      retention: dry-run reports, approval, what was destroyed (retention.ts)
  *   *    /admin/koer/...            bull-board
  * Every action (and every read of the audit log) is written to the audit log with the admin's
  * user id as actor. Forms carry the CSRF token; without a CSRF plugin registered the POST
@@ -179,6 +181,16 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     });
 
     await registerStatisticsRoutes(app, { db, clock, render, csrfToken: csrfTokenFor });
+
+    await registerRetentionRoutes(app, {
+      db,
+      rules,
+      clock,
+      render,
+      notFound: async (request, reply) => sendNotFound(reply, request.user, await csrfTokenFor(reply)),
+      protectedPost,
+      csrfPlaceholder: TOKEN,
+    });
 
     if (options.bullBoard !== false) await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true);
   };

@@ -1,0 +1,74 @@
+import { RETENTION_VERDICTS } from '../retention/plan.js';
+import { VERDICT_LABELS } from '../retention/labels.js';
+import { dryRunRetention, executeRetention, RetentionError } from '../retention/run.js';
+import { loadBasics } from './daemon.js';
+import { MUNICIPALITY_CODE } from './export.js';
+import { openStore } from './wiring.js';
+
+/**
+ * `retention --municipality CODE --dry-run`: plans gallring and stores the report (changes no case).
+ * `retention --execute RUN_ID`: carries out a dry run's report (destroys; see src/retention/run.ts).
+ * The report lists case ids and dates only. The actor is the operating-system user, named
+ * `cli:<user>` in the audit log and the run.
+ */
+const USAGE = 'användning: retention --municipality KOMMUNKOD --dry-run | retention --execute KÖRNINGS-ID';
+
+type Parsed = { mode: 'dry-run'; municipality: string } | { mode: 'execute'; runId: string };
+
+function parseArgs(args: readonly string[]): Parsed | string {
+  const dryRun = args.includes('--dry-run');
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const known = new Set(['--dry-run', '--municipality', '--execute']);
+  const unknown = args.find((a, i) => a.startsWith('--') && !known.has(a) && !(i > 0 && ['--municipality', '--execute'].includes(args[i - 1]!)));
+  if (unknown) return `okänd flagga ${unknown}`;
+  const runId = value('--execute');
+  if (dryRun === (runId !== undefined)) return 'ange antingen --dry-run eller --execute KÖRNINGS-ID';
+  if (runId !== undefined) return /^[0-9a-f-]{8,64}$/.test(runId) ? { mode: 'execute', runId } : '--execute: körnings-id ska vara id:t som provkörningen skrev ut';
+  const municipality = value('--municipality');
+  if (municipality === undefined) return '--municipality saknas';
+  if (!MUNICIPALITY_CODE.test(municipality)) return '--municipality ska vara fyra siffror (SCB:s kommunkod)';
+  return { mode: 'dry-run', municipality };
+}
+
+export async function runRetention(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`retention: ${parsed}\n${USAGE}\n`);
+    return 2;
+  }
+  const basics = loadBasics(env);
+  if (typeof basics === 'number') return basics;
+  const db = await openStore(basics.config);
+  const ctx = { db, rules: basics.rules, clock: () => new Date(), actor: `cli:${env.USER ?? 'okänd'}` };
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    if (parsed.mode === 'dry-run') {
+      const { run, plan } = await dryRunRetention(ctx, parsed.municipality);
+      out(`Provkörning ${run.id}, kommun ${run.municipality}, ${run.runDate}`);
+      out(`Regel: ${run.ruleSource} (${run.ruleStatus === 'provisional' ? 'PRELIMINÄR: kontrollera innan verkställning' : run.ruleStatus})`);
+      for (const verdict of RETENTION_VERDICTS) out(`  ${VERDICT_LABELS[verdict]}: ${plan.counts[verdict]}`);
+      for (const item of plan.due) {
+        out(`${item.caseId}\t${item.month ?? '-'}\tsenast ${item.lastEntryOn}\tförfaller ${item.dueFrom}\tsenast gallrad ${item.deadline}${item.overdue ? ' FÖRSENAD' : ''}\t${VERDICT_LABELS[item.verdict]}`);
+      }
+      if (plan.counts.destroy > 0) out(`Granska listan; verkställ sedan med: retention --execute ${run.id}`);
+      return 0;
+    }
+    const result = await executeRetention(ctx, parsed.runId);
+    out(`Gallring ${result.run.id} (provkörning ${parsed.runId}): ${result.destroyed.length} ärenden gallrade, ${result.skipped.length} lämnade orörda`);
+    for (const s of result.skipped) out(`  orört: ${s.caseId}: ${s.why}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof RetentionError) {
+      process.stderr.write(`retention: ${error.message}\n`);
+      return 1;
+    }
+    basics.logger.error({ error: (error as Error).name }, 'retention failed');
+    process.stderr.write(`retention: misslyckades (${(error as Error).name}); se loggen\n`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
