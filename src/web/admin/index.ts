@@ -17,6 +17,7 @@ import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerStatisticsRoutes } from './statistics.js';
 import { formatTime, parseLocalTime } from './time.js';
+import { gatherTodos, renderTodos } from './todo.js';
 
 export { queuesFromStore, type QueueSource } from './queues.js';
 
@@ -81,9 +82,11 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
 
     app.get('/admin', async (request, reply) => {
       const queues = await options.queues();
-      const overview = await gatherOverview(db, queues, clock());
+      const now = clock();
+      const overview = await gatherOverview(db, queues, now);
+      const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now));
       const message = (request.query as { meddelande?: string }).meddelande;
-      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message));
+      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message, todos));
     });
 
     // One municipality at a time, from the admin's own list; any other code is 404 (authz.ts).

@@ -124,7 +124,7 @@ export function throughputChart(slots: readonly ThroughputSlot[]): string {
   });
 }
 
-export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined): string {
+export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = ''): string {
   const notice = message && MESSAGES[message] ? `<p role="status" class="notice">${esc(MESSAGES[message])}</p>` : '';
   const stateRows = CASE_STATES.map((s) => `<tr><th scope="row">${esc(STATE_WORDS[s] ?? s)} <span class="code">(${esc(s)})</span></th><td>${o.casesByState[s] ?? 0}</td></tr>`).join('');
   const totalCases = Object.values(o.casesByState).reduce((a, b) => a + b, 0);
@@ -191,6 +191,7 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
   return `<h1>Drift</h1>
 ${notice}
 <p>Läget ${esc(formatTime(o.now))}. Sidan visar ärende-id, antal och felklasser, aldrig personuppgifter.</p>
+${todos}
 
 <section aria-labelledby="intag-rubrik">
 <h2 id="intag-rubrik">Intag</h2>
