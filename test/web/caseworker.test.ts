@@ -10,6 +10,7 @@ import {
   insertDecision,
   listAuditForCase,
   listDecisionsForCase,
+  storeCaseScreenshot,
   verifyDecision,
 } from '../../src/store/index.js';
 import { userFromClaims, DEFAULT_ORGANISATIONS, DEFAULT_ROLE_VALUES } from '../../src/web/auth/oidc.js';
@@ -98,6 +99,33 @@ forEachBackend('caseworker pages', (backend) => {
         expect(r.result).toBe('ok');
         noPersonalNumbers(JSON.stringify(r));
       }
+    });
+
+    it('lists the RPA screenshots of a case and shows each to those who may read the case, audit-logged', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      const other = await seedCase(db(), { municipality: '1287' });
+      const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7]);
+      const { id } = await storeCaseScreenshot(db(), { caseId: seeded.id, step: 'write-back', image: png });
+      const { id: otherShot } = await storeCaseScreenshot(db(), { caseId: other.id, step: 'payment', image: png });
+
+      const page = await anna.get(`/arenden/${seeded.id}`);
+      expect(page.body).toContain('Skärmbilder från verksamhetssystemet');
+      expect(page.body).toContain(`<a href="/arenden/${seeded.id}/skarmbilder/${id}">`);
+      expect(page.body).toContain('steg återskrivning till verksamhetssystemet');
+      expect((await anna.get(`/arenden/${other.id}`)).body).not.toContain(`/skarmbilder/${id}"`);
+
+      const image = await anna.get(`/arenden/${seeded.id}/skarmbilder/${id}`);
+      expect(image.statusCode).toBe(200);
+      expect(image.headers['content-type']).toBe('image/png');
+      expect(image.headers['cache-control']).toBe('no-store');
+      expect(new Uint8Array(image.rawPayload)).toEqual(png);
+      const reads = (await listAuditForCase(db(), seeded.id)).filter((a) => a.action === 'screenshot.read');
+      expect(reads.map((a) => [a.actor, a.details.screenshot])).toEqual([['hl-trelleborg-1', id]]);
+
+      // Another case's screenshot through this case's address, a bad id, and Svedala's auditor: 404.
+      expect((await anna.get(`/arenden/${seeded.id}/skarmbilder/${otherShot}`)).statusCode).toBe(404);
+      expect((await anna.get(`/arenden/${seeded.id}/skarmbilder/1%20OR%201=1`)).statusCode).toBe(404);
+      expect((await auditor.get(`/arenden/${seeded.id}/skarmbilder/${id}`)).statusCode).toBe(404);
     });
 
     it('shows reasons in plain Swedish for a manual case, and offers no signing', async () => {

@@ -175,3 +175,24 @@ export async function listCaseScreenshots(db: Queryable, caseId: string): Promis
     takenAt: r.taken_at,
   }));
 }
+
+export type CaseScreenshotMeta = Omit<CaseScreenshot, 'image'> & { bytes: number };
+
+/** The screenshots of a case without their images (for the case page's list). */
+export async function listCaseScreenshotMeta(db: Queryable, caseId: string): Promise<CaseScreenshotMeta[]> {
+  const { rows } = await db.query<{ id: string; case_id: string; decision_id: string | null; step: string; content_type: 'image/png' | 'image/jpeg'; taken_at: Date; bytes: number }>(
+    'SELECT id, case_id, decision_id, step, content_type, taken_at, octet_length(image) AS bytes FROM case_screenshots WHERE case_id = $1 ORDER BY id',
+    [caseId],
+  );
+  return rows.map((r) => ({ id: r.id, caseId: r.case_id, decisionId: r.decision_id, step: r.step, contentType: r.content_type, takenAt: r.taken_at, bytes: Number(r.bytes) }));
+}
+
+/** One screenshot, only if it belongs to `caseId` (the caller has authorised the case). */
+export async function getCaseScreenshot(db: Queryable, caseId: string, id: string): Promise<{ contentType: 'image/png' | 'image/jpeg'; image: Uint8Array } | undefined> {
+  if (!/^[0-9]{1,18}$/.test(id)) return undefined;
+  const { rows } = await db.query<{ content_type: 'image/png' | 'image/jpeg'; image: Uint8Array }>(
+    'SELECT content_type, image FROM case_screenshots WHERE case_id = $1 AND id = $2::bigint',
+    [caseId, id],
+  );
+  return rows[0] ? { contentType: rows[0].content_type, image: new Uint8Array(rows[0].image) } : undefined;
+}

@@ -18,6 +18,8 @@ function outcomeClass(outcome: string | undefined): string {
   return outcome === 'PROPOSE_GRANT' ? 'grant' : outcome === 'PROPOSE_REJECT' ? 'reject' : 'manual';
 }
 
+const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till verksamhetssystemet', payment: 'utbetalning', notify: 'meddelande' };
+
 export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, message?: CasePageMessage): string {
   const c = view.case;
   const p = view.proposal;
@@ -103,6 +105,14 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   parts.push('<h2>Registeruppgifter</h2>');
   parts.push(`<p class="small">Som de lästes när förslaget gjordes${view.snapshot ? ` (${esc(formatDateTime(view.snapshot.createdAt))})` : ''}.</p>`);
   parts.push(registerFacts(view.snapshot?.snapshot as never));
+
+  if (view.screenshots.length > 0) {
+    parts.push('<h2>Skärmbilder från verksamhetssystemet</h2>');
+    parts.push('<p class="small">Det roboten såg när verksamhetssystemet inte gjorde som väntat. Bilderna kan visa personuppgifter; varje visning loggas. De gallras med ärendet.</p>');
+    parts.push(`<ul>${view.screenshots
+      .map((s) => `<li><a href="/arenden/${encodeURIComponent(view.case.id)}/skarmbilder/${esc(s.id)}">${esc(formatDateTime(s.takenAt))}, steg ${esc(STEP_WORDS[s.step] ?? s.step)}</a></li>`)
+      .join('')}</ul>`);
+  }
 
   parts.push('<h2>Ärendets historik</h2>');
   parts.push(`<table><caption>Statusändringar, äldst först</caption>

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { countReviewQueue, currentDecision, getCase, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
+import { countReviewQueue, currentDecision, getCase, getCaseScreenshot, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
 import { csrfToken, userOf } from '../auth/session.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
@@ -190,6 +190,15 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         `<p class="no-print"><a href="/arenden/${id}">Tillbaka till ärendet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned som PDF</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
 ${letterBody(decision)}`,
       );
+    });
+
+    app.get<{ Params: { id: string; shot: string } }>('/arenden/:id/skarmbilder/:shot', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.read');
+      if (!c) return reply;
+      const shot = await getCaseScreenshot(db, c.id, request.params.shot);
+      if (!shot) return sendNotFound(reply, request.user, csrfToken(reply));
+      await auditCaseRead(db, userOf(request), c.id, 'screenshot.read', { screenshot: request.params.shot });
+      return reply.type(shot.contentType).header('cache-control', 'no-store').header('content-disposition', 'inline').send(Buffer.from(shot.image));
     });
 
     app.get<{ Params: { id: string } }>('/arenden/:id/beslut.pdf', { preHandler: readers }, async (request, reply) => {

@@ -11,9 +11,11 @@ import {
   getStateHistory,
   insertDecision,
   latestSnapshotForCase,
+  listCaseScreenshotMeta,
   listDecisionsForCase,
   transitionCase,
   type CaseRecord,
+  type CaseScreenshotMeta,
   type Db,
   type DecisionRecord,
   type ProposalRecord,
@@ -35,16 +37,19 @@ export interface CaseView {
   snapshot?: SnapshotRecord;
   history: StateChange[];
   decisions: DecisionRecord[];
+  /** What the RPA robot saw when the case system failed it (the images are served one by one). */
+  screenshots: CaseScreenshotMeta[];
 }
 
 export const AUDIT_PURPOSE = 'handläggning av ekonomiskt bistånd';
 
 export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseView> {
-  const [application, proposalRecord, history, decisions] = await Promise.all([
+  const [application, proposalRecord, history, decisions, screenshots] = await Promise.all([
     getApplication(db, c.id),
     getProposalForCase(db, c.id),
     getStateHistory(db, c.id),
     listDecisionsForCase(db, c.id),
+    listCaseScreenshotMeta(db, c.id),
   ]);
   const snapshot = proposalRecord ? await getSnapshot(db, proposalRecord.snapshotId) : await latestSnapshotForCase(db, c.id);
   return {
@@ -55,11 +60,18 @@ export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseVi
     ...(snapshot ? { snapshot } : {}),
     history,
     decisions,
+    screenshots,
   };
 }
 
-export async function auditCaseRead(db: Queryable, user: WebUser, caseId: string, action: 'case.read' | 'letter.read' = 'case.read'): Promise<void> {
-  await appendAudit(db, { actor: user.id, action, caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role } });
+export async function auditCaseRead(
+  db: Queryable,
+  user: WebUser,
+  caseId: string,
+  action: 'case.read' | 'letter.read' | 'screenshot.read' = 'case.read',
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await appendAudit(db, { actor: user.id, action, caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role, ...details } });
 }
 
 export type SignOutcome =
