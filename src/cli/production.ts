@@ -92,11 +92,21 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
   }
   const db = await openStore(config);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  // One connection to the robot's queues for the admin pages and for enqueuing a decision the
+  // moment it is signed (the worker's sweep is the safety net if that fails).
+  const queues = queuesFromStore(db, config.redisUrl);
   const web = buildWebServer({
     logger,
     metrics: robotMetrics(db, () => undefined, logger),
     checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1') },
-    pages: { db, auth, routes: [caseworkerRoutes({ db }), adminRoutes({ db, rules, queues: queuesFromStore(db, config.redisUrl) })] },
+    pages: {
+      db,
+      auth,
+      routes: [
+        caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
+        adminRoutes({ db, rules, queues }),
+      ],
+    },
     trustProxy: config.nodeEnv === 'production',
   });
   await web.listen({ port: config.port, host: config.host });

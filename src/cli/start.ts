@@ -80,7 +80,15 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     logger,
     metrics,
     checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1') },
-    pages: { db, auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }), routes: [caseworkerRoutes({ db }), adminRoutes({ db, rules, queues: () => robot?.queues })] },
+    pages: {
+      db,
+      auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),
+      routes: [
+        // Carried out at once after a signature; the sweep is the safety net.
+        caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
+        adminRoutes({ db, rules, queues: () => robot?.queues }),
+      ],
+    },
   });
   await web.listen({ port: config.port, host: config.host });
   const intake = await robot.pollNow();

@@ -33,8 +33,18 @@ forEachBackend('caseworker pages', (backend) => {
   let omar: Client;
   let auditor: Client;
 
+  /** What the pages handed on for carrying out at once; a case id listed in failEnqueue makes it throw. */
+  const enqueued: Array<[string, string]> = [];
+  const failEnqueue = new Set<string>();
+
   beforeAll(async () => {
-    ({ app, logs } = await buildPages(db(), { loginRateLimit: 1000 }));
+    ({ app, logs } = await buildPages(db(), {
+      loginRateLimit: 1000,
+      onSigned: async (decisionId, caseId) => {
+        if (failEnqueue.has(caseId)) throw new Error('Redis is down');
+        enqueued.push([decisionId, caseId]);
+      },
+    }));
     anna = await Client.login(app, 'hl-trelleborg-1');
     omar = await Client.login(app, 'hl-trelleborg-2');
     auditor = await Client.login(app, 'granskare-svedala');
@@ -159,6 +169,24 @@ forEachBackend('caseworker pages', (backend) => {
       const page = await anna.get(`/arenden/${seeded.id}?signerat=1`);
       expect(page.body).toContain('Beslutet är signerat.');
       expect(page.body).toContain(decision.contentHash);
+    });
+
+    it('hands a signed decision on to be carried out at once; when that fails the signature stands', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const page = await anna.get(`/arenden/${seeded.id}`);
+      const res = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(page.body) });
+      expect(res.statusCode).toBe(303);
+      const decision = await currentDecision(db(), seeded.id);
+      expect(enqueued).toContainEqual([decision!.id, seeded.id]);
+
+      const down = await seedCase(db(), { municipality: '1287' });
+      failEnqueue.add(down.id);
+      const downPage = await anna.get(`/arenden/${down.id}`);
+      const signed = await anna.post(`/arenden/${down.id}/signera`, { _csrf: csrfFrom(downPage.body) });
+      expect(signed.statusCode).toBe(303);
+      expect(await currentDecision(db(), down.id)).toBeDefined();
+      expect((await getCase(db(), down.id))!.state).toBe('SIGNED');
+      expect(enqueued.some(([, caseId]) => caseId === down.id)).toBe(false);
     });
 
     it('refuses to sign twice, and refuses a case someone else has just signed, in plain Swedish', async () => {

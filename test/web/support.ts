@@ -73,7 +73,10 @@ export const fakePdf: PdfRenderer = {
   close: async () => undefined,
 };
 
-export async function buildPages(db: Db, options: { pdf?: PdfRenderer; loginRateLimit?: number } = {}): Promise<{ app: FastifyInstance; logs: string[] }> {
+export async function buildPages(
+  db: Db,
+  options: { pdf?: PdfRenderer; loginRateLimit?: number; onSigned?: (decisionId: string, caseId: string) => Promise<unknown> } = {},
+): Promise<{ app: FastifyInstance; logs: string[] }> {
   const logs: string[] = [];
   const logger = createLogger({ nodeEnv: 'test', logLevel: 'info' }, { write: (s: string) => void logs.push(s) });
   const auth = webAuthConfigFromEnv({ NODE_ENV: 'test' });
@@ -82,7 +85,7 @@ export async function buildPages(db: Db, options: { pdf?: PdfRenderer; loginRate
     logger,
     metrics: createMetrics({ defaultMetrics: false }),
     checks: {},
-    pages: { db, auth, routes: [caseworkerRoutes({ db, pdf: options.pdf ?? fakePdf }), csrfProbe] },
+    pages: { db, auth, routes: [caseworkerRoutes({ db, pdf: options.pdf ?? fakePdf, ...(options.onSigned ? { onSigned: options.onSigned } : {}) }), csrfProbe] },
   });
   await app.ready();
   return { app, logs };

@@ -29,6 +29,12 @@ export interface CaseworkerRoutesOptions {
   db: Db;
   pdf?: PdfRenderer;
   clock?: () => Date;
+  /**
+   * Called after a signature is stored, to start carrying the decision out at once (enqueue its
+   * outbound job). Optional and best effort: the worker's sweep gives every signed decision a
+   * job anyway, so a failure here only delays, and never fails the signature.
+   */
+  onSigned?: (decisionId: string, caseId: string) => Promise<unknown>;
 }
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -44,6 +50,13 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
   const clock = options.clock ?? (() => new Date());
   const pdf = options.pdf ?? chromiumPdfRenderer();
   const css = stylesheet();
+  const signed = async (request: FastifyRequest, decisionId: string, caseId: string) => {
+    try {
+      await options.onSigned?.(decisionId, caseId);
+    } catch (error) {
+      request.log.warn({ caseId, decisionId, error: (error as Error).name }, 'decision not enqueued at signing; the sweep will take it');
+    }
+  };
 
   return async function register(app: FastifyInstance): Promise<void> {
     app.addHook('onClose', async () => pdf.close());
@@ -115,6 +128,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         const fresh = (await getCase(db, c.id)) ?? c;
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
       }
+      await signed(request, result.decision.id, c.id);
       return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?signerat=1`, 303);
     });
 
@@ -161,6 +175,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         const fresh = (await getCase(db, c.id)) ?? c;
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
       }
+      await signed(request, result.decision.id, c.id);
       return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?signerat=1`, 303);
     });
 
