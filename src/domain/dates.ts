@@ -72,6 +72,11 @@ export function addYears(date: IsoDate, years: number): IsoDate {
   return isValidDate(year, month, day) ? `${y}${date.slice(4)}` : `${y}-03-01`;
 }
 
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 export function monthOf(date: IsoDate): YearMonth {
   return date.slice(0, 7);
 }

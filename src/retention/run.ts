@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { stockholmDate, type IsoDate } from '../domain/dates.js';
+import { daysBetween, stockholmDate, type IsoDate } from '../domain/dates.js';
 import { parsePersonalNumber } from '../domain/personalNumber.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import {
@@ -130,10 +130,6 @@ export interface ExecuteResult {
   destroyed: string[];
   /** In the approved report but not destroyed now, with why (case ids only). */
   skipped: Array<{ caseId: string; why: string }>;
-}
-
-function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /**

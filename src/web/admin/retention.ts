@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { daysBetween, stockholmDate } from '../../domain/dates.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { RETENTION_VERDICTS, type RetentionVerdict } from '../../retention/plan.js';
 import { VERDICT_LABELS } from '../../retention/labels.js';
@@ -101,8 +102,7 @@ ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">
       return render(request, reply, 'Gallring', body);
     }
     const items = await listRetentionItems(db, run.id);
-    const today = clock();
-    const ageDays = Math.round((Date.parse(`${today.toISOString().slice(0, 10)}T00:00:00Z`) - Date.parse(`${run.runDate}T00:00:00Z`)) / 86_400_000);
+    const ageDays = daysBetween(run.runDate, stockholmDate(clock()));
     const rows = items
       .map((i) => {
         const overdue = i.verdict !== 'keep-research' && run.runDate > i.deadline;

@@ -1,4 +1,4 @@
-import { addMonths, stockholmDate, type IsoDate } from '../../domain/dates.js';
+import { addMonths, daysBetween, stockholmDate } from '../../domain/dates.js';
 import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { APPROVAL_VALID_DAYS } from '../../retention/run.js';
 import { listRetentionRuns, type Db } from '../../store/index.js';
@@ -28,10 +28,6 @@ async function statisticsTaken(db: Db, municipality: string, month: string): Pro
   return rows.length > 0;
 }
 
-function daysFrom(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 export async function gatherTodos(db: Db, municipalities: readonly string[], now: Date): Promise<TodoItem[]> {
   const today = stockholmDate(now);
   const lastMonth = addMonths(today.slice(0, 7), -1);
@@ -44,7 +40,7 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
         municipality,
         text: `Statistiken för ${lastMonth} ska lämnas till Socialstyrelsen senast ${deadline}${late ? ' och är försenad' : ''}; ingen godkänd fil har tagits ut.`,
         href: '/admin/statistik',
-        urgent: late || daysFrom(today, deadline) <= 3,
+        urgent: late || daysBetween(today, deadline) <= 3,
       });
     }
   }
@@ -55,7 +51,7 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
     const counts = (run.summary.counts ?? {}) as Record<string, number>;
     const toDestroy = counts.destroy ?? 0;
     const overdue = Number(run.summary.overdue ?? 0);
-    if (run.approvedBy || toDestroy === 0 || daysFrom(run.runDate, today) > APPROVAL_VALID_DAYS) continue;
+    if (run.approvedBy || toDestroy === 0 || daysBetween(run.runDate, today) > APPROVAL_VALID_DAYS) continue;
     todos.push({
       municipality,
       text: `Gallring: ${toDestroy} ärenden väntar på granskning (provkörning ${run.runDate})${overdue > 0 ? `, varav några efter sista dag för gallring` : ''}.`,
