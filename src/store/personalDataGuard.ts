@@ -14,8 +14,14 @@ const CANDIDATE = /(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)(?!\d)/
  */
 const DIGEST = /(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])/g;
 
+/**
+ * A UUID (run ids of gallring, session ids) is as opaque: its first two groups can read as
+ * "YYYYMMDD-NNNC" by chance, and refusing one would fail a run at random.
+ */
+const UUID = /(?<![0-9A-Za-z-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z-])/g;
+
 export function looksLikePersonalNumber(text: string): boolean {
-  for (const m of text.replace(DIGEST, ' ').matchAll(CANDIDATE)) {
+  for (const m of text.replace(DIGEST, ' ').replace(UUID, ' ').matchAll(CANDIDATE)) {
     const [, yy, mm, dd, serial, check] = m as unknown as [string, string, string, string, string, string];
     const month = Number(mm);
     const day = Number(dd);

@@ -30,4 +30,21 @@ describe('the store refuses personal numbers but not digests', () => {
       { numRuns: 20_000 },
     );
   });
+
+  it('lets a UUID through even when its first groups read as a personal number', () => {
+    const uuid = `${pn.slice(0, 8)}-${pn.slice(8)}-4000-8000-000000000000`;
+    expect(looksLikePersonalNumber(uuid)).toBe(false);
+    expect(findPersonalNumber({ details: { run: uuid } })).toBeUndefined();
+    // The number itself next to a UUID is still found.
+    expect(looksLikePersonalNumber(`${uuid} ${pn}`)).toBe(true);
+  });
+
+  it('never refuses a random UUID (gallring run ids are audit-logged)', () => {
+    fc.assert(
+      fc.property(fc.uuid(), (uuid) => {
+        expect(looksLikePersonalNumber(uuid)).toBe(false);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
 });
