@@ -97,7 +97,11 @@ export function payDayFor(deps: Pick<RobotDeps, 'rules'>, decision: DecisionToCa
   if (!rule) {
     throw new BusinessException('RULES_MISSING', `kommun ${decision.municipality}: ingen regel för utbetalningsdag ${decision.month} (rules/municipalities)`);
   }
-  return paymentDay(rule.value, decision.month);
+  const closed = deps.rules.closedBankDaysAt(`${decision.month}-01`);
+  if (!closed) {
+    throw new BusinessException('RULES_MISSING', `ingen regel för bankdagar ${decision.month} (rules/bankdays.yaml)`);
+  }
+  return paymentDay(rule.value, decision.month, closed.value);
 }
 
 export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapters, decisionId: string, run: OutboundRun): Promise<OutboundResult> {

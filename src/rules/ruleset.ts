@@ -11,6 +11,7 @@ import {
   HOUSEHOLD_CAP_KEYS,
   SHARED_SIZES,
   WITHOUT_LUNCH_BANDS,
+  type ClosedDayDoc,
   type HouseholdCapKey,
   type IncomeTypeRule,
   type MunicipalityDoc,
@@ -58,6 +59,8 @@ export interface PaymentDayRule {
   ifSunday: number;
 }
 
+export type ClosedDay = ClosedDayDoc;
+
 export interface RetentionRule {
   yearsAfterLastEntry: number;
   completeBy: 'endOfFollowingCalendarYear';
@@ -88,7 +91,13 @@ export class RuleSet {
     /** Every dated value, for audits and tests: each has a source and a status. */
     readonly allValues: ReadonlyArray<Dated<unknown>>,
     private readonly retentionRules: DatedTable<RetentionRule>,
+    private readonly bankDayRules: DatedTable<readonly ClosedDay[]>,
   ) {}
+
+  /** The days banks are closed (besides weekends) by the rule in force on `date`. */
+  closedBankDaysAt(date: IsoDate): Dated<readonly ClosedDay[]> | undefined {
+    return this.bankDayRules.at('bankdays', date);
+  }
 
   /** The retention rule in force on `date` (the day a retention run is made). */
   retentionAt(date: IsoDate): Dated<RetentionRule> | undefined {
@@ -328,7 +337,17 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     all.push(entry);
   }
 
+  // Bank days
+  const bankdaysDoc = single('bankdays');
+  const bankDays = new DatedTable<readonly ClosedDay[]>();
+  for (const v of validate('bankdays', bankdaysDoc).values) {
+    const entry: Dated<readonly ClosedDay[]> = { rule: 'bankdays', from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file: bankdaysDoc.file, value: v.closed };
+    bankDays.add(entry);
+    all.push(entry);
+  }
+
   const overlaps = [
+    ...bankDays.problems(),
     ...retention.problems(),
     ...amounts.problems(),
     ...jobStimulus.problems(),
@@ -340,5 +359,5 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     throw new RulesFileError(entry.file, entry.rule, problem);
   }
 
-  return new RuleSet(version, amounts, jobStimulus, incomeClassification, { share: rounding.share, result: rounding.result }, municipalities, all, retention);
+  return new RuleSet(version, amounts, jobStimulus, incomeClassification, { share: rounding.share, result: rounding.result }, municipalities, all, retention, bankDays);
 }

@@ -188,6 +188,26 @@ export const retentionFile = z.strictObject({
   values: z.array(retentionValue).min(1),
 });
 
+const monthDay = z
+  .string({ error: 'ska vara "MM-DD" inom citattecken' })
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'ska vara en dag "MM-DD", t.ex. "12-24"');
+
+/** A day the banks are closed: a fixed date, a day counted from Easter Sunday, or the Friday in a span. */
+const closedDay = z.union(
+  [
+    z.strictObject({ name: z.string().min(1), date: monthDay }),
+    z.strictObject({ name: z.string().min(1), easterOffset: z.number().int().min(-60).max(60) }),
+    z.strictObject({ name: z.string().min(1), fridayBetween: z.tuple([monthDay, monthDay]) }),
+  ],
+  { error: 'en stängd dag anges som { name, date }, { name, easterOffset } eller { name, fridayBetween: [från, till] }' },
+);
+export type ClosedDayDoc = z.infer<typeof closedDay>;
+
+export const bankdaysFile = z.strictObject({
+  subject: z.literal('bankdays'),
+  values: z.array(z.strictObject({ ...dated, closed: z.array(closedDay).min(1) })).min(1),
+});
+
 export const SUBJECT_SCHEMAS = {
   riksnorm: riksnormFile,
   incomes: incomesFile,
@@ -196,6 +216,7 @@ export const SUBJECT_SCHEMAS = {
   rounding: roundingFile,
   municipality: municipalityFile,
   retention: retentionFile,
+  bankdays: bankdaysFile,
 } as const;
 export type Subject = keyof typeof SUBJECT_SCHEMAS;
 export type SubjectDoc<S extends Subject> = z.infer<(typeof SUBJECT_SCHEMAS)[S]>;

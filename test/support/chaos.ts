@@ -239,7 +239,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let lost = 0;
     let wrongPayments = 0;
     const rule = rules.municipality('1287')!.paymentDay(`${MONTH}-01`)!.value;
-    const payDay = paymentDay(rule, MONTH);
+    const payDay = paymentDay(rule, MONTH, rules.closedBankDaysAt(`${MONTH}-01`)!.value);
     for (const [caseId, d] of signed) {
       if (manualAfterSigning.has(caseId)) continue; // named and handed to a caseworker, not lost
       const pays = d.outcome === 'GRANT' && Number(d.amount) > 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RulesFileError } from '../../src/domain/errors.js';
-import { paymentDay, weekdayOf } from '../../src/norm/paymentDay.js';
+import { closedDaysOf, easterSunday, isBankDay, paymentDay, weekdayOf } from '../../src/norm/paymentDay.js';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/load.js';
 
 const rules = loadRules();
@@ -48,6 +48,91 @@ describe('paymentDay(rule, month): the 27th, Saturday -> 26th, Sunday -> 25th', 
 
   it('refuses a month that is not YYYY-MM', () => {
     expect(() => paymentDay(COMMON, '2026-13')).toThrow(/YYYY-MM/);
+  });
+});
+
+describe('banking days (rules/bankdays.yaml): a payment day never lands on a day banks are closed', () => {
+  const closed = rules.closedBankDaysAt('2026-01-01')!.value;
+
+  it.each([
+    [2019, '2019-04-21'],
+    [2024, '2024-03-31'],
+    [2025, '2025-04-20'],
+    [2026, '2026-04-05'],
+    [2027, '2027-03-28'],
+    [2038, '2038-04-25'],
+  ])('Easter Sunday %i is %s', (year, date) => {
+    expect(easterSunday(year)).toBe(date);
+  });
+
+  it('names the closed weekdays of 2026 by the rule', () => {
+    const days = closedDaysOf(2026, closed);
+    expect(Object.fromEntries(days)).toEqual({
+      '2026-01-01': 'Nyårsdagen',
+      '2026-01-06': 'Trettondedag jul',
+      '2026-04-03': 'Långfredagen',
+      '2026-04-06': 'Annandag påsk',
+      '2026-05-14': 'Kristi himmelsfärdsdag',
+      '2026-05-01': 'Första maj',
+      '2026-06-06': 'Sveriges nationaldag',
+      '2026-06-19': 'Midsommarafton',
+      '2026-12-24': 'Julafton',
+      '2026-12-25': 'Juldagen',
+      '2026-12-26': 'Annandag jul',
+      '2026-12-31': 'Nyårsafton',
+    });
+    expect(isBankDay('2026-06-19', days)).toBe(false);
+    expect(isBankDay('2026-06-18', days)).toBe(true);
+    expect(isBankDay('2026-06-20', days)).toBe(false); // a Saturday
+  });
+
+  it.each([
+    // The 27th on a Saturday gives the 26th, Annandag jul; Juldagen and Julafton before it: the 23rd.
+    ['2025-12', '2025-12-23'],
+    // The 27th on a Sunday gives the 25th, Juldagen; then Julafton: the 23rd.
+    ['2026-12', '2026-12-23'],
+    ['2020-12', '2020-12-23'],
+    // A weekday 27th that is not a holiday stays.
+    ['2026-03', '2026-03-27'],
+    ['2024-12', '2024-12-27'],
+    // A Saturday 27th moved to a Friday that is not a holiday stays.
+    ['2026-06', '2026-06-26'],
+  ])('%s: paid on %s', (month, day) => {
+    expect(paymentDay(COMMON, month, rules.closedBankDaysAt(`${month}-01`)!.value)).toBe(day);
+  });
+
+  it('for every month 2013–2035: a banking day, in the month, never later than the weekend rule alone', () => {
+    for (let year = 2013; year <= 2035; year++) {
+      const days = closedDaysOf(year, closed);
+      for (let m = 1; m <= 12; m++) {
+        const month = `${year}-${String(m).padStart(2, '0')}`;
+        const day = paymentDay(COMMON, month, closed);
+        expect(day.slice(0, 7)).toBe(month);
+        expect(isBankDay(day, days), day).toBe(true);
+        expect(day <= paymentDay(COMMON, month)).toBe(true);
+        expect(Number(day.slice(8))).toBeGreaterThanOrEqual(20);
+      }
+    }
+  });
+
+  it('a bad closed day stops the robot, naming file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    try {
+      cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+      const path = join(dir, 'bankdays.yaml');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('date: "12-24"', 'date: "24-12"'));
+      let error: unknown;
+      try {
+        loadRules(dir);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RulesFileError);
+      expect((error as RulesFileError).file).toBe('rules/bankdays.yaml');
+      expect((error as RulesFileError).field).toMatch(/values\[0\]\.closed\[8\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
