@@ -249,6 +249,13 @@ Innehåll
                            bilder av typen image/jpeg). Kan visa personuppgifter.
   job_outcomes.jsonl       Hur robotens jobb för ärendena slutade (tekniska händelser).
   audit_log.jsonl          Loggen över åtkomst och registerslagningar i ärendena.
+  retention_runs.jsonl     Gallringskörningar: provkörningar och verkställda gallringar,
+                           vem, när och enligt vilken regel.
+  retention_items.jsonl    Provkörningarnas listor: ärenden som skulle gallras eller
+                           bevaras, med datum (inga uppgifter ur ärendena).
+  retention_destructions.jsonl
+                           Vad som har gallrats: ärende-id, månad, datum och antal rader
+                           per tabell. Själva uppgifterna finns inte kvar.
 
 Format
 ------

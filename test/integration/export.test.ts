@@ -13,6 +13,8 @@ import {
   storeCaseScreenshot,
 } from '../../src/store/index.js';
 import { EXPORT_TABLES, type ExportTable } from '../../src/store/repositories/exportMunicipality.js';
+import { dryRunRetention } from '../../src/retention/run.js';
+import { loadRules } from '../../src/rules/load.js';
 import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
@@ -36,6 +38,9 @@ const COUNT_SQL: Record<ExportTable, string> = {
   case_screenshots: 'SELECT count(*) AS n FROM case_screenshots t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   job_outcomes: 'SELECT count(*) AS n FROM job_outcomes t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   audit_log: 'SELECT count(*) AS n FROM audit_log t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
+  retention_runs: 'SELECT count(*) AS n FROM retention_runs WHERE municipality = $1',
+  retention_items: 'SELECT count(*) AS n FROM retention_items i JOIN retention_runs r ON r.id = i.run_id WHERE r.municipality = $1',
+  retention_destructions: 'SELECT count(*) AS n FROM retention_destructions WHERE municipality = $1',
 };
 
 const ALL_TABLES = [...EXPORT_TABLES, 'intake_cursors', 'store_identity', 'web_sessions', 'schema_migrations'];
@@ -96,6 +101,8 @@ forEachBackend('export --municipality', (backend) => {
       await storeCaseScreenshot(db(), { caseId: id, decisionId: decision.id, step: 'payment', image: PNG });
     }
     await recordJobOutcome(db(), { jobId: 'manual-1', caseId: null, queue: 'cases', outcome: 'completed', attempts: 1 });
+    // A gallring report for each, dated far enough ahead that the closed cases are due.
+    for (const m of ['1263', '1287']) await dryRunRetention({ db: db(), rules: loadRules(), clock: () => new Date('2032-03-01T09:00:00Z'), actor: 'admin-1' }, m);
     // An admin search: no case, so no municipality's archive.
     await appendAudit(db(), { actor: 'admin-1', action: 'audit.search', purpose: 'tillsyn', result: 'ok', details: { q: ids['1287'][0] } });
   }, 120_000);
@@ -113,7 +120,7 @@ forEachBackend('export --municipality', (backend) => {
     expect(ids['1263'].length).toBeGreaterThanOrEqual(7);
     expect(ids['1287'].length).toBeGreaterThan(ids['1263'].length);
     for (const m of ['1263', '1287']) {
-      for (const t of ['applications', 'decisions', 'decision_steps', 'case_screenshots', 'snapshots', 'proposals', 'audit_log', 'case_state_history', 'job_outcomes'] as const) {
+      for (const t of ['applications', 'decisions', 'decision_steps', 'case_screenshots', 'snapshots', 'proposals', 'audit_log', 'case_state_history', 'job_outcomes', 'retention_runs', 'retention_items'] as const) {
         const n = (await db().query<{ n: string }>(COUNT_SQL[t], [m])).rows[0]!.n;
         expect(Number(n), `${m} ${t}`).toBeGreaterThan(0);
       }
@@ -149,6 +156,8 @@ forEachBackend('export --municipality', (backend) => {
     const caseIds = new Set(ids['1263']);
     for (const row of readJsonl(dir, 'applications')) expect(row.municipality).toBe('1263');
     for (const row of readJsonl(dir, 'cases')) expect(row.municipality).toBe('1263');
+    for (const row of readJsonl(dir, 'retention_runs')) expect(row.municipality).toBe('1263');
+    for (const row of readJsonl(dir, 'retention_items')) expect(caseIds.has(row.case_id as string), `retention_items ${String(row.case_id)}`).toBe(true);
     for (const t of ['case_state_history', 'snapshots', 'proposals', 'decisions', 'case_screenshots', 'job_outcomes', 'audit_log']) {
       for (const row of readJsonl(dir, t)) expect(caseIds.has(row.case_id as string), `${t} ${String(row.case_id)}`).toBe(true);
     }

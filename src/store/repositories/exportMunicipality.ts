@@ -25,6 +25,9 @@ export const EXPORT_TABLES = [
   'case_screenshots',
   'job_outcomes',
   'audit_log',
+  'retention_runs',
+  'retention_items',
+  'retention_destructions',
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -72,6 +75,26 @@ const QUERIES: Record<ExportTable, TableQuery> = {
   case_screenshots: byCase('case_screenshots', 'sc', 'sc.id, sc.case_id, sc.decision_id, sc.step, sc.content_type, sc.taken_at, octet_length(sc.image) AS image_bytes'),
   job_outcomes: byCase('job_outcomes', 'j', 'j.*'),
   audit_log: byCase('audit_log', 'l', 'l.*'),
+  // Gallring: the municipality's runs, their reports and the record of what was destroyed (the
+  // cases themselves are gone, so these go by the run's municipality).
+  retention_runs: {
+    select: 'SELECT r.* FROM retention_runs r WHERE r.municipality = $1',
+    key: [{ column: 'r.id', name: 'id', cast: 'text' }],
+  },
+  retention_items: {
+    select: 'SELECT i.* FROM retention_items i JOIN retention_runs r ON r.id = i.run_id WHERE r.municipality = $1',
+    key: [
+      { column: 'i.run_id', name: 'run_id', cast: 'text' },
+      { column: 'i.case_id', name: 'case_id', cast: 'text' },
+    ],
+  },
+  retention_destructions: {
+    select: 'SELECT x.* FROM retention_destructions x JOIN retention_runs r ON r.id = x.run_id WHERE r.municipality = $1 AND x.municipality = $1',
+    key: [
+      { column: 'x.run_id', name: 'run_id', cast: 'text' },
+      { column: 'x.case_id', name: 'case_id', cast: 'text' },
+    ],
+  },
 };
 
 /**
