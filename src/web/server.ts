@@ -27,8 +27,6 @@ export interface WebServerOptions {
   checks: Record<string, HealthCheck>;
   /** Per check; default 2000 ms, under a typical probe timeout so that we answer first. */
   checkTimeoutMs?: number;
-  /** Route plugins (e.g. adminRoutes(...)), registered in order after the built-in routes, each in its own context. */
-  plugins?: readonly FastifyPluginAsync[];
   /**
    * The review and admin pages: one context with sessions, CSRF, security headers and login
    * (auth/session.ts), and inside it each of `routes` (e.g. caseworkerRoutes(...), adminRoutes(...)).
@@ -107,8 +105,6 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
     const text = await metrics.render();
     return reply.type(metrics.contentType).header('cache-control', 'no-store').send(text);
   });
-
-  for (const plugin of options.plugins ?? []) void app.register(plugin);
 
   const pages = options.pages;
   if (pages) {

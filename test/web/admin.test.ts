@@ -390,18 +390,3 @@ describe('admin pages', () => {
     expect(toLocalInput(new Date('2026-07-15T08:00:00Z'))).toBe('2026-07-15T10:00');
   });
 });
-
-describe('buildWebServer plugins', () => {
-  it('registers route plugins given as options', async () => {
-    const logger = createLogger({ nodeEnv: 'test', logLevel: 'warn' });
-    const app = buildWebServer({
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      checks: {},
-      plugins: [async (scope) => void scope.get('/extra', async () => 'ja')],
-    });
-    const res = await app.inject({ method: 'GET', url: '/extra' });
-    expect(res.body).toBe('ja');
-    await app.close();
-  });
-});
