@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { fixturesPath, isTwelveDigitPersonalNumber, loadJsonDir } from './fixtureFiles.js';
-import { badRequest, jsonFaultPlanSchema, notFound, personalNumberIn, startJsonSim, type JsonFaultPlan, type JsonSim } from './jsonSim.js';
+import { jsonFaultPlanSchema } from './jsonSim.js';
+import { startPersonRegister, type PersonRegister, type PersonRegisterOptions } from './personRegisterSim.js';
 
 /**
  * A loopback KIR: POST /kir/v1/lookup {personalNumber} -> {municipality, protectedIdentity}.
@@ -29,55 +30,21 @@ export async function loadKirFixtures(dir: string = DEFAULT_KIR_FIXTURES_DIR): P
   return (await loadJsonDir(dir, kirFixtureFileSchema)).flatMap((f) => f.data.people);
 }
 
-export interface KirSandboxOptions {
-  port?: number;
-  host?: '127.0.0.1' | 'localhost' | '::1';
+export interface KirSandboxOptions extends PersonRegisterOptions {
   /** Used instead of the fixture folder when given. */
   people?: KirPerson[];
   fixturesDir?: string;
-  faults?: JsonFaultPlan;
-  random?: () => number;
 }
 
-export interface KirSandbox extends JsonSim {
-  /** Adds or replaces people (last one wins). */
-  add(people: readonly KirPerson[]): void;
-  has(personalNumber: string): boolean;
-}
+export type KirSandbox = PersonRegister<KirPerson>;
 
 export async function start(options: KirSandboxOptions = {}): Promise<KirSandbox> {
-  const people = new Map<string, z.output<typeof kirPersonSchema>>();
-  const add = (list: readonly KirPerson[]) => {
-    for (const p of list) {
-      // A copy per sandbox, because fault counters are used up.
-      const parsed = kirPersonSchema.parse(structuredClone(p));
-      people.set(parsed.personalNumber, parsed);
-    }
-  };
-  add(options.people ?? (await loadKirFixtures(options.fixturesDir)));
-
-  const sim = await startJsonSim({
-    port: options.port,
-    host: options.host,
-    faults: options.faults,
-    random: options.random,
-    route: ({ method, url, body }) => {
-      if (url.pathname !== '/kir/v1/lookup') return undefined;
-      if (method !== 'POST') return { reply: { status: 405, body: { error: 'POST only' } } };
-      const pn = personalNumberIn(body);
-      if (!pn) return badRequest('personalNumber ska vara 12 siffror');
-      const person = people.get(pn);
-      if (!person) return notFound('personen finns inte i KIR');
-      return {
-        faults: person.faults,
-        answer: () => ({ municipality: person.municipality, protectedIdentity: person.protectedIdentity }),
-      };
-    },
-    admin: ({ method, url, body }) => {
-      if (url.pathname !== '/__people' || method !== 'POST') return undefined;
-      add(z.array(kirPersonSchema).parse(body));
-      return { status: 200, body: { people: people.size } };
-    },
+  return startPersonRegister({
+    schema: kirPersonSchema,
+    path: '/kir/v1/lookup',
+    unknown: 'personen finns inte i KIR',
+    people: options.people ?? (await loadKirFixtures(options.fixturesDir)),
+    options,
+    answer: (person) => ({ municipality: person.municipality, protectedIdentity: person.protectedIdentity }),
   });
-  return { ...sim, add, has: (pn) => people.has(pn) };
 }
