@@ -52,6 +52,12 @@ export interface Config {
   planPendingDeadlineMs: number;
   registerTimeoutMs: number;
   registerAttempts: number;
+  /**
+   * Gallring without a person pressing the button: the scheduled job carries out a report that
+   * has been on the admin pages this many days unapproved (never under a provisional rule).
+   * Unset: every report waits for an admin.
+   */
+  retentionAutoExecuteDays: number | undefined;
 }
 
 export interface ConfigProblem {
@@ -164,6 +170,7 @@ const schema = z.object({
     (v) => v ?? MINUTE,
   ),
   WORKER_CONCURRENCY: optional(integer(1, 256, 'cases processed at once')).transform((v) => v ?? 8),
+  RETENTION_AUTO_EXECUTE_DAYS: optional(integer(1, 28, 'days a gallring report waits for review before the scheduled job carries it out')),
   PLAN_RECHECK_DELAY_MS: optional(
     integer(1_000, 7 * 24 * HOUR, 'milliseconds before asking the plan module again'),
   ).transform((v) => v ?? HOUR),
@@ -242,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     planPendingDeadlineMs: v.PLAN_PENDING_DEADLINE_MS,
     registerTimeoutMs: v.REGISTER_TIMEOUT_MS,
     registerAttempts: v.REGISTER_ATTEMPTS,
+    retentionAutoExecuteDays: v.RETENTION_AUTO_EXECUTE_DAYS,
   };
 }
 

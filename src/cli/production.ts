@@ -64,6 +64,7 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
     redisUrl: config.redisUrl,
     concurrency: config.workerConcurrency,
     pollIntervalMs: config.pollIntervalMs,
+    ...(config.retentionAutoExecuteDays !== undefined ? { retentionAutoExecuteDays: config.retentionAutoExecuteDays } : {}),
     ...(outbound ? { outbound } : {}),
   });
   logger.info({ rulesVersion: rules.version, carriesOut: outbound !== undefined }, 'worker started');

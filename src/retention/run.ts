@@ -12,6 +12,7 @@ import {
   insertRetentionRun,
   isTerminal,
   isCaseState,
+  listRetentionRuns,
   listRetentionItems,
   lockedRetentionFacts,
   retentionFacts,
@@ -213,4 +214,37 @@ export async function executeRetention(ctx: RetentionContext, dryRunId: string, 
   // Outside any transaction: VACUUM may not run inside one.
   await vacuumCaseTables(ctx.db);
   return { run: (await getRetentionRun(ctx.db, run.id))!, destroyed, skipped };
+}
+
+export interface ScheduledRetentionResult {
+  /** Reports carried out without an admin, by municipality (run id of the destroy run). */
+  executed: Record<string, { run: string; destroyed: number }>;
+  /** The new reports, by municipality: how many cases are due. */
+  reports: Record<string, { run: string; due: number }>;
+}
+
+/**
+ * The monthly job. With `autoExecuteAfterDays` it first carries out each municipality's latest
+ * report that has waited that long without an admin (and is still within the approval window),
+ * but never under a provisional rule: then a person must confirm the law first. Then it makes a
+ * new report for every municipality.
+ */
+export async function scheduledRetention(ctx: RetentionContext, municipalities: readonly string[], autoExecuteAfterDays?: number): Promise<ScheduledRetentionResult> {
+  const today = stockholmDate(ctx.clock());
+  const result: ScheduledRetentionResult = { executed: {}, reports: {} };
+  if (autoExecuteAfterDays !== undefined && ruleFor(ctx.rules, today).status !== 'provisional') {
+    for (const municipality of municipalities) {
+      const latest = (await listRetentionRuns(ctx.db, [municipality])).find((r) => r.mode === 'dry-run');
+      if (!latest || latest.approvedBy || latest.ruleStatus === 'provisional') continue;
+      const age = daysBetween(latest.runDate, today);
+      if (age < autoExecuteAfterDays || age > APPROVAL_VALID_DAYS) continue;
+      const done = await executeRetention(ctx, latest.id);
+      result.executed[municipality] = { run: done.run.id, destroyed: done.destroyed.length };
+    }
+  }
+  for (const municipality of municipalities) {
+    const { run, plan } = await dryRunRetention(ctx, municipality);
+    result.reports[municipality] = { run: run.id, due: plan.due.length };
+  }
+  return result;
 }

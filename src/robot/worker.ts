@@ -5,7 +5,7 @@ import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } fro
 import type { RobotDeps } from './deps.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
-import { dryRunRetention } from '../retention/run.js';
+import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
 import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 
@@ -46,6 +46,8 @@ export interface RobotOptions {
    * RETENTION_DRY_RUN_PATTERN). false: not scheduled. The run only reports; an admin approves.
    */
   retentionDryRunPattern?: string | false;
+  /** Carry out a report unapproved after this many days (config RETENTION_AUTO_EXECUTE_DAYS); unset: never. */
+  retentionAutoExecuteDays?: number;
 }
 
 /** 03:00 on the 2nd of every month: a report an admin can approve within the month. */
@@ -101,7 +103,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   const intakeWorker = new Worker(
     QUEUE.intake,
     async (job: Job) => {
-      if (job.name === RETENTION_SCHEDULER_ID) return retentionDryRuns(deps);
+      if (job.name === RETENTION_SCHEDULER_ID) return retentionJob(deps, options.retentionAutoExecuteDays);
       // Belt and braces: a slow poll must not overlap the next one on another process.
       const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
       if (locked !== 'OK') return { skipped: true };
@@ -198,14 +200,10 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
 }
 export type Robot = Awaited<ReturnType<typeof startRobot>>;
 
-/** The scheduled gallring report of every municipality in the rules; destroys nothing. */
-async function retentionDryRuns(deps: RobotDeps): Promise<Record<string, number>> {
+/** The scheduled gallring: a report for every municipality in the rules (see scheduledRetention). */
+async function retentionJob(deps: RobotDeps, autoExecuteAfterDays: number | undefined): Promise<ScheduledRetentionResult> {
   const ctx = { db: deps.db, rules: deps.rules, clock: deps.clock, actor: deps.identity };
-  const due: Record<string, number> = {};
-  for (const code of deps.rules.municipalityCodes()) {
-    const { run, plan } = await dryRunRetention(ctx, code);
-    due[code] = plan.due.length;
-    deps.logger.info({ run: run.id, municipality: code, counts: plan.counts }, 'retention dry run stored');
-  }
-  return due;
+  const result = await scheduledRetention(ctx, deps.rules.municipalityCodes(), autoExecuteAfterDays);
+  deps.logger.info({ executed: result.executed, reports: result.reports }, 'retention job done');
+  return result;
 }

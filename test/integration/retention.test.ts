@@ -1,8 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/rules/load.js';
-import { dryRunRetention, executeRetention, RetentionError, type RetentionContext } from '../../src/retention/run.js';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/load.js';
+import { dryRunRetention, executeRetention, RetentionError, scheduledRetention, type RetentionContext } from '../../src/retention/run.js';
 import { RETENTION_DRY_RUN_PATTERN, RETENTION_SCHEDULER_ID } from '../../src/robot/worker.js';
-import { CASE_TABLES, IN_MEMORY, insertRetentionRun, listRetentionDestructions, listRetentionItems, openDatabase, type Db } from '../../src/store/index.js';
+import { CASE_TABLES, getRetentionRun, IN_MEMORY, insertRetentionRun, listRetentionDestructions, listRetentionItems, openDatabase, type Db } from '../../src/store/index.js';
 import { startPipeline } from '../support/pipeline.js';
 import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
 import { seedCase, seededRowCounts, testPersonalNumber, type SeedCase } from '../support/retention.js';
@@ -207,4 +210,69 @@ describe('the scheduled dry run', () => {
       await db.close();
     }
   }, 60_000);
+});
+
+describe('the scheduled job carrying out a report nobody approved (RETENTION_AUTO_EXECUTE_DAYS)', () => {
+  const day = (date: string) => new Date(`${date}T01:00:00Z`);
+
+  /** The shipped rules with the current retention period confirmed (status secondary). */
+  function confirmedRules() {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
+    const path = join(dir, 'retention.yaml');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.replace('status: provisional', 'status: secondary'));
+    try {
+      return loadRules(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('waits the days given, never acts under a provisional rule, and then makes the next report', async () => {
+    const db = await openDatabase({ dataDir: IN_MEMORY });
+    try {
+      await seedCase(db, { id: 'A-DUE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.a });
+      await seedCase(db, { id: 'A-KEPT', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.b });
+      const confirmed = confirmedRules();
+      const ctx = (r: typeof rules, date: string) => ({ db, rules: r, clock: () => day(date), actor: 'bistandsrobot' });
+      const cases = async () => (await db.query<{ id: string }>('SELECT id FROM cases ORDER BY id')).rows.map((r) => r.id);
+
+      // Month 1: a report only.
+      const first = await scheduledRetention(ctx(confirmed, '2032-03-02'), ['1287'], 14);
+      expect(first.executed).toEqual({});
+      expect(first.reports['1287']!.due).toBe(2);
+
+      // Too early (13 days): nothing carried out.
+      expect((await scheduledRetention(ctx(confirmed, '2032-03-15'), ['1287'], 14)).executed).toEqual({});
+      expect(await cases()).toEqual(['A-DUE', 'A-KEPT']);
+
+      // Under the shipped, provisional rule: never, however long it waited.
+      expect((await scheduledRetention(ctx(rules, '2032-03-30'), ['1287'], 14)).executed).toEqual({});
+      expect(await cases()).toEqual(['A-DUE', 'A-KEPT']);
+
+      // The latest report (made on 2032-03-30 under the provisional rule) is not carried out either:
+      // a report made under a provisional rule always waits for a person.
+      expect((await scheduledRetention(ctx(confirmed, '2032-04-20'), ['1287'], 14)).executed).toEqual({});
+      expect(await cases()).toEqual(['A-DUE', 'A-KEPT']);
+
+      // A month later the confirmed report of 2032-04-20 has waited 14 days and more: carried out.
+      const later = await scheduledRetention(ctx(confirmed, '2032-05-04'), ['1287'], 14);
+      expect(Object.keys(later.executed)).toEqual(['1287']);
+      expect(later.executed['1287']!.destroyed).toBe(1);
+      expect(await cases()).toEqual(['A-KEPT']);
+      const destroyRun = await getRetentionRun(db, later.executed['1287']!.run);
+      expect(destroyRun).toMatchObject({ mode: 'destroy', actor: 'bistandsrobot' });
+      // And the next report is made after it.
+      expect(later.reports['1287']!.due).toBe(1);
+
+      // Without the setting, nothing is ever carried out by the job.
+      await seedCase(db, { id: 'A-DUE-2', municipality: '1287', month: '2026-02', state: 'COMPLETED', at: OLD, applicant: pn.g });
+      await scheduledRetention(ctx(confirmed, '2032-05-05'), ['1287']);
+      expect((await scheduledRetention(ctx(confirmed, '2032-06-02'), ['1287'])).executed).toEqual({});
+      expect(await cases()).toEqual(['A-DUE-2', 'A-KEPT']);
+    } finally {
+      await db.close();
+    }
+  });
 });
