@@ -16,6 +16,7 @@ import {
   listRetentionItems,
   lockedRetentionFacts,
   retentionFacts,
+  StoreError,
   vacuumCaseTables,
   type Db,
   type RetentionFactRow,
@@ -150,16 +151,22 @@ export async function executeRetention(ctx: RetentionContext, dryRunId: string, 
   const rule = ruleFor(ctx.rules, today);
   if (!run) {
     const id = randomUUID();
-    await insertRetentionRun(ctx.db, {
-      id,
-      mode: 'destroy',
-      runDate: today,
-      municipality: dryRun.municipality,
-      ruleSource: rule.source,
-      ruleStatus: rule.status,
-      approves: dryRunId,
-      actor: ctx.actor,
-    });
+    try {
+      await insertRetentionRun(ctx.db, {
+        id,
+        mode: 'destroy',
+        runDate: today,
+        municipality: dryRun.municipality,
+        ruleSource: rule.source,
+        ruleStatus: rule.status,
+        approves: dryRunId,
+        actor: ctx.actor,
+      });
+    } catch (error) {
+      // Two admins pressed at once: the report is carried out once (approves is unique).
+      if (error instanceof StoreError && error.code === '23505') throw new RetentionError('provkörningen verkställs redan av någon annan');
+      throw error;
+    }
     run = (await getRetentionRun(ctx.db, id))!;
   }
 

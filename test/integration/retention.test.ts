@@ -180,6 +180,18 @@ forEachBackend('retention (gallring)', (backend) => {
     expect((await rowsOf('S-NEWER')).cases).toBe(1);
   });
 
+  it('two admins carrying out the same report at once: one destroy run, every case destroyed once', async () => {
+    await seedCase(db(), { id: 'G-RACE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: testPersonalNumber('1991-01-02', '111') });
+    const { run } = await dryRunRetention(ctx(), '1287');
+    const outcomes = await Promise.allSettled([executeRetention(ctx(), run.id), executeRetention(ctx(), run.id)]);
+    // Each either carried the report out or was told in words that it is already being done.
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(RetentionError);
+    const destroyed = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value.destroyed : []));
+    expect(destroyed).toEqual(['G-RACE']);
+    expect((await db().query('SELECT count(*) AS n FROM retention_runs WHERE approves = $1', [run.id])).rows[0]).toEqual({ n: '1' });
+    expect((await db().query("SELECT count(*) AS n FROM retention_destructions WHERE case_id = 'G-RACE'")).rows[0]).toEqual({ n: '1' });
+  });
+
   it('an admin of one municipality cannot carry out another municipality\'s report', async () => {
     const { run } = await dryRunRetention(ctx(), '1287');
     const error = await rejection(executeRetention(ctx(), run.id, { municipalities: ['1263'] }));
