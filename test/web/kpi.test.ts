@@ -253,6 +253,30 @@ forEachBackend('KPI page /admin/nyckeltal', (backend) => {
     expect(body).not.toContain(nb('77 777')); // before the window
   });
 
+  it('the same figures as CSV, one row per month, for the chosen municipality only', async () => {
+    const res = await get('/admin/nyckeltal.csv?kommun=1287');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="nyckeltal-1287-2026-04.csv"');
+    const lines = res.body.split('\r\n').filter(Boolean).map((l) => l.split(','));
+    const header = lines[0]!;
+    expect(header.slice(0, 15)).toEqual([
+      'kommun', 'manad', 'pagar', 'mottagna', 'beslut_inom_24h', 'beslut_inom_24h_av', 'forslag_bifall', 'forslag_avslag',
+      'manuella', 'utan_utfall', 'beslutade', 'handlaggningstid_medel_timmar', 'handlaggningstid_median_timmar', 'utbetalda_beslut', 'utbetalt_kr',
+    ]);
+    expect(lines).toHaveLength(13);
+    const row = (month: string) => Object.fromEntries(header.map((h, i) => [h, lines.find((l) => l[1] === month)![i]]));
+    // The figures the page shows for March (see the tests above), machine-readable.
+    expect(row('2026-03')).toMatchObject({
+      kommun: '1287', pagar: 'nej', mottagna: '8', beslut_inom_24h: '3', beslut_inom_24h_av: '8', forslag_bifall: '3', forslag_avslag: '1',
+      manuella: '3', beslutade: '4', utbetalda_beslut: '3', utbetalt_kr: '9500.25', skal_ASSETS_ABOVE_LIMIT: '2',
+    });
+    expect(row('2026-04')).toMatchObject({ pagar: 'ja', mottagna: '2', handlaggningstid_medel_timmar: '11.50' });
+    expect(res.body).not.toContain('1263');
+    expect((await get('/admin/nyckeltal.csv?kommun=1280')).statusCode).toBe(404);
+    expect((await get('/admin/nyckeltal.csv?kommun=1287', 'caseworker')).statusCode).toBe(404);
+  });
+
   it('Svedala: its own figures, and none of them (nor a sum of both) ever on Trelleborg\'s page', async () => {
     const svedala = (await get('/admin/nyckeltal?kommun=1263')).body;
     expect(svedala).toContain('<h1>Nyckeltal – Svedala kommun (1263)</h1>');

@@ -10,7 +10,7 @@ import { auditAdmin } from './audit.js';
 import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, parseAuditQuery, renderAuditSearch, SEARCH_LIMIT, type AuditQuery } from './auditLog.js';
 import { registerBullBoard } from './bullBoard.js';
 import { csvRow } from './csv.js';
-import { kpiPage } from './kpi.js';
+import { kpiCsv, kpiPage } from './kpi.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
@@ -46,6 +46,7 @@ const BULK_LIMIT = 500;
  *   POST /admin/intag/pausa         pause intake (the intake queue, cluster-wide)
  *   POST /admin/intag/aterupta      resume intake
  *   GET  /admin/nyckeltal           KPIs per municipality and month, charts with their tables
+ *   GET  /admin/nyckeltal.csv       the same figures as CSV
  *   GET  /admin/logg                audit-log search by case, user, time
  *   GET  /admin/logg.csv            the same search as CSV
  *   GET  /admin/statistik[/:kommun/:period.txt]  Socialstyrelsen's statistics file (statistics.ts)
@@ -94,6 +95,16 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const kpis = await kpiPage(db, request.user!, request.query, clock());
       if (!kpis.found) return sendNotFound(reply, request.user, await csrfTokenFor(reply));
       return render(request, reply, kpis.title, kpis.body);
+    });
+
+    app.get('/admin/nyckeltal.csv', async (request, reply) => {
+      const csv = await kpiCsv(db, request.user!, request.query, clock());
+      if (!csv) return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${csv.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(csv.text);
     });
 
     app.post('/admin/omkorning', protectedPost, async (request, reply) => {

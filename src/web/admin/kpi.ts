@@ -18,6 +18,7 @@ import type { WebUser } from '../auth/user.js';
 import { MUNICIPALITY_NAMES } from '../caseworker/view.js';
 import { esc } from '../layout.js';
 import { barChart, type BarCategory, type BarSeries } from './charts.js';
+import { csvRow } from './csv.js';
 import { formatTime } from './time.js';
 
 /**
@@ -38,12 +39,40 @@ export function chosenMunicipality(user: WebUser, query: unknown): string | unde
   return typeof asked === 'string' && user.municipalities.includes(asked) ? asked : undefined;
 }
 
-export async function kpiPage(db: Db, user: WebUser, query: unknown, now: Date): Promise<KpiPage> {
+async function kpiReport(db: Db, user: WebUser, query: unknown, now: Date): Promise<KpiReport | undefined> {
   const municipality = chosenMunicipality(user, query);
-  if (!municipality) return { found: false };
+  if (!municipality) return undefined;
   const months = kpiMonths(now, KPI_MONTHS);
-  const report = shapeKpis(await kpiFigures(db, municipality, months, now), months, now);
-  return { found: true, title: `Nyckeltal ${municipalityName(municipality)}`, body: renderKpis(report, { choices: user.municipalities, now }) };
+  return shapeKpis(await kpiFigures(db, municipality, months, now), months, now);
+}
+
+export async function kpiPage(db: Db, user: WebUser, query: unknown, now: Date): Promise<KpiPage> {
+  const report = await kpiReport(db, user, query, now);
+  if (!report) return { found: false };
+  return { found: true, title: `Nyckeltal ${municipalityName(report.municipality)}`, body: renderKpis(report, { choices: user.municipalities, now }) };
+}
+
+/**
+ * The same figures as CSV (GET /admin/nyckeltal.csv), for the municipality's own reporting
+ * (Kolada, the nämnd): one row per month, counts as integers, shares as their n and N, hours and
+ * kronor with a decimal point, and one column per manual reason code that occurs.
+ */
+export async function kpiCsv(db: Db, user: WebUser, query: unknown, now: Date): Promise<{ filename: string; text: string } | undefined> {
+  const report = await kpiReport(db, user, query, now);
+  if (!report) return undefined;
+  const hours = (seconds: Money | null) => (seconds === null ? '' : seconds.div(3600).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+  const header = [
+    'kommun', 'manad', 'pagar', 'mottagna', 'beslut_inom_24h', 'beslut_inom_24h_av', 'forslag_bifall', 'forslag_avslag',
+    'manuella', 'utan_utfall', 'beslutade', 'handlaggningstid_medel_timmar', 'handlaggningstid_median_timmar',
+    'utbetalda_beslut', 'utbetalt_kr', ...report.reasons.map((r) => `skal_${r.code}`),
+  ];
+  const rows = report.months.map((m, i) => [
+    report.municipality, m.month, m.ongoing ? 'ja' : 'nej', m.received, m.within24h.n, m.within24h.of, m.proposedGrant, m.proposedReject,
+    m.manual, m.undetermined, m.decisionTime.decided, hours(m.decisionTime.average), hours(m.decisionTime.median),
+    m.paidDecisions, m.paidAmount.toFixed(2), ...report.reasons.map((r) => r.counts[i] ?? 0),
+  ]);
+  const last = report.months[report.months.length - 1]!.month;
+  return { filename: `nyckeltal-${report.municipality}-${last}.csv`, text: [header, ...rows].map(csvRow).join('') };
 }
 
 function municipalityName(code: string): string {
@@ -112,6 +141,7 @@ export function renderKpis(report: KpiReport, options: { choices: readonly strin
 </form>
 <p class="small">Kommunerna visas var för sig; deras siffror läggs aldrig ihop.</p>`
       : '';
+  const download = `<p><a href="/admin/nyckeltal.csv?kommun=${esc(report.municipality)}" download>Ladda ner siffrorna som CSV</a> (en rad per månad, för kommunens egen rapportering).</p>`;
 
   // ---- Decided within 24 hours
   const within = section(
@@ -269,6 +299,7 @@ ${table(
 <p>${esc(monthName(first.month))} – ${esc(monthName(last.month))}, kalendermånader i svensk tid${last.ongoing ? `; ${esc(monthName(last.month))} pågår fortfarande` : ''}.
 Läget ${esc(formatTime(options.now))}. Sidan visar antal och summor, aldrig uppgifter om enskilda ärenden eller personer.</p>
 ${chooser}
+${download}
 ${within}
 ${outcomes}
 ${reasonSection}
