@@ -4,7 +4,7 @@ import { parsePersonalNumber } from '../domain/personalNumber.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import {
   appendAudit,
-  destroyCase,
+  destroyCases,
   destroyRunFor,
   finishRetentionRun,
   getRetentionRun,
@@ -29,6 +29,9 @@ import { planRetention, type RetentionCaseFacts, type RetentionItem, type Retent
  * dry run an admin approved, destroying only cases that were in that report AND are still due
  * when it runs. Nothing is destroyed that no person has seen listed.
  */
+
+/** Cases destroyed per transaction. */
+const DESTROY_CHUNK = 100;
 
 /** A dry run older than this cannot be approved: the facts may have moved on. */
 export const APPROVAL_VALID_DAYS = 31;
@@ -177,34 +180,35 @@ export async function executeRetention(ctx: RetentionContext, dryRunId: string, 
   const now = new Map<string, RetentionItem>(fresh.due.map((i) => [i.caseId, i]));
   const destroyed: string[] = [];
   const skipped: ExecuteResult['skipped'] = [];
+  const candidates: Array<{ caseId: string; current: RetentionItem }> = [];
   for (const item of approved) {
     const current = now.get(item.caseId);
-    if (!current) {
-      skipped.push({ caseId: item.caseId, why: 'finns inte längre eller är inte längre förfallet' });
-      continue;
-    }
-    if (current.verdict !== 'destroy') {
-      skipped.push({ caseId: item.caseId, why: `bedöms nu som ${current.verdict}` });
-      continue;
-    }
-    const runId = run.id;
-    const done = await ctx.db.transaction(async (tx) => {
-      // Under the case's row lock: nothing may have been written since the plan was made.
-      const row = await lockedRetentionFacts(tx, item.caseId);
-      const facts = row && factsOf(row);
-      if (!facts || !facts.closed || facts.lastEntryOn > current.lastEntryOn) return false;
-      await destroyCase(tx, {
-        runId,
-        caseId: item.caseId,
-        municipality: dryRun.municipality,
-        month: current.month,
-        lastEntryOn: current.lastEntryOn,
-        dueFrom: current.dueFrom,
+    if (!current) skipped.push({ caseId: item.caseId, why: 'finns inte längre eller är inte längre förfallet' });
+    else if (current.verdict !== 'destroy') skipped.push({ caseId: item.caseId, why: `bedöms nu som ${current.verdict}` });
+    else candidates.push({ caseId: item.caseId, current });
+  }
+  // In chunks: each chunk's records and deletions commit or roll back together.
+  const runId = run.id;
+  for (let start = 0; start < candidates.length; start += DESTROY_CHUNK) {
+    const chunk = candidates.slice(start, start + DESTROY_CHUNK);
+    const gone = await ctx.db.transaction(async (tx) => {
+      // Under the cases' row locks: nothing may have been written since the plan was made.
+      const locked = new Map((await lockedRetentionFacts(tx, chunk.map((c) => c.caseId))).map((row) => [row.id, factsOf(row)]));
+      const still = chunk.filter(({ caseId, current }) => {
+        const facts = locked.get(caseId);
+        return facts !== undefined && facts.closed && facts.lastEntryOn <= current.lastEntryOn;
       });
-      return true;
+      await destroyCases(
+        tx,
+        runId,
+        still.map(({ caseId, current }) => ({ caseId, municipality: dryRun.municipality, month: current.month, lastEntryOn: current.lastEntryOn, dueFrom: current.dueFrom })),
+      );
+      return new Set(still.map((c) => c.caseId));
     });
-    if (done) destroyed.push(item.caseId);
-    else skipped.push({ caseId: item.caseId, why: 'ändrades under körningen' });
+    for (const { caseId } of chunk) {
+      if (gone.has(caseId)) destroyed.push(caseId);
+      else skipped.push({ caseId, why: 'ändrades under körningen' });
+    }
   }
 
   const summary = { approves: dryRunId, destroyed: destroyed.length, skipped: skipped.length, approvedInReport: approved.length };

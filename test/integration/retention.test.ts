@@ -47,11 +47,23 @@ forEachBackend('retention (gallring)', (backend) => {
   let clock = TODAY;
   const ctx = (): RetentionContext => ({ db: db(), rules, clock: () => clock, actor: 'admin-1' });
 
+  /** A case's rows per table, written independently of the store's own selection. */
+  const ROWS_OF: Record<string, string> = {
+    decision_steps: 'SELECT count(*) AS n FROM decision_steps s JOIN decisions d ON d.id = s.decision_id WHERE d.case_id = $1',
+    case_screenshots: 'SELECT count(*) AS n FROM case_screenshots WHERE case_id = $1',
+    decisions: 'SELECT count(*) AS n FROM decisions WHERE case_id = $1',
+    proposals: 'SELECT count(*) AS n FROM proposals WHERE case_id = $1',
+    snapshots: 'SELECT count(*) AS n FROM snapshots WHERE case_id = $1',
+    case_state_history: 'SELECT count(*) AS n FROM case_state_history WHERE case_id = $1',
+    job_outcomes: 'SELECT count(*) AS n FROM job_outcomes WHERE case_id = $1',
+    audit_log: 'SELECT count(*) AS n FROM audit_log WHERE case_id = $1',
+    cases: 'SELECT count(*) AS n FROM cases WHERE id = $1',
+    applications: 'SELECT count(*) AS n FROM applications WHERE id = $1',
+  };
+
   async function rowsOf(caseId: string): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const { table, where } of CASE_TABLES) {
-      out[table] = Number((await db().query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, [caseId])).rows[0]!.n);
-    }
+    for (const [table, sql] of Object.entries(ROWS_OF)) out[table] = Number((await db().query<{ n: string }>(sql, [caseId])).rows[0]!.n);
     return out;
   }
 

@@ -19,34 +19,38 @@ export interface RetentionFactRow {
 }
 
 /**
- * The last entry of a case: the latest moment anything was written about it (state change,
- * snapshot, proposal, signature, carry-out step, screenshot). Reading a case (an audit row of
- * a caseworker opening it) is not an entry in the file and does not prolong it.
+ * The facts of the cases a `page` CTE names (column `id`). The last entry of a case is the
+ * latest moment anything was written about it (state change, snapshot, proposal, signature,
+ * carry-out step, screenshot); reading a case (an audit row of a caseworker opening it) is not
+ * an entry in the file and does not prolong it.
+ *
+ * Each table is aggregated once for the whole page and joined, rather than asked per case:
+ * before a fresh database has statistics the planner may scan a table for every correlated
+ * subquery, which made a dry run quadratic in the number of cases.
  */
-const LAST_ENTRY = /* sql */ `GREATEST(
-    c.created_at, c.state_changed_at, a.received_at,
-    (SELECT max(h.at) FROM case_state_history h WHERE h.case_id = c.id),
-    (SELECT max(s.created_at) FROM snapshots s WHERE s.case_id = c.id),
-    (SELECT max(p.created_at) FROM proposals p WHERE p.case_id = c.id),
-    (SELECT max(d.signed_at) FROM decisions d WHERE d.case_id = c.id),
-    (SELECT max(st.done_at) FROM decision_steps st JOIN decisions d ON d.id = st.decision_id WHERE d.case_id = c.id),
-    (SELECT max(sc.taken_at) FROM case_screenshots sc WHERE sc.case_id = c.id))`;
-
-const FACT_COLUMNS = /* sql */ `c.id, c.municipality, c.month, c.state, a.received_at,
+function factsFor(page: string): string {
+  const inPage = 'case_id IN (SELECT id FROM page)';
+  return /* sql */ `
+  WITH page AS (${page}),
+  h AS (SELECT case_id, max(at) AS m FROM case_state_history WHERE ${inPage} GROUP BY case_id),
+  s AS (SELECT case_id, max(created_at) AS m FROM snapshots WHERE ${inPage} GROUP BY case_id),
+  p AS (SELECT case_id, max(created_at) AS m FROM proposals WHERE ${inPage} GROUP BY case_id),
+  d AS (SELECT case_id, max(signed_at) AS m FROM decisions WHERE ${inPage} GROUP BY case_id),
+  st AS (SELECT dd.case_id, max(x.done_at) AS m FROM decision_steps x JOIN decisions dd ON dd.id = x.decision_id WHERE dd.${inPage} GROUP BY dd.case_id),
+  sc AS (SELECT case_id, max(taken_at) AS m FROM case_screenshots WHERE ${inPage} GROUP BY case_id)
+  SELECT c.id, c.municipality, c.month, c.state, a.received_at,
          a.raw -> 'application' -> 'applicant' ->> 'personalNumber' AS applicant_pn,
          a.raw -> 'application' -> 'coApplicant' ->> 'personalNumber' AS co_applicant_pn,
-         ${LAST_ENTRY} AS last_entry_at`;
+         GREATEST(c.created_at, c.state_changed_at, a.received_at, h.m, s.m, p.m, d.m, st.m, sc.m) AS last_entry_at
+  FROM page JOIN cases c ON c.id = page.id JOIN applications a ON a.id = c.id
+  LEFT JOIN h ON h.case_id = c.id LEFT JOIN s ON s.case_id = c.id LEFT JOIN p ON p.case_id = c.id
+  LEFT JOIN d ON d.case_id = c.id LEFT JOIN st ON st.case_id = c.id LEFT JOIN sc ON sc.case_id = c.id
+  ORDER BY c.id`;
+}
 
-const FACTS = /* sql */ `SELECT ${FACT_COLUMNS} FROM cases c JOIN applications a ON a.id = c.id`;
-
-/**
- * The page's ids are chosen first (index order, LIMIT), and the last entry is computed for
- * those only: with the subqueries in the same SELECT as the ORDER BY, the server computed them
- * for every case of the municipality on every page.
- */
-const FACTS_PAGE = /* sql */ `
-  WITH page AS (SELECT id FROM cases WHERE municipality = $1 AND id > $2 ORDER BY id LIMIT $3)
-  SELECT ${FACT_COLUMNS} FROM page JOIN cases c ON c.id = page.id JOIN applications a ON a.id = c.id ORDER BY c.id`;
+/** One page of a municipality's cases, chosen first in index order. */
+const FACTS_PAGE = factsFor('SELECT id FROM cases WHERE municipality = $1 AND id > $2 ORDER BY id LIMIT $3');
+const FACTS_OF = factsFor('SELECT unnest($1::text[]) AS id');
 
 /** Every case of a municipality with what a retention plan needs, in pages by case id. */
 export async function* retentionFacts(db: Queryable, municipality: string, pageSize = 1000): AsyncGenerator<RetentionFactRow[]> {
@@ -60,11 +64,12 @@ export async function* retentionFacts(db: Queryable, municipality: string, pageS
   }
 }
 
-/** One case's facts, with its row locked against concurrent changes (call inside a transaction). */
-export async function lockedRetentionFacts(tx: Queryable, caseId: string): Promise<RetentionFactRow | undefined> {
-  await tx.query('SELECT 1 FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
-  const { rows } = await tx.query<RetentionFactRow>(`${FACTS} WHERE c.id = $1`, [caseId]);
-  return rows[0];
+/** The facts of these cases, their rows locked against concurrent changes (call inside a transaction). */
+export async function lockedRetentionFacts(tx: Queryable, caseIds: readonly string[]): Promise<RetentionFactRow[]> {
+  // In id order, so two runs locking overlapping sets cannot deadlock.
+  await tx.query('SELECT 1 FROM cases WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [caseIds]);
+  const { rows } = await tx.query<RetentionFactRow>(FACTS_OF, [caseIds]);
+  return rows;
 }
 
 export type RetentionMode = 'dry-run' | 'destroy';
@@ -228,47 +233,67 @@ export async function isCaseDestroyed(db: Queryable, caseId: string): Promise<bo
 
 /**
  * The tables holding a case's data, in the order they are emptied (children before parents).
- * `count` and `delete` select the same rows. Two statements for decisions: none, since a
- * decision's `supersedes` points within the same case and one DELETE removes the whole chain.
+ * `where` selects the rows of the cases in $1 (a text[]); `caseOf` names the case of a row `t`.
+ * One DELETE per table removes a whole decision chain: `supersedes` points within the case.
  */
-export const CASE_TABLES: ReadonlyArray<{ table: string; where: string }> = [
-  { table: 'decision_steps', where: 'decision_id IN (SELECT id FROM decisions WHERE case_id = $1)' },
-  { table: 'case_screenshots', where: 'case_id = $1' },
-  { table: 'decisions', where: 'case_id = $1' },
-  { table: 'proposals', where: 'case_id = $1' },
-  { table: 'snapshots', where: 'case_id = $1' },
-  { table: 'case_state_history', where: 'case_id = $1' },
-  { table: 'job_outcomes', where: 'case_id = $1' },
-  { table: 'audit_log', where: 'case_id = $1' },
-  { table: 'cases', where: 'id = $1' },
-  { table: 'applications', where: 'id = $1' },
+export const CASE_TABLES: ReadonlyArray<{ table: string; where: string; caseOf: string }> = [
+  {
+    table: 'decision_steps',
+    where: 'decision_id IN (SELECT id FROM decisions WHERE case_id = ANY($1::text[]))',
+    caseOf: '(SELECT d.case_id FROM decisions d WHERE d.id = t.decision_id)',
+  },
+  { table: 'case_screenshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'decisions', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'proposals', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'snapshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'case_state_history', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'job_outcomes', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'audit_log', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'cases', where: 'id = ANY($1::text[])', caseOf: 't.id' },
+  { table: 'applications', where: 'id = ANY($1::text[])', caseOf: 't.id' },
 ];
 
-export async function countCaseRows(tx: Queryable, caseId: string): Promise<Record<string, number>> {
-  const select = CASE_TABLES.map(({ table, where }) => `(SELECT count(*) FROM ${table} WHERE ${where}) AS ${table}`).join(', ');
-  const { rows } = await tx.query<Record<string, string>>(`SELECT ${select}`, [caseId]);
-  return Object.fromEntries(CASE_TABLES.map(({ table }) => [table, Number(rows[0]![table])]));
+/** Rows per table of each case in `caseIds` (every table named, 0 where there are none). */
+export async function countCaseRows(tx: Queryable, caseIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  const counts = new Map(caseIds.map((id) => [id, Object.fromEntries(CASE_TABLES.map(({ table }) => [table, 0])) as Record<string, number>]));
+  for (const { table, where, caseOf } of CASE_TABLES) {
+    const { rows } = await tx.query<{ case_id: string; n: string }>(`SELECT ${caseOf} AS case_id, count(*) AS n FROM ${table} t WHERE ${where} GROUP BY 1`, [caseIds]);
+    for (const r of rows) counts.get(r.case_id)![table] = Number(r.n);
+  }
+  return counts;
+}
+
+export interface CaseToDestroy {
+  caseId: string;
+  municipality: string;
+  month: string | null;
+  lastEntryOn: string;
+  dueFrom: string;
 }
 
 /**
- * Destroys one case inside the caller's transaction: names the run (so the triggers let its
- * DELETEs through), records the destruction first, deletes table by table, and checks that
- * exactly the recorded rows went. Any difference throws, and the caller's rollback undoes all.
+ * Destroys cases inside the caller's transaction: names the run (so the triggers let its
+ * DELETEs through), records each destruction first, deletes table by table for all of them at
+ * once, and checks that exactly the recorded rows went. Any difference throws, and the caller's
+ * rollback undoes the records and the deletions together.
  */
-export async function destroyCase(
-  tx: Queryable,
-  input: { runId: string; caseId: string; municipality: string; month: string | null; lastEntryOn: string; dueFrom: string },
-): Promise<Record<string, number>> {
-  await tx.query("SELECT set_config('bistand.retention_run', $1, true)", [input.runId]);
-  const counts = await countCaseRows(tx, input.caseId);
-  await tx.query(
-    `INSERT INTO retention_destructions (run_id, case_id, municipality, month, last_entry_on, due_from, row_counts)
-     VALUES ($1, $2, $3, $4, $5::date, $6::date, $7::jsonb)`,
-    [input.runId, input.caseId, input.municipality, input.month, input.lastEntryOn, input.dueFrom, JSON.stringify(counts)],
-  );
+export async function destroyCases(tx: Queryable, runId: string, cases: readonly CaseToDestroy[]): Promise<Map<string, Record<string, number>>> {
+  if (cases.length === 0) return new Map();
+  const ids = cases.map((c) => c.caseId);
+  await tx.query("SELECT set_config('bistand.retention_run', $1, true)", [runId]);
+  const counts = await countCaseRows(tx, ids);
+  const values: string[] = [];
+  const params: unknown[] = [runId];
+  cases.forEach((c, i) => {
+    const b = 1 + i * 6;
+    values.push(`($1, $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::date, $${b + 5}::date, $${b + 6}::jsonb)`);
+    params.push(c.caseId, c.municipality, c.month, c.lastEntryOn, c.dueFrom, JSON.stringify(counts.get(c.caseId)));
+  });
+  await tx.query(`INSERT INTO retention_destructions (run_id, case_id, municipality, month, last_entry_on, due_from, row_counts) VALUES ${values.join(', ')}`, params);
   for (const { table, where } of CASE_TABLES) {
-    const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE ${where}`, [input.caseId]);
-    if (rowCount !== counts[table]) throw new Error(`gallring av ${input.caseId}: ${table} gav ${rowCount} rader, väntat ${counts[table]}`);
+    const expected = ids.reduce((sum, id) => sum + counts.get(id)![table]!, 0);
+    const { rowCount } = await tx.query(`DELETE FROM ${table} WHERE ${where}`, [ids]);
+    if (rowCount !== expected) throw new Error(`gallring av ${ids.length} ärenden: ${table} gav ${rowCount} rader, väntat ${expected}`);
   }
   // Closed again before the transaction ends (set_config is transaction-local anyway).
   await tx.query("SELECT set_config('bistand.retention_run', '', true)");
