@@ -49,3 +49,37 @@ export function sendBody(res: ServerResponse, status: number, body: string, type
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+/** Takes one from a "next N" counter of a fault plan; true while the counter had some left. */
+export function consume<P extends object, K extends keyof P>(plan: P | undefined, key: K): boolean {
+  const left = (plan?.[key] as number | undefined) ?? 0;
+  if (left <= 0 || !plan) return false;
+  (plan[key] as number) = left - 1;
+  return true;
+}
+
+type TransportFaults = { [K in keyof typeof transportFaultShape]?: z.infer<(typeof transportFaultShape)[K]> };
+
+/**
+ * The transport faults of `plans` (the simulator's run-time plan and the called person's own):
+ * the latency, then a hang or an HTTP failure. True when the call was handled that way (hung:
+ * nothing is ever sent; failed: the error page is sent), so the simulator answers nothing more.
+ */
+export async function transportFault(
+  res: ServerResponse,
+  plans: ReadonlyArray<TransportFaults | undefined>,
+  ctx: { wait(ms: number): Promise<void>; random(): number; stats: { hung: number; httpFailures: number } },
+): Promise<boolean> {
+  await ctx.wait(plans.reduce((sum, p) => sum + (p?.latencyMs ?? 0), 0));
+  if (plans.some((p) => p?.hang) || plans.some((p) => consume(p, 'hangNext'))) {
+    ctx.stats.hung++;
+    return true; // never answered; stop() cuts the connection
+  }
+  const failing = plans.find((p) => consume(p, 'failNext') || (p?.failProbability ?? 0) > ctx.random());
+  if (failing) {
+    ctx.stats.httpFailures++;
+    sendBody(res, failing.failStatus ?? 503, '<html><body>Service Unavailable</body></html>', 'text/html');
+    return true;
+  }
+  return false;
+}

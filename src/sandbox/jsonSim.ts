@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { sendBody, stopServer, trackedTimers, transportFaultShape } from './httpKit.js';
+import { consume, sendBody, stopServer, trackedTimers, transportFault, transportFaultShape } from './httpKit.js';
 
 /**
  * The loopback HTTP server under the JSON simulators (KIR, plan module, e-service): body
@@ -72,14 +72,6 @@ export interface JsonSim {
 
 const MAX_BODY = 1024 * 1024;
 
-/** Takes one from a "next N" counter; true while the counter had some left. */
-function consume(plan: JsonFaultPlan | undefined, key: 'failNext' | 'hangNext' | 'malformedNext'): boolean {
-  const left = plan?.[key] ?? 0;
-  if (left <= 0 || !plan) return false;
-  plan[key] = left - 1;
-  return true;
-}
-
 export const badRequest = (error: string) => ({ reply: { status: 400, body: { error } } });
 export const notFound = (error: string) => ({ reply: { status: 404, body: { error } } });
 
@@ -105,16 +97,7 @@ export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
     }
     const own = routed.faults;
     const plans = [runtime, own];
-    await wait((runtime.latencyMs ?? 0) + (own?.latencyMs ?? 0));
-    if (plans.some((p) => p?.hang) || consume(runtime, 'hangNext') || consume(own, 'hangNext')) {
-      stats.hung++;
-      return; // never answered; stop() cuts the connection
-    }
-    const failing = plans.find((p) => consume(p, 'failNext') || (p?.failProbability ?? 0) > random());
-    if (failing) {
-      stats.httpFailures++;
-      return send(res, failing.failStatus ?? 503, '<html><body>Service Unavailable</body></html>', 'text/html');
-    }
+    if (await transportFault(res, plans, { wait, random, stats })) return;
     const malformed = plans.find((p) => consume(p, 'malformedNext'));
     if (malformed) {
       stats.malformed++;

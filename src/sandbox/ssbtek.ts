@@ -7,7 +7,7 @@ import { DEFAULT_SYFTE, DEFAULT_LAGTEXT } from '../registers/ssbtek/request.js';
 import { attr, child, parseXml, path, text } from '../registers/ssbtek/xml.js';
 import { faultPlanSchema, fixtureSchema, loadFixtures, type FaultPlan, type SsbtekFixture } from './ssbtekFixtures.js';
 import { buildResponseBody, envelope, faultBody, type AskedQuestion } from './ssbtekReplies.js';
-import { sendBody, stopServer, trackedTimers } from './httpKit.js';
+import { consume, sendBody, stopServer, trackedTimers, transportFault } from './httpKit.js';
 
 /**
  * A loopback SSBTEK v10: it reads hamtaBastjanstInformation like the real service, answers
@@ -127,14 +127,6 @@ function fkQuestionProblem(fraga: unknown, personalNumber: string): string | und
   return undefined;
 }
 
-/** Takes one from a "next N" counter; true while the counter had some left. */
-function consume(plan: FaultPlan | undefined, key: 'failNext' | 'hangNext' | 'faultNext'): boolean {
-  const left = plan?.[key] ?? 0;
-  if (left <= 0 || !plan) return false;
-  plan[key] = left - 1;
-  return true;
-}
-
 export async function start(options: SsbtekSandboxOptions = {}): Promise<SsbtekSandbox> {
   const fixtures = new Map<string, SsbtekFixture>();
   for (const f of options.fixtures ?? (await loadFixtures(options.fixturesDir))) {
@@ -162,16 +154,7 @@ export async function start(options: SsbtekSandboxOptions = {}): Promise<SsbtekS
     const own = fixture?.faults;
     const plans = [runtime, own];
 
-    await wait((runtime.latencyMs ?? 0) + (own?.latencyMs ?? 0));
-    if (plans.some((p) => p?.hang) || consume(runtime, 'hangNext') || consume(own, 'hangNext')) {
-      stats.hung++;
-      return; // never answered; stop() cuts the connection
-    }
-    const failing = plans.find((p) => consume(p, 'failNext') || (p?.failProbability ?? 0) > random());
-    if (failing) {
-      stats.httpFailures++;
-      return send(res, failing.failStatus ?? 503, '<html><body>Service Unavailable</body></html>', 'text/html');
-    }
+    if (await transportFault(res, plans, { wait, random, stats })) return;
     const faulting = plans.find((p) => consume(p, 'faultNext'));
     if (faulting) {
       stats.soapFaults++;
