@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { SystemException } from '../domain/errors.js';
-import { backoffDelay, isSafeCaseId, realSleep, retryPolicy, type RetryPolicy } from './retry.js';
+import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from './retry.js';
 
 /**
  * JSON over HTTP for the registers that speak it (KIR, the plan module, the e-service feed).
@@ -34,11 +34,13 @@ export interface JsonHttpOptions extends JsonHttpSettings {
 }
 
 /** One attempt, as metrics and logs may see it: register and case id, never the person. */
+type HttpOutcome = 'timeout' | 'network' | 'http' | 'notJson' | 'badShape';
+
 export interface HttpAttemptEvent {
   register: string;
   caseId?: string;
   attempt: number;
-  outcome: 'ok' | 'timeout' | 'network' | 'http' | 'notJson' | 'badShape';
+  outcome: 'ok' | HttpOutcome;
   retryable: boolean;
   httpStatus?: number;
   durationMs: number;
@@ -61,21 +63,7 @@ export interface JsonHttpClient {
 }
 
 /** One failed attempt: what to call it and whether another may help. */
-class AttemptFailure extends Error {
-  constructor(
-    readonly outcome: Exclude<HttpAttemptEvent['outcome'], 'ok'>,
-    readonly retryable: boolean,
-    message: string,
-    readonly httpStatus?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Statuses that say "not now" rather than "not this": the same call may pass later. */
-export function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
+export { isRetryableStatus } from './retry.js';
 
 /** Luhn over the ten-digit form (YYMMDDNNN -> C). */
 function luhnOk(ten: string): boolean {
@@ -147,30 +135,16 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
   }
 
   async function attemptOnce<T>(url: string, request: JsonRequest, reply: z.ZodType<T>): Promise<{ value: T; status: number }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let status: number;
-    let text: string;
-    try {
-      const response = await doFetch(url, {
-        method: request.method,
-        headers: {
-          accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-          ...options.headers,
-        },
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: controller.signal,
-      });
-      status = response.status;
-      text = await response.text();
-    } catch {
-      // The error object is dropped on purpose: its text is the transport's, not ours.
-      if (controller.signal.aborted) throw new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`);
-      throw new AttemptFailure('network', true, 'anslutningen misslyckades');
-    } finally {
-      clearTimeout(timer);
-    }
+    const init: RequestInit = {
+      method: request.method,
+      headers: {
+        accept: 'application/json',
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...options.headers,
+      },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    };
+    const { status, text } = await fetchWithDeadline(doFetch, url, init, timeoutMs);
 
     if (isRetryableStatus(status)) throw new AttemptFailure('http', true, `HTTP ${status}`, status);
     if (status < 200 || status >= 300) throw new AttemptFailure('http', false, `HTTP ${status}`, status);
@@ -196,37 +170,26 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
     }
     const forCase = caseId === undefined ? '' : ` för ärende ${caseId}`;
     const url = buildUrl(request, forCase);
-    let last: AttemptFailure | undefined;
-    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-      const started = Date.now();
-      const event = (outcome: HttpAttemptEvent['outcome'], retryable: boolean, httpStatus?: number): HttpAttemptEvent => ({
-        register: options.register,
-        ...(caseId === undefined ? {} : { caseId }),
-        attempt,
-        outcome,
-        retryable,
-        ...(httpStatus === undefined ? {} : { httpStatus }),
-        durationMs: Date.now() - started,
-      });
-      try {
-        const { value, status } = await attemptOnce(url, request, reply);
-        options.onAttempt?.(event('ok', false, status));
-        return value;
-      } catch (error) {
-        if (!(error instanceof AttemptFailure)) throw error;
-        last = error;
-        options.onAttempt?.(event(error.outcome, error.retryable, error.httpStatus));
-        if (!error.retryable) {
-          const what = error.outcome === 'badShape' ? 'svarade med fel form' : 'avvisade frågan';
-          throw fail(`${label} ${what}${forCase}: ${error.message} (försöker inte igen)`, error.outcome);
-        }
-        if (attempt < policy.attempts) await sleep(backoffDelay(policy, attempt, random));
-      }
-    }
-    throw fail(
-      `${label} svarade inte${forCase} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`,
-      last?.outcome ?? 'unknown',
-    );
+    const event = (attempt: number, durationMs: number, outcome: HttpAttemptEvent['outcome'], retryable: boolean, httpStatus?: number): HttpAttemptEvent => ({
+      register: options.register,
+      ...(caseId === undefined ? {} : { caseId }),
+      attempt,
+      outcome,
+      retryable,
+      ...(httpStatus === undefined ? {} : { httpStatus }),
+      durationMs,
+    });
+    const { value: answered } = await withRetries<{ value: T; status: number }, HttpOutcome>({ policy, sleep, random }, () => attemptOnce(url, request, reply), {
+      succeeded: (attempt, answer, ms) => options.onAttempt?.(event(attempt, ms, 'ok', false, answer.status)),
+      failed: (attempt, failure, ms) => options.onAttempt?.(event(attempt, ms, failure.outcome, failure.retryable, failure.httpStatus)),
+      refused: (failure) => {
+        const what = failure.outcome === 'badShape' ? 'svarade med fel form' : 'avvisade frågan';
+        return fail(`${label} ${what}${forCase}: ${failure.message} (försöker inte igen)`, failure.outcome);
+      },
+      exhausted: (last) =>
+        fail(`${label} svarade inte${forCase} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`, last?.outcome ?? 'unknown'),
+    });
+    return answered.value;
   }
 
   return { request };

@@ -41,3 +41,74 @@ export const realSleep = (ms: number): Promise<void> => new Promise<void>((resol
 export function isSafeCaseId(caseId: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(caseId) && !/\d{10}|\d{6}[-+_]\d{4}/.test(caseId);
 }
+
+/** Statuses that say "not now" rather than "not this": the same call may pass later. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** One failed attempt: what went wrong (for metrics), whether the same call may pass later, and words safe to log. */
+export class AttemptFailure<O extends string = string> extends Error {
+  constructor(
+    readonly outcome: O,
+    readonly retryable: boolean,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One HTTP exchange with a deadline: the status and the whole body, or a retryable
+ * AttemptFailure ('timeout' or 'network'). The transport's own error is dropped on purpose: its
+ * text is the transport's, not ours, and could quote what was sent.
+ */
+export async function fetchWithDeadline(doFetch: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await doFetch(url, { ...init, signal: controller.signal });
+    return { status: response.status, text: await response.text() };
+  } catch {
+    if (controller.signal.aborted) throw new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`);
+    throw new AttemptFailure('network', true, 'anslutningen misslyckades');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Up to `policy.attempts` attempts with full-jitter backoff between them; the value and the
+ * attempts it took. Each attempt is
+ * reported (with its duration); a failure that is not retryable ends at once with `refused`,
+ * and when the attempts are spent the last failure goes to `exhausted`. Any other error is a
+ * bug and passes through untouched.
+ */
+export async function withRetries<T, O extends string>(
+  retry: { policy: RetryPolicy; sleep: (ms: number) => Promise<void>; random: () => number },
+  attemptOnce: () => Promise<T>,
+  report: {
+    succeeded(attempt: number, value: T, durationMs: number): void;
+    failed(attempt: number, failure: AttemptFailure<O>, durationMs: number): void;
+    refused(failure: AttemptFailure<O>): Error;
+    exhausted(last: AttemptFailure<O> | undefined): Error;
+  },
+): Promise<{ value: T; attempts: number }> {
+  let last: AttemptFailure<O> | undefined;
+  for (let attempt = 1; attempt <= retry.policy.attempts; attempt++) {
+    const started = Date.now();
+    try {
+      const value = await attemptOnce();
+      report.succeeded(attempt, value, Date.now() - started);
+      return { value, attempts: attempt };
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      last = error as AttemptFailure<O>;
+      report.failed(attempt, last, Date.now() - started);
+      if (!last.retryable) throw report.refused(last);
+      if (attempt < retry.policy.attempts) await retry.sleep(backoffDelay(retry.policy, attempt, retry.random));
+    }
+  }
+  throw report.exhausted(last);
+}

@@ -2,7 +2,7 @@ import { AGENCIES, type SsbtekAnswer } from '../../domain/snapshot.js';
 import { SystemException } from '../../domain/errors.js';
 import { parseSsbtekResponse, readSoapFault, SsbtekResponseError, type AgencyProblem } from './parse.js';
 import { buildRequest, checkQuery, type RequestSettings, type SsbtekQuery } from './request.js';
-import { backoffDelay, isSafeCaseId, realSleep, retryPolicy, type RetryPolicy } from '../retry.js';
+import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from '../retry.js';
 
 // Re-exported: callers and tests knew these from here before they moved to ../retry.ts.
 export { backoffDelay, DEFAULT_RETRY, isSafeCaseId, type RetryPolicy } from '../retry.js';
@@ -50,17 +50,6 @@ export interface SsbtekClient {
 }
 
 /** One failed attempt: what to call it and whether another may help. */
-class AttemptFailure extends Error {
-  constructor(
-    readonly outcome: Exclude<AttemptEvent['outcome'], 'ok'>,
-    readonly retryable: boolean,
-    message: string,
-    readonly httpStatus?: number,
-  ) {
-    super(message);
-  }
-}
-
 export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
   const policy: RetryPolicy = retryPolicy('ssbtek', options.retry);
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -69,26 +58,8 @@ export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
   const doFetch = options.fetch ?? fetch;
 
   async function attemptOnce(body: string, query: SsbtekQuery): Promise<Omit<SsbtekLookup, 'attempts'> & { httpStatus: number }> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let status: number;
-    let text: string;
-    try {
-      const response = await doFetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
-        body,
-        signal: controller.signal,
-      });
-      status = response.status;
-      text = await response.text();
-    } catch {
-      // The error object is dropped on purpose: its text is the transport's, not ours.
-      if (controller.signal.aborted) throw new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`);
-      throw new AttemptFailure('network', true, 'anslutningen misslyckades');
-    } finally {
-      clearTimeout(timer);
-    }
+    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body };
+    const { status, text } = await fetchWithDeadline(doFetch, options.url, init, timeoutMs);
 
     // SOAP 1.1 sends faults with HTTP 500; the fault, not the status, says whom to blame.
     const fault = readSoapFault(text);
@@ -100,9 +71,7 @@ export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
         status,
       );
     }
-    if (status >= 500 || status === 408 || status === 429) {
-      throw new AttemptFailure('http', true, `HTTP ${status}`, status);
-    }
+    if (isRetryableStatus(status)) throw new AttemptFailure('http', true, `HTTP ${status}`, status);
     if (status < 200 || status >= 300) throw new AttemptFailure('http', false, `HTTP ${status}`, status);
     try {
       const parsed = parseSsbtekResponse(text, { personalNumber: query.personalNumber, agencies: query.agencies ?? AGENCIES });
@@ -124,37 +93,34 @@ export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
       throw new SystemException('ssbtek', `SSBTEK-frågan för ärende ${query.caseId} kunde inte byggas: ${(error as Error).message}`);
     }
     const body = buildRequest(options, query);
-    let last: AttemptFailure | undefined;
-    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-      const started = Date.now();
-      try {
-        const { answer, problems, httpStatus } = await attemptOnce(body, query);
-        options.onAttempt?.({ caseId: query.caseId, attempt, outcome: 'ok', retryable: false, httpStatus, durationMs: Date.now() - started });
-        return { answer, problems, attempts: attempt };
-      } catch (error) {
-        if (!(error instanceof AttemptFailure)) throw error;
-        last = error;
-        options.onAttempt?.({
-          caseId: query.caseId,
-          attempt,
-          outcome: error.outcome,
-          retryable: error.retryable,
-          ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
-          durationMs: Date.now() - started,
-        });
-        if (!error.retryable) {
-          throw new SystemException('ssbtek', `SSBTEK avvisade frågan för ärende ${query.caseId}: ${error.message} (försöker inte igen)`, {
-            cause: new Error(error.outcome),
-          });
-        }
-        if (attempt < policy.attempts) await sleep(backoffDelay(policy, attempt, random));
-      }
-    }
-    throw new SystemException(
-      'ssbtek',
-      `SSBTEK svarade inte för ärende ${query.caseId} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`,
-      { cause: new Error(last?.outcome ?? 'unknown') },
+    const { value, attempts } = await withRetries<Omit<SsbtekLookup, 'attempts'> & { httpStatus: number }, Exclude<AttemptEvent['outcome'], 'ok'>>(
+      { policy, sleep, random },
+      () => attemptOnce(body, query),
+      {
+        succeeded: (attempt, reply, durationMs) =>
+          options.onAttempt?.({ caseId: query.caseId, attempt, outcome: 'ok', retryable: false, httpStatus: reply.httpStatus, durationMs }),
+        failed: (attempt, failure, durationMs) =>
+          options.onAttempt?.({
+            caseId: query.caseId,
+            attempt,
+            outcome: failure.outcome,
+            retryable: failure.retryable,
+            ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+            durationMs,
+          }),
+        refused: (failure) =>
+          new SystemException('ssbtek', `SSBTEK avvisade frågan för ärende ${query.caseId}: ${failure.message} (försöker inte igen)`, {
+            cause: new Error(failure.outcome),
+          }),
+        exhausted: (last) =>
+          new SystemException(
+            'ssbtek',
+            `SSBTEK svarade inte för ärende ${query.caseId} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`,
+            { cause: new Error(last?.outcome ?? 'unknown') },
+          ),
+      },
     );
+    return { answer: value.answer, problems: value.problems, attempts };
   }
 
   return {
