@@ -36,6 +36,11 @@ const DESTROY_CHUNK = 100;
 /** A dry run older than this cannot be approved: the facts may have moved on. */
 export const APPROVAL_VALID_DAYS = 31;
 
+/** A report too old to be carried out (the facts may have moved on since it was made). */
+export function reportExpired(runDate: IsoDate, today: IsoDate): boolean {
+  return daysBetween(runDate, today) > APPROVAL_VALID_DAYS;
+}
+
 export class RetentionError extends Error {
   override name = 'RetentionError';
 }
@@ -146,7 +151,7 @@ export async function executeRetention(ctx: RetentionContext, dryRunId: string, 
   const dryRun = await getRetentionRun(ctx.db, dryRunId);
   if (!dryRun || dryRun.mode !== 'dry-run') throw new RetentionError('provkörningen finns inte');
   if (options.municipalities && !options.municipalities.includes(dryRun.municipality)) throw new RetentionError('provkörningen finns inte');
-  if (daysBetween(dryRun.runDate, today) > APPROVAL_VALID_DAYS) {
+  if (reportExpired(dryRun.runDate, today)) {
     throw new RetentionError(`provkörningen gjordes ${dryRun.runDate}, mer än ${APPROVAL_VALID_DAYS} dagar sedan: gör en ny provkörning`);
   }
   let run = await destroyRunFor(ctx.db, dryRunId);
@@ -247,8 +252,7 @@ export async function scheduledRetention(ctx: RetentionContext, municipalities: 
     for (const municipality of municipalities) {
       const latest = (await listRetentionRuns(ctx.db, [municipality])).find((r) => r.mode === 'dry-run');
       if (!latest || latest.approvedBy || latest.ruleStatus === 'provisional') continue;
-      const age = daysBetween(latest.runDate, today);
-      if (age < autoExecuteAfterDays || age > APPROVAL_VALID_DAYS) continue;
+      if (daysBetween(latest.runDate, today) < autoExecuteAfterDays || reportExpired(latest.runDate, today)) continue;
       const done = await executeRetention(ctx, latest.id);
       result.executed[municipality] = { run: done.run.id, destroyed: done.destroyed.length };
     }

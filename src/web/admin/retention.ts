@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
-import { daysBetween, stockholmDate } from '../../domain/dates.js';
+import { stockholmDate } from '../../domain/dates.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { RETENTION_VERDICTS, type RetentionVerdict } from '../../retention/plan.js';
 import { VERDICT_LABELS } from '../../retention/labels.js';
-import { APPROVAL_VALID_DAYS, dryRunRetention, executeRetention, RetentionError } from '../../retention/run.js';
+import { APPROVAL_VALID_DAYS, dryRunRetention, executeRetention, reportExpired, RetentionError } from '../../retention/run.js';
 import { getRetentionRun, listRetentionDestructions, listRetentionItems, listRetentionRuns, type Db, type RetentionRunRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
 import { auditAdmin } from './audit.js';
@@ -102,7 +102,6 @@ ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">
       return render(request, reply, 'Gallring', body);
     }
     const items = await listRetentionItems(db, run.id);
-    const ageDays = daysBetween(run.runDate, stockholmDate(clock()));
     const rows = items
       .map((i) => {
         const overdue = i.verdict !== 'keep-research' && run.runDate > i.deadline;
@@ -113,7 +112,7 @@ ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">
     const approve =
       run.approvedBy
         ? `<p>Verkställd: <a href="/admin/gallring/${esc(run.approvedBy)}">se vad som gallrades</a>.</p>`
-        : ageDays > APPROVAL_VALID_DAYS
+        : reportExpired(run.runDate, stockholmDate(clock()))
           ? `<p>Provkörningen är mer än ${APPROVAL_VALID_DAYS} dagar gammal och kan inte verkställas; gör en ny.</p>`
           : destroyCount === 0
             ? '<p>Inget att gallra.</p>'

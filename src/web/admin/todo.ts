@@ -1,6 +1,6 @@
 import { addMonths, daysBetween, stockholmDate } from '../../domain/dates.js';
 import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
-import { APPROVAL_VALID_DAYS } from '../../retention/run.js';
+import { reportExpired } from '../../retention/run.js';
 import { listRetentionRuns, type Db } from '../../store/index.js';
 import { esc } from '../layout.js';
 
@@ -51,7 +51,7 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
     const counts = (run.summary.counts ?? {}) as Record<string, number>;
     const toDestroy = counts.destroy ?? 0;
     const overdue = Number(run.summary.overdue ?? 0);
-    if (run.approvedBy || toDestroy === 0 || daysBetween(run.runDate, today) > APPROVAL_VALID_DAYS) continue;
+    if (run.approvedBy || toDestroy === 0 || reportExpired(run.runDate, today)) continue;
     todos.push({
       municipality,
       text: `Gallring: ${toDestroy} ärenden väntar på granskning (provkörning ${run.runDate})${overdue > 0 ? `, varav några efter sista dag för gallring` : ''}.`,
