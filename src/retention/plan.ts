@@ -75,6 +75,11 @@ export function deadlineOf(dueFrom: IsoDate): IsoDate {
   return `${String(Number(dueFrom.slice(0, 4)) + 1).padStart(4, '0')}-12-31`;
 }
 
+/** Due, not kept for research, and past the last day the destruction may be finished. */
+export function isOverdue(item: Pick<RetentionItem, 'verdict' | 'deadline'>, today: IsoDate): boolean {
+  return item.verdict !== 'keep-research' && item.verdict !== 'not-due' && today > item.deadline;
+}
+
 export function planRetention(facts: readonly RetentionCaseFacts[], rule: RetentionRuleAt, today: IsoDate): RetentionPlan {
   // The last entry of each file: (municipality, person).
   const fileLast = new Map<string, IsoDate>();
@@ -102,7 +107,7 @@ export function planRetention(facts: readonly RetentionCaseFacts[], rule: Retent
     else verdict = 'destroy';
     counts[verdict]++;
     if (verdict !== 'not-due') {
-      due.push({ caseId: f.caseId, municipality: f.municipality, month: f.month, verdict, lastEntryOn, dueFrom, deadline, overdue: today > deadline && verdict !== 'keep-research' });
+      due.push({ caseId: f.caseId, municipality: f.municipality, month: f.month, verdict, lastEntryOn, dueFrom, deadline, overdue: isOverdue({ verdict, deadline }, today) });
     }
   }
   due.sort((a, b) => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));

@@ -22,7 +22,7 @@ import {
   type RetentionFactRow,
   type RetentionRunRecord,
 } from '../store/index.js';
-import { planRetention, type RetentionCaseFacts, type RetentionItem, type RetentionPerson, type RetentionPlan, type RetentionVerdict } from './plan.js';
+import { planRetention, type RetentionCaseFacts, type RetentionRuleAt, type RetentionItem, type RetentionPerson, type RetentionPlan, type RetentionVerdict } from './plan.js';
 
 /**
  * Gallring, the I/O side: a dry run plans and stores its report; a destroy run carries out a
@@ -90,11 +90,10 @@ export function factsOf(row: RetentionFactRow): RetentionCaseFacts {
   };
 }
 
-async function planFor(ctx: RetentionContext, municipality: string, today: IsoDate): Promise<RetentionPlan> {
-  const rule = ruleFor(ctx.rules, today);
+async function planFor(ctx: RetentionContext, municipality: string, today: IsoDate, rule: RetentionRuleAt): Promise<RetentionPlan> {
   const facts: RetentionCaseFacts[] = [];
   for await (const page of retentionFacts(ctx.db, municipality)) facts.push(...page.map(factsOf));
-  return planRetention(facts, rule.value, today);
+  return planRetention(facts, rule, today);
 }
 
 function summaryOf(plan: RetentionPlan): Record<string, unknown> {
@@ -105,7 +104,7 @@ function summaryOf(plan: RetentionPlan): Record<string, unknown> {
 export async function dryRunRetention(ctx: RetentionContext, municipality: string): Promise<DryRunResult> {
   const today = stockholmDate(ctx.clock());
   const rule = ruleFor(ctx.rules, today);
-  const plan = await planFor(ctx, municipality, today);
+  const plan = await planFor(ctx, municipality, today, rule.value);
   const id = randomUUID();
   await ctx.db.transaction(async (tx) => {
     await insertRetentionRun(tx, {
@@ -181,7 +180,7 @@ export async function executeRetention(ctx: RetentionContext, dryRunId: string, 
   const approved = (await listRetentionItems(ctx.db, dryRunId)).filter((i) => i.verdict === 'destroy');
   // The plan is made again now: a case that got a new entry, or a person who applied again,
   // since the report was made is no longer due and is left alone.
-  const fresh = await planFor(ctx, dryRun.municipality, today);
+  const fresh = await planFor(ctx, dryRun.municipality, today, rule.value);
   const now = new Map<string, RetentionItem>(fresh.due.map((i) => [i.caseId, i]));
   const destroyed: string[] = [];
   const skipped: ExecuteResult['skipped'] = [];

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { stockholmDate } from '../../domain/dates.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { RETENTION_VERDICTS, type RetentionVerdict } from '../../retention/plan.js';
+import { isOverdue, RETENTION_VERDICTS, type RetentionVerdict } from '../../retention/plan.js';
 import { VERDICT_LABELS } from '../../retention/labels.js';
 import { APPROVAL_VALID_DAYS, dryRunRetention, executeRetention, reportExpired, RetentionError } from '../../retention/run.js';
 import { getRetentionRun, listRetentionDestructions, listRetentionItems, listRetentionRuns, type Db, type RetentionRunRecord } from '../../store/index.js';
@@ -104,7 +104,7 @@ ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">
     const items = await listRetentionItems(db, run.id);
     const rows = items
       .map((i) => {
-        const overdue = i.verdict !== 'keep-research' && run.runDate > i.deadline;
+        const overdue = isOverdue(i, run.runDate);
         return `<tr><th scope="row">${esc(i.caseId)}</th><td>${esc(i.month ?? '–')}</td><td>${esc(i.lastEntryOn)}</td><td>${esc(i.dueFrom)}</td><td>${esc(i.deadline)}${overdue ? ' <span class="late">försenad</span>' : ''}</td><td>${esc(VERDICT_LABELS[i.verdict])}</td></tr>`;
       })
       .join('');
