@@ -4,7 +4,8 @@ import { loadRules } from '../../src/rules/load.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
-import { seedCase, testPersonalNumber } from '../support/retention.js';
+import { seedCase } from '../support/retention.js';
+import { personalNumber } from '../support/snapshots.js';
 
 /**
  * Gallring in Debian's Chromium behind the real session plugin (development login, CSP): the
@@ -18,9 +19,9 @@ describe('gallring pages in Chromium', () => {
   beforeAll(async () => {
     db = await openDatabase({ dataDir: IN_MEMORY });
     const old = '2026-01-10T10:00:00Z';
-    await seedCase(db, { id: 'E-GALLRAS', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: old, applicant: testPersonalNumber('1985-07-07', '123'), decided: true });
-    await seedCase(db, { id: 'E-FORSKNING', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: old, applicant: testPersonalNumber('1979-03-15', '234') });
-    await seedCase(db, { id: 'E-OPPET', municipality: '1287', month: '2026-01', state: 'SIGNED', at: old, applicant: testPersonalNumber('1990-11-08', '345'), decided: true });
+    await seedCase(db, { id: 'E-GALLRAS', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: old, applicant: personalNumber('1985-07-07', '123'), decided: true });
+    await seedCase(db, { id: 'E-FORSKNING', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: old, applicant: personalNumber('1979-03-15', '234') });
+    await seedCase(db, { id: 'E-OPPET', municipality: '1287', month: '2026-01', state: 'SIGNED', at: old, applicant: personalNumber('1990-11-08', '345'), decided: true });
     site = await serveInChromium(db, adminRoutes({ db, rules: loadRules(), queues: () => undefined, bullBoard: false, clock: () => new Date('2032-03-01T09:00:00Z') }));
   }, 60_000);
 

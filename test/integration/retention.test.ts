@@ -8,7 +8,8 @@ import { RETENTION_DRY_RUN_PATTERN, RETENTION_SCHEDULER_ID } from '../../src/rob
 import { CASE_TABLES, getRetentionRun, IN_MEMORY, insertRetentionRun, listRetentionDestructions, listRetentionItems, openDatabase, type Db } from '../../src/store/index.js';
 import { startPipeline } from '../support/pipeline.js';
 import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
-import { seedCase, seededRowCounts, testPersonalNumber, type SeedCase } from '../support/retention.js';
+import { seedCase, seededRowCounts, type SeedCase } from '../support/retention.js';
+import { personalNumber } from '../support/snapshots.js';
 
 /**
  * Gallring on both back ends with an injected clock. The households are written with explicit
@@ -19,13 +20,13 @@ const TODAY = new Date('2032-03-01T09:00:00Z');
 const OLD = '2026-01-10T10:00:00Z';
 
 const pn = {
-  a: testPersonalNumber('1985-07-07', '123'), // born on the 7th
-  b: testPersonalNumber('1979-03-15', '234'), // born on the 15th: research
-  c: testPersonalNumber('1990-11-08', '345'),
-  d: testPersonalNumber('1992-04-25', '456'), // born on the 25th: research
-  e: testPersonalNumber('1988-02-09', '567'),
-  f: testPersonalNumber('1970-10-10', '678'),
-  g: testPersonalNumber('1966-12-12', '789'),
+  a: personalNumber('1985-07-07', '123'), // born on the 7th
+  b: personalNumber('1979-03-15', '234'), // born on the 15th: research
+  c: personalNumber('1990-11-08', '345'),
+  d: personalNumber('1992-04-25', '456'), // born on the 25th: research
+  e: personalNumber('1988-02-09', '567'),
+  f: personalNumber('1970-10-10', '678'),
+  g: personalNumber('1966-12-12', '789'),
 };
 
 const cases: SeedCase[] = [
@@ -193,7 +194,7 @@ forEachBackend('retention (gallring)', (backend) => {
   });
 
   it('two admins carrying out the same report at once: one destroy run, every case destroyed once', async () => {
-    await seedCase(db(), { id: 'G-RACE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: testPersonalNumber('1991-01-02', '111') });
+    await seedCase(db(), { id: 'G-RACE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: personalNumber('1991-01-02', '111') });
     const { run } = await dryRunRetention(ctx(), '1287');
     const outcomes = await Promise.allSettled([executeRetention(ctx(), run.id), executeRetention(ctx(), run.id)]);
     // Each either carried the report out or was told in words that it is already being done.

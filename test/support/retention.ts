@@ -1,16 +1,10 @@
-import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
 import type { Queryable } from '../../src/store/index.js';
 
 /**
  * Test households for gallring, written with explicit timestamps (the store's defaults would
- * stamp "now", and the rule is about years ago). Only test numbers are made here.
+ * stamp "now", and the rule is about years ago). Personal numbers come from snapshots.ts
+ * personalNumber(): test numbers only.
  */
-
-/** A valid 12-digit number born on `date` (YYYY-MM-DD) with serial `serial` (three digits). */
-export function testPersonalNumber(date: string, serial: string): string {
-  const ymd = date.replaceAll('-', '');
-  return `${ymd}${serial}${luhnCheckDigit(`${ymd.slice(2)}${serial}`)}`;
-}
 
 export interface SeedCase {
   id: string;

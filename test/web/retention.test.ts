@@ -7,7 +7,8 @@ import type { WebUser } from '../../src/web/auth/user.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
-import { seedCase, testPersonalNumber } from '../support/retention.js';
+import { seedCase } from '../support/retention.js';
+import { personalNumber } from '../support/snapshots.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
 
 /**
@@ -18,7 +19,7 @@ const NOW = new Date('2032-03-01T09:00:00Z');
 const OLD = '2026-01-10T10:00:00Z';
 const SVEDALA_ADMIN: WebUser = { id: 'admin-svedala', displayName: 'Sven Drift', role: 'admin', organisation: 'svedala', municipalities: ['1263'] };
 
-const numbers = [testPersonalNumber('1985-07-07', '123'), testPersonalNumber('1979-03-15', '234'), testPersonalNumber('1990-11-08', '345')];
+const numbers = [personalNumber('1985-07-07', '123'), personalNumber('1979-03-15', '234'), personalNumber('1990-11-08', '345')];
 
 forEachBackend('admin gallring pages', (backend) => {
   const db = useDatabase(backend);

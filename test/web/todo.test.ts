@@ -9,7 +9,8 @@ import { adminRoutes } from '../../src/web/admin/index.js';
 import { gatherTodos } from '../../src/web/admin/todo.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
-import { seedCase, testPersonalNumber } from '../support/retention.js';
+import { seedCase } from '../support/retention.js';
+import { personalNumber } from '../support/snapshots.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
 
 /** "Att göra" on the overview: last month's statistics file until taken out, gallring reports waiting for review. */
@@ -23,7 +24,7 @@ forEachBackend('admin to-do list', (backend) => {
   let now = MARCH_10;
 
   beforeAll(async () => {
-    await seedCase(db(), { id: 'T-DUE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: '2026-01-10T10:00:00Z', applicant: testPersonalNumber('1985-07-07', '123') });
+    await seedCase(db(), { id: 'T-DUE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: '2026-01-10T10:00:00Z', applicant: personalNumber('1985-07-07', '123') });
     app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
     await registerTestAuth(app);
     await app.register(adminRoutes({ db: db(), rules, queues: () => undefined, clock: () => now, bullBoard: false }));
