@@ -58,7 +58,56 @@ export interface Config {
    * Unset: every report waits for an admin.
    */
   retentionAutoExecuteDays: number | undefined;
+  /** The queues' stall and lock settings and the case sweep (see QUEUE_DEFAULTS for why these values). */
+  jobs: JobSettings;
 }
+
+/**
+ * How jobs are held and how stranded work is found again. The same values run in production and
+ * in the chaos run (scripts/chaos.ts); tests may shorten the sweep's times, never switch it off.
+ */
+export interface JobSettings {
+  /** BullMQ's lock on an active job (ms); renewed every half of it while the worker lives. */
+  lockDurationMs: number;
+  /** How often a worker looks for active jobs whose lock ran out (ms). */
+  stalledIntervalMs: number;
+  /** How often a job may lose its worker before BullMQ fails it; the case sweep then takes over. */
+  maxStalledCount: number;
+  /** How often the case sweep runs (ms, one per cluster). */
+  caseSweepIntervalMs: number;
+  /** A case must have been in its state this long before the sweep looks at its job (ms). */
+  caseSweepQuietMs: number;
+  /** A case job active for longer than this is taken as hung and the case gets a new job (ms). */
+  caseJobMaxActiveMs: number;
+  /** New jobs the robot gives a case (or a decision being carried out) before a person gets it. */
+  maxRecoveries: number;
+  /** How often every process checks that the job schedulers still exist in Redis (ms). */
+  schedulerCheckIntervalMs: number;
+}
+
+/**
+ * Production's queue settings, and why they are not BullMQ's defaults (30 s lock, 30 s stalled
+ * check, one stall):
+ *  - lock 15 s, stalled check 5 s: a case job takes seconds, so a killed worker's cases should
+ *    be running again within about 20 s rather than a minute; the lock is renewed every 7.5 s,
+ *    which no event-loop pause of this robot comes near (the heaviest step is milliseconds);
+ *  - one stall, BullMQ's default, kept: a job that lost its worker twice is failed by BullMQ,
+ *    and the case sweep gives the case a new job and counts it; after `maxRecoveries` a person
+ *    gets the case as TECHNICAL_ERROR. A higher stall count would only hide a case that kills
+ *    its worker (memory, a poison payload) for longer;
+ *  - the sweep every minute, for cases quiet for a minute: nothing waits more than two minutes
+ *    after Redis has lost its data.
+ */
+export const QUEUE_DEFAULTS: JobSettings = {
+  lockDurationMs: 15_000,
+  stalledIntervalMs: 5_000,
+  maxStalledCount: 1,
+  caseSweepIntervalMs: 60_000,
+  caseSweepQuietMs: 60_000,
+  caseJobMaxActiveMs: 15 * 60_000,
+  maxRecoveries: 3,
+  schedulerCheckIntervalMs: 60_000,
+};
 
 export interface ConfigProblem {
   variable: string;
@@ -183,6 +232,22 @@ const schema = z.object({
   REGISTER_ATTEMPTS: optional(integer(1, 20, 'attempts per register look-up, the first included')).transform(
     (v) => v ?? 4,
   ),
+  JOB_LOCK_DURATION_MS: optional(integer(1_000, 10 * MINUTE, "milliseconds a worker's lock on an active job lasts")).transform((v) => v ?? QUEUE_DEFAULTS.lockDurationMs),
+  JOB_STALLED_INTERVAL_MS: optional(integer(100, 10 * MINUTE, 'milliseconds between checks for jobs that lost their worker')).transform(
+    (v) => v ?? QUEUE_DEFAULTS.stalledIntervalMs,
+  ),
+  JOB_MAX_STALLED_COUNT: optional(integer(0, 10, 'times a job may lose its worker before it fails')).transform((v) => v ?? QUEUE_DEFAULTS.maxStalledCount),
+  CASE_SWEEP_INTERVAL_MS: optional(integer(100, 24 * HOUR, 'milliseconds between case sweeps')).transform((v) => v ?? QUEUE_DEFAULTS.caseSweepIntervalMs),
+  CASE_SWEEP_QUIET_MS: optional(integer(100, 24 * HOUR, 'milliseconds a case stays in its state before the sweep looks at its job')).transform(
+    (v) => v ?? QUEUE_DEFAULTS.caseSweepQuietMs,
+  ),
+  CASE_JOB_MAX_ACTIVE_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds a case job may run before it is taken as hung')).transform(
+    (v) => v ?? QUEUE_DEFAULTS.caseJobMaxActiveMs,
+  ),
+  CASE_MAX_RECOVERIES: optional(integer(0, 100, 'new jobs a case gets before a person gets the case')).transform((v) => v ?? QUEUE_DEFAULTS.maxRecoveries),
+  SCHEDULER_CHECK_INTERVAL_MS: optional(integer(100, HOUR, 'milliseconds between checks that the job schedulers exist')).transform(
+    (v) => v ?? QUEUE_DEFAULTS.schedulerCheckIntervalMs,
+  ),
 });
 
 /** Must be given in production; their sandbox defaults would be wrong or unsafe there. */
@@ -250,6 +315,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registerTimeoutMs: v.REGISTER_TIMEOUT_MS,
     registerAttempts: v.REGISTER_ATTEMPTS,
     retentionAutoExecuteDays: v.RETENTION_AUTO_EXECUTE_DAYS,
+    jobs: {
+      lockDurationMs: v.JOB_LOCK_DURATION_MS,
+      stalledIntervalMs: v.JOB_STALLED_INTERVAL_MS,
+      maxStalledCount: v.JOB_MAX_STALLED_COUNT,
+      caseSweepIntervalMs: v.CASE_SWEEP_INTERVAL_MS,
+      caseSweepQuietMs: v.CASE_SWEEP_QUIET_MS,
+      caseJobMaxActiveMs: v.CASE_JOB_MAX_ACTIVE_MS,
+      maxRecoveries: v.CASE_MAX_RECOVERIES,
+      schedulerCheckIntervalMs: v.SCHEDULER_CHECK_INTERVAL_MS,
+    },
   };
 }
 

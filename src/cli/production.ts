@@ -1,8 +1,10 @@
 import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { replayCase } from '../robot/replay.js';
 import { startRobot } from '../robot/worker.js';
+import { RedisPolicyError } from '../robot/redisCheck.js';
 import { readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
@@ -59,20 +61,43 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
   const redisUrl = new URL(config.redisUrl);
-  robot = await startRobot(robotDeps(config, urls, db, rules, logger, metrics), {
-    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), ...(redisUrl.password ? { password: decodeURIComponent(redisUrl.password) } : {}) },
-    redisUrl: config.redisUrl,
-    concurrency: config.workerConcurrency,
-    pollIntervalMs: config.pollIntervalMs,
-    ...(config.retentionAutoExecuteDays !== undefined ? { retentionAutoExecuteDays: config.retentionAutoExecuteDays } : {}),
-    ...(outbound ? { outbound } : {}),
-  });
+  try {
+    robot = await startRobot(robotDeps(config, urls, db, rules, logger, metrics), {
+      connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), ...(redisUrl.password ? { password: decodeURIComponent(redisUrl.password) } : {}) },
+      redisUrl: config.redisUrl,
+      concurrency: config.workerConcurrency,
+      pollIntervalMs: config.pollIntervalMs,
+      ...jobSettings(config),
+      ...(config.retentionAutoExecuteDays !== undefined ? { retentionAutoExecuteDays: config.retentionAutoExecuteDays } : {}),
+      ...(outbound ? { outbound } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof RedisPolicyError)) throw error;
+    // Refused before any job ran: the message says which setting and how to fix it.
+    process.stderr.write(`worker: ${error.message}\n`);
+    logger.fatal({ policy: error.policy }, 'redis maxmemory-policy is not noeviction: refusing to start');
+    await outbound?.close();
+    await db.close();
+    return 1;
+  }
   logger.info({ rulesVersion: rules.version, carriesOut: outbound !== undefined }, 'worker started');
   await untilStopped(logger);
   await robot.close();
   await outbound?.close();
   await db.close();
   return 0;
+}
+
+/** The queue settings of the configuration as startRobot takes them (production's unless configured). */
+export function jobSettings(config: Config) {
+  const j = config.jobs;
+  return {
+    lockDurationMs: j.lockDurationMs,
+    stalledIntervalMs: j.stalledIntervalMs,
+    maxStalledCount: j.maxStalledCount,
+    caseSweep: { intervalMs: j.caseSweepIntervalMs, quietMs: j.caseSweepQuietMs, maxActiveMs: j.caseJobMaxActiveMs, maxRecoveries: j.maxRecoveries },
+    schedulerCheckIntervalMs: j.schedulerCheckIntervalMs,
+  };
 }
 
 /** `web`: /healthz and /metrics (the review pages join here) against the configured Redis and database. */

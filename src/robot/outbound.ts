@@ -5,6 +5,8 @@ import { paymentDay } from '../norm/paymentDay.js';
 import {
   appendAudit,
   CaseTransitionError,
+  countRecoveriesInState,
+  recordRecovery,
   getDecisionForCarryOut,
   getDecisionSteps,
   listDecisionsToCarryOut,
@@ -17,6 +19,7 @@ import {
 } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 import { outboundJobId, type Queues } from './queues.js';
+import { QUEUE_DEFAULTS } from '../config.js';
 
 /**
  * Carrying out a signed decision (DESIGN.md, step 7): write the decision to the case system,
@@ -174,7 +177,7 @@ export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapte
 }
 
 /** SIGNED -> COMPLETED | MANUAL with its audit line, in one transaction; losing the race is not an error. */
-async function moveCase(deps: RobotDeps, caseId: string, to: 'COMPLETED' | 'MANUAL', reason: string, entry: Parameters<typeof appendAudit>[1]): Promise<void> {
+async function moveCase(deps: Pick<RobotDeps, 'db' | 'identity' | 'logger'>, caseId: string, to: 'COMPLETED' | 'MANUAL', reason: string, entry: Parameters<typeof appendAudit>[1]): Promise<void> {
   try {
     await deps.db.transaction(async (tx) => {
       await transitionCase(tx, { caseId, from: 'SIGNED', to, actor: deps.identity, reason });
@@ -195,31 +198,57 @@ async function moveCase(deps: RobotDeps, caseId: string, to: 'COMPLETED' | 'MANU
 
 /**
  * The sweep: finds every signed decision whose carry-out is not finished and makes sure it
- * has a job. A job already waiting, delayed or running stays one job (same job id). A job that
- * finished while its case is still SIGNED (it failed for good before it could route the case,
- * say, because the database was down too) is replaced, so nothing signed is ever left behind.
+ * has a job. A job already waiting, delayed or running stays one job (same job id); a missing
+ * one (Redis lost its data) is added again. A job that finished while its case is still SIGNED
+ * (BullMQ failed it after its worker died twice, or it failed for good before it could route
+ * the case, say, because the database was down too) is replaced and counted as a recovery of
+ * the case (its history says so); after `maxRecoveries` of them the case goes to a caseworker
+ * (SIGNED -> MANUAL, TECHNICAL_ERROR naming the carry-out), steps already done staying done.
  * Runs on a schedule in the worker (one per cluster); it alone guarantees that every signed
- * decision is carried out, whatever happened to the processes in between.
+ * decision is carried out or handed to a person, whatever happened to the processes in between.
  */
-export async function sweepOutbound(deps: Pick<RobotDeps, 'db' | 'logger'>, queues: Queues, limit = 500): Promise<{ pending: number; requeued: number }> {
+export async function sweepOutbound(
+  deps: Pick<RobotDeps, 'db' | 'logger' | 'identity'>,
+  queues: Queues,
+  options: { maxRecoveries?: number; limit?: number } = {},
+): Promise<{ pending: number; requeued: number; routed: number }> {
   const startedAt = Date.now();
-  const pending = await listDecisionsToCarryOut(deps.db, limit);
-  if (pending.length === 0) return { pending: 0, requeued: 0 };
+  const maxRecoveries = options.maxRecoveries ?? QUEUE_DEFAULTS.maxRecoveries;
+  const pending = await listDecisionsToCarryOut(deps.db, options.limit ?? 500);
+  if (pending.length === 0) return { pending: 0, requeued: 0, routed: 0 };
   await queues.enqueueDecisions(pending);
   let requeued = 0;
+  let routed = 0;
   for (const p of pending) {
-    const job = await queues.outbound.getJob(outboundJobId(p.decisionId));
+    const jobId = outboundJobId(p.decisionId);
+    const job = await queues.outbound.getJob(jobId);
     if (!job || job.finishedOn === undefined || job.finishedOn > startedAt) continue;
     const state = await job.getState();
     if (state !== 'completed' && state !== 'failed') continue;
+    const earlier = await countRecoveriesInState(deps.db, p.caseId, 'SIGNED');
+    if (earlier >= maxRecoveries) {
+      const reason = `TECHNICAL_ERROR: carry-out — verkställigheten avbröts ${earlier + 1} gånger (arbetsprocessen dog eller jobbet misslyckades); en handläggare slutför beslutet`;
+      await moveCase(deps, p.caseId, 'MANUAL', reason, {
+        actor: deps.identity,
+        action: 'decision.recoveries-spent',
+        caseId: p.caseId,
+        purpose: OUTBOUND_PURPOSE,
+        result: 'error',
+        details: { decisionId: p.decisionId, recoveries: earlier },
+      });
+      routed++;
+      continue;
+    }
     try {
       await job.remove();
     } catch {
       continue; // taken by a worker meanwhile: it is running again
     }
+    const count = await recordRecovery(deps.db, { caseId: p.caseId, state: 'SIGNED', jobId, actor: deps.identity, reason: `RECOVERED: verkställighetens jobb ${state === 'failed' ? 'avbröts' : 'avslutades utan att ärendet gick vidare'}` });
+    if (count === undefined) continue; // the case left SIGNED meanwhile
     await queues.enqueueDecisions([p]);
     requeued++;
   }
-  if (requeued > 0) deps.logger.warn({ requeued }, 'outbound sweep requeued finished jobs of decisions still signed');
-  return { pending: pending.length, requeued };
+  if (requeued + routed > 0) deps.logger.warn({ requeued, routed }, 'outbound sweep requeued finished jobs of decisions still signed');
+  return { pending: pending.length, requeued, routed };
 }

@@ -1,7 +1,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 
 /** Queue names, the key prefix, and how case jobs are retried. Only src/robot knows about queues. */
-export const QUEUE = { intake: 'intake', cases: 'cases', outbound: 'outbound' } as const;
+export const QUEUE = { intake: 'intake', cases: 'cases', outbound: 'outbound', maintenance: 'maintenance' } as const;
 export const DEFAULT_PREFIX = 'bistandsrobot';
 
 /** Job data carries the case id and nothing else: never personal data. */
@@ -60,10 +60,13 @@ export function openQueues(
   const intake = new Queue(QUEUE.intake, { connection, prefix });
   const cases = new Queue<CaseJobData>(QUEUE.cases, { connection, prefix, defaultJobOptions: caseJobOptions });
   const outbound = new Queue<OutboundJobData>(QUEUE.outbound, { connection, prefix, defaultJobOptions: outboundJobOptions });
+  // The case sweep's own queue: pausing intake must not pause the recovery of stranded cases.
+  const maintenance = new Queue(QUEUE.maintenance, { connection, prefix });
   return {
     intake,
     cases,
     outbound,
+    maintenance,
     /** One job per decision; a decision already in the queue stays one job. */
     enqueueDecisions: async (decisions: ReadonlyArray<{ decisionId: string; caseId: string }>) => {
       if (decisions.length === 0) return;
@@ -84,7 +87,7 @@ export function openQueues(
       await cases.addBulk(caseIds.map((caseId) => ({ name: 'case', data: { caseId }, opts: { ...caseJobOptions, jobId: caseJobId(caseId) } })));
     },
     close: async () => {
-      await Promise.all([intake.close(), cases.close(), outbound.close()]);
+      await Promise.all([intake.close(), cases.close(), outbound.close(), maintenance.close()]);
     },
   };
 }

@@ -1,20 +1,48 @@
-import { getCase, transitionCase } from '../store/index.js';
+import { getCase, listDecisionsToCarryOut, noteReplay, transitionCase, WORKING_STATES, type CaseState } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
-import { caseJobId, type Queues } from './queues.js';
+import { caseJobId, outboundJobId, type Queues } from './queues.js';
 
 export type ReplayResult = 'requeued' | 'not-replayable' | 'unknown-case';
 
+/** States a replay reaches: every case the robot still owes something, and TECHNICAL_ERROR. */
+export const REPLAYABLE_STATES: readonly CaseState[] = [...WORKING_STATES, 'TECHNICAL_ERROR', 'SIGNED'];
+
 /**
- * Sends a case that ended in TECHNICAL_ERROR through the pipeline again (after an outage).
- * The state change is compare-and-set and the job id names the attempt, so replaying twice
- * by accident gives one new run; the proposal stays insert-if-absent either way.
+ * Sends a case through the pipeline again: one that ended in TECHNICAL_ERROR (after an
+ * outage), or one that is stuck in a state the robot owns (RECEIVED, INVALID, GATHERING,
+ * WAITING_FOR_PLAN: a new case job; SIGNED: the decision's carry-out job again). The state
+ * change is compare-and-set and the job id names the attempt, so replaying twice by accident
+ * gives at most one more run; the proposal stays insert-if-absent and every carry-out step is
+ * done once either way. A case a person owns (PROPOSED, MANUAL) or that is done is not touched.
  */
 export async function replayCase(deps: Pick<RobotDeps, 'db'>, queues: Queues, caseId: string, actor: string): Promise<ReplayResult> {
   const found = await getCase(deps.db, caseId);
   if (!found) return 'unknown-case';
-  if (found.state !== 'TECHNICAL_ERROR') return 'not-replayable';
-  const moved = await transitionCase(deps.db, { caseId, from: 'TECHNICAL_ERROR', to: 'GATHERING', actor, reason: 'REPLAY' }).catch(() => undefined);
-  if (!moved) return 'not-replayable';
-  await queues.cases.add('case', { caseId }, { jobId: `${caseJobId(caseId)}-replay-${moved.stateChangedAt.getTime()}` });
-  return 'requeued';
+  const stamp = Date.now();
+  if (found.state === 'TECHNICAL_ERROR') {
+    const moved = await transitionCase(deps.db, { caseId, from: 'TECHNICAL_ERROR', to: 'GATHERING', actor, reason: 'REPLAY' }).catch(() => undefined);
+    if (!moved) return 'not-replayable';
+    const jobId = `${caseJobId(caseId)}-replay-${moved.stateChangedAt.getTime()}`;
+    await noteReplay(deps.db, { caseId, state: 'GATHERING', jobId, actor, history: false });
+    await queues.cases.add('case', { caseId }, { jobId });
+    return 'requeued';
+  }
+  if ((WORKING_STATES as readonly string[]).includes(found.state)) {
+    const jobId = `${caseJobId(caseId)}-replay-${stamp}`;
+    if (!(await noteReplay(deps.db, { caseId, state: found.state, jobId, actor, history: true }))) return 'not-replayable';
+    await queues.cases.add('case', { caseId }, { jobId });
+    return 'requeued';
+  }
+  if (found.state === 'SIGNED') {
+    const decision = (await listDecisionsToCarryOut(deps.db, 1, caseId))[0];
+    if (!decision) return 'not-replayable';
+    const job = await queues.outbound.getJob(outboundJobId(decision.decisionId));
+    const state = await job?.getState();
+    // A job still waiting or running is the carry-out: it stays one job.
+    if (job && (state === 'completed' || state === 'failed')) await job.remove().catch(() => undefined);
+    await noteReplay(deps.db, { caseId, state: 'SIGNED', jobId: outboundJobId(decision.decisionId), actor, history: true });
+    await queues.enqueueDecisions([decision]);
+    return 'requeued';
+  }
+  return 'not-replayable';
 }

@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job, type JobsOptions, type Queue, type RepeatOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } from '../store/index.js';
@@ -8,6 +8,10 @@ import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
 import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
+import { recoverIfStranded, sweepCases } from './recovery.js';
+import { checkRedisForQueues } from './redisCheck.js';
+import { QUEUE_DEFAULTS } from '../config.js';
+import { setCaseJob } from '../store/index.js';
 
 export interface RobotOptions {
   connection: ConnectionOptions & { host?: string; port?: number };
@@ -20,14 +24,21 @@ export interface RobotOptions {
   /** Retries and backoff of case jobs; tests shorten the backoff. */
   caseJobOptions?: JobsOptions;
   /**
-   * How long a worker's lock on an active job lasts unless renewed (ms; unset: BullMQ's default).
-   * A worker that dies without closing keeps its jobs until the lock runs out.
+   * How long a worker's lock on an active job lasts unless renewed (ms; unset: production's,
+   * QUEUE_DEFAULTS in src/config.ts). A worker that dies without closing keeps its jobs until
+   * the lock runs out.
    */
   lockDurationMs?: number;
-  /** How often a worker looks for jobs whose lock ran out and takes them back (ms; unset: BullMQ's default). */
+  /** How often a worker looks for jobs whose lock ran out and takes them back (ms; unset: production's). */
   stalledIntervalMs?: number;
-  /** How often a job may lose its worker before BullMQ fails it (unset: BullMQ's default, 1). */
+  /** How often a job may lose its worker before BullMQ fails it (unset: production's); the case sweep takes over then. */
   maxStalledCount?: number;
+  /** The case sweep (src/robot/recovery.ts); each unset: production's (QUEUE_DEFAULTS). */
+  caseSweep?: { intervalMs?: number; quietMs?: number; maxActiveMs?: number; maxRecoveries?: number };
+  /** Off in tests that drive the case sweep themselves. */
+  scheduleCaseSweep?: boolean;
+  /** How often this process checks that the job schedulers exist in Redis (ms; unset: production's). */
+  schedulerCheckIntervalMs?: number;
   /**
    * Carrying out signed decisions (write-back, payment, message). Unset: this process does not
    * carry out decisions (they wait, signed, for a worker that does).
@@ -55,6 +66,25 @@ export const RETENTION_DRY_RUN_PATTERN = '0 3 2 * *';
 export const RETENTION_SCHEDULER_ID = 'retention-dry-run';
 
 const OUTBOUND_SWEEP_SCHEDULER_ID = 'sweep-outbound';
+export const CASE_SWEEP_SCHEDULER_ID = 'sweep-cases';
+
+interface Scheduler {
+  queue: Pick<Queue, 'upsertJobScheduler' | 'getJobScheduler'>;
+  id: string;
+  repeat: RepeatOptions;
+  template: { name: string; data: Record<string, never>; opts: JobsOptions };
+}
+
+/** Creates every scheduler that Redis no longer has (it came back empty); returns their ids. */
+export async function ensureJobSchedulers(schedulers: readonly Scheduler[]): Promise<string[]> {
+  const created: string[] = [];
+  for (const sch of schedulers) {
+    if (await sch.queue.getJobScheduler(sch.id)) continue;
+    await sch.queue.upsertJobScheduler(sch.id, sch.repeat, sch.template);
+    created.push(sch.id);
+  }
+  return created;
+}
 
 const POLL_SCHEDULER_ID = 'poll-eservice';
 
@@ -77,27 +107,81 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     set: (cursor) => setIntakeCursor(deps.db, 'eservice', cursor),
   };
 
-  if (options.schedulePolling !== false) {
-    await queues.intake.upsertJobScheduler(
-      POLL_SCHEDULER_ID,
-      { every: options.pollIntervalMs },
-      { name: 'poll', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000 } },
-    );
+  // Redis as BullMQ needs it: no eviction, or jobs and schedules vanish under memory pressure.
+  try {
+    await checkRedisForQueues(redis);
+  } catch (error) {
+    await queues.close();
+    redis.disconnect();
+    throw error;
   }
 
+  const sweep = {
+    quietMs: options.caseSweep?.quietMs ?? QUEUE_DEFAULTS.caseSweepQuietMs,
+    maxActiveMs: options.caseSweep?.maxActiveMs ?? QUEUE_DEFAULTS.caseJobMaxActiveMs,
+    maxRecoveries: options.caseSweep?.maxRecoveries ?? QUEUE_DEFAULTS.maxRecoveries,
+  };
+
+  // Every schedule of the cluster, kept in Redis. Redis that comes back empty has none, so each
+  // process checks them on every reconnect and periodically and creates what is missing.
+  const schedulers: Scheduler[] = [];
+  if (options.schedulePolling !== false) {
+    schedulers.push({
+      queue: queues.intake,
+      id: POLL_SCHEDULER_ID,
+      repeat: { every: options.pollIntervalMs },
+      template: { name: 'poll', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000 } },
+    });
+  }
   const retentionPattern = options.retentionDryRunPattern ?? RETENTION_DRY_RUN_PATTERN;
   if (retentionPattern !== false) {
-    await queues.intake.upsertJobScheduler(
-      RETENTION_SCHEDULER_ID,
-      { pattern: retentionPattern, tz: 'Europe/Stockholm' },
-      { name: RETENTION_SCHEDULER_ID, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
-    );
+    schedulers.push({
+      queue: queues.intake,
+      id: RETENTION_SCHEDULER_ID,
+      repeat: { pattern: retentionPattern, tz: 'Europe/Stockholm' },
+      template: { name: RETENTION_SCHEDULER_ID, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
+    });
   }
+  if (options.scheduleCaseSweep !== false) {
+    schedulers.push({
+      queue: queues.maintenance,
+      id: CASE_SWEEP_SCHEDULER_ID,
+      repeat: { every: options.caseSweep?.intervalMs ?? QUEUE_DEFAULTS.caseSweepIntervalMs },
+      template: { name: CASE_SWEEP_SCHEDULER_ID, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 1 } },
+    });
+  }
+  if (options.outbound && options.scheduleOutboundSweep !== false) {
+    schedulers.push({
+      queue: queues.outbound,
+      id: OUTBOUND_SWEEP_SCHEDULER_ID,
+      repeat: { every: options.outboundSweepIntervalMs ?? 30_000 },
+      template: { name: 'sweep', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } },
+    });
+  }
+  // At start-up every schedule is written (a changed interval takes effect); later only the missing ones.
+  for (const sch of schedulers) await sch.queue.upsertJobScheduler(sch.id, sch.repeat, sch.template);
+  let checking: Promise<void> | undefined;
+  const ensureSchedulers = () => {
+    checking ??= (async () => {
+      try {
+        const created = await ensureJobSchedulers(schedulers);
+        if (created.length > 0) deps.logger.warn({ created }, 'job schedulers were missing in Redis and are created again');
+      } catch (error) {
+        deps.logger.warn({ error: { name: (error as Error).name, message: (error as Error).message } }, 'job scheduler check failed');
+      } finally {
+        checking = undefined;
+      }
+    })();
+    return checking;
+  };
+  redis.on('ready', () => void ensureSchedulers());
+  const schedulerTimer = setInterval(() => void ensureSchedulers(), options.schedulerCheckIntervalMs ?? QUEUE_DEFAULTS.schedulerCheckIntervalMs);
+  schedulerTimer.unref();
 
   const stallOptions = {
-    ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs !== undefined ? { stalledInterval: options.stalledIntervalMs } : {}),
-    ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
+    lockDuration: options.lockDurationMs ?? QUEUE_DEFAULTS.lockDurationMs,
+    stalledInterval: options.stalledIntervalMs ?? QUEUE_DEFAULTS.stalledIntervalMs,
+    maxStalledCount: options.maxStalledCount ?? QUEUE_DEFAULTS.maxStalledCount,
   };
 
   const intakeWorker = new Worker(
@@ -125,7 +209,10 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
         lastAttempt: job.attemptsMade + 1 >= attempts,
         recheckLater: async (delayMs) => {
           const round = Math.floor(deps.clock().getTime() / Math.max(delayMs, 1));
-          await queues.cases.add('case', { caseId: job.data.caseId }, { jobId: `${caseJobId(job.data.caseId)}-plan-${round}`, delay: delayMs });
+          const jobId = `${caseJobId(job.data.caseId)}-plan-${round}`;
+          // Recorded first: the sweep then looks for the re-check, not for this finished job.
+          await setCaseJob(deps.db, job.data.caseId, jobId);
+          await queues.cases.add('case', { caseId: job.data.caseId }, { jobId, delay: delayMs });
         },
       });
       deps.hooks?.caseProcessed?.(result, (performance.now() - started) / 1000);
@@ -143,17 +230,10 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   let outboundWorker: Worker<OutboundJobData> | undefined;
   const outbound = options.outbound;
   if (outbound) {
-    if (options.scheduleOutboundSweep !== false) {
-      await queues.outbound.upsertJobScheduler(
-        OUTBOUND_SWEEP_SCHEDULER_ID,
-        { every: options.outboundSweepIntervalMs ?? 30_000 },
-        { name: 'sweep', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } },
-      );
-    }
     outboundWorker = new Worker<OutboundJobData>(
       QUEUE.outbound,
       async (job: Job<OutboundJobData>) => {
-        if (job.name === 'sweep') return sweepOutbound(deps, queues);
+        if (job.name === 'sweep') return sweepOutbound(deps, queues, { maxRecoveries: sweep.maxRecoveries });
         const { decisionId, caseId } = job.data;
         if (!decisionId) return 'UNKNOWN_DECISION';
         const attempts = job.opts.attempts ?? 1;
@@ -175,6 +255,27 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   caseWorker.on('failed', (job, error) => {
     deps.hooks?.jobFailed?.(QUEUE.cases, error.name);
     deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'case job attempt failed');
+    // A job that failed for good (a stall BullMQ would not take back, retries spent before the
+    // case could be moved) must not leave its case in limbo: recover it now, not at the next sweep.
+    const caseId = job?.data.caseId;
+    if (caseId) {
+      void recoverIfStranded(deps, queues, caseId, sweep).catch((e: unknown) =>
+        deps.logger.warn({ caseId, error: { name: (e as Error).name } }, 'recovery after a failed job did not run; the sweep will'),
+      );
+    }
+  });
+
+  const maintenanceWorker = new Worker(
+    QUEUE.maintenance,
+    async (job: Job) => {
+      if (job.name === CASE_SWEEP_SCHEDULER_ID) return sweepCases(deps, queues, sweep);
+      return 'UNKNOWN_JOB';
+    },
+    { connection: options.connection, prefix, concurrency: 1, ...stallOptions },
+  );
+  maintenanceWorker.on('failed', (_job, error) => {
+    deps.hooks?.jobFailed?.(QUEUE.maintenance, error.name);
+    deps.logger.warn({ error: { name: error.name, message: error.message } }, 'case sweep failed');
   });
   intakeWorker.on('failed', (_job, error) => {
     deps.hooks?.jobFailed?.(QUEUE.intake, error.name);
@@ -188,11 +289,16 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
     pollNow: () => pollOnce(deps, cursors, queues.enqueueCases),
     /** Sweeps now, outside the schedule (tests, start-up). */
-    sweepOutboundNow: () => sweepOutbound(deps, queues),
+    sweepOutboundNow: () => sweepOutbound(deps, queues, { maxRecoveries: sweep.maxRecoveries }),
+    /** The case sweep now, outside the schedule (tests, the admin). */
+    sweepCasesNow: (overrides: Partial<typeof sweep> = {}) => sweepCases(deps, queues, { ...sweep, ...overrides }),
+    /** Checks the job schedulers now and creates the missing ones (tests; also on reconnect and periodically). */
+    ensureSchedulers,
     /** Enqueues a decision at once (right after a signature), without waiting for the sweep. */
     enqueueDecision: (decisionId: string, caseId: string) => queues.enqueueDecisions([{ decisionId, caseId }]),
     close: async () => {
-      await Promise.all([intakeWorker.close(), caseWorker.close(), outboundWorker?.close()]);
+      clearInterval(schedulerTimer);
+      await Promise.all([intakeWorker.close(), caseWorker.close(), maintenanceWorker.close(), outboundWorker?.close()]);
       await queues.close();
       redis.disconnect();
     },

@@ -21,7 +21,7 @@ export type CaseState = (typeof CASE_STATES)[number];
 
 export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>> = {
   // Intake: a valid application starts gathering; an invalid one is kept and routed.
-  RECEIVED: ['GATHERING', 'INVALID'],
+  RECEIVED: ['GATHERING', 'INVALID', 'TECHNICAL_ERROR'], // the last: recoveries spent (robot/recovery.ts)
   INVALID: ['MANUAL'],
   // Gathering ends in a proposal, a routing to manual, a wait for the employment plan,
   // or a technical error once the retries are spent.

@@ -12,6 +12,7 @@ import { startSandbox, type GeneratedHousehold, type Sandbox } from '../../src/s
 import { getStateHistory, openDatabase, storeIdentity, type CaseState, type Db } from '../../src/store/index.js';
 import { randomSchema, SERVER_URL } from '../store/backends.js';
 import { REDIS_URL } from '../support/pipeline.js';
+import { startThrowawayRedis, type ThrowawayRedis } from '../support/redisServer.js';
 
 /**
  * The robot as several operating-system processes sharing one Redis and one PostgreSQL
@@ -164,6 +165,8 @@ const redisPatterns: string[] = [];
 const personalNumbers = new Set<string>();
 /** Queue handles the tests open, closed in afterAll. */
 const queues: Queue[] = [];
+/** redis-servers of the tests' own (killed in afterAll). */
+const throwaways: ThrowawayRedis[] = [];
 
 async function makeWorld(options: { households: number; seed: number; ssbtekLatencyMs: number }): Promise<World> {
   const schema = randomSchema();
@@ -260,6 +263,7 @@ afterAll(async () => {
   }
   await Promise.all(children.map((c) => exitWithin(c, 10_000).catch(() => undefined)));
   for (const queue of queues) await queue.close().catch(() => undefined);
+  for (const r of throwaways) await r.stop().catch(() => undefined);
   for (const db of dbs) {
     // `main.ts worker` names its queues after the store's identity, under the default prefix.
     const identity = await db.query<{ id: string }>('SELECT id FROM store_identity').catch(() => ({ rows: [] as Array<{ id: string }> }));
@@ -338,8 +342,8 @@ describe('the robot as several processes on one Redis and one PostgreSQL databas
     const env = world.env({
       TEST_POLL_INTERVAL_MS: '300',
       WORKER_CONCURRENCY: '3',
-      TEST_LOCK_DURATION_MS: '2000',
-      TEST_STALLED_INTERVAL_MS: '500',
+      JOB_LOCK_DURATION_MS: '2000',
+      JOB_STALLED_INTERVAL_MS: '500',
     });
     const first = startChild('worker-killed', WORKER_SCRIPT, [], env);
     await first.waitForLog('worker started');
@@ -412,6 +416,101 @@ describe('the robot as several processes on one Redis and one PostgreSQL databas
 
     second.proc.kill('SIGTERM');
     expect(await exitWithin(second, 30_000)).toEqual({ code: 0, signal: null });
+  }, 240_000);
+
+  it('a case job that loses its worker twice (production stall count) is failed by BullMQ, recovered by the robot, and the case reaches a proposal', async () => {
+    // SSBTEK answers slowly, so the job is still active when its worker is killed. The lock and
+    // the stalled check are shortened (timeouts); the stall count and the sweep are production's.
+    const world = await makeWorld({ households: 2, seed: 9404, ssbtekLatencyMs: 4000 });
+    const env = world.env({
+      TEST_POLL_INTERVAL_MS: '300',
+      WORKER_CONCURRENCY: '2',
+      JOB_LOCK_DURATION_MS: '2000',
+      JOB_STALLED_INTERVAL_MS: '500',
+      CASE_SWEEP_INTERVAL_MS: '1000',
+      CASE_SWEEP_QUIET_MS: '1000',
+    });
+    expect(env.JOB_MAX_STALLED_COUNT, 'the production stall count').toBeUndefined();
+    const first = startChild('stall-1', WORKER_SCRIPT, [], env);
+    await first.waitForLog('worker started');
+    const instance = await storeIdentity(world.db, 'unused');
+    const cases = new Queue(QUEUE.cases, { connection: redisConnection(), prefix: `${world.queuePrefix}-${instance}` });
+    queues.push(cases);
+    const jobOf = (id: string) => cases.getJob(caseJobId(id));
+    const allActive = async (stalled: number) => {
+      for (const id of world.ids) {
+        const job = await jobOf(id);
+        if (!job || job.stalledCounter < stalled || (await job.getState()) !== 'active') return undefined;
+      }
+      return true;
+    };
+
+    await waitFor('both case jobs active, their cases gathering', async () => {
+      const states = await statesOf(world.db, world.ids);
+      return world.ids.every((id) => states.get(id) === 'GATHERING') ? allActive(0) : undefined;
+    }, 90_000, 50);
+    first.proc.kill('SIGKILL');
+    await exitWithin(first, 10_000);
+    const second = startChild('stall-2', WORKER_SCRIPT, [], env);
+    // The second worker takes the jobs back once (stalledCounter 1) and is killed with them too.
+    await waitFor('both case jobs taken back once and active again', () => allActive(1), 90_000, 50);
+    second.proc.kill('SIGKILL');
+    await exitWithin(second, 10_000);
+
+    const third = startChild('stall-3', WORKER_SCRIPT, [], env);
+    const states = await settle(world, DECIDED);
+    expect(states.size).toBe(world.ids.length);
+    for (const id of world.ids) {
+      // BullMQ failed the original job for its stalls (production's count: one) ...
+      const job = await jobOf(id);
+      expect(await job!.getState()).toBe('failed');
+      expect(job!.failedReason).toMatch(/stalled/);
+      // ... and the robot gave the case a new job, written down with the case and in its history.
+      const { rows } = await world.db.query<{ recoveries: number; job_id: string }>('SELECT recoveries, job_id FROM cases WHERE id = $1', [id]);
+      expect(rows[0]).toEqual({ recoveries: 1, job_id: `${caseJobId(id)}-r1` });
+      const history = await getStateHistory(world.db, id);
+      expect(history.some((h) => h.fromState === h.toState && /^RECOVERED: jobbet avbröts/.test(h.reason ?? ''))).toBe(true);
+    }
+    await expectOneCaseAndOneProposalEach(world);
+    third.proc.kill('SIGTERM');
+    expect(await exitWithin(third, 30_000)).toEqual({ code: 0, signal: null });
+  }, 240_000);
+
+  it('Redis loses its data after intake: the schedules come back without a restart, and every case (and a later application) reaches a final state', async () => {
+    const redis = await startThrowawayRedis();
+    throwaways.push(redis);
+    const world = await makeWorld({ households: 10, seed: 9505, ssbtekLatencyMs: 1500 });
+    const env = world.env({
+      REDIS_URL: redis.url,
+      TEST_POLL_INTERVAL_MS: '300',
+      WORKER_CONCURRENCY: '2',
+      CASE_SWEEP_INTERVAL_MS: '1000',
+      CASE_SWEEP_QUIET_MS: '1000',
+      SCHEDULER_CHECK_INTERVAL_MS: '1000',
+    });
+    const worker = startChild('redis-drop', WORKER_SCRIPT, [], env);
+    await worker.waitForLog('worker started');
+    // Intake is done (every application is a case with its job, the cursor has moved on), work is not.
+    await waitFor('every application taken in, some cases still working', async () => {
+      const states = await statesOf(world.db, world.ids);
+      const cursor = await world.db.query('SELECT 1 FROM intake_cursors');
+      const working = [...states.values()].filter((s) => !ENDED.includes(s)).length;
+      return states.size === world.ids.length && cursor.rows.length > 0 && working >= 5 && [...states.values()].includes('GATHERING') ? true : undefined;
+    }, 90_000, 50);
+    await redis.restartEmpty();
+
+    // Applications that arrive after the loss are taken in: the intake schedule is back.
+    const later = world.sandbox.generate(2, 9506, { month: '2021-06' });
+    world.ids.push(...later.map((h) => h.id));
+    const states = await settle(world, DECIDED, 150_000);
+    expect(states.size).toBe(world.ids.length);
+    await expectOneCaseAndOneProposalEach(world);
+    const recovered = await world.db.query<{ n: string }>('SELECT count(*) AS n FROM cases WHERE recoveries > 0');
+    expect(Number(recovered.rows[0]!.n), 'cases the sweep gave a new job').toBeGreaterThan(0);
+    expect(worker.logs().some((l) => l.msg === 'job schedulers were missing in Redis and are created again')).toBe(true);
+
+    worker.proc.kill('SIGTERM');
+    expect(await exitWithin(worker, 30_000)).toEqual({ code: 0, signal: null });
   }, 240_000);
 
   it('no personal number reaches a worker process log (stdout or stderr) or the job data in Redis', async () => {

@@ -7,15 +7,14 @@
  * production does not offer, read from the environment:
  *
  *   the robot's own variables   DATABASE_URL, DATABASE_SCHEMA, REDIS_URL, SSBTEK_URL, KIR_URL,
- *                               PLAN_URL, ESERVICE_URL, WORKER_CONCURRENCY, REGISTER_*, PLAN_*, LOG_LEVEL
+ *                               PLAN_URL, ESERVICE_URL, WORKER_CONCURRENCY, REGISTER_*, PLAN_*, LOG_LEVEL,
+ *                               and the queue settings JOB_* and CASE_* (src/config.ts): unset, production's
  *   TEST_POLL_INTERVAL_MS       the intake schedule (below the configuration's 1 s minimum)
  *   TEST_SCHEDULE_POLLING       "0": no schedule, this worker only processes cases
  *   TEST_JOB_ATTEMPTS           attempts per case job; TEST_JOB_BACKOFF_MS the fixed delay between them
- *   TEST_LOCK_DURATION_MS       BullMQ's job lock; TEST_STALLED_INTERVAL_MS its stalled-job check
  *   TEST_QUEUE_PREFIX           the queues' key prefix (the store's identity is appended, as always)
  *   CASESYSTEM_URL, PAYMENT_URL, NOTIFY_URL (+ CASESYSTEM_ADAPTER_<kod>, ...)   carry out signed
  *                               decisions (src/cli/outbound.ts); unset: this worker only proposes
- *   TEST_MAX_STALLED_COUNT      how often a job may lose its worker before BullMQ fails it
  *   TEST_OUTBOUND_SWEEP_MS      the outbound sweep's interval
  *   TEST_OUTBOUND_ATTEMPTS      attempts per decision job; TEST_OUTBOUND_BACKOFF_MS the fixed delay between them
  *
@@ -25,6 +24,7 @@
  */
 import { loadBasics, untilStopped } from '../../src/cli/daemon.js';
 import { outboundAdapters, outboundEndpointsFromEnv } from '../../src/cli/outbound.js';
+import { jobSettings } from '../../src/cli/production.js';
 import { openStore, robotDeps, robotMetrics } from '../../src/cli/wiring.js';
 import { startRobot, type Robot } from '../../src/robot/worker.js';
 
@@ -47,8 +47,6 @@ async function main(): Promise<number> {
   }
   const attempts = positive('TEST_JOB_ATTEMPTS');
   const backoff = positive('TEST_JOB_BACKOFF_MS');
-  const lockDurationMs = positive('TEST_LOCK_DURATION_MS');
-  const stalledIntervalMs = positive('TEST_STALLED_INTERVAL_MS');
 
   const endpoints = outboundEndpointsFromEnv(process.env);
   const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }) : undefined;
@@ -71,9 +69,7 @@ async function main(): Promise<number> {
       ...(attempts !== undefined ? { attempts } : {}),
       ...(backoff !== undefined ? { backoff: { type: 'fixed', delay: backoff } } : {}),
     },
-    ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
-    ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
-    ...(positive('TEST_MAX_STALLED_COUNT') !== undefined ? { maxStalledCount: positive('TEST_MAX_STALLED_COUNT')! } : {}),
+    ...jobSettings(config),
     ...(outbound
       ? {
           outbound,

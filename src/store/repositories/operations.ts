@@ -70,8 +70,9 @@ export async function listTechnicalErrors(db: Queryable, options: { since?: Date
     [options.since ?? null, options.limit ?? 1000],
   );
   return rows.map((r) => {
-    // The reason is written by the robot as "TECHNICAL_ERROR: <component>"; anything else is not shown.
-    const match = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})$/.exec(r.reason ?? '');
+    // The reason is written by the robot as "TECHNICAL_ERROR: <component>", perhaps followed by
+    // " — " and words (src/robot/recovery.ts); anything else is not shown.
+    const match = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})(?: — .*)?$/s.exec(r.reason ?? '');
     return { caseId: r.id, since: r.state_changed_at, component: match ? match[1]! : null };
   });
 }

@@ -118,17 +118,18 @@ export async function getDecisionForCarryOut(db: Queryable, decisionId: string):
 /**
  * Decisions still to carry out: the decision in force of every case that is SIGNED (a case
  * leaves SIGNED only when every step is done, COMPLETED, or when a caseworker takes over,
- * MANUAL). Oldest signature first.
+ * MANUAL). Oldest signature first; `caseId` for one case's only.
  */
-export async function listDecisionsToCarryOut(db: Queryable, limit = 500): Promise<Array<{ decisionId: string; caseId: string; signedAt: Date }>> {
+export async function listDecisionsToCarryOut(db: Queryable, limit = 500, caseId?: string): Promise<Array<{ decisionId: string; caseId: string; signedAt: Date }>> {
   const { rows } = await db.query<{ id: string; case_id: string; signed_at: Date }>(
     `SELECT d.id, d.case_id, d.signed_at
        FROM cases c JOIN decisions d ON d.case_id = c.id
       WHERE c.state = 'SIGNED'
         AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id)
+        AND ($2::text IS NULL OR c.id = $2)
       ORDER BY c.state_changed_at, d.id
       LIMIT $1`,
-    [limit],
+    [limit, caseId ?? null],
   );
   return rows.map((r) => ({ decisionId: r.id, caseId: r.case_id, signedAt: r.signed_at }));
 }
