@@ -1,10 +1,13 @@
 /**
- * `npm run chaos`: the pipeline and the carry-out under load while worker processes are
- * killed with SIGKILL at random moments and restarted (test/support/chaos.ts). Prints JSON
- * counted from what the simulated outside systems received; exit 1 unless lost = 0 and
- * duplicates = 0. Needs Redis and the PostgreSQL server (TEST_REDIS_URL, TEST_DATABASE_URL).
+ * `npm run chaos`: the pipeline and the carry-out under load, with production's queue settings,
+ * while worker processes are killed with SIGKILL at random moments and restarted, the run's
+ * own Redis is restarted empty and the database connections are killed (test/support/chaos.ts).
+ * Prints one JSON object counted from what the simulated outside systems received; exit 1
+ * unless lost, duplicates and stuck are all 0. Needs redis-server and the PostgreSQL server
+ * (TEST_DATABASE_URL).
  *
- *   CHAOS_APPLICATIONS (default 300), CHAOS_KILLS (25), CHAOS_WORKERS (3), CHAOS_SEED, CHAOS_TIMEOUT_MS
+ *   CHAOS_APPLICATIONS (default 300), CHAOS_KILLS (25), CHAOS_REDIS_RESTARTS (2),
+ *   CHAOS_DB_KILLS (2), CHAOS_WORKERS (3), CHAOS_SEED, CHAOS_TIMEOUT_MS
  */
 import { runChaos } from '../test/support/chaos.js';
 
@@ -19,12 +22,13 @@ const num = (name: string, fallback: number) => {
 const report = await runChaos({
   applications: num('CHAOS_APPLICATIONS', 300),
   kills: num('CHAOS_KILLS', 25),
+  redisRestarts: num('CHAOS_REDIS_RESTARTS', 2),
+  dbConnectionKills: num('CHAOS_DB_KILLS', 2),
   workers: num('CHAOS_WORKERS', 3),
   seed: num('CHAOS_SEED', 20260527),
   databaseUrl: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
-  redisUrl: process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
   timeoutMs: num('CHAOS_TIMEOUT_MS', 15 * 60_000),
   log: (line) => process.stderr.write(`${line}\n`),
 });
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-process.exitCode = report.lost === 0 && report.duplicates === 0 && report.wrongPayments === 0 ? 0 : 1;
+process.exitCode = report.lost === 0 && report.duplicatesTotal === 0 && report.stuck === 0 && report.wrongPayments === 0 ? 0 : 1;

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { startThrowawayRedis } from './redisServer.js';
 import { paymentDay } from '../../src/norm/paymentDay.js';
 import { loadRules } from '../../src/rules/load.js';
 import { start as startCaseSystemApi } from '../../src/sandbox/caseSystemApi.js';
@@ -28,23 +28,52 @@ import { signCase } from '../../src/web/caseworker/service.js';
 export interface ChaosOptions {
   applications: number;
   kills: number;
+  /** Times the run's own Redis is killed and started again empty, mid-run. */
+  redisRestarts: number;
+  /** Times every database connection of the run is killed mid-run (pg_terminate_backend). */
+  dbConnectionKills: number;
   workers: number;
   seed: number;
   databaseUrl: string;
-  redisUrl: string;
   /** Give up after this long (ms). */
   timeoutMs: number;
   log?: (line: string) => void;
 }
 
+/** Effects that happened more than once, each counted where it landed. */
+export interface ChaosDuplicates {
+  /** More than one proposal for a case (the database's own rows). */
+  proposals: number;
+  /** More than one first decision for a case. */
+  decisions: number;
+  /** What the case system, the payment system and Mina ärenden received more than once per decision. */
+  writeBacks: number;
+  payments: number;
+  messages: number;
+}
+
 export interface ChaosReport {
+  applications: number;
   applicationsIn: number;
   decisionsSigned: number;
   decisionsWritten: number;
   paymentsOrdered: number;
   messagesSent: number;
-  duplicates: number;
+  duplicates: ChaosDuplicates;
+  /** All duplicates added up. */
+  duplicatesTotal: number;
   lost: number;
+  /** Cases not in a final state (COMPLETED, MANUAL, TECHNICAL_ERROR) when the run ended. */
+  stuck: number;
+  /** The workers ran with production's stall, lock, attempt and recovery settings (only backoffs and sweep intervals shortened). */
+  productionSettings: boolean;
+  redisRestarts: number;
+  dbConnectionKills: number;
+  /** Worker processes that exited on their own (e.g. Redis gone at start-up) and were started again. */
+  workerCrashes: number;
+  /** Cases the sweeps gave a new job, and their recoveries in all. */
+  casesRecovered: number;
+  recoveries: number;
   kills: number;
   killsWhileCarryingOut: number;
   workerStarts: number;
@@ -57,8 +86,6 @@ export interface ChaosReport {
   wrongPayments: number;
   /** Signatures the web's signCase threw on (the caseworker signed again). */
   signErrors: number;
-  /** Applications that never ended (still RECEIVED/GATHERING/... at the end). */
-  unfinished: number;
   seconds: number;
 }
 
@@ -66,6 +93,38 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const WORKER_SCRIPT = join(ROOT, 'test', 'support', 'workerProcess.ts');
 const MONTH = '2021-06';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Settings a chaos run must leave at production's values (src/config.ts, src/robot/queues.ts). */
+const PRODUCTION_SETTINGS = [
+  'JOB_LOCK_DURATION_MS',
+  'JOB_STALLED_INTERVAL_MS',
+  'JOB_MAX_STALLED_COUNT',
+  'CASE_JOB_MAX_ACTIVE_MS',
+  'CASE_MAX_RECOVERIES',
+  'TEST_JOB_ATTEMPTS',
+  'TEST_OUTBOUND_ATTEMPTS',
+];
+
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
+/** pg_terminate_backend on every connection of the run (by its application name); returns how many. */
+async function terminateConnections(databaseUrl: string, applicationName: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+      [applicationName],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
 
 /** A small deterministic generator, so a seed gives the same kill schedule. */
 function prng(seed: number): () => number {
@@ -82,6 +141,8 @@ interface Child {
   proc: ChildProcess;
   exited: Promise<void>;
   alive: boolean;
+  /** Killed by the run (not exited on its own). */
+  killed: boolean;
   stderr: string[];
 }
 
@@ -91,12 +152,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const schema = `chaos_${randomBytes(6).toString('hex')}`;
   const queuePrefix = `chaos-${randomBytes(4).toString('hex')}`;
+  // The run's connections carry its own name, so killing them never touches anyone else's.
+  const applicationName = schema;
   const applicationsDir = mkdtempSync(join(tmpdir(), 'robot-chaos-'));
   const children: Child[] = [];
   let db: Db | undefined;
   const stops: Array<() => Promise<void>> = [];
   try {
-    db = await openDatabase({ url: options.databaseUrl, schema });
+    const databaseUrl = withApplicationName(options.databaseUrl, applicationName);
+    db = await openDatabase({ url: databaseUrl, schema });
+    // Its own Redis without persistence, restarted empty mid-run (the shared one is never flushed).
+    const redis = await startThrowawayRedis();
+    stops.push(() => redis.stop());
     const sandbox = await startSandbox({ fixtures: { applicationsDir }, faults: { ssbtek: { latencyMs: 50 } } });
     stops.push(() => sandbox.stop());
     const households = sandbox.generate(options.applications, options.seed, { month: MONTH });
@@ -112,9 +179,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: options.databaseUrl,
+      DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
-      REDIS_URL: options.redisUrl,
+      REDIS_URL: redis.url,
       SSBTEK_URL: sandbox.urls.ssbtek,
       KIR_URL: sandbox.urls.kir,
       PLAN_URL: sandbox.urls.plan,
@@ -126,21 +193,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       REGISTER_ATTEMPTS: '3',
       WORKER_CONCURRENCY: '4',
       TEST_QUEUE_PREFIX: queuePrefix,
+      // Production's attempts, stall count, lock and recovery limit (src/config.ts); only
+      // waiting times are shortened: backoffs, the poll and the sweeps' intervals.
       TEST_POLL_INTERVAL_MS: '300',
-      TEST_JOB_ATTEMPTS: '20',
       TEST_JOB_BACKOFF_MS: '200',
-      TEST_OUTBOUND_ATTEMPTS: '20',
       TEST_OUTBOUND_BACKOFF_MS: '200',
       TEST_OUTBOUND_SWEEP_MS: '1000',
-      TEST_LOCK_DURATION_MS: '3000',
-      TEST_STALLED_INTERVAL_MS: '500',
-      TEST_MAX_STALLED_COUNT: '1000',
+      CASE_SWEEP_INTERVAL_MS: '1000',
+      CASE_SWEEP_QUIET_MS: '2000',
+      SCHEDULER_CHECK_INTERVAL_MS: '1000',
     };
+    const productionSettings = !Object.keys(env).some((k) => PRODUCTION_SETTINGS.includes(k));
     let workerStarts = 0;
     const startWorker = (): Child => {
       workerStarts++;
       const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-      const child: Child = { proc, alive: true, stderr: [], exited: Promise.resolve() };
+      const child: Child = { proc, alive: true, killed: false, stderr: [], exited: Promise.resolve() };
       proc.stderr!.on('data', (chunk: Buffer) => child.stderr.push(chunk.toString('utf8').slice(0, 500)));
       child.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
       void child.exited.then(() => (child.alive = false));
@@ -160,7 +228,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let signErrors = 0;
     const caseworker = (async () => {
       while (!caseworkerDone) {
-        const { rows } = await db!.query<{ id: string; municipality: string }>("SELECT id, municipality FROM cases WHERE state = 'PROPOSED' ORDER BY id LIMIT 8");
+        const found = await db!.query<{ id: string; municipality: string }>("SELECT id, municipality FROM cases WHERE state = 'PROPOSED' ORDER BY id LIMIT 8").catch(() => undefined);
+        if (!found) {
+          await sleep(200); // the connections were just killed: the page reloads
+          continue;
+        }
+        const { rows } = found;
         for (const row of rows) {
           const user = DEV_USERS.find((u) => u.role === 'caseworker' && u.municipalities.includes(row.municipality))!;
           let outcome;
@@ -179,17 +252,50 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    // The killer: SIGKILL to a random worker at a random moment, then a fresh one.
+    // The killer: SIGKILL to a random worker at a random moment, then a fresh one; and, spread
+    // over the kills, Redis restarted empty and every database connection of the run killed.
     let kills = 0;
     let killsWhileCarryingOut = 0;
+    let redisRestarts = 0;
+    let dbConnectionKills = 0;
+    let workerCrashes = 0;
     const deadline = started + options.timeoutMs;
     const ENDED = new Set(['COMPLETED', 'MANUAL', 'TECHNICAL_ERROR']);
+    const due = (done: number, target: number) => target > 0 && done < target && kills >= Math.floor(((done + 1) * options.kills) / (target + 1));
     for (;;) {
-      const c = await counts();
+      // A worker that ended on its own (Redis away at its start-up, say) is started again, as a
+      // process supervisor would.
+      for (const ch of children.filter((c) => !c.alive && !c.killed)) {
+        ch.killed = true;
+        workerCrashes++;
+        log(`worker exited on its own: ${ch.stderr.join('').slice(0, 200)}`);
+        startWorker();
+      }
+      const c = await counts().catch(() => undefined);
+      if (!c) {
+        await sleep(200); // the run's own connections were just killed
+        continue;
+      }
       const total = Object.values(c).reduce((a, b) => a + b, 0);
       const allEnded = total === ids.length && Object.entries(c).every(([state]) => ENDED.has(state));
-      if (kills >= options.kills && allEnded) break;
-      if (Date.now() > deadline) throw new Error(`chaos run did not finish in ${options.timeoutMs} ms: ${JSON.stringify(c)} after ${kills} kills`);
+      const faultsDone = kills >= options.kills && redisRestarts >= options.redisRestarts && dbConnectionKills >= options.dbConnectionKills;
+      if (faultsDone && allEnded) break;
+      if (Date.now() > deadline) {
+        log(`chaos run did not finish in ${options.timeoutMs} ms: ${JSON.stringify(c)} after ${kills} kills`);
+        break;
+      }
+      if (total > 0 && !allEnded && (due(redisRestarts, options.redisRestarts) || (kills >= options.kills && redisRestarts < options.redisRestarts))) {
+        await redis.restartEmpty();
+        redisRestarts++;
+        log(`redis restarted empty (${redisRestarts}) at ${JSON.stringify(c)}`);
+        continue;
+      }
+      if (total > 0 && !allEnded && (due(dbConnectionKills, options.dbConnectionKills) || (kills >= options.kills && dbConnectionKills < options.dbConnectionKills))) {
+        const n = await terminateConnections(options.databaseUrl, applicationName);
+        dbConnectionKills++;
+        log(`database connections killed (${dbConnectionKills}): ${n}`);
+        continue;
+      }
       if (kills < options.kills) {
         // At least half of the kills must land while decisions are being carried out.
         const wantCarryOut = killsWhileCarryingOut < Math.ceil(options.kills / 2) && kills - killsWhileCarryingOut >= Math.floor(options.kills / 2);
@@ -201,7 +307,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const alive = children.filter((ch) => ch.alive);
         const victim = alive[Math.floor(random() * alive.length)];
         if (victim) {
-          const carryingOut = ((await counts()).SIGNED ?? 0) > 0;
+          const carryingOut = ((await counts().catch(() => ({}) as Record<string, number>)).SIGNED ?? 0) > 0;
+          victim.killed = true;
           victim.proc.kill('SIGKILL');
           await victim.exited;
           kills++;
@@ -223,10 +330,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const d of caseSystem.decisions()) written.set(d.decisionId, (written.get(d.decisionId) ?? 0) + 1);
     const paid = payments.byDecision();
     const told = messages.byDecision();
-    let duplicates = 0;
-    for (const n of written.values()) duplicates += Math.max(0, n - 1);
-    for (const list of paid.values()) duplicates += list.length - 1;
-    for (const list of told.values()) duplicates += list.length - 1;
+    const beyondOne = async (table: 'proposals' | 'decisions') =>
+      Number((await db!.query<{ n: string | null }>(`SELECT sum(n - 1) AS n FROM (SELECT count(*) AS n FROM ${table} WHERE ${table === 'decisions' ? 'supersedes IS NULL' : 'true'} GROUP BY case_id) t`)).rows[0]?.n ?? 0);
+    const duplicates: ChaosDuplicates = {
+      proposals: await beyondOne('proposals'),
+      decisions: await beyondOne('decisions'),
+      writeBacks: [...written.values()].reduce((a, n) => a + Math.max(0, n - 1), 0),
+      payments: [...paid.values()].reduce((a, list) => a + list.length - 1, 0),
+      messages: [...told.values()].reduce((a, list) => a + list.length - 1, 0),
+    };
 
     const manualAfterSigning = new Set(
       (
@@ -254,15 +366,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const id of [...written.keys(), ...paid.keys(), ...told.keys()]) if (!signedIds.has(id)) wrongPayments++;
 
     const casesByState = await counts();
-    const unfinished = ids.length - [...Object.entries(casesByState)].filter(([s]) => ENDED.has(s)).reduce((a, [, n]) => a + n, 0);
+    const inCases = Object.values(casesByState).reduce((a, n) => a + n, 0);
+    // An application that never became a case is lost; a case that never ended is stuck.
+    lost += ids.length - inCases;
+    const stuck = inCases - [...Object.entries(casesByState)].filter(([s]) => ENDED.has(s)).reduce((a, [, n]) => a + n, 0);
+    const recovered = (await db.query<{ cases: string; total: string | null }>('SELECT count(*) FILTER (WHERE recoveries > 0) AS cases, sum(recoveries) AS total FROM cases')).rows[0]!;
     return {
-      applicationsIn: ids.length,
+      applications: ids.length,
+      applicationsIn: inCases,
       decisionsSigned: signed.size,
       decisionsWritten: written.size,
       paymentsOrdered: payments.records().length,
       messagesSent: messages.records().length,
       duplicates,
+      duplicatesTotal: Object.values(duplicates).reduce((a, n) => a + n, 0),
       lost,
+      stuck,
+      productionSettings,
+      redisRestarts,
+      dbConnectionKills,
+      workerCrashes,
+      casesRecovered: Number(recovered.cases),
+      recoveries: Number(recovered.total ?? 0),
       kills,
       killsWhileCarryingOut,
       workerStarts,
@@ -270,7 +395,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       routedManual: manualAfterSigning.size,
       writeBackPostsAbsorbed: [...written.keys()].reduce((a, id) => a + Math.max(0, caseSystem.posts(id) - 1), 0),
       wrongPayments,
-      unfinished,
       signErrors,
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -286,17 +410,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     } finally {
       await client.end();
-    }
-    const redis = new Redis(options.redisUrl);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', '1000');
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
     }
   }
 }
