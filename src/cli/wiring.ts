@@ -10,7 +10,7 @@ import type { RobotDeps } from '../robot/deps.js';
 import type { Queues } from '../robot/queues.js';
 import { QUEUE } from '../robot/queues.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import { openDatabase, type Db } from '../store/index.js';
+import { countPastPromise, oldestOpenCases, openDatabase, type Db } from '../store/index.js';
 
 /** Where the four outside systems are: the real ones by configuration, or the sandbox's. */
 export interface RegisterUrls {
@@ -56,6 +56,12 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       countCasesByState: async () => {
         const { rows } = await db.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM cases GROUP BY state');
         return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+      },
+      oldestCases: () => oldestOpenCases(db, new Date()),
+      pastPromise: () => countPastPromise(db, new Date()),
+      intakePaused: async () => {
+        const q = queues();
+        return q ? q.intake.isPaused() : false;
       },
       queueCounts: async () => {
         const q = queues();

@@ -76,22 +76,40 @@ export interface QueueCount {
   count: number;
 }
 
-/** Where the gauges get their numbers at scrape time; both injected so metrics know no database or Redis. */
+/** Where the gauges get their numbers at scrape time; injected so metrics know no database or Redis. */
 export interface MetricsSources {
   countCasesByState?: () => Promise<Record<string, number>>;
   queueCounts?: () => Promise<QueueCount[]>;
+  /** Per open state and municipality: seconds since the oldest case there last changed state. */
+  oldestCases?: () => Promise<Array<{ state: string; municipality: string; ageSeconds: number }>>;
+  /** Per municipality: cases received more than 24 hours ago without a decision. */
+  pastPromise?: () => Promise<Array<{ municipality: string; count: number }>>;
+  /** Whether an admin has paused intake. */
+  intakePaused?: () => Promise<boolean>;
+}
+
+/** The municipalities (SCB codes) the robot serves; a code is a fixed public number, never personal. */
+export const DEFAULT_MUNICIPALITIES = ['1287', '1263'] as const;
+
+/** A guard for municipality codes: exactly four digits and one of `codes`, else "other". */
+export function municipalitySet(codes: readonly string[]): (value: unknown) => string {
+  for (const c of codes) if (!/^\d{4}$/.test(c)) throw new Error('metrics: a municipality code must be four digits');
+  const allowed = new Set(codes);
+  return (value) => (typeof value === 'string' && allowed.has(value) ? value : OTHER);
 }
 
 export interface MetricsOptions {
   sources?: MetricsSources;
   queues?: readonly string[];
   errorClasses?: readonly string[];
+  /** Municipality codes that may be labels (default DEFAULT_MUNICIPALITIES). */
+  municipalities?: readonly string[];
   /** Node's process metrics (CPU, memory, event loop); default true. */
   defaultMetrics?: boolean;
   /** How long a scrape waits for a source; default 5000 ms. */
   collectTimeoutMs?: number;
   /** Told when a source fails; the gauge is then left empty rather than stale. */
-  onCollectError?: (source: 'cases' | 'queues', error: unknown) => void;
+  onCollectError?: (source: 'cases' | 'queues' | 'ages', error: unknown) => void;
 }
 
 /** The same shape as robot/deps.ts PipelineHooks, so the pipeline can report straight here. */
@@ -122,6 +140,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
   const errorClass = labelSet(options.errorClasses ?? DEFAULT_ERROR_CLASSES);
   const queueState = labelSet(QUEUE_STATES);
   const caseState = labelSet(CASE_STATES);
+  const municipality = municipalitySet(options.municipalities ?? DEFAULT_MUNICIPALITIES);
   const timeoutMs = options.collectTimeoutMs ?? 5000;
   const { sources = {}, onCollectError } = options;
 
@@ -150,7 +169,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     registers: [registry],
   });
   // The gauges' collections of the current scrape, so the failure counter can wait for them.
-  const inFlight: { cases?: Promise<void>; queues?: Promise<void> } = {};
+  const inFlight: { cases?: Promise<void>; queues?: Promise<void>; ages?: Promise<void> } = {};
   const collectErrors = new Counter({
     name: 'robot_metrics_collect_failures_total',
     help: 'Scrapes where a gauge source failed or timed out.',
@@ -159,7 +178,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     // order, so a failure in this scrape is counted in this scrape, not the next.
     registers: [],
     async collect() {
-      await Promise.allSettled([inFlight.cases, inFlight.queues]);
+      await Promise.allSettled([inFlight.cases, inFlight.queues, inFlight.ages]);
     },
   });
 
@@ -214,6 +233,59 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
       gauge.reset();
       collectErrors.inc({ source: 'queues' });
       onCollectError?.('queues', error);
+    }
+  }
+
+  // The 24-hour promise and stranded work, for the alert rules in ops/prometheus/alerts.yaml.
+  const oldest = new Gauge({
+    name: 'robot_oldest_case_age_seconds',
+    help: 'Seconds since the oldest case not in a final state last changed state, by state and municipality.',
+    labelNames: ['state', 'municipality'] as const,
+    registers: [registry],
+    // Fills both gauges from one reading; the second waits for it (collections start in registration order).
+    collect() {
+      inFlight.ages = fillAges();
+      return inFlight.ages;
+    },
+  });
+  const pastPromise = new Gauge({
+    name: 'robot_cases_past_promise',
+    help: 'Cases received more than 24 hours ago without a decision (receipts of the last 31 days), by municipality.',
+    labelNames: ['municipality'] as const,
+    registers: [registry],
+    async collect() {
+      await inFlight.ages;
+    },
+  });
+  new Gauge({
+    name: 'robot_intake_paused',
+    help: '1 while an admin has paused intake, else 0.',
+    registers: [registry],
+    async collect() {
+      if (!sources.intakePaused) return;
+      try {
+        this.set((await withTimeout(sources.intakePaused, timeoutMs, 'intakePaused')) ? 1 : 0);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  async function fillAges(): Promise<void> {
+    oldest.reset();
+    pastPromise.reset();
+    if (!sources.oldestCases && !sources.pastPromise) return;
+    try {
+      const [ages, past] = await Promise.all([
+        sources.oldestCases ? withTimeout(sources.oldestCases, timeoutMs, 'oldestCases') : [],
+        sources.pastPromise ? withTimeout(sources.pastPromise, timeoutMs, 'pastPromise') : [],
+      ]);
+      for (const a of ages) if (Number.isFinite(a.ageSeconds)) oldest.set({ state: caseState(a.state), municipality: municipality(a.municipality) }, Math.round(a.ageSeconds));
+      for (const p of past) if (Number.isFinite(p.count)) pastPromise.inc({ municipality: municipality(p.municipality) }, p.count);
+    } catch (error) {
+      oldest.reset();
+      pastPromise.reset();
+      collectErrors.inc({ source: 'ages' });
+      onCollectError?.('ages', error);
     }
   }
 
