@@ -144,7 +144,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /**
- * `replay CASE_ID...`: sends cases that ended in TECHNICAL_ERROR through the pipeline again
+ * `replay CASE_ID...`: sends cases that ended in TECHNICAL_ERROR, or are stuck in a state the robot owns (robot/replay.ts), through the pipeline again
  * (after an outage), as the configured robot identity. Prints one line per case.
  */
 export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string[]): Promise<number> {

@@ -1,6 +1,8 @@
-import { getCase, listDecisionsToCarryOut, noteReplay, transitionCase, WORKING_STATES, type CaseState } from '../store/index.js';
+import { getCase, getCaseWork, listDecisionsToCarryOut, noteReplay, transitionCase, WORKING_STATES, type CaseState } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 import { caseJobId, outboundJobId, type Queues } from './queues.js';
+import { judgeJob } from './recovery.js';
+import { QUEUE_DEFAULTS } from '../config.js';
 
 export type ReplayResult = 'requeued' | 'not-replayable' | 'unknown-case';
 
@@ -10,7 +12,8 @@ export const REPLAYABLE_STATES: readonly CaseState[] = [...WORKING_STATES, 'TECH
 /**
  * Sends a case through the pipeline again: one that ended in TECHNICAL_ERROR (after an
  * outage), or one that is stuck in a state the robot owns (RECEIVED, INVALID, GATHERING,
- * WAITING_FOR_PLAN: a new case job; SIGNED: the decision's carry-out job again). The state
+ * WAITING_FOR_PLAN whose job is missing, failed, finished or hung: a new case job; SIGNED: the
+ * decision's carry-out job again). The state
  * change is compare-and-set and the job id names the attempt, so replaying twice by accident
  * gives at most one more run; the proposal stays insert-if-absent and every carry-out step is
  * done once either way. A case a person owns (PROPOSED, MANUAL) or that is done is not touched.
@@ -28,6 +31,10 @@ export async function replayCase(deps: Pick<RobotDeps, 'db'>, queues: Queues, ca
     return 'requeued';
   }
   if ((WORKING_STATES as readonly string[]).includes(found.state)) {
+    // Only a stuck case: one whose job is waiting or running is on its way already.
+    const work = await getCaseWork(deps.db, caseId);
+    const current = await queues.cases.getJob(work?.jobId ?? caseJobId(caseId));
+    if ((await judgeJob(current, Date.now(), QUEUE_DEFAULTS.caseJobMaxActiveMs)) === 'live') return 'not-replayable';
     const jobId = `${caseJobId(caseId)}-replay-${stamp}`;
     if (!(await noteReplay(deps.db, { caseId, state: found.state, jobId, actor, history: true }))) return 'not-replayable';
     await queues.cases.add('case', { caseId }, { jobId });

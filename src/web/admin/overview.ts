@@ -1,5 +1,5 @@
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
-import { CASE_STATES, countCasesByState, listTechnicalErrors, throughputSince, type Db, type ThroughputSlot } from '../../store/index.js';
+import { CASE_STATES, countCasesByState, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
 import { esc } from '../layout.js';
 import { barChart } from './charts.js';
 import { caseIdOf, errorClassOf } from './queues.js';
@@ -15,15 +15,21 @@ export interface Overview {
   failedJobs: { queue: string; caseId: string | undefined; errorClass: string | undefined; attempts: number; at: Date | undefined }[];
   technicalErrors: { caseId: string; since: Date; component: string | null; errorClass: string | undefined }[];
   throughput: ThroughputSlot[];
+  /** Cases the robot owns that have not changed state for longer than STUCK_AFTER_MS, oldest first. */
+  stuck: StuckCase[];
 }
+
+/** A case the robot owns that has not moved for this long is listed as stuck (the case sweep should have helped by then). */
+export const STUCK_AFTER_MS = 30 * 60_000;
 
 export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 
 export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date): Promise<Overview> {
-  const [casesByState, technical, throughput] = await Promise.all([
+  const [casesByState, technical, throughput, stuck] = await Promise.all([
     countCasesByState(db),
     listTechnicalErrors(db, { limit: 200 }),
     throughputSince(db, new Date(now.getTime() - 60 * 60_000), now),
+    listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200 }),
   ]);
   // The chart shows the last twelve five-minute slots, the current (unfinished) one included.
   const slots = throughput.slice(-12);
@@ -37,6 +43,7 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       failedJobs: [],
       technicalErrors: technical.map((t) => ({ ...t, errorClass: undefined })),
       throughput: slots,
+      stuck,
     };
   }
   const [intakePaused, intakeCounts, caseCounts, failedCases, failedIntake] = await Promise.all([
@@ -69,6 +76,7 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
     failedJobs,
     technicalErrors,
     throughput: slots,
+    stuck,
   };
 }
 
@@ -166,6 +174,27 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
 </table>`
     : '<p>Inga ärenden i läget tekniskt fel.</p>';
 
+  const stuckRows = o.stuck
+    .map(
+      (c) => `<tr>
+<th scope="row">${esc(c.caseId)}</th>
+<td>${esc(STATE_WORDS[c.state] ?? c.state)}</td>
+<td>${esc(c.municipality)}</td>
+<td>${esc(formatTime(c.stateChangedAt))}</td>
+<td>${esc(ageWords(o.now.getTime() - c.stateChangedAt.getTime()))}</td>
+<td>${c.recoveries}</td>
+<td><form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(c.caseId)}"><input type="hidden" name="satt" value="intake"><button type="submit" aria-label="Kör om, ärende ${esc(c.caseId)}">Kör om</button></form></td>
+</tr>`,
+    )
+    .join('');
+  const stuck = o.stuck.length
+    ? `<table>
+<caption>Fastnade ärenden: oförändrade i mer än ${STUCK_AFTER_MS / 60_000} minuter (${o.stuck.length})</caption>
+<thead><tr><th scope="col">Ärende</th><th scope="col">Läge</th><th scope="col">Kommun</th><th scope="col">I läget sedan</th><th scope="col">Ålder</th><th scope="col">Nya jobb</th><th scope="col">Åtgärd</th></tr></thead>
+<tbody>${stuckRows}</tbody>
+</table>`
+    : `<p>Inga fastnade ärenden (inget ärende som roboten äger har stått still i mer än ${STUCK_AFTER_MS / 60_000} minuter).</p>`;
+
   const failed = o.failedJobs.length
     ? `<table>
 <caption>Misslyckade jobb i köerna (senaste ${o.failedJobs.length})</caption>
@@ -224,6 +253,7 @@ ${throughputChart(o.throughput)}
 
 <section aria-labelledby="fel-rubrik">
 <h2 id="fel-rubrik">Fel</h2>
+${stuck}
 ${technical}
 ${failed}
 </section>
@@ -252,4 +282,15 @@ ${hidden(csrf)}
 <button type="submit">Kör om alla</button>
 </form>
 </section>`;
+}
+
+/** "2 h 5 min", "12 min": how long a case has stood still, in words. */
+export function ageWords(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${rest} min`;
+  return `${rest} min`;
 }
