@@ -1,5 +1,6 @@
 import { ageBandLabel, kronor, personLabel } from '../domain/labels.js';
 import { Decimal, formatOre } from '../domain/money.js';
+import { CHILD_IN_SCHOOL_FROM_AGE } from '../domain/snapshot.js';
 import type { Household } from './household.js';
 import { notes, type Trace } from './trace.js';
 
@@ -25,8 +26,8 @@ function addChildren(household: Household, trace: Trace): void {
     const label =
       `Personliga kostnader, ${personLabel(child.role)} (${ageBandLabel(child.band)}` +
       `${child.withoutLunch ? ', lunch utanför hemmet' : ''})`;
-    if (child.band === '19-20' && child.inSchool === undefined) {
-      trace.warn(`${capitalise(personLabel(child.role))} är 19–20 år: kontrollera att barnet går i skolan (uppgift saknas i ansökan).`);
+    if (child.age >= CHILD_IN_SCHOOL_FROM_AGE && child.inSchool === undefined) {
+      trace.warn(`${capitalise(personLabel(child.role))} är ${child.age} år: kontrollera att barnet går i skolan (uppgift saknas i ansökan).`);
     }
     const entry = trace.amount(rule, label);
     if (!entry) {

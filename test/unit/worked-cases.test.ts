@@ -29,6 +29,8 @@ interface WorkedCase {
     lines?: Array<Record<string, string>>;
     warnings?: string[];
     warningsContain?: string[];
+    /** The snapshot is invalid: these fields are named (and the message matches, when given). */
+    invalid?: Array<{ field: string; message?: string }>;
   };
 }
 
@@ -43,6 +45,20 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort
       it(worked.case, () => {
         const input = buildSnapshot(worked.given);
         const validation = validateSnapshot(structuredClone(input));
+        if (worked.expect.invalid) {
+          expect(validation.ok, 'the snapshot is invalid').toBe(false);
+          const errors = validation.ok ? [] : validation.errors;
+          expect(errors.map((e) => e.field).sort()).toEqual(worked.expect.invalid.map((e) => e.field).sort());
+          for (const want of worked.expect.invalid) {
+            if (want.message) expect(errors.find((e) => e.field === want.field)!.message).toContain(want.message);
+          }
+          // calc refuses it the same way: exit 2, nothing on stdout.
+          let out = '';
+          const refused = runCalc(['-'], { readStdin: () => JSON.stringify(input), stdout: (t) => (out += t), stderr: () => {} });
+          expect(refused).toBe(2);
+          expect(out).toBe('');
+          return;
+        }
         if (!validation.ok) throw new Error(validation.errors.map((e) => `${e.field}: ${e.message}`).join('\n'));
         const proposal = assess(validation.snapshot, rules);
         const want = worked.expect;
