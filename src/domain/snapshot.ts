@@ -104,7 +104,13 @@ const registersSchema = z.object(
       unavailable('kir'),
     ], { error: 'ska vara en lista med KIR-svar per person, eller { "status": "unavailable", "register": "kir" }' }),
     plan: z.union([
-      z.object({ status: z.enum(['active', 'notActive', 'pending']) }),
+      z.object({
+        status: z.enum(['active', 'notActive', 'pending']),
+        /** The day the module's assessment was recorded (the decision letter states it). */
+        assessedOn: z.string().refine(isIsoDate, 'ska vara ett datum ÅÅÅÅ-MM-DD').optional(),
+        /** What the module recorded, in its own words (no personal data), e.g. "uteblivit från två möten". */
+        recorded: z.string().trim().min(1).max(300).optional(),
+      }),
       unavailable('plan'),
     ], { error: 'ska vara { "status": "active" | "notActive" | "pending" } eller { "status": "unavailable", "register": "plan" }' }),
   },

@@ -1,4 +1,5 @@
 import { ageBandLabel, kronor, personLabel } from '../domain/labels.js';
+import { cite } from '../domain/legalBasis.js';
 import { Decimal, formatOre } from '../domain/money.js';
 import { CHILD_IN_SCHOOL_FROM_AGE } from '../domain/snapshot.js';
 import type { Household } from './household.js';
@@ -75,7 +76,8 @@ function addShared(household: Household, trace: Trace): void {
     if (!seven || !six) return trace.missingLine({ kind: 'norm', label, rule });
     const extra = seven.value.minus(six.value);
     total = seven.value.plus(extra.times(size - 7));
-    source = `${seven.source}; RULES.md 3: per person utöver sju läggs skillnaden mellan 7 och 6 personer till`;
+    // The amounts follow the month, so the calculation rule is cited as of the month too.
+    source = `${seven.source}; ${cite('sharedCosts', trace.ruleDate)}: per person utöver sju läggs skillnaden mellan 7 och 6 personer till`;
     status = seven.status === 'provisional' || six.status === 'provisional' ? 'provisional' : seven.status === 'secondary' || six.status === 'secondary' ? 'secondary' : 'official';
     note = `7 personer ${kronor(formatOre(seven.value))} + ${size - 7} × (${kronor(formatOre(seven.value))} − ${kronor(formatOre(six.value))})`;
   }
@@ -83,7 +85,8 @@ function addShared(household: Household, trace: Trace): void {
     trace.line({ kind: 'norm', label, amount: total, rule, source, status, ...notes(note) });
     return;
   }
-  // RULES.md 3: with other adults in the dwelling the application household pays its share.
+  // SoF (2025:468) 12 kap. 3 § andra st. (RULES.md 3): with other adults in the dwelling who are
+  // not sambos, the application household pays its members' share of the shared costs.
   const share = trace.roundShare(total.times(household.members).dividedBy(new Decimal(size)));
   label = `Hushållsgemensamma kostnader, andel ${household.members} av ${size} personer`;
   trace.line({
@@ -91,7 +94,7 @@ function addShared(household: Household, trace: Trace): void {
     label,
     amount: share,
     rule,
-    source,
+    source: rule === 'riksnorm.shared.over7' ? source : `${source}; ${cite('sharedCosts', trace.ruleDate)}: andel per person i hushållet`,
     status,
     basis: total,
     ...notes(`${kronor(formatOre(total))} × ${household.members} / ${size}`, note),

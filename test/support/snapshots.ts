@@ -68,6 +68,8 @@ export interface CaseSpec {
   kirMunicipality?: string;
   protectedIdentity?: string[];
   plan?: 'active' | 'notActive' | 'pending';
+  /** What the plan module gives with its assessment. */
+  planRecord?: { assessedOn?: string; recorded?: string };
   history?: { monthsWithAssistanceInRow?: number; jobStimulusStart?: string | null };
 }
 
@@ -127,7 +129,7 @@ export function buildSnapshot(spec: CaseSpec): Record<string, unknown> {
     registers: {
       ssbtek: spec.ssbtekUnavailable ? { status: 'unavailable', register: 'ssbtek' } : ssbtek,
       kir: spec.kirUnavailable ? { status: 'unavailable', register: 'kir' } : kir,
-      plan: spec.planUnavailable ? { status: 'unavailable', register: 'plan' } : { status: spec.plan ?? 'active' },
+      plan: spec.planUnavailable ? { status: 'unavailable', register: 'plan' } : { status: spec.plan ?? 'active', ...(spec.planRecord ?? {}) },
     },
     history: {
       monthsWithAssistanceInRow: spec.history?.monthsWithAssistanceInRow ?? 3,

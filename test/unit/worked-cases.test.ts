@@ -29,6 +29,8 @@ interface WorkedCase {
     lines?: Array<Record<string, string>>;
     warnings?: string[];
     warningsContain?: string[];
+    /** Text each reason's details must contain, by reason code. */
+    reasonDetailsContain?: Record<string, string[]>;
     /** The snapshot is invalid: these fields are named (and the message matches, when given). */
     invalid?: Array<{ field: string; message?: string }>;
   };
@@ -79,6 +81,11 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort
         if (want.warnings !== undefined) expect(proposal.warnings).toEqual(want.warnings);
         for (const text of want.warningsContain ?? []) {
           expect(proposal.warnings.some((w) => w.includes(text)), `a warning containing "${text}" in ${JSON.stringify(proposal.warnings)}`).toBe(true);
+        }
+
+        for (const [code, texts] of Object.entries(want.reasonDetailsContain ?? {})) {
+          const messages = proposal.reasonDetails.filter((d) => d.code === code).map((d) => d.message).join('\n');
+          for (const text of texts) expect(messages, `${code} details`).toContain(text);
         }
 
         // The calc command gives the same proposal for the same snapshot.
