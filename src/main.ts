@@ -18,6 +18,7 @@ const commands: Record<string, (args: readonly string[]) => number | Promise<num
   export: async (a) => (await import('./cli/export.js')).runExport(process.env, a),
   retention: async (a) => (await import('./cli/retention.js')).runRetention(process.env, a),
   stats: async (a) => (await import('./cli/stats.js')).runStats(process.env, a),
+  rules: async (a) => (await import('./cli/rules.js')).runRules(a, io),
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -3,7 +3,9 @@ import type { Money } from '../domain/money.js';
 import type { Calculation, Outcome, Proposal, ReasonDetail } from '../domain/proposal.js';
 import { isManualReason, REASON_CODES, type ReasonCode } from '../domain/reasons.js';
 import type { CaseSnapshot, FieldError, KirAnswer, SsbtekAnswer, Unavailable } from '../domain/snapshot.js';
-import { personLabel } from '../domain/labels.js';
+import { kronor, personLabel } from '../domain/labels.js';
+import { cite } from '../domain/legalBasis.js';
+import { formatOre } from '../domain/money.js';
 import { totalAssets } from '../norm/costs.js';
 import { calculate } from '../norm/calculate.js';
 import type { Household } from '../norm/household.js';
@@ -37,7 +39,13 @@ export function assess(snapshot: CaseSnapshot, rules: RuleSet): Proposal {
   if (!trace.complete) {
     trace.warn('Beräkningen är ofullständig: regelvärden saknas, så summorna saknar de posterna.');
   } else if (result.lessThanOrEqualTo(0)) {
-    trace.reason('INCOME_EXCEEDS_NORM', 'Hushållets inkomster är lika stora som eller större än normen och kostnaderna');
+    const { norm, cost, income } = trace.totals;
+    trace.reason(
+      'INCOME_EXCEEDS_NORM',
+      `Hushållets inkomster (${kronor(formatOre(income))} kr) är lika stora som eller större än riksnormen (${kronor(formatOre(norm))} kr) ` +
+        `och de skäliga kostnaderna (${kronor(formatOre(cost))} kr) tillsammans, ${kronor(formatOre(norm.plus(cost)))} kr ` +
+        `(${cite('right', trace.citationDate)} och ${cite('calculation', trace.citationDate)})`,
+    );
   }
 
   return buildProposal(snapshot, rules, calculation, result, trace.reasons, trace.warnings);
@@ -135,7 +143,14 @@ function checkPlan(snapshot: CaseSnapshot, trace: Trace): void {
   const plan = snapshot.registers.plan;
   if (plan.status === 'unavailable') trace.reason('TECHNICAL_ERROR', 'Planeringsmodulen kunde inte läsas', 'registers.plan');
   else if (plan.status === 'pending') trace.reason('PLAN_ASSESSMENT_PENDING', 'Planeringsmodulen har ännu ingen bedömning av sökanden');
-  else if (plan.status === 'notActive') trace.reason('NOT_ACTIVE_JOBSEEKER', 'Planeringsmodulen bedömer att sökanden inte är aktivt arbetssökande');
+  else if (plan.status === 'notActive') {
+    const when = plan.assessedOn ? `den ${plan.assessedOn}` : '(svaret anger inte när)';
+    trace.reason(
+      'NOT_ACTIVE_JOBSEEKER',
+      `Planeringsmodulen registrerade ${when} att sökanden inte är aktivt arbetssökande${plan.recorded ? `: "${plan.recorded}"` : ''}. ` +
+        `Villkoret i ${cite('labourMarket', trace.citationDate)}: den som kan arbeta har rätt till försörjningsstöd om hen står till arbetsmarknadens förfogande, om det inte finns godtagbara skäl.`,
+    );
+  }
 }
 
 function checkAssets(snapshot: CaseSnapshot, trace: Trace): void {

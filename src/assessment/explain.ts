@@ -16,7 +16,7 @@ const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
   MANUAL: 'Manuell handläggning',
 };
 
-const STATUS_WORDS: Record<string, string> = { provisional: 'preliminärt', secondary: 'sekundär källa' };
+const STATUS_WORDS: Record<string, string> = { official: 'officiellt', provisional: 'preliminärt', secondary: 'sekundär källa' };
 
 /**
  * The calculation as a caseworker reads it: the lines under their headings with totals,

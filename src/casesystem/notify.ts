@@ -5,7 +5,8 @@ import type { Notifier } from './types.js';
 /**
  * "Mina ärenden" over JSON HTTP (the sandbox: src/sandbox/notifications.ts): one message per
  * decision, "a decision is ready", by template. No amount and no personal data in the message:
- * the body is the decision id, the case id and the template name. Idempotent by decision id.
+ * the body is the decision id, the case id, the template name and, for a payment, the payment
+ * day. Idempotent by decision id.
  */
 export interface NotifyClientOptions extends JsonHttpSettings {
   url: string;
@@ -17,7 +18,8 @@ export function createNotifyClient(options: NotifyClientOptions): Notifier {
   const client = createEffectClient({ ...options, path: DECISION_READY_PATH, component: 'notify', label: 'Mina ärenden' });
   return {
     async notifyDecisionReady(input) {
-      const { reference } = await client.once(input.decisionId, input.caseId, { caseId: input.caseId, template: 'beslut-klart' });
+      const body = { caseId: input.caseId, template: 'beslut-klart', ...(input.payDay ? { payDay: input.payDay } : {}) };
+      const { reference } = await client.once(input.decisionId, input.caseId, body);
       return { reference };
     },
   };

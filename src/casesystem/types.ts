@@ -43,6 +43,9 @@ export interface PaymentAdapter {
 }
 
 export interface Notifier {
-  /** "Mina ärenden": a decision is ready. No amount and no personal data in the message itself. */
-  notifyDecisionReady(input: { decisionId: string; caseId: string }): Promise<{ reference: string }>;
+  /**
+   * "Mina ärenden": a decision is ready, and for a payment the day it is paid (YYYY-MM-DD). No
+   * amount and no personal data in the message itself.
+   */
+  notifyDecisionReady(input: { decisionId: string; caseId: string; payDay?: string }): Promise<{ reference: string }>;
 }

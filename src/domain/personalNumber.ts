@@ -1,4 +1,4 @@
-import { ageOn, isValidDate, type IsoDate } from './dates.js';
+import { isValidDate, type IsoDate } from './dates.js';
 
 /**
  * Swedish personal identity numbers (personnummer, SFS 1991:481 18 §) and
@@ -34,8 +34,9 @@ export function luhnCheckDigit(nineDigits: string): number {
 /**
  * Parses a personal or coordination number in any common written form. A ten-digit form
  * gets its century from `reference` (the day it was written down; a function is only called
- * for a ten-digit form): `-` or no sign means
- * younger than 100 on that day, `+` means 100 or older.
+ * for a ten-digit form): `-` or no sign means the person turns at most 99 in that calendar
+ * year, `+` means they turn 100 or more in it (the sign changes on 1 January of the year of
+ * the 100th birthday, not on the birthday: folkbokföringslagen 1991:481 18 §).
  * Problems are described without repeating the number, so they are safe to log.
  */
 export function parsePersonalNumber(input: string, reference: IsoDate | (() => IsoDate)): PersonalNumberResult {
@@ -65,12 +66,19 @@ export function parsePersonalNumber(input: string, reference: IsoDate | (() => I
     const referenceDate = typeof reference === 'function' ? reference() : reference;
     const refYear = Number(referenceDate.slice(0, 4));
     const refMonthDay = referenceDate.slice(5);
-    year = Math.floor(refYear / 100) * 100 + Number(yy);
-    const monthDay = `${m}-${String(calendarDay).padStart(2, '0')}`;
-    // Most recent year not after the reference date: the person is under 100 ...
-    if (year > refYear || (year === refYear && monthDay > refMonthDay)) year -= 100;
-    // ... unless the plus sign says the person had turned 100.
-    if (sign === '+') year -= 100;
+    // The latest year ending in yy that is not after `upTo`.
+    const latestUpTo = (upTo: number) => upTo - ((((upTo - Number(yy)) % 100) + 100) % 100);
+    if (sign === '+') {
+      // Folkbokföringslagen 18 §: the plus is written from the start of the calendar year in
+      // which the person turns 100, so the birth year is at most the reference year − 100.
+      year = latestUpTo(refYear - 100);
+    } else {
+      year = latestUpTo(refYear);
+      // Born later this year than the reference day means not yet born: the minus was written
+      // before the sign changed at the turn of the year, so the person is of the century before.
+      const monthDay = `${m}-${String(calendarDay).padStart(2, '0')}`;
+      if (year === refYear && monthDay > refMonthDay) year -= 100;
+    }
   } else {
     return {
       ok: false,
@@ -140,8 +148,11 @@ function coordinationAdjusted(day: number): number {
   return day > 60 ? day - 60 : day;
 }
 
-/** The ten-digit written form with the sign that was right on `on` (`+` from age 100). */
+/**
+ * The ten-digit written form with the sign that was right on `on`: `+` from 1 January of the
+ * calendar year in which the person turns 100 (folkbokföringslagen 18 §), `-` before.
+ */
 export function tenDigitForm(pn: PersonalNumber, on: IsoDate): string {
-  const sign = ageOn(pn.birthDate, on) >= 100 ? '+' : '-';
+  const sign = Number(on.slice(0, 4)) - Number(pn.birthDate.slice(0, 4)) >= 100 ? '+' : '-';
   return `${pn.normalized.slice(2, 8)}${sign}${pn.normalized.slice(8)}`;
 }

@@ -104,7 +104,13 @@ const registersSchema = z.object(
       unavailable('kir'),
     ], { error: 'ska vara en lista med KIR-svar per person, eller { "status": "unavailable", "register": "kir" }' }),
     plan: z.union([
-      z.object({ status: z.enum(['active', 'notActive', 'pending']) }),
+      z.object({
+        status: z.enum(['active', 'notActive', 'pending']),
+        /** The day the module's assessment was recorded (the decision letter states it). */
+        assessedOn: z.string().refine(isIsoDate, 'ska vara ett datum ÅÅÅÅ-MM-DD').optional(),
+        /** What the module recorded, in its own words (no personal data), e.g. "uteblivit från två möten". */
+        recorded: z.string().trim().min(1).max(300).optional(),
+      }),
       unavailable('plan'),
     ], { error: 'ska vara { "status": "active" | "notActive" | "pending" } eller { "status": "unavailable", "register": "plan" }' }),
   },
@@ -263,10 +269,12 @@ class SnapshotChecker {
         field: `application.children[${i}].personalNumber`,
         message: 'barnet har fyllt 21 år och räknas som vuxen: ange personen under otherAdults',
       });
-    } else if (age >= 19 && child.inSchool === false) {
+    } else if (age >= CHILD_IN_SCHOOL_FROM_AGE && child.inSchool === false) {
+      // The parents' duty of support ends at 18 unless the child is still in school; SoL
+      // (2025:400) 12 kap. 9 § counts school pupils living at home up to 21 as children.
       errors.push({
         field: `application.children[${i}].inSchool`,
-        message: 'ett barn på 19–20 år räknas till hushållet bara medan det går i skolan: ange personen under otherAdults',
+        message: 'ett barn på 18–20 år räknas till hushållet bara medan det går i skolan: ange personen under otherAdults',
       });
     }
     if (age <= 6 && child.lunchAtHome === undefined) {
@@ -311,6 +319,12 @@ class SnapshotChecker {
     }
   }
 }
+
+/**
+ * From this age (on the first day of the month) a child counts in the application household only
+ * while in school (grundskola, gymnasieskola or comparable; föräldrabalken 7 kap. 1 §, SoL 12 kap. 9 §).
+ */
+export const CHILD_IN_SCHOOL_FROM_AGE = 18;
 
 /** What the e-service (or case system) hands over: the application and the case history. */
 export interface ApplicationPayload {

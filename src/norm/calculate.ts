@@ -1,4 +1,4 @@
-import { firstDayOf } from '../domain/dates.js';
+import { firstDayOf, stockholmDate } from '../domain/dates.js';
 import { formatOre, type Money } from '../domain/money.js';
 import type { Calculation, TraceLine } from '../domain/proposal.js';
 import type { CaseSnapshot } from '../domain/snapshot.js';
@@ -24,7 +24,7 @@ export interface NormResult {
  */
 export function calculate(snapshot: CaseSnapshot, rules: RuleSet): NormResult {
   const household = householdOf(snapshot);
-  const trace = new Trace(rules, firstDayOf(snapshot.application.month));
+  const trace = new Trace(rules, firstDayOf(snapshot.application.month), stockholmDate(new Date(snapshot.application.receivedAt)));
   addRiksnorm(household, trace);
   addCosts(snapshot.application, household, trace);
   const jobStimulus = addIncomes(snapshot, household, trace);

@@ -1,5 +1,6 @@
 import { addMonths, monthOf, monthsBetween } from '../domain/dates.js';
 import { personLabel } from '../domain/labels.js';
+import { cite } from '../domain/legalBasis.js';
 import { Decimal, type Money } from '../domain/money.js';
 import type { JobStimulusState } from '../domain/proposal.js';
 import type { CaseSnapshot, SsbtekAnswer } from '../domain/snapshot.js';
@@ -132,7 +133,7 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
   return jobStimulusUsed && jobStimulus ? jobStimulus.state : null;
 }
 
-/** RULES.md 5: children's own earnings are not counted, up to one prisbasbelopp a year. */
+/** SoL (2025:400) 12 kap. 9 § (RULES.md 5): children's own earnings are not counted, up to one prisbasbelopp a year. */
 function addChildEarnings(b: Bucket, amount: Money, label: string, trace: Trace): void {
   if (amount.greaterThan(0)) {
     const pbb = trace.amount('prisbasbelopp', 'Prisbasbelopp (gräns för barns arbetsinkomst)');
@@ -145,7 +146,7 @@ function addChildEarnings(b: Bucket, amount: Money, label: string, trace: Trace)
     label,
     amount,
     rule: 'incomes.childrensEarnings',
-    source: 'SOSFS 2013:1; barns och skolungdomars arbetsinkomster räknas inte upp till ett prisbasbelopp per kalenderår',
+    source: `${cite('childrensEarnings', trace.citationDate)}; barns och skolungdomars arbetsinkomster räknas inte upp till ett prisbasbelopp per kalenderår`,
     person: b.person,
     note: 'Barns egen arbetsinkomst räknas inte',
   });

@@ -21,6 +21,34 @@ export function paymentDay(rule: PaymentDayRule, month: YearMonth, closed: reado
   return dateOf(day);
 }
 
+/**
+ * The day a signed decision is paid: the month's payment day (paymentDay above), unless the
+ * decision was signed after it; then the first banking day after the signing day, since a
+ * payment day is never in the past. `signedOn` is the Stockholm calendar date of the signature
+ * (passed in: this module has no clock). Returns the day and whether it was moved.
+ */
+export function paymentDayAfterSigning(
+  rule: PaymentDayRule,
+  month: YearMonth,
+  closed: readonly ClosedDay[],
+  signedOn: IsoDate,
+): { payDay: IsoDate; movedFrom: IsoDate | null } {
+  const planned = paymentDay(rule, month, closed);
+  if (signedOn <= planned) return { payDay: planned, movedFrom: null };
+  return { payDay: nextBankDayAfter(signedOn, closed), movedFrom: planned };
+}
+
+/** The first banking day strictly after `date` (across a month or year end). */
+export function nextBankDayAfter(date: IsoDate, closed: readonly ClosedDay[]): IsoDate {
+  let day = shiftDays(date, 1);
+  let shut = closedDaysOf(Number(day.slice(0, 4)), closed);
+  while (!isBankDay(day, shut)) {
+    day = shiftDays(day, 1);
+    if (day.endsWith('-01-01')) shut = closedDaysOf(Number(day.slice(0, 4)), closed);
+  }
+  return day;
+}
+
 /** A weekday that is not one of `shut` (from closedDaysOf). */
 export function isBankDay(date: IsoDate, shut: ReadonlyMap<IsoDate, string>): boolean {
   const weekday = weekdayOf(date);

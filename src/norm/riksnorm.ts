@@ -1,5 +1,7 @@
 import { ageBandLabel, kronor, personLabel } from '../domain/labels.js';
+import { cite } from '../domain/legalBasis.js';
 import { Decimal, formatOre } from '../domain/money.js';
+import { CHILD_IN_SCHOOL_FROM_AGE } from '../domain/snapshot.js';
 import type { Household } from './household.js';
 import { notes, type Trace } from './trace.js';
 
@@ -25,8 +27,8 @@ function addChildren(household: Household, trace: Trace): void {
     const label =
       `Personliga kostnader, ${personLabel(child.role)} (${ageBandLabel(child.band)}` +
       `${child.withoutLunch ? ', lunch utanför hemmet' : ''})`;
-    if (child.band === '19-20' && child.inSchool === undefined) {
-      trace.warn(`${capitalise(personLabel(child.role))} är 19–20 år: kontrollera att barnet går i skolan (uppgift saknas i ansökan).`);
+    if (child.age >= CHILD_IN_SCHOOL_FROM_AGE && child.inSchool === undefined) {
+      trace.warn(`${capitalise(personLabel(child.role))} är ${child.age} år: kontrollera att barnet går i skolan (uppgift saknas i ansökan).`);
     }
     const entry = trace.amount(rule, label);
     if (!entry) {
@@ -74,7 +76,8 @@ function addShared(household: Household, trace: Trace): void {
     if (!seven || !six) return trace.missingLine({ kind: 'norm', label, rule });
     const extra = seven.value.minus(six.value);
     total = seven.value.plus(extra.times(size - 7));
-    source = `${seven.source}; RULES.md 3: per person utöver sju läggs skillnaden mellan 7 och 6 personer till`;
+    // The amounts follow the month, so the calculation rule is cited as of the month too.
+    source = `${seven.source}; ${cite('sharedCosts', trace.ruleDate)}: per person utöver sju läggs skillnaden mellan 7 och 6 personer till`;
     status = seven.status === 'provisional' || six.status === 'provisional' ? 'provisional' : seven.status === 'secondary' || six.status === 'secondary' ? 'secondary' : 'official';
     note = `7 personer ${kronor(formatOre(seven.value))} + ${size - 7} × (${kronor(formatOre(seven.value))} − ${kronor(formatOre(six.value))})`;
   }
@@ -82,7 +85,8 @@ function addShared(household: Household, trace: Trace): void {
     trace.line({ kind: 'norm', label, amount: total, rule, source, status, ...notes(note) });
     return;
   }
-  // RULES.md 3: with other adults in the dwelling the application household pays its share.
+  // SoF (2025:468) 12 kap. 3 § andra st. (RULES.md 3): with other adults in the dwelling who are
+  // not sambos, the application household pays its members' share of the shared costs.
   const share = trace.roundShare(total.times(household.members).dividedBy(new Decimal(size)));
   label = `Hushållsgemensamma kostnader, andel ${household.members} av ${size} personer`;
   trace.line({
@@ -90,7 +94,7 @@ function addShared(household: Household, trace: Trace): void {
     label,
     amount: share,
     rule,
-    source,
+    source: rule === 'riksnorm.shared.over7' ? source : `${source}; ${cite('sharedCosts', trace.ruleDate)}: andel per person i hushållet`,
     status,
     basis: total,
     ...notes(`${kronor(formatOre(total))} × ${household.members} / ${size}`, note),

@@ -41,6 +41,11 @@ export class Trace {
     readonly rules: RuleSet,
     /** The first day of the assistance month: the date every rule is looked up at. */
     readonly ruleDate: IsoDate,
+    /**
+     * The day the provisions cited are taken from (domain/legalBasis.ts): the application's
+     * receipt day (Stockholm), the robot's best knowledge of the decision day.
+     */
+    readonly citationDate: IsoDate = ruleDate,
   ) {}
 
   line(line: WorkingLine): void {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { createJsonHttpClient, requireTwelveDigits, type JsonHttpSettings } from './http.js';
-import type { LookupContext, PlanClient, PlanStatus } from './types.js';
+import type { LookupContext, PlanAnswer, PlanClient, PlanStatus } from './types.js';
 
 /**
  * The employment-plan module: is the applicant an active jobseeker? POST /plan/v1/assessment
@@ -15,12 +15,18 @@ export interface PlanClientOptions extends JsonHttpSettings {
 
 export const PLAN_STATUSES = ['active', 'notActive', 'pending'] as const satisfies readonly PlanStatus[];
 
-export const planReplySchema = z.object({ status: z.enum(PLAN_STATUSES) });
+export const planReplySchema = z.object({
+  status: z.enum(PLAN_STATUSES),
+  /** The day the assessment was recorded, when the module gives it. */
+  assessedOn: z.iso.date().optional(),
+  /** What the module recorded, in its words; the decision letter quotes it. */
+  recorded: z.string().trim().min(1).max(300).optional(),
+});
 
 export function createPlanClient(options: PlanClientOptions): PlanClient {
   const http = createJsonHttpClient({ ...options, register: 'plan', label: 'Planeringsmodulen', baseUrl: options.url });
   return {
-    async assessment(personalNumber: string, context: LookupContext): Promise<{ status: PlanStatus }> {
+    async assessment(personalNumber: string, context: LookupContext): Promise<PlanAnswer> {
       requireTwelveDigits('plan', 'Planeringsmodulen', personalNumber, context.caseId);
       const reply = await http.request(
         {
@@ -31,7 +37,11 @@ export function createPlanClient(options: PlanClientOptions): PlanClient {
         },
         planReplySchema,
       );
-      return { status: reply.status };
+      return {
+        status: reply.status,
+        ...(reply.assessedOn !== undefined ? { assessedOn: reply.assessedOn } : {}),
+        ...(reply.recorded !== undefined ? { recorded: reply.recorded } : {}),
+      };
     },
   };
 }

@@ -20,9 +20,16 @@ export interface KirClient {
 
 export type PlanStatus = 'active' | 'notActive' | 'pending';
 
+/** The module's answer: the status and, when it gives them, the day and what it recorded. */
+export interface PlanAnswer {
+  status: PlanStatus;
+  assessedOn?: string;
+  recorded?: string;
+}
+
 export interface PlanClient {
   /** The employment-plan module's assessment of the applicant. */
-  assessment(personalNumber: string, context: LookupContext): Promise<{ status: PlanStatus }>;
+  assessment(personalNumber: string, context: LookupContext): Promise<PlanAnswer>;
 }
 
 export interface SsbtekLookupClient {

@@ -11,7 +11,8 @@ import { addYears, type IsoDate } from '../domain/dates.js';
  *
  * A case is kept, and listed in the report, when
  *   - it is still open in the robot (not MANUAL or COMPLETED): something is unfinished;
- *   - an adult in it is born on one of the rule's days (research exception);
+ *   - the municipality is in the research sample (every file kept), or an adult in it is born
+ *     on one of the rule's days (research exception);
  *   - an adult in it cannot be identified (an invalid application): neither the file nor the
  *     research exception can be judged, so a person decides.
  */
@@ -19,6 +20,14 @@ import { addYears, type IsoDate } from '../domain/dates.js';
 export interface RetentionRuleAt {
   yearsAfterLastEntry: number;
   keepBornOnDays: readonly number[];
+  /** Counties (two-digit code) and municipalities (four digits) where every file is kept. */
+  keepWholeCounties?: readonly string[];
+  keepWholeMunicipalities?: readonly string[];
+}
+
+/** Whether the research sample keeps every file of the municipality (SoF 2025:468 13 kap. 1 §). */
+export function keepsWholeMunicipality(rule: RetentionRuleAt, municipality: string): boolean {
+  return (rule.keepWholeMunicipalities ?? []).includes(municipality) || (rule.keepWholeCounties ?? []).includes(municipality.slice(0, 2));
 }
 
 export interface RetentionPerson {
@@ -102,6 +111,7 @@ export function planRetention(facts: readonly RetentionCaseFacts[], rule: Retent
     let verdict: RetentionVerdict;
     if (today < dueFrom) verdict = 'not-due';
     else if (!f.closed) verdict = 'keep-open';
+    else if (keepsWholeMunicipality(rule, f.municipality)) verdict = 'keep-research';
     else if (f.adults === null || f.adults.length === 0 || f.adults.some((p) => p.bornOnDay === undefined)) verdict = 'keep-unknown-person';
     else if (f.adults.some((p) => rule.keepBornOnDays.includes(p.bornOnDay!))) verdict = 'keep-research';
     else verdict = 'destroy';

@@ -1,7 +1,8 @@
 import type { CaseSystemAdapter, DecisionToCarryOut, Notifier, PaymentAdapter } from '../casesystem/types.js';
 import type { TraceLine } from '../domain/proposal.js';
+import { stockholmDate } from '../domain/dates.js';
 import { BusinessException, SystemException } from '../domain/errors.js';
-import { paymentDay } from '../norm/paymentDay.js';
+import { paymentDayAfterSigning } from '../norm/paymentDay.js';
 import {
   appendAudit,
   CaseTransitionError,
@@ -94,7 +95,12 @@ export function paysOut(decision: Pick<DecisionToCarryOut, 'outcome' | 'amount'>
   return decision.outcome === 'GRANT' && Number(decision.amount) > 0 && /[1-9]/.test(decision.amount);
 }
 
-/** The payment day of the decision's month by the municipality's rule; a missing rule is for a caseworker. */
+/**
+ * The payment day of the decision's month by the municipality's rule, or the first banking day
+ * after the signing day when the decision was signed after it (a payment day is never in the
+ * past). Depends on the signature's Stockholm date, not on the clock, so a retry gets the same
+ * day. A missing rule is for a caseworker.
+ */
 export function payDayFor(deps: Pick<RobotDeps, 'rules'>, decision: DecisionToCarryOut): string {
   const rule = deps.rules.municipality(decision.municipality)?.paymentDay(`${decision.month}-01`);
   if (!rule) {
@@ -104,7 +110,7 @@ export function payDayFor(deps: Pick<RobotDeps, 'rules'>, decision: DecisionToCa
   if (!closed) {
     throw new BusinessException('RULES_MISSING', `ingen regel för bankdagar ${decision.month} (rules/bankdays.yaml)`);
   }
-  return paymentDay(rule.value, decision.month, closed.value);
+  return paymentDayAfterSigning(rule.value, decision.month, closed.value, stockholmDate(new Date(decision.signedAt))).payDay;
 }
 
 export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapters, decisionId: string, run: OutboundRun): Promise<OutboundResult> {
@@ -138,7 +144,9 @@ export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapte
         const payDay = payDayFor(deps, order);
         reference = (await adapters.payment.orderPayment({ decisionId, caseId, municipality: order.municipality, amount: order.amount, payDay })).reference;
       } else {
-        reference = (await adapters.notifier.notifyDecisionReady({ decisionId, caseId })).reference;
+        // The message names the payment day (never in the past), not the amount.
+        const payDay = paysOut(order) ? payDayFor(deps, order) : undefined;
+        reference = (await adapters.notifier.notifyDecisionReady({ decisionId, caseId, ...(payDay ? { payDay } : {}) })).reference;
       }
       await deps.db.transaction(async (tx) => {
         const { created, step: stored } = await recordDecisionStep(tx, { decisionId, step, outcome: 'done', reference, actor: deps.identity });

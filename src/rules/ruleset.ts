@@ -65,6 +65,10 @@ export interface RetentionRule {
   yearsAfterLastEntry: number;
   completeBy: 'endOfFollowingCalendarYear';
   keepBornOnDays: readonly number[];
+  /** Every file is kept in these counties' municipalities (first two digits of the code)... */
+  keepWholeCounties: readonly string[];
+  /** ... and in these municipalities. */
+  keepWholeMunicipalities: readonly string[];
   keepSource: string;
 }
 
@@ -331,7 +335,14 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
       source: v.source,
       note: v.note,
       file: retentionDoc.file,
-      value: { yearsAfterLastEntry: v.yearsAfterLastEntry, completeBy: v.completeBy, keepBornOnDays: v.keepBornOnDays, keepSource: v.keepSource },
+      value: {
+        yearsAfterLastEntry: v.yearsAfterLastEntry,
+        completeBy: v.completeBy,
+        keepBornOnDays: v.keepBornOnDays,
+        keepWholeCounties: v.keepWholeCounties ?? [],
+        keepWholeMunicipalities: v.keepWholeMunicipalities ?? [],
+        keepSource: v.keepSource,
+      },
     };
     retention.add(entry);
     all.push(entry);

@@ -170,7 +170,8 @@ export type MunicipalityDoc = z.infer<typeof municipalityFile>;
 /**
  * Retention (gallring) of personal files: destroyed `yearsAfterLastEntry` years after the last
  * entry, finished by the end of the following calendar year; files of people born on one of
- * `keepBornOnDays` are kept for research.
+ * `keepBornOnDays` are kept for research, and every file in the municipalities of
+ * `keepWholeCounties` and in `keepWholeMunicipalities` (SoL 2025:400 16 kap. 4 §, SoF 2025:468 13 kap. 1 §).
  */
 const retentionValue = z.strictObject({
   ...dated,
@@ -179,6 +180,10 @@ const retentionValue = z.strictObject({
   keepBornOnDays: z
     .array(z.number({ error: 'keepBornOnDays ska vara dagar 1–31' }).int().min(1, 'keepBornOnDays ska vara dagar 1–31').max(31, 'keepBornOnDays ska vara dagar 1–31'))
     .refine((days) => new Set(days).size === days.length, 'keepBornOnDays har en dag två gånger'),
+  /** Counties (SCB's two-digit county code) in whose municipalities every file is kept. */
+  keepWholeCounties: z.array(z.string().regex(/^\d{2}$/, 'keepWholeCounties ska vara länskoder med två siffror inom citattecken, t.ex. "05"')).optional(),
+  /** Municipalities (SCB's four-digit code) where every file is kept. */
+  keepWholeMunicipalities: z.array(z.string().regex(/^\d{4}$/, 'keepWholeMunicipalities ska vara kommunkoder med fyra siffror inom citattecken, t.ex. "1480"')).optional(),
   keepSource: source,
 });
 export type RetentionDoc = z.infer<typeof retentionValue>;

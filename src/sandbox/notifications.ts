@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isIsoDate } from '../domain/dates.js';
 import { startRecorder, type RecorderOptions, type RecorderSim } from './recorder.js';
 
 /**
@@ -8,7 +9,7 @@ import { startRecorder, type RecorderOptions, type RecorderSim } from './recorde
  * cannot ride along; the applicant reads the decision after logging in.
  *
  *   GET  /messages/v1/decision-ready/<decisionId>   look-before-act
- *   POST /messages/v1/decision-ready  { decisionId, caseId, template }
+ *   POST /messages/v1/decision-ready  { decisionId, caseId, template, payDay? }
  */
 export const NOTIFICATION_TEMPLATES = ['beslut-klart'] as const;
 
@@ -17,6 +18,8 @@ export const notificationBodySchema = z
     decisionId: z.string(),
     caseId: z.string().min(1).max(100),
     template: z.enum(NOTIFICATION_TEMPLATES),
+    /** The day the payment goes out, for a decision that pays. */
+    payDay: z.string().refine(isIsoDate, 'ska vara ett datum ÅÅÅÅ-MM-DD').optional(),
   })
   .strict();
 export type NotificationBody = z.infer<typeof notificationBodySchema>;

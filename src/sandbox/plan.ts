@@ -14,6 +14,9 @@ export const planPersonSchema = z
   .object({
     personalNumber: z.string().refine(isTwelveDigitPersonalNumber, 'ska vara ett giltigt personnummer med 12 siffror'),
     status: z.enum(['active', 'notActive', 'pending']),
+    /** The day and the words the module gives with its assessment (sent once it is not pending). */
+    assessedOn: z.iso.date().optional(),
+    recorded: z.string().min(1).max(300).optional(),
     /** Answer `pending` this many times before `status`. */
     pendingAsks: z.number().int().min(0).default(0),
     description: z.string().optional(),
@@ -52,7 +55,12 @@ export async function start(options: PlanSandboxOptions = {}): Promise<PlanSandb
     answer: (person) => {
       const n = (asked.get(person.personalNumber) ?? 0) + 1;
       asked.set(person.personalNumber, n);
-      return { status: n <= person.pendingAsks ? 'pending' : person.status };
+      if (n <= person.pendingAsks) return { status: 'pending' };
+      return {
+        status: person.status,
+        ...(person.assessedOn !== undefined ? { assessedOn: person.assessedOn } : {}),
+        ...(person.recorded !== undefined ? { recorded: person.recorded } : {}),
+      };
     },
   });
   return { ...sim, asks: (pn) => asked.get(pn) ?? 0 };

@@ -17,6 +17,7 @@ import { start as startPayments, type PaymentSandbox } from '../../src/sandbox/p
 import {
   getCase,
   getDecisionSteps,
+  getProposalForCase,
   getStateHistory,
   IN_MEMORY,
   listAuditForCase,
@@ -47,7 +48,7 @@ const robots: Robot[] = [];
 beforeAll(async () => {
   db = await openDatabase({ dataDir: IN_MEMORY });
   dir = mkdtempSync(join(tmpdir(), 'robot-outbound-'));
-  h = await startPipeline(db, { sandbox: { fixtures: { applicationsDir: dir }, generate: { count: 6, seed: 5151, month: '2021-06' } } });
+  h = await startPipeline(db, { sandbox: { fixtures: { applicationsDir: dir }, generate: { count: 10, seed: 5151, month: '2021-06' } } });
   await h.robot.pollNow();
   const { rows } = await db.query<{ id: string }>('SELECT id FROM cases ORDER BY id');
   const states = await h.settle(rows.map((r) => r.id), ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'], 60_000);
@@ -70,12 +71,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function sign(caseId: string): Promise<string> {
+/** Signed in June 2021 before the payment day unless a time is given. */
+async function sign(caseId: string, at = new Date('2021-06-10T10:00:00+02:00')): Promise<string> {
   const c = await getCase(db, caseId);
   const user = DEV_USERS.find((u) => u.role === 'caseworker' && u.municipalities.includes(c!.municipality))!;
-  const outcome = await signCase(db, user, { caseId, proposalId: undefined });
+  const outcome = await signCase(db, user, { caseId, proposalId: undefined }, at);
   if (!outcome.ok) throw new Error(outcome.message);
   return outcome.decision.id;
+}
+
+/** Whether signing the case as proposed gives a payment (a grant of more than 0 kr). */
+async function paysWhenSigned(caseId: string): Promise<boolean> {
+  const proposal = (await getProposalForCase(db, caseId))!;
+  return paysOut({ outcome: proposal.outcome === 'PROPOSE_GRANT' ? 'GRANT' : 'REJECT', amount: proposal.amount ?? '0' });
 }
 
 function nextCase(): string {
@@ -101,7 +109,11 @@ describe('carrying out a signed decision', () => {
       expect(paid[0]!.body.payDay).toBe('2021-06-24');
     } else expect(paid).toHaveLength(0);
     expect(messages.byDecision().get(decisionId)).toHaveLength(1);
-    expect(Object.keys(messages.byDecision().get(decisionId)![0]!.body).sort()).toEqual(['caseId', 'decisionId', 'template']);
+    const told = messages.byDecision().get(decisionId)![0]!.body;
+    if (paid.length > 0) {
+      expect(Object.keys(told).sort()).toEqual(['caseId', 'decisionId', 'payDay', 'template']);
+      expect(told.payDay).toBe(paid[0]!.body.payDay);
+    } else expect(Object.keys(told).sort()).toEqual(['caseId', 'decisionId', 'template']);
     expect((await getCase(db, caseId))!.state).toBe('COMPLETED');
     const audit = (await listAuditForCase(db, caseId)).filter((a) => a.action.startsWith('decision.') && a.action !== 'decision.sign');
     expect(audit.every((a) => a.actor === h.deps.identity)).toBe(true);
@@ -112,6 +124,19 @@ describe('carrying out a signed decision', () => {
     expect(caseSystem.posts(decisionId)).toBe(1);
     expect(payments.byDecision().get(decisionId)?.length ?? 0).toBe(paid.length);
     expect(messages.byDecision().get(decisionId)).toHaveLength(1);
+  });
+
+  it('a decision signed on the 28th, after the payment day, is paid the next banking day and the message says so', async () => {
+    let caseId = nextCase();
+    // A grant: skip cases that would not pay (the fixtures hold rejections too).
+    while ((await getCase(db, caseId))!.municipality !== '1287' || !(await paysWhenSigned(caseId))) caseId = nextCase();
+    const decisionId = await sign(caseId, new Date('2021-06-28T14:00:00+02:00'));
+    expect(await carryOutDecision(h.deps, adapters, decisionId, { lastAttempt: false })).toBe('COMPLETED');
+    const paid = payments.byDecision().get(decisionId) ?? [];
+    expect(paid).toHaveLength(1);
+    // The rule's day was Thursday 2021-06-24; signed Monday the 28th: paid Tuesday the 29th.
+    expect(paid[0]!.body.payDay).toBe('2021-06-29');
+    expect(messages.byDecision().get(decisionId)![0]!.body.payDay).toBe('2021-06-29');
   });
 
   it('a failing step is retried; the retry resumes after the last completed step and repeats no effect', async () => {

@@ -88,7 +88,7 @@ forEachBackend('retention (gallring)', (backend) => {
     const { run, plan } = await dryRunRetention(ctx(), '1287');
     dryRunId = run.id;
     expect(await totalRows(db())).toEqual(before);
-    expect(run).toMatchObject({ mode: 'dry-run', runDate: '2032-03-01', municipality: '1287', ruleStatus: 'provisional' });
+    expect(run).toMatchObject({ mode: 'dry-run', runDate: '2032-03-01', municipality: '1287', ruleStatus: 'official' });
     const items = await listRetentionItems(db(), run.id);
     expect(Object.fromEntries(items.map((i) => [i.caseId, i.verdict]))).toEqual({
       'G-CHANGED': 'destroy',
@@ -240,13 +240,14 @@ describe('the scheduled dry run', () => {
 describe('the scheduled job carrying out a report nobody approved (RETENTION_AUTO_EXECUTE_DAYS)', () => {
   const day = (date: string) => new Date(`${date}T01:00:00Z`);
 
-  /** The shipped rules with the current retention period confirmed (status secondary). */
-  function confirmedRules() {
+  /** The shipped rules with the current retention period marked provisional, as it was before SoL 2025:400 was read. */
+  function provisionalRules() {
     const dir = mkdtempSync(join(tmpdir(), 'rules-'));
     cpSync(DEFAULT_RULES_DIR, dir, { recursive: true });
     const path = join(dir, 'retention.yaml');
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace('status: provisional', 'status: secondary'));
+    if (!text.includes('status: official')) throw new Error('retention.yaml has no official period to mark provisional');
+    writeFileSync(path, text.replace('status: official', 'status: provisional'));
     try {
       return loadRules(dir);
     } finally {
@@ -259,7 +260,8 @@ describe('the scheduled job carrying out a report nobody approved (RETENTION_AUT
     try {
       await seedCase(db, { id: 'A-DUE', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.a });
       await seedCase(db, { id: 'A-KEPT', municipality: '1287', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: pn.b });
-      const confirmed = confirmedRules();
+      const confirmed = rules;
+      const provisional = provisionalRules();
       const ctx = (r: typeof rules, date: string) => ({ db, rules: r, clock: () => day(date), actor: 'bistandsrobot' });
       const cases = async () => (await db.query<{ id: string }>('SELECT id FROM cases ORDER BY id')).rows.map((r) => r.id);
 
@@ -272,8 +274,8 @@ describe('the scheduled job carrying out a report nobody approved (RETENTION_AUT
       expect((await scheduledRetention(ctx(confirmed, '2032-03-15'), ['1287'], 14)).executed).toEqual({});
       expect(await cases()).toEqual(['A-DUE', 'A-KEPT']);
 
-      // Under the shipped, provisional rule: never, however long it waited.
-      expect((await scheduledRetention(ctx(rules, '2032-03-30'), ['1287'], 14)).executed).toEqual({});
+      // Under a provisional rule: never, however long it waited.
+      expect((await scheduledRetention(ctx(provisional, '2032-03-30'), ['1287'], 14)).executed).toEqual({});
       expect(await cases()).toEqual(['A-DUE', 'A-KEPT']);
 
       // The latest report (made on 2032-03-30 under the provisional rule) is not carried out either:

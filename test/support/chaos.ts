@@ -92,6 +92,8 @@ export interface ChaosReport {
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORKER_SCRIPT = join(ROOT, 'test', 'support', 'workerProcess.ts');
 const MONTH = '2021-06';
+/** Signed in time for the month's payment day, so the order carries the rule's day (not the next banking day). */
+const SIGNED_AT = new Date('2021-06-10T10:00:00+02:00');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Settings a chaos run must leave at production's values (src/config.ts, src/robot/queues.ts). */
@@ -238,7 +240,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           const user = DEV_USERS.find((u) => u.role === 'caseworker' && u.municipalities.includes(row.municipality))!;
           let outcome;
           try {
-            outcome = await signCase(db!, user, { caseId: row.id, proposalId: undefined });
+            outcome = await signCase(db!, user, { caseId: row.id, proposalId: undefined }, SIGNED_AT);
           } catch (error) {
             // The page would show an error and the caseworker sign again (see signErrors).
             signErrors++;

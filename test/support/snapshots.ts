@@ -22,6 +22,8 @@ export function birthDateForAge(month: string, age: number): string {
 }
 
 export interface ChildSpec {
+  /** A given personal number (12 digits) instead of one made from age or birthDate. */
+  personalNumber?: string;
   age?: number;
   birthDate?: string;
   lunchAtHome?: boolean;
@@ -40,6 +42,13 @@ export interface PaymentSpec {
 
 export interface CaseSpec {
   month: string;
+  /** Defaults to the first of the month, 09:00 Swedish time. */
+  receivedAt?: string;
+  /**
+   * The applicant's number as written in the application (e.g. ten digits with `+`) and as the
+   * registers answer it (twelve digits); defaults to a made-up 40-year-old.
+   */
+  applicant?: { written: string; registered: string };
   municipality?: string;
   kind?: 'new' | 'renewal';
   coApplicant?: boolean;
@@ -59,17 +68,19 @@ export interface CaseSpec {
   kirMunicipality?: string;
   protectedIdentity?: string[];
   plan?: 'active' | 'notActive' | 'pending';
+  /** What the plan module gives with its assessment. */
+  planRecord?: { assessedOn?: string; recorded?: string };
   history?: { monthsWithAssistanceInRow?: number; jobStimulusStart?: string | null };
 }
 
 export function buildSnapshot(spec: CaseSpec): Record<string, unknown> {
   const municipality = spec.municipality ?? '1287';
-  const applicant = personalNumber(birthDateForAge(spec.month, 40), '980');
+  const applicant = spec.applicant?.registered ?? personalNumber(birthDateForAge(spec.month, 40), '980');
   const coApplicant = spec.coApplicant ? personalNumber(birthDateForAge(spec.month, 38), '982') : null;
   const children = (spec.children ?? []).map((c, i) => {
     const birth = c.birthDate ?? birthDateForAge(spec.month, c.age ?? 10);
     return {
-      personalNumber: personalNumber(birth, String(240 + i * 2).padStart(3, '0')),
+      personalNumber: c.personalNumber ?? personalNumber(birth, String(240 + i * 2).padStart(3, '0')),
       ...(c.lunchAtHome !== undefined ? { lunchAtHome: c.lunchAtHome } : (c.age ?? 10) <= 6 ? { lunchAtHome: true } : {}),
       ...(c.daysAtHome !== undefined ? { daysAtHome: c.daysAtHome } : {}),
       ...(c.inSchool !== undefined ? { inSchool: c.inSchool } : {}),
@@ -104,10 +115,10 @@ export function buildSnapshot(spec: CaseSpec): Record<string, unknown> {
     application: {
       id: 'A-TEST-000001',
       municipality,
-      receivedAt: `${firstDayOf(spec.month)}T09:00:00+01:00`,
+      receivedAt: spec.receivedAt ?? `${firstDayOf(spec.month)}T09:00:00+01:00`,
       month: spec.month,
       kind: spec.kind ?? 'renewal',
-      applicant: { personalNumber: applicant },
+      applicant: { personalNumber: spec.applicant?.written ?? applicant },
       coApplicant: coApplicant ? { personalNumber: coApplicant } : null,
       children,
       otherAdults: spec.otherAdults ?? 0,
@@ -118,7 +129,7 @@ export function buildSnapshot(spec: CaseSpec): Record<string, unknown> {
     registers: {
       ssbtek: spec.ssbtekUnavailable ? { status: 'unavailable', register: 'ssbtek' } : ssbtek,
       kir: spec.kirUnavailable ? { status: 'unavailable', register: 'kir' } : kir,
-      plan: spec.planUnavailable ? { status: 'unavailable', register: 'plan' } : { status: spec.plan ?? 'active' },
+      plan: spec.planUnavailable ? { status: 'unavailable', register: 'plan' } : { status: spec.plan ?? 'active', ...(spec.planRecord ?? {}) },
     },
     history: {
       monthsWithAssistanceInRow: spec.history?.monthsWithAssistanceInRow ?? 3,

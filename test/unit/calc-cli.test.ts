@@ -19,10 +19,13 @@ describe('npm run --silent calc', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const proposal = JSON.parse(stdout);
-    expect(proposal).toMatchObject({ caseId: 'A-2026-000123', month: '2026-03', outcome: 'MANUAL', amount: '7150' });
-    // 2026's "without lunch" amount for a 4-6-year-old is not known; the asset buffer is provisional.
-    expect([...proposal.reasons].sort()).toEqual(['PROVISIONAL_RULES', 'RULES_MISSING']);
-    expect(proposal.calculation.complete).toBe(false);
+    // SoF (2025:468) 12 kap. 2 § (SFS 2025:1046): 3 940 + 2 720 (4–6 år utan lunch) + 1 410 = 8 070;
+    // + costs 7 250 − incomes 5 450. Only the asset buffer is still provisional.
+    expect(proposal).toMatchObject({ caseId: 'A-2026-000123', month: '2026-03', outcome: 'MANUAL', amount: '9870' });
+    expect(proposal.reasons).toEqual(['PROVISIONAL_RULES']);
+    expect(proposal.reasonDetails[0].message).toContain('municipality.1287.assetBuffer');
+    expect(proposal.calculation.complete).toBe(true);
+    expect(proposal.calculation.norm).toBe('8070.00');
   });
 
   it('reads standard input when no file is given', () => {
@@ -35,7 +38,10 @@ describe('npm run --silent calc', () => {
     const { code, stdout } = calc(['--explain', example]);
     expect(code).toBe(0);
     expect(stdout).toContain('Beräkning av försörjningsstöd för mars 2026');
-    expect(stdout).toMatch(/Personliga kostnader, ensamstående vuxen\s+3\u00a0940,00/);
+    expect(stdout).toMatch(/Personliga kostnader, ensamstående vuxen\s+3\u00a0940,00\s+riksnorm\.adults\.single\s+\[1\]\s+\(officiellt\)/);
+    expect(stdout).toMatch(/utan lunch|lunch utanför hemmet/);
+    expect(stdout).toContain('[1] SoF (2025:468) 12 kap. 2 § i lydelse enligt SFS 2025:1046 (i kraft 2026-01-01)');
+    expect(stdout).not.toMatch(/riksnorm\.[^\n]*preliminärt/);
     expect(stdout).toContain('Manuell handläggning');
   });
 

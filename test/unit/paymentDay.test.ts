@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RulesFileError } from '../../src/domain/errors.js';
-import { closedDaysOf, easterSunday, isBankDay, paymentDay, weekdayOf } from '../../src/norm/paymentDay.js';
+import { closedDaysOf, easterSunday, isBankDay, paymentDay, paymentDayAfterSigning, weekdayOf } from '../../src/norm/paymentDay.js';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/load.js';
 
 const rules = loadRules();
@@ -25,6 +25,34 @@ const WORKED: Array<{ month: string; weekdayOf27th: string; payDay: string }> = 
   { month: '2026-04', weekdayOf27th: 'måndag', payDay: '2026-04-27' },
 ];
 const WEEKDAYS = ['söndag', 'måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag'];
+
+describe('paymentDayAfterSigning: a payment day is never in the past', () => {
+  const closed = rules.closedBankDaysAt('2026-01-01')!.value;
+  const cases: Array<{ why: string; month: string; signedOn: string; payDay: string; movedFrom: string | null }> = [
+    { why: 'signed before the payment day: the rule\'s day', month: '2026-04', signedOn: '2026-04-10', payDay: '2026-04-27', movedFrom: null },
+    { why: 'signed on the payment day itself: that day', month: '2026-04', signedOn: '2026-04-27', payDay: '2026-04-27', movedFrom: null },
+    { why: 'signed on the 28th (Tuesday): the next banking day, Wednesday the 29th', month: '2026-04', signedOn: '2026-04-28', payDay: '2026-04-29', movedFrom: '2026-04-27' },
+    { why: 'signed Friday the 28th of August: over the weekend to Monday the 31st', month: '2026-08', signedOn: '2026-08-28', payDay: '2026-08-31', movedFrom: '2026-08-27' },
+    { why: 'signed on 30 December: past Nyårsafton, Nyårsdagen and a weekend to 4 January', month: '2026-12', signedOn: '2026-12-30', payDay: '2027-01-04', movedFrom: '2026-12-23' },
+    { why: 'a month signed long after: the banking day after signing', month: '2021-06', signedOn: '2026-11-20', payDay: '2026-11-23', movedFrom: '2021-06-24' },
+  ];
+  for (const c of cases) {
+    it(c.why, () => {
+      expect(paymentDayAfterSigning(COMMON, c.month, closed, c.signedOn)).toEqual({ payDay: c.payDay, movedFrom: c.movedFrom });
+    });
+  }
+
+  it('is never before the signing day nor before the rule\'s day, and is a banking day (every day of 2026)', () => {
+    for (let t = Date.UTC(2026, 0, 1); t <= Date.UTC(2026, 11, 31); t += 86_400_000) {
+      const signedOn = new Date(t).toISOString().slice(0, 10);
+      const month = signedOn.slice(0, 7);
+      const { payDay } = paymentDayAfterSigning(COMMON, month, closed, signedOn);
+      expect(payDay >= signedOn, signedOn).toBe(true);
+      expect(payDay >= paymentDay(COMMON, month, closed), signedOn).toBe(true);
+      expect(isBankDay(payDay, closedDaysOf(Number(payDay.slice(0, 4)), closed)), signedOn).toBe(true);
+    }
+  });
+});
 
 describe('paymentDay(rule, month): the 27th, Saturday -> 26th, Sunday -> 25th', () => {
   for (const c of WORKED) {

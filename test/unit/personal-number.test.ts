@@ -12,6 +12,10 @@ const cases: Array<{ input: string; on: string; normalized: string; birthDate: s
   { input: '190505+2385', on: '2026-03-02', normalized: '191905052385', birthDate: '1919-05-05', sex: 'female', why: 'plustecken: 100 år eller äldre' },
   { input: '260301-2382', on: '2026-03-02', normalized: '202603012382', birthDate: '2026-03-01', sex: 'female', why: 'född dagen före referensdagen' },
   { input: '260303-2380', on: '2026-03-02', normalized: '192603032380', birthDate: '1926-03-03', sex: 'female', why: 'född dagen efter referensdagen: förra seklet' },
+  { input: '250820+2344', on: '2025-03-10', normalized: '192508202344', birthDate: '1925-08-20', sex: 'female', why: 'plustecken från årets början det år personen fyller 100, före födelsedagen' },
+  { input: '261231+2385', on: '2026-03-02', normalized: '192612312385', birthDate: '1926-12-31', sex: 'female', why: 'plustecken den 2 mars för den som fyller 100 på nyårsafton' },
+  { input: '250820+2344', on: '2024-12-31', normalized: '182508202344', birthDate: '1825-08-20', sex: 'female', why: 'plustecken året innan: född ett sekel tidigare' },
+  { input: '250820-2344', on: '2025-03-10', normalized: '192508202344', birthDate: '1925-08-20', sex: 'female', why: 'minustecken från före årsskiftet: 2025-08-20 är inte fött än, alltså 1925' },
   { input: '850769-9802', on: '2026-03-02', normalized: '198507699802', birthDate: '1985-07-09', coordination: true, sex: 'female', why: 'samordningsnummer: dag + 60' },
   { input: '200002299816', on: '2026-03-02', normalized: '200002299816', birthDate: '2000-02-29', sex: 'male', why: 'skottdag' },
 ];
@@ -66,10 +70,27 @@ describe('parsePersonalNumber', () => {
     expect(luhnCheckDigit('000000000')).toBe(0);
   });
 
-  it('writes the ten-digit form with + from the 100th birthday', () => {
+  it('writes the ten-digit form with + from 1 January of the year the person turns 100', () => {
     const pn = parsePersonalNumber('191905052385', '2026-03-02');
     if (!pn.ok) throw new Error(pn.problem);
-    expect(tenDigitForm(pn.value, '2019-05-04')).toBe('190505-2385');
-    expect(tenDigitForm(pn.value, '2019-05-05')).toBe('190505+2385');
+    expect(tenDigitForm(pn.value, '2018-12-31')).toBe('190505-2385');
+    expect(tenDigitForm(pn.value, '2019-01-01')).toBe('190505+2385');
+    expect(tenDigitForm(pn.value, '2019-05-04')).toBe('190505+2385');
+  });
+
+  it('reads back every ten-digit form it writes, on any day (round trip)', () => {
+    const day = fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2099, 11, 31) }).map((t) => new Date(t).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(day, day, (birth, on) => {
+        fc.pre(birth <= on);
+        const nine = `${birth.slice(2, 4)}${birth.slice(5, 7)}${birth.slice(8, 10)}238`;
+        const twelve = `${birth.slice(0, 4)}${birth.slice(5, 7)}${birth.slice(8, 10)}238${luhnCheckDigit(nine)}`;
+        const pn = parsePersonalNumber(twelve, on);
+        if (!pn.ok) throw new Error(pn.problem);
+        const back = parsePersonalNumber(tenDigitForm(pn.value, on), on);
+        expect(back.ok && back.value.normalized).toBe(twelve);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

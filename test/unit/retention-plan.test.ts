@@ -4,7 +4,7 @@ import { addYears } from '../../src/domain/dates.js';
 import { loadRules } from '../../src/rules/load.js';
 import { deadlineOf, dueFromOf, planRetention, type RetentionCaseFacts, type RetentionVerdict } from '../../src/retention/plan.js';
 
-const RULE = { yearsAfterLastEntry: 5, keepBornOnDays: [5, 15, 25] };
+const RULE = { yearsAfterLastEntry: 5, keepBornOnDays: [5, 15, 25], keepWholeCounties: ['05', '09', '22'], keepWholeMunicipalities: ['1480'] };
 
 const person = (key: string, bornOnDay: number | undefined) => ({ key, bornOnDay });
 
@@ -64,6 +64,18 @@ const worked: Array<[string, RetentionCaseFacts[], Record<string, RetentionVerdi
     'files are per municipality: a newer case in Svedala does not keep Trelleborg\'s',
     [fact('K1', '2020-01-01', [a]), fact('K2', '2029-01-01', [a], { municipality: '1263' })],
     { K1: 'destroy', K2: 'not-due' },
+  ],
+  [
+    'the research sample keeps every file in Göteborg (1480) and in Östergötlands, Gotlands and Västernorrlands län, whoever is born when',
+    [
+      fact('K1', '2020-01-01', [a], { municipality: '1480' }),
+      fact('K2', '2020-01-01', [a], { municipality: '0580' }),
+      fact('K3', '2020-01-01', [a], { municipality: '0980' }),
+      fact('K4', '2020-01-01', [a], { municipality: '2281' }),
+      fact('K5', '2020-01-01', [a], { municipality: '1287' }),
+      fact('K6', '2020-01-01', [a], { municipality: '1481' }),
+    ],
+    { K1: 'keep-research', K2: 'keep-research', K3: 'keep-research', K4: 'keep-research', K5: 'destroy', K6: 'destroy' },
   ],
   [
     'different people do not hold each other\'s files',
@@ -147,7 +159,13 @@ describe('the shipped retention rule', () => {
       expect(rule.value).toMatchObject({ yearsAfterLastEntry: 5, keepBornOnDays: [5, 15, 25], completeBy: 'endOfFollowingCalendarYear' });
       expect(rule.source.length).toBeGreaterThan(10);
     }
-    // The new law's paragraph is not checked: the period says so.
-    expect(rules.retentionAt('2026-11-25')!.status).toBe('provisional');
+    // From 2025-07-01: SoL (2025:400) 16 kap. 1 och 4 §§ and SoF (2025:468) 13 kap. 1 §, read in the statute.
+    const current = rules.retentionAt('2026-11-25')!;
+    expect(current.status).toBe('official');
+    expect(current.source).toBe('SoL (2025:400) 16 kap. 1 och 4 §§; SoF (2025:468) 13 kap. 1 §');
+    expect(current.value.keepSource).toContain('SoF (2025:468) 13 kap. 1 §');
+    expect(current.value.keepWholeCounties).toEqual(['05', '09', '22']);
+    expect(current.value.keepWholeMunicipalities).toEqual(['1480']);
+    expect(rules.retentionAt('2025-06-30')!.value.keepWholeCounties).toEqual([]);
   });
 });

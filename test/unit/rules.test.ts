@@ -44,27 +44,69 @@ describe('the rules files', () => {
     }
   });
 
-  it('carry the status of each 2026 value: the government-confirmed four are secondary, the rest provisional', () => {
-    const status = (rule: string) => rules.amountAt(`riksnorm.${rule}`, '2026-06-01')?.status;
-    expect(status('adults.single')).toBe('secondary');
-    expect(status('adults.cohabiting')).toBe('secondary');
-    expect(status('shared.1')).toBe('secondary');
-    expect(status('shared.2')).toBe('secondary');
-    for (const rule of ['shared.3', 'shared.7', 'children.0', 'children.19-20']) expect(status(rule), rule).toBe('provisional');
-    expect(rules.amountAt('riksnorm.childrenWithoutLunch.4-6', '2026-06-01')).toBeUndefined();
+  it('hold the official 2026 table of SoF (2025:468) 12 kap. 2 § (SFS 2025:1046) cell by cell', () => {
+    // The statute's table, typed here from law-2025.md §3, not from the rules file.
+    const table: Record<string, string> = {
+      'adults.single': '3940',
+      'adults.cohabiting': '7100',
+      'children.0': '2740',
+      'children.1-2': '3060',
+      'children.3': '2720',
+      'children.4-6': '3060',
+      'children.7-10': '3820',
+      'children.11-14': '4390',
+      'children.15-18': '4960',
+      'children.19-20': '5000',
+      'childrenWithoutLunch.0': '2560',
+      'childrenWithoutLunch.1-2': '2800',
+      'childrenWithoutLunch.3': '2500',
+      'childrenWithoutLunch.4-6': '2720',
+      'shared.1': '1280',
+      'shared.2': '1410',
+      'shared.3': '1790',
+      'shared.4': '2030',
+      'shared.5': '2330',
+      'shared.6': '2640',
+      'shared.7': '2830',
+    };
+    for (const day of ['2026-01-01', '2026-06-01', '2026-12-31']) {
+      for (const [rule, amount] of Object.entries(table)) {
+        const entry = rules.amountAt(`riksnorm.${rule}`, day);
+        expect(entry?.value.toFixed(0), `${rule} ${day}`).toBe(amount);
+        expect(entry?.status, `${rule} ${day}`).toBe('official');
+        expect(entry?.source, `${rule} ${day}`).toMatch(/SoF \(2025:468\) 12 kap\. 2 §.*SFS 2025:1046/);
+      }
+    }
     expect(rules.amountAt('riksnorm.childrenWithoutLunch.4-6', '2023-06-01')).toBeUndefined();
-    expect(status('adults.single')).not.toBe('official');
+    expect(rules.allValues.filter((v) => v.rule.startsWith('riksnorm.') && v.status === 'provisional')).toEqual([]);
   });
 
   it('match the reference totals: 5 220 and 8 510 in 2026, and the "each extra" column = 7 − 6 persons', () => {
     const at = (rule: string, day: string) => rules.amountAt(`riksnorm.${rule}`, day)!.value;
     expect(at('adults.single', '2026-03-01').plus(at('shared.1', '2026-03-01')).toFixed(0)).toBe('5220');
     expect(at('adults.cohabiting', '2026-03-01').plus(at('shared.2', '2026-03-01')).toFixed(0)).toBe('8510');
-    const eachExtra: Record<string, string> = { '2014-01-01': '170', '2019-01-01': '170', '2021-01-01': '170', '2023-01-01': '180', '2026-01-01': '220' };
+    const eachExtra: Record<string, string> = { '2014-01-01': '170', '2019-01-01': '170', '2021-01-01': '170', '2023-01-01': '180', '2026-01-01': '190' };
     for (const [day, extra] of Object.entries(eachExtra)) {
       expect(at('shared.7', day).minus(at('shared.6', day)).toFixed(0), day).toBe(extra);
     }
     expect(at('shared.2', '2023-01-01').toFixed(0)).toBe('1250');
+  });
+
+  it('hold a prisbasbelopp for every year the riksnorm covers, official only with an SFS number', () => {
+    const want: Record<string, string> = {
+      '2013': '44500', '2014': '44400', '2015': '44500', '2016': '44300', '2017': '44800', '2018': '45500', '2019': '46500',
+      '2020': '47300', '2021': '47600', '2022': '48300', '2023': '52500', '2024': '57300', '2025': '58800', '2026': '59200', '2027': '59600',
+    };
+    for (const [year, amount] of Object.entries(want)) {
+      for (const day of [`${year}-01-01`, `${year}-12-31`]) {
+        const entry = rules.amountAt('prisbasbelopp', day);
+        expect(entry?.value.toFixed(0), day).toBe(amount);
+        expect(entry?.status, day).toBe(/SFS \d{4}:\d+/.test(entry!.source) ? 'official' : 'secondary');
+      }
+    }
+    expect(rules.amountAt('prisbasbelopp', '2026-05-01')!.source).toContain('SFS 2025:872');
+    expect(rules.amountAt('prisbasbelopp', '2027-05-01')!.source).toContain('SFS 2026:1779');
+    expect(rules.amountAt('prisbasbelopp', '2028-01-01')).toBeUndefined();
   });
 
   it("read Svedala's guidelines from Trelleborg's file, with both sources named", () => {

@@ -56,6 +56,7 @@ describe('validateSnapshot', () => {
     { why: 'lunchAtHome missing for a child of 4', mutate: (s) => delete s.application.children[0].lunchAtHome, field: 'application.children[0].lunchAtHome', message: /0–6 år/ },
     { why: 'a child of 21', mutate: (s) => (s.application.children[0].personalNumber = personalNumber('2004-06-15', '246')), field: 'application.children[0].personalNumber', message: /21 år.*otherAdults/ },
     { why: 'a 19-year-old not in school', mutate: (s) => (s.application.children[0] = { personalNumber: personalNumber('2006-06-15', '246'), inSchool: false }), field: 'application.children[0].inSchool', message: /skolan/ },
+    { why: 'an 18-year-old not in school', mutate: (s) => (s.application.children[0] = { personalNumber: personalNumber('2007-06-15', '246'), inSchool: false }), field: 'application.children[0].inSchool', message: /18–20 år.*skolan/ },
     { why: 'a child born after the month', mutate: (s) => (s.application.children[0].personalNumber = personalNumber('2026-04-02', '246')), field: 'application.children[0].personalNumber', message: /fött efter/ },
     { why: 'an applicant under 18', mutate: (s) => (s.application.applicant.personalNumber = personalNumber('2010-01-01', '980')), field: 'application.applicant.personalNumber', message: /under 18/ },
     { why: 'the same person twice', mutate: (s) => (s.application.coApplicant = { personalNumber: s.application.applicant.personalNumber }), field: 'application.coApplicant', message: /samma person/ },

@@ -76,7 +76,8 @@ describe('what-if (pure)', () => {
     const dir = join(import.meta.dirname, '..', 'cases');
     const specs = readdirSync(dir)
       .filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => (parse(readFileSync(join(dir, f), 'utf8')) as Array<{ given: CaseSpec }>).map((w) => w.given));
+      // Cases whose snapshot is invalid on purpose are never stored, so never replayed.
+      .flatMap((f) => (parse(readFileSync(join(dir, f), 'utf8')) as Array<{ given: CaseSpec; expect: { invalid?: unknown } }>).filter((w) => !w.expect.invalid).map((w) => w.given));
     const report = whatIf(storedCases(specs), rules);
     expect(report.compared).toBe(specs.length);
     expect(report.outcomeChanged + report.amountChanged).toBe(0);

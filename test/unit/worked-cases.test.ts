@@ -29,6 +29,10 @@ interface WorkedCase {
     lines?: Array<Record<string, string>>;
     warnings?: string[];
     warningsContain?: string[];
+    /** Text each reason's details must contain, by reason code. */
+    reasonDetailsContain?: Record<string, string[]>;
+    /** The snapshot is invalid: these fields are named (and the message matches, when given). */
+    invalid?: Array<{ field: string; message?: string }>;
   };
 }
 
@@ -43,6 +47,20 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort
       it(worked.case, () => {
         const input = buildSnapshot(worked.given);
         const validation = validateSnapshot(structuredClone(input));
+        if (worked.expect.invalid) {
+          expect(validation.ok, 'the snapshot is invalid').toBe(false);
+          const errors = validation.ok ? [] : validation.errors;
+          expect(errors.map((e) => e.field).sort()).toEqual(worked.expect.invalid.map((e) => e.field).sort());
+          for (const want of worked.expect.invalid) {
+            if (want.message) expect(errors.find((e) => e.field === want.field)!.message).toContain(want.message);
+          }
+          // calc refuses it the same way: exit 2, nothing on stdout.
+          let out = '';
+          const refused = runCalc(['-'], { readStdin: () => JSON.stringify(input), stdout: (t) => (out += t), stderr: () => {} });
+          expect(refused).toBe(2);
+          expect(out).toBe('');
+          return;
+        }
         if (!validation.ok) throw new Error(validation.errors.map((e) => `${e.field}: ${e.message}`).join('\n'));
         const proposal = assess(validation.snapshot, rules);
         const want = worked.expect;
@@ -63,6 +81,11 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort
         if (want.warnings !== undefined) expect(proposal.warnings).toEqual(want.warnings);
         for (const text of want.warningsContain ?? []) {
           expect(proposal.warnings.some((w) => w.includes(text)), `a warning containing "${text}" in ${JSON.stringify(proposal.warnings)}`).toBe(true);
+        }
+
+        for (const [code, texts] of Object.entries(want.reasonDetailsContain ?? {})) {
+          const messages = proposal.reasonDetails.filter((d) => d.code === code).map((d) => d.message).join('\n');
+          for (const text of texts) expect(messages, `${code} details`).toContain(text);
         }
 
         // The calc command gives the same proposal for the same snapshot.

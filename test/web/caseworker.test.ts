@@ -317,12 +317,30 @@ forEachBackend('caseworker pages', (backend) => {
       expect((await listAuditForCase(db(), seeded.id)).filter((a) => a.action === 'letter.read')).toHaveLength(2);
     });
 
+    it('takes a motivation when signing as proposed: stored with the decision, covered by its hash, printed in the letter', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const page = await anna.get(`/arenden/${seeded.id}`);
+      expect(page.body).toContain('<label for="signera-motivering">Motivering i beslutsbrevet (frivillig)</label>');
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`, { motivering: '  Beviljas enligt normen; hyran är oförändrad.  ' });
+      expect(res.statusCode).toBe(303);
+      const decision = (await currentDecision(db(), seeded.id))!;
+      expect(decision.outcome).toBe('GRANT');
+      expect(decision.content.motivation).toBe('Beviljas enligt normen; hyran är oförändrad.');
+      expect(decision.motivation).toBe('Beviljas enligt normen; hyran är oförändrad.');
+      expect(decision.contentHash).toBe(contentHash(decision.content));
+      const letter = await anna.get(`/arenden/${seeded.id}/beslut`);
+      expect(letter.body).toContain('Handläggarens motivering: Beviljas enligt normen; hyran är oförändrad.');
+    });
+
     it('says rejection in plain words for a rejected application', async () => {
       const seeded = await seedCase(db(), { municipality: '1287', kind: 'reject' });
       await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera`);
       const letter = await anna.get(`/arenden/${seeded.id}/beslut`);
       expect(letter.body).toContain('<strong>avslås</strong>');
       expect(letter.body).toContain('Hushållets inkomster täcker behovet');
+      const text = letter.body.replace(/&nbsp;|\u00a0/g, ' ');
+      expect(text).toContain('Beslutet grundar sig på 12 kap. 1 § socialtjänstlagen (2025:400)');
+      expect(text).toMatch(/Hushållets inkomster utbetalda i februari 2026 är 40 000,00 kr: Lön/);
     });
   });
 

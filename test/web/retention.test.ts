@@ -81,7 +81,8 @@ forEachBackend('admin gallring pages', (backend) => {
     expect(report.body).toMatch(/<tr><th scope="row">W-DESTROY<\/th><td>2026-01<\/td><td>2026-01-10<\/td><td>2031-01-10<\/td><td>2032-12-31<\/td><td>Gallras<\/td><\/tr>/);
     expect(report.body).toContain('<tr><th scope="row">W-RESEARCH</th>');
     expect(report.body).toContain('Bevaras för forskning');
-    expect(report.body).toContain('Regeln är preliminär');
+    expect(report.body).not.toContain('Regeln är preliminär');
+    expect(report.body).toContain('SoL (2025:400) 16 kap. 1 och 4 §§; SoF (2025:468) 13 kap. 1 § (officiell källa)');
     expect(report.body).not.toContain('W-SVEDALA');
     expect(report.body).toContain('name="granskad"');
     expectNoPersonalNumbers(report.body);

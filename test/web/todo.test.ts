@@ -65,4 +65,23 @@ forEachBackend('admin to-do list', (backend) => {
     await executeRetention({ db: db(), rules, clock: () => MARCH_10, actor: 'admin-1' }, run.id);
     expect(await gatherTodos(db(), ['1287'], MARCH_10)).toEqual([]);
   });
+
+  it('from 1 December names what January 2027 lacks, per municipality, on the admin page', async () => {
+    now = new Date('2026-12-01T08:00:00Z');
+    try {
+      const page = await app.inject({ method: 'GET', url: '/admin', headers: { 'x-test-user': 'admin' } });
+      expect(page.statusCode).toBe(200);
+      const text = page.body.replace(/&nbsp;|\u00a0/g, ' ');
+      for (const code of ['1263', '1287']) {
+        expect(text).toContain(`<li class="late">${code}: <a href="/admin">Regler för 2027-01: saknas: riksnormen (21 värden); preliminärt: municipality.1287.assetBuffer. Kontrollera med npm run rules -- check --month 2027-01.</a></li>`);
+      }
+      // In November the coming month is December 2026, which has everything but the buffer.
+      now = new Date('2026-11-15T08:00:00Z');
+      const november = await app.inject({ method: 'GET', url: '/admin', headers: { 'x-test-user': 'admin' } });
+      expect(november.body).toContain('Regler för 2026-12: preliminärt: municipality.1287.assetBuffer.');
+      expect(november.body).not.toContain('saknas: riksnormen');
+    } finally {
+      now = MARCH_10;
+    }
+  });
 });

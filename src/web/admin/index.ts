@@ -85,7 +85,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const queues = await options.queues();
       const now = clock();
       const overview = await gatherOverview(db, queues, now);
-      const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now));
+      const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now, rules));
       const message = (request.query as { meddelande?: string }).meddelande;
       return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message, todos));
     });

@@ -1,13 +1,16 @@
 import { addMonths, daysBetween, stockholmDate } from '../../domain/dates.js';
 import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { reportExpired } from '../../retention/run.js';
+import { comingMonth, ruleGaps, type RuleGap } from '../../rules/coverage.js';
+import type { RuleSet } from '../../rules/ruleset.js';
 import { listRetentionRuns, type Db } from '../../store/index.js';
 import { esc } from '../layout.js';
 
 /**
  * "Att göra" on the overview: what an admin on call must not miss in their municipalities.
  * The statistics file of last month (due on the 15th) until it has been taken out as a valid
- * file, and gallring reports that wait for someone to review them.
+ * file, gallring reports that wait for someone to review them, and, from the first day of the
+ * month before, every rule the coming month lacks or has only provisionally (rules/coverage.ts).
  */
 export interface TodoItem {
   municipality: string;
@@ -28,7 +31,38 @@ async function statisticsTaken(db: Db, municipality: string, month: string): Pro
   return rows.length > 0;
 }
 
-export async function gatherTodos(db: Db, municipalities: readonly string[], now: Date): Promise<TodoItem[]> {
+/** "riksnormen (21 värden)" rather than 21 rule ids; other rules by id. */
+function ruleList(gaps: readonly RuleGap[]): string {
+  const riksnorm = gaps.filter((g) => g.rule.startsWith('riksnorm.')).length;
+  const others = gaps.filter((g) => !g.rule.startsWith('riksnorm.')).map((g) => g.rule);
+  return [...(riksnorm > 0 ? [`riksnormen (${riksnorm} ${riksnorm === 1 ? 'värde' : 'värden'})`] : []), ...others].join(', ');
+}
+
+/** One item per municipality naming what the coming month lacks (urgent) or has only provisionally. */
+export function ruleTodos(rules: RuleSet, municipalities: readonly string[], today: string): TodoItem[] {
+  const month = comingMonth(today);
+  const gaps = ruleGaps(rules, month);
+  const out: TodoItem[] = [];
+  for (const municipality of [...municipalities].sort()) {
+    const own = gaps.filter((g) => g.municipality === null || g.municipality === municipality);
+    const missing = own.filter((g) => g.problem === 'missing');
+    const provisional = own.filter((g) => g.problem === 'provisional');
+    if (own.length === 0) continue;
+    const parts = [
+      ...(missing.length ? [`saknas: ${ruleList(missing)}`] : []),
+      ...(provisional.length ? [`preliminärt: ${ruleList(provisional)}`] : []),
+    ];
+    out.push({
+      municipality,
+      text: `Regler för ${month}: ${parts.join('; ')}. Kontrollera med npm run rules -- check --month ${month}.`,
+      href: '/admin',
+      urgent: missing.length > 0,
+    });
+  }
+  return out;
+}
+
+export async function gatherTodos(db: Db, municipalities: readonly string[], now: Date, rules?: RuleSet): Promise<TodoItem[]> {
   const today = stockholmDate(now);
   const lastMonth = addMonths(today.slice(0, 7), -1);
   const deadline = monthlyDeadline(lastMonth);
@@ -59,6 +93,7 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
       urgent: overdue > 0,
     });
   }
+  if (rules) todos.push(...ruleTodos(rules, municipalities, today));
   return todos;
 }
 

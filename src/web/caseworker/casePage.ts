@@ -71,6 +71,9 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <form method="post" action="/arenden/${id}/signera">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
+<label for="signera-motivering">Motivering i beslutsbrevet (frivillig)</label>
+<textarea id="signera-motivering" name="motivering" rows="3" maxlength="4000" aria-describedby="signera-motivering-hjalp"></textarea>
+<p id="signera-motivering-hjalp" class="small">Skrivs in i brevet under skälen och ingår i det du signerar.</p>
 <button type="submit">Signera beslutet</button>
 </form></section>`);
     }

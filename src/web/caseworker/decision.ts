@@ -105,7 +105,8 @@ export interface SignContext {
   signedAt: Date;
 }
 
-export function contentAsProposed(proposal: Proposal, ctx: SignContext): DecisionContent {
+/** The proposal signed as it stands; `motivation` (optional, trimmed) goes into the letter and the hash. */
+export function contentAsProposed(proposal: Proposal, ctx: SignContext, motivation?: string): DecisionContent {
   if (proposal.outcome === 'MANUAL') throw new Error(`case ${proposal.caseId}: a MANUAL proposal cannot be signed as it stands`);
   const outcome: DecisionOutcome = proposal.outcome === 'PROPOSE_GRANT' ? 'GRANT' : 'REJECT';
   return base(proposal, ctx, {
@@ -114,7 +115,7 @@ export function contentAsProposed(proposal: Proposal, ctx: SignContext): Decisio
     calculation: proposal.calculation,
     reasons: proposal.reasons,
     edits: [],
-    motivation: null,
+    motivation: motivation?.trim() ? motivation.trim() : null,
   });
 }
 

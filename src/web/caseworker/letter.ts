@@ -1,20 +1,49 @@
 import { kronor } from '../../domain/labels.js';
-import { REASON_TITLES } from '../../domain/reasons.js';
+import { cite } from '../../domain/legalBasis.js';
 import { monthName } from '../../assessment/explain.js';
 import { esc } from '../layout.js';
 import type { DecisionRecord } from '../../store/index.js';
 import type { DecisionContent } from './decision.js';
+import { amountSources, appealable, decisionDay, letterReasons } from './letterReasons.js';
 import { calculationTable, formatDate, formatPersonalNumber, municipalityName } from './view.js';
 
 /**
  * The decision letter to the applicant, in plain Swedish, rendered from exactly what was
  * signed (the decision's stored content). The same body serves the web page, print and PDF.
+ * Reasons, legal basis and appeal instructions follow the law in force on the signing day
+ * (letterReasons.ts); the amounts are those of the assistance month, with their sources.
  */
-function legalBasis(month: string): string {
-  // The new Social Services Act (2025:400) applies to decisions from 1 July 2025.
-  return month >= '2025-07'
-    ? 'Beslutet är fattat enligt socialtjänstlagen (2025:400), som ger rätt till försörjningsstöd när behovet inte kan tillgodoses på annat sätt.'
-    : 'Beslutet är fattat enligt 4 kap. 1 § socialtjänstlagen (2001:453), som ger rätt till försörjningsstöd när behovet inte kan tillgodoses på annat sätt.';
+function legalBasis(c: DecisionContent): string {
+  const day = decisionDay(c);
+  return `Beslutet är fattat enligt ${cite('right', day)}, som ger rätt till försörjningsstöd när behovet inte kan tillgodoses på annat sätt, och ${cite('calculation', day)}, som säger vad försörjningsstödet ska täcka.`;
+}
+
+function reasonsSection(c: DecisionContent): string {
+  const reasons = letterReasons(c);
+  if (reasons.length === 0) return '';
+  const items = reasons.map(
+    (r) => `<li><strong>${esc(r.title)}</strong>
+<p>Beslutet grundar sig på ${esc(r.provision)}.</p>
+${r.facts.length ? `<p>Det här har avgjort:</p><ul>${r.facts.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}</li>`,
+  );
+  return `<p>Skälen till beslutet:</p><ol class="reasons">${items.join('\n')}</ol>`;
+}
+
+function appealSection(c: DecisionContent, kommun: string): string {
+  const day = decisionDay(c);
+  if (!appealable(c)) {
+    return `<h2>Om du inte är nöjd med beslutet</h2>
+<p>Det här beslutet kan inte överklagas till förvaltningsrätten (det räknas inte upp i ${esc(cite('appeal', day))}).</p>
+<p>Om du anser att beslutet är fel kan du skriva till <strong>${esc(kommun)}</strong> och be att vi prövar det på nytt. Ange ärendenummer ${esc(c.caseId)}, vad du vill ändra och varför. Du kan också ansöka på nytt om dina förhållanden har ändrats.</p>`;
+  }
+  return `<h2>Om du inte är nöjd med beslutet</h2>
+<p>Du kan överklaga beslutet till förvaltningsrätten (${esc(cite('appeal', day))}). Så här gör du:</p>
+<ol>
+<li>Skriv ett brev och berätta vilket beslut du överklagar (ange ärendenummer ${esc(c.caseId)}), hur du vill att beslutet ska ändras och varför.</li>
+<li>Skriv under brevet och skicka det till <strong>${esc(kommun)}</strong>, inte direkt till förvaltningsrätten.</li>
+<li>Vi måste ha fått ditt överklagande <strong>inom tre veckor</strong> från den dag du fick del av beslutet. Annars kan överklagandet inte prövas.</li>
+</ol>
+<p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen. Beslutet gäller direkt, även om du överklagar det.</p>`;
 }
 
 export function letterBody(decision: DecisionRecord): string {
@@ -22,10 +51,7 @@ export function letterBody(decision: DecisionRecord): string {
   const kommun = municipalityName(c.municipality);
   const month = monthName(c.month);
   const grant = c.outcome === 'GRANT';
-  const reasons = c.reasons.map((code) => {
-    const details = c.reasonDetails.filter((d) => d.code === code).map((d) => `<li>${esc(d.message)}</li>`);
-    return `<li>${esc(REASON_TITLES[code] ?? code)}${details.length ? `<ul>${details.join('')}</ul>` : ''}</li>`;
-  });
+  const sources = amountSources(c);
   return `<article class="letter" aria-labelledby="brev-rubrik">
 <div class="sender"><p><strong>${esc(kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>
 <p>Datum: ${esc(formatDate(new Date(c.signedAt)))}<br>Ärende: ${esc(c.caseId)}<br>Personnummer: ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p></div>
@@ -42,19 +68,13 @@ ${
     ? `<p>Vi har räknat ut vad ditt hushåll behöver för ${esc(month)} enligt riksnormen och dina skäliga kostnader, och dragit av hushållets inkomster. Det som fattas är det belopp du får.</p>`
     : `<p>Vi har räknat ut vad ditt hushåll behöver för ${esc(month)} och jämfört med hushållets inkomster och förutsättningar.</p>`
 }
-${reasons.length ? `<p>Skälen till beslutet:</p><ul>${reasons.join('')}</ul>` : ''}
+${reasonsSection(c)}
 ${c.motivation ? `<p>Handläggarens motivering: ${esc(c.motivation)}</p>` : ''}
-<p>${esc(legalBasis(c.month))}</p>
+<p>${esc(legalBasis(c))}</p>
 <h2>Så har vi räknat</h2>
 ${calculationTable(c.calculation, c.month, { caption: `Beräkning för ${month}`, withRules: false })}
-<h2>Om du inte är nöjd med beslutet</h2>
-<p>Du kan överklaga beslutet till förvaltningsrätten. Så här gör du:</p>
-<ol>
-<li>Skriv ett brev och berätta vilket beslut du överklagar (ange ärendenummer ${esc(c.caseId)}), hur du vill att beslutet ska ändras och varför.</li>
-<li>Skriv under brevet och skicka det till <strong>${esc(kommun)}</strong>, inte direkt till förvaltningsrätten.</li>
-<li>Vi måste ha fått ditt överklagande <strong>inom tre veckor</strong> från den dag du fick del av beslutet. Annars kan överklagandet inte prövas.</li>
-</ol>
-<p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen.</p>
+${sources.length ? `<p class="small" data-testid="letter-amount-sources">Normbeloppen för ${esc(month)}: ${esc(sources.join('; '))}.</p>` : ''}
+${appealSection(c, kommun)}
 <div class="signature"><p>Beslutet är fattat av ${esc(c.signedByName)}, handläggare, ${esc(kommun)}.</p>
 <p class="small">Kontrollsumma för beslutet: <span class="hash">${esc(decision.contentHash)}</span></p></div>
 </article>`;

@@ -119,11 +119,15 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       return showCase(request, reply, c, userOf(request), message);
     });
 
-    app.post<{ Params: { id: string }; Body: { proposalId?: string } }>('/arenden/:id/signera', { preHandler: readers }, async (request, reply) => {
+    app.post<{ Params: { id: string }; Body: { proposalId?: string; motivering?: string } }>('/arenden/:id/signera', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.sign');
       if (!c) return reply;
       const user = userOf(request);
-      const result = await signCase(db, user, { caseId: c.id, proposalId: request.body?.proposalId }, clock());
+      const motivation = typeof request.body?.motivering === 'string' ? request.body.motivering.trim() : '';
+      if (motivation.length > 4000) {
+        return showCase(request, reply, c, user, { kind: 'error', text: 'Motiveringen får vara högst 4 000 tecken.' }, 400);
+      }
+      const result = await signCase(db, user, { caseId: c.id, proposalId: request.body?.proposalId, ...(motivation ? { motivation } : {}) }, clock());
       if (!result.ok) {
         const fresh = (await getCase(db, c.id)) ?? c;
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);

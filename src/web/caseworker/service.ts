@@ -93,6 +93,8 @@ export interface SignRequest {
   /** The proposal the caseworker saw; signing a different one is refused. */
   proposalId: string | undefined;
   edit?: { amounts: ReadonlyMap<number, string>; motivation: string };
+  /** A motivation for the letter when signing as proposed (stored and hashed with the decision). */
+  motivation?: string;
 }
 
 /**
@@ -147,7 +149,7 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
         }
         content = edited;
       } else {
-        content = contentAsProposed(proposal, ctx);
+        content = contentAsProposed(proposal, ctx, req.motivation);
       }
       await transitionCase(tx, {
         caseId: req.caseId,

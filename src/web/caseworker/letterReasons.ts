@@ -1,0 +1,101 @@
+import { addMonths, stockholmDate, type IsoDate } from '../../domain/dates.js';
+import { kronor } from '../../domain/labels.js';
+import { cite, newActGoverns } from '../../domain/legalBasis.js';
+import { Decimal, formatOre, type Money } from '../../domain/money.js';
+import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
+import { monthName } from '../../assessment/explain.js';
+import type { DecisionContent } from './decision.js';
+
+/**
+ * The reasons of a decision letter (förvaltningslagen 32 §): for every reason, the provision it
+ * rests on and the facts that decided it, in plain Swedish. Provisions follow the law in force
+ * on the day the decision was signed (domain/legalBasis.ts); the figures come from exactly the
+ * calculation that was signed. Pure: text out, no HTML (letter.ts escapes).
+ */
+export interface LetterReason {
+  title: string;
+  /** "Beslutet grundar sig på …": the provision(s). */
+  provision: string;
+  /** The facts that decided it, one sentence each. */
+  facts: string[];
+}
+
+/** The Stockholm calendar day the decision was signed: the day its law is taken from. */
+export function decisionDay(c: Pick<DecisionContent, 'signedAt'>): IsoDate {
+  return stockholmDate(new Date(c.signedAt));
+}
+
+const kr = (amount: string | Money): string => `${kronor(typeof amount === 'string' ? amount : formatOre(amount))} kr`;
+
+/** One entry per reason of the decision, and one for amounts the caseworker changed. */
+export function letterReasons(c: DecisionContent): LetterReason[] {
+  const day = decisionDay(c);
+  const out: LetterReason[] = [];
+  for (const code of c.reasons) {
+    const details = c.reasonDetails.filter((d) => d.code === code).map((d) => d.message);
+    out.push(reasonFor(code, details, c, day));
+  }
+  if (c.edits.length > 0) {
+    out.push({
+      title: 'Handläggaren har ändrat beräkningen',
+      provision: `${cite('calculation', day)} (skäliga kostnader och riksnormen)`,
+      facts: c.edits.map((e) => `${e.label}: ${kr(e.from)} i förslaget, ${kr(e.to)} i beslutet.`),
+    });
+  }
+  return out;
+}
+
+function reasonFor(code: ReasonCode, details: string[], c: DecisionContent, day: IsoDate): LetterReason {
+  const title = REASON_TITLES[code] ?? code;
+  if (code === 'INCOME_EXCEEDS_NORM') {
+    const calc = c.calculation;
+    const need = new Decimal(calc.norm).plus(calc.costs);
+    const incomeLines = calc.lines.filter((l) => l.kind === 'income');
+    const exempt = calc.lines.filter((l) => l.kind === 'exempt');
+    return {
+      title,
+      provision: `${cite('right', day)} (rätten till försörjningsstöd när behovet inte kan tillgodoses på annat sätt) och ${cite('calculation', day)} (vad försörjningsstödet ska täcka)`,
+      facts: [
+        `Riksnormen för ditt hushåll i ${monthName(c.month)} är ${kr(calc.norm)} och de skäliga kostnaderna är ${kr(calc.costs)}, tillsammans ${kr(need)}.`,
+        `Hushållets inkomster utbetalda i ${monthName(addMonths(c.month, -1))} är ${kr(calc.incomes)}` +
+          (incomeLines.length > 0 ? `: ${incomeLines.map((l) => `${l.label} ${kr(l.amount)}`).join('; ')}.` : '.'),
+        ...(exempt.length > 0 ? [`Räknas inte som inkomst: ${exempt.map((l) => `${l.label} ${kr(l.amount)}`).join('; ')}.`] : []),
+        `Inkomsterna är lika stora som eller större än behovet, så det finns inget försörjningsstöd att betala ut.`,
+      ],
+    };
+  }
+  if (code === 'NOT_ACTIVE_JOBSEEKER') {
+    return {
+      title,
+      provision: newActGoverns(day)
+        ? `${cite('labourMarket', day)}: den som kan arbeta har rätt till försörjningsstöd enligt ${cite('right', day)} om hen står till arbetsmarknadens förfogande, om det inte finns godtagbara skäl`
+        : `${cite('labourMarket', day)}: rätten till bistånd förutsätter att den som kan arbeta står till arbetsmarknadens förfogande`,
+      facts: details.length > 0 ? details : ['Planeringsmodulen har registrerat att du inte är aktivt arbetssökande.'],
+    };
+  }
+  return { title, provision: cite('right', day), facts: details };
+}
+
+/** The provisions the amounts come from, as the signed lines name them, with their status. */
+export function amountSources(c: DecisionContent): string[] {
+  const seen = new Map<string, string | undefined>();
+  for (const line of c.calculation.lines) {
+    if (line.kind !== 'norm' || line.source === 'saknas i regelverket') continue;
+    const source = line.source.split('; ')[0]!;
+    if (!seen.has(source)) seen.set(source, line.status);
+  }
+  const words: Record<string, string> = { official: 'officiella belopp', secondary: 'belopp från sekundär källa', provisional: 'preliminära belopp' };
+  return [...seen].map(([source, status]) => (status && words[status] ? `${source} (${words[status]})` : source));
+}
+
+/**
+ * Whether the decision may be appealed to förvaltningsrätten: SoL (2025:400) 35 kap. 1 § lists,
+ * among the bistånd decisions, those under 12 kap. 1 § and 12 kap. 5 § (before 2025-07-01:
+ * SoL 2001:453 16 kap. 3 §, bistånd under 4 kap. 1 §). A decision with another basis (bistånd
+ * utöver under 12 kap. 2 §, återkrav, an anvisning) cannot; its letter says how to ask for a
+ * new assessment instead. Försörjningsstöd decisions without a stated basis are 12 kap. 1 §.
+ */
+export function appealable(c: DecisionContent): boolean {
+  const basis = (c as { legalBasis?: unknown }).legalBasis;
+  return basis === undefined || basis === 'SoL 12:1' || basis === 'SoL 12:5';
+}
