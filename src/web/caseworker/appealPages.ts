@@ -171,3 +171,25 @@ export function reclaimNotice(point: { paid: string; granted: string; difference
 <p data-testid="reclaim">Utbetalt: <strong>${esc(kronor(point.paid))} kr</strong>. Gällande beslut: <strong>${esc(kronor(point.granted))} kr</strong>. Skillnad: <strong>${esc(kronor(point.difference))} kr</strong>.</p>
 <p>Roboten har inte betalat något och kräver aldrig tillbaka. Pröva om villkoren för återkrav är uppfyllda (socialtjänstlagen 33 kap. 1–3 §§: felaktiga uppgifter, eller att sökanden skäligen borde ha insett felet; annars bara i vissa fall och med skriftligt villkor) och fatta i så fall ett särskilt beslut i verksamhetssystemet.</p></section>`;
 }
+
+/** Days after receipt an unhandled appeal is marked urgent: FL 46 § says "utan dröjsmål"; a week is this robot's reminder, not a legal limit. */
+export const APPEAL_REMINDER_DAYS = 7;
+
+/** The inbox's list of appeals still to reconsider or forward, oldest received first. */
+export function appealInboxSection(views: readonly (AppealView & { municipality: string })[], today: string): string {
+  if (views.length === 0) return '';
+  const rows = views
+    .map((v) => {
+      const a = v.appeal;
+      const waited = Math.round((Date.parse(today) - Date.parse(a.receivedOn)) / 86_400_000);
+      const next = a.events.some((e) => e.kind === 'kept' || e.kind === 'changed') ? 'Överlämna till förvaltningsrätten' : v.inTime === false ? 'Avvisa eller ompröva' : 'Ompröva';
+      return `<tr><th scope="row"><a href="/arenden/${encodeURIComponent(a.caseId)}/overklaganden/${esc(a.id)}">${esc(a.caseId)}</a></th>
+<td>${esc(a.receivedOn)}</td><td>${v.deadline ? esc(v.deadline.lastDay) : 'okänd'}</td>
+<td class="${v.inTime === false ? 'late' : ''}">${esc(v.deadline ? (v.inTime ? 'i tid' : 'för sent') : 'okänt')}</td>
+<td class="${waited > APPEAL_REMINDER_DAYS ? 'late' : ''}">${esc(next)} (${waited} dagar sedan det kom in)</td></tr>`;
+    })
+    .join('\n');
+  return `<h2 id="overklaganden">Överklaganden att hantera</h2>
+<table aria-labelledby="overklaganden"><thead><tr><th scope="col">Ärende</th><th scope="col">Inkom</th><th scope="col">Sista dag att överklaga</th><th scope="col">I tid?</th><th scope="col">Nästa steg</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}

@@ -14,8 +14,9 @@ import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
 import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
 import { loadRules } from '../../rules/load.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { listAppealsForCase } from '../../store/index.js';
-import { appealSection, reclaimNotice } from './appealPages.js';
+import { listAppealsForCase, listOpenAppeals } from '../../store/index.js';
+import { stockholmDate } from '../../domain/dates.js';
+import { appealInboxSection, appealSection, reclaimNotice } from './appealPages.js';
 import { registerAppealRoutes } from './appealRoutes.js';
 import { reclaimPoint, viewAppeal } from './correction.js';
 
@@ -110,13 +111,15 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const user = userOf(request);
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
-      const [items, counts] = await Promise.all([
+      const [items, counts, appeals] = await Promise.all([
         listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending }),
         countReviewQueue(db, user.municipalities),
+        listOpenAppeals(db, user.municipalities),
       ]);
       // Out-of-organisation cases never reach the list, even within a shared municipality.
       const visible = items.filter((i) => mayOnCase(user, 'case.read', i));
-      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()));
+      const openAppeals = appeals.filter((a) => mayOnCase(user, 'case.read', a)).map((a) => ({ ...viewAppeal(a, rules), municipality: a.municipality }));
+      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()) + appealInboxSection(openAppeals, stockholmDate(clock())));
     });
 
     app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string; andrat?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
