@@ -81,6 +81,7 @@ export class HttpCaseSystemAdapter implements CaseSystemAdapter {
           signedBy: decision.signedBy,
           signedAt: decision.signedAt,
           hash: decision.hash,
+          ...(decision.supersedes ? { supersedes: decision.supersedes } : {}),
         },
       },
       createdReply,

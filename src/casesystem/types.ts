@@ -20,6 +20,8 @@ export interface DecisionToCarryOut {
   signedAt: string;
   /** SHA-256 of what was signed. */
   hash: string;
+  /** The decision this one supersedes (ändring, omprövning): the case system replaces it. */
+  supersedes?: string;
 }
 
 export interface CaseSystemAdapter {

@@ -241,13 +241,18 @@ Innehåll
                            (content_hash), vem som signerade och när, samt vilket
                            beslut ett rättat beslut ersätter (supersedes).
   decision_steps.jsonl     Verkställighetens steg per beslut (återskrivning till
-                           verksamhetssystemet, utbetalning, meddelande).
+                           verksamhetssystemet, utbetalning, meddelande); amount är
+                           det belopp en utbetalning faktiskt beställde.
   case_screenshots.jsonl   Skärmbilder som RPA-roboten tog när verksamhetssystemet
                            fallerade. Bilden ligger som egen fil; raden anger filen
                            (fältet "file") och bildens storlek (image_bytes).
   screenshots/ID.png       Själva skärmbilderna (ID = case_screenshots.id; .jpg för
                            bilder av typen image/jpeg). Kan visa personuppgifter.
   job_outcomes.jsonl       Hur robotens jobb för ärendena slutade (tekniska händelser).
+  appeals.jsonl            Överklaganden: beslut, inkommet datum, kanal, vad det gäller,
+                           dagen sökanden fick beslutet.
+  appeal_events.jsonl      Vad som hände med överklagandena: omprövat (behållet eller
+                           ändrat), avvisat som för sent, överlämnat till förvaltningsrätten.
   audit_log.jsonl          Loggen över åtkomst och registerslagningar i ärendena.
   retention_runs.jsonl     Gallringskörningar: provkörningar och verkställda gallringar,
                            vem, när och enligt vilken regel.

@@ -17,6 +17,8 @@ export const MANUAL_REASONS = [
   'INCOME_NEEDS_ASSESSMENT',
   'UNDECLARED_INCOME',
   'INCOME_DISCREPANCY',
+  // Not from the assessment: a correction lowered a decision that was already paid.
+  'POSSIBLE_RECLAIM',
 ] as const;
 
 export const REJECT_REASONS = ['NOT_ACTIVE_JOBSEEKER', 'INCOME_EXCEEDS_NORM'] as const;
@@ -49,6 +51,7 @@ export const REASON_TITLES: Record<ReasonCode, string> = {
   INCOME_NEEDS_ASSESSMENT: 'Inkomst som kräver handläggarens bedömning',
   UNDECLARED_INCOME: 'Registrerad inkomst som inte har uppgetts i ansökan',
   INCOME_DISCREPANCY: 'Uppgiven inkomst skiljer sig från registrerad',
+  POSSIBLE_RECLAIM: 'Möjligt återkrav: ett ändrat beslut är lägre än det som redan betalats ut',
   NOT_ACTIVE_JOBSEEKER: 'Sökanden bedöms inte stå till arbetsmarknadens förfogande',
   INCOME_EXCEEDS_NORM: 'Hushållets inkomster täcker behovet',
 };

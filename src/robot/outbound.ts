@@ -3,6 +3,8 @@ import type { TraceLine } from '../domain/proposal.js';
 import { stockholmDate } from '../domain/dates.js';
 import { BusinessException, SystemException } from '../domain/errors.js';
 import { paymentDayAfterSigning } from '../norm/paymentDay.js';
+import { nextWorkingDay } from '../appeals/deadline.js';
+import { paidByChain, settle, UnknownPaymentError, type Settlement } from '../appeals/settlement.js';
 import {
   appendAudit,
   CaseTransitionError,
@@ -10,6 +12,7 @@ import {
   recordRecovery,
   getDecisionForCarryOut,
   getDecisionSteps,
+  listChainBefore,
   listDecisionsToCarryOut,
   recordDecisionStep,
   storeCaseScreenshot,
@@ -35,6 +38,12 @@ import { QUEUE_DEFAULTS } from '../config.js';
  *    the decision id is the outside system's idempotency key), so the retry gets the first
  *    reference back instead of a second effect;
  *  - the case moves SIGNED -> COMPLETED (or -> MANUAL) by compare-and-set, once.
+ * A correction (a decision that supersedes another: ändring, omprövning) runs the same steps; its
+ * payment is the difference between what it grants and what the earlier decisions of the chain
+ * paid (their payment rows, src/appeals/settlement.ts), ordered under the new decision's id, so
+ * a retry finds the same difference and the payment system the same idempotency key. When it
+ * grants less than was paid, nothing is paid and the case goes to a caseworker as
+ * POSSIBLE_RECLAIM with the figures: the robot never reclaims (SoL 33 kap.).
  * Every step is audit-logged with the robot's identity before the call and when it is done.
  */
 
@@ -87,6 +96,7 @@ export function toCarryOut(decision: DecisionForCarryOut): DecisionToCarryOut {
     signedBy: decision.signedBy,
     signedAt: decision.signedAt.toISOString(),
     hash: decision.contentHash,
+    ...(decision.supersedes ? { supersedes: decision.supersedes } : {}),
   };
 }
 
@@ -113,6 +123,34 @@ export function payDayFor(deps: Pick<RobotDeps, 'rules'>, decision: DecisionToCa
   return paymentDayAfterSigning(rule.value, decision.month, closed.value, stockholmDate(new Date(decision.signedAt))).payDay;
 }
 
+/**
+ * The pay day of a correction's extra payment: the month's payment day, or, once that has
+ * passed, the first banking day from today (Stockholm): money owed is not held back a month.
+ */
+export function correctionPayDay(deps: Pick<RobotDeps, 'rules'>, decision: DecisionToCarryOut, now: Date): string {
+  const regular = payDayFor(deps, decision);
+  const today = stockholmDate(now);
+  if (regular >= today) return regular;
+  const closed = deps.rules.closedBankDaysAt(today);
+  if (!closed) throw new BusinessException('RULES_MISSING', `ingen regel för bankdagar ${today} (rules/bankdays.yaml)`);
+  return nextWorkingDay(today, closed.value).day;
+}
+
+/** A correction's settlement against what its chain paid; undefined for a first decision. */
+async function settlementOf(deps: RobotDeps, decision: DecisionForCarryOut): Promise<Settlement | undefined> {
+  if (!decision.supersedes) return undefined;
+  const chain = await listChainBefore(deps.db, decision.id);
+  try {
+    const paid = paidByChain(chain.map((d) => ({ decisionId: d.decisionId, decisionAmount: d.amount, writtenBack: d.writtenBack, ...(d.payment ? { payment: d.payment } : {}) })));
+    return settle(decision.outcome === 'GRANT' ? decision.amount : '0', paid);
+  } catch (error) {
+    if (error instanceof UnknownPaymentError) {
+      throw new BusinessException('TECHNICAL_ERROR', `beslut ${error.decisionId}: okänt om utbetalningen gjordes; ändringen kan inte räknas mot den`);
+    }
+    throw error;
+  }
+}
+
 export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapters, decisionId: string, run: OutboundRun): Promise<OutboundResult> {
   const decision = await getDecisionForCarryOut(deps.db, decisionId);
   if (!decision) return 'UNKNOWN_DECISION';
@@ -126,10 +164,13 @@ export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapte
 
   let current: OutboundStep = OUTBOUND_STEPS[0];
   try {
+    // Computed from immutable rows (the chain and its finished steps), so every retry agrees.
+    const settlement = await settlementOf(deps, decision);
+    const payNothing = settlement ? settlement.kind !== 'pay' : !paysOut(order);
     for (const step of OUTBOUND_STEPS) {
       current = step;
       if (done.has(step)) continue;
-      if (step === 'payment' && !paysOut(order)) {
+      if (step === 'payment' && payNothing) {
         await deps.db.transaction(async (tx) => {
           const { created } = await recordDecisionStep(tx, { decisionId, step, outcome: 'skipped', reference: null, actor: deps.identity });
           if (created) await appendAudit(tx, audit(`decision.${step}`, 'ok', { step, outcome: 'skipped' }));
@@ -138,18 +179,20 @@ export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapte
       }
       await appendAudit(deps.db, audit(`decision.${step}`, 'started', { step }));
       let reference: string;
+      let amount: string | null = null;
       if (step === 'write-back') {
         reference = (await caseSystemFor(adapters, order.municipality).writeDecision(order)).confirmation;
       } else if (step === 'payment') {
-        const payDay = payDayFor(deps, order);
-        reference = (await adapters.payment.orderPayment({ decisionId, caseId, municipality: order.municipality, amount: order.amount, payDay })).reference;
+        const payDay = settlement ? correctionPayDay(deps, order, deps.clock()) : payDayFor(deps, order);
+        amount = settlement?.kind === 'pay' ? settlement.amount : order.amount;
+        reference = (await adapters.payment.orderPayment({ decisionId, caseId, municipality: order.municipality, amount, payDay })).reference;
       } else {
         // The message names the payment day (never in the past), not the amount.
         const payDay = paysOut(order) ? payDayFor(deps, order) : undefined;
         reference = (await adapters.notifier.notifyDecisionReady({ decisionId, caseId, ...(payDay ? { payDay } : {}) })).reference;
       }
       await deps.db.transaction(async (tx) => {
-        const { created, step: stored } = await recordDecisionStep(tx, { decisionId, step, outcome: 'done', reference, actor: deps.identity });
+        const { created, step: stored } = await recordDecisionStep(tx, { decisionId, step, outcome: 'done', reference, actor: deps.identity, amount });
         if (!created && stored.reference !== reference) {
           // Another run recorded this step first: its reference stands. The outside system
           // answered both with one effect (idempotent by decision id), so the two should agree.
@@ -157,6 +200,12 @@ export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapte
         }
         await appendAudit(tx, audit(`decision.${step}`, 'ok', { step, reference: stored.reference, repeated: !created }));
       });
+    }
+    if (settlement?.kind === 'reclaim') {
+      // Written down, never acted on: återkrav needs a caseworker's judgement (SoL 33 kap.).
+      const { paid, granted, difference } = settlement;
+      await moveCase(deps, caseId, 'MANUAL', 'POSSIBLE_RECLAIM', audit('decision.possible-reclaim', 'ok', { paid, granted, difference }));
+      return 'MANUAL';
     }
     await moveCase(deps, caseId, 'COMPLETED', 'CARRIED_OUT', audit('decision.carried-out', 'ok', {}));
     return 'COMPLETED';

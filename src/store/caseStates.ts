@@ -3,7 +3,10 @@
  * repository enforces it atomically (UPDATE ... WHERE state = expected).
  *
  * The main road: RECEIVED -> GATHERING -> (WAITING_FOR_PLAN ->) PROPOSED -> SIGNED -> COMPLETED.
- * MANUAL and COMPLETED are the robot's end: after MANUAL a caseworker owns the case.
+ * MANUAL and COMPLETED are the robot's end: after MANUAL a caseworker owns the case. A later
+ * decision that supersedes the one carried out (ändring, omprövning after an appeal) sends the
+ * case back to SIGNED (reason CORRECTED), so the outbound sweep carries out the decision in force
+ * for the difference; nothing else leaves COMPLETED or MANUAL.
  */
 export const CASE_STATES = [
   'RECEIVED',
@@ -35,9 +38,14 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>>
   // Carrying out (write-back, payment, message) finishes, or fails for good and a human
   // finishes it; a signed case never goes back to gathering, so it is never paid twice.
   SIGNED: ['COMPLETED', 'MANUAL'],
-  MANUAL: [],
-  COMPLETED: [],
+  // A superseding decision (ändring / omprövning) is carried out like the first one. The
+  // service allows it only for a case that already has a decision whose carry-out has stopped.
+  MANUAL: ['SIGNED'],
+  COMPLETED: ['SIGNED'],
 };
+
+/** Where the robot's work on a case ends (until a caseworker signs a superseding decision). */
+export const END_STATES: readonly CaseState[] = ['MANUAL', 'COMPLETED'];
 
 export function isCaseState(value: string): value is CaseState {
   return (CASE_STATES as readonly string[]).includes(value);
@@ -47,6 +55,7 @@ export function canTransition(from: CaseState, to: CaseState): boolean {
   return CASE_TRANSITIONS[from].includes(to);
 }
 
+/** MANUAL or COMPLETED: nothing runs on the case (gallring counts it as closed). */
 export function isTerminal(state: CaseState): boolean {
-  return CASE_TRANSITIONS[state].length === 0;
+  return END_STATES.includes(state);
 }

@@ -21,3 +21,4 @@ export * from './repositories/statistics.js';
 export * from './repositories/kpi.js';
 export * from './repositories/retention.js';
 export * from './repositories/recovery.js';
+export * from './repositories/appeals.js';

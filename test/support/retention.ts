@@ -30,6 +30,8 @@ export function seededRowCounts(c: SeedCase): Record<string, number> {
     snapshots: 1,
     case_state_history: 2,
     job_outcomes: decided,
+    appeals: decided,
+    appeal_events: decided,
     audit_log: 2,
     cases: 1,
     applications: 1,
@@ -92,4 +94,11 @@ export async function seedCase(db: Queryable, c: SeedCase): Promise<void> {
     c.at,
   ]);
   await db.query(`INSERT INTO job_outcomes (job_id, case_id, queue, outcome, at) VALUES ($1, $2, 'outbound', 'done', $3)`, [`decision-${decisionId}`, c.id, c.at]);
+  // An appeal forwarded to förvaltningsrätten: gallring must get past its append-only triggers too.
+  const appeal = await db.query<{ id: string }>(
+    `INSERT INTO appeals (case_id, decision_id, received_on, channel, concerns, notified_on, notified_from, recorded_by, recorded_at)
+     VALUES ($1, $2, ($3::timestamptz)::date, 'brev', 'Beloppet.', ($3::timestamptz)::date, 'notify-step', 'hl-1', $3) RETURNING id`,
+    [c.id, decisionId, c.at],
+  );
+  await db.query(`INSERT INTO appeal_events (appeal_id, case_id, kind, on_date, actor, at) VALUES ($1, $2, 'kept', ($3::timestamptz)::date, 'hl-1', $3)`, [appeal.rows[0]!.id, c.id, c.at]);
 }

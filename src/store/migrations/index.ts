@@ -4,6 +4,7 @@ import { sql as decisionsSessions } from './0003_decisions_sessions.js';
 import { sql as adminSearchIndexes } from './0004_admin_search_indexes.js';
 import { sql as outbound } from './0005_outbound.js';
 import { sql as retention } from './0006_retention.js';
+import { sql as correctionsAppeals } from './0007_corrections_appeals.js';
 import { sql as caseRecovery } from './0010_case_recovery.js';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'admin_search_indexes', sql: adminSearchIndexes },
   { version: 5, name: 'outbound', sql: outbound },
   { version: 6, name: 'retention', sql: retention },
+  { version: 7, name: 'corrections_appeals', sql: correctionsAppeals },
   { version: 10, name: 'case_recovery', sql: caseRecovery },
 ];

@@ -24,6 +24,8 @@ export const EXPORT_TABLES = [
   'decision_steps',
   'case_screenshots',
   'job_outcomes',
+  'appeals',
+  'appeal_events',
   'audit_log',
   'retention_runs',
   'retention_items',
@@ -74,6 +76,14 @@ const QUERIES: Record<ExportTable, TableQuery> = {
   // The image itself is read one screenshot at a time (readScreenshotImage).
   case_screenshots: byCase('case_screenshots', 'sc', 'sc.id, sc.case_id, sc.decision_id, sc.step, sc.content_type, sc.taken_at, octet_length(sc.image) AS image_bytes'),
   job_outcomes: byCase('job_outcomes', 'j', 'j.*'),
+  appeals: byCase('appeals', 'ap', 'ap.*'),
+  appeal_events: {
+    select: 'SELECT ev.* FROM appeal_events ev JOIN cases c ON c.id = ev.case_id WHERE c.municipality = $1',
+    key: [
+      { column: 'ev.appeal_id', name: 'appeal_id', cast: 'bigint' },
+      { column: 'ev.kind', name: 'kind', cast: 'text' },
+    ],
+  },
   audit_log: byCase('audit_log', 'l', 'l.*'),
   // Gallring: the municipality's runs, their reports and the record of what was destroyed (the
   // cases themselves are gone, so these go by the run's municipality).

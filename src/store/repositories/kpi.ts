@@ -159,8 +159,10 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
     params,
   );
 
-  // The decision in force (none supersedes it) counts once, and only when its payment step is
-  // done: a corrected decision replaces the amount of the one it supersedes, never adds to it.
+  // The decision in force (none supersedes it) counts once, with its own amount, once money of
+  // its case has been paid (a payment step done by it or by an earlier decision of its chain; a
+  // case has one chain): a corrected decision replaces the amount of the one it supersedes,
+  // never adds to it, and a correction downwards (no payment of its own) still counts.
   const payments = await db.query<{ month: string; decisions: string; amount: string }>(
     `SELECT c.month, count(*) AS decisions, sum(d.amount)::text AS amount
        FROM cases c
@@ -168,7 +170,9 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
       WHERE c.municipality = $1
         AND c.month IN (SELECT m.month FROM jsonb_to_recordset($2::jsonb) AS m(month text))
         AND NOT EXISTS (SELECT 1 FROM decisions s WHERE s.supersedes = d.id)
-        AND EXISTS (SELECT 1 FROM decision_steps st WHERE st.decision_id = d.id AND st.step = 'payment' AND st.outcome = 'done')
+        AND d.amount > 0
+        AND EXISTS (SELECT 1 FROM decision_steps st JOIN decisions dd ON dd.id = st.decision_id
+                     WHERE dd.case_id = c.id AND st.step = 'payment' AND st.outcome = 'done')
       GROUP BY c.month
       ORDER BY c.month`,
     params,

@@ -16,6 +16,8 @@ export interface DecisionStepRecord {
   outcome: 'done' | 'skipped';
   /** What the outside system answered; null for a skipped step. */
   reference: string | null;
+  /** Kronor a payment step ordered (null: a row from before amounts were kept, or not a payment). */
+  amount: string | null;
   actor: string;
   doneAt: Date;
 }
@@ -25,18 +27,21 @@ interface StepRow {
   step: OutboundStep;
   outcome: 'done' | 'skipped';
   reference: string | null;
+  amount: string | null;
   actor: string;
   done_at: Date;
 }
 
 function toStep(r: StepRow): DecisionStepRecord {
-  return { decisionId: r.decision_id, step: r.step, outcome: r.outcome, reference: r.reference, actor: r.actor, doneAt: r.done_at };
+  return { decisionId: r.decision_id, step: r.step, outcome: r.outcome, reference: r.reference, amount: r.amount, actor: r.actor, doneAt: r.done_at };
 }
+
+const STEP_COLUMNS = 'decision_id, step, outcome, reference, amount, actor, done_at';
 
 /** The steps of a decision that are done, by step. */
 export async function getDecisionSteps(db: Queryable, decisionId: string): Promise<Map<OutboundStep, DecisionStepRecord>> {
   const { rows } = await db.query<StepRow>(
-    'SELECT decision_id, step, outcome, reference, actor, done_at FROM decision_steps WHERE decision_id = $1',
+    `SELECT ${STEP_COLUMNS} FROM decision_steps WHERE decision_id = $1`,
     [decisionId],
   );
   return new Map(rows.map((r) => [r.step, toStep(r)]));
@@ -49,13 +54,13 @@ export async function getDecisionSteps(db: Queryable, decisionId: string): Promi
  */
 export async function recordDecisionStep(
   db: Queryable,
-  input: { decisionId: string; step: OutboundStep; outcome: 'done' | 'skipped'; reference: string | null; actor: string },
+  input: { decisionId: string; step: OutboundStep; outcome: 'done' | 'skipped'; reference: string | null; actor: string; amount?: string | null },
 ): Promise<{ step: DecisionStepRecord; created: boolean }> {
   const { rows } = await db.query<StepRow>(
-    `INSERT INTO decision_steps (decision_id, step, outcome, reference, actor) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO decision_steps (decision_id, step, outcome, reference, actor, amount) VALUES ($1, $2, $3, $4, $5, $6::numeric)
      ON CONFLICT (decision_id, step) DO NOTHING
-     RETURNING decision_id, step, outcome, reference, actor, done_at`,
-    [input.decisionId, input.step, input.outcome, input.reference, input.actor],
+     RETURNING ${STEP_COLUMNS}`,
+    [input.decisionId, input.step, input.outcome, input.reference, input.actor, input.amount ?? null],
   );
   if (rows[0]) return { step: toStep(rows[0]), created: true };
   const existing = (await getDecisionSteps(db, input.decisionId)).get(input.step);
@@ -76,6 +81,8 @@ export interface DecisionForCarryOut {
   signedBy: string;
   signedAt: Date;
   superseded: boolean;
+  /** The decision this one replaces (a correction), or null for the first decision. */
+  supersedes: string | null;
 }
 
 export async function getDecisionForCarryOut(db: Queryable, decisionId: string): Promise<DecisionForCarryOut | undefined> {
@@ -91,8 +98,9 @@ export async function getDecisionForCarryOut(db: Queryable, decisionId: string):
     signed_by: string;
     signed_at: Date;
     superseded: boolean;
+    supersedes: string | null;
   }>(
-    `SELECT d.id, d.case_id, c.municipality, c.state, d.outcome, d.amount, d.content, d.content_hash, d.signed_by, d.signed_at,
+    `SELECT d.id, d.case_id, c.municipality, c.state, d.outcome, d.amount, d.content, d.content_hash, d.signed_by, d.signed_at, d.supersedes,
             EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id) AS superseded
        FROM decisions d JOIN cases c ON c.id = d.case_id
       WHERE d.id = $1`,
@@ -112,7 +120,37 @@ export async function getDecisionForCarryOut(db: Queryable, decisionId: string):
     signedBy: r.signed_by,
     signedAt: r.signed_at,
     superseded: r.superseded,
+    supersedes: r.supersedes,
   };
+}
+
+/**
+ * The decisions a decision supersedes, directly or through others, oldest first, each with its
+ * payment and write-back steps (for what the chain has paid: src/appeals/settlement.ts).
+ */
+export async function listChainBefore(
+  db: Queryable,
+  decisionId: string,
+): Promise<Array<{ decisionId: string; amount: string; payment?: { outcome: 'done' | 'skipped'; amount: string | null }; writtenBack: boolean }>> {
+  const { rows } = await db.query<{ id: string; amount: string; pay_outcome: 'done' | 'skipped' | null; pay_amount: string | null; written_back: boolean }>(
+    `WITH RECURSIVE chain AS (
+       SELECT d.supersedes AS id, 1 AS depth FROM decisions d WHERE d.id = $1 AND d.supersedes IS NOT NULL
+       UNION ALL
+       SELECT d.supersedes, chain.depth + 1 FROM decisions d JOIN chain ON d.id = chain.id WHERE d.supersedes IS NOT NULL
+     )
+     SELECT d.id, d.amount, p.outcome AS pay_outcome, p.amount AS pay_amount,
+            EXISTS (SELECT 1 FROM decision_steps w WHERE w.decision_id = d.id AND w.step = 'write-back') AS written_back
+       FROM chain JOIN decisions d ON d.id = chain.id
+       LEFT JOIN decision_steps p ON p.decision_id = d.id AND p.step = 'payment'
+      ORDER BY chain.depth DESC`,
+    [decisionId],
+  );
+  return rows.map((r) => ({
+    decisionId: r.id,
+    amount: r.amount,
+    ...(r.pay_outcome ? { payment: { outcome: r.pay_outcome, amount: r.pay_amount } } : {}),
+    writtenBack: r.written_back,
+  }));
 }
 
 /**

@@ -21,7 +21,7 @@ export interface RetentionFactRow {
 /**
  * The facts of the cases a `page` CTE names (column `id`). The last entry of a case is the
  * latest moment anything was written about it (state change, snapshot, proposal, signature,
- * carry-out step, screenshot); reading a case (an audit row of a caseworker opening it) is not
+ * carry-out step, screenshot, appeal); reading a case (an audit row of a caseworker opening it) is not
  * an entry in the file and does not prolong it.
  *
  * Each table is aggregated once for the whole page and joined, rather than asked per case:
@@ -37,14 +37,17 @@ function factsFor(page: string): string {
   p AS (SELECT case_id, max(created_at) AS m FROM proposals WHERE ${inPage} GROUP BY case_id),
   d AS (SELECT case_id, max(signed_at) AS m FROM decisions WHERE ${inPage} GROUP BY case_id),
   st AS (SELECT dd.case_id, max(x.done_at) AS m FROM decision_steps x JOIN decisions dd ON dd.id = x.decision_id WHERE dd.${inPage} GROUP BY dd.case_id),
-  sc AS (SELECT case_id, max(taken_at) AS m FROM case_screenshots WHERE ${inPage} GROUP BY case_id)
+  sc AS (SELECT case_id, max(taken_at) AS m FROM case_screenshots WHERE ${inPage} GROUP BY case_id),
+  ap AS (SELECT case_id, max(at) AS m FROM (SELECT case_id, recorded_at AS at FROM appeals WHERE ${inPage}
+                                            UNION ALL SELECT case_id, at FROM appeal_events WHERE ${inPage}) x GROUP BY case_id)
   SELECT c.id, c.municipality, c.month, c.state, a.received_at,
          a.raw -> 'application' -> 'applicant' ->> 'personalNumber' AS applicant_pn,
          a.raw -> 'application' -> 'coApplicant' ->> 'personalNumber' AS co_applicant_pn,
-         GREATEST(c.created_at, c.state_changed_at, a.received_at, h.m, s.m, p.m, d.m, st.m, sc.m) AS last_entry_at
+         GREATEST(c.created_at, c.state_changed_at, a.received_at, h.m, s.m, p.m, d.m, st.m, sc.m, ap.m) AS last_entry_at
   FROM page JOIN cases c ON c.id = page.id JOIN applications a ON a.id = c.id
   LEFT JOIN h ON h.case_id = c.id LEFT JOIN s ON s.case_id = c.id LEFT JOIN p ON p.case_id = c.id
   LEFT JOIN d ON d.case_id = c.id LEFT JOIN st ON st.case_id = c.id LEFT JOIN sc ON sc.case_id = c.id
+  LEFT JOIN ap ON ap.case_id = c.id
   ORDER BY c.id`;
 }
 
@@ -243,6 +246,8 @@ export const CASE_TABLES: ReadonlyArray<{ table: string; where: string; caseOf: 
     caseOf: '(SELECT d.case_id FROM decisions d WHERE d.id = t.decision_id)',
   },
   { table: 'case_screenshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'appeal_events', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'appeals', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'decisions', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'proposals', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'snapshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },

@@ -3,14 +3,16 @@ import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { reportExpired } from '../../retention/run.js';
 import { comingMonth, ruleGaps, type RuleGap } from '../../rules/coverage.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { listRetentionRuns, type Db } from '../../store/index.js';
+import { listOpenAppeals, listRetentionRuns, type Db } from '../../store/index.js';
+import { APPEAL_REMINDER_DAYS } from '../caseworker/appealPages.js';
 import { esc } from '../layout.js';
 
 /**
  * "Att göra" on the overview: what an admin on call must not miss in their municipalities.
  * The statistics file of last month (due on the 15th) until it has been taken out as a valid
- * file, gallring reports that wait for someone to review them, and, from the first day of the
- * month before, every rule the coming month lacks or has only provisionally (rules/coverage.ts).
+ * file, gallring reports that wait for someone to review them, appeals not yet handled, and,
+ * from the first day of the month before, every rule the coming month lacks or has only
+ * provisionally (rules/coverage.ts).
  */
 export interface TodoItem {
   municipality: string;
@@ -91,6 +93,16 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
       text: `Gallring: ${toDestroy} ärenden väntar på granskning (provkörning ${run.runDate})${overdue > 0 ? `, varav några efter sista dag för gallring` : ''}.`,
       href: `/admin/gallring/${run.id}`,
       urgent: overdue > 0,
+    });
+  }
+  // Appeals not yet reconsidered and forwarded (case ids and dates only: admins read no case content).
+  for (const appeal of await listOpenAppeals(db, municipalities)) {
+    const waited = daysBetween(appeal.receivedOn, today);
+    todos.push({
+      municipality: appeal.municipality,
+      text: `Överklagande i ärende ${appeal.caseId} inkom ${appeal.receivedOn} och är inte omprövat och överlämnat (${waited} dagar).`,
+      href: `/admin/logg?arende=${encodeURIComponent(appeal.caseId)}`,
+      urgent: waited > APPEAL_REMINDER_DAYS,
     });
   }
   if (rules) todos.push(...ruleTodos(rules, municipalities, today));

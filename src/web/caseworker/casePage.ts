@@ -20,7 +20,8 @@ function outcomeClass(outcome: string | undefined): string {
 
 const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till verksamhetssystemet', payment: 'utbetalning', notify: 'meddelande' };
 
-export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, message?: CasePageMessage): string {
+/** `extra`: sections of other modules (the återkrav point, appeals) placed after the decision. */
+export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, message?: CasePageMessage, extra = ''): string {
   const c = view.case;
   const p = view.proposal;
   const id = encodeURIComponent(c.id);
@@ -61,6 +62,8 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <p>Kontrollsumma (SHA-256) för det signerade innehållet: <span class="hash">${esc(decision.contentHash)}</span></p>
 <p><a href="/arenden/${id}/beslut">Visa beslutsbrevet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned beslutsbrevet som PDF</a></p>`);
   }
+
+  if (extra) parts.push(extra);
 
   // Actions: only what this user may do, only in a state where it can be done.
   if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {

@@ -37,9 +37,23 @@ export interface DecisionContent {
   warnings: string[];
   edits: LineEdit[];
   motivation: string | null;
+  /** Set when this decision supersedes another (ändring, omprövning): what changed and why. */
+  change?: DecisionChange;
   signedBy: string;
   signedByName: string;
   signedAt: string;
+}
+
+/** A superseding decision's link to the one it replaces; `edits` are relative to that one. */
+export interface DecisionChange {
+  /** 'ändring' on the caseworker's own initiative; 'omprövning' of an appeal (FL 45 §). */
+  kind: 'ändring' | 'omprövning';
+  supersedes: string;
+  supersedesHash: string;
+  previousOutcome: DecisionOutcome;
+  previousAmount: string;
+  previousSignedAt: string;
+  appealId: string | null;
 }
 
 export const EDITABLE_KINDS: readonly TraceLine['kind'][] = ['norm', 'cost', 'income'];
@@ -85,7 +99,7 @@ export function applyEdits(calculation: Calculation, amounts: ReadonlyMap<number
  * pay rejects because income covers the need. A rejection for not standing at the labour
  * market's disposal is not about amounts and stays a rejection.
  */
-export function outcomeAfterEdit(proposal: Proposal, calculation: Calculation): { outcome: DecisionOutcome; amount: string; reasons: ReasonCode[] } {
+export function outcomeAfterEdit(proposal: Pick<Proposal, 'reasons'>, calculation: Calculation): { outcome: DecisionOutcome; amount: string; reasons: ReasonCode[] } {
   const result = new Decimal(calculation.result);
   const amount = result.greaterThan(0) ? formatKrona(result) : '0';
   if (proposal.reasons.includes('NOT_ACTIVE_JOBSEEKER')) return { outcome: 'REJECT', amount: '0', reasons: proposal.reasons };
@@ -145,6 +159,43 @@ function base(
     ...decided,
     reasonDetails: proposal.reasonDetails.filter((d) => decided.reasons.includes(d.code)),
     warnings: proposal.warnings,
+    signedBy: ctx.signedBy,
+    signedByName: ctx.signedByName,
+    signedAt: ctx.signedAt.toISOString(),
+  };
+}
+
+/**
+ * A decision that supersedes `previous`: its calculation with the changed lines, outcome and
+ * amount recomputed as for an edit, the motivation, and the link to what it replaces.
+ * `{ noChange: true }` when no amount differs from the previous decision.
+ */
+export function contentChanged(
+  previous: DecisionContent,
+  previousHash: string,
+  ctx: Pick<SignContext, 'signedBy' | 'signedByName' | 'signedAt'> & { previousId: string; appealId: string | null },
+  amounts: ReadonlyMap<number, string>,
+  motivation: string,
+): DecisionContent | { noChange: true } {
+  const { calculation, edits } = applyEdits(previous.calculation, amounts);
+  if (edits.length === 0) return { noChange: true };
+  const after = outcomeAfterEdit({ reasons: previous.reasons }, calculation);
+  return {
+    ...previous,
+    ...after,
+    calculation,
+    edits,
+    reasonDetails: previous.reasonDetails.filter((d) => after.reasons.includes(d.code)),
+    motivation: motivation.trim(),
+    change: {
+      kind: ctx.appealId ? 'omprövning' : 'ändring',
+      supersedes: ctx.previousId,
+      supersedesHash: previousHash,
+      previousOutcome: previous.outcome,
+      previousAmount: previous.amount,
+      previousSignedAt: previous.signedAt,
+      appealId: ctx.appealId,
+    },
     signedBy: ctx.signedBy,
     signedByName: ctx.signedByName,
     signedAt: ctx.signedAt.toISOString(),

@@ -5,6 +5,7 @@ import { esc } from '../layout.js';
 import type { DecisionRecord } from '../../store/index.js';
 import type { DecisionContent } from './decision.js';
 import { amountSources, appealable, decisionDay, letterReasons } from './letterReasons.js';
+import { changeSection } from './letterChange.js';
 import { calculationTable, formatDate, formatPersonalNumber, municipalityName } from './view.js';
 
 /**
@@ -56,6 +57,7 @@ export function letterBody(decision: DecisionRecord): string {
 <div class="sender"><p><strong>${esc(kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>
 <p>Datum: ${esc(formatDate(new Date(c.signedAt)))}<br>Ärende: ${esc(c.caseId)}<br>Personnummer: ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p></div>
 <h1 id="brev-rubrik">Beslut om ekonomiskt bistånd för ${esc(month)}</h1>
+${changeSection(c)}
 <h2>Beslut</h2>
 ${
   grant

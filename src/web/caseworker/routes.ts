@@ -12,6 +12,13 @@ import { inboxBody, parseInboxQuery } from './inbox.js';
 import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
 import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
+import { loadRules } from '../../rules/load.js';
+import type { RuleSet } from '../../rules/ruleset.js';
+import { listAppealsForCase, listOpenAppeals } from '../../store/index.js';
+import { stockholmDate } from '../../domain/dates.js';
+import { appealInboxSection, appealSection, reclaimNotice } from './appealPages.js';
+import { registerAppealRoutes } from './appealRoutes.js';
+import { reclaimPoint, viewAppeal } from './correction.js';
 
 /**
  * The caseworker's pages:
@@ -23,6 +30,7 @@ import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
  *   POST /arenden/:id/ta-over       take over for manual handling
  *   GET  /arenden/:id/beslut        the decision letter (audit: letter.read)
  *   GET  /arenden/:id/beslut.pdf    the same as PDF
+ *   .../andra-beslut, .../overklaganden/...   changing a decision and appeals (appealRoutes.ts)
  * Every route checks role and scope on the server; a case outside the user's scope is 404.
  */
 export interface CaseworkerRoutesOptions {
@@ -35,6 +43,8 @@ export interface CaseworkerRoutesOptions {
    * job anyway, so a failure here only delays, and never fails the signature.
    */
   onSigned?: (decisionId: string, caseId: string) => Promise<unknown>;
+  /** The rules (holidays for appeal deadlines); read from rules/ when not given. */
+  rules?: RuleSet;
 }
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -50,6 +60,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
   const clock = options.clock ?? (() => new Date());
   const pdf = options.pdf ?? chromiumPdfRenderer();
   const css = stylesheet();
+  const rules = options.rules ?? loadRules();
   const signed = async (request: FastifyRequest, decisionId: string, caseId: string) => {
     try {
       await options.onSigned?.(decisionId, caseId);
@@ -89,30 +100,36 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
 
     async function showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status = 200) {
       const view = await loadCaseView(db, c);
+      const appeals = (await listAppealsForCase(db, c.id)).map((a) => viewAppeal(a, rules));
+      const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
       await auditCaseRead(db, user, c.id);
-      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message), status);
+      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message, extra), status);
     }
 
     app.get<{ Querystring: { sortera?: string; ordning?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {
       const user = userOf(request);
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
-      const [items, counts] = await Promise.all([
+      const [items, counts, appeals] = await Promise.all([
         listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending }),
         countReviewQueue(db, user.municipalities),
+        listOpenAppeals(db, user.municipalities),
       ]);
       // Out-of-organisation cases never reach the list, even within a shared municipality.
       const visible = items.filter((i) => mayOnCase(user, 'case.read', i));
-      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()));
+      const openAppeals = appeals.filter((a) => mayOnCase(user, 'case.read', a)).map((a) => ({ ...viewAppeal(a, rules), municipality: a.municipality }));
+      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()) + appealInboxSection(openAppeals, stockholmDate(clock())));
     });
 
-    app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
+    app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string; andrat?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');
       if (!c) return reply;
       const message: CasePageMessage | undefined =
         request.query.signerat !== undefined
           ? { kind: 'success', text: 'Beslutet är signerat.' }
+          : request.query.andrat !== undefined
+            ? { kind: 'success', text: 'Det ändrade beslutet är signerat och verkställs.' }
           : request.query.overtaget !== undefined
             ? { kind: 'success', text: 'Du har tagit över ärendet för manuell handläggning.' }
             : undefined;
@@ -210,6 +227,8 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
 ${letterBody(decision)}`,
       );
     });
+
+    registerAppealRoutes(app, { db, rules, clock, html, caseFor, signed, preHandler: readers });
 
     app.get<{ Params: { id: string; shot: string } }>('/arenden/:id/skarmbilder/:shot', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');

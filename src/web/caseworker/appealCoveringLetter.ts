@@ -1,0 +1,79 @@
+import { kronor } from '../../domain/labels.js';
+import type { DecisionRecord } from '../../store/index.js';
+import { esc } from '../layout.js';
+import type { DecisionContent } from './decision.js';
+import { isoDateWords } from './letterChange.js';
+import { formatDate, formatPersonalNumber, municipalityName } from './view.js';
+import type { AppealView } from './correction.js';
+
+/**
+ * The covering letter (följebrev) that sends an appeal and the case documents on to
+ * förvaltningsrätten once the decision-maker has reconsidered it (förvaltningslagen 2017:900
+ * 45–46 §§: the appeal is lodged with the authority that decided, which checks it came in time,
+ * reconsiders, and forwards it with the case documents; law-2025.md marks the content of these
+ * paragraphs as secondary). Rendered from stored records only.
+ */
+
+/** Which förvaltningsrätt tries the municipality's decisions (domkrets by county; both are in Skåne). */
+export const ADMINISTRATIVE_COURT: Readonly<Record<string, string>> = {
+  '1287': 'Förvaltningsrätten i Malmö',
+  '1263': 'Förvaltningsrätten i Malmö',
+};
+
+export interface CoveringLetterInput {
+  view: AppealView;
+  /** The decision the appeal is about. */
+  appealed: DecisionRecord;
+  /** The decision in force after omprövning, when it was changed. */
+  changed?: DecisionRecord;
+  /** Who sends it, and when (Stockholm date). */
+  senderName: string;
+  date: string;
+}
+
+function decisionWords(d: DecisionRecord): string {
+  return d.outcome === 'GRANT' ? `bifall med ${kronor(d.amount)} kronor` : 'avslag';
+}
+
+export function coveringLetterBody(input: CoveringLetterInput): string {
+  const { appeal, deadline, inTime } = input.view;
+  const c = input.appealed.content as unknown as DecisionContent;
+  const kommun = municipalityName(c.municipality);
+  const court = ADMINISTRATIVE_COURT[c.municipality] ?? 'Förvaltningsrätten';
+  const kept = appeal.events.some((e) => e.kind === 'kept');
+  const timeliness = deadline
+    ? `Beslutet delgavs sökanden ${isoDateWords(deadline.notifiedOn)}${appeal.notifiedFrom === 'notify-step' ? ' (meddelande i Mina ärenden)' : ''}. Sista dag för överklagande var ${isoDateWords(deadline.lastDay)}${
+        deadline.movedBecause ? ` (flyttad från ${isoDateWords(deadline.nominalLastDay)}, ${deadline.movedBecause}, enligt lagen (1930:173) om beräkning av lagstadgad tid)` : ''
+      }. Överklagandet kom in ${isoDateWords(appeal.receivedOn)} och har därmed kommit in ${inTime ? 'i rätt tid' : 'för sent'}.`
+    : `Överklagandet kom in ${isoDateWords(appeal.receivedOn)}. Dagen då sökanden fick del av beslutet är inte känd för nämnden.`;
+  const reconsidered = input.changed
+    ? `Nämnden har omprövat beslutet och ändrat det ${esc(isoDateWords(input.changed.signedAt.toISOString().slice(0, 10)))} till ${esc(decisionWords(input.changed))}, men inte helt som sökanden begär. Det ändrade beslutet bifogas; överklagandet anses omfatta det nya beslutet.`
+    : kept
+      ? 'Nämnden har omprövat beslutet och finner inte skäl att ändra det.'
+      : 'Nämnden har inte omprövat beslutet.';
+  const enclosures = [
+    'Överklagandet',
+    `Det överklagade beslutet av ${formatDate(input.appealed.signedAt)} (${decisionWords(input.appealed)}, kontrollsumma ${input.appealed.contentHash.slice(0, 12)}…)`,
+    ...(input.changed ? [`Det ändrade beslutet av ${formatDate(input.changed.signedAt)} (kontrollsumma ${input.changed.contentHash.slice(0, 12)}…)`] : []),
+    'Beräkningen av försörjningsstödet',
+    'Utredningen i ärendet (ansökan och registeruppgifter)',
+  ];
+  return `<article class="letter" aria-labelledby="foljebrev-rubrik">
+<div class="sender"><p><strong>${esc(kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>
+<p>Datum: ${esc(isoDateWords(input.date))}<br>Ärende: ${esc(c.caseId)}</p></div>
+<p><strong>${esc(court)}</strong></p>
+<h1 id="foljebrev-rubrik">Överlämnande av överklagande</h1>
+<p>Sökande: personnummer ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p>
+<p>Socialnämnden i ${esc(kommun)} överlämnar härmed ett överklagande av beslut om ekonomiskt bistånd (försörjningsstöd) för ${esc(c.month)} enligt 12 kap. 1 § socialtjänstlagen (2025:400), jämte handlingarna i ärendet.</p>
+<h2>Överklagandet</h2>
+<p>Överklagandet kom in ${esc(isoDateWords(appeal.receivedOn))} via ${esc(appeal.channel)} och gäller: ${esc(appeal.concerns)}</p>
+<h2>Tid för överklagande</h2>
+<p>${esc(timeliness)}</p>
+<h2>Omprövning</h2>
+<p>${reconsidered}</p>
+<h2>Bifogade handlingar</h2>
+<ol>${enclosures.map((e) => `<li>${esc(e)}</li>`).join('')}</ol>
+<div class="signature"><p>${esc(input.senderName)}, handläggare, ${esc(kommun)}</p></div>
+</article>`;
+}
+

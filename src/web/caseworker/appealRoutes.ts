@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { stockholmDate } from '../../domain/dates.js';
+import type { RuleSet } from '../../rules/ruleset.js';
+import { currentDecision, getAppeal, listDecisionsForCase, type CaseRecord, type Db } from '../../store/index.js';
+import { csrfToken, userOf } from '../auth/session.js';
+import { sendNotFound, type Action } from '../authz.js';
+import { appealPageBody, changePageBody } from './appealPages.js';
+import { coveringLetterBody } from './appealCoveringLetter.js';
+import { appealStep, changeBlocker, changeDecision, parseAppealForm, recordAppeal, viewAppeal } from './correction.js';
+import { parseAmountInput, type DecisionContent } from './decision.js';
+import { esc } from '../layout.js';
+import { auditCaseRead, signerName } from './service.js';
+
+/**
+ * Changing a decision and handling appeals:
+ *   GET  /arenden/:id/andra-beslut[?overklagande=N]   the change form (ändring, or omprövning of appeal N)
+ *   POST /arenden/:id/andra-beslut                    sign the superseding decision
+ *   POST /arenden/:id/overklaganden                   record an appeal
+ *   GET  /arenden/:id/overklaganden/:nr               the appeal: in time or not, omprövning, forwarding
+ *   POST /arenden/:id/overklaganden/:nr/behall        omprövning: the decision stands
+ *   POST /arenden/:id/overklaganden/:nr/avvisa        a late appeal is dismissed (avvisat)
+ *   POST /arenden/:id/overklaganden/:nr/overlamna     forwarded to förvaltningsrätten
+ *   GET  /arenden/:id/overklaganden/:nr/foljebrev     the covering letter to förvaltningsrätten
+ * Same rules as the other case routes: role and scope on the server, CSRF on every form.
+ */
+export interface AppealRouteContext {
+  db: Db;
+  rules: RuleSet;
+  clock: () => Date;
+  html(reply: FastifyReply, request: FastifyRequest, title: string, body: string, status?: number): FastifyReply | Promise<FastifyReply>;
+  caseFor(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: Action): Promise<CaseRecord | undefined>;
+  signed(request: FastifyRequest, decisionId: string, caseId: string): Promise<void>;
+  /** The login check of the case routes (caseworkers and auditors; the action decides the rest). */
+  preHandler: preHandlerHookHandler;
+}
+
+type Body = Record<string, string | undefined> | undefined;
+type Req = FastifyRequest<{ Params: { id: string } }>;
+
+export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteContext): void {
+  const { db, rules, clock } = ctx;
+  const { preHandler } = ctx;
+  const caseUrl = (id: string) => `/arenden/${encodeURIComponent(id)}`;
+
+  async function changeForm(request: Req, reply: FastifyReply, c: CaseRecord, appealId: string | undefined, typed: ReadonlyMap<number, string>, motivation: string, error?: string, status = 200) {
+    const decision = await currentDecision(db, c.id);
+    if (!decision) return reply.redirect(caseUrl(c.id), 303);
+    const appeal = appealId !== undefined ? await getAppeal(db, c.id, appealId) : undefined;
+    const blocker = error ? undefined : await changeBlocker(db, c.id);
+    await auditCaseRead(db, userOf(request), c.id);
+    return ctx.html(reply, request, `Ändra beslut – ärende ${c.id}`, changePageBody({ caseId: c.id, decision, appeal, csrf: csrfToken(reply), typed, motivation, error: error ?? blocker }), status);
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { overklagande?: string } }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'decision.change');
+    if (!c) return reply;
+    return changeForm(request, reply, c, request.query.overklagande, new Map(), '');
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'decision.change');
+    if (!c) return reply;
+    const body = request.body ?? {};
+    const decision = await currentDecision(db, c.id);
+    if (!decision) return reply.redirect(caseUrl(c.id), 303);
+    const content = decision.content as unknown as DecisionContent;
+    const typed = new Map<number, string>();
+    const amounts = new Map<number, string>();
+    const bad: string[] = [];
+    content.calculation.lines.forEach((line, i) => {
+      const raw = body[`belopp_${i}`];
+      if (raw === undefined) return;
+      typed.set(i, raw);
+      const parsed = parseAmountInput(raw);
+      if (parsed === undefined) bad.push(line.label);
+      else amounts.set(i, parsed);
+    });
+    const motivation = (body.motivering ?? '').trim();
+    const appealId = body.overklagande || undefined;
+    const again = (error: string, status: 400 | 409 = 400) => changeForm(request, reply, c, appealId, typed, motivation, error, status);
+    if (bad.length > 0) return again(`Beloppet är inte ett belopp i kronor för: ${bad.join(', ')}.`);
+    if (motivation.length === 0) return again('Motivering: skriv varför beslutet ändras. Ett ändrat beslut kan inte signeras utan motivering.');
+    if (motivation.length > 4000) return again('Motivering: högst 4 000 tecken.');
+    const result = await changeDecision(
+      db,
+      userOf(request),
+      { caseId: c.id, basedOn: body.beslut, amounts, motivation, ...(appealId ? { appealId, resolvesAppeal: body.tillgodoser === 'ja' } : {}) },
+      clock(),
+    );
+    if (!result.ok) return again(result.message, result.status);
+    await ctx.signed(request, result.value.id, c.id);
+    return reply.redirect(appealId ? `${caseUrl(c.id)}/overklaganden/${encodeURIComponent(appealId)}?andrat=1` : `${caseUrl(c.id)}?andrat=1`, 303);
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/arenden/:id/overklaganden', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'appeal.record');
+    if (!c) return reply;
+    const body = request.body ?? {};
+    const parsed = parseAppealForm({ receivedOn: body.inkom, channel: body.kanal, concerns: body.galler, notifiedOn: body.delgivet }, stockholmDate(clock()));
+    if (!parsed.ok) {
+      return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras</h1>
+<div class="error" role="alert"><ul>${parsed.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>
+<p>Inget har sparats. <a href="${caseUrl(c.id)}#overklagande">Tillbaka till ärendet</a> och fyll i formuläret igen.</p>`, 400);
+    }
+    const result = await recordAppeal(db, userOf(request), c.id, parsed.value);
+    if (!result.ok) return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras</h1><p class="error" role="alert">${esc(result.message)}</p><p><a href="${caseUrl(c.id)}">Tillbaka till ärendet</a></p>`, result.status);
+    return reply.redirect(`${caseUrl(c.id)}/overklaganden/${result.value.id}?registrerat=1`, 303);
+  });
+
+  app.get<{ Params: { id: string; nr: string }; Querystring: { registrerat?: string; andrat?: string } }>('/arenden/:id/overklaganden/:nr', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'case.read');
+    if (!c) return reply;
+    const appeal = await getAppeal(db, c.id, request.params.nr);
+    if (!appeal) return sendNotFound(reply, request.user, csrfToken(reply));
+    await auditCaseRead(db, userOf(request), c.id, 'case.read', { appealId: appeal.id });
+    const message =
+      request.query.registrerat !== undefined ? 'Överklagandet är registrerat.' : request.query.andrat !== undefined ? 'Det ändrade beslutet är signerat och verkställs.' : undefined;
+    const decisions = await listDecisionsForCase(db, c.id);
+    return ctx.html(reply, request, `Överklagande – ärende ${c.id}`, appealPageBody({ c, view: viewAppeal(appeal, rules), decisions, user: userOf(request), csrf: csrfToken(reply), blocker: await changeBlocker(db, c.id), ...(message ? { message } : {}) }));
+  });
+
+  const steps = { behall: 'kept', avvisa: 'dismissed', overlamna: 'forwarded' } as const;
+  for (const [path, kind] of Object.entries(steps)) {
+    app.post<{ Params: { id: string; nr: string }; Body: Body }>(`/arenden/:id/overklaganden/:nr/${path}`, { preHandler }, async (request, reply) => {
+      const c = await ctx.caseFor(request, reply, 'appeal.handle');
+      if (!c) return reply;
+      const result = await appealStep(db, userOf(request), c.id, request.params.nr, kind, rules, clock(), request.body?.anteckning);
+      const back = `${caseUrl(c.id)}/overklaganden/${encodeURIComponent(request.params.nr)}`;
+      if (!result.ok) return ctx.html(reply, request, 'Det gick inte', `<h1>Det gick inte</h1><p class="error" role="alert">${esc(result.message)}</p><p><a href="${back}">Tillbaka till överklagandet</a></p>`, result.status);
+      return reply.redirect(back, 303);
+    });
+  }
+
+  app.get<{ Params: { id: string; nr: string } }>('/arenden/:id/overklaganden/:nr/foljebrev', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'letter.read');
+    if (!c) return reply;
+    const appeal = await getAppeal(db, c.id, request.params.nr);
+    if (!appeal) return sendNotFound(reply, request.user, csrfToken(reply));
+    const decisions = await listDecisionsForCase(db, c.id);
+    const appealed = decisions.find((d) => d.id === appeal.decisionId)!;
+    const changedId = appeal.events.find((e) => e.kind === 'changed')?.decisionId;
+    const changed = changedId ? decisions.find((d) => d.id === changedId) : undefined;
+    const forwarded = appeal.events.find((e) => e.kind === 'forwarded');
+    await auditCaseRead(db, userOf(request), c.id, 'letter.read', { appealId: appeal.id, letter: 'covering' });
+    const user = userOf(request);
+    return ctx.html(
+      reply,
+      request,
+      `Följebrev – ärende ${c.id}`,
+      `<p class="no-print"><a href="${caseUrl(c.id)}/overklaganden/${appeal.id}">Tillbaka till överklagandet</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
+${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? signerName(forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()) })}`,
+    );
+  });
+}
+

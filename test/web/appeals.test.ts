@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  currentDecision,
+  getCase,
+  listAppealsForCase,
+  listAuditForCase,
+  recordDecisionStep,
+  transitionCase,
+  type Db,
+} from '../../src/store/index.js';
+import { DEV_USERS } from '../../src/web/auth/devUsers.js';
+import type { DecisionContent } from '../../src/web/caseworker/decision.js';
+import { signCase } from '../../src/web/caseworker/service.js';
+import { forEachBackend, useDatabase } from '../store/backends.js';
+import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from './support.js';
+
+/**
+ * Appeals over HTTP: recording one (in time on day 20, too late on day 23), the omprövning that
+ * changes the decision (a superseding decision with its own letter), forwarding with the
+ * covering letter, the inbox list, refusals, and the audit log.
+ */
+vi.setConfig({ hookTimeout: 120_000 });
+const anna = DEV_USERS.find((u) => u.id === 'hl-trelleborg-1')!;
+
+/** A signed decision carried out (steps recorded as the outbound job would), the case COMPLETED. */
+async function completedCase(db: Db): Promise<{ id: string; decisionId: string }> {
+  const { id } = await seedCase(db, { municipality: '1287' });
+  const signed = await signCase(db, anna, { caseId: id, proposalId: undefined }, new Date('2026-03-02T10:00:00Z'));
+  if (!signed.ok) throw new Error(signed.message);
+  const d = signed.decision;
+  await recordDecisionStep(db, { decisionId: d.id, step: 'write-back', outcome: 'done', reference: 'VS-1', actor: 'robot:test' });
+  await recordDecisionStep(db, { decisionId: d.id, step: 'payment', outcome: 'done', reference: 'UTB-1', actor: 'robot:test', amount: d.amount });
+  await recordDecisionStep(db, { decisionId: d.id, step: 'notify', outcome: 'done', reference: 'MED-1', actor: 'robot:test' });
+  await transitionCase(db, { caseId: id, from: 'SIGNED', to: 'COMPLETED', actor: 'robot:test', reason: 'CARRIED_OUT' });
+  return { id, decisionId: d.id };
+}
+
+forEachBackend('appeals on the case pages', (backend) => {
+  const db = useDatabase(backend);
+  let app: FastifyInstance;
+  let cw: Client;
+  let auditor: Client;
+  beforeAll(async () => {
+    ({ app } = await buildPages(db(), { loginRateLimit: 1000 }));
+    cw = await Client.login(app, 'hl-trelleborg-1');
+    auditor = await Client.login(app, 'granskare-svedala');
+  }, 120_000);
+  afterAll(async () => app?.close());
+
+  const record = (caseId: string, form: Record<string, string>) => cw.submit(`/arenden/${caseId}`, `/arenden/${caseId}/overklaganden`, form);
+
+  it('day 20 is in time and day 23 too late (the applicant got the decision 2026-03-02: last day 2026-03-23)', async () => {
+    const { id } = await completedCase(db());
+    const inTime = await record(id, { inkom: '2026-03-22', kanal: 'brev', galler: 'Hyran är för lågt räknad.', delgivet: '2026-03-02' });
+    expect(inTime.statusCode).toBe(303);
+    const page = await cw.get(inTime.headers.location as string);
+    expect(page.body).toContain('I tid: sökanden fick beslutet 2 mars 2026');
+    expect(page.body).toContain('sista dag var 23 mars 2026');
+    const late = await record(id, { inkom: '2026-03-25', kanal: 'e-post', galler: 'Normen.', delgivet: '2026-03-02' });
+    const latePage = await cw.get(late.headers.location as string);
+    expect(latePage.body).toContain('För sent');
+    expect(latePage.body).toContain('Avvisa överklagandet');
+    const casePage = await cw.get(`/arenden/${id}`);
+    expect(casePage.body).toMatch(/i tid<\/span>/);
+    expect(casePage.body).toMatch(/för sent<\/span>/);
+    const appeals = await listAppealsForCase(db(), id);
+    expect(appeals.map((a) => [a.receivedOn, a.notifiedOn, a.notifiedFrom])).toEqual([
+      ['2026-03-22', '2026-03-02', 'caseworker'],
+      ['2026-03-25', '2026-03-02', 'caseworker'],
+    ]);
+    const inbox = await cw.get('/inkorg');
+    expect(inbox.body).toContain('Överklaganden att hantera');
+    expect(inbox.body).toContain(`/arenden/${id}/overklaganden/${appeals[1]!.id}`);
+  });
+
+  it('without a date from the caseworker, the day of the notify step counts as the day the applicant got it', async () => {
+    const { id } = await completedCase(db());
+    const res = await record(id, { inkom: new Date().toISOString().slice(0, 10), kanal: 'e-tjänst', galler: 'Allt.' });
+    expect(res.statusCode).toBe(303);
+    const [appeal] = await listAppealsForCase(db(), id);
+    expect(appeal!.notifiedFrom).toBe('notify-step');
+    expect(appeal!.notifiedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('bad input is refused with the fields named in Swedish, and nothing is stored', async () => {
+    const { id } = await completedCase(db());
+    const res = await record(id, { inkom: '22/3', kanal: 'brevduva', galler: ' ' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Inkom: ange datumet');
+    expect(res.body).toContain('Kanal:');
+    expect(res.body).toContain('Vad överklagandet gäller:');
+    expect(await listAppealsForCase(db(), id)).toEqual([]);
+  });
+
+  it('omprövning changes the decision: a superseding decision with its own letter, then forwarding with the covering letter', async () => {
+    const { id, decisionId } = await completedCase(db());
+    const recorded = await record(id, { inkom: '2026-03-20', kanal: 'personligt besök', galler: 'Normen för hushållet.', delgivet: '2026-03-02' });
+    const appealUrl = recorded.headers.location as string;
+    const appealId = appealUrl.split('/').at(-1)!.split('?')[0]!;
+    // Forwarding before omprövning is refused.
+    expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/overlamna`)).statusCode).toBe(409);
+
+    const form = await cw.get(`/arenden/${id}/andra-beslut?overklagande=${appealId}`);
+    expect(form.statusCode).toBe(200);
+    const before = (await currentDecision(db(), id))!;
+    const lines = (before.content as unknown as DecisionContent).calculation.lines;
+    const i = lines.findIndex((l) => l.kind === 'norm');
+    const raised = (Number(lines[i]!.amount) + 500).toFixed(2);
+    const noMotivation = await cw.post(`/arenden/${id}/andra-beslut`, { _csrf: csrfFrom(form.body), beslut: decisionId, overklagande: appealId, [`belopp_${i}`]: raised, motivering: '' });
+    expect(noMotivation.statusCode).toBe(400);
+    expect(noMotivation.body).toContain('Motivering:');
+    const changed = await cw.post(`/arenden/${id}/andra-beslut`, { _csrf: csrfFrom(form.body), beslut: decisionId, overklagande: appealId, [`belopp_${i}`]: raised, motivering: 'Normen var fel för hushållet.' });
+    expect(changed.statusCode).toBe(303);
+
+    const now = (await currentDecision(db(), id))!;
+    expect(now.supersedes).toBe(decisionId);
+    expect(Number(now.amount)).toBe(Number(before.amount) + 500);
+    expect((now.content as unknown as DecisionContent).change).toMatchObject({ kind: 'omprövning', appealId, previousAmount: before.amount });
+    expect((await getCase(db(), id))!.state).toBe('SIGNED');
+    const letter = await cw.get(`/arenden/${id}/beslut`);
+    expect(letter.body).toContain('Vad vi har ändrat och varför');
+    expect(letter.body).toContain('Normen var fel för hushållet.');
+    expect(letter.body).toContain(now.contentHash);
+
+    const forwarded = await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/overlamna`);
+    expect(forwarded.statusCode).toBe(303);
+    const covering = await cw.get(`/arenden/${id}/overklaganden/${appealId}/foljebrev`);
+    expect(covering.body).toContain('Förvaltningsrätten i Malmö');
+    expect(covering.body).toContain('i rätt tid');
+    expect(covering.body).toContain('Det ändrade beslutet');
+    const [appeal] = await listAppealsForCase(db(), id);
+    expect(appeal!.events.map((e) => e.kind)).toEqual(['changed', 'forwarded']);
+
+    const audit = await listAuditForCase(db(), id);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['appeal.record', 'decision.change', 'appeal.forwarded']));
+    expect(JSON.stringify(audit.map((a) => a.details))).not.toContain(APPLICANT_PN);
+  });
+
+  it('keeping the decision, and the auditor neither sees another municipality nor records', async () => {
+    const { id } = await completedCase(db());
+    const recorded = await record(id, { inkom: '2026-03-10', kanal: 'brev', galler: 'Beloppet.', delgivet: '2026-03-02' });
+    const appealUrl = recorded.headers.location as string;
+    const appealId = appealUrl.split('/').at(-1)!.split('?')[0]!;
+    expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(303);
+    expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(409);
+    expect((await auditor.get(appealUrl)).statusCode).toBe(404);
+    const svedala = await seedCase(db(), { municipality: '1263' });
+    expect((await auditor.submit(null, `/arenden/${svedala.id}/overklaganden`, { inkom: '2026-03-10', kanal: 'brev', galler: 'x' })).statusCode).toBe(403);
+  });
+});
+
