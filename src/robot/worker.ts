@@ -127,6 +127,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
           const round = Math.floor(deps.clock().getTime() / Math.max(delayMs, 1));
           await queues.cases.add('case', { caseId: job.data.caseId }, { jobId: `${caseJobId(job.data.caseId)}-plan-${round}`, delay: delayMs });
         },
+        decided: (decisionId) => queues.enqueueDecisions([{ decisionId, caseId: job.data.caseId }]),
       });
       deps.hooks?.caseProcessed?.(result, (performance.now() - started) / 1000);
       if (result === 'TECHNICAL_ERROR' || result === 'INVALID_APPLICATION' || result === 'MANUAL') {

@@ -4,6 +4,7 @@ import { sql as decisionsSessions } from './0003_decisions_sessions.js';
 import { sql as adminSearchIndexes } from './0004_admin_search_indexes.js';
 import { sql as outbound } from './0005_outbound.js';
 import { sql as retention } from './0006_retention.js';
+import { sql as automatedDecisions } from './0008_automated_decisions.js';
 
 export interface Migration {
   /** Ascending, without gaps; the order they are applied in. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'admin_search_indexes', sql: adminSearchIndexes },
   { version: 5, name: 'outbound', sql: outbound },
   { version: 6, name: 'retention', sql: retention },
+  { version: 8, name: 'automated_decisions', sql: automatedDecisions },
 ];

@@ -26,6 +26,8 @@ export interface DecisionRecord {
   signedAt: Date;
   supersedes: string | null;
   createdAt: Date;
+  /** The delegation order's point when the robot decided itself (no person signed); null when a caseworker signed. */
+  delegationReference: string | null;
 }
 
 export interface NewDecision {
@@ -42,6 +44,8 @@ export interface NewDecision {
   signedAt: Date;
   /** The decision this one replaces; omitted for the first decision of a case. */
   supersedes?: string | null;
+  /** Set only for an automated decision: the delegation order's point it was made under. */
+  delegationReference?: string | null;
 }
 
 /** Refused because the case already has a decision (signed twice, or by someone else just now). */
@@ -87,9 +91,10 @@ interface Row {
   signed_at: Date;
   supersedes: string | null;
   created_at: Date;
+  delegation_reference: string | null;
 }
 
-const COLUMNS = 'id, case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes, created_at';
+const COLUMNS = 'id, case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes, created_at, delegation_reference';
 
 function toRecord(r: Row): DecisionRecord {
   return {
@@ -106,6 +111,7 @@ function toRecord(r: Row): DecisionRecord {
     signedAt: r.signed_at,
     supersedes: r.supersedes,
     createdAt: r.created_at,
+    delegationReference: r.delegation_reference,
   };
 }
 
@@ -115,13 +121,16 @@ function toRecord(r: Row): DecisionRecord {
  */
 export async function insertDecision(db: Queryable, input: NewDecision): Promise<DecisionRecord> {
   if (!MONEY_PATTERN.test(input.amount)) throw new Error(`decision for case ${input.caseId}: amount is not a money string`);
+  if (input.delegationReference != null && input.kind !== 'as-proposed') {
+    throw new Error(`decision for case ${input.caseId}: an automated decision is the proposal as it stands`);
+  }
   if (input.kind === 'edited' && !input.motivation?.trim()) {
     throw new Error(`decision for case ${input.caseId}: an edited decision needs a motivation`);
   }
   try {
     const { rows } = await db.query<Row>(
-      `INSERT INTO decisions (case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes)
-       VALUES ($1, $2, $3, $4, $5::numeric, $6::jsonb, $7, $8, $9, $10, $11)
+      `INSERT INTO decisions (case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes, delegation_reference)
+       VALUES ($1, $2, $3, $4, $5::numeric, $6::jsonb, $7, $8, $9, $10, $11, $12)
        RETURNING ${COLUMNS}`,
       [
         input.caseId,
@@ -135,6 +144,7 @@ export async function insertDecision(db: Queryable, input: NewDecision): Promise
         input.signedBy,
         input.signedAt.toISOString(),
         input.supersedes ?? null,
+        input.delegationReference ?? null,
       ],
     );
     return toRecord(rows[0] as Row);
