@@ -4,6 +4,7 @@ import { monthName } from '../../assessment/explain.js';
 import { esc } from '../layout.js';
 import type { DecisionRecord } from '../../store/index.js';
 import type { DecisionContent } from './decision.js';
+import { decidedBy } from './decidedBy.js';
 import { calculationTable, formatDate, formatPersonalNumber, municipalityName } from './view.js';
 
 /**
@@ -55,7 +56,7 @@ ${calculationTable(c.calculation, c.month, { caption: `Beräkning för ${month}`
 <li>Vi måste ha fått ditt överklagande <strong>inom tre veckor</strong> från den dag du fick del av beslutet. Annars kan överklagandet inte prövas.</li>
 </ol>
 <p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen.</p>
-<div class="signature"><p>Beslutet är fattat av ${esc(c.signedByName)}, handläggare, ${esc(kommun)}.</p>
+<div class="signature">${decidedBy(c, kommun)}
 <p class="small">Kontrollsumma för beslutet: <span class="hash">${esc(decision.contentHash)}</span></p></div>
 </article>`;
 }
