@@ -100,6 +100,9 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
   const refusedAlready = async (): Promise<SignOutcome> => {
     const existing = await currentDecision(db, req.caseId);
     const current = await getCase(db, req.caseId);
+    if (existing?.delegationReference) {
+      return { ok: false, status: 409, message: 'Ärendet är redan beslutat automatiskt enligt kommunens delegationsordning. Ett beslut kan inte signeras igen.' };
+    }
     if (existing) {
       const who = existing.signedBy === user.id ? 'dig' : signerName(existing.signedBy);
       return {
