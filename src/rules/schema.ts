@@ -173,7 +173,12 @@ export type AutomatedOutcome = (typeof AUTOMATED_OUTCOMES)[number];
 
 const automatedDecisions = z.strictObject(
   { grant: z.array(delegationValue).min(1).optional(), reject: z.array(delegationValue).min(1).optional() },
-  { error: 'automatedDecisions anges per utfall: grant och/eller reject' },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `okänt utfall ${issue.keys.map((k) => `"${k}"`).join(', ')}: automatedDecisions anges per utfall, grant och/eller reject`
+        : 'automatedDecisions anges per utfall: grant och/eller reject',
+  },
 );
 
 export const municipalityFile = z
