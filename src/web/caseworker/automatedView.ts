@@ -47,10 +47,12 @@ export function automatedDecisionsList(items: readonly AutomatedDecisionItem[], 
     .join('\n');
   return `${heading}
 <p>Beslut som roboten har fattat själv enligt kommunens delegationsordning, utan signering. De väntar inte på dig; öppna ärendet för att se beslutet och brevet.</p>
+<div class="table-scroll" role="region" aria-labelledby="automatiska" tabindex="0">
 <table aria-labelledby="automatiska">
 <thead><tr><th scope="col">Ärende</th><th scope="col">Beslutat</th><th scope="col">Beslut</th><th scope="col">Status</th><th scope="col">Kommun</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table>
+</div>`;
 }
