@@ -25,6 +25,7 @@ export const CASE_OUTCOMES = [
   'TECHNICAL_ERROR',
   'ALREADY_DONE',
   'UNKNOWN_CASE',
+  'DECIDED_AUTOMATICALLY',
 ] as const;
 /** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
 export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'maintenance', 'writeback', 'payment', 'notify'] as const;

@@ -1,4 +1,6 @@
 import { assess } from '../assessment/assess.js';
+import { stockholmDate } from '../domain/dates.js';
+import { automationFor } from '../decisions/automation.js';
 import { BusinessException, SystemException } from '../domain/errors.js';
 import { validateApplicationPayload, validateSnapshot } from '../domain/snapshot.js';
 import {
@@ -12,6 +14,7 @@ import {
   type CaseState,
   type Db,
 } from '../store/index.js';
+import { decideAutomatically } from './automatedDecision.js';
 import { coalesce, perDb } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
 import { gatherRegisters } from './gather.js';
@@ -25,13 +28,20 @@ export type CaseRunResult =
   | 'WAITING_FOR_PLAN'
   | 'TECHNICAL_ERROR'
   | 'ALREADY_DONE'
-  | 'UNKNOWN_CASE';
+  | 'UNKNOWN_CASE'
+  /** This run decided the case itself under the municipality's delegation (no signature). */
+  | 'DECIDED_AUTOMATICALLY';
 
 export interface CaseRun {
   /** True on the job's last attempt: a system exception then routes the case instead of retrying. */
   lastAttempt: boolean;
   /** Schedules the case job again after `delayMs` (the employment plan was still pending). */
   recheckLater(delayMs: number): Promise<void>;
+  /**
+   * Called after the robot decided a case itself, to start carrying the decision out at once.
+   * Best effort: the outbound sweep gives every signed decision a job anyway.
+   */
+  decided?(decisionId: string): Promise<void>;
 }
 
 /** Case jobs running at once read their cases, and start gathering, in shared statements. */
@@ -71,7 +81,11 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
   if (!both) return 'UNKNOWN_CASE';
   const found = both.case;
   let state = found.state;
-  if (DONE.has(state)) return 'ALREADY_DONE';
+  if (DONE.has(state)) {
+    // A run that stopped between the proposal and an automated decision is finished here.
+    if (state === 'PROPOSED') return (await automate(deps, caseId, run)) ? 'DECIDED_AUTOMATICALLY' : 'ALREADY_DONE';
+    return 'ALREADY_DONE';
+  }
 
   const application = both.application;
   if (!application) throw new SystemException('database', `case ${caseId}: its application row is missing`);
@@ -147,6 +161,10 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
       // Another run moved the case on first (or it was not in `state`): same handling as move().
       await move(deps, caseId, state, to, reason);
     }
+    // The pure check first, on what is in hand: the usual answer (not delegated) costs no read.
+    if (kept.outcome !== 'MANUAL' && (!stored.created || automationFor(proposal, snapshot.application.kind, deps.rules, stockholmDate(deps.clock())).decide)) {
+      if (await automate(deps, caseId, run)) return 'DECIDED_AUTOMATICALLY';
+    }
     return kept.outcome;
   } catch (error) {
     if (error instanceof BusinessException) {
@@ -160,6 +178,18 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
     await move(deps, caseId, state, 'TECHNICAL_ERROR', `TECHNICAL_ERROR: ${component}`);
     return 'TECHNICAL_ERROR';
   }
+}
+
+/** Decides the case itself when delegated (see automatedDecision.ts) and starts carrying it out. */
+async function automate(deps: RobotDeps, caseId: string, run: CaseRun): Promise<boolean> {
+  const decided = await decideAutomatically(deps, caseId);
+  if (!decided) return false;
+  try {
+    await run.decided?.(decided.decisionId);
+  } catch (error) {
+    deps.logger.warn({ caseId, decisionId: decided.decisionId, error: (error as Error).name }, 'decision not enqueued; the sweep will take it');
+  }
+  return true;
 }
 
 /**

@@ -214,6 +214,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
           await setCaseJob(deps.db, job.data.caseId, jobId);
           await queues.cases.add('case', { caseId: job.data.caseId }, { jobId, delay: delayMs });
         },
+        decided: (decisionId) => queues.enqueueDecisions([{ decisionId, caseId: job.data.caseId }]),
       });
       deps.hooks?.caseProcessed?.(result, (performance.now() - started) / 1000);
       if (result === 'TECHNICAL_ERROR' || result === 'INVALID_APPLICATION' || result === 'MANUAL') {

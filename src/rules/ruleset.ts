@@ -11,6 +11,8 @@ import {
   HOUSEHOLD_CAP_KEYS,
   SHARED_SIZES,
   WITHOUT_LUNCH_BANDS,
+  AUTOMATED_OUTCOMES,
+  type AutomatedOutcome,
   type ClosedDayDoc,
   type HouseholdCapKey,
   type IncomeTypeRule,
@@ -50,6 +52,22 @@ export interface MunicipalityRules {
   assetBuffer(date: IsoDate): Dated<Money> | undefined;
   /** The payment-day rule in force on `date` (rule id municipality.<owner>.paymentDay); undefined when none is given. */
   paymentDay(date: IsoDate): Dated<PaymentDayRule> | undefined;
+  /**
+   * The delegation in force on `date` that lets the robot decide `outcome` itself (rule id
+   * municipality.<code>.automatedDecisions.<outcome>), whatever its status: the caller uses it
+   * only when official (src/decisions/automation.ts). Always the municipality's own file, never
+   * read through guidelinesFrom. undefined: off.
+   */
+  automatedDecision(outcome: AutomatedOutcome, date: IsoDate): Dated<Delegation> | undefined;
+}
+
+/** A delegation order's point that lets the robot decide one outcome (FL 2017:900 28 §). */
+export interface Delegation {
+  outcome: AutomatedOutcome;
+  /** The delegation order's point, as printed in the decision and the letter. */
+  reference: string;
+  /** Who delegated, e.g. "Socialnämnden i Trelleborgs kommun". */
+  delegatedBy: string;
 }
 
 /** `day` of the month; `ifSaturday` / `ifSunday` when that day falls on a weekend (see norm/paymentDay.ts). */
@@ -244,7 +262,24 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
   }
   const costTables = new Map<string, { basis: 'cap' | 'actual' | 'assess'; table: DatedTable<CostCap | null> }>();
   const paymentDays = new DatedTable<PaymentDayRule>();
+  const delegations = new DatedTable<Delegation>();
   for (const { file, doc } of docs.values()) {
+    for (const outcome of AUTOMATED_OUTCOMES) {
+      for (const v of doc.automatedDecisions?.[outcome] ?? []) {
+        const entry: Dated<Delegation> = {
+          rule: `municipality.${doc.code}.automatedDecisions.${outcome}`,
+          from: v.from,
+          to: v.to,
+          status: v.status,
+          source: v.source,
+          note: v.note,
+          file,
+          value: { outcome, reference: v.reference, delegatedBy: v.delegatedBy },
+        };
+        delegations.add(entry);
+        all.push(entry);
+      }
+    }
     for (const [type, costRule] of Object.entries(doc.costs ?? {})) {
       const rule = `municipality.${doc.code}.costs.${type}`;
       const table = new DatedTable<CostCap | null>();
@@ -320,6 +355,8 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
       },
       assetBuffer: (date) => withNote(amounts.at(`municipality.${ownerCode}.assetBuffer`, date)),
       paymentDay: (date) => withNote(paymentDays.at(`municipality.${ownerCode}.paymentDay`, date)),
+      // doc.code, not ownerCode: Svedala reads Trelleborg's guidelines, never its delegation.
+      automatedDecision: (outcome, date) => delegations.at(`municipality.${doc.code}.automatedDecisions.${outcome}`, date),
     });
   }
 
@@ -364,6 +401,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     ...jobStimulus.problems(),
     ...[...costTables.values()].flatMap((c) => c.table.problems()),
     ...paymentDays.problems(),
+    ...delegations.problems(),
   ];
   if (overlaps.length > 0) {
     const { entry, problem } = overlaps[0]!;

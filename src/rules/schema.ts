@@ -146,6 +146,41 @@ const paymentDayValue = z
   .refine((v) => v.ifSaturday < v.day && v.ifSunday < v.day, 'ifSaturday och ifSunday ska vara dagar före day (utbetalning flyttas aldrig framåt)');
 export type PaymentDayDoc = z.infer<typeof paymentDayValue>;
 
+/** Placeholders a municipality must fill in before a delegation may be used (see automatedDecisions). */
+export const DELEGATION_PLACEHOLDER = /…|\.\.\.|ska fyllas i/i;
+
+/**
+ * One dated delegation that lets the robot decide one outcome itself (FL 2017:900 28 §:
+ * a decision may be made automatiserat). `reference` is the delegation order's point, printed
+ * in every automated decision and its letter; `delegatedBy` is who delegated (the nämnd).
+ * Only an `official` value is ever used (ruleset.ts), so a placeholder may not be official.
+ */
+const delegationValue = z
+  .strictObject({
+    ...dated,
+    reference: z.string({ error: 'reference (delegationsordningens punkt) saknas' }).trim().min(5, 'reference ska ange delegationsordningens punkt'),
+    delegatedBy: z.string({ error: 'delegatedBy (vem som har delegerat, t.ex. socialnämnden) saknas' }).trim().min(3, 'delegatedBy ska ange vem som har delegerat'),
+  })
+  .refine((v) => v.status !== 'official' || !DELEGATION_PLACEHOLDER.test(v.reference), {
+    message: 'referensen är en platshållare och kan inte ha status official: fyll i delegationsordningens punkt',
+    path: ['reference'],
+  });
+export type DelegationDoc = z.infer<typeof delegationValue>;
+
+/** The outcomes a delegation can name; anything else (a misspelt outcome) is refused. */
+export const AUTOMATED_OUTCOMES = ['grant', 'reject'] as const;
+export type AutomatedOutcome = (typeof AUTOMATED_OUTCOMES)[number];
+
+const automatedDecisions = z.strictObject(
+  { grant: z.array(delegationValue).min(1).optional(), reject: z.array(delegationValue).min(1).optional() },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `okänt utfall ${issue.keys.map((k) => `"${k}"`).join(', ')}: automatedDecisions anges per utfall, grant och/eller reject`
+        : 'automatedDecisions anges per utfall: grant och/eller reject',
+  },
+);
+
 export const municipalityFile = z
   .strictObject({
     subject: z.literal('municipality'),
@@ -156,6 +191,8 @@ export const municipalityFile = z
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),
     paymentDay: z.array(paymentDayValue).min(1).optional(),
     guidelinesFrom: z.strictObject({ code: z.string().regex(/^\d{4}$/), source }).optional(),
+    /** Off when absent; never read through guidelinesFrom (a delegation is the municipality's own). */
+    automatedDecisions: automatedDecisions.optional(),
   })
   .refine(
     (m) => (m.guidelinesFrom === undefined) === (m.costs !== undefined && m.assetBuffer !== undefined),

@@ -54,6 +54,14 @@ export interface KpiMonth {
   manualShare: Share;
   /** From receipt to the first signed decision, for the cases received in the month. */
   decisionTime: DurationFigures;
+  /** First decisions a caseworker signed. */
+  decidedSigned: number;
+  /** First decisions the robot made itself under the municipality's delegation (no signature). */
+  decidedAutomatically: number;
+  /** Automated decisions a later decision (a caseworker's) has replaced. */
+  automatedReplaced: number;
+  /** Automated, of the cases with a first decision. */
+  automatedShare: Share;
   /** By support month (cases.month): effective decisions whose payment is done. */
   paidDecisions: number;
   paidAmount: Money;
@@ -152,6 +160,8 @@ export function shapeKpis(raw: KpiRawFigures, months: readonly KpiMonthBounds[],
     const proposed = proposedGrant + proposedReject;
     const manual = manualProposals + manualWithoutProposal;
     const decided = times[i]!;
+    const decidedSigned = r?.decidedSigned ?? 0;
+    const decidedAutomatically = r?.decidedAutomatically ?? 0;
     return {
       month: m.month,
       ongoing: m.start.getTime() <= now.getTime() && now.getTime() < m.end.getTime(),
@@ -168,6 +178,10 @@ export function shapeKpis(raw: KpiRawFigures, months: readonly KpiMonthBounds[],
       robotShare: { n: proposed, of: proposed + manual },
       manualShare: { n: manual, of: proposed + manual },
       decisionTime: durationFigures(decided),
+      decidedSigned,
+      decidedAutomatically,
+      automatedReplaced: r?.automatedReplaced ?? 0,
+      automatedShare: { n: decidedAutomatically, of: decidedSigned + decidedAutomatically },
       paidDecisions: p?.decisions ?? 0,
       paidAmount: new Decimal(p?.amount ?? '0'),
     };

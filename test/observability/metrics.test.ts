@@ -63,7 +63,7 @@ describe('createMetrics', () => {
   it('lets no arbitrary string through as a label, whatever is passed', async () => {
     const allowed = new Set([
       'ssbtek', 'kir', 'plan', 'eservice', 'casesystem', 'ok', 'failed', OTHER,
-      'PROPOSE_GRANT', 'PROPOSE_REJECT', 'MANUAL', 'INVALID_APPLICATION', 'WAITING_FOR_PLAN', 'TECHNICAL_ERROR', 'ALREADY_DONE', 'UNKNOWN_CASE',
+      'PROPOSE_GRANT', 'PROPOSE_REJECT', 'MANUAL', 'INVALID_APPLICATION', 'WAITING_FOR_PLAN', 'TECHNICAL_ERROR', 'ALREADY_DONE', 'UNKNOWN_CASE', 'DECIDED_AUTOMATICALLY',
     ]);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 10 }), async (pairs) => {

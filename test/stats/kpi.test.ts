@@ -141,10 +141,11 @@ describe('shapeKpis: a worked month', () => {
   const raw: KpiRawFigures = {
     municipality: '1287',
     receipts: [
-      { month: '2026-03', received: 8, proposedGrant: 3, proposedReject: 1, manualProposals: 2, manualWithoutProposal: 1, awaitingWithin24h: 0 },
-      { month: '2026-04', received: 2, proposedGrant: 2, proposedReject: 0, manualProposals: 0, manualWithoutProposal: 0, awaitingWithin24h: 1 },
+      // Of March's 4 decided cases, 1 was decided automatically (and later replaced by a caseworker).
+      { month: '2026-03', received: 8, proposedGrant: 3, proposedReject: 1, manualProposals: 2, manualWithoutProposal: 1, awaitingWithin24h: 0, decidedSigned: 3, decidedAutomatically: 1, automatedReplaced: 1 },
+      { month: '2026-04', received: 2, proposedGrant: 2, proposedReject: 0, manualProposals: 0, manualWithoutProposal: 0, awaitingWithin24h: 1, decidedSigned: 0, decidedAutomatically: 1, automatedReplaced: 0 },
       // Outside the window: ignored.
-      { month: '2024-01', received: 99, proposedGrant: 99, proposedReject: 0, manualProposals: 0, manualWithoutProposal: 0, awaitingWithin24h: 0 },
+      { month: '2024-01', received: 99, proposedGrant: 99, proposedReject: 0, manualProposals: 0, manualWithoutProposal: 0, awaitingWithin24h: 0, decidedSigned: 0, decidedAutomatically: 99, automatedReplaced: 0 },
     ],
     decisionTimes: [
       { month: '2026-03', seconds: '86400.000000' },
@@ -205,6 +206,14 @@ describe('shapeKpis: a worked month', () => {
     expect(formatKronor(may.paidAmount)).toBe('0\u00a0kr');
     expect(JSON.stringify(report)).not.toContain('NaN');
     expect(JSON.stringify(report)).not.toContain('null,"of"');
+  });
+
+  it('automated and signed first decisions are counted apart, the share as n of N', () => {
+    expect([march.decidedSigned, march.decidedAutomatically, march.automatedReplaced]).toEqual([3, 1, 1]);
+    expect(formatShare(march.automatedShare)).toBe('25,0\u00a0% (1 av 4)');
+    expect(formatShare(april.automatedShare)).toBe('100,0\u00a0% (1 av 1)');
+    expect(formatShare(may.automatedShare)).toBe('– (0 av 0)');
+    expect(report.months.reduce((n, m) => n + m.decidedAutomatically, 0)).toBe(2);
   });
 
   it('amounts stay the exact decimal sum', () => {

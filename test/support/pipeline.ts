@@ -5,6 +5,8 @@ import { robotDeps, robotMetrics } from '../../src/cli/wiring.js';
 import type { RobotDeps } from '../../src/robot/deps.js';
 import { startRobot, type Robot } from '../../src/robot/worker.js';
 import { loadRules } from '../../src/rules/load.js';
+import type { RuleSet } from '../../src/rules/ruleset.js';
+import type { OutboundAdapters } from '../../src/robot/outbound.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { getCase, type CaseState, type Db } from '../../src/store/index.js';
 
@@ -30,7 +32,17 @@ export const ENDED: readonly CaseState[] = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERR
 
 export async function startPipeline(
   db: Db,
-  options: { sandbox?: SandboxOptions; concurrency?: number; attempts?: number; registerAttempts?: number; planDeadlineMs?: number } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    concurrency?: number;
+    attempts?: number;
+    registerAttempts?: number;
+    planDeadlineMs?: number;
+    /** Another rules folder's rule base (default: the shipped rules). */
+    rules?: RuleSet;
+    /** Carry out decisions too (sweep not scheduled: decisions are enqueued when made). */
+    outbound?: OutboundAdapters;
+  } = {},
 ): Promise<PipelineHarness> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -49,7 +61,7 @@ export async function startPipeline(
   });
   const logger = createLogger(config, sink);
   const sandbox = await startSandbox(options.sandbox ?? {});
-  const rules = loadRules();
+  const rules = options.rules ?? loadRules();
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
   const deps = robotDeps(config, sandbox.urls, db, rules, logger, metrics);
@@ -62,6 +74,9 @@ export async function startPipeline(
     pollIntervalMs: 3_600_000,
     schedulePolling: false,
     caseJobOptions: { attempts: options.attempts ?? 2, backoff: { type: 'fixed', delay: 50 } },
+    ...(options.outbound
+      ? { outbound: options.outbound, scheduleOutboundSweep: false, outboundJobOptions: { attempts: 3, backoff: { type: 'fixed' as const, delay: 50 } } }
+      : {}),
   });
   const started = robot;
 

@@ -120,6 +120,24 @@ describe('the rules files', () => {
     expect(rules.municipality('1287')!.allowProvisionalRules).toBe(false);
   });
 
+  it("carry Trelleborg's grant delegation as provisional with the placeholder reference, and nothing for rejections", () => {
+    const grant = rules.municipality('1287')!.automatedDecision('grant', '2026-11-29');
+    expect(grant).toMatchObject({ status: 'provisional', rule: 'municipality.1287.automatedDecisions.grant', file: 'rules/municipalities/1287-trelleborg.yaml' });
+    expect(grant!.value.reference).toContain('ska fyllas i av kommunen');
+    expect(grant!.value.delegatedBy).toBe('Socialnämnden i Trelleborgs kommun');
+    expect(grant!.source).toContain('2017:900) 28 §');
+    expect(rules.municipality('1287')!.automatedDecision('reject', '2026-11-29')).toBeUndefined();
+    expect(rules.municipality('1287')!.automatedDecision('grant', '2025-12-31')).toBeUndefined();
+  });
+
+  it("never give Svedala Trelleborg's delegation, though Svedala reads Trelleborg's guidelines", () => {
+    for (const day of ['2021-03-01', '2026-01-01', '2026-11-29', '2030-01-01']) {
+      expect(rules.municipality('1263')!.automatedDecision('grant', day), day).toBeUndefined();
+      expect(rules.municipality('1263')!.automatedDecision('reject', day), day).toBeUndefined();
+    }
+    expect(rules.municipality('1263')!.guidelinesFrom?.code).toBe('1287');
+  });
+
   it('have a version that changes with the files', () => {
     expect(rules.version).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(loadRules().version).toBe(rules.version);
@@ -154,6 +172,11 @@ describe('a bad rules file stops the robot, naming file and field', () => {
     { why: 'a benefit mapped to an unknown income type', file: 'incomes.yaml', edit: (t) => t.replace('"Bostadsbidrag": housingAllowance', '"Bostadsbidrag": housingAllowence'), field: /ssbtekBenefits\.Bostadsbidrag/, problem: /housingAllowence/ },
     { why: 'guidelines from a municipality that is not there', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('code: "1287"', 'code: "1280"'), field: /guidelinesFrom\.code/, problem: /1280/ },
     { why: 'a cap with both a flat amount and household amounts', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('        byHousehold:', '        amount: "100"\n        byHousehold:'), field: /costs\.rent\.values\[0\]/, problem: /antingen/ },
+    { why: 'a delegation for an outcome that does not exist', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('automatedDecisions:\n  grant:', 'automatedDecisions:\n  rejection:'), field: /^automatedDecisions$/, problem: /rejection/ },
+    { why: 'a delegation date that does not exist', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('    - from: "2026-01-01"\n      to: null\n      status: provisional', '    - from: "2026-02-30"\n      to: null\n      status: provisional'), field: /automatedDecisions\.grant\[0\]\.from/, problem: /datum/ },
+    { why: 'a delegation that ends before it starts', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('    - from: "2026-01-01"\n      to: null', '    - from: "2026-01-01"\n      to: "2025-12-31"'), field: /automatedDecisions\.grant/, problem: /före den börjar/ },
+    { why: 'a delegation without its reference', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/      reference: .*\n/, ''), field: /automatedDecisions\.grant\[0\]\.reference/, problem: /reference/ },
+    { why: 'a placeholder reference marked official', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('    - from: "2026-01-01"\n      to: null\n      status: provisional', '    - from: "2026-01-01"\n      to: null\n      status: official'), field: /automatedDecisions\.grant\[0\]\.reference/, problem: /platshållare/ },
     { why: 'a result rounded to öre', file: 'rounding.yaml', edit: (t) => t.replace('result: { places: 0', 'result: { places: 2'), field: /result\.places/, problem: /hela kronor/ },
   ];
 

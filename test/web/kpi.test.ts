@@ -41,7 +41,7 @@ interface Seed {
   outcome?: ProposalOutcome | 'INVALID' | 'TECHNICAL_ERROR' | 'TAKEN_OVER';
   reasons?: string[];
   /** Signed decisions in order: each later one supersedes the one before. */
-  decisions?: { signedAt: string; amount: string; payment?: 'done' | 'skipped' }[];
+  decisions?: { signedAt: string; amount: string; payment?: 'done' | 'skipped'; automated?: true }[];
 }
 
 const seeded: string[] = [];
@@ -82,9 +82,10 @@ async function seed(db: Db, s: Seed): Promise<string> {
       amount: dec.amount,
       content: { caseId: id, amount: dec.amount },
       motivation: i === 0 ? null : 'Rättelse',
-      signedBy: 'hl-1',
+      signedBy: dec.automated ? 'bistandsrobot' : 'hl-1',
       signedAt: new Date(dec.signedAt),
       supersedes: previous,
+      delegationReference: dec.automated ? 'Delegationsordning punkt 4.2 (test)' : null,
     });
     if (dec.payment) {
       await recordDecisionStep(db, { decisionId: decision.id, step: 'payment', outcome: dec.payment, reference: dec.payment === 'done' ? `PAY-${decision.id}` : null, actor: 'robot:test' });
@@ -135,6 +136,20 @@ const TRELLEBORG: Seed[] = [
   { municipality: '1287', receivedAt: '2025-12-02T08:00:00Z', month: '2025-12', outcome: 'TAKEN_OVER' },
   // Before the window (April 2025): never shown.
   { municipality: '1287', receivedAt: '2025-04-15T08:00:00Z', month: '2025-04', outcome: 'PROPOSE_GRANT', decisions: [{ signedAt: '2025-04-15T09:00:00Z', amount: '77777', payment: 'done' }] },
+  // February 2026: who decided. Decided automatically (paid); decided automatically and replaced two
+  // days later by a caseworker's decision; signed by a caseworker. Signed 1, automated 2 (1 replaced).
+  { municipality: '1287', receivedAt: '2026-02-02T09:00:00Z', month: '2026-02', outcome: 'PROPOSE_GRANT', decisions: [{ signedAt: '2026-02-02T09:00:05Z', amount: '4000', payment: 'done', automated: true }] },
+  {
+    municipality: '1287',
+    receivedAt: '2026-02-03T09:00:00Z',
+    month: '2026-02',
+    outcome: 'PROPOSE_GRANT',
+    decisions: [
+      { signedAt: '2026-02-03T09:00:05Z', amount: '3000', automated: true },
+      { signedAt: '2026-02-05T10:00:00Z', amount: '3200' },
+    ],
+  },
+  { municipality: '1287', receivedAt: '2026-02-04T09:00:00Z', month: '2026-02', outcome: 'PROPOSE_GRANT', decisions: [{ signedAt: '2026-02-04T15:00:00Z', amount: '2000' }] },
 ];
 
 /** Svedala: figures chosen so that none of them can be mistaken for Trelleborg's. */
@@ -215,6 +230,15 @@ forEachBackend('KPI page /admin/nyckeltal', (backend) => {
     expect(rows.get('maj 2025')).toEqual(['0', '0', '0', '0', '– (0 av 0)', '– (0 av 0)', '0']);
   });
 
+  it('Trelleborg: first decisions signed by a caseworker and made automatically, counted apart', async () => {
+    const rows = table((await get('/admin/nyckeltal?kommun=1287')).body, 'Signerade och automatiska beslut per mottagningsmånad, Trelleborgs kommun');
+    // signed, automated, automated share (n of decided), automated later replaced by a caseworker
+    expect(rows.get('februari 2026')).toEqual(['1', '2', '66,7 % (2 av 3)', '1']);
+    // March: every first decision signed (4 of them), none automated.
+    expect(rows.get('mars 2026')).toEqual(['4', '0', '0,0 % (0 av 4)', '0']);
+    expect(rows.get('maj 2025')).toEqual(['0', '0', '– (0 av 0)', '0']);
+  });
+
   it('Trelleborg: manual reasons per month, Swedish labels with the code', async () => {
     const body = (await get('/admin/nyckeltal?kommun=1287')).body;
     const rows = table(body, 'Ärenden per skäl till manuell handläggning och mottagningsmånad, Trelleborgs kommun');
@@ -272,6 +296,8 @@ forEachBackend('KPI page /admin/nyckeltal', (backend) => {
       manuella: '3', beslutade: '4', utbetalda_beslut: '3', utbetalt_kr: '9500.25', skal_ASSETS_ABOVE_LIMIT: '2',
     });
     expect(row('2026-04')).toMatchObject({ pagar: 'ja', mottagna: '2', handlaggningstid_medel_timmar: '11.50' });
+    expect(row('2026-02')).toMatchObject({ beslutade: '3', beslut_signerade: '1', beslut_automatiska: '2', automatiska_ersatta: '1' });
+    expect(row('2026-03')).toMatchObject({ beslut_signerade: '4', beslut_automatiska: '0' });
     expect(res.body).not.toContain('1263');
     expect((await get('/admin/nyckeltal.csv?kommun=1280')).statusCode).toBe(404);
     expect((await get('/admin/nyckeltal.csv?kommun=1287', 'caseworker')).statusCode).toBe(404);
@@ -344,7 +370,7 @@ forEachBackend('KPI page /admin/nyckeltal', (backend) => {
     const body = res.body;
     expect(res.headers['cache-control']).toBe('no-store');
     const charts = [...body.matchAll(/<svg class="chart" role="img" aria-labelledby="([a-z0-9]+)-titel \1-beskrivning"/g)].map((m) => m[1]);
-    expect(charts).toEqual(['inom24', 'utfall', 'skal', 'tid', 'utbetalt']);
+    expect(charts).toEqual(['inom24', 'utfall', 'beslutsfattare', 'skal', 'tid', 'utbetalt']);
     for (const id of charts) {
       expect(body).toContain(`<title id="${id}-titel">`);
       expect(body).toContain(`<desc id="${id}-beskrivning">`);

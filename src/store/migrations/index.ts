@@ -5,6 +5,7 @@ import { sql as adminSearchIndexes } from './0004_admin_search_indexes.js';
 import { sql as outbound } from './0005_outbound.js';
 import { sql as retention } from './0006_retention.js';
 import { sql as correctionsAppeals } from './0007_corrections_appeals.js';
+import { sql as automatedDecisions } from './0008_automated_decisions.js';
 import { sql as caseRecovery } from './0010_case_recovery.js';
 
 export interface Migration {
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'outbound', sql: outbound },
   { version: 6, name: 'retention', sql: retention },
   { version: 7, name: 'corrections_appeals', sql: correctionsAppeals },
+  { version: 8, name: 'automated_decisions', sql: automatedDecisions },
   { version: 10, name: 'case_recovery', sql: caseRecovery },
 ];

@@ -4,8 +4,9 @@ import type { Queryable } from '../db.js';
 import { StoreError } from '../errors.js';
 
 /**
- * Signed decisions. A row is exactly what a caseworker signed: the decision content, the
- * SHA-256 of its canonical JSON, who signed and when. The database refuses UPDATE, DELETE and
+ * Decisions. A row is exactly what a caseworker signed, or what the robot decided itself under
+ * a delegation (delegation_reference set, signed_by the robot's identity): the decision content,
+ * the SHA-256 of its canonical JSON, who decided and when. The database refuses UPDATE, DELETE and
  * TRUNCATE; a correction is a new decision that supersedes the old one. One first decision per
  * case (unique index) and one successor per decision (unique `supersedes`).
  */
@@ -26,6 +27,8 @@ export interface DecisionRecord {
   signedAt: Date;
   supersedes: string | null;
   createdAt: Date;
+  /** The delegation order's point when the robot decided itself (no person signed); null when a caseworker signed. */
+  delegationReference: string | null;
 }
 
 export interface NewDecision {
@@ -42,6 +45,8 @@ export interface NewDecision {
   signedAt: Date;
   /** The decision this one replaces; omitted for the first decision of a case. */
   supersedes?: string | null;
+  /** Set only for an automated decision: the delegation order's point it was made under. */
+  delegationReference?: string | null;
 }
 
 /** Refused because the case already has a decision (signed twice, or by someone else just now). */
@@ -87,9 +92,10 @@ interface Row {
   signed_at: Date;
   supersedes: string | null;
   created_at: Date;
+  delegation_reference: string | null;
 }
 
-const COLUMNS = 'id, case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes, created_at';
+const COLUMNS = 'id, case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes, created_at, delegation_reference';
 
 function toRecord(r: Row): DecisionRecord {
   return {
@@ -106,6 +112,7 @@ function toRecord(r: Row): DecisionRecord {
     signedAt: r.signed_at,
     supersedes: r.supersedes,
     createdAt: r.created_at,
+    delegationReference: r.delegation_reference,
   };
 }
 
@@ -115,13 +122,16 @@ function toRecord(r: Row): DecisionRecord {
  */
 export async function insertDecision(db: Queryable, input: NewDecision): Promise<DecisionRecord> {
   if (!MONEY_PATTERN.test(input.amount)) throw new Error(`decision for case ${input.caseId}: amount is not a money string`);
+  if (input.delegationReference != null && input.kind !== 'as-proposed') {
+    throw new Error(`decision for case ${input.caseId}: an automated decision is the proposal as it stands`);
+  }
   if (input.kind === 'edited' && !input.motivation?.trim()) {
     throw new Error(`decision for case ${input.caseId}: an edited decision needs a motivation`);
   }
   try {
     const { rows } = await db.query<Row>(
-      `INSERT INTO decisions (case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes)
-       VALUES ($1, $2, $3, $4, $5::numeric, $6::jsonb, $7, $8, $9, $10, $11)
+      `INSERT INTO decisions (case_id, proposal_id, kind, outcome, amount, content, content_hash, motivation, signed_by, signed_at, supersedes, delegation_reference)
+       VALUES ($1, $2, $3, $4, $5::numeric, $6::jsonb, $7, $8, $9, $10, $11, $12)
        RETURNING ${COLUMNS}`,
       [
         input.caseId,
@@ -135,6 +145,7 @@ export async function insertDecision(db: Queryable, input: NewDecision): Promise
         input.signedBy,
         input.signedAt.toISOString(),
         input.supersedes ?? null,
+        input.delegationReference ?? null,
       ],
     );
     return toRecord(rows[0] as Row);
@@ -164,4 +175,60 @@ export async function currentDecision(db: Queryable, caseId: string): Promise<De
 /** True when the stored content still hashes to the stored hash. */
 export function verifyDecision(decision: DecisionRecord): boolean {
   return contentHash(decision.content) === decision.contentHash;
+}
+
+/** An automated decision as the caseworkers' inbox lists it (no personal data). */
+export interface AutomatedDecisionItem {
+  decisionId: string;
+  caseId: string;
+  municipality: string;
+  organisation: string | null;
+  state: string;
+  outcome: DecisionOutcome;
+  amount: string;
+  decidedAt: Date;
+  /** True when a later decision (a caseworker's) has replaced it. */
+  superseded: boolean;
+}
+
+/**
+ * The robot's automated decisions in the given municipalities decided at or after `since`,
+ * newest first, so caseworkers see what was decided without them.
+ */
+export async function listAutomatedDecisions(
+  db: Queryable,
+  q: { municipalities: readonly string[]; since: Date; limit?: number },
+): Promise<AutomatedDecisionItem[]> {
+  const { rows } = await db.query<{
+    id: string;
+    case_id: string;
+    municipality: string;
+    organisation: string | null;
+    state: string;
+    outcome: DecisionOutcome;
+    amount: string;
+    signed_at: Date;
+    superseded: boolean;
+  }>(
+    `SELECT d.id, d.case_id, c.municipality, c.organisation, c.state, d.outcome, d.amount, d.signed_at,
+            EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id) AS superseded
+       FROM decisions d JOIN cases c ON c.id = d.case_id
+      WHERE d.delegation_reference IS NOT NULL
+        AND d.signed_at >= $2
+        AND c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
+      ORDER BY d.signed_at DESC, d.id DESC
+      LIMIT $3`,
+    [JSON.stringify(q.municipalities), q.since.toISOString(), q.limit ?? 200],
+  );
+  return rows.map((r) => ({
+    decisionId: r.id,
+    caseId: r.case_id,
+    municipality: r.municipality,
+    organisation: r.organisation,
+    state: r.state,
+    outcome: r.outcome,
+    amount: r.amount,
+    decidedAt: r.signed_at,
+    superseded: r.superseded,
+  }));
 }

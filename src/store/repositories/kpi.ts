@@ -32,6 +32,12 @@ export interface KpiReceiptRow {
   manualWithoutProposal: number;
   /** No signed decision yet, received less than 24 hours before `asOf`: the promise is still open. */
   awaitingWithin24h: number;
+  /** Cases whose first decision a caseworker signed. */
+  decidedSigned: number;
+  /** Cases whose first decision the robot made itself under a delegation (no signature). */
+  decidedAutomatically: number;
+  /** Of those, the ones a later decision (a caseworker's) has replaced. */
+  automatedReplaced: number;
 }
 
 /** One decided case: seconds from receipt to its first signature, exact (NUMERIC as a string). */
@@ -104,14 +110,22 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
     manual_proposals: string;
     manual_without_proposal: string;
     awaiting_within_24h: string;
+    decided_signed: string;
+    decided_automatically: string;
+    automated_replaced: string;
   }>(
     `WITH ${RECEIVED},
      cohort AS (
        SELECT r.month, r.received_at, p.outcome,
               (SELECT min(d.signed_at) FROM decisions d WHERE d.case_id = r.id) AS first_signed,
-              EXISTS (SELECT 1 FROM case_state_history h WHERE h.case_id = r.id AND h.to_state = 'MANUAL') AS went_manual
+              EXISTS (SELECT 1 FROM case_state_history h WHERE h.case_id = r.id AND h.to_state = 'MANUAL') AS went_manual,
+              fd.automated AS first_automated, fd.replaced AS first_replaced
          FROM received r
          LEFT JOIN proposals p ON p.case_id = r.id
+         -- The case's first decision (one per case: a unique index): automated or signed.
+         LEFT JOIN LATERAL (SELECT d.delegation_reference IS NOT NULL AS automated,
+                                   EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id) AS replaced
+                              FROM decisions d WHERE d.case_id = r.id AND d.supersedes IS NULL) fd ON true
      )
      SELECT month,
             count(*) AS received,
@@ -119,7 +133,10 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
             count(*) FILTER (WHERE outcome = 'PROPOSE_REJECT') AS proposed_reject,
             count(*) FILTER (WHERE outcome = 'MANUAL') AS manual_proposals,
             count(*) FILTER (WHERE outcome IS NULL AND went_manual) AS manual_without_proposal,
-            count(*) FILTER (WHERE first_signed IS NULL AND received_at > $3::timestamptz - interval '24 hours') AS awaiting_within_24h
+            count(*) FILTER (WHERE first_signed IS NULL AND received_at > $3::timestamptz - interval '24 hours') AS awaiting_within_24h,
+            count(*) FILTER (WHERE first_automated IS FALSE) AS decided_signed,
+            count(*) FILTER (WHERE first_automated) AS decided_automatically,
+            count(*) FILTER (WHERE first_automated AND first_replaced) AS automated_replaced
        FROM cohort
       GROUP BY month`,
     [...params, asOf.toISOString()],
@@ -188,6 +205,9 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
       manualProposals: n(r.manual_proposals),
       manualWithoutProposal: n(r.manual_without_proposal),
       awaitingWithin24h: n(r.awaiting_within_24h),
+      decidedSigned: n(r.decided_signed),
+      decidedAutomatically: n(r.decided_automatically),
+      automatedReplaced: n(r.automated_replaced),
     })),
     decisionTimes: times.rows.map((r) => ({ month: r.month, seconds: r.seconds })),
     reasons: reasons.rows.map((r) => ({ month: r.month, code: r.code, cases: n(r.cases) })),

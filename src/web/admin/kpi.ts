@@ -64,12 +64,14 @@ export async function kpiCsv(db: Db, user: WebUser, query: unknown, now: Date): 
   const header = [
     'kommun', 'manad', 'pagar', 'mottagna', 'beslut_inom_24h', 'beslut_inom_24h_av', 'forslag_bifall', 'forslag_avslag',
     'manuella', 'utan_utfall', 'beslutade', 'handlaggningstid_medel_timmar', 'handlaggningstid_median_timmar',
-    'utbetalda_beslut', 'utbetalt_kr', ...report.reasons.map((r) => `skal_${r.code}`),
+    'utbetalda_beslut', 'utbetalt_kr', 'beslut_signerade', 'beslut_automatiska', 'automatiska_ersatta',
+    ...report.reasons.map((r) => `skal_${r.code}`),
   ];
   const rows = report.months.map((m, i) => [
     report.municipality, m.month, m.ongoing ? 'ja' : 'nej', m.received, m.within24h.n, m.within24h.of, m.proposedGrant, m.proposedReject,
     m.manual, m.undetermined, m.decisionTime.decided, hours(m.decisionTime.average), hours(m.decisionTime.median),
-    m.paidDecisions, m.paidAmount.toFixed(2), ...report.reasons.map((r) => r.counts[i] ?? 0),
+    m.paidDecisions, m.paidAmount.toFixed(2), m.decidedSigned, m.decidedAutomatically, m.automatedReplaced,
+    ...report.reasons.map((r) => r.counts[i] ?? 0),
   ]);
   const last = report.months[report.months.length - 1]!.month;
   return { filename: `nyckeltal-${report.municipality}-${last}.csv`, text: [header, ...rows].map(csvRow).join('') };
@@ -147,7 +149,7 @@ export function renderKpis(report: KpiReport, options: { choices: readonly strin
   const within = section(
     'inom24',
     'Beslut inom 24 timmar',
-    `<p>Andel av månadens mottagna ansökningar där det första signerade beslutet kom högst 24 timmar efter att ansökan togs emot
+    `<p>Andel av månadens mottagna ansökningar där det första beslutet (signerat eller automatiskt) kom högst 24 timmar efter att ansökan togs emot
 (exakt 24 timmar räknas som inom). Ansökningar utan signerat beslut i roboten, till exempel de som handläggs manuellt, räknas
 bland de mottagna men inte som beslutade inom 24 timmar.</p>
 ${barChart({
@@ -270,6 +272,34 @@ ${table(
 )}`,
   );
 
+  // ---- Automated vs signed decisions
+  const deciders = section(
+    'beslutsfattare',
+    'Signerade och automatiska beslut',
+    `<p>Ansökningar per mottagningsmånad efter vem som fattade det första beslutet: en handläggare som signerade robotens förslag,
+eller roboten själv enligt kommunens delegationsordning (automatiskt beslut, utan signering). Roboten beslutar själv bara där
+kommunens regelfil har en gällande delegation för utfallet. Automatiska beslut som en handläggare senare har ersatt med ett nytt
+beslut räknas för sig.</p>
+${barChart({
+  id: 'beslutsfattare',
+  title: `Signerade och automatiska beslut per mottagningsmånad, ${name}`,
+  description: `Staplade antal första beslut per mottagningsmånad från ${monthName(first.month)} till ${monthName(last.month)}: signerade av handläggare och automatiska.`,
+  categories: categories(report, (m) => `signerade ${m.decidedSigned}, automatiska ${formatShare(m.automatedShare)}`),
+  series: [
+    { name: 'Signerade av handläggare', values: months.map((m) => m.decidedSigned) },
+    { name: 'Automatiska beslut', values: months.map((m) => m.decidedAutomatically) },
+  ],
+})}
+${table(
+  'beslutsfattare',
+  `Signerade och automatiska beslut per mottagningsmånad, ${name}`,
+  ['Månad', 'Signerade av handläggare', 'Automatiska beslut', 'Andel automatiska (antal av beslutade)', 'Automatiska som ersatts av handläggare'],
+  months.map(
+    (m) => `<tr><th scope="row">${monthCell(m)}</th>${num(m.decidedSigned)}${num(m.decidedAutomatically)}${num(formatShare(m.automatedShare))}${num(m.automatedReplaced)}</tr>`,
+  ),
+)}`,
+  );
+
   // ---- Amounts paid
   const maxPaid = months.reduce<Money>((a, m) => Decimal.max(a, m.paidAmount), new Decimal(0));
   const paid = section(
@@ -302,6 +332,7 @@ ${chooser}
 ${download}
 ${within}
 ${outcomes}
+${deciders}
 ${reasonSection}
 ${time}
 ${paid}`;

@@ -8,6 +8,7 @@ import { householdFacts, registerFacts } from './facts.js';
 import { signerName } from './service.js';
 import { calculationTable, formatDateTime, municipalityName, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList } from './view.js';
 import { EDITABLE_KINDS } from './decision.js';
+import { automatedDecisionSection, stateWords } from './automatedView.js';
 
 export interface CasePageMessage {
   kind: 'error' | 'success';
@@ -32,7 +33,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   parts.push(`<h1>Ärende ${esc(c.id)}</h1>`);
   if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${esc(message.text)}</p>`);
   parts.push(`<dl class="facts">
-<dt>Status</dt><dd>${esc(STATE_WORDS[c.state])}</dd>
+<dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
 <dt>Kommun</dt><dd>${esc(municipalityName(c.municipality))}</dd>
 <dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
@@ -52,7 +53,9 @@ ${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNI
     const amountText = p.outcome === 'MANUAL' ? '' : `: <strong data-testid="proposal-amount">${esc(kronor(p.amount))}</strong> kr`;
     parts.push(`<p class="outcome ${outcomeClass(p.outcome)}">${esc(OUTCOME_WORDS[p.outcome])}${amountText}</p>`);
   }
-  if (decision) {
+  if (decision?.delegationReference) {
+    parts.push(automatedDecisionSection(decision));
+  } else if (decision) {
     const content = decision.content as { outcome?: string; amount?: string; motivation?: string | null };
     parts.push(`<h2>Beslut</h2>
 <p class="success">${decision.outcome === 'GRANT' ? `Beviljat ${esc(kronor(decision.amount))} kr` : 'Avslag'} – signerat av ${esc(signerName(decision.signedBy))} ${esc(formatDateTime(decision.signedAt))}${

@@ -1,60 +1,11 @@
 import { Decimal, formatKrona, formatOre, MONEY_PATTERN, roundToKrona, sum, type Money } from '../../domain/money.js';
-import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
+import type { Calculation, Proposal, TraceLine } from '../../domain/proposal.js';
 import type { ReasonCode } from '../../domain/reasons.js';
 import type { DecisionOutcome } from '../../store/index.js';
+import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
 
-/**
- * What a caseworker signs: the decision content. It is hashed as canonical JSON (store/
- * repositories/decisions.ts) and stored whole, so the letter is always rendered from exactly
- * what was signed. Money is strings; the signer and the time are part of what is hashed.
- */
-export interface LineEdit {
-  /** Index into calculation.lines. */
-  line: number;
-  label: string;
-  from: string;
-  to: string;
-}
-
-export interface DecisionContent {
-  version: 1;
-  caseId: string;
-  municipality: string;
-  month: string;
-  /** The person the decision is addressed to (the letter names them). */
-  applicantPersonalNumber: string | null;
-  proposalId: string;
-  snapshotId: string;
-  rulesVersion: string;
-  proposedOutcome: Proposal['outcome'];
-  proposedAmount: string;
-  outcome: DecisionOutcome;
-  /** Whole kronor granted; "0" for a rejection. */
-  amount: string;
-  calculation: Calculation;
-  reasons: ReasonCode[];
-  reasonDetails: ReasonDetail[];
-  warnings: string[];
-  edits: LineEdit[];
-  motivation: string | null;
-  /** Set when this decision supersedes another (ändring, omprövning): what changed and why. */
-  change?: DecisionChange;
-  signedBy: string;
-  signedByName: string;
-  signedAt: string;
-}
-
-/** A superseding decision's link to the one it replaces; `edits` are relative to that one. */
-export interface DecisionChange {
-  /** 'ändring' on the caseworker's own initiative; 'omprövning' of an appeal (FL 45 §). */
-  kind: 'ändring' | 'omprövning';
-  supersedes: string;
-  supersedesHash: string;
-  previousOutcome: DecisionOutcome;
-  previousAmount: string;
-  previousSignedAt: string;
-  appealId: string | null;
-}
+// The content itself is built in src/decisions (the robot builds automated decisions the same way).
+export { contentAsProposed, type DecisionChange, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
 
 export const EDITABLE_KINDS: readonly TraceLine['kind'][] = ['norm', 'cost', 'income'];
 
@@ -110,59 +61,11 @@ export function outcomeAfterEdit(proposal: Pick<Proposal, 'reasons'>, calculatio
   return { outcome: 'GRANT', amount, reasons: proposal.reasons.filter((r) => r !== 'INCOME_EXCEEDS_NORM') };
 }
 
-export interface SignContext {
-  proposalId: string;
-  snapshotId: string;
-  applicantPersonalNumber: string | null;
-  signedBy: string;
-  signedByName: string;
-  signedAt: Date;
-}
-
-/** The proposal signed as it stands; `motivation` (optional, trimmed) goes into the letter and the hash. */
-export function contentAsProposed(proposal: Proposal, ctx: SignContext, motivation?: string): DecisionContent {
-  if (proposal.outcome === 'MANUAL') throw new Error(`case ${proposal.caseId}: a MANUAL proposal cannot be signed as it stands`);
-  const outcome: DecisionOutcome = proposal.outcome === 'PROPOSE_GRANT' ? 'GRANT' : 'REJECT';
-  return base(proposal, ctx, {
-    outcome,
-    amount: outcome === 'GRANT' ? proposal.amount : '0',
-    calculation: proposal.calculation,
-    reasons: proposal.reasons,
-    edits: [],
-    motivation: motivation?.trim() ? motivation.trim() : null,
-  });
-}
-
 export function contentEdited(proposal: Proposal, ctx: SignContext, amounts: ReadonlyMap<number, string>, motivation: string): DecisionContent | { noChange: true } {
   const { calculation, edits } = applyEdits(proposal.calculation, amounts);
   if (edits.length === 0) return { noChange: true };
   const after = outcomeAfterEdit(proposal, calculation);
-  return base(proposal, ctx, { ...after, calculation, edits, motivation: motivation.trim() });
-}
-
-function base(
-  proposal: Proposal,
-  ctx: SignContext,
-  decided: Pick<DecisionContent, 'outcome' | 'amount' | 'calculation' | 'reasons' | 'edits' | 'motivation'>,
-): DecisionContent {
-  return {
-    version: 1,
-    caseId: proposal.caseId,
-    municipality: proposal.municipality,
-    month: proposal.month,
-    applicantPersonalNumber: ctx.applicantPersonalNumber,
-    proposalId: ctx.proposalId,
-    snapshotId: ctx.snapshotId,
-    rulesVersion: proposal.rulesVersion,
-    proposedOutcome: proposal.outcome,
-    proposedAmount: proposal.amount,
-    ...decided,
-    reasonDetails: proposal.reasonDetails.filter((d) => decided.reasons.includes(d.code)),
-    warnings: proposal.warnings,
-    signedBy: ctx.signedBy,
-    signedByName: ctx.signedByName,
-    signedAt: ctx.signedAt.toISOString(),
-  };
+  return decisionContent(proposal, ctx, { ...after, calculation, edits, motivation: motivation.trim() });
 }
 
 /**
@@ -180,8 +83,10 @@ export function contentChanged(
   const { calculation, edits } = applyEdits(previous.calculation, amounts);
   if (edits.length === 0) return { noChange: true };
   const after = outcomeAfterEdit({ reasons: previous.reasons }, calculation);
+  // An automated decision changed by a person is no longer automated: its facts are not carried over.
+  const { automated: _automated, ...kept } = previous;
   return {
-    ...previous,
+    ...kept,
     ...after,
     calculation,
     edits,

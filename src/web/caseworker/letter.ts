@@ -6,6 +6,7 @@ import type { DecisionRecord } from '../../store/index.js';
 import type { DecisionContent } from './decision.js';
 import { amountSources, appealable, decisionDay, letterReasons } from './letterReasons.js';
 import { changeSection } from './letterChange.js';
+import { decidedBy } from './decidedBy.js';
 import { calculationTable, formatDate, formatPersonalNumber, municipalityName } from './view.js';
 
 /**
@@ -77,7 +78,7 @@ ${c.motivation ? `<p>Handläggarens motivering: ${esc(c.motivation)}</p>` : ''}
 ${calculationTable(c.calculation, c.month, { caption: `Beräkning för ${month}`, withRules: false })}
 ${sources.length ? `<p class="small" data-testid="letter-amount-sources">Normbeloppen för ${esc(month)}: ${esc(sources.join('; '))}.</p>` : ''}
 ${appealSection(c, kommun)}
-<div class="signature"><p>Beslutet är fattat av ${esc(c.signedByName)}, handläggare, ${esc(kommun)}.</p>
+<div class="signature">${decidedBy(c, kommun)}
 <p class="small">Kontrollsumma för beslutet: <span class="hash">${esc(decision.contentHash)}</span></p></div>
 </article>`;
 }

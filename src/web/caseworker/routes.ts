@@ -1,7 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { countReviewQueue, currentDecision, getCase, getCaseScreenshot, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
+import { countReviewQueue, currentDecision, getCase, getCaseScreenshot, listAutomatedDecisions, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
+import { automatedDecisionsList } from './automatedView.js';
 import { csrfToken, userOf } from '../auth/session.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
@@ -48,6 +49,8 @@ export interface CaseworkerRoutesOptions {
 }
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** The inbox lists the robot's automated decisions of this many days. */
+const AUTOMATED_DAYS = 7;
 
 function stylesheet(): string {
   const candidates = [fileURLToPath(new URL('../assets/site.css', import.meta.url)), `${process.cwd()}/src/web/assets/site.css`];
@@ -111,15 +114,22 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const user = userOf(request);
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
-      const [items, counts, appeals] = await Promise.all([
+      const [items, counts, appeals, automated] = await Promise.all([
         listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending }),
         countReviewQueue(db, user.municipalities),
         listOpenAppeals(db, user.municipalities),
+        listAutomatedDecisions(db, { municipalities: user.municipalities, since: new Date(clock().getTime() - AUTOMATED_DAYS * 86_400_000) }),
       ]);
       // Out-of-organisation cases never reach the list, even within a shared municipality.
       const visible = items.filter((i) => mayOnCase(user, 'case.read', i));
       const openAppeals = appeals.filter((a) => mayOnCase(user, 'case.read', a)).map((a) => ({ ...viewAppeal(a, rules), municipality: a.municipality }));
-      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()) + appealInboxSection(openAppeals, stockholmDate(clock())));
+      const decided = automated.filter((i) => mayOnCase(user, 'case.read', i));
+      return html(
+        reply,
+        request,
+        'Inkorg',
+        `${inboxBody(visible, counts, q, clock())}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS)}`,
+      );
     });
 
     app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string; andrat?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {

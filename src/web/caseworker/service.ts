@@ -24,6 +24,7 @@ import {
   type StateChange,
 } from '../../store/index.js';
 import type { WebUser } from '../auth/user.js';
+import { applicantOf } from '../../decisions/content.js';
 import { contentAsProposed, contentEdited, type DecisionContent, type SignContext } from './decision.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 
@@ -83,11 +84,6 @@ export function signerName(id: string): string {
   return DEV_USERS.find((u) => u.id === id)?.displayName ?? id;
 }
 
-function applicantOf(snapshot: SnapshotRecord | undefined): string | null {
-  const pn = (snapshot?.snapshot as { application?: { applicant?: { personalNumber?: unknown } } } | undefined)?.application?.applicant?.personalNumber;
-  return typeof pn === 'string' ? pn : null;
-}
-
 export interface SignRequest {
   caseId: string;
   /** The proposal the caseworker saw; signing a different one is refused. */
@@ -106,6 +102,9 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
   const refusedAlready = async (): Promise<SignOutcome> => {
     const existing = await currentDecision(db, req.caseId);
     const current = await getCase(db, req.caseId);
+    if (existing?.delegationReference) {
+      return { ok: false, status: 409, message: 'Ärendet är redan beslutat automatiskt enligt kommunens delegationsordning. Ett beslut kan inte signeras igen.' };
+    }
     if (existing) {
       const who = existing.signedBy === user.id ? 'dig' : signerName(existing.signedBy);
       return {
@@ -136,7 +135,7 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
       const ctx: SignContext = {
         proposalId: record.id,
         snapshotId: record.snapshotId,
-        applicantPersonalNumber: applicantOf(snapshot),
+        applicantPersonalNumber: applicantOf(snapshot?.snapshot),
         signedBy: user.id,
         signedByName: user.displayName,
         signedAt: now,
