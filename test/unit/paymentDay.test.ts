@@ -213,7 +213,8 @@ describe('the payment-day rule in the rules folder', () => {
       {
         why: 'overlapping periods',
         file: T,
-        edit: (t) => `${t}  - from: "2020-01-01"\n    to: null\n    status: secondary\n    source: "En andra regel som överlappar"\n    day: 25\n    ifSaturday: 24\n    ifSunday: 23\n`,
+        // Put first in the list: the file goes on with other settings after paymentDay.
+        edit: (t) => t.replace('\npaymentDay:\n', '\npaymentDay:\n  - from: "2020-01-01"\n    to: null\n    status: secondary\n    source: "En andra regel som överlappar"\n    day: 25\n    ifSaturday: 24\n    ifSunday: 23\n'),
         field: /municipality\.1287\.paymentDay/,
         problem: /överlappar/,
       },
