@@ -1,9 +1,10 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Dialog, type Locator, type Page } from 'playwright-core';
 import { SystemException } from '../domain/errors.js';
+import { scrubText } from '../observability/scrub.js';
 import { looksLikePersonalNumber } from '../registers/http.js';
 import { isSafeCaseId } from '../registers/retry.js';
 import { CASE_SYSTEM_COMPONENT } from './http.js';
-import { checkSelectors, SELECTORS, type CaseSystemSelectors, type PageDef } from './selectors.js';
+import { checkSelectors, SELECTORS, type CaseSystemSelectors, type PageDef, type RpaStep } from './selectors.js';
 import type { CaseSystemAdapter, DecisionToCarryOut } from './types.js';
 
 /**
@@ -22,6 +23,15 @@ import type { CaseSystemAdapter, DecisionToCarryOut } from './types.js';
  * screenshot may show the decision being entered: store it access-controlled; it is not an
  * enumerable property, so logging or serialising the error never dumps it).
  *
+ * A JavaScript dialog (alert, confirm, prompt) is answered by the step's policy in
+ * selectors.dialogs: the one it expects is accepted; any other is dismissed at once (never left
+ * open: without a handler Playwright dismisses it silently, and a cancelled confirm on "Spara"
+ * then looked like a case system that did not answer) and ends the call as
+ * CaseSystemUiChangedError naming the step and quoting the dialog's text (personal-number shapes
+ * scrubbed, cut at DIALOG_TEXT_MAX characters), with a screenshot. The one exception is the
+ * logout: the decision is already written or read back, so a dialog there only gives the logout
+ * up (reported in onCall as `refusedDialog`), as any failed logout does.
+ *
  * A session timeout (the login page where another page was expected) means: log in again and
  * start the entry over, once; the restart goes through the idempotency check again, so a save
  * that went through before the timeout is found and not entered twice. A second timeout is a
@@ -34,7 +44,10 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 
 const LABEL = 'Verksamhetssystemet';
 
-export type RpaStep = 'login' | 'search' | 'case' | 'calculation-form' | 'more-rows' | 'enter' | 'save' | 'receipt' | 'logout';
+export type { RpaStep } from './selectors.js';
+
+/** How much of an unexpected dialog's text an error quotes (characters, after scrubbing). */
+export const DIALOG_TEXT_MAX = 120;
 
 export interface RpaCaseSystemOptions {
   /** Root of the legacy UI, e.g. "http://127.0.0.1:4123". */
@@ -63,6 +76,8 @@ export interface RpaCallEvent {
   sessionTimeouts: number;
   /** The step it failed in, when it failed. */
   step?: RpaStep;
+  /** A dialog the step's policy did not accept (dismissed): where and what kind, never its text. */
+  refusedDialog?: { step: RpaStep; type: string };
   durationMs: number;
 }
 
@@ -97,6 +112,24 @@ class SessionExpired extends Error {
   }
 }
 
+/** Internal: a dialog the step's policy does not accept; it has been dismissed. */
+class RefusedDialog extends Error {
+  constructor(
+    readonly step: RpaStep,
+    readonly type: string,
+    readonly text: string,
+  ) {
+    super(`unexpected ${type} dialog at ${step}`);
+  }
+}
+
+/** The dialogs of one page: the first one refused is kept, and `refusal` rejects with it. */
+interface DialogWatch {
+  refused?: RefusedDialog;
+  /** Raced against every page action, so a refused dialog ends the step at once. */
+  refusal: Promise<never>;
+}
+
 type Section = Record<string, unknown> & { page: PageDef };
 
 /** A transport error's first line, unless it could carry something that reads as a personal number. */
@@ -122,6 +155,7 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
   private readonly inFlight = new Map<string, Promise<{ confirmation: string }>>();
   /** The step each page is in, to name it when something unexpected breaks. */
   private readonly stepOf = new WeakMap<Page, RpaStep>();
+  private readonly dialogs = new WeakMap<Page, DialogWatch>();
 
   constructor(private readonly options: RpaCaseSystemOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
@@ -178,8 +212,19 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
     if (!DECISION_ID.test(decisionId)) throw new CaseSystemRpaError('login', `${LABEL}: beslutet för ärende ${caseId} skrevs inte, besluts-id:t har fel form`);
 
     let timeouts = 0;
-    const report = (outcome: RpaCallEvent['outcome'], step?: RpaStep) =>
-      this.options.onCall?.({ caseId, decisionId, outcome, sessionTimeouts: timeouts, ...(step ? { step } : {}), durationMs: Date.now() - started });
+    let watch: DialogWatch | undefined;
+    const report = (outcome: RpaCallEvent['outcome'], step?: RpaStep) => {
+      const refused = watch?.refused;
+      this.options.onCall?.({
+        caseId,
+        decisionId,
+        outcome,
+        sessionTimeouts: timeouts,
+        ...(step ? { step } : {}),
+        ...(refused ? { refusedDialog: { step: refused.step, type: refused.type } } : {}),
+        durationMs: Date.now() - started,
+      });
+    };
 
     const browser = await this.launch();
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'sv-SE' }).catch((error: unknown) => {
@@ -189,6 +234,7 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
     let page: Page | undefined;
     try {
       page = await context.newPage();
+      watch = this.watchDialogs(page);
       page.setDefaultTimeout(this.elementTimeoutMs);
       page.setDefaultNavigationTimeout(this.navigationTimeoutMs);
       for (;;) {
@@ -210,6 +256,11 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
           if (error instanceof CaseSystemRpaError) {
             report('failed', error.step);
             throw error;
+          }
+          // A dismissed dialog explains whatever broke after it (a field it replaced, a page it stopped).
+          if (watch.refused) {
+            report('failed', watch.refused.step);
+            throw await this.dialogRefused(page, caseId, watch.refused);
           }
           // Anything else (the browser died, an element went away mid-action) is a system
           // exception too, named by the step it happened in; Playwright's own text stays out.
@@ -359,7 +410,8 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
     this.stepOf.set(page, 'logout');
     const link = page.locator(this.s.common.logout).first();
     if ((await link.count()) === 0) return;
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click({ timeout: this.navigationTimeoutMs })]).catch(() => undefined);
+    const loggedOut = Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click({ timeout: this.navigationTimeoutMs })]);
+    await Promise.race([loggedOut, this.dialogs.get(page)?.refusal ?? loggedOut]).catch(() => undefined);
   }
 
   /**
@@ -367,23 +419,73 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
    * SystemException. The click gets the page-load timeout: Playwright's click waits for the
    * navigation it starts, and the legacy system's pages are slow.
    */
-  private async go(page: Page, step: RpaStep, caseId: string, target: Locator): Promise<void> {
+  private go(page: Page, step: RpaStep, caseId: string, target: Locator): Promise<void> {
+    return this.act(page, step, caseId, () => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click({ timeout: this.navigationTimeoutMs })]));
+  }
+
+  /** Opens a page by address. */
+  private visit(page: Page, step: RpaStep, caseId: string, path: string): Promise<void> {
+    return this.act(page, step, caseId, () => page.goto(this.base + path, { waitUntil: 'load' }));
+  }
+
+  /**
+   * Runs a page action in `step`, unless a dialog was refused already; a dialog refused while it
+   * runs ends it at once (a dismissed confirm stops the navigation it was waiting for).
+   */
+  private async act(page: Page, step: RpaStep, caseId: string, action: () => Promise<unknown>): Promise<void> {
     this.stepOf.set(page, step);
+    await this.checkDialogs(page, caseId);
+    const watch = this.dialogs.get(page);
     try {
-      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click({ timeout: this.navigationTimeoutMs })]);
+      await (watch ? Promise.race([action(), watch.refusal]) : action());
     } catch (error) {
+      if (error instanceof RefusedDialog) throw await this.dialogRefused(page, caseId, error);
       throw await this.noAnswer(page, step, caseId, error);
     }
   }
 
-  /** Opens a page by address. */
-  private async visit(page: Page, step: RpaStep, caseId: string, path: string): Promise<void> {
-    this.stepOf.set(page, step);
-    try {
-      await page.goto(this.base + path, { waitUntil: 'load' });
-    } catch (error) {
-      throw await this.noAnswer(page, step, caseId, error);
-    }
+  /**
+   * Answers every dialog the page opens by the policy of the step the robot is in (see the
+   * class comment); answering is never left to Playwright's silent dismiss.
+   */
+  private watchDialogs(page: Page): DialogWatch {
+    let reject: (reason: RefusedDialog) => void = () => undefined;
+    const refusal = new Promise<never>((_, r) => {
+      reject = r;
+    });
+    refusal.catch(() => undefined); // raced against actions; nobody may be racing when it comes
+    const watch: DialogWatch = { refusal };
+    this.dialogs.set(page, watch);
+    page.on('dialog', (dialog: Dialog) => {
+      const step = this.stepOf.get(page) ?? 'login';
+      const policy = this.s.dialogs[step];
+      const text = dialog.message();
+      if (policy !== 'none' && dialog.type() === policy.type && policy.message.test(text)) {
+        void dialog.accept().catch(() => undefined);
+        return;
+      }
+      void dialog.dismiss().catch(() => undefined);
+      if (!watch.refused) {
+        watch.refused = new RefusedDialog(step, dialog.type(), text);
+        reject(watch.refused);
+      }
+    });
+    return watch;
+  }
+
+  /** Throws "UI changed" when a dialog was refused since the last look. */
+  private async checkDialogs(page: Page, caseId: string): Promise<void> {
+    const refused = this.dialogs.get(page)?.refused;
+    if (refused) throw await this.dialogRefused(page, caseId, refused);
+  }
+
+  /** "UI changed" for a refused dialog: its text quoted, scrubbed first so that a cut cannot leave half a personal number. */
+  private async dialogRefused(page: Page, caseId: string, dialog: RefusedDialog): Promise<CaseSystemUiChangedError> {
+    const text = scrubText(dialog.text.replace(/\s+/g, ' ').trim());
+    const quoted = text.length > DIALOG_TEXT_MAX ? `${text.slice(0, DIALOG_TEXT_MAX - 1)}…` : text;
+    const policy = this.s.dialogs[dialog.step];
+    const accepts = policy === 'none' ? 'the step expects no dialog' : `the step accepts only a ${policy.type} matching ${String(policy.message)}`;
+    return this.uiChanged(page, dialog.step, caseId, `unexpected ${dialog.type} dialog "${quoted}" (dismissed; ${accepts})`);
   }
 
   private async noAnswer(page: Page, step: RpaStep, caseId: string, error: unknown): Promise<CaseSystemRpaError> {
@@ -401,6 +503,7 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
   /** Checks the page against its definition; the login page instead is a session timeout. */
   private async expectPage(page: Page, step: RpaStep, caseId: string, section: Section, isLoginPage = false): Promise<void> {
     this.stepOf.set(page, step);
+    await this.checkDialogs(page, caseId);
     if (!isLoginPage && (await this.onLoginPage(page))) throw new SessionExpired(step);
     const title = await page.title();
     if (!section.page.title.test(title)) throw await this.uiChanged(page, step, caseId, `unexpected page title (expected ${String(section.page.title)})`);

@@ -7,7 +7,7 @@ import { stopServer, trackedTimers } from './httpKit.js';
 /**
  * A loopback stand-in for the municipality's old case system, the one the RPA adapter drives:
  * server-rendered HTML from another decade (tables, <form method=post>, a session cookie, no
- * JavaScript). Login, case search, case page, the calculation form (decision reference, period,
+ * JavaScript but the dialogs below). Login, case search, case page, the calculation form (decision reference, period,
  * outcome, total, signer and rows of type/text/amount, "Fler rader" for more rows), save, and
  * a receipt page with a confirmation number.
  *
@@ -20,7 +20,11 @@ import { stopServer, trackedTimers } from './httpKit.js';
  *    (redirect to the login page, nothing done: a save is not recorded);
  *  - sessionMaxRequests: a session dies after that many pages;
  *  - rename(from, to): every page's HTML has `from` replaced by `to` (an id, a name, a title),
- *    the way a vendor upgrade breaks an RPA robot.
+ *    the way a vendor upgrade breaks an RPA robot;
+ *  - saveDialog {type, message}: "Spara" opens a confirm() (OK saves, Cancel does not: the
+ *    form is not posted) or an alert() (informs; the form is posted after it);
+ *  - pageDialog {step, type, message}: the page served at that step opens an alert() or
+ *    confirm() as it loads (whatever the answer, the page stays).
  * GET /__entries, GET /__stats, GET|POST|DELETE /__faults, POST|DELETE /__rename,
  * POST /__expire-sessions. It never logs.
  */
@@ -33,6 +37,8 @@ export const legacyFaultPlanSchema = z
     latencyMs: z.number().int().min(0).max(120_000).optional(),
     expireAt: z.object({ step: z.enum(LEGACY_STEPS), times: z.number().int().min(1).default(1) }).strict().optional(),
     sessionMaxRequests: z.number().int().min(1).optional(),
+    saveDialog: z.object({ type: z.enum(['alert', 'confirm']), message: z.string().min(1).max(2000) }).strict().optional(),
+    pageDialog: z.object({ step: z.enum(LEGACY_STEPS), type: z.enum(['alert', 'confirm']), message: z.string().min(1).max(2000) }).strict().optional(),
   })
   .strict();
 export type LegacyFaultPlan = z.input<typeof legacyFaultPlanSchema>;
@@ -128,6 +134,9 @@ interface FormState {
 const esc = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
+/** A JavaScript string literal that is safe inside a <script> element too. */
+const jsString = (text: string) => JSON.stringify(text).replace(/</g, '\\u003c');
+
 /** "3 292,50" or "3292.50" -> "3292.50"; undefined when it is not an amount. */
 export function parseLegacyAmount(text: string): string | undefined {
   const plain = text.replace(/[\s\u00a0]/g, '').replace(',', '.');
@@ -171,7 +180,7 @@ export async function start(options: LegacyCaseSystemOptions = {}): Promise<Lega
 
   // ---- rendering ---------------------------------------------------------------------------
 
-  function layout(title: string, body: string, loggedIn: boolean): string {
+  function layout(title: string, body: string, loggedIn: boolean, step?: LegacyStep): string {
     const menu = loggedIn
       ? `<div class="meny"><a href="/sok">Ärendesök</a><a href="/sok">Mina ärenden</a><a href="/loggaut" id="lnkLoggaUt">Logga ut</a></div>`
       : '<div class="meny">&nbsp;</div>';
@@ -180,8 +189,22 @@ export async function start(options: LegacyCaseSystemOptions = {}): Promise<Lega
 <title>${esc(title)} - Socialsystemet 3.1</title><style>${STYLE}</style></head>
 <body><div class="topp">Socialsystemet 3.1 &ndash; Individ- och familjeomsorg</div>${menu}
 <div class="innehall">${body}</div>
-<div class="sidfot">Socialsystemet 3.1.7 (build 2009-11-04) &middot; Sandlådemiljö, endast testdata</div></body></html>`;
+<div class="sidfot">Socialsystemet 3.1.7 (build 2009-11-04) &middot; Sandlådemiljö, endast testdata</div>${onLoad(step)}</body></html>`;
     return renames.reduce((text, [from, to]) => text.split(from).join(to), html);
+  }
+
+  /** The pageDialog fault's script, on the page of its step. */
+  function onLoad(step: LegacyStep | undefined): string {
+    const dialog = plan.pageDialog;
+    return dialog && step !== undefined && dialog.step === step ? `<script>${dialog.type}(${jsString(dialog.message)});</script>` : '';
+  }
+
+  /** The saveDialog fault's onclick on "Spara": a confirm() decides whether the form is posted. */
+  function onSave(): string {
+    const dialog = plan.saveDialog;
+    if (!dialog) return '';
+    const call = `${dialog.type}(${jsString(dialog.message)})`;
+    return ` onclick="${esc(dialog.type === 'confirm' ? `return ${call};` : `${call}; return true;`)}"`;
   }
 
   function loginPage(message?: { text: string; error: boolean }): string {
@@ -212,6 +235,7 @@ export async function start(options: LegacyCaseSystemOptions = {}): Promise<Lega
 <label for="arendenr">Ärendenummer:</label> <input type="text" id="arendenr" name="arendenr" size="24" value="${esc(query ?? '')}">
 <input type="submit" id="btnSok" value="Sök"></fieldset></form>${results}`,
       true,
+      'search',
     );
   }
 
@@ -224,10 +248,12 @@ export async function start(options: LegacyCaseSystemOptions = {}): Promise<Lega
 <tr><th>Status</th><td>Pågående</td></tr><tr><th>Registrerade beslut</th><td>${count}</td></tr></table>
 <h2>Åtgärder</h2><ul><li><a id="lnkBerakning" href="/arende/${encodeURIComponent(id)}/berakning">Beräkning och beslut</a></li><li><a href="/sok">Tillbaka till sök</a></li></ul>`,
       true,
+      'case',
     );
   }
 
-  function formPage(id: string, state: FormState, error?: string): string {
+  /** `step`: the form as first shown ('form'), with more rows ('moreRows') or turned back by a save ('save'). */
+  function formPage(id: string, state: FormState, step: LegacyStep, error?: string): string {
     const entries = recorded.filter((e) => e.caseId === id);
     const registered = entries.length
       ? entries
@@ -265,8 +291,9 @@ ${registered}</table>
 </table></fieldset>
 <fieldset><legend>Beräkningsrader</legend><table class="rutnat" id="tblRader"><tr><th>Rad</th><th>Typ</th><th>Text</th><th>Belopp kr</th></tr>
 ${rows}</table><input type="hidden" name="antalrader" value="${state.rows.length}">
-<p><input type="submit" id="btnFlerRader" name="atgard" value="Fler rader"> &nbsp; <input type="submit" id="btnSpara" name="atgard" value="Spara"></p></fieldset></form>`,
+<p><input type="submit" id="btnFlerRader" name="atgard" value="Fler rader"> &nbsp; <input type="submit" id="btnSpara" name="atgard" value="Spara"${onSave()}></p></fieldset></form>`,
       true,
+      step,
     );
   }
 
@@ -278,6 +305,7 @@ ${rows}</table><input type="hidden" name="antalrader" value="${state.rows.length
 <tr><th>Bekräftelsenummer</th><td><b id="bekraftelsenr">${esc(entry.confirmation)}</b></td></tr></table>
 <p><a href="/arende/${encodeURIComponent(entry.caseId)}">Tillbaka till ärendet</a></p>`,
       true,
+      'receipt',
     );
   }
 
@@ -405,15 +433,15 @@ ${rows}</table><input type="hidden" name="antalrader" value="${state.rows.length
       if (!caseExists(id)) return html(res, layout('Fel', '<h1>Ärendet finns inte</h1>', true), 404);
       if (!form && method === 'GET') return html(res, casePage(id));
       if (form && method === 'GET') {
-        return html(res, formPage(id, { decisionId: '', period: '', outcome: '', totalAmount: '', signedBy: '', rows: emptyRows(rowsPerPage) }));
+        return html(res, formPage(id, { decisionId: '', period: '', outcome: '', totalAmount: '', signedBy: '', rows: emptyRows(rowsPerPage) }, 'form'));
       }
       if (form && method === 'POST') {
         const state = readForm(post);
-        if (step === 'moreRows') return html(res, formPage(id, { ...state, rows: [...state.rows, ...emptyRows(rowsPerPage)] }));
+        if (step === 'moreRows') return html(res, formPage(id, { ...state, rows: [...state.rows, ...emptyRows(rowsPerPage)] }, 'moreRows'));
         const problem = validate(state);
         if (problem) {
           stats.refusedSaves++;
-          return html(res, formPage(id, state, problem));
+          return html(res, formPage(id, state, 'save', problem));
         }
         const entry: LegacyEntry = {
           confirmation: `KV-${nextConfirmation++}`,
