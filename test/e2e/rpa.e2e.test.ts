@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CaseSystemRpaError, CaseSystemUiChangedError, RpaCaseSystemAdapter, screenshotOf, type RpaCallEvent } from '../../src/casesystem/rpa.js';
+import { CaseSystemRpaError, CaseSystemUiChangedError, DIALOG_TEXT_MAX, RpaCaseSystemAdapter, screenshotOf, type RpaCallEvent } from '../../src/casesystem/rpa.js';
+import { SELECTORS, type CaseSystemSelectors } from '../../src/casesystem/selectors.js';
 import { SystemException } from '../../src/domain/errors.js';
 import { start, type LegacyCaseSystem } from '../../src/sandbox/legacyCaseSystem.js';
 import { SHOTS } from '../support/browser.js';
@@ -184,6 +185,104 @@ describe('RPA adapter against the legacy case-system UI', () => {
     expect(error).not.toBeInstanceOf(CaseSystemUiChangedError);
     expect((error as CaseSystemRpaError).step).toBe('search');
     expect((error as Error).message).toContain('A-2026-999999');
+  });
+});
+
+describe('RPA adapter and the dialogs the legacy UI opens (selectors.dialogs)', () => {
+  const SAVE_CONFIRM = 'Vill du spara beslutet?';
+  const PNR = '19850101-1234';
+  const NAV_TIMEOUT = 10_000; // the adapter's navigationTimeoutMs: a dialog left open would end in it
+
+  it('accepts the confirm "Spara" is expected to ask: one entry, and a second call reads it back without saving again', async () => {
+    legacy.setFaults({ saveDialog: { type: 'confirm', message: SAVE_CONFIRM } });
+    const d = short(CASES[0]);
+    const { confirmation } = await rpa.writeDecision(d);
+    expect(legacy.entriesFor(d.decisionId)).toEqual([expect.objectContaining({ confirmation })]);
+    const saves = legacy.stats().saves;
+    expect(await rpa.writeDecision(d)).toEqual({ confirmation });
+    expect(legacy.stats().saves).toBe(saves);
+    expect(legacy.entriesFor(d.decisionId)).toHaveLength(1);
+    expect(calls).toEqual([expect.objectContaining({ outcome: 'entered' }), expect.objectContaining({ outcome: 'alreadyEntered' })]);
+    expect(calls.some((c) => c.refusedDialog)).toBe(false);
+  });
+
+  const long = `Observera: ärendet gäller ${PNR}, som har en pågående utredning. ${'Kontakta enhetschefen innan beslut registreras. '.repeat(6)}`;
+  it.each([
+    {
+      what: 'a confirm on "Spara" with other words (dismissed: nothing is posted)',
+      faults: { saveDialog: { type: 'confirm', message: `Beslutet för ${PNR} avviker från riktlinjen. Spara ändå?` } },
+      step: 'save',
+      type: 'confirm',
+      quoted: 'Beslutet för [personnummer] avviker från riktlinjen. Spara ändå?',
+      saved: false,
+    },
+    {
+      what: 'an alert with the expected words (informs only: the form is posted anyway)',
+      faults: { saveDialog: { type: 'alert', message: SAVE_CONFIRM } },
+      step: 'save',
+      type: 'alert',
+      quoted: SAVE_CONFIRM,
+      saved: undefined, // the post may or may not reach the system before the browser closes
+    },
+    {
+      what: 'an alert as the calculation form loads (long: cut)',
+      faults: { pageDialog: { step: 'form', type: 'alert', message: long } },
+      step: 'calculation-form',
+      type: 'alert',
+      quoted: `${long.replace(PNR, '[personnummer]').slice(0, DIALOG_TEXT_MAX - 1)}…`,
+      saved: false,
+    },
+  ] as const)('$what is "case system UI changed" at its step, quoting the text, with a screenshot, at once', async ({ faults, step, type, quoted, saved }) => {
+    legacy.setFaults(faults);
+    const d = short(CASES[1]);
+    const error = await rejectionOf(rpa.writeDecision(d));
+    expect(error).toBeInstanceOf(CaseSystemUiChangedError);
+    expect(error).toBeInstanceOf(SystemException);
+    const e = error as CaseSystemUiChangedError;
+    expect(e.component).toBe('casesystem');
+    expect(e.step).toBe(step);
+    expect(e.message).toMatch(new RegExp(`^case system UI changed: step "${step}", case ${CASES[1]}: unexpected ${type} dialog "`));
+    expect(e.message).toContain(`"${quoted}" (dismissed; `);
+    expect(everythingIn(e)).not.toContain(PNR);
+    expect(everythingIn(e)).not.toMatch(/iVBOR|<Buffer/);
+    expectPng(screenshotOf(e), `rpa-dialog-${step}-${type}`);
+    // Dismissed and reported straight away: not a page that "did not answer" after the navigation timeout.
+    expect(calls).toEqual([expect.objectContaining({ outcome: 'failed', step, refusedDialog: { step, type } })]);
+    expect(calls[0]!.durationMs).toBeLessThan(NAV_TIMEOUT);
+    if (saved === false) expect(legacy.entriesFor(d.decisionId)).toEqual([]);
+
+    // Once the UI is as expected again, the retry leaves exactly one entry.
+    legacy.clearFaults();
+    const { confirmation } = await rpa.writeDecision(d);
+    expect(legacy.entriesFor(d.decisionId)).toEqual([expect.objectContaining({ confirmation })]);
+  });
+
+  it('the policy is what accepts the confirm: with "save: none" the same confirm is "UI changed" and nothing is saved', async () => {
+    const noConfirm: CaseSystemSelectors = { ...SELECTORS, dialogs: { ...SELECTORS.dialogs, save: 'none' } };
+    const strict = new RpaCaseSystemAdapter({ baseUrl: legacy.url, username: 'robot', password: 'robot-lösen', elementTimeoutMs: 1000, navigationTimeoutMs: NAV_TIMEOUT, selectors: noConfirm });
+    try {
+      legacy.setFaults({ saveDialog: { type: 'confirm', message: SAVE_CONFIRM } });
+      const d = short(CASES[2]);
+      const started = Date.now();
+      const error = await rejectionOf(strict.writeDecision(d));
+      expect(Date.now() - started).toBeLessThan(NAV_TIMEOUT);
+      expect(error).toBeInstanceOf(CaseSystemUiChangedError);
+      expect((error as Error).message).toBe(
+        `case system UI changed: step "save", case ${CASES[2]}: unexpected confirm dialog "${SAVE_CONFIRM}" (dismissed; the step expects no dialog)`,
+      );
+      expect(legacy.entriesFor(d.decisionId)).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('a selector set without a policy for every step is refused when the adapter is made', () => {
+    const make = (dialogs: unknown) =>
+      new RpaCaseSystemAdapter({ baseUrl: legacy.url, username: 'robot', password: 'x', selectors: { ...SELECTORS, dialogs } as CaseSystemSelectors });
+    const { save: _save, ...withoutSave } = SELECTORS.dialogs;
+    expect(() => make(withoutSave)).toThrow(/selectors\.dialogs\.save/);
+    expect(() => make({ ...SELECTORS.dialogs, enter: { type: 'confirm', message: 'Säker?' } })).toThrow(/selectors\.dialogs\.enter/);
+    expect(() => make({ ...SELECTORS.dialogs, save: { type: 'confirm', message: /Spara/g } })).toThrow(/selectors\.dialogs\.save/);
   });
 });
 

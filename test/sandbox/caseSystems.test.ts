@@ -75,6 +75,35 @@ describe('legacy case-system UI simulator', () => {
     expect(await (await fetch(`${base}/__entries`)).json()).toEqual([]);
   });
 
+  it('opens dialogs on demand: a confirm or an alert on "Spara", one as the page of a step loads (text escaped)', async () => {
+    legacy = await startLegacy({ cases: ['A-1'], faults: { saveDialog: { type: 'confirm', message: 'Vill du spara beslutet?' } } });
+    const base = legacy.url;
+    const cookie = await login(base);
+    const get = async (path: string) => (await fetch(base + path, { headers: { cookie } })).text();
+    const saveButton = async () => /<input type="submit" id="btnSpara"[^>]*>/.exec(await get('/arende/A-1/berakning'))?.[0];
+
+    // A confirm decides whether the form is posted; an alert only informs.
+    expect(await saveButton()).toBe('<input type="submit" id="btnSpara" name="atgard" value="Spara" onclick="return confirm(&quot;Vill du spara beslutet?&quot;);">');
+    legacy.setFaults({ saveDialog: { type: 'alert', message: 'Obs: "spärrad"' } });
+    expect(await saveButton()).toBe('<input type="submit" id="btnSpara" name="atgard" value="Spara" onclick="alert(&quot;Obs: \\&quot;spärrad\\&quot;&quot;); return true;">');
+
+    // On the page of its step only; a message cannot end the script early.
+    legacy.setFaults({ pageDialog: { step: 'form', type: 'alert', message: '</script><b>x</b>' } });
+    expect(await get('/arende/A-1/berakning')).toContain('<script>alert("\\u003c/script>\\u003cb>x\\u003c/b>");</script></body>');
+    expect(await get('/arende/A-1')).not.toContain('<script>');
+    legacy.setFaults({ pageDialog: { step: 'case', type: 'confirm', message: 'Ärendet är låst. Fortsätt?' } });
+    expect(await get('/arende/A-1')).toContain('<script>confirm("Ärendet är låst. Fortsätt?");</script>');
+
+    const post = (body: unknown) => fetch(`${base}/__faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ saveDialog: { type: 'prompt', message: 'x' } })).status).toBe(400);
+    expect((await post({ pageDialog: { step: 'login', type: 'alert', message: 'x' } })).status).toBe(400);
+    expect((await post({ saveDialog: { type: 'confirm', message: 'Säker?' } })).status).toBe(200);
+    expect(legacy.faults().saveDialog).toEqual({ type: 'confirm', message: 'Säker?' });
+    legacy.clearFaults();
+    expect(await saveButton()).toBe('<input type="submit" id="btnSpara" name="atgard" value="Spara">');
+    expect(await get('/arende/A-1')).not.toContain('<script>');
+  });
+
   it('reads Swedish amounts', () => {
     expect(parseLegacyAmount('3 292,50')).toBe('3292.50');
     expect(parseLegacyAmount('7066')).toBe('7066');
