@@ -46,8 +46,8 @@ const LABEL = 'Verksamhetssystemet';
 
 export type { RpaStep } from './selectors.js';
 
-/** How much of an unexpected dialog's text an error quotes (characters, after scrubbing). */
-export const DIALOG_TEXT_MAX = 120;
+/** How much of an unexpected dialog's text an error quotes (characters, after scrubbing): with the prefix it fits the 200 the outbound audit keeps. */
+export const DIALOG_TEXT_MAX = 100;
 
 export interface RpaCaseSystemOptions {
   /** Root of the legacy UI, e.g. "http://127.0.0.1:4123". */
