@@ -150,7 +150,7 @@ ${appeal ? `<p>Omprövning av överklagandet som kom in ${esc(isoDateWords(appea
 <input type="hidden" name="_csrf" value="${esc(input.csrf)}">
 <input type="hidden" name="beslut" value="${esc(decision.id)}">
 ${appeal ? `<input type="hidden" name="overklagande" value="${esc(appeal.id)}">` : ''}
-<table>
+<table class="amounts">
 <caption>Belopp i beräkningen</caption>
 <thead><tr><th scope="col">Post</th><th scope="col" class="num">Gällande (kr)</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
 <tbody>${rows}</tbody>
