@@ -35,8 +35,9 @@ import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
  * 23 March. An appeal received on day 20 is in time; one on day 23 (another case) is too late
  * and can be dismissed. On the first, an omprövning raises the norm with a motivation; the new
  * decision supersedes the paid one, its letter says what changed and why, the outbound job pays
- * only the difference, and the covering letter to förvaltningsrätten opens. Every page is
- * checked with axe-core; the new parts must fit 390 px.
+ * only the difference, and the covering letter to förvaltningsrätten opens. Forms are filled and
+ * sent with the keyboard (date fields through fill). Every page is checked with axe-core; the
+ * new parts must fit 390 px.
  */
 const IN_TIME_CASE = 'A-2021-000101';
 const DELIVERED = '2026-03-02';
@@ -69,17 +70,17 @@ async function visit(page: Page, name: string, ...own: Locator[]): Promise<void>
 const words = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 /** Presses a form's button with the keyboard and waits until the page the POST leads to has loaded. */
-async function pressButton(page: Page, name: string, landing: string): Promise<void> {
+async function pressButton(page: Page, name: string, landing: string, status = 303): Promise<void> {
   await page.getByRole('button', { name }).focus();
   const posted = page.waitForResponse((r) => r.request().method() === 'POST');
   await page.keyboard.press('Enter');
-  expect((await posted).status(), name).toBe(303);
+  expect((await posted).status(), name).toBe(status);
   await page.waitForURL(landing);
   await page.waitForLoadState();
 }
 
-/** Records an appeal on the case page's form, with the keyboard; returns the appeal page's url. */
-async function recordAppeal(page: Page, base: string, caseId: string, received: string, concerns: string): Promise<string> {
+/** Fills the case page's appeal form, with the keyboard where a person would type. */
+async function fillAppealForm(page: Page, received: string, concerns: string): Promise<void> {
   const form = page.getByRole('form', { name: 'Registrera ett överklagande' });
   // Date fields take ISO text through fill (Chromium's date widget is locale-dependent to type into).
   await form.getByLabel('Inkom (datum)').fill(received);
@@ -88,7 +89,11 @@ async function recordAppeal(page: Page, base: string, caseId: string, received: 
   await form.getByLabel(/Vad överklagandet gäller/).focus();
   await page.keyboard.type(concerns);
   await form.getByLabel(/Sökanden fick beslutet/).fill(DELIVERED);
-  await form.getByRole('button', { name: 'Registrera överklagandet' }).focus();
+}
+
+/** Sends the appeal form with the keyboard and waits for the appeal page; returns its url. */
+async function sendAppeal(page: Page, base: string, caseId: string): Promise<string> {
+  await page.getByRole('button', { name: 'Registrera överklagandet' }).focus();
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`${base}/arenden/${caseId}/overklaganden/\\d+\\?registrerat=1$`));
   expect(await page.getByRole('status').textContent()).toBe('Överklagandet är registrerat.');
@@ -145,20 +150,43 @@ describe('appeals and omprövning in Chromium', () => {
     await db?.close();
   });
 
-  it('day 23 after delivery is too late: the appeal page says so with the dates, and offers to dismiss it', async () => {
+  it('day 23 after delivery is too late: refused input comes back kept, then the appeal page says too late with the dates, and it is dismissed', async () => {
     const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       await page.goto(`${site.base}/arenden/${lateCase}`);
       expect(await words(page.getByRole('definition').first())).toBe('Verkställt');
-      await visit(page, '01-late-case', page.getByRole('form', { name: 'Registrera ett överklagande' }));
+      const form = page.getByRole('form', { name: 'Registrera ett överklagande' });
+      await visit(page, '01-late-case', form);
+      // Each field stands under its label, not beside the previous field.
+      for (const field of ['inkom', 'kanal', 'galler', 'delgivet']) {
+        const label = (await form.locator(`label[for="${field}"]`).boundingBox())!;
+        const input = (await form.locator(`#${field}`).boundingBox())!;
+        expect(input.y, field).toBeGreaterThanOrEqual(label.y + label.height - 1);
+      }
 
-      const url = await recordAppeal(page, site.base, lateCase, DAY_23, 'Sökanden anser att hyran är för lågt räknad.');
+      // Only spaces in "Vad överklagandet gäller" pass the browser's check; the server refuses
+      // them, names the field in Swedish, and gives the form back with everything else kept.
+      await fillAppealForm(page, DAY_23, '   ');
+      await pressButton(page, 'Registrera överklagandet', `${site.base}/arenden/${lateCase}/overklaganden`, 400);
+      const again = page.getByRole('form', { name: 'Registrera ett överklagande' });
+      expect(await words(again.getByRole('alert'))).toContain('Vad överklagandet gäller: skriv kort vad sökanden vill ändra.');
+      expect(await again.getByLabel(/Vad överklagandet gäller/).getAttribute('aria-invalid')).toBe('true');
+      expect(await again.getByLabel('Inkom (datum)').inputValue()).toBe(DAY_23);
+      expect(await again.getByLabel('Kanal').inputValue()).toBe('brev');
+      expect(await again.getByLabel(/Sökanden fick beslutet/).inputValue()).toBe(DELIVERED);
+      expect(await again.getByLabel('Inkom (datum)').getAttribute('aria-invalid')).toBeNull();
+      await visit(page, '02-late-refused', again);
+      expect(await listAppealsForCase(db, lateCase)).toEqual([]);
+      await again.getByLabel(/Vad överklagandet gäller/).focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('Sökanden anser att hyran är för lågt räknad.');
+      const url = await sendAppeal(page, site.base, lateCase);
       const verdict = await words(page.getByTestId('appeal-verdict'));
       expect(verdict).toBe('För sent: sökanden fick beslutet 2 mars 2026, sista dag var 23 mars 2026, överklagandet kom in 25 mars 2026.');
       expect(await page.getByRole('button', { name: 'Avvisa överklagandet' }).count()).toBe(1);
-      await visit(page, '02-late-appeal', page.locator('main'));
+      await visit(page, '03-late-appeal', page.locator('main'));
 
       await pressButton(page, 'Avvisa överklagandet', url);
       expect(await words(page.getByRole('heading', { name: 'Vad som hänt' }).locator('xpath=following-sibling::ul[1]'))).toMatch(/Avvisat \(kom in för sent\) – Anna Lind/);
@@ -186,25 +214,26 @@ describe('appeals and omprövning in Chromium', () => {
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       await page.goto(`${site.base}/arenden/${IN_TIME_CASE}`);
-      const url = await recordAppeal(page, site.base, IN_TIME_CASE, DAY_20, 'Normen är räknad för en ensamstående.');
+      await fillAppealForm(page, DAY_20, 'Normen är räknad för en ensamstående.');
+      const url = await sendAppeal(page, site.base, IN_TIME_CASE);
       const verdict = await words(page.getByTestId('appeal-verdict'));
       expect(verdict).toBe('I tid: sökanden fick beslutet 2 mars 2026, sista dag var 23 mars 2026, överklagandet kom in 22 mars 2026.');
       // In time: nothing to dismiss; the next step is omprövning.
       expect(await page.getByRole('button', { name: 'Avvisa överklagandet' }).count()).toBe(0);
-      await visit(page, '03-appeal-in-time', page.locator('main'));
+      await visit(page, '04-appeal-in-time', page.locator('main'));
 
       // The inbox lists it as in time, still to reconsider.
       await page.goto(`${site.base}/inkorg`);
       const row = page.getByRole('table', { name: 'Överklaganden att hantera' }).getByRole('row', { name: new RegExp(IN_TIME_CASE) });
       expect(await words(row)).toMatch(/i tid Ompröva/);
-      await visit(page, '04-inbox');
+      await visit(page, '05-inbox');
       await row.getByRole('link', { name: IN_TIME_CASE }).click();
       await page.waitForURL(url);
 
       await page.getByRole('link', { name: 'Ändra beslutet' }).click();
       await page.waitForURL(/\/andra-beslut\?overklagande=\d+$/);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Ompröva beslutet – ärende ${IN_TIME_CASE}`);
-      await visit(page, '05-change-form', page.locator('form[action$="/andra-beslut"]'));
+      await visit(page, '06-change-form', page.locator('form[action$="/andra-beslut"]'));
       const amount = page.getByLabel(line.label, { exact: true });
       await amount.focus();
       await page.keyboard.press('ControlOrMeta+A');
@@ -234,7 +263,7 @@ describe('appeals and omprövning in Chromium', () => {
 
       await page.reload();
       expect(await words(page.getByRole('heading', { name: 'Vad som hänt' }).locator('xpath=following-sibling::ul[1]'))).toMatch(/Omprövat: beslutet ändrat – Anna Lind/);
-      await visit(page, '06-appeal-changed', page.locator('main'));
+      await visit(page, '07-appeal-changed', page.locator('main'));
 
       // The case page shows the decision in force, carried out.
       await page.getByRole('link', { name: 'Tillbaka till ärendet' }).click();
@@ -253,7 +282,7 @@ describe('appeals and omprövning in Chromium', () => {
       const changed = change.getByRole('table', { name: 'Ändrade belopp' }).getByRole('row', { name: new RegExp(line.label) });
       expect(await changed.locator('th, td').allTextContents()).toEqual([line.label, kronor(edit.from), kronor(edit.to)]);
       expect(await page.getByTestId('letter-amount').textContent()).toBe(`${kronor(expected)} kronor`);
-      await visit(page, '07-letter', change);
+      await visit(page, '08-letter', change);
 
       // The covering letter to förvaltningsrätten, from the appeal page.
       await page.goto(url);
@@ -267,7 +296,7 @@ describe('appeals and omprövning in Chromium', () => {
       expect(text).toContain(`ändrat det`);
       expect(text).toContain(`till bifall med ${kronor(expected).replace(/\s/g, ' ')} kronor`);
       expect(text).toContain('Det ändrade beslutet av');
-      await visit(page, '08-covering-letter', covering);
+      await visit(page, '09-covering-letter', covering);
 
       await page.getByRole('link', { name: 'Tillbaka till överklagandet' }).click();
       await page.waitForURL(url);
