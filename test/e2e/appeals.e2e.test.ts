@@ -245,9 +245,23 @@ describe('appeals and omprövning in Chromium', () => {
       expect(page.url()).toMatch(/\/andra-beslut\?overklagande=\d+$/);
       await page.getByLabel(/Motivering/).focus();
       await page.keyboard.type(MOTIVATION);
-      await page.getByRole('button', { name: 'Signera det nya beslutet' }).focus();
-      await page.keyboard.press('Enter');
-      await page.waitForURL(`${url}?andrat=1`);
+      // A mistyped amount (letter O for a zero): refused in Swedish naming the line, the field
+      // marked and tied to the error, the motivation kept; nothing signed.
+      await amount.focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('366O');
+      await pressButton(page, 'Signera det nya beslutet', `${site.base}/arenden/${IN_TIME_CASE}/andra-beslut`, 400);
+      expect(await words(page.getByRole('alert'))).toBe(`Beloppet är inte ett belopp i kronor för: ${line.label}.`);
+      const refused = page.getByLabel(line.label, { exact: true });
+      expect([await refused.inputValue(), await refused.getAttribute('aria-invalid')]).toEqual(['366O', 'true']);
+      expect(await refused.evaluate((el) => el.getAttribute('aria-describedby')!.split(' ')[0])).toBe('fel');
+      expect(await page.getByLabel(/Motivering/).inputValue()).toBe(MOTIVATION);
+      expect((await currentDecision(db, IN_TIME_CASE))!.id).toBe(first.id);
+      await visit(page, '07-change-refused', page.locator('form[action$="/andra-beslut"]'));
+      await refused.focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(raised.replace('.', ','));
+      await pressButton(page, 'Signera det nya beslutet', `${url}?andrat=1`);
       expect(await page.getByRole('status').textContent()).toBe('Det ändrade beslutet är signerat och verkställs.');
 
       // Carried out by the outbound job the signature enqueued: only the difference is paid.
@@ -263,7 +277,7 @@ describe('appeals and omprövning in Chromium', () => {
 
       await page.reload();
       expect(await words(page.getByRole('heading', { name: 'Vad som hänt' }).locator('xpath=following-sibling::ul[1]'))).toMatch(/Omprövat: beslutet ändrat – Anna Lind/);
-      await visit(page, '07-appeal-changed', page.locator('main'));
+      await visit(page, '08-appeal-changed', page.locator('main'));
 
       // The case page shows the decision in force, carried out.
       await page.getByRole('link', { name: 'Tillbaka till ärendet' }).click();
@@ -282,7 +296,7 @@ describe('appeals and omprövning in Chromium', () => {
       const changed = change.getByRole('table', { name: 'Ändrade belopp' }).getByRole('row', { name: new RegExp(line.label) });
       expect(await changed.locator('th, td').allTextContents()).toEqual([line.label, kronor(edit.from), kronor(edit.to)]);
       expect(await page.getByTestId('letter-amount').textContent()).toBe(`${kronor(expected)} kronor`);
-      await visit(page, '08-letter', change);
+      await visit(page, '09-letter', change);
 
       // The covering letter to förvaltningsrätten, from the appeal page.
       await page.goto(url);
@@ -297,7 +311,7 @@ describe('appeals and omprövning in Chromium', () => {
       expect(text).toContain(`ändrat det`);
       expect(text).toContain(`till bifall med ${kronor(expected).replace(/\s/g, ' ')} kronor`);
       expect(text).toContain('Det ändrade beslutet av');
-      await visit(page, '09-covering-letter', covering);
+      await visit(page, '10-covering-letter', covering);
 
       await page.getByRole('link', { name: 'Tillbaka till överklagandet' }).click();
       await page.waitForURL(url);

@@ -5,7 +5,7 @@ import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import type { AppealView } from './correction.js';
-import { EDITABLE_KINDS, type DecisionContent } from './decision.js';
+import { EDITABLE_KINDS, parseAmountInput, type DecisionContent } from './decision.js';
 import { isoDateWords } from './letterChange.js';
 import { formatDateTime } from './view.js';
 import { signerName } from './service.js';
@@ -171,9 +171,12 @@ export function changePageBody(input: ChangePageInput): string {
   const rows = content.calculation.lines
     .map((l, i) => {
       if (!EDITABLE_KINDS.includes(l.kind)) return '';
+      const typed = input.typed.get(i);
+      // A refused amount is marked and tied to the error above the form.
+      const bad = input.error !== undefined && typed !== undefined && parseAmountInput(typed) === undefined;
       // The amount in force sits under the line's name, not in a column of its own: two columns fit a phone.
       return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label><br><span class="small" id="gallande-${i}">Gällande: ${esc(kronor(l.amount))} kr</span></th>
-<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(input.typed.get(i) ?? l.amount)}" aria-describedby="gallande-${i} belopp-hjalp"></td></tr>`;
+<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(typed ?? l.amount)}"${bad ? ' aria-invalid="true"' : ''} aria-describedby="${bad ? 'fel ' : ''}gallande-${i} belopp-hjalp"></td></tr>`;
     })
     .join('\n');
   return `<h1>${appeal ? 'Ompröva' : 'Ändra'} beslutet – ärende ${esc(input.caseId)}</h1>
