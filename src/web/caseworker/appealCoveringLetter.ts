@@ -1,3 +1,4 @@
+import { monthName } from '../../assessment/explain.js';
 import { kronor } from '../../domain/labels.js';
 import type { DecisionRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
@@ -64,7 +65,7 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
 <p><strong>${esc(court)}</strong></p>
 <h1 id="foljebrev-rubrik">Överlämnande av överklagande</h1>
 <p>Sökande: personnummer ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p>
-<p>Socialnämnden i ${esc(kommun)} överlämnar härmed ett överklagande av beslut om ekonomiskt bistånd (försörjningsstöd) för ${esc(c.month)} enligt 12 kap. 1 § socialtjänstlagen (2025:400), jämte handlingarna i ärendet.</p>
+<p>Socialnämnden i ${esc(kommun)} överlämnar härmed ett överklagande av beslut om ekonomiskt bistånd (försörjningsstöd) för ${esc(monthName(c.month))} enligt 12 kap. 1 § socialtjänstlagen (2025:400), jämte handlingarna i ärendet.</p>
 <h2>Överklagandet</h2>
 <p>Överklagandet kom in ${esc(isoDateWords(appeal.receivedOn))} via ${esc(appeal.channel)} och gäller: ${esc(appeal.concerns)}</p>
 <h2>Tid för överklagande</h2>

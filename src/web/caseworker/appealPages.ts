@@ -5,7 +5,7 @@ import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import type { AppealView } from './correction.js';
-import { EDITABLE_KINDS, type DecisionContent } from './decision.js';
+import { EDITABLE_KINDS, parseAmountInput, type DecisionContent } from './decision.js';
 import { isoDateWords } from './letterChange.js';
 import { formatDateTime } from './view.js';
 import { signerName } from './service.js';
@@ -47,24 +47,57 @@ export function appealSection(caseId: string, appeals: readonly AppealView[], ha
   if (may(user, 'decision.change')) {
     parts.push(`<p><a href="/arenden/${id}/andra-beslut">Ändra beslutet</a> (ett nytt beslut som ersätter det gällande; skillnaden betalas ut eller lämnas till handläggare som möjligt återkrav).</p>`);
   }
-  if (may(user, 'appeal.record')) {
-    const today = stockholmDate(now);
-    parts.push(`<form method="post" action="/arenden/${id}/overklaganden" aria-labelledby="registrera-rubrik">
+  if (may(user, 'appeal.record')) parts.push(appealRecordForm(caseId, csrf, now));
+  return parts.join('\n');
+}
+
+/** What the caseworker typed into the appeal form (the form's field names). */
+export interface AppealFormValues {
+  inkom?: string;
+  kanal?: string;
+  galler?: string;
+  delgivet?: string;
+}
+
+/** Each field's name as parseAppealForm's errors begin with it (correction.ts). */
+const FIELD_OF_ERROR: readonly [keyof AppealFormValues, string][] = [
+  ['inkom', 'Inkom:'],
+  ['kanal', 'Kanal:'],
+  ['galler', 'Vad överklagandet gäller:'],
+  ['delgivet', 'Sökanden fick beslutet:'],
+];
+
+/**
+ * The form that records an appeal. Shown again after refused input with what was typed and
+ * the errors (each naming its field, linked from the field by aria-describedby), so nothing
+ * typed is lost.
+ */
+export function appealRecordForm(caseId: string, csrf: string, now: Date, typed: AppealFormValues = {}, errors: readonly string[] = []): string {
+  const id = encodeURIComponent(caseId);
+  const today = stockholmDate(now);
+  const errorOf = (field: keyof AppealFormValues) => errors.findIndex((e) => e.startsWith(FIELD_OF_ERROR.find(([f]) => f === field)![1]));
+  const invalid = (field: keyof AppealFormValues, describedBy: string[] = []) => {
+    const i = errorOf(field);
+    const ids = [...(i >= 0 ? [`fel-${i}`] : []), ...describedBy];
+    return `${i >= 0 ? ' aria-invalid="true"' : ''}${ids.length ? ` aria-describedby="${ids.join(' ')}"` : ''}`;
+  };
+  const summary = errors.length
+    ? `<div class="error" role="alert" id="fel"><p>Överklagandet är inte registrerat. Rätta det som står nedan; det du skrivit finns kvar.</p><ul>${errors.map((e, i) => `<li id="fel-${i}">${esc(e)}</li>`).join('')}</ul></div>\n`
+    : '';
+  return `<form class="stacked" method="post" action="/arenden/${id}/overklaganden" aria-labelledby="registrera-rubrik">
 <h3 id="registrera-rubrik">Registrera ett överklagande</h3>
-<input type="hidden" name="_csrf" value="${esc(csrf)}">
+${summary}<input type="hidden" name="_csrf" value="${esc(csrf)}">
 <label for="inkom">Inkom (datum)</label>
-<input type="date" id="inkom" name="inkom" required value="${esc(today)}" max="${esc(today)}">
+<input type="date" id="inkom" name="inkom" required value="${esc(typed.inkom ?? today)}" max="${esc(today)}"${invalid('inkom')}>
 <label for="kanal">Kanal</label>
-<select id="kanal" name="kanal" required>${APPEAL_CHANNELS.map((ch) => `<option value="${esc(ch)}">${esc(ch)}</option>`).join('')}</select>
+<select id="kanal" name="kanal" required${invalid('kanal')}>${APPEAL_CHANNELS.map((ch) => `<option value="${esc(ch)}"${typed.kanal === ch ? ' selected' : ''}>${esc(ch)}</option>`).join('')}</select>
 <label for="galler">Vad överklagandet gäller (högst 2 000 tecken)</label>
-<textarea id="galler" name="galler" required maxlength="2000"></textarea>
+<textarea id="galler" name="galler" required maxlength="2000"${invalid('galler')}>${esc(typed.galler ?? '')}</textarea>
 <label for="delgivet">Sökanden fick beslutet (datum, om annat än meddelandet i Mina ärenden)</label>
-<input type="date" id="delgivet" name="delgivet" aria-describedby="delgivet-hjalp">
+<input type="date" id="delgivet" name="delgivet" value="${esc(typed.delgivet ?? '')}"${invalid('delgivet', ['delgivet-hjalp'])}>
 <p id="delgivet-hjalp" class="small">Lämna tomt: dagen då roboten meddelade sökanden att beslutet var klart räknas som dagen sökanden fick det.</p>
 <button type="submit">Registrera överklagandet</button>
-</form>`);
-  }
-  return parts.join('\n');
+</form>`;
 }
 
 export interface AppealPageInput {
@@ -138,8 +171,12 @@ export function changePageBody(input: ChangePageInput): string {
   const rows = content.calculation.lines
     .map((l, i) => {
       if (!EDITABLE_KINDS.includes(l.kind)) return '';
-      return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label></th><td class="num">${esc(kronor(l.amount))}</td>
-<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(input.typed.get(i) ?? l.amount)}" aria-describedby="belopp-hjalp"></td></tr>`;
+      const typed = input.typed.get(i);
+      // A refused amount is marked and tied to the error above the form.
+      const bad = input.error !== undefined && typed !== undefined && parseAmountInput(typed) === undefined;
+      // The amount in force sits under the line's name, not in a column of its own: two columns fit a phone.
+      return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label><br><span class="small" id="gallande-${i}">Gällande: ${esc(kronor(l.amount))} kr</span></th>
+<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(typed ?? l.amount)}"${bad ? ' aria-invalid="true"' : ''} aria-describedby="${bad ? 'fel ' : ''}gallande-${i} belopp-hjalp"></td></tr>`;
     })
     .join('\n');
   return `<h1>${appeal ? 'Ompröva' : 'Ändra'} beslutet – ärende ${esc(input.caseId)}</h1>
@@ -150,9 +187,9 @@ ${appeal ? `<p>Omprövning av överklagandet som kom in ${esc(isoDateWords(appea
 <input type="hidden" name="_csrf" value="${esc(input.csrf)}">
 <input type="hidden" name="beslut" value="${esc(decision.id)}">
 ${appeal ? `<input type="hidden" name="overklagande" value="${esc(appeal.id)}">` : ''}
-<table>
+<table class="amounts">
 <caption>Belopp i beräkningen</caption>
-<thead><tr><th scope="col">Post</th><th scope="col" class="num">Gällande (kr)</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
+<thead><tr><th scope="col">Post och gällande belopp</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
 <p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6500 eller 1250,50.</p>

@@ -4,7 +4,7 @@ import type { RuleSet } from '../../rules/ruleset.js';
 import { currentDecision, getAppeal, listDecisionsForCase, type CaseRecord, type Db } from '../../store/index.js';
 import { csrfToken, userOf } from '../auth/session.js';
 import { sendNotFound, type Action } from '../authz.js';
-import { appealPageBody, changePageBody } from './appealPages.js';
+import { appealPageBody, appealRecordForm, changePageBody } from './appealPages.js';
 import { coveringLetterBody } from './appealCoveringLetter.js';
 import { appealStep, changeBlocker, changeDecision, parseAppealForm, recordAppeal, viewAppeal } from './correction.js';
 import { parseAmountInput, type DecisionContent } from './decision.js';
@@ -98,9 +98,11 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
     const body = request.body ?? {};
     const parsed = parseAppealForm({ receivedOn: body.inkom, channel: body.kanal, concerns: body.galler, notifiedOn: body.delgivet }, stockholmDate(clock()));
     if (!parsed.ok) {
-      return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras</h1>
-<div class="error" role="alert"><ul>${parsed.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>
-<p>Inget har sparats. <a href="${caseUrl(c.id)}#overklagande">Tillbaka till ärendet</a> och fyll i formuläret igen.</p>`, 400);
+      // The form again with what was typed, so nothing is lost.
+      const typed = { inkom: body.inkom, kanal: body.kanal, galler: body.galler, delgivet: body.delgivet };
+      return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras – ärende ${esc(c.id)}</h1>
+${appealRecordForm(c.id, csrfToken(reply), clock(), typed, parsed.errors)}
+<p><a href="${caseUrl(c.id)}">Tillbaka till ärendet utan att registrera</a></p>`, 400);
     }
     const result = await recordAppeal(db, userOf(request), c.id, parsed.value);
     if (!result.ok) return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras</h1><p class="error" role="alert">${esc(result.message)}</p><p><a href="${caseUrl(c.id)}">Tillbaka till ärendet</a></p>`, result.status);
