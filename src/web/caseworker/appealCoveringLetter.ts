@@ -1,5 +1,6 @@
 import { monthName } from '../../assessment/explain.js';
 import { kronor } from '../../domain/labels.js';
+import { stockholmDate } from '../../domain/dates.js';
 import type { DecisionRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
 import type { DecisionContent } from './decision.js';
@@ -48,7 +49,7 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
       }. Överklagandet kom in ${isoDateWords(appeal.receivedOn)} och har därmed kommit in ${inTime ? 'i rätt tid' : 'för sent'}.`
     : `Överklagandet kom in ${isoDateWords(appeal.receivedOn)}. Dagen då sökanden fick del av beslutet är inte känd för nämnden.`;
   const reconsidered = input.changed
-    ? `Nämnden har omprövat beslutet och ändrat det ${esc(isoDateWords(input.changed.signedAt.toISOString().slice(0, 10)))} till ${esc(decisionWords(input.changed))}, men inte helt som sökanden begär. Det ändrade beslutet bifogas; överklagandet anses omfatta det nya beslutet.`
+    ? `Nämnden har omprövat beslutet och ändrat det ${esc(isoDateWords(stockholmDate(input.changed.signedAt)))} till ${esc(decisionWords(input.changed))}, men inte helt som sökanden begär. Det ändrade beslutet bifogas; överklagandet anses omfatta det nya beslutet.`
     : kept
       ? 'Nämnden har omprövat beslutet och finner inte skäl att ändra det.'
       : 'Nämnden har inte omprövat beslutet.';
