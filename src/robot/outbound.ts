@@ -16,7 +16,8 @@ import {
   type OutboundStep,
 } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
-import { outboundJobId, type Queues } from './queues.js';
+import type { Queue } from 'bullmq';
+import { ensureJobs, outboundJobId, type Queues } from './queues.js';
 
 /**
  * Carrying out a signed decision (DESIGN.md, step 7): write the decision to the case system,
@@ -205,21 +206,7 @@ export async function sweepOutbound(deps: Pick<RobotDeps, 'db' | 'logger'>, queu
   const startedAt = Date.now();
   const pending = await listDecisionsToCarryOut(deps.db, limit);
   if (pending.length === 0) return { pending: 0, requeued: 0 };
-  await queues.enqueueDecisions(pending);
-  let requeued = 0;
-  for (const p of pending) {
-    const job = await queues.outbound.getJob(outboundJobId(p.decisionId));
-    if (!job || job.finishedOn === undefined || job.finishedOn > startedAt) continue;
-    const state = await job.getState();
-    if (state !== 'completed' && state !== 'failed') continue;
-    try {
-      await job.remove();
-    } catch {
-      continue; // taken by a worker meanwhile: it is running again
-    }
-    await queues.enqueueDecisions([p]);
-    requeued++;
-  }
+  const requeued = await ensureJobs(queues.outbound as Queue, pending, (p) => outboundJobId(p.decisionId), queues.enqueueDecisions, startedAt);
   if (requeued > 0) deps.logger.warn({ requeued }, 'outbound sweep requeued finished jobs of decisions still signed');
   return { pending: pending.length, requeued };
 }

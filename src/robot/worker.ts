@@ -7,7 +7,8 @@ import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
-import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
+import { bookFirstMeeting, sweepBookings, type BookingAdapters } from './firstMeeting.js';
+import { BOOKING_JOB_OPTIONS, bookingJobId, CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 
 export interface RobotOptions {
   connection: ConnectionOptions & { host?: string; port?: number };
@@ -48,6 +49,17 @@ export interface RobotOptions {
   retentionDryRunPattern?: string | false;
   /** Carry out a report unapproved after this many days (config RETENTION_AUTO_EXECUTE_DAYS); unset: never. */
   retentionAutoExecuteDays?: number;
+  /**
+   * Booking first meetings (the booking system and Mina ärenden). Unset: this process does not
+   * book (open bookings wait for a worker that does; the cases go on regardless).
+   */
+  booking?: BookingAdapters;
+  /** Retries and backoff of booking jobs; tests shorten the backoff. */
+  bookingJobOptions?: JobsOptions;
+  /** How often the sweep looks for open bookings without a job (ms; default 30 s). */
+  bookingSweepIntervalMs?: number;
+  /** Off in tests that drive the sweep themselves. */
+  scheduleBookingSweep?: boolean;
 }
 
 /** 03:00 on the 2nd of every month: a report an admin can approve within the month. */
@@ -55,6 +67,7 @@ export const RETENTION_DRY_RUN_PATTERN = '0 3 2 * *';
 export const RETENTION_SCHEDULER_ID = 'retention-dry-run';
 
 const OUTBOUND_SWEEP_SCHEDULER_ID = 'sweep-outbound';
+const BOOKING_SWEEP_SCHEDULER_ID = 'sweep-bookings';
 
 const POLL_SCHEDULER_ID = 'poll-eservice';
 
@@ -69,7 +82,13 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   // fresh queues, and can never be shadowed by an old database's completed job ids.
   const instance = await storeIdentity(deps.db, randomUUID().slice(0, 8));
   const prefix = `${options.prefix ?? DEFAULT_PREFIX}-${instance}`;
-  const queues = openQueues(options.connection, prefix, { ...CASE_JOB_OPTIONS, ...options.caseJobOptions }, { ...OUTBOUND_JOB_OPTIONS, ...options.outboundJobOptions });
+  const queues = openQueues(
+    options.connection,
+    prefix,
+    { ...CASE_JOB_OPTIONS, ...options.caseJobOptions },
+    { ...OUTBOUND_JOB_OPTIONS, ...options.outboundJobOptions },
+    { ...BOOKING_JOB_OPTIONS, ...options.bookingJobOptions },
+  );
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   const pollLockKey = `${prefix}:intake:lock`;
   const cursors: CursorStore = {
@@ -127,6 +146,9 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
           const round = Math.floor(deps.clock().getTime() / Math.max(delayMs, 1));
           await queues.cases.add('case', { caseId: job.data.caseId }, { jobId: `${caseJobId(job.data.caseId)}-plan-${round}`, delay: delayMs });
         },
+        firstMeetingReady: async () => {
+          await queues.enqueueBookings([job.data.caseId]);
+        },
       });
       deps.hooks?.caseProcessed?.(result, (performance.now() - started) / 1000);
       if (result === 'TECHNICAL_ERROR' || result === 'INVALID_APPLICATION' || result === 'MANUAL') {
@@ -172,6 +194,38 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     });
   }
 
+  // First meetings: one job per case, and a sweep (one per cluster per interval) that gives
+  // every open booking of an assessed case a job.
+  let bookingWorker: Worker<CaseJobData> | undefined;
+  const booking = options.booking;
+  if (booking) {
+    if (options.scheduleBookingSweep !== false) {
+      await queues.booking.upsertJobScheduler(
+        BOOKING_SWEEP_SCHEDULER_ID,
+        { every: options.bookingSweepIntervalMs ?? 30_000 },
+        { name: 'sweep', data: { caseId: '' }, opts: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } },
+      );
+    }
+    bookingWorker = new Worker<CaseJobData>(
+      QUEUE.booking,
+      async (job: Job<CaseJobData>) => {
+        if (job.name === 'sweep') return sweepBookings(deps, queues);
+        const attempts = job.opts.attempts ?? 1;
+        const result = await bookFirstMeeting(deps, booking, job.data.caseId, { lastAttempt: job.attemptsMade + 1 >= attempts });
+        if (result === 'FAILED') {
+          await recordJobOutcome(deps.db, { jobId: job.id ?? bookingJobId(job.data.caseId), caseId: job.data.caseId, queue: QUEUE.booking, outcome: 'routed-manual', attempts: job.attemptsMade + 1 }).catch(() => undefined);
+        }
+        deps.logger.info({ caseId: job.data.caseId, jobId: job.id, result }, 'booking job done');
+        return result;
+      },
+      { connection: options.connection, prefix, concurrency: options.concurrency, ...stallOptions },
+    );
+    bookingWorker.on('failed', (job, error) => {
+      deps.hooks?.jobFailed?.(QUEUE.booking, error.name);
+      deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'booking job attempt failed');
+    });
+  }
+
   caseWorker.on('failed', (job, error) => {
     deps.hooks?.jobFailed?.(QUEUE.cases, error.name);
     deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'case job attempt failed');
@@ -191,8 +245,10 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     sweepOutboundNow: () => sweepOutbound(deps, queues),
     /** Enqueues a decision at once (right after a signature), without waiting for the sweep. */
     enqueueDecision: (decisionId: string, caseId: string) => queues.enqueueDecisions([{ decisionId, caseId }]),
+    /** Sweeps open bookings now, outside the schedule (tests, start-up). */
+    sweepBookingsNow: () => sweepBookings(deps, queues),
     close: async () => {
-      await Promise.all([intakeWorker.close(), caseWorker.close(), outboundWorker?.close()]);
+      await Promise.all([intakeWorker.close(), caseWorker.close(), outboundWorker?.close(), bookingWorker?.close()]);
       await queues.close();
       redis.disconnect();
     },

@@ -50,6 +50,16 @@ export interface MunicipalityRules {
   assetBuffer(date: IsoDate): Dated<Money> | undefined;
   /** The payment-day rule in force on `date` (rule id municipality.<owner>.paymentDay); undefined when none is given. */
   paymentDay(date: IsoDate): Dated<PaymentDayRule> | undefined;
+  /**
+   * Whether the robot books a first application's first meeting, by the rule in force on `date`
+   * (rule id municipality.<code>.firstMeeting, the municipality's own: never from guidelinesFrom);
+   * undefined when the file says nothing, which means no.
+   */
+  firstMeeting(date: IsoDate): Dated<FirstMeetingRule> | undefined;
+}
+
+export interface FirstMeetingRule {
+  book: boolean;
 }
 
 /** `day` of the month; `ifSaturday` / `ifSunday` when that day falls on a weekend (see norm/paymentDay.ts). */
@@ -240,7 +250,13 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
   }
   const costTables = new Map<string, { basis: 'cap' | 'actual' | 'assess'; table: DatedTable<CostCap | null> }>();
   const paymentDays = new DatedTable<PaymentDayRule>();
+  const firstMeetings = new DatedTable<FirstMeetingRule>();
   for (const { file, doc } of docs.values()) {
+    for (const v of doc.firstMeeting ?? []) {
+      const entry: Dated<FirstMeetingRule> = { rule: `municipality.${doc.code}.firstMeeting`, from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file, value: { book: v.book } };
+      firstMeetings.add(entry);
+      all.push(entry);
+    }
     for (const [type, costRule] of Object.entries(doc.costs ?? {})) {
       const rule = `municipality.${doc.code}.costs.${type}`;
       const table = new DatedTable<CostCap | null>();
@@ -316,6 +332,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
       },
       assetBuffer: (date) => withNote(amounts.at(`municipality.${ownerCode}.assetBuffer`, date)),
       paymentDay: (date) => withNote(paymentDays.at(`municipality.${ownerCode}.paymentDay`, date)),
+      firstMeeting: (date) => firstMeetings.at(`municipality.${doc.code}.firstMeeting`, date),
     });
   }
 
@@ -353,6 +370,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     ...jobStimulus.problems(),
     ...[...costTables.values()].flatMap((c) => c.table.problems()),
     ...paymentDays.problems(),
+    ...firstMeetings.problems(),
   ];
   if (overlaps.length > 0) {
     const { entry, problem } = overlaps[0]!;

@@ -146,6 +146,14 @@ const paymentDayValue = z
   .refine((v) => v.ifSaturday < v.day && v.ifSunday < v.day, 'ifSaturday och ifSunday ska vara dagar före day (utbetalning flyttas aldrig framåt)');
 export type PaymentDayDoc = z.infer<typeof paymentDayValue>;
 
+/**
+ * Whether the robot books the first meeting of a first application (kind new) with an
+ * arbetsmarknadssekreterare in the municipality's booking system. The municipality's own switch:
+ * never read from `guidelinesFrom`.
+ */
+const firstMeetingValue = z.strictObject({ ...dated, book: z.boolean({ error: 'book ska vara true eller false' }) });
+export type FirstMeetingDoc = z.infer<typeof firstMeetingValue>;
+
 export const municipalityFile = z
   .strictObject({
     subject: z.literal('municipality'),
@@ -155,6 +163,7 @@ export const municipalityFile = z
     costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),
     paymentDay: z.array(paymentDayValue).min(1).optional(),
+    firstMeeting: z.array(firstMeetingValue).min(1).optional(),
     guidelinesFrom: z.strictObject({ code: z.string().regex(/^\d{4}$/), source }).optional(),
   })
   .refine(

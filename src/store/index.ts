@@ -20,3 +20,4 @@ export * from './repositories/outbound.js';
 export * from './repositories/statistics.js';
 export * from './repositories/kpi.js';
 export * from './repositories/retention.js';
+export * from './repositories/bookings.js';

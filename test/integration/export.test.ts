@@ -36,6 +36,7 @@ const COUNT_SQL: Record<ExportTable, string> = {
   decision_steps:
     'SELECT count(*) AS n FROM decision_steps s JOIN decisions d ON d.id = s.decision_id JOIN cases c ON c.id = d.case_id WHERE c.municipality = $1',
   case_screenshots: 'SELECT count(*) AS n FROM case_screenshots t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
+  bookings: 'SELECT count(*) AS n FROM bookings t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   job_outcomes: 'SELECT count(*) AS n FROM job_outcomes t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   audit_log: 'SELECT count(*) AS n FROM audit_log t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   retention_runs: 'SELECT count(*) AS n FROM retention_runs WHERE municipality = $1',

@@ -4,9 +4,10 @@ import { sql as decisionsSessions } from './0003_decisions_sessions.js';
 import { sql as adminSearchIndexes } from './0004_admin_search_indexes.js';
 import { sql as outbound } from './0005_outbound.js';
 import { sql as retention } from './0006_retention.js';
+import { sql as bookings } from './0009_bookings.js';
 
 export interface Migration {
-  /** Ascending, without gaps; the order they are applied in. */
+  /** Ascending; the order they are applied in. */
   version: number;
   name: string;
   sql: string;
@@ -20,4 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'admin_search_indexes', sql: adminSearchIndexes },
   { version: 5, name: 'outbound', sql: outbound },
   { version: 6, name: 'retention', sql: retention },
+  // 7 and 8 are taken by branches merged alongside this one.
+  { version: 9, name: 'bookings', sql: bookings },
 ];

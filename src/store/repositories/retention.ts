@@ -243,6 +243,7 @@ export const CASE_TABLES: ReadonlyArray<{ table: string; where: string; caseOf: 
     caseOf: '(SELECT d.case_id FROM decisions d WHERE d.id = t.decision_id)',
   },
   { table: 'case_screenshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'bookings', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'decisions', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'proposals', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'snapshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
