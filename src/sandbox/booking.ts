@@ -80,7 +80,10 @@ export interface BookingSandbox extends JsonSim {
   conflicts(): number;
   setCalendar(calendar: { secretaries?: number; horizonDays?: number }): void;
   setLostReplies(plan: { next?: number; probability?: number }): void;
-  /** Takes a slot as if someone else booked it (for tests of 409). */
+  /**
+   * Takes a slot as if someone else booked it a moment ago, by another channel: the slot list
+   * still offers it (it lags), and booking it is refused with 409. For tests of the race.
+   */
   takeSlot(slotId: string): void;
 }
 
@@ -151,6 +154,7 @@ export async function start(options: BookingSandboxOptions = {}): Promise<Bookin
     return { slotId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + MEETING_MS).toISOString(), with: MEETING_WITH, location: `Arbetsmarknadsenheten, rum ${m[2]}` };
   };
   const isFree = (slotId: string) => !bySlot.has(slotId) && !taken.has(slotId);
+  const isListed = (slotId: string) => !bySlot.has(slotId);
 
   const sim = await startJsonSim({
     port: options.port,
@@ -167,7 +171,7 @@ export async function start(options: BookingSandboxOptions = {}): Promise<Bookin
         if (!/^\d{4}$/.test(municipality)) return badRequest('municipality ska vara en fyrsiffrig kommunkod');
         if (Number.isNaN(from.getTime())) return badRequest('from ska vara en tidpunkt (ISO 8601)');
         if (!Number.isInteger(limit) || limit < 1 || limit > 200) return badRequest('limit ska vara 1–200');
-        return { answer: () => ({ slots: calendar(municipality, from, secretaries, horizonDays).filter((s) => isFree(s.slotId)).slice(0, limit) }) };
+        return { answer: () => ({ slots: calendar(municipality, from, secretaries, horizonDays).filter((s) => isListed(s.slotId)).slice(0, limit) }) };
       }
       if (request.method === 'GET' && path.startsWith(`${BOOKINGS_PATH}/`)) {
         const key = decodeURIComponent(path.slice(BOOKINGS_PATH.length + 1));

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import type { JobsOptions } from 'bullmq';
+import type { BookingAdapters } from '../../src/robot/firstMeeting.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { robotDeps, robotMetrics } from '../../src/cli/wiring.js';
@@ -30,7 +32,15 @@ export const ENDED: readonly CaseState[] = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERR
 
 export async function startPipeline(
   db: Db,
-  options: { sandbox?: SandboxOptions; concurrency?: number; attempts?: number; registerAttempts?: number; planDeadlineMs?: number } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    concurrency?: number;
+    attempts?: number;
+    registerAttempts?: number;
+    planDeadlineMs?: number;
+    /** First meetings: the booking system and Mina ärenden, with the booking jobs' retries. */
+    booking?: { adapters: BookingAdapters; jobOptions?: JobsOptions; sweepIntervalMs?: number };
+  } = {},
 ): Promise<PipelineHarness> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -62,6 +72,13 @@ export async function startPipeline(
     pollIntervalMs: 3_600_000,
     schedulePolling: false,
     caseJobOptions: { attempts: options.attempts ?? 2, backoff: { type: 'fixed', delay: 50 } },
+    ...(options.booking
+      ? {
+          booking: options.booking.adapters,
+          ...(options.booking.jobOptions ? { bookingJobOptions: options.booking.jobOptions } : {}),
+          ...(options.booking.sweepIntervalMs ? { bookingSweepIntervalMs: options.booking.sweepIntervalMs } : { scheduleBookingSweep: false }),
+        }
+      : {}),
   });
   const started = robot;
 
