@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { countReviewQueue, currentDecision, getCase, getCaseScreenshot, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
+import { countBookingPoints, countReviewQueue, currentDecision, getCase, getCaseScreenshot, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
 import { csrfToken, userOf } from '../auth/session.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
@@ -98,13 +98,14 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const user = userOf(request);
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
-      const [items, counts] = await Promise.all([
+      const [items, counts, bookingPoints] = await Promise.all([
         listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending }),
         countReviewQueue(db, user.municipalities),
+        countBookingPoints(db, user.municipalities),
       ]);
       // Out-of-organisation cases never reach the list, even within a shared municipality.
       const visible = items.filter((i) => mayOnCase(user, 'case.read', i));
-      return html(reply, request, 'Inkorg', inboxBody(visible, counts, q, clock()));
+      return html(reply, request, 'Inkorg', inboxBody(visible, { ...counts, bookingPoints }, q, clock()));
     });
 
     app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
