@@ -9,6 +9,7 @@ import { page } from '../layout.js';
 import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
 import { parseAmountInput } from './decision.js';
 import { inboxBody, parseInboxQuery } from './inbox.js';
+import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
 import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
@@ -191,6 +192,22 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       }
       return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?overtaget=1`, 303);
     });
+
+    for (const [path, act, done] of [
+      ['forsok-igen', 'retry', 'Roboten försöker boka mötet igen inom en minut.'],
+      ['hanterad', 'handled', 'Punkten om första mötet är markerad som hanterad.'],
+    ] as const) {
+      app.post<{ Params: { id: string } }>(`/arenden/:id/forsta-mote/${path}`, { preHandler: readers }, async (request, reply) => {
+        const c = await caseFor(request, reply, 'case.booking');
+        if (!c) return reply;
+        const user = userOf(request);
+        const ok = await actOnBookingPoint(db, user, c.id, act);
+        const fresh = (await getCase(db, c.id)) ?? c;
+        return ok
+          ? showCase(request, reply, fresh, user, { kind: 'success', text: done })
+          : showCase(request, reply, fresh, user, { kind: 'error', text: 'Det finns ingen punkt om första mötet att åtgärda (någon annan hann före). Ladda om sidan.' }, 409);
+      });
+    }
 
     app.get<{ Params: { id: string } }>('/arenden/:id/beslut', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'letter.read');
