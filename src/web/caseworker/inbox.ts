@@ -76,11 +76,11 @@ export function inboxBody(
 ${
   items.length === 0
     ? '<p>Inga ärenden väntar.</p>'
-    : `<table aria-labelledby="arenden">
+    : `<div class="table-scroll" role="region" aria-labelledby="arenden" tabindex="0"><table aria-labelledby="arenden">
 <thead><tr>${header}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`
+</table></div>`
 }`;
 }
