@@ -4,8 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUEUE } from '../../src/robot/queues.js';
 import { start as startBooking, type BookingSandbox } from '../../src/sandbox/booking.js';
@@ -15,8 +13,9 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { start as startPayments } from '../../src/sandbox/payments.js';
 import { openDatabase, storeIdentity, type Db } from '../../src/store/index.js';
-import { randomSchema, SERVER_URL } from '../store/backends.js';
+import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
 import { REDIS_URL } from '../support/pipeline.js';
+import { deleteRedisKeys, registerEnv } from '../support/processWorld.js';
 
 /**
  * A first application gets exactly one booking under 5 SIGKILLs of the worker process.
@@ -67,20 +66,9 @@ describe('first meetings under SIGKILL', () => {
     const db: Db = await openDatabase({ url: SERVER_URL, schema });
     cleanups.push(async () => {
       await db.close();
-      const client = new pg.Client({ connectionString: SERVER_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      await dropSchema(schema);
     });
-    cleanups.push(async () => {
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', '1000');
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
-    });
+    cleanups.push(() => deleteRedisKeys(REDIS_URL, `${queuePrefix}*`));
     const applicationsDir = mkdtempSync(join(tmpdir(), 'robot-bookkill-'));
     cleanups.push(async () => rmSync(applicationsDir, { recursive: true, force: true }));
     const sandbox: Sandbox = await startSandbox({ fixtures: { applicationsDir } });
@@ -100,10 +88,7 @@ describe('first meetings under SIGKILL', () => {
       DATABASE_URL: SERVER_URL,
       DATABASE_SCHEMA: schema,
       REDIS_URL,
-      SSBTEK_URL: sandbox.urls.ssbtek,
-      KIR_URL: sandbox.urls.kir,
-      PLAN_URL: sandbox.urls.plan,
-      ESERVICE_URL: sandbox.urls.eservice,
+      ...registerEnv(sandbox),
       CASESYSTEM_URL: caseSystem.url,
       PAYMENT_URL: payments.url,
       NOTIFY_URL: messages.url,

@@ -3,8 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { paymentDay } from '../../src/norm/paymentDay.js';
 import { loadRules } from '../../src/rules/load.js';
 import { start as startCaseSystemApi } from '../../src/sandbox/caseSystemApi.js';
@@ -13,6 +11,8 @@ import { start as startNotifications } from '../../src/sandbox/notifications.js'
 import { start as startPayments } from '../../src/sandbox/payments.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
+import { dropSchema } from '../store/backends.js';
+import { deleteRedisKeys, registerEnv } from './processWorld.js';
 import { signCase } from '../../src/web/caseworker/service.js';
 
 /**
@@ -115,10 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       DATABASE_URL: options.databaseUrl,
       DATABASE_SCHEMA: schema,
       REDIS_URL: options.redisUrl,
-      SSBTEK_URL: sandbox.urls.ssbtek,
-      KIR_URL: sandbox.urls.kir,
-      PLAN_URL: sandbox.urls.plan,
-      ESERVICE_URL: sandbox.urls.eservice,
+      ...registerEnv(sandbox),
       CASESYSTEM_URL: caseSystem.url,
       PAYMENT_URL: payments.url,
       NOTIFY_URL: messages.url,
@@ -280,23 +277,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const stop of stops) await stop().catch(() => undefined);
     await db?.close().catch(() => undefined);
     rmSync(applicationsDir, { recursive: true, force: true });
-    const client = new pg.Client({ connectionString: options.databaseUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    } finally {
-      await client.end();
-    }
-    const redis = new Redis(options.redisUrl);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', '1000');
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await dropSchema(schema, options.databaseUrl);
+    await deleteRedisKeys(options.redisUrl, `${queuePrefix}*`);
   }
 }
