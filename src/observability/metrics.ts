@@ -27,7 +27,7 @@ export const CASE_OUTCOMES = [
   'UNKNOWN_CASE',
 ] as const;
 /** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
-export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'writeback', 'payment', 'notify'] as const;
+export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'writeback', 'payment', 'notify', 'booking'] as const;
 /** BullMQ's job states (Queue.getJobCounts). */
 export const QUEUE_STATES = [
   'waiting',
