@@ -36,6 +36,11 @@ export interface Config {
   kirUrl: string | undefined;
   planUrl: string | undefined;
   eserviceUrl: string | undefined;
+  /**
+   * The booking system for first meetings. Unset: the sandbox's under `npm start`; a worker
+   * without it does not book (required for the worker in production).
+   */
+  bookingUrl: string | undefined;
   /** The robot's account: handläggare towards SSBTEK, actor in the audit log. */
   robotIdentity: string;
   /** The municipality's organisationsnummer, 12 digits as SSBTEK wants it (16 + 10 digits). */
@@ -199,6 +204,7 @@ const schema = z.object({
   KIR_URL: optional(url(HTTP, 'the KIR service')),
   PLAN_URL: optional(url(HTTP, 'the employment-plan module')),
   ESERVICE_URL: optional(url(HTTP, 'the e-service feed')),
+  BOOKING_URL: optional(url(HTTP, 'the booking system for first meetings')),
   ROBOT_IDENTITY: optional(
     z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{1,63}$/, {
       error: 'must be an account name: a letter, then 1-63 letters, digits, dot, underscore or hyphen',
@@ -303,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kirUrl: v.KIR_URL,
     planUrl: v.PLAN_URL,
     eserviceUrl: v.ESERVICE_URL,
+    bookingUrl: v.BOOKING_URL,
     robotIdentity: v.ROBOT_IDENTITY,
     organisationNumber: v.ORGANISATION_NUMBER ?? SANDBOX_ORGANISATION_NUMBER,
     organisationName: v.ORGANISATION_NAME,
@@ -346,6 +353,7 @@ export function describeConfig(config: Config): Record<string, string | number> 
     kir: where(config.kirUrl, 'sandbox'),
     plan: where(config.planUrl, 'sandbox'),
     eservice: where(config.eserviceUrl, 'sandbox'),
+    booking: where(config.bookingUrl, 'sandbox'),
     robotIdentity: config.robotIdentity,
     workerConcurrency: config.workerConcurrency,
   };

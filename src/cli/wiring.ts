@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createMetrics, type RobotMetrics } from '../observability/metrics.js';
+import { createBookingClient } from '../casesystem/booking.js';
+import { createNotifyClient } from '../casesystem/notify.js';
+import type { BookingAdapters } from '../robot/firstMeeting.js';
 import { createEServiceClient } from '../registers/eservice.js';
 import { createKirClient } from '../registers/kir.js';
 import { createPlanClient } from '../registers/plan.js';
@@ -47,6 +50,12 @@ export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: Rul
     plan: createPlanClient({ url: urls.plan, ...http }),
     eservice: createEServiceClient({ url: urls.eservice, ...http }),
   };
+}
+
+/** The first meetings' outside systems: the booking system and Mina ärenden (the same NOTIFY_URL the carry-out uses). */
+export function bookingAdapters(urls: { bookingUrl: string; notifyUrl: string }, config: Pick<Config, 'registerTimeoutMs' | 'registerAttempts'>): BookingAdapters {
+  const http = { timeoutMs: config.registerTimeoutMs, retry: { attempts: config.registerAttempts } };
+  return { booking: createBookingClient({ url: urls.bookingUrl, ...http }), notifier: createNotifyClient({ url: urls.notifyUrl, ...http }) };
 }
 
 /** Metrics whose gauges read cases by state from the store and job counts from the queues. */

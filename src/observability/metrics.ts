@@ -28,7 +28,7 @@ export const CASE_OUTCOMES = [
   'DECIDED_AUTOMATICALLY',
 ] as const;
 /** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
-export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'maintenance', 'writeback', 'payment', 'notify'] as const;
+export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'maintenance', 'writeback', 'payment', 'notify', 'booking'] as const;
 /** BullMQ's job states (Queue.getJobCounts). */
 export const QUEUE_STATES = [
   'waiting',

@@ -50,6 +50,17 @@ export type Routed =
   | { reply: { status: number; body: unknown } }
   | { faults?: JsonFaultPlan | undefined; answer: () => unknown };
 
+/**
+ * An answer that is not a 200: returned from `answer` when the refusal can only be decided at
+ * the moment of answering (a slot taken by a call that arrived meanwhile: 409).
+ */
+export class SimReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 export interface JsonSimConfig {
   port?: number | undefined;
   host?: '127.0.0.1' | 'localhost' | '::1' | undefined;
@@ -105,6 +116,10 @@ export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
       return json(res, 200, { unexpected: true, status: 42 });
     }
     const body = routed.answer();
+    if (body instanceof SimReply) {
+      stats.rejected++;
+      return json(res, body.status, body.body);
+    }
     stats.answered++;
     json(res, 200, body);
   }

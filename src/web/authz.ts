@@ -13,6 +13,7 @@ export const ACTIONS = [
   'case.sign', // sign the proposal as it stands
   'case.editSign', // change amounts, motivate, sign
   'case.takeover', // take the case over for manual handling
+  'case.booking', // act on a first meeting the robot could not book: try again, or mark it handled
   'letter.read', // the decision letter (HTML and PDF), an appeal's covering letter
   'decision.change', // a decision superseding the one in force (ändring, omprövning)
   'appeal.record', // record an appeal that came in
@@ -23,7 +24,7 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
-  caseworker: ['inbox.read', 'case.read', 'case.sign', 'case.editSign', 'case.takeover', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'],
+  caseworker: ['inbox.read', 'case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.booking', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'],
   // Reads the cases of its organisation, signs nothing, changes nothing.
   auditor: ['inbox.read', 'case.read', 'letter.read'],
   // Keeps the robot running; reads no case content (case ids only, on the admin pages).
@@ -31,7 +32,7 @@ export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
 };
 
 /** The actions that are about one case and therefore also need the case in scope. */
-export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'];
+export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.booking', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'];
 
 export function may(user: WebUser | undefined, action: Action): boolean {
   return user !== undefined && PERMISSIONS[user.role].includes(action);

@@ -36,6 +36,7 @@ const COUNT_SQL: Record<ExportTable, string> = {
   decision_steps:
     'SELECT count(*) AS n FROM decision_steps s JOIN decisions d ON d.id = s.decision_id JOIN cases c ON c.id = d.case_id WHERE c.municipality = $1',
   case_screenshots: 'SELECT count(*) AS n FROM case_screenshots t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
+  bookings: 'SELECT count(*) AS n FROM bookings t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   job_outcomes: 'SELECT count(*) AS n FROM job_outcomes t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   appeals: 'SELECT count(*) AS n FROM appeals t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   appeal_events: 'SELECT count(*) AS n FROM appeal_events t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',

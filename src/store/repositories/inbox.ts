@@ -1,5 +1,6 @@
 import type { Queryable } from '../db.js';
 import type { CaseState } from '../caseStates.js';
+import { BOOKING_POINT_SQL } from './bookings.js';
 
 /** The caseworkers' queue: cases awaiting signature or manual handling, in the user's municipalities. */
 export const REVIEW_STATES = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const satisfies readonly CaseState[];
@@ -8,12 +9,15 @@ export interface ReviewItem {
   caseId: string;
   municipality: string;
   organisation: string | null;
-  state: (typeof REVIEW_STATES)[number];
+  /** A review state, or any state for a case listed only for its booking point. */
+  state: CaseState;
   month: string | null;
   receivedAt: Date;
   outcome: 'PROPOSE_GRANT' | 'PROPOSE_REJECT' | 'MANUAL' | null;
   amount: string | null;
   reasons: string[];
+  /** The first meeting the robot could not book (or could not tell the applicant), in words; null when none. */
+  bookingPoint: string | null;
 }
 
 /** Sort keys, each a fixed SQL expression: nothing from the query string reaches SQL. */
@@ -47,13 +51,16 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
     outcome: ReviewItem['outcome'];
     amount: string | null;
     reasons: string[] | null;
+    booking_point: string | null;
   }>(
-    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount, p.reasons
+    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount, p.reasons,
+            CASE WHEN ${BOOKING_POINT_SQL} THEN b.failure END AS booking_point
      FROM cases c
      JOIN applications a ON a.id = c.id
      LEFT JOIN proposals p ON p.case_id = c.id
+     LEFT JOIN bookings b ON b.case_id = c.id
      WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
-       AND c.state IN (SELECT jsonb_array_elements_text($2::jsonb))
+       AND (c.state IN (SELECT jsonb_array_elements_text($2::jsonb)) OR ${BOOKING_POINT_SQL})
      ORDER BY ${column} ${direction} NULLS LAST, a.received_at ASC, c.id ASC
      LIMIT $3`,
     [JSON.stringify(q.municipalities), JSON.stringify(REVIEW_STATES), q.limit ?? 500],
@@ -68,12 +75,22 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
     outcome: r.outcome,
     amount: r.amount,
     reasons: r.reasons ?? [],
+    bookingPoint: r.booking_point,
   }));
 }
 
+/** First meetings the robot could not book or tell (points for the caseworker) in the user's municipalities. */
+export async function countBookingPoints(db: Queryable, municipalities: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM bookings b WHERE b.municipality IN (SELECT jsonb_array_elements_text($1::jsonb)) AND ${BOOKING_POINT_SQL}`,
+    [JSON.stringify(municipalities)],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Counts per review state in the user's municipalities (not limited like the list). */
-export async function countReviewQueue(db: Queryable, municipalities: readonly string[]): Promise<Record<ReviewItem['state'], number>> {
-  const { rows } = await db.query<{ state: ReviewItem['state']; n: string }>(
+export async function countReviewQueue(db: Queryable, municipalities: readonly string[]): Promise<Record<(typeof REVIEW_STATES)[number], number>> {
+  const { rows } = await db.query<{ state: (typeof REVIEW_STATES)[number]; n: string }>(
     `SELECT state, count(*) AS n FROM cases
      WHERE municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
        AND state IN (SELECT jsonb_array_elements_text($2::jsonb))

@@ -9,6 +9,7 @@ import { signerName } from './service.js';
 import { calculationTable, formatDateTime, municipalityName, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList } from './view.js';
 import { EDITABLE_KINDS } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
+import { firstMeetingSection } from './firstMeeting.js';
 
 export interface CasePageMessage {
   kind: 'error' | 'success';
@@ -39,6 +40,8 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
 ${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
 </dl>`);
+
+  parts.push(firstMeetingSection(view.booking, user, csrf, c.id));
 
   // The proposal and, once signed, the decision.
   parts.push('<h2>Förslag</h2>');

@@ -5,6 +5,7 @@ import {
   currentDecision,
   DecisionConflictError,
   getApplication,
+  getBooking,
   getCase,
   getProposalForCase,
   getSnapshot,
@@ -14,6 +15,7 @@ import {
   listCaseScreenshotMeta,
   listDecisionsForCase,
   transitionCase,
+  type BookingRecord,
   type CaseRecord,
   type CaseScreenshotMeta,
   type Db,
@@ -40,17 +42,20 @@ export interface CaseView {
   decisions: DecisionRecord[];
   /** What the RPA robot saw when the case system failed it (the images are served one by one). */
   screenshots: CaseScreenshotMeta[];
+  /** The first meeting, for a first application in a municipality where the robot books it. */
+  booking?: BookingRecord;
 }
 
 export const AUDIT_PURPOSE = 'handläggning av ekonomiskt bistånd';
 
 export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseView> {
-  const [application, proposalRecord, history, decisions, screenshots] = await Promise.all([
+  const [application, proposalRecord, history, decisions, screenshots, booking] = await Promise.all([
     getApplication(db, c.id),
     getProposalForCase(db, c.id),
     getStateHistory(db, c.id),
     listDecisionsForCase(db, c.id),
     listCaseScreenshotMeta(db, c.id),
+    getBooking(db, c.id),
   ]);
   const snapshot = proposalRecord ? await getSnapshot(db, proposalRecord.snapshotId) : await latestSnapshotForCase(db, c.id);
   return {
@@ -62,6 +67,7 @@ export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseVi
     history,
     decisions,
     screenshots,
+    ...(booking ? { booking } : {}),
   };
 }
 
