@@ -104,6 +104,8 @@ forEachBackend('export --municipality', (backend) => {
       await storeCaseScreenshot(db(), { caseId: id, decisionId: decision.id, step: 'payment', image: PNG });
     }
     await recordJobOutcome(db(), { jobId: 'manual-1', caseId: null, queue: 'cases', outcome: 'completed', attempts: 1 });
+    // Under the 2026 law every Svedala fixture gets a proposal, so none is routed by its job: give one a job outcome.
+    await recordJobOutcome(db(), { jobId: `case-${ids['1263'][0]}`, caseId: ids['1263'][0]!, queue: 'cases', outcome: 'routed-manual', attempts: 1 });
     // A gallring report for each, dated far enough ahead that the closed cases are due.
     for (const m of ['1263', '1287']) await dryRunRetention({ db: db(), rules: loadRules(), clock: () => new Date('2032-03-01T09:00:00Z'), actor: 'admin-1' }, m);
     // An admin search: no case, so no municipality's archive.
