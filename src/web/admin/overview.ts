@@ -1,5 +1,5 @@
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
-import { CASE_STATES, countCasesByState, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
+import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
 import { esc } from '../layout.js';
 import { barChart } from './charts.js';
 import { caseIdOf, errorClassOf } from './queues.js';
@@ -17,6 +17,11 @@ export interface Overview {
   throughput: ThroughputSlot[];
   /** Cases the robot owns that have not changed state for longer than STUCK_AFTER_MS, oldest first. */
   stuck: StuckCase[];
+  /**
+   * The admin covers every municipality: sees the shared intake queue (its pause, its failed
+   * jobs), the job counts and bull-board. An admin of some only sees their cases.
+   */
+  shared: boolean;
 }
 
 /** A case the robot owns that has not moved for this long is listed as stuck (the case sweep should have helped by then). */
@@ -24,13 +29,20 @@ export const STUCK_AFTER_MS = 30 * 60_000;
 
 export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 
-export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date): Promise<Overview> {
+/**
+ * `municipalities`: the admin's (authz.adminScope); undefined for an admin of all, who also
+ * gets what the municipalities share. Lists are limited in SQL; failed case jobs (from Redis)
+ * are kept only when their case id is a case of those municipalities in the database.
+ */
+export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date, municipalities?: readonly string[]): Promise<Overview> {
+  const scope = municipalities ? { municipalities } : {};
   const [casesByState, technical, throughput, stuck] = await Promise.all([
-    countCasesByState(db),
-    listTechnicalErrors(db, { limit: 200 }),
-    throughputSince(db, new Date(now.getTime() - 60 * 60_000), now),
-    listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200 }),
+    countCasesByState(db, municipalities),
+    listTechnicalErrors(db, { limit: 200, ...scope }),
+    throughputSince(db, new Date(now.getTime() - 60 * 60_000), now, undefined, municipalities),
+    listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200, ...scope }),
   ]);
+  const shared = municipalities === undefined;
   // The chart shows the last twelve five-minute slots, the current (unfinished) one included.
   const slots = throughput.slice(-12);
   if (!queues) {
@@ -44,6 +56,7 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       technicalErrors: technical.map((t) => ({ ...t, errorClass: undefined })),
       throughput: slots,
       stuck,
+      shared,
     };
   }
   const [intakePaused, intakeCounts, caseCounts, failedCases, failedIntake] = await Promise.all([
@@ -60,23 +73,30 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       return { ...t, errorClass: job ? errorClassOf(job) : undefined };
     }),
   );
+  const caseJobs = failedCases.filter(Boolean).map((job) => ({ queue: QUEUE.cases, caseId: caseIdOf(job), errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined }));
+  const ours = shared ? undefined : await caseIdsInMunicipalities(db, caseJobs.flatMap((j) => (j.caseId ? [j.caseId] : [])), municipalities);
   const failedJobs = [
-    ...failedCases.filter(Boolean).map((job) => ({ queue: QUEUE.cases, caseId: caseIdOf(job), errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })),
-    ...failedIntake.filter(Boolean).map((job) => ({ queue: QUEUE.intake, caseId: undefined, errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })),
+    ...(ours ? caseJobs.filter((j) => j.caseId !== undefined && ours.has(j.caseId)) : caseJobs),
+    // Intake jobs belong to no municipality (one poll fetches both).
+    ...(shared ? failedIntake.filter(Boolean).map((job) => ({ queue: QUEUE.intake, caseId: undefined, errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })) : []),
   ];
   return {
     now,
     casesByState,
     queuesAvailable: true,
     intakePaused,
-    jobCounts: [
-      { queue: QUEUE.intake, counts: intakeCounts },
-      { queue: QUEUE.cases, counts: caseCounts },
-    ],
+    // The counts are of both municipalities' jobs together.
+    jobCounts: shared
+      ? [
+          { queue: QUEUE.intake, counts: intakeCounts },
+          { queue: QUEUE.cases, counts: caseCounts },
+        ]
+      : [],
     failedJobs,
     technicalErrors,
     throughput: slots,
     stuck,
+    shared,
   };
 }
 
@@ -139,20 +159,24 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
 
   const intake = !o.queuesAvailable
     ? '<p>Köerna är inte tillgängliga: ingen robot har ännu kört mot den här databasen.</p>'
+    : !o.shared
+      ? `<p>Intaget är ${o.intakePaused ? '<strong>pausat</strong>' : 'igång'}. Intaget hämtar ansökningar för alla kommuner på en gång; bara en administratör för alla kommuner kan pausa och återuppta det.</p>`
     : o.intakePaused
       ? `<p><strong>Intaget är pausat.</strong> Schemat ligger kvar i Redis men inga hämtningar körs, i alla processer, även efter omstart.</p>
 <form method="post" action="/admin/intag/aterupta">${hidden(csrf)}<button type="submit">Återuppta intaget</button></form>`
       : `<p>Intaget är igång: e-tjänsten hämtas enligt schemat.</p>
 <form method="post" action="/admin/intag/pausa">${hidden(csrf)}<button type="submit">Pausa intaget</button></form>`;
 
-  const jobTable = o.queuesAvailable
-    ? `<table>
+  const jobTable = !o.queuesAvailable
+    ? ''
+    : !o.shared
+      ? '<p>Köerna är gemensamma för alla kommuner och visas bara för en administratör för alla kommuner. Dina kommuners fel och fastnade ärenden står under Fel.</p>'
+      : `<table>
 <caption>Jobb per kö och läge</caption>
 <thead><tr><th scope="col">Kö</th>${JOB_STATES.map((s) => `<th scope="col">${esc(JOB_STATE_WORDS[s])}</th>`).join('')}</tr></thead>
 <tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(QUEUE_WORDS[q.queue] ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
 </table>
-<p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`
-    : '';
+<p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`;
 
   const technicalRows = o.technicalErrors
     .map(
