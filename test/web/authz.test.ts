@@ -6,7 +6,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { caseJobId, openQueues, QUEUE, type Queues } from '../../src/robot/queues.js';
 import { loadRules } from '../../src/rules/load.js';
-import { appendAudit, currentDecision, getCase, listTechnicalErrors, searchAudit, transitionCase, type Db } from '../../src/store/index.js';
+import { appendAudit, createCase, currentDecision, getCase, listTechnicalErrors, saveApplication, searchAudit, transitionCase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { devUser } from '../../src/web/auth/devUsers.js';
 import { ACTIONS, may, mayOnCase, PERMISSIONS, type Action } from '../../src/web/authz.js';
@@ -190,6 +190,8 @@ type AdminRoute =
   | 'replaySince'
   | 'pause'
   | 'resume'
+  | 'holdMunicipality'
+  | 'releaseMunicipality'
   | 'auditSearch'
   | 'auditCsv'
   | 'board'
@@ -197,7 +199,7 @@ type AdminRoute =
   | 'kpiCsv'
   | 'statisticsFile'
   | 'retentionDryRun';
-const ADMIN_ROUTES: AdminRoute[] = ['overview', 'replayIntake', 'replaySnapshot', 'replaySince', 'pause', 'resume', 'auditSearch', 'auditCsv', 'board', 'kpi', 'kpiCsv', 'statisticsFile', 'retentionDryRun'];
+const ADMIN_ROUTES: AdminRoute[] = ['overview', 'replayIntake', 'replaySnapshot', 'replaySince', 'pause', 'resume', 'holdMunicipality', 'releaseMunicipality', 'auditSearch', 'auditCsv', 'board', 'kpi', 'kpiCsv', 'statisticsFile', 'retentionDryRun'];
 const adminRow = (e: Expect, overrides: Partial<Record<AdminRoute, Expect>> = {}) =>
   Object.fromEntries(ADMIN_ROUTES.map((a) => [a, overrides[a] ?? e])) as Record<AdminRoute, Expect>;
 /** What is shared by the municipalities (one intake queue, one board): an admin of all only. */
@@ -281,6 +283,7 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
           const otherCase = await brokenCase(other);
           await queues.intake.resume();
           const jobsBefore = await queues.cases.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+          let waiting = '';
           let res;
           switch (route) {
             case 'overview':
@@ -301,6 +304,16 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
             case 'resume':
               await queues.intake.pause();
               res = await post(who, '/admin/intag/aterupta', {});
+              break;
+            case 'holdMunicipality':
+              res = await post(who, '/admin/intag/pausa', { kommun: muni });
+              break;
+            case 'releaseMunicipality':
+              await queues.holdMunicipality(muni);
+              waiting = `R-${uniqueId()}`;
+              await saveApplication(db(), { id: waiting, municipality: muni, receivedAt: '2026-03-02T10:00:00+01:00', raw: {} });
+              await createCase(db(), { id: waiting, municipality: muni, month: '2026-03', actor: 'robot:test' });
+              res = await post(who, '/admin/intag/aterupta', { kommun: muni });
               break;
             case 'auditSearch':
               res = await app.inject({ method: 'GET', url: `/admin/logg?arende=${readBy[muni]}`, headers: headersOf(who) });
@@ -347,6 +360,14 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
             expect(await state(otherCase)).toBe(touches(other) ? 'PROPOSED' : 'TECHNICAL_ERROR');
           }
           if (route === 'pause') expect(await queues.intake.isPaused()).toBe(!refused);
+          if (route === 'holdMunicipality') expect([...(await queues.heldMunicipalities())]).toEqual(refused ? [] : [muni]);
+          if (route === 'releaseMunicipality') {
+            // Released: no longer held, and the case intake stored meanwhile gets its job.
+            expect([...(await queues.heldMunicipalities())]).toEqual(refused ? [muni] : []);
+            expect(await queues.cases.getJob(caseJobId(waiting))).toEqual(refused ? undefined : expect.objectContaining({ id: caseJobId(waiting) }));
+            await transitionCase(db(), { caseId: waiting, from: 'RECEIVED', to: 'INVALID', actor: 'test' }).catch(() => undefined);
+            await queues.cases.remove(caseJobId(waiting)).catch(() => undefined);
+          }
           if (route === 'resume') expect(await queues.intake.isPaused()).toBe(refused);
           if ((route === 'auditSearch' || route === 'auditCsv') && !refused) expect(res.body).toContain(readBy[muni]);
           if (route === 'overview' && res.statusCode === 200) {
@@ -362,9 +383,11 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
               else expect(res.body).not.toContain(id);
             }
             expect(res.body.includes('Jobb per kö och läge')).toBe(who === 'admin');
-            expect(res.body.includes('action="/admin/intag/pausa"')).toBe(who === 'admin');
+            expect(res.body.includes('<button type="submit">Pausa intaget</button>')).toBe(who === 'admin');
+            for (const m of ['1287', '1263'] as Muni[]) expect(res.body.includes(`Pausa intaget för ${m}`)).toBe(ADMIN_MATRIX[who][m].holdMunicipality === 'allow');
           }
           await queues.intake.resume();
+          for (const m of ['1287', '1263']) await queues.releaseMunicipality(m);
           // Leave no broken case behind for the next cell's bulk replay.
           for (const t of await listTechnicalErrors(db())) await transitionCase(db(), { caseId: t.caseId, from: 'TECHNICAL_ERROR', to: 'MANUAL', actor: 'test' });
         });

@@ -14,6 +14,7 @@ import { csvRow } from './csv.js';
 import { kpiCsv, kpiPage } from './kpi.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
+import { releaseHeld } from '../../robot/held.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerStatisticsRoutes } from './statistics.js';
@@ -44,8 +45,9 @@ const BULK_LIMIT = 500;
  *   GET  /admin                     queue overview, failed cases and jobs, throughput chart
  *   POST /admin/omkorning           replay one case (from intake, or from its stored snapshot)
  *   POST /admin/omkorning/sedan     replay every case in TECHNICAL_ERROR since a time
- *   POST /admin/intag/pausa         pause intake (the intake queue, cluster-wide)
- *   POST /admin/intag/aterupta      resume intake
+ *   POST /admin/intag/pausa         pause intake: with `kommun`, hold one municipality's new
+ *                                   cases (robot/held.ts); without, the whole intake queue
+ *   POST /admin/intag/aterupta      resume intake (with `kommun`: release that municipality)
  *   GET  /admin/nyckeltal           KPIs per municipality and month, charts with their tables
  *   GET  /admin/nyckeltal.csv       the same figures as CSV
  *   GET  /admin/logg                audit-log search by case, user, time
@@ -108,10 +110,10 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     app.get('/admin', async (request, reply) => {
       const queues = await options.queues();
       const now = clock();
-      const overview = await gatherOverview(db, queues, now, scopeOf(request.user!));
+      const overview = await gatherOverview(db, queues, now, scopeOf(request.user!), request.user!.municipalities);
       const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now, rules));
-      const message = (request.query as { meddelande?: string }).meddelande;
-      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message, todos));
+      const query = request.query as { meddelande?: string; kommun?: string };
+      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, query.meddelande, todos, query.kommun));
     });
 
     // One municipality at a time, from the admin's own list; any other code is 404 (authz.ts).
@@ -174,9 +176,19 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     });
 
     app.post('/admin/intag/pausa', protectedPost, async (request, reply) => {
-      if (scopeOf(request.user!)) return refuseShared(request, reply, 'admin.intake.pause');
+      const municipality = kommunOf(request);
+      if (municipality !== undefined && !request.user!.municipalities.includes(municipality)) {
+        await auditAdmin(db, request, 'admin.intake.pause', 'refused', { problem: 'out-of-scope' });
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
+      if (municipality === undefined && scopeOf(request.user!)) return refuseShared(request, reply, 'admin.intake.pause');
       const queues = await options.queues();
       if (!queues) return render(request, reply, 'Intag', `<h1>Intag</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      if (municipality !== undefined) {
+        await queues.holdMunicipality(municipality);
+        await auditAdmin(db, request, 'admin.intake.pause', 'ok', { municipality });
+        return reply.redirect(`/admin?meddelande=intag-pausat-kommun&kommun=${municipality}`, 303);
+      }
       // Pausing the queue (not removing the scheduler) holds in every process and survives a
       // restart, which would re-create a removed scheduler.
       await queues.intake.pause();
@@ -185,9 +197,19 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     });
 
     app.post('/admin/intag/aterupta', protectedPost, async (request, reply) => {
-      if (scopeOf(request.user!)) return refuseShared(request, reply, 'admin.intake.resume');
+      const municipality = kommunOf(request);
+      if (municipality !== undefined && !request.user!.municipalities.includes(municipality)) {
+        await auditAdmin(db, request, 'admin.intake.resume', 'refused', { problem: 'out-of-scope' });
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
+      if (municipality === undefined && scopeOf(request.user!)) return refuseShared(request, reply, 'admin.intake.resume');
       const queues = await options.queues();
       if (!queues) return render(request, reply, 'Intag', `<h1>Intag</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      if (municipality !== undefined) {
+        const released = await releaseHeld(db, queues, municipality);
+        await auditAdmin(db, request, 'admin.intake.resume', 'ok', { municipality, cases: released });
+        return reply.redirect(`/admin?meddelande=intag-aterupptaget-kommun&kommun=${municipality}`, 303);
+      }
       await queues.intake.resume();
       await auditAdmin(db, request, 'admin.intake.resume', 'ok');
       return reply.redirect('/admin?meddelande=intag-aterupptaget', 303);
@@ -264,6 +286,13 @@ function withToken(body: string, token: string | undefined): string {
 async function csrfTokenFor(reply: FastifyReply): Promise<string | undefined> {
   const generate = (reply as unknown as { generateCsrf?: () => string | Promise<string> }).generateCsrf;
   return typeof generate === 'function' ? await generate.call(reply) : undefined;
+}
+
+/** The municipality code a form names (`kommun`), if any; anything not four digits is no code (and no one's). */
+function kommunOf(request: FastifyRequest): string | undefined {
+  const value = (request.body as Record<string, unknown> | undefined)?.kommun;
+  if (value === undefined || value === '') return undefined;
+  return typeof value === 'string' && /^\d{4}$/.test(value) ? value : 'ogiltig';
 }
 
 const BACK = '<p><a href="/admin">Tillbaka till driftöversikten</a></p>';

@@ -22,6 +22,8 @@ export interface Overview {
    * jobs), the job counts and bull-board. An admin of some only sees their cases.
    */
   shared: boolean;
+  /** The admin's own municipalities, each with whether its intake is held (robot/held.ts); empty without queues. */
+  held: { municipality: string; held: boolean }[];
 }
 
 /** A case the robot owns that has not moved for this long is listed as stuck (the case sweep should have helped by then). */
@@ -34,7 +36,7 @@ export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'faile
  * gets what the municipalities share. Lists are limited in SQL; failed case jobs (from Redis)
  * are kept only when their case id is a case of those municipalities in the database.
  */
-export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date, municipalities?: readonly string[]): Promise<Overview> {
+export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date, municipalities?: readonly string[], own: readonly string[] = []): Promise<Overview> {
   const scope = municipalities ? { municipalities } : {};
   const [casesByState, technical, throughput, stuck] = await Promise.all([
     countCasesByState(db, municipalities),
@@ -57,8 +59,11 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       throughput: slots,
       stuck,
       shared,
+      held: [],
     };
   }
+  const heldSet = await queues.heldMunicipalities();
+  const held = [...own].sort().map((m) => ({ municipality: m, held: heldSet.has(m) }));
   const [intakePaused, intakeCounts, caseCounts, failedCases, failedIntake] = await Promise.all([
     queues.intake.isPaused(),
     queues.intake.getJobCounts(...JOB_STATES),
@@ -97,6 +102,7 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
     throughput: slots,
     stuck,
     shared,
+    held,
   };
 }
 
@@ -126,6 +132,8 @@ const QUEUE_WORDS: Record<string, string> = { intake: 'Intag (hämtning från e-
 const MESSAGES: Record<string, string> = {
   'intag-pausat': 'Intaget är pausat. Inga nya ansökningar hämtas förrän det återupptas.',
   'intag-aterupptaget': 'Intaget är återupptaget.',
+  'intag-pausat-kommun': 'Intaget är pausat för kommun {kommun}. Nya ansökningar sparas men behandlas inte förrän det återupptas.',
+  'intag-aterupptaget-kommun': 'Intaget är återupptaget för kommun {kommun}. De sparade ansökningarna behandlas nu.',
 };
 
 function hidden(csrf: string | undefined): string {
@@ -152,15 +160,24 @@ export function throughputChart(slots: readonly ThroughputSlot[]): string {
   });
 }
 
-export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = ''): string {
-  const notice = message && MESSAGES[message] ? `<p role="status" class="notice">${esc(MESSAGES[message])}</p>` : '';
+export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = '', kommun?: string): string {
+  const text = message ? MESSAGES[message]?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? kommun! : '') : undefined;
+  const notice = text ? `<p role="status" class="notice">${esc(text)}</p>` : '';
+  const perMunicipality = o.held
+    .map((h) =>
+      h.held
+        ? `<li>Kommun ${esc(h.municipality)}: <strong>pausat</strong>; nya ansökningar sparas men behandlas inte. <form method="post" action="/admin/intag/aterupta" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Återuppta intaget för ${esc(h.municipality)}</button></form></li>`
+        : `<li>Kommun ${esc(h.municipality)}: igång. <form method="post" action="/admin/intag/pausa" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Pausa intaget för ${esc(h.municipality)}</button></form></li>`,
+    )
+    .join('');
+  const heldList = perMunicipality ? `<p>Per kommun (ansökningarna hämtas och sparas ändå, eftersom e-tjänsten är gemensam; registren tillfrågas inte förrän intaget återupptas):</p><ul>${perMunicipality}</ul>` : '';
   const stateRows = CASE_STATES.map((s) => `<tr><th scope="row">${esc(STATE_WORDS[s] ?? s)} <span class="code">(${esc(s)})</span></th><td>${o.casesByState[s] ?? 0}</td></tr>`).join('');
   const totalCases = Object.values(o.casesByState).reduce((a, b) => a + b, 0);
 
   const intake = !o.queuesAvailable
     ? '<p>Köerna är inte tillgängliga: ingen robot har ännu kört mot den här databasen.</p>'
     : !o.shared
-      ? `<p>Intaget är ${o.intakePaused ? '<strong>pausat</strong>' : 'igång'}. Intaget hämtar ansökningar för alla kommuner på en gång; bara en administratör för alla kommuner kan pausa och återuppta det.</p>`
+      ? `<p>Intaget är ${o.intakePaused ? '<strong>pausat</strong>' : 'igång'}. Intaget hämtar ansökningar för alla kommuner på en gång; bara en administratör för alla kommuner kan pausa hela intaget.</p>`
     : o.intakePaused
       ? `<p><strong>Intaget är pausat.</strong> Schemat ligger kvar i Redis men inga hämtningar körs, i alla processer, även efter omstart.</p>
 <form method="post" action="/admin/intag/aterupta">${hidden(csrf)}<button type="submit">Återuppta intaget</button></form>`
@@ -249,6 +266,7 @@ ${todos}
 <section aria-labelledby="intag-rubrik">
 <h2 id="intag-rubrik">Intag</h2>
 ${intake}
+${heldList}
 </section>
 
 <section aria-labelledby="arenden-rubrik">
