@@ -50,10 +50,14 @@ export async function listWorkingCases(db: Queryable, options: { quietSince: Dat
 /** The states intake leaves a new case in; its first job comes from intake (or, when held, from the release). */
 export const INTAKE_STATES = ['RECEIVED', 'INVALID'] as const satisfies readonly CaseState[];
 
-/** One page (id order, after `after`) of `municipality`'s cases still as intake left them: those a held intake kept from the queue. */
+/**
+ * One page (id order, after `after`) of `municipality`'s cases still as intake left them and
+ * never given another job (a recovery or a replay records its own): those a held intake kept
+ * from the queue.
+ */
 export async function listIntakeCases(db: Queryable, municipality: string, options: { limit: number; after?: string | undefined }): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM cases WHERE state IN ('RECEIVED', 'INVALID') AND municipality = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    `SELECT id FROM cases WHERE state IN ('RECEIVED', 'INVALID') AND job_id IS NULL AND municipality = $1 AND id > $2 ORDER BY id LIMIT $3`,
     [municipality, options.after ?? '', options.limit],
   );
   return rows.map((r) => r.id);
