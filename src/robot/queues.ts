@@ -117,6 +117,7 @@ export function openQueues(
   const addBookings = async (caseIds: readonly string[]) => {
     await booking.addBulk(caseIds.map((caseId) => ({ name: 'first-meeting', data: { caseId }, opts: { ...bookingJobOptions, jobId: bookingJobId(caseId) } })));
   };
+  const heldKey = `${prefix}:held-municipalities`;
   return {
     intake,
     cases,
@@ -147,6 +148,15 @@ export function openQueues(
       if (caseIds.length === 0) return;
       await cases.addBulk(caseIds.map((caseId) => ({ name: 'case', data: { caseId }, opts: { ...caseJobOptions, jobId: caseJobId(caseId) } })));
     },
+    /**
+     * Intake held for some municipalities (codes), by an admin of each: the feed is shared, so
+     * their applications are still fetched and stored, but their cases get no job until
+     * released (src/robot/held.ts). In Redis next to the queues: every process reads it, and it
+     * survives a restart like the queue's own pause.
+     */
+    heldMunicipalities: async (): Promise<Set<string>> => new Set(Object.keys(await (await intake.getBackend().client).hgetall(heldKey))),
+    holdMunicipality: async (code: string) => void (await (await intake.getBackend().client).hset(heldKey, { [code]: new Date().toISOString() })),
+    releaseMunicipality: async (code: string) => void (await (await intake.getBackend().client).hdel(heldKey, code)),
     close: async () => {
       await Promise.all([intake.close(), cases.close(), outbound.close(), maintenance.close(), booking.close()]);
     },

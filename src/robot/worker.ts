@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
+import { enqueueUnlessHeld } from './held.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
@@ -211,6 +212,8 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     maxStalledCount: options.maxStalledCount ?? QUEUE_DEFAULTS.maxStalledCount,
   };
 
+  // A municipality's intake may be held by its admin (held.ts): its new cases get no job until released.
+  const enqueueFromIntake = (caseIds: readonly string[]) => enqueueUnlessHeld(deps.db, queues, caseIds);
   const intakeWorker = new Worker(
     QUEUE.intake,
     async (job: Job) => {
@@ -219,7 +222,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
       if (locked !== 'OK') return { skipped: true };
       try {
-        return await pollOnce(deps, cursors, queues.enqueueCases);
+        return await pollOnce(deps, cursors, enqueueFromIntake);
       } finally {
         await redis.del(pollLockKey);
       }
@@ -343,7 +346,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     redis,
     prefix,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
-    pollNow: () => pollOnce(deps, cursors, queues.enqueueCases),
+    pollNow: () => pollOnce(deps, cursors, enqueueFromIntake),
     /** Sweeps now, outside the schedule (tests, start-up). */
     sweepOutboundNow: () => sweepOutbound(deps, queues, { maxRecoveries: sweep.maxRecoveries }),
     /** The case sweep now, outside the schedule (tests, the admin). */

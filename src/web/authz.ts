@@ -53,6 +53,23 @@ export function mayOnCase(user: WebUser | undefined, action: Action, c: ScopedCa
   return user !== undefined && c !== undefined && may(user, action) && inScope(user, c);
 }
 
+/**
+ * Whether the user's municipalities include every one in `all` (the rules' municipality codes):
+ * only such an admin may act on what is shared by all municipalities (the intake queue,
+ * bull-board, failed intake jobs, audit rows of no case).
+ */
+export function coversAll(user: WebUser, all: readonly string[]): boolean {
+  return all.every((code) => user.municipalities.includes(code));
+}
+
+/**
+ * The municipalities an admin page is limited to: undefined for an admin of every municipality
+ * (who also sees what belongs to none, such as a case of an unknown code), else the user's own.
+ */
+export function adminScope(user: WebUser, all: readonly string[]): readonly string[] | undefined {
+  return coversAll(user, all) ? undefined : user.municipalities;
+}
+
 /** The 404 page: for what does not exist and for what the user may not see alike. */
 export function sendNotFound(reply: FastifyReply, user?: WebUser, csrfToken?: string): FastifyReply {
   return reply

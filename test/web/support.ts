@@ -28,6 +28,8 @@ export interface SeedOptions {
   /** grant (default), reject (income above the norm) or manual (declared assets). */
   kind?: 'grant' | 'reject' | 'manual';
   receivedAt?: string;
+  /** Left in TECHNICAL_ERROR after its snapshot, without a proposal (as after an outage). */
+  technicalError?: boolean;
 }
 
 export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: string; amount: string; outcome: string }> {
@@ -63,6 +65,10 @@ export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: stri
   await createCase(db, { id, municipality: options.municipality, month: '2026-03', actor: 'robot:test' });
   await transitionCase(db, { caseId: id, from: 'RECEIVED', to: 'GATHERING', actor: 'robot:test' });
   const snapshot = await insertSnapshot(db, { caseId: id, snapshot: checked.snapshot, rulesVersion: rules.version });
+  if (options.technicalError) {
+    await transitionCase(db, { caseId: id, from: 'GATHERING', to: 'TECHNICAL_ERROR', actor: 'robot:test', reason: 'TECHNICAL_ERROR: ssbtek' });
+    return { id, amount: '', outcome: 'TECHNICAL_ERROR' };
+  }
   await insertProposalIfAbsent(db, { caseId: id, snapshotId: snapshot.id, outcome: proposal.outcome, amount: proposal.amount, reasons: proposal.reasons, proposal });
   await transitionCase(db, { caseId: id, from: 'GATHERING', to: proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED', actor: 'robot:test' });
   return { id, amount: proposal.amount, outcome: proposal.outcome };
