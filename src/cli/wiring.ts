@@ -36,6 +36,7 @@ export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: Rul
     pseudonymSecret: config.pseudonymSecret,
     clock: () => new Date(),
     planTiming: { recheckDelayMs: config.planRecheckDelayMs, pendingDeadlineMs: config.planPendingDeadlineMs },
+    ...(config.intakeCatchAllMunicipality ? { catchAllMunicipality: config.intakeCatchAllMunicipality } : {}),
     hooks: metrics.hooks,
     ssbtek: createSsbtekClient({
       url: urls.ssbtek,

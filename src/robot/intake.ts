@@ -212,7 +212,18 @@ function finish(deps: RobotDeps, j: Judged, id: string, duplicateOf: string | nu
   if (validation?.ok && validation.payload.application.id !== j.item.id && id === j.item.id) {
     deps.logger.warn({ caseId: id }, 'application id differs from the feed id; the feed id is used');
   }
+  const served = deps.rules.municipalityCodes();
+  const catchAll = catchAllOf(deps, served);
+  const known = served.includes(municipality);
+  if (!known) {
+    const claimed = /^\d{4}$/.test(municipality) && municipality !== '0000' ? `kommunkoden ${municipality}` : 'ingen giltig kommunkod';
+    problems.push({
+      field: 'application.municipality',
+      message: `Ansökan har ${claimed}, som roboten inte hanterar (den hanterar ${served.join(' och ')}). Ärendet har lagts hos kommun ${catchAll} för bedömning; skicka det vidare till rätt kommun.`,
+    });
+  }
   const errors = storableErrors([...problems, ...(validation && !validation.ok ? validation.errors : [])]);
+  const caseValid = valid && known;
   return {
     application: {
       id,
@@ -226,14 +237,22 @@ function finish(deps: RobotDeps, j: Judged, id: string, duplicateOf: string | nu
     },
     case: {
       id,
-      municipality,
+      // The application keeps what it said; the case goes where a caseworker will see it.
+      municipality: known ? municipality : catchAll,
       month: validation?.ok ? validation.payload.application.month : null,
-      state: valid ? 'RECEIVED' : 'INVALID',
+      state: caseValid ? 'RECEIVED' : 'INVALID',
       actor: deps.identity,
     },
-    valid,
+    valid: caseValid,
     problemKinds: duplicateOf ? [...j.problemKinds, 'duplicate-id'] : j.problemKinds,
   };
+}
+
+/** The configured catch-all when it is served, else the first served code (never a code nobody sees). */
+function catchAllOf(deps: RobotDeps, served: readonly string[]): string {
+  const configured = deps.catchAllMunicipality;
+  if (configured && served.includes(configured)) return configured;
+  return served[0] ?? '0000';
 }
 
 function rawApplication(payload: unknown): Record<string, unknown> {
