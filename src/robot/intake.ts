@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../domain/snapshot.js';
 import { validateApplicationPayload } from '../domain/snapshot.js';
+import { isSafeCaseId } from '../registers/retry.js';
 import type { IncomingApplication } from '../registers/types.js';
 import {
   applicationDigests,
@@ -30,9 +31,12 @@ export interface IntakeResult {
 /** The feed intake_status and intake_cursors name. */
 export const FEED = 'eservice';
 
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** The robot's own case ids; an outside id of this form is refused, so the two can never meet. */
-const ROBOT_ID = /^R-[0-9a-f]{24}$/;
+/**
+ * The robot's own case ids: "R-" and 24 letters a–p (a digest's hex spelt in letters, so no
+ * run of digits can read as a personal number or be refused by isSafeCaseId). An outside id
+ * of this form is refused, so the two can never meet.
+ */
+const ROBOT_ID = /^R-[a-p]{24}$/;
 const PAGE = 100;
 const MAX_PAGES_PER_POLL = 50;
 
@@ -185,17 +189,21 @@ function judgeItem(item: IncomingApplication, index: number, pageCursor: string 
   const digest = contentDigest(item.payload, !bad);
   // Named by its place in the feed: the same item read again gets the same robot id.
   const place = item.cursor ? `cursor:${item.cursor}` : `page:${pageCursor ?? ''}:${index}`;
-  const robotId = `R-${createHash('sha256').update(place).digest('hex').slice(0, 24)}`;
+  const robotId = `R-${[...createHash('sha256').update(place).digest('hex').slice(0, 24)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('')}`;
   let outsideId: string | undefined;
   let eserviceId: string | null = null;
   if (item.id !== '') {
     if (looksLikePersonalNumber(item.id)) {
       problems.push({ field: 'id', message: 'Ansökans id i e-tjänsten ser ut som ett personnummer och används inte som ärende-id; ansökan har fått robotens eget id.' });
       problemKinds.push('personal-number-id');
-    } else if (!SAFE_ID.test(item.id) || ROBOT_ID.test(item.id)) {
-      // An odd id is kept on the row (escaped, bounded); the case gets the robot's id.
-      eserviceId = storableErrors([{ field: '', message: item.id }])[0]!.message;
-      problems.push({ field: 'id', message: 'Ansökans id i e-tjänsten är inte ett enkelt id (högst 64 bokstäver, siffror, - och _) och används inte som ärende-id; ansökan har fått robotens eget id.' });
+    } else if (!isSafeCaseId(item.id) || ROBOT_ID.test(item.id)) {
+      // An odd id is kept on the row (escaped, bounded) unless it holds a run of digits that
+      // could be part of a personal number; the case gets the robot's id.
+      eserviceId = /\d{10}|\d{6}\D?\d{4}/.test(item.id) ? null : storableErrors([{ field: '', message: item.id }])[0]!.message.slice(0, 200);
+      problems.push({
+        field: 'id',
+        message: 'Ansökans id i e-tjänsten är inte ett enkelt id (högst 64 bokstäver, siffror, - och _, utan tio siffror i följd) och används inte som ärende-id; ansökan har fått robotens eget id.',
+      });
       problemKinds.push('odd-id');
     } else outsideId = item.id;
   }
