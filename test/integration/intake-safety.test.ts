@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { robotMetrics } from '../../src/cli/wiring.js';
+import { checkIntake } from '../../src/robot/intake.js';
 import { generatedId, generateHouseholds } from '../../src/sandbox/generate.js';
+import { gatherOverview, renderOverview } from '../../src/web/admin/overview.js';
+import { buildWebServer } from '../../src/web/server.js';
 import { getApplication, getCase, getIntakeCursor, getIntakeStatus, type Db } from '../../src/store/index.js';
 import { looksLikePersonalNumber } from '../../src/store/personalDataGuard.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
@@ -206,6 +210,33 @@ forEachBackend('intake of broken feed items', (backend) => {
     expect(text.length).toBeGreaterThan(100);
     expect(text).not.toContain(PERSONAL_NUMBER);
     expect(text).not.toContain(PERSONAL_NUMBER.slice(2));
+  }, 120_000);
+
+  it('a poll that keeps failing turns /healthz, the admin page and the gauge red; the next good poll clears them', async () => {
+    const metrics = robotMetrics(db(), () => h.robot.queues, h.deps.logger);
+    const web = buildWebServer({ logger: h.deps.logger, metrics, checks: { intake: () => checkIntake(db()) } });
+    const red = async () => ({
+      health: (await web.inject({ url: '/healthz' })).statusCode,
+      gauge: /^robot_intake_consecutive_failures (\d+)$/m.exec(await metrics.render())?.[1],
+      page: renderOverview(await gatherOverview(db(), h.robot.queues, new Date()), 'csrf', undefined),
+    });
+    try {
+      h.sandbox.eservice.setFaults({ malformedNext: 3 });
+      for (let i = 0; i < 2; i++) await expect(h.robot.pollNow()).rejects.toThrow(/fel form/);
+      const two = await red();
+      expect([two.health, two.gauge, two.page.includes('Intaget misslyckas')]).toEqual([200, '2', false]);
+      await expect(h.robot.pollNow()).rejects.toThrow(/fel form/);
+      const three = await red();
+      expect([three.health, three.gauge]).toEqual([503, '3']);
+      expect(three.page).toMatch(/<div role="alert" class="error"><p>Intaget misslyckas: 3 hämtningar i rad har misslyckats.*Senaste fel: SystemException: E-tjänsten svarade med fel form/);
+      const valid = h.sandbox.generate(1, nextSeed()).map((v) => v.id);
+      await pollAndCheck(valid);
+      const after = await red();
+      expect([after.health, after.gauge, after.page.includes('Intaget misslyckas')]).toEqual([200, '0', false]);
+    } finally {
+      h.sandbox.eservice.clearFaults();
+      await web.close();
+    }
   }, 120_000);
 
   it('fuzz: pages mixing valid applications with every broken form never stop intake, and lose nothing', async () => {
