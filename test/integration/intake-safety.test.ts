@@ -12,6 +12,8 @@ import { buildWebServer } from '../../src/web/server.js';
 import { getApplication, getCase, getIntakeCursor, getIntakeStatus, type Db } from '../../src/store/index.js';
 import { looksLikePersonalNumber } from '../../src/store/personalDataGuard.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
+import { buildPages, Client } from '../web/support.js';
+import type { FastifyInstance } from 'fastify';
 import { ENDED, REDIS_URL, startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -126,10 +128,31 @@ forEachBackend('intake of broken feed items', (backend) => {
   let seed = 1;
   const nextSeed = () => (seed += 7);
 
+  let pages: FastifyInstance;
+  const caseworkers = new Map<string, Client>();
+
   beforeAll(async () => {
     h = await startPipeline(db(), { sandbox: { fixtures: { applicationsDir: EMPTY_FEED } } });
+    ({ app: pages } = await buildPages(db(), { loginRateLimit: 1000 }));
+    caseworkers.set('1287', await Client.login(pages, 'hl-trelleborg-1'));
+    caseworkers.set('1263', await Client.login(pages, 'hl-svedala-1'));
   }, 120_000);
-  afterAll(async () => h?.stop());
+  afterAll(async () => {
+    await pages?.close();
+    await h?.stop();
+  });
+
+  /** A caseworker of the case's municipality finds it in the inbox and reads the reason on its page. */
+  async function seenByCaseworker(caseId: string, reason: RegExp): Promise<void> {
+    const c = await getCase(db(), caseId);
+    const client = caseworkers.get(c!.municipality)!;
+    const inbox = await client.get('/inkorg?sortera=arende');
+    expect(inbox.statusCode).toBe(200);
+    expect(inbox.body, caseId).toContain(`/arenden/${caseId}`);
+    const page = await client.get(`/arenden/${caseId}`);
+    expect(page.statusCode, caseId).toBe(200);
+    expect(page.body.replace(/&#39;|&quot;|&amp;/g, (m) => ({ '&#39;': "'", '&quot;': '"', '&amp;': '&' })[m]!), caseId).toMatch(reason);
+  }
 
   /** Polls; the valid ones must end where the rules say, every new case must reach a caseworker or a proposal. */
   async function pollAndCheck(validIds: readonly string[]): Promise<{ broken: string[] }> {
@@ -167,6 +190,8 @@ forEachBackend('intake of broken feed items', (backend) => {
       expect(broken.length).toBeGreaterThanOrEqual(1);
       const reasons = await Promise.all(broken.map(async (id) => (await getApplication(db(), id))!.validationErrors.map((e) => e.message).join(' ')));
       expect(reasons.some((r) => form.reason.test(r)), reasons.join(' | ')).toBe(true);
+      const withReason = broken.find((_id, i) => form.reason.test(reasons[i]!))!;
+      await seenByCaseworker(withReason, form.reason);
     }, 120_000);
   }
 
@@ -184,6 +209,9 @@ forEachBackend('intake of broken feed items', (backend) => {
     const deepKept = (await getApplication(db(), `E${s}-deep`))!.raw as { unstorable: { escaped: string } };
     expect(deepKept.unstorable.escaped.length).toBeLessThanOrEqual(65_536);
     expect(deepKept.unstorable.escaped).toContain('"…"');
+    const page = await caseworkers.get('1287')!.get(`/arenden/E${s}-esc`);
+    expect(page.body).toContain('<pre class="escaped">');
+    expect(page.body).toContain('el\\u0000x\\ud800');
   }, 120_000);
 
   it('a second application under a used id, in a later poll, is its own case linked to the first; the same one again is nothing new', async () => {
