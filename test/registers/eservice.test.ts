@@ -128,6 +128,24 @@ describe('e-service feed over loopback', () => {
     expect(((await rejectionOf(tooMany.fetchNew(null, 1))) as Error).message).toContain('högst 1');
   });
 
+  it('serves hand-written broken items byte for byte (POST /__raw), and the client hands each on with its problems', async () => {
+    const start = sandbox.size();
+    const post = (body: unknown) => fetch(`${sandbox.url}/__raw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ id: 'A-nul', payloadText: '{"application":{"type":"el\\u0000x","s":"\\ud800"}}' })).status).toBe(200);
+    sandbox.addRaw({ id: 42, payloadText: `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}` });
+    sandbox.addRaw({ id: 'A-nul' });
+    const text = await (await fetch(`${sandbox.url}/eservice/v1/applications?after=c${String(start).padStart(8, '0')}&limit=10`)).text();
+    expect(text).toContain('"el\\u0000x","s":"\\ud800"');
+    const { items, next } = await client().fetchNew(`c${String(start).padStart(8, '0')}`, 10);
+    expect(next).toBeNull();
+    expect(items.map((i) => [i.id, i.envelopeProblems ?? []])).toEqual([
+      ['A-nul', []],
+      ['', ['Ansökans id i e-tjänstens flöde var inte en text.']],
+      ['A-nul', ['Ansökan saknade innehåll (payload) i e-tjänstens flöde.']],
+    ]);
+    expect((items[0]!.payload as { application: { type: string; s: string } }).application).toEqual({ type: 'el\u0000x', s: '\ud800' });
+  });
+
   it('checks its own limit before asking', async () => {
     await expect(client().fetchNew(null, 0)).rejects.toThrow(RangeError);
     await expect(client().fetchNew(null, 1001)).rejects.toThrow(RangeError);
