@@ -52,6 +52,12 @@ export interface Config {
   /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
   pseudonymSecret: string;
   pollIntervalMs: number;
+  /**
+   * Where an application for a municipality the robot does not serve (or with none) is routed:
+   * that municipality's caseworkers get it as invalid, with the reason. Unset: the first of
+   * the served municipalities by code (rules/municipalities).
+   */
+  intakeCatchAllMunicipality: string | undefined;
   workerConcurrency: number;
   planRecheckDelayMs: number;
   planPendingDeadlineMs: number;
@@ -224,6 +230,7 @@ const schema = z.object({
   POLL_INTERVAL_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds between polls of the e-service')).transform(
     (v) => v ?? MINUTE,
   ),
+  INTAKE_CATCH_ALL_MUNICIPALITY: optional(z.string().regex(/^\d{4}$/, { error: 'must be the SCB code (four digits) of a served municipality' })),
   WORKER_CONCURRENCY: optional(integer(1, 256, 'cases processed at once')).transform((v) => v ?? 8),
   RETENTION_AUTO_EXECUTE_DAYS: optional(integer(1, 28, 'days a gallring report waits for review before the scheduled job carries it out')),
   PLAN_RECHECK_DELAY_MS: optional(
@@ -316,6 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fkAktorsId: v.FK_AKTORSID ?? 'sandlada-aktor',
     pseudonymSecret: v.PSEUDONYM_SECRET ?? DEVELOPMENT_PSEUDONYM_SECRET,
     pollIntervalMs: v.POLL_INTERVAL_MS,
+    intakeCatchAllMunicipality: v.INTAKE_CATCH_ALL_MUNICIPALITY,
     workerConcurrency: v.WORKER_CONCURRENCY,
     planRecheckDelayMs: v.PLAN_RECHECK_DELAY_MS,
     planPendingDeadlineMs: v.PLAN_PENDING_DEADLINE_MS,

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { replayCase } from '../robot/replay.js';
+import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { RedisPolicyError } from '../robot/redisCheck.js';
 import { readStoreIdentity } from '../store/index.js';
@@ -137,7 +138,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
   const web = buildWebServer({
     logger,
     metrics: robotMetrics(db, () => undefined, logger),
-    checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1') },
+    checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,
       auth,

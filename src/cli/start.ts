@@ -1,3 +1,4 @@
+import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { start as startCaseSystemApi } from '../sandbox/caseSystemApi.js';
@@ -83,7 +84,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
   const web = buildWebServer({
     logger,
     metrics,
-    checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1') },
+    checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,
       auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),

@@ -13,7 +13,8 @@ import type { RobotDeps } from '../robot/deps.js';
 import type { Queues } from '../robot/queues.js';
 import { QUEUE } from '../robot/queues.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import { countPastPromise, oldestOpenCases, openDatabase, type Db } from '../store/index.js';
+import { FEED } from '../robot/intake.js';
+import { countPastPromise, getIntakeStatus, oldestOpenCases, openDatabase, type Db } from '../store/index.js';
 
 /** Where the four outside systems are: the real ones by configuration, or the sandbox's. */
 export interface RegisterUrls {
@@ -39,6 +40,7 @@ export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: Rul
     pseudonymSecret: config.pseudonymSecret,
     clock: () => new Date(),
     planTiming: { recheckDelayMs: config.planRecheckDelayMs, pendingDeadlineMs: config.planPendingDeadlineMs },
+    ...(config.intakeCatchAllMunicipality ? { catchAllMunicipality: config.intakeCatchAllMunicipality } : {}),
     hooks: metrics.hooks,
     ssbtek: createSsbtekClient({
       url: urls.ssbtek,
@@ -68,6 +70,7 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       },
       oldestCases: () => oldestOpenCases(db, new Date()),
       pastPromise: () => countPastPromise(db, new Date()),
+      intakeFailures: async () => (await getIntakeStatus(db, FEED))?.consecutiveFailures ?? 0,
       intakePaused: async () => {
         const q = queues();
         return q ? q.intake.isPaused() : false;

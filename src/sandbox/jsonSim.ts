@@ -83,6 +83,14 @@ export interface JsonSim {
 
 const MAX_BODY = 1024 * 1024;
 
+/**
+ * An answer already written as JSON text, sent byte for byte: how a simulator serves what
+ * JSON.stringify cannot make (a lone surrogate as an escape, nesting deeper than the stack).
+ */
+export class RawJsonBody {
+  constructor(readonly text: string) {}
+}
+
 export const badRequest = (error: string) => ({ reply: { status: 400, body: { error } } });
 export const notFound = (error: string) => ({ reply: { status: 404, body: { error } } });
 
@@ -121,7 +129,8 @@ export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
       return json(res, body.status, body.body);
     }
     stats.answered++;
-    json(res, 200, body);
+    if (body instanceof RawJsonBody) send(res, 200, body.text);
+    else json(res, 200, body);
   }
 
   function handleAdmin(request: SimRequest, res: ServerResponse): void {

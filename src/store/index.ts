@@ -12,6 +12,7 @@ export * from './repositories/proposals.js';
 export * from './repositories/audit.js';
 export * from './repositories/jobOutcomes.js';
 export * from './repositories/intakeCursors.js';
+export * from './repositories/intakeStatus.js';
 export * from './repositories/operations.js';
 export * from './repositories/decisions.js';
 export * from './repositories/webSessions.js';

@@ -1,5 +1,6 @@
+import { FEED, INTAKE_FAILURES_DOWN } from '../../robot/intake.js';
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
-import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
+import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, getIntakeStatus, type IntakeStatus, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
 import { esc } from '../layout.js';
 import { barChart } from './charts.js';
 import { caseIdOf, errorClassOf } from './queues.js';
@@ -11,6 +12,8 @@ export interface Overview {
   casesByState: Record<string, number>;
   queuesAvailable: boolean;
   intakePaused: boolean | undefined;
+  /** How the last polls went (undefined: intake has never run against this database). */
+  intakeStatus: IntakeStatus | undefined;
   jobCounts: { queue: string; counts: Record<string, number> }[];
   failedJobs: { queue: string; caseId: string | undefined; errorClass: string | undefined; attempts: number; at: Date | undefined }[];
   technicalErrors: { caseId: string; since: Date; component: string | null; errorClass: string | undefined }[];
@@ -38,11 +41,12 @@ export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'faile
  */
 export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date, municipalities?: readonly string[], own: readonly string[] = []): Promise<Overview> {
   const scope = municipalities ? { municipalities } : {};
-  const [casesByState, technical, throughput, stuck] = await Promise.all([
+  const [casesByState, technical, throughput, stuck, intakeStatus] = await Promise.all([
     countCasesByState(db, municipalities),
     listTechnicalErrors(db, { limit: 200, ...scope }),
     throughputSince(db, new Date(now.getTime() - 60 * 60_000), now, undefined, municipalities),
     listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200, ...scope }),
+    getIntakeStatus(db, FEED),
   ]);
   const shared = municipalities === undefined;
   // The chart shows the last twelve five-minute slots, the current (unfinished) one included.
@@ -53,6 +57,7 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       casesByState,
       queuesAvailable: false,
       intakePaused: undefined,
+      intakeStatus,
       jobCounts: [],
       failedJobs: [],
       technicalErrors: technical.map((t) => ({ ...t, errorClass: undefined })),
@@ -90,6 +95,7 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
     casesByState,
     queuesAvailable: true,
     intakePaused,
+    intakeStatus,
     // The counts are of both municipalities' jobs together.
     jobCounts: shared
       ? [
@@ -183,6 +189,11 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
 <form method="post" action="/admin/intag/aterupta">${hidden(csrf)}<button type="submit">Återuppta intaget</button></form>`
       : `<p>Intaget är igång: e-tjänsten hämtas enligt schemat.</p>
 <form method="post" action="/admin/intag/pausa">${hidden(csrf)}<button type="submit">Pausa intaget</button></form>`;
+  // A schedule that runs is not an intake that works: polls failing in a row say so first.
+  const failing = o.intakeStatus && o.intakeStatus.consecutiveFailures >= INTAKE_FAILURES_DOWN ? o.intakeStatus : undefined;
+  const intakeFailing = failing
+    ? `<div role="alert" class="error"><p>Intaget misslyckas: ${failing.consecutiveFailures} hämtningar i rad har misslyckats${failing.lastFailureAt ? `, senast ${esc(formatTime(failing.lastFailureAt))}` : ''}. Senaste fel: ${esc(failing.lastError ?? 'okänt')}. ${failing.lastSuccessAt ? `Senast lyckade hämtning ${esc(formatTime(failing.lastSuccessAt))}.` : 'Ingen hämtning har lyckats.'} Nya ansökningar tas inte in.</p></div>`
+    : '';
 
   const jobTable = !o.queuesAvailable
     ? ''
@@ -265,6 +276,7 @@ ${todos}
 
 <section aria-labelledby="intag-rubrik">
 <h2 id="intag-rubrik">Intag</h2>
+${intakeFailing}
 ${intake}
 ${heldList}
 </section>

@@ -52,6 +52,14 @@ ${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNI
         .map((e) => `<li><code>${esc(e.field)}</code>: ${esc(e.message)}</li>`)
         .join('')}</ul>`);
     }
+    const kept = view.intake;
+    if (kept.eserviceId) parts.push(`<p>E-tjänstens id för ansökan: <code>${esc(kept.eserviceId)}</code></p>`);
+    if (kept.duplicateOf) parts.push(`<p>Samma id som ärende <a href="/arenden/${encodeURIComponent(kept.duplicateOf)}">${esc(kept.duplicateOf)}</a>.</p>`);
+    if (kept.escaped !== null) {
+      parts.push(
+        `<details><summary>Ansökan som den kom (tecken som inte kunde lagras visas som \\uXXXX${kept.truncated ? ', avkortad' : ''})</summary><pre class="escaped">${esc(kept.escaped)}</pre></details>`,
+      );
+    }
   } else {
     const amountText = p.outcome === 'MANUAL' ? '' : `: <strong data-testid="proposal-amount">${esc(kronor(p.amount))}</strong> kr`;
     parts.push(`<p class="outcome ${outcomeClass(p.outcome)}">${esc(OUTCOME_WORDS[p.outcome])}${amountText}</p>`);

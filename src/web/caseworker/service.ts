@@ -35,6 +35,8 @@ export interface CaseView {
   case: CaseRecord;
   receivedAt: Date | null;
   validationErrors: { field: string; message: string }[];
+  /** What intake kept of an application it could not take as it came (robot/intake.ts). */
+  intake: { eserviceId: string | null; duplicateOf: string | null; escaped: string | null; truncated: boolean };
   proposalRecord?: ProposalRecord;
   proposal?: Proposal;
   snapshot?: SnapshotRecord;
@@ -62,12 +64,23 @@ export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseVi
     case: c,
     receivedAt: application?.receivedAt ?? null,
     validationErrors: application?.validationErrors ?? [],
+    intake: intakeKept(application),
     ...(proposalRecord ? { proposalRecord, proposal: proposalRecord.proposal as Proposal } : {}),
     ...(snapshot ? { snapshot } : {}),
     history,
     decisions,
     screenshots,
     ...(booking ? { booking } : {}),
+  };
+}
+
+function intakeKept(application: Awaited<ReturnType<typeof getApplication>>): CaseView['intake'] {
+  const kept = (application?.raw as { unstorable?: { escaped?: unknown; truncated?: unknown } } | null | undefined)?.unstorable;
+  return {
+    eserviceId: application?.eserviceId ?? null,
+    duplicateOf: application?.duplicateOf ?? null,
+    escaped: typeof kept?.escaped === 'string' ? kept.escaped : null,
+    truncated: kept?.truncated === true,
   };
 }
 
