@@ -9,6 +9,7 @@ import {
   transitionCase,
   type Db,
 } from '../../src/store/index.js';
+import { gatherTodos } from '../../src/web/admin/todo.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { signCase } from '../../src/web/caseworker/service.js';
@@ -168,7 +169,10 @@ forEachBackend('appeals on the case pages', (backend) => {
     const recorded = await record(id, { inkom: '2026-03-10', kanal: 'brev', galler: 'Beloppet.', delgivet: '2026-03-02' });
     const appealUrl = recorded.headers.location as string;
     const appealId = appealUrl.split('/').at(-1)!.split('?')[0]!;
+    const todo = async () => (await gatherTodos(db(), ['1287'], new Date('2026-03-12T09:00:00Z'))).find((t) => t.text.includes(`ärende ${id} `))?.text;
+    expect(await todo()).toContain('är varken omprövat eller överlämnat (2 dagar)');
     expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(303);
+    expect(await todo()).toContain('är omprövat men inte överlämnat till förvaltningsrätten');
     expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(409);
     expect((await auditor.get(appealUrl)).statusCode).toBe(404);
     const svedala = await seedCase(db(), { municipality: '1263' });
