@@ -7,6 +7,7 @@ import { sql as retention } from './0006_retention.js';
 import { sql as correctionsAppeals } from './0007_corrections_appeals.js';
 import { sql as automatedDecisions } from './0008_automated_decisions.js';
 import { sql as caseRecovery } from './0010_case_recovery.js';
+import { sql as workbench } from './0013_workbench.js';
 
 export interface Migration {
   /** Ascending, without gaps; the order they are applied in. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'corrections_appeals', sql: correctionsAppeals },
   { version: 8, name: 'automated_decisions', sql: automatedDecisions },
   { version: 10, name: 'case_recovery', sql: caseRecovery },
+  { version: 13, name: 'workbench', sql: workbench },
 ];

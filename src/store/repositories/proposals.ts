@@ -55,9 +55,9 @@ function toRecord(row: Row): ProposalRecord {
 }
 
 /**
- * Stores the case's proposal unless it already has one. The UNIQUE constraint on case_id
- * makes this hold across processes and retries: reprocessing a case gets the existing
- * proposal back (`created: false`) and never makes a second.
+ * Stores the case's proposal unless it already has one. The unique index on a case's first
+ * proposal makes this hold across processes and retries: reprocessing a case gets the
+ * proposal in force back (`created: false`) and never makes a second first one.
  */
 export async function insertProposalIfAbsent(
   db: Queryable,
@@ -69,7 +69,7 @@ export async function insertProposalIfAbsent(
   const inserted = await db.query<Row>(
     `INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal)
      VALUES ($1, $2, $3, $4::numeric, $5::jsonb, $6::jsonb)
-     ON CONFLICT (case_id) DO NOTHING
+     ON CONFLICT (case_id) WHERE supersedes IS NULL DO NOTHING
      RETURNING ${COLUMNS}`,
     [input.caseId, input.snapshotId, input.outcome, input.amount, JSON.stringify(input.reasons), JSON.stringify(input.proposal)],
   );
@@ -79,8 +79,12 @@ export async function insertProposalIfAbsent(
   return { proposal: existing, created: false };
 }
 
+/**
+ * The case's proposal in force: the newest of its chain (a proposal recomputed after the rules
+ * it waited for were entered supersedes the first; see insertSupersedingProposal).
+ */
 export async function getProposalForCase(db: Queryable, caseId: string): Promise<ProposalRecord | undefined> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM proposals WHERE case_id = $1`, [caseId]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM proposals WHERE case_id = $1 ORDER BY id DESC LIMIT 1`, [caseId]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
@@ -116,7 +120,7 @@ export async function insertSnapshotAndProposal(
      ), prop AS (
        INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal)
        SELECT $1, snap.id, $4, $5::numeric, $6::jsonb, $7::jsonb FROM snap
-       ON CONFLICT (case_id) DO NOTHING
+       ON CONFLICT (case_id) WHERE supersedes IS NULL DO NOTHING
        RETURNING id
      ), updated AS (
        UPDATE cases SET state = $9, state_changed_at = now()
