@@ -6,6 +6,7 @@ import type { RobotDeps } from './deps.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
+import { recheckCasesWaitingForRules } from './rulesRecheck.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
 import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 import { recoverIfStranded, sweepCases } from './recovery.js';
@@ -59,6 +60,12 @@ export interface RobotOptions {
   retentionDryRunPattern?: string | false;
   /** Carry out a report unapproved after this many days (config RETENTION_AUTO_EXECUTE_DAYS); unset: never. */
   retentionAutoExecuteDays?: number;
+  /**
+   * Recompute, at start-up, the MANUAL cases that waited for rules the loaded rules now have
+   * (robot/rulesRecheck.ts). Default true; rules are read once per process, so start-up is when
+   * they can have changed.
+   */
+  recheckRulesAtStart?: boolean;
 }
 
 /** 03:00 on the 2nd of every month: a report an admin can approve within the month. */
@@ -283,10 +290,24 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     deps.logger.warn({ error: { name: error.name, message: error.message } }, 'intake poll failed');
   });
 
+  const recheckRulesNow = () => recheckCasesWaitingForRules(deps);
+  // In the background: a start-up never waits for it, and a failure only delays the cases.
+  const rulesRecheck =
+    options.recheckRulesAtStart === false
+      ? undefined
+      : recheckRulesNow().catch((error: unknown) => {
+          deps.logger.warn({ error: { name: (error as Error).name, message: (error as Error).message } }, 'recheck of cases waiting for rules failed; it runs again at the next start');
+          return undefined;
+        });
+
   return {
     queues,
     redis,
     prefix,
+    /** The start-up recheck of cases waiting for rules (undefined when switched off). */
+    rulesRecheck,
+    /** Recomputes the cases waiting for rules now (tests, the admin). */
+    recheckRulesNow,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
     pollNow: () => pollOnce(deps, cursors, queues.enqueueCases),
     /** Sweeps now, outside the schedule (tests, start-up). */
@@ -299,6 +320,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     enqueueDecision: (decisionId: string, caseId: string) => queues.enqueueDecisions([{ decisionId, caseId }]),
     close: async () => {
       clearInterval(schedulerTimer);
+      await rulesRecheck;
       await Promise.all([intakeWorker.close(), caseWorker.close(), maintenanceWorker.close(), outboundWorker?.close()]);
       await queues.close();
       redis.disconnect();

@@ -28,9 +28,13 @@ export interface SeedOptions {
   /** grant (default), reject (income above the norm) or manual (declared assets). */
   kind?: 'grant' | 'reject' | 'manual';
   receivedAt?: string;
+  /** The household's bank balance in kronor (overrides what `kind` implies). */
+  assets?: string;
+  /** The application's costs (default: the fixture's). */
+  costs?: { type: string; amount: string }[];
 }
 
-export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: string; amount: string; outcome: string }> {
+export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: string; amount: string; outcome: string; reasons: string[] }> {
   const id = uniqueId('W');
   const application = {
     ...fixture.application,
@@ -38,7 +42,8 @@ export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: stri
     municipality: options.municipality,
     receivedAt: options.receivedAt ?? '2026-03-02T10:00:00+01:00',
     incomes: options.kind === 'reject' ? [{ person: 'applicant', type: 'salary', amount: '40000' }] : [],
-    assets: options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
+    assets: options.assets !== undefined ? [{ type: 'bankBalance', amount: options.assets }] : options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
+    ...(options.costs ? { costs: options.costs } : {}),
   };
   const people = [application.applicant.personalNumber, application.coApplicant.personalNumber];
   const raw = {
@@ -65,7 +70,7 @@ export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: stri
   const snapshot = await insertSnapshot(db, { caseId: id, snapshot: checked.snapshot, rulesVersion: rules.version });
   await insertProposalIfAbsent(db, { caseId: id, snapshotId: snapshot.id, outcome: proposal.outcome, amount: proposal.amount, reasons: proposal.reasons, proposal });
   await transitionCase(db, { caseId: id, from: 'GATHERING', to: proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED', actor: 'robot:test' });
-  return { id, amount: proposal.amount, outcome: proposal.outcome };
+  return { id, amount: proposal.amount, outcome: proposal.outcome, reasons: proposal.reasons };
 }
 
 export const fakePdf: PdfRenderer = {
