@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCase, getStateHistory, listAuditForCase } from '../../src/store/index.js';
+import { currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, verifyDecision } from '../../src/store/index.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
-import { buildPages, Client, seedCase } from './support.js';
+import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from './support.js';
 
 /** The workbench over HTTP: claiming, handing back, reassigning (PGlite and the PostgreSQL server). */
 forEachBackend('workbench pages', (backend) => {
@@ -13,8 +13,9 @@ forEachBackend('workbench pages', (backend) => {
   let lead: Client;
   let auditor: Client;
 
+  const enqueued: string[] = [];
   beforeAll(async () => {
-    ({ app } = await buildPages(db(), { loginRateLimit: 1000 }));
+    ({ app } = await buildPages(db(), { loginRateLimit: 1000, onSigned: async (decisionId) => void enqueued.push(decisionId) }));
     anna = await Client.login(app, 'hl-trelleborg-1');
     omar = await Client.login(app, 'hl-trelleborg-2');
     lead = await Client.login(app, 'al-trelleborg');
@@ -107,6 +108,92 @@ forEachBackend('workbench pages', (backend) => {
       expect((await auditor.submit(url(svedala.id), `${url(svedala.id)}/ta`)).statusCode).toBe(403);
       expect((await anna.submit(null, `${url(svedala.id)}/ta`)).statusCode).toBe(404);
       expect((await getCase(db(), svedala.id))?.owner).toBeNull();
+    });
+  });
+
+  describe('deciding a manual case', () => {
+    const RENT = [{ type: 'rent', amount: '15000' }, { type: 'electricity', amount: '400' }];
+
+    it('the rent over the guideline: applied amount and cap side by side; a missing choice is named and the motivation kept', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      expect(seeded).toMatchObject({ outcome: 'MANUAL', reasons: ['EXPENSE_ABOVE_GUIDELINE'] });
+      expect((await anna.get(url(seeded.id))).body).not.toContain('Avgör ärendet');
+      // Not owned yet: the settle page sends back to the case.
+      expect((await anna.get(`${url(seeded.id)}/avgora`)).statusCode).toBe(303);
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      expect((await anna.get(url(seeded.id))).body).toContain('Avgör ärendet');
+      const page = await anna.get(`${url(seeded.id)}/avgora`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Boendekostnad');
+      expect(page.body).toContain('15\u00a0000,00 kr');
+      expect(page.body).toContain('5\u00a0852,00 kr');
+      const res = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(page.body), motivering_rad2: 'Hyran är skälig för orten.' });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Boendekostnad: välj hur kostnaden ska räknas.');
+      expect(res.body).toContain('Hyran är skälig för orten.');
+      expect(res.body).toContain('aria-invalid="true"');
+      expect((await getCase(db(), seeded.id))?.state).toBe('MANUAL');
+      expect((await omar.get(`${url(seeded.id)}/avgora`)).statusCode).toBe(303);
+    });
+
+    it('up to the cap: recomputed as calc does, signed with hash through the same path, carried out, the letter explains', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const res = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora`, {
+        val_rad2: 'cap',
+        motivering_rad2: 'Hyran godtas upp till riktlinjen; hushållet har fått tid att söka billigare bostad.',
+      });
+      expect(res.statusCode).toBe(303);
+      const decision = await currentDecision(db(), seeded.id);
+      // 7 100 + 1 410 (riksnorm) + 5 852 (rent, capped) + 400 (electricity) = 14 762.
+      expect(decision).toMatchObject({ outcome: 'GRANT', amount: '14762', kind: 'edited', signedBy: 'hl-trelleborg-1' });
+      expect(verifyDecision(decision!)).toBe(true);
+      const content = decision!.content as { settlements: { choice: string; amount: string }[]; edits: { from: string; to: string }[]; motivation: string; reasons: string[] };
+      expect(content.settlements).toEqual([expect.objectContaining({ choice: 'cap', amount: '5852.00' })]);
+      expect(content.edits).toEqual([expect.objectContaining({ from: '15000.00', to: '5852.00' })]);
+      expect(content.reasons).toEqual([]);
+      expect((await getCase(db(), seeded.id))?.state).toBe('SIGNED');
+      expect(enqueued).toContain(decision!.id);
+      expect((await getStateHistory(db(), seeded.id)).at(-1)).toMatchObject({ fromState: 'MANUAL', toState: 'SIGNED', reason: 'SIGNED_MANUAL' });
+      const letter = await anna.get(`${url(seeded.id)}/beslut`);
+      expect(letter.statusCode).toBe(200);
+      expect(letter.body).toContain('14\u00a0762');
+      expect(letter.body).toContain('hushållet har fått tid att söka billigare bostad');
+      const again = await anna.submit(null, `${url(seeded.id)}/avgora`, { val_rad2: 'accept', motivering_rad2: 'x' });
+      expect(again.statusCode).toBe(303);
+      expect((await currentDecision(db(), seeded.id))?.id).toBe(decision!.id);
+    });
+
+    it('refusing the cost leaves it out; a result of zero or less would reject', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora`, { val_rad2: 'refuse', motivering_rad2: 'Hyresavtal saknas.' });
+      expect(await currentDecision(db(), seeded.id)).toMatchObject({ outcome: 'GRANT', amount: '8910' });
+    });
+  });
+
+  describe('closing as handled in the case system', () => {
+    it('the owner closes with a reason: it leaves every inbox view; the audit records the act, not the words', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      await omar.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const empty = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: '  ' });
+      expect(empty.statusCode).toBe(409);
+      expect(empty.body).toContain('Skriv varför ärendet avslutas här');
+      expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Nej' })).statusCode).toBe(409);
+      const res = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Sparkapital utreds i verksamhetssystemet.' });
+      expect(res.statusCode).toBe(303);
+      expect(await getCase(db(), seeded.id)).toMatchObject({ state: 'MANUAL', closedReason: 'Sparkapital utreds i verksamhetssystemet.' });
+      for (const view of ['ko', 'mina', 'alla']) expect((await omar.get(`/inkorg?visa=${view}`)).body).not.toContain(seeded.id);
+      const queue = await listReviewQueue(db(), { municipalities: ['1287'], owner: 'all', limit: 10_000 });
+      expect(queue.map((i) => i.caseId)).not.toContain(seeded.id);
+      const page = (await omar.get(url(seeded.id))).body;
+      expect(page).toContain('Sparkapital utreds i verksamhetssystemet.');
+      expect(page).toContain('Avslutade ärendet: handläggs i verksamhetssystemet');
+      expect(page).not.toContain('Avsluta – handläggs');
+      const audit = (await listAuditForCase(db(), seeded.id)).find((a) => a.action === 'case.close');
+      expect(audit?.actor).toBe('hl-trelleborg-2');
+      expect(JSON.stringify(audit?.details)).not.toContain('Sparkapital');
+      expect(JSON.stringify(audit)).not.toContain(APPLICANT_PN);
     });
   });
 });

@@ -10,7 +10,7 @@ import { calculationTable, formatDateTime, municipalityName, OUTCOME_WORDS, reas
 import { EDITABLE_KINDS } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
 import { historyReasonWords } from './ownership.js';
-import { ownershipSection, ownerWords } from './workbenchView.js';
+import { manualSection, ownershipSection, ownerWords } from './workbenchView.js';
 
 export interface CasePageMessage {
   kind: 'error' | 'success';
@@ -76,6 +76,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <p><strong>Skäl:</strong> ${esc(c.closedReason)}</p>`);
   }
   parts.push(ownershipSection(c, user, csrf));
+  parts.push(manualSection(view, user, csrf));
 
   // Actions: only what this user may do, only in a state where it can be done.
   if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {
