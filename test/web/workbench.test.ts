@@ -101,6 +101,13 @@ forEachBackend('workbench pages', (backend) => {
       expect(history).toContain('Lade tillbaka ärendet i kön');
     });
 
+    it('taking a proposal over for manual handling makes it the taker\'s', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/ta-over`)).statusCode).toBe(303);
+      expect(await getCase(db(), seeded.id)).toMatchObject({ state: 'MANUAL', owner: 'hl-trelleborg-1' });
+      expect((await anna.get('/inkorg?visa=mina')).body).toContain(seeded.id);
+    });
+
     it('an auditor sees the owner but cannot claim; another municipality\'s case is 404', async () => {
       const svedala = await seedCase(db(), { municipality: '1263', kind: 'manual' });
       const page = await auditor.get(url(svedala.id));

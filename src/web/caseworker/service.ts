@@ -2,7 +2,9 @@ import type { Proposal } from '../../domain/proposal.js';
 import {
   appendAudit,
   CaseTransitionError,
+  changeOwner,
   closeManualCase,
+  OWNER_REASONS,
   currentDecision,
   DecisionConflictError,
   getApplication,
@@ -266,7 +268,7 @@ export async function closeCase(db: Db, user: WebUser, caseId: string, reason: s
   return { ok: false, message: `Ärendet kan inte avslutas här (status: ${c.state}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
 }
 
-/** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, audit-logged. */
+/** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, claimed by the user if unclaimed, audit-logged. */
 export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const c = await getCase(db, caseId);
   if (!c || (c.state !== 'PROPOSED' && c.state !== 'TECHNICAL_ERROR')) {
@@ -275,6 +277,8 @@ export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{
   try {
     await db.transaction(async (tx) => {
       await transitionCase(tx, { caseId, from: c.state, to: 'MANUAL', actor: user.id, reason: 'TAKEN_OVER' });
+      // Taking over is taking: an unclaimed case becomes the user's (a claimed one keeps its owner).
+      await changeOwner(tx, { caseId, expectedOwner: null, newOwner: user.id, actor: user.id, reason: OWNER_REASONS.claimed });
       await appendAudit(tx, { actor: user.id, action: 'case.takeover', caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { from: c.state } });
     });
     return { ok: true };
