@@ -14,6 +14,8 @@ import {
   listAuditForCase,
   listReviewQueue,
 } from '../../src/store/index.js';
+import { IN_MEMORY, openDatabase } from '../../src/store/index.js';
+import { startPipeline } from '../support/pipeline.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
 import { APPLICANT_PN, CO_APPLICANT_PN, seedCase } from '../web/support.js';
 
@@ -102,4 +104,50 @@ forEachBackend('recheck of cases waiting for rules', (backend) => {
     for (const pn of [APPLICANT_PN, CO_APPLICANT_PN]) expect(logs.join('\n')).not.toContain(pn.slice(2));
     expect(logs.join('\n')).toContain('cases waiting for rules rechecked');
   });
+});
+
+describe('the worker at start-up (real Redis, the sandbox registers)', () => {
+  it('a worker started with the entered rules proposes the waiting cases of the sandbox without asking a register again', async () => {
+    const db = await openDatabase({ dataDir: IN_MEMORY });
+    try {
+      const before = await startPipeline(db, { rules: shipped });
+      let waiting: string[] = [];
+      try {
+        await before.robot.pollNow();
+        const { rows } = await db.query<{ id: string }>('SELECT id FROM cases');
+        await before.settle(rows.map((r) => r.id), ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR', 'SIGNED', 'COMPLETED'], 60_000);
+        await before.robot.rulesRecheck;
+        const found = await db.query<{ case_id: string }>(
+          `SELECT p.case_id FROM proposals p JOIN cases c ON c.id = p.case_id
+            WHERE c.state = 'MANUAL' AND p.reasons ? 'PROVISIONAL_RULES'`,
+        );
+        waiting = found.rows.map((r) => r.case_id);
+      } finally {
+        await before.stop();
+      }
+      expect(waiting.length).toBeGreaterThan(0);
+      const lookups = async () => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM audit_log WHERE action LIKE '%.lookup'")).rows[0]!.n);
+      const asked = await lookups();
+
+      // One more the way the sandbox has none: savings under the provisional buffer only.
+      const underBuffer = await seedCase(db, { municipality: '1287', assets: '800' });
+      waiting.push(underBuffer.id);
+      const after = await startPipeline(db, { rules: entered });
+      try {
+        const result = await after.robot.rulesRecheck;
+        expect((result?.proposed ?? 0) + (result?.stillManual ?? 0)).toBe(waiting.length);
+        expect((await getCase(db, underBuffer.id))?.state).toBe('PROPOSED');
+        for (const id of waiting) {
+          const now = await getProposalForCase(db, id);
+          expect(now?.reasons).not.toContain('PROVISIONAL_RULES');
+          expect((await getCase(db, id))?.state).toBe(now?.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED');
+        }
+        expect(await lookups()).toBe(asked);
+      } finally {
+        await after.stop();
+      }
+    } finally {
+      await db.close();
+    }
+  }, 180_000);
 });
