@@ -36,6 +36,11 @@ export interface Config {
   kirUrl: string | undefined;
   planUrl: string | undefined;
   eserviceUrl: string | undefined;
+  /**
+   * The booking system for first meetings. Unset: the sandbox's under `npm start`; a worker
+   * without it does not book (required for the worker in production).
+   */
+  bookingUrl: string | undefined;
   /** The robot's account: handläggare towards SSBTEK, actor in the audit log. */
   robotIdentity: string;
   /** The municipality's organisationsnummer, 12 digits as SSBTEK wants it (16 + 10 digits). */
@@ -47,6 +52,12 @@ export interface Config {
   /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
   pseudonymSecret: string;
   pollIntervalMs: number;
+  /**
+   * Where an application for a municipality the robot does not serve (or with none) is routed:
+   * that municipality's caseworkers get it as invalid, with the reason. Unset: the first of
+   * the served municipalities by code (rules/municipalities).
+   */
+  intakeCatchAllMunicipality: string | undefined;
   workerConcurrency: number;
   planRecheckDelayMs: number;
   planPendingDeadlineMs: number;
@@ -199,6 +210,7 @@ const schema = z.object({
   KIR_URL: optional(url(HTTP, 'the KIR service')),
   PLAN_URL: optional(url(HTTP, 'the employment-plan module')),
   ESERVICE_URL: optional(url(HTTP, 'the e-service feed')),
+  BOOKING_URL: optional(url(HTTP, 'the booking system for first meetings')),
   ROBOT_IDENTITY: optional(
     z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{1,63}$/, {
       error: 'must be an account name: a letter, then 1-63 letters, digits, dot, underscore or hyphen',
@@ -218,6 +230,7 @@ const schema = z.object({
   POLL_INTERVAL_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds between polls of the e-service')).transform(
     (v) => v ?? MINUTE,
   ),
+  INTAKE_CATCH_ALL_MUNICIPALITY: optional(z.string().regex(/^\d{4}$/, { error: 'must be the SCB code (four digits) of a served municipality' })),
   WORKER_CONCURRENCY: optional(integer(1, 256, 'cases processed at once')).transform((v) => v ?? 8),
   RETENTION_AUTO_EXECUTE_DAYS: optional(integer(1, 28, 'days a gallring report waits for review before the scheduled job carries it out')),
   PLAN_RECHECK_DELAY_MS: optional(
@@ -303,12 +316,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kirUrl: v.KIR_URL,
     planUrl: v.PLAN_URL,
     eserviceUrl: v.ESERVICE_URL,
+    bookingUrl: v.BOOKING_URL,
     robotIdentity: v.ROBOT_IDENTITY,
     organisationNumber: v.ORGANISATION_NUMBER ?? SANDBOX_ORGANISATION_NUMBER,
     organisationName: v.ORGANISATION_NAME,
     fkAktorsId: v.FK_AKTORSID ?? 'sandlada-aktor',
     pseudonymSecret: v.PSEUDONYM_SECRET ?? DEVELOPMENT_PSEUDONYM_SECRET,
     pollIntervalMs: v.POLL_INTERVAL_MS,
+    intakeCatchAllMunicipality: v.INTAKE_CATCH_ALL_MUNICIPALITY,
     workerConcurrency: v.WORKER_CONCURRENCY,
     planRecheckDelayMs: v.PLAN_RECHECK_DELAY_MS,
     planPendingDeadlineMs: v.PLAN_PENDING_DEADLINE_MS,
@@ -346,6 +361,7 @@ export function describeConfig(config: Config): Record<string, string | number> 
     kir: where(config.kirUrl, 'sandbox'),
     plan: where(config.planUrl, 'sandbox'),
     eservice: where(config.eserviceUrl, 'sandbox'),
+    booking: where(config.bookingUrl, 'sandbox'),
     robotIdentity: config.robotIdentity,
     workerConcurrency: config.workerConcurrency,
   };

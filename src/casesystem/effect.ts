@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SystemException } from '../domain/errors.js';
 import { createJsonHttpClient, type JsonHttpSettings } from '../registers/http.js';
-import { backoffDelay, realSleep, retryPolicy } from '../registers/retry.js';
+import { backoffDelay, isSafeCaseId, realSleep, retryPolicy } from '../registers/retry.js';
 
 /**
  * Look before you act, over JSON HTTP: the shared core of the payment and notification
@@ -20,14 +20,16 @@ export interface EffectClientOptions extends JsonHttpSettings {
   component: string;
   /** As a caseworker reads it, e.g. "Utbetalningssystemet". */
   label: string;
+  /** The body field that is the idempotency key (default decisionId; caseId for one effect per case). */
+  keyField?: 'decisionId' | 'caseId';
 }
 
 const lookupReply = z.union([z.object({ found: z.literal(false) }), z.object({ found: z.literal(true), reference: z.string().min(1) })]);
 const postReply = z.object({ reference: z.string().min(1), created: z.boolean().optional() });
 
 export interface EffectClient {
-  /** The effect's reference: the existing one if the outside system already has it, else a new one. */
-  once(decisionId: string, caseId: string, body: Record<string, unknown>): Promise<{ reference: string; existed: boolean }>;
+  /** The effect's reference: the existing one if the outside system already has it, else a new one. `key` is the decision id (or the case id, by keyField). */
+  once(key: string, caseId: string, body: Record<string, unknown>): Promise<{ reference: string; existed: boolean }>;
 }
 
 export function createEffectClient(options: EffectClientOptions): EffectClient {
@@ -39,15 +41,17 @@ export function createEffectClient(options: EffectClientOptions): EffectClient {
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const path = options.path.replace(/\/+$/, '');
+  const keyField = options.keyField ?? 'decisionId';
   return {
-    async once(decisionId, caseId, body) {
-      if (!/^[0-9]{1,19}$/.test(decisionId)) throw new SystemException(options.component, `${options.label}: besluts-id:t har fel form (ärende ${caseId})`);
+    async once(key, caseId, body) {
+      if (keyField === 'decisionId' && !/^[0-9]{1,19}$/.test(key)) throw new SystemException(options.component, `${options.label}: besluts-id:t har fel form (ärende ${caseId})`);
+      if (keyField === 'caseId' && (key !== caseId || !isSafeCaseId(key))) throw new SystemException(options.component, `${options.label}: ärende-id:t har fel form`);
       let last: unknown;
       for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-        const found = await lookups.request({ method: 'GET', path: `${path}/${decisionId}`, caseId }, lookupReply);
+        const found = await lookups.request({ method: 'GET', path: `${path}/${encodeURIComponent(key)}`, caseId }, lookupReply);
         if (found.found) return { reference: found.reference, existed: true };
         try {
-          const made = await posts.request({ method: 'POST', path, body: { ...body, decisionId }, caseId }, postReply);
+          const made = await posts.request({ method: 'POST', path, body: { ...body, [keyField]: key }, caseId }, postReply);
           return { reference: made.reference, existed: made.created === false };
         } catch (error) {
           last = error;

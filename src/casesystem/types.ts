@@ -50,4 +50,16 @@ export interface Notifier {
    * amount and no personal data in the message itself.
    */
   notifyDecisionReady(input: { decisionId: string; caseId: string; payDay?: string }): Promise<{ reference: string }>;
+  /** "Mina ärenden": the first meeting's time, once per case (idempotent by case id). */
+  notifyMeetingBooked(input: MeetingMessage): Promise<{ reference: string }>;
+}
+
+/** The first meeting as the applicant is told it. */
+export interface MeetingMessage {
+  caseId: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** Whom the meeting is with, e.g. "arbetsmarknadssekreterare". */
+  withTitle: string;
+  location: string | null;
 }

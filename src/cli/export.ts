@@ -248,6 +248,9 @@ Innehåll
                            (fältet "file") och bildens storlek (image_bytes).
   screenshots/ID.png       Själva skärmbilderna (ID = case_screenshots.id; .jpg för
                            bilder av typen image/jpeg). Kan visa personuppgifter.
+  bookings.jsonl           Första möten med arbetsmarknadssekreterare: bokad tid,
+                           bokningssystemets referens, meddelandet i Mina ärenden,
+                           eller varför roboten inte kunde boka.
   job_outcomes.jsonl       Hur robotens jobb för ärendena slutade (tekniska händelser).
   appeals.jsonl            Överklaganden: beslut, inkommet datum, kanal, vad det gäller,
                            dagen sökanden fick beslutet.

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { replayCase } from '../robot/replay.js';
+import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { RedisPolicyError } from '../robot/redisCheck.js';
 import { readStoreIdentity } from '../store/index.js';
@@ -11,7 +12,7 @@ import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
 import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
-import { openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
+import { bookingAdapters, openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
 import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv, type OutboundEndpoints } from './outbound.js';
 
 /** The outside systems as configured; the production entry points never fall back to the sandbox. */
@@ -57,6 +58,18 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
   }
   const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }) : undefined;
   if (!outbound) logger.warn('no outbound systems configured: signed decisions are not carried out by this worker');
+  // First meetings: the booking system and Mina ärenden. Required in production; elsewhere a
+  // worker without them does not book (open bookings wait; cases go on regardless).
+  if (config.bookingUrl && !endpoints?.notifyUrl) {
+    process.stderr.write('worker: BOOKING_URL är satt men NOTIFY_URL saknas (sökanden ska få tiden i Mina ärenden)\n');
+    return 2;
+  }
+  if (!config.bookingUrl && config.nodeEnv === 'production') {
+    process.stderr.write('worker: BOOKING_URL saknas (första möten bokas inte)\n');
+    return 2;
+  }
+  const booking = config.bookingUrl && endpoints ? bookingAdapters({ bookingUrl: config.bookingUrl, notifyUrl: endpoints.notifyUrl }, config) : undefined;
+  if (!booking) logger.warn('no booking system configured: first meetings are not booked by this worker');
   const db = await openStore(config);
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
@@ -70,6 +83,7 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
       ...jobSettings(config),
       ...(config.retentionAutoExecuteDays !== undefined ? { retentionAutoExecuteDays: config.retentionAutoExecuteDays } : {}),
       ...(outbound ? { outbound } : {}),
+      ...(booking ? { booking } : {}),
     });
   } catch (error) {
     if (!(error instanceof RedisPolicyError)) throw error;
@@ -80,7 +94,7 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
     await db.close();
     return 1;
   }
-  logger.info({ rulesVersion: rules.version, carriesOut: outbound !== undefined }, 'worker started');
+  logger.info({ rulesVersion: rules.version, carriesOut: outbound !== undefined, books: booking !== undefined }, 'worker started');
   await untilStopped(logger);
   await robot.close();
   await outbound?.close();
@@ -124,7 +138,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
   const web = buildWebServer({
     logger,
     metrics: robotMetrics(db, () => undefined, logger),
-    checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1') },
+    checks: { redis: () => redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,
       auth,

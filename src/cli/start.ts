@@ -1,9 +1,11 @@
+import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { start as startCaseSystemApi } from '../sandbox/caseSystemApi.js';
 import { start as startLegacyCaseSystem, DEFAULT_LEGACY_USERS } from '../sandbox/legacyCaseSystem.js';
 import { start as startPayments } from '../sandbox/payments.js';
 import { start as startNotifications } from '../sandbox/notifications.js';
+import { start as startBooking } from '../sandbox/booking.js';
 import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv } from './outbound.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes } from '../web/admin/index.js';
@@ -11,7 +13,7 @@ import { webAuthConfigFromEnv } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { ensureRedis, RedisMissingError } from './redis.js';
-import { openStore, robotDeps, robotMetrics } from './wiring.js';
+import { bookingAdapters, openStore, robotDeps, robotMetrics } from './wiring.js';
 import type { Robot } from '../robot/worker.js';
 
 /**
@@ -40,8 +42,9 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
   const sandbox = await startSandbox();
   // Carrying out signed decisions, against simulated outside systems: the case system (its API,
   // and the legacy UI for municipalities set to CASESYSTEM_ADAPTER_<kod>=rpa), payments, Mina ärenden.
-  const outside = await Promise.all([startCaseSystemApi(), startLegacyCaseSystem(), startPayments(), startNotifications()]);
-  const [caseSystemApi, legacyUi, payments, notifications] = outside;
+  // And first meetings: the booking system.
+  const outside = await Promise.all([startCaseSystemApi(), startLegacyCaseSystem(), startPayments(), startNotifications(), startBooking()]);
+  const [caseSystemApi, legacyUi, payments, notifications, bookingSystem] = outside;
   const [rpaUser, rpaPassword] = Object.entries(DEFAULT_LEGACY_USERS)[0]!;
   let endpoints;
   try {
@@ -75,11 +78,13 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     pollIntervalMs: config.pollIntervalMs,
     outbound,
     outboundSweepIntervalMs: 5_000,
+    booking: bookingAdapters({ bookingUrl: config.bookingUrl ?? bookingSystem.url, notifyUrl: endpoints.notifyUrl }, config),
+    bookingSweepIntervalMs: 5_000,
   });
   const web = buildWebServer({
     logger,
     metrics,
-    checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1') },
+    checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,
       auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),

@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createMetrics, type RobotMetrics } from '../observability/metrics.js';
+import { createBookingClient } from '../casesystem/booking.js';
+import { createNotifyClient } from '../casesystem/notify.js';
+import type { BookingAdapters } from '../robot/firstMeeting.js';
 import { createEServiceClient } from '../registers/eservice.js';
 import { createKirClient } from '../registers/kir.js';
 import { createPlanClient } from '../registers/plan.js';
@@ -10,7 +13,8 @@ import type { RobotDeps } from '../robot/deps.js';
 import type { Queues } from '../robot/queues.js';
 import { QUEUE } from '../robot/queues.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import { countPastPromise, oldestOpenCases, openDatabase, type Db } from '../store/index.js';
+import { FEED } from '../robot/intake.js';
+import { countPastPromise, getIntakeStatus, oldestOpenCases, openDatabase, type Db } from '../store/index.js';
 
 /** Where the four outside systems are: the real ones by configuration, or the sandbox's. */
 export interface RegisterUrls {
@@ -36,6 +40,7 @@ export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: Rul
     pseudonymSecret: config.pseudonymSecret,
     clock: () => new Date(),
     planTiming: { recheckDelayMs: config.planRecheckDelayMs, pendingDeadlineMs: config.planPendingDeadlineMs },
+    ...(config.intakeCatchAllMunicipality ? { catchAllMunicipality: config.intakeCatchAllMunicipality } : {}),
     hooks: metrics.hooks,
     ssbtek: createSsbtekClient({
       url: urls.ssbtek,
@@ -49,6 +54,12 @@ export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: Rul
   };
 }
 
+/** The first meetings' outside systems: the booking system and Mina ärenden (the same NOTIFY_URL the carry-out uses). */
+export function bookingAdapters(urls: { bookingUrl: string; notifyUrl: string }, config: Pick<Config, 'registerTimeoutMs' | 'registerAttempts'>): BookingAdapters {
+  const http = { timeoutMs: config.registerTimeoutMs, retry: { attempts: config.registerAttempts } };
+  return { booking: createBookingClient({ url: urls.bookingUrl, ...http }), notifier: createNotifyClient({ url: urls.notifyUrl, ...http }) };
+}
+
 /** Metrics whose gauges read cases by state from the store and job counts from the queues. */
 export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: Logger): RobotMetrics {
   return createMetrics({
@@ -59,6 +70,7 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       },
       oldestCases: () => oldestOpenCases(db, new Date()),
       pastPromise: () => countPastPromise(db, new Date()),
+      intakeFailures: async () => (await getIntakeStatus(db, FEED))?.consecutiveFailures ?? 0,
       intakePaused: async () => {
         const q = queues();
         return q ? q.intake.isPaused() : false;

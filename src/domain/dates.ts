@@ -127,3 +127,11 @@ export function stockholmWallTime(wallAsUtc: number): Date {
   instant = wallAsUtc - stockholmOffsetMs(instant);
   return new Date(instant);
 }
+
+const swedishDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const swedishClock = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An instant as people read it in Sweden, Stockholm time: "tisdag 1 december 2026 kl. 09:30". */
+export function swedishDateTime(instant: Date): string {
+  return `${swedishDay.format(instant)} kl. ${swedishClock.format(instant).replace('.', ':')}`;
+}

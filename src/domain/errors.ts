@@ -46,6 +46,36 @@ export class SystemException extends RobotError {
   }
 }
 
+/**
+ * An outside system refused a request outright (a 4xx other than 408/429, or a reply of the
+ * wrong shape): asking again gives the same. `httpStatus` lets a client tell a refusal it can
+ * act on (409: the booking slot was taken meanwhile) from one it cannot.
+ */
+export class RequestRefusedException extends SystemException {
+  constructor(
+    component: string,
+    message: string,
+    readonly httpStatus: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(component, message, options);
+  }
+}
+
+/**
+ * The first meeting cannot be booked by the robot (no free slot in the booking system, or a
+ * case whose applicant must not be sent to it): a point for the caseworker, never retried.
+ */
+export class BookingNotPossibleException extends RobotError {
+  readonly kind = 'business' as const;
+  constructor(
+    readonly problem: 'NO_FREE_SLOT' | 'PROTECTED_IDENTITY' | 'NO_APPLICANT',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A rules file that cannot be trusted: the robot must not start on it. */
 export class RulesFileError extends RobotError {
   readonly kind = 'configuration' as const;

@@ -28,7 +28,7 @@ export const CASE_OUTCOMES = [
   'DECIDED_AUTOMATICALLY',
 ] as const;
 /** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
-export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'maintenance', 'writeback', 'payment', 'notify'] as const;
+export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'maintenance', 'writeback', 'payment', 'notify', 'booking'] as const;
 /** BullMQ's job states (Queue.getJobCounts). */
 export const QUEUE_STATES = [
   'waiting',
@@ -87,6 +87,8 @@ export interface MetricsSources {
   pastPromise?: () => Promise<Array<{ municipality: string; count: number }>>;
   /** Whether an admin has paused intake. */
   intakePaused?: () => Promise<boolean>;
+  /** Intake polls that failed in a row since the last one that went through (intake_status). */
+  intakeFailures?: () => Promise<number>;
 }
 
 /** The municipalities (SCB codes) the robot serves; a code is a fixed public number, never personal. */
@@ -266,6 +268,21 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
       if (!sources.intakePaused) return;
       try {
         this.set((await withTimeout(sources.intakePaused, timeoutMs, 'intakePaused')) ? 1 : 0);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  new Gauge({
+    name: 'robot_intake_consecutive_failures',
+    help: 'Intake polls of the e-service that failed in a row since the last one that went through; 0 when intake runs.',
+    registers: [registry],
+    async collect() {
+      if (!sources.intakeFailures) return;
+      try {
+        const n = await withTimeout(sources.intakeFailures, timeoutMs, 'intakeFailures');
+        if (Number.isFinite(n)) this.set(n);
+        else this.reset();
       } catch {
         this.reset();
       }

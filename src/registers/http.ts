@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { SystemException } from '../domain/errors.js';
+import { RequestRefusedException, SystemException } from '../domain/errors.js';
 import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from './retry.js';
 
 /**
@@ -184,7 +184,9 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
       failed: (attempt, failure, ms) => options.onAttempt?.(event(attempt, ms, failure.outcome, failure.retryable, failure.httpStatus)),
       refused: (failure) => {
         const what = failure.outcome === 'badShape' ? 'svarade med fel form' : 'avvisade frågan';
-        return fail(`${label} ${what}${forCase}: ${failure.message} (försöker inte igen)`, failure.outcome);
+        return new RequestRefusedException(options.register, `${label} ${what}${forCase}: ${failure.message} (försöker inte igen)`, failure.httpStatus, {
+          cause: new Error(failure.outcome),
+        });
       },
       exhausted: (last) =>
         fail(`${label} svarade inte${forCase} efter ${policy.attempts} försök (senast: ${last?.message ?? 'okänt fel'})`, last?.outcome ?? 'unknown'),

@@ -41,12 +41,19 @@ export interface SsbtekLookupClient {
   }): Promise<SsbtekAnswer>;
 }
 
-/** One application as the e-service hands it over: its id and the raw, unvalidated payload. */
+/**
+ * One application as the e-service hands it over: its id and the raw, unvalidated payload.
+ * An item with a broken envelope is handed over too (intake keeps it and routes it to a
+ * caseworker): `id` is then "" when the feed's id was not a string of 1–200 characters,
+ * `cursor` "" when it had none usable, and `envelopeProblems` says what was wrong in words
+ * (never quoting the id, which may be anything, a personal number included).
+ */
 export interface IncomingApplication {
   id: string;
-  /** The e-service's own position in its feed, for polling onwards. */
+  /** The e-service's own position in its feed, for polling onwards ("" when unusable). */
   cursor: string;
   payload: unknown;
+  envelopeProblems?: string[];
 }
 
 export interface EServiceClient {

@@ -18,6 +18,11 @@ export interface RobotDeps {
   pseudonymSecret: string;
   clock: () => Date;
   planTiming: PlanTiming;
+  /**
+   * SCB code whose caseworkers get applications for a municipality not served (or none);
+   * default the first served code. Must be one of rules.municipalityCodes().
+   */
+  catchAllMunicipality?: string;
   hooks?: PipelineHooks;
 }
 

@@ -17,6 +17,7 @@ import {
 import { decideAutomatically } from './automatedDecision.js';
 import { coalesce, perDb } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
+import { openFirstMeeting } from './firstMeeting.js';
 import { gatherRegisters } from './gather.js';
 
 /** What one run of the case job ended in (logged and counted; no personal data). */
@@ -42,6 +43,11 @@ export interface CaseRun {
    * Best effort: the outbound sweep gives every signed decision a job anyway.
    */
   decided?(decisionId: string): Promise<void>;
+  /**
+   * The case is assessed and has a first meeting to book: hands it to its booking job
+   * (robot/firstMeeting.ts). Unset: the booking sweep picks it up.
+   */
+  firstMeetingReady?(): Promise<void>;
 }
 
 /** Case jobs running at once read their cases, and start gathering, in shared statements. */
@@ -106,6 +112,8 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
   }
 
   try {
+    // Written down before anything else can go wrong, so no kill loses the first meeting.
+    const firstMeeting = await openFirstMeeting(deps, payload.application);
     const registers = await gatherRegisters(deps, payload.application);
 
     if (registers.plan.status === 'pending') {
@@ -160,6 +168,10 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
     } else if (!stored.moved) {
       // Another run moved the case on first (or it was not in `state`): same handling as move().
       await move(deps, caseId, state, to, reason);
+    }
+    if (firstMeeting && run.firstMeetingReady) {
+      // Never holds up the case: if this fails, the booking sweep hands it over instead.
+      await run.firstMeetingReady().catch((error: unknown) => deps.logger.warn({ caseId, error: { name: (error as Error).name } }, 'first meeting not handed over; the sweep will'));
     }
     // The pure check first, on what is in hand: the usual answer (not delegated) costs no read.
     if (kept.outcome !== 'MANUAL' && (!stored.created || automationFor(proposal, snapshot.application.kind, deps.rules, stockholmDate(deps.clock())).decide)) {

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import {
   CaseTransitionError,
   getCaseWork,
+  INTAKE_STATES,
   listWorkingCases,
   recordRecovery,
   transitionCase,
@@ -135,6 +136,8 @@ export async function sweepCases(deps: Pick<RobotDeps, 'db' | 'logger' | 'identi
   const limit = options.limit ?? 10_000;
   const quietSince = new Date(deps.clock().getTime() - options.quietMs);
   let after: string | undefined;
+  // A held municipality's new cases wait for their release (held.ts), not for the sweep.
+  const held = await queues.heldMunicipalities();
   while (result.looked < limit) {
     const page = await listWorkingCases(deps.db, { quietSince, limit: pageSize, after });
     if (page.length === 0) break;
@@ -142,6 +145,7 @@ export async function sweepCases(deps: Pick<RobotDeps, 'db' | 'logger' | 'identi
     const now = Date.now();
     for (const [i, c] of page.entries()) {
       result.looked++;
+      if (held.has(c.municipality) && (INTAKE_STATES as readonly string[]).includes(c.state)) continue;
       const verdict = await judgeJob(jobs[i], now, options.maxActiveMs);
       if (verdict === 'live') continue;
       const outcome = await recoverCase(deps, queues, c, verdict, options.maxRecoveries);

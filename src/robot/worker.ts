@@ -3,16 +3,18 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
+import { enqueueUnlessHeld } from './held.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
 import { recheckCasesWaitingForRules } from './rulesRecheck.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
-import { CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
+import { BOOKING_JOB_OPTIONS, bookingJobId, CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 import { recoverIfStranded, sweepCases } from './recovery.js';
 import { checkRedisForQueues } from './redisCheck.js';
 import { QUEUE_DEFAULTS } from '../config.js';
 import { setCaseJob } from '../store/index.js';
+import { bookFirstMeeting, sweepBookings, type BookingAdapters } from './firstMeeting.js';
 
 export interface RobotOptions {
   connection: ConnectionOptions & { host?: string; port?: number };
@@ -66,6 +68,17 @@ export interface RobotOptions {
    * they can have changed.
    */
   recheckRulesAtStart?: boolean;
+  /**
+   * Booking first meetings (the booking system and Mina ärenden). Unset: this process does not
+   * book (open bookings wait for a worker that does; the cases go on regardless).
+   */
+  booking?: BookingAdapters;
+  /** Retries and backoff of booking jobs; tests shorten the backoff. */
+  bookingJobOptions?: JobsOptions;
+  /** How often the sweep looks for open bookings without a job (ms; default 30 s). */
+  bookingSweepIntervalMs?: number;
+  /** Off in tests that drive the sweep themselves. */
+  scheduleBookingSweep?: boolean;
 }
 
 /** 03:00 on the 2nd of every month: a report an admin can approve within the month. */
@@ -92,6 +105,7 @@ export async function ensureJobSchedulers(schedulers: readonly Scheduler[]): Pro
   }
   return created;
 }
+const BOOKING_SWEEP_SCHEDULER_ID = 'sweep-bookings';
 
 const POLL_SCHEDULER_ID = 'poll-eservice';
 
@@ -106,7 +120,13 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   // fresh queues, and can never be shadowed by an old database's completed job ids.
   const instance = await storeIdentity(deps.db, randomUUID().slice(0, 8));
   const prefix = `${options.prefix ?? DEFAULT_PREFIX}-${instance}`;
-  const queues = openQueues(options.connection, prefix, { ...CASE_JOB_OPTIONS, ...options.caseJobOptions }, { ...OUTBOUND_JOB_OPTIONS, ...options.outboundJobOptions });
+  const queues = openQueues(
+    options.connection,
+    prefix,
+    { ...CASE_JOB_OPTIONS, ...options.caseJobOptions },
+    { ...OUTBOUND_JOB_OPTIONS, ...options.outboundJobOptions },
+    { ...BOOKING_JOB_OPTIONS, ...options.bookingJobOptions },
+  );
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   const pollLockKey = `${prefix}:intake:lock`;
   const cursors: CursorStore = {
@@ -165,6 +185,14 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       template: { name: 'sweep', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } },
     });
   }
+  if (options.booking && options.scheduleBookingSweep !== false) {
+    schedulers.push({
+      queue: queues.booking,
+      id: BOOKING_SWEEP_SCHEDULER_ID,
+      repeat: { every: options.bookingSweepIntervalMs ?? 30_000 },
+      template: { name: 'sweep', data: {}, opts: { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } },
+    });
+  }
   // At start-up every schedule is written (a changed interval takes effect); later only the missing ones.
   for (const sch of schedulers) await sch.queue.upsertJobScheduler(sch.id, sch.repeat, sch.template);
   let checking: Promise<void> | undefined;
@@ -191,6 +219,8 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     maxStalledCount: options.maxStalledCount ?? QUEUE_DEFAULTS.maxStalledCount,
   };
 
+  // A municipality's intake may be held by its admin (held.ts): its new cases get no job until released.
+  const enqueueFromIntake = (caseIds: readonly string[]) => enqueueUnlessHeld(deps.db, queues, caseIds);
   const intakeWorker = new Worker(
     QUEUE.intake,
     async (job: Job) => {
@@ -199,7 +229,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
       if (locked !== 'OK') return { skipped: true };
       try {
-        return await pollOnce(deps, cursors, queues.enqueueCases);
+        return await pollOnce(deps, cursors, enqueueFromIntake);
       } finally {
         await redis.del(pollLockKey);
       }
@@ -222,6 +252,9 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
           await queues.cases.add('case', { caseId: job.data.caseId }, { jobId, delay: delayMs });
         },
         decided: (decisionId) => queues.enqueueDecisions([{ decisionId, caseId: job.data.caseId }]),
+        firstMeetingReady: async () => {
+          await queues.enqueueBookings([job.data.caseId]);
+        },
       });
       deps.hooks?.caseProcessed?.(result, (performance.now() - started) / 1000);
       if (result === 'TECHNICAL_ERROR' || result === 'INVALID_APPLICATION' || result === 'MANUAL') {
@@ -257,6 +290,31 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     outboundWorker.on('failed', (job, error) => {
       deps.hooks?.jobFailed?.(QUEUE.outbound, error.name);
       deps.logger.warn({ caseId: job?.data.caseId, decisionId: job?.data.decisionId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'decision job attempt failed');
+    });
+  }
+
+  // First meetings: one job per case, and a sweep (one per cluster per interval) that gives
+  // every open booking of an assessed case a job.
+  let bookingWorker: Worker<CaseJobData> | undefined;
+  const booking = options.booking;
+  if (booking) {
+    bookingWorker = new Worker<CaseJobData>(
+      QUEUE.booking,
+      async (job: Job<CaseJobData>) => {
+        if (job.name === 'sweep') return sweepBookings(deps, queues);
+        const attempts = job.opts.attempts ?? 1;
+        const result = await bookFirstMeeting(deps, booking, job.data.caseId, { lastAttempt: job.attemptsMade + 1 >= attempts });
+        if (result === 'FAILED') {
+          await recordJobOutcome(deps.db, { jobId: job.id ?? bookingJobId(job.data.caseId), caseId: job.data.caseId, queue: QUEUE.booking, outcome: 'routed-manual', attempts: job.attemptsMade + 1 }).catch(() => undefined);
+        }
+        deps.logger.info({ caseId: job.data.caseId, jobId: job.id, result }, 'booking job done');
+        return result;
+      },
+      { connection: options.connection, prefix, concurrency: options.concurrency, ...stallOptions },
+    );
+    bookingWorker.on('failed', (job, error) => {
+      deps.hooks?.jobFailed?.(QUEUE.booking, error.name);
+      deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'booking job attempt failed');
     });
   }
 
@@ -309,7 +367,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     /** Recomputes the cases waiting for rules now (tests, the admin). */
     recheckRulesNow,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
-    pollNow: () => pollOnce(deps, cursors, queues.enqueueCases),
+    pollNow: () => pollOnce(deps, cursors, enqueueFromIntake),
     /** Sweeps now, outside the schedule (tests, start-up). */
     sweepOutboundNow: () => sweepOutbound(deps, queues, { maxRecoveries: sweep.maxRecoveries }),
     /** The case sweep now, outside the schedule (tests, the admin). */
@@ -318,10 +376,12 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     ensureSchedulers,
     /** Enqueues a decision at once (right after a signature), without waiting for the sweep. */
     enqueueDecision: (decisionId: string, caseId: string) => queues.enqueueDecisions([{ decisionId, caseId }]),
+    /** Sweeps open bookings now, outside the schedule (tests, start-up). */
+    sweepBookingsNow: () => sweepBookings(deps, queues),
     close: async () => {
       clearInterval(schedulerTimer);
       await rulesRecheck;
-      await Promise.all([intakeWorker.close(), caseWorker.close(), maintenanceWorker.close(), outboundWorker?.close()]);
+      await Promise.all([intakeWorker.close(), caseWorker.close(), maintenanceWorker.close(), outboundWorker?.close(), bookingWorker?.close()]);
       await queues.close();
       redis.disconnect();
     },

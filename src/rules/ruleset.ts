@@ -59,6 +59,12 @@ export interface MunicipalityRules {
    * read through guidelinesFrom. undefined: off.
    */
   automatedDecision(outcome: AutomatedOutcome, date: IsoDate): Dated<Delegation> | undefined;
+  /**
+   * Whether the robot books a first application's first meeting, by the rule in force on `date`
+   * (rule id municipality.<code>.firstMeeting, the municipality's own: never from guidelinesFrom);
+   * undefined when the file says nothing, which means no.
+   */
+  firstMeeting(date: IsoDate): Dated<FirstMeetingRule> | undefined;
 }
 
 /** A delegation order's point that lets the robot decide one outcome (FL 2017:900 28 §). */
@@ -68,6 +74,10 @@ export interface Delegation {
   reference: string;
   /** Who delegated, e.g. "Socialnämnden i Trelleborgs kommun". */
   delegatedBy: string;
+}
+
+export interface FirstMeetingRule {
+  book: boolean;
 }
 
 /** `day` of the month; `ifSaturday` / `ifSunday` when that day falls on a weekend (see norm/paymentDay.ts). */
@@ -263,6 +273,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
   const costTables = new Map<string, { basis: 'cap' | 'actual' | 'assess'; table: DatedTable<CostCap | null> }>();
   const paymentDays = new DatedTable<PaymentDayRule>();
   const delegations = new DatedTable<Delegation>();
+  const firstMeetings = new DatedTable<FirstMeetingRule>();
   for (const { file, doc } of docs.values()) {
     for (const outcome of AUTOMATED_OUTCOMES) {
       for (const v of doc.automatedDecisions?.[outcome] ?? []) {
@@ -279,6 +290,11 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
         delegations.add(entry);
         all.push(entry);
       }
+    }
+    for (const v of doc.firstMeeting ?? []) {
+      const entry: Dated<FirstMeetingRule> = { rule: `municipality.${doc.code}.firstMeeting`, from: v.from, to: v.to, status: v.status, source: v.source, note: v.note, file, value: { book: v.book } };
+      firstMeetings.add(entry);
+      all.push(entry);
     }
     for (const [type, costRule] of Object.entries(doc.costs ?? {})) {
       const rule = `municipality.${doc.code}.costs.${type}`;
@@ -357,6 +373,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
       paymentDay: (date) => withNote(paymentDays.at(`municipality.${ownerCode}.paymentDay`, date)),
       // doc.code, not ownerCode: Svedala reads Trelleborg's guidelines, never its delegation.
       automatedDecision: (outcome, date) => delegations.at(`municipality.${doc.code}.automatedDecisions.${outcome}`, date),
+      firstMeeting: (date) => firstMeetings.at(`municipality.${doc.code}.firstMeeting`, date),
     });
   }
 
@@ -402,6 +419,7 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
     ...[...costTables.values()].flatMap((c) => c.table.problems()),
     ...paymentDays.problems(),
     ...delegations.problems(),
+    ...firstMeetings.problems(),
   ];
   if (overlaps.length > 0) {
     const { entry, problem } = overlaps[0]!;

@@ -180,6 +180,13 @@ const automatedDecisions = z.strictObject(
         : 'automatedDecisions anges per utfall: grant och/eller reject',
   },
 );
+/**
+ * Whether the robot books the first meeting of a first application (kind new) with an
+ * arbetsmarknadssekreterare in the municipality's booking system. The municipality's own switch:
+ * never read from `guidelinesFrom`.
+ */
+const firstMeetingValue = z.strictObject({ ...dated, book: z.boolean({ error: 'book ska vara true eller false' }) });
+export type FirstMeetingDoc = z.infer<typeof firstMeetingValue>;
 
 export const municipalityFile = z
   .strictObject({
@@ -190,6 +197,7 @@ export const municipalityFile = z
     costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),
     paymentDay: z.array(paymentDayValue).min(1).optional(),
+    firstMeeting: z.array(firstMeetingValue).min(1).optional(),
     guidelinesFrom: z.strictObject({ code: z.string().regex(/^\d{4}$/), source }).optional(),
     /** Off when absent; never read through guidelinesFrom (a delegation is the municipality's own). */
     automatedDecisions: automatedDecisions.optional(),

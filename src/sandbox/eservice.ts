@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { REASON_CODES } from '../domain/reasons.js';
 import { fixturesPath, loadJsonDir } from './fixtureFiles.js';
 import { generateHouseholds, type GenerateOptions, type GeneratedHousehold } from './generate.js';
-import { badRequest, startJsonSim, type JsonFaultPlan, type JsonSim } from './jsonSim.js';
+import { badRequest, RawJsonBody, startJsonSim, type JsonFaultPlan, type JsonSim } from './jsonSim.js';
 
 /**
  * A loopback e-service feed: GET /eservice/v1/applications?after=<cursor>&limit=<n> ->
@@ -70,6 +70,19 @@ export interface FeedEntry {
   cursor: string;
 }
 
+/**
+ * A feed item written by hand, for the faults a real e-service has been seen to send: the id
+ * as any JSON value (a number, "", 200 characters, a personal number, one already used) or
+ * none, and the payload as JSON text served byte for byte (`\u0000`, a lone `\ud800`,
+ * 100 000 levels of nesting) or none. The item's cursor is the feed's own, so paging works.
+ */
+export interface RawFeedItem {
+  /** Left out of the item when undefined. */
+  id?: unknown;
+  /** JSON text; left out of the item when undefined. */
+  payloadText?: string;
+}
+
 export interface EServiceSandbox extends JsonSim {
   /** Appends one application to the feed; the id is the application's own when it has a usable one. */
   add(payload: unknown, id?: string): FeedEntry;
@@ -78,6 +91,8 @@ export interface EServiceSandbox extends JsonSim {
    * data their people need (startSandbox hands that to KIR, plan and SSBTEK).
    */
   generate(count: number, seed: number, options?: Omit<GenerateOptions, 'taken'>): GeneratedHousehold[];
+  /** Appends one hand-written, possibly broken item (see RawFeedItem); returns its cursor. */
+  addRaw(item: RawFeedItem): string;
   /** Applications in the feed. */
   size(): number;
 }
@@ -95,7 +110,7 @@ function peopleIn(payload: unknown): string[] {
 }
 
 export async function start(options: EServiceSandboxOptions = {}): Promise<EServiceSandbox> {
-  const feed: Array<{ id: string; cursor: string; payload: unknown }> = [];
+  const feed: Array<{ id: string; cursor: string; payload: unknown } | { cursor: string; rawText: string }> = [];
   const ids = new Set<string>();
   const taken = new Set<string>();
 
@@ -108,6 +123,17 @@ export async function start(options: EServiceSandboxOptions = {}): Promise<EServ
     ids.add(chosen);
     for (const pn of peopleIn(payload)) taken.add(pn);
     return { id: entry.id, cursor: entry.cursor };
+  };
+
+  const addRaw = (item: RawFeedItem): string => {
+    const cursor = cursorOf(feed.length + 1);
+    const parts = [
+      ...(item.id === undefined ? [] : [`"id":${JSON.stringify(item.id)}`]),
+      `"cursor":${JSON.stringify(cursor)}`,
+      ...(item.payloadText === undefined ? [] : [`"payload":${item.payloadText}`]),
+    ];
+    feed.push({ cursor, rawText: `{${parts.join(',')}}` });
+    return cursor;
   };
 
   const generate = (count: number, seed: number, generateOptions: Omit<GenerateOptions, 'taken'> = {}) => {
@@ -146,7 +172,10 @@ export async function start(options: EServiceSandboxOptions = {}): Promise<EServ
         answer: () => {
           const items = feed.slice(start, start + limit);
           const more = start + items.length < feed.length;
-          return { items, next: more ? (items.at(-1)?.cursor ?? null) : null };
+          const next = more ? (items.at(-1)?.cursor ?? null) : null;
+          if (!items.some((i) => 'rawText' in i)) return { items, next };
+          const texts = items.map((i) => ('rawText' in i ? i.rawText : JSON.stringify(i)));
+          return new RawJsonBody(`{"items":[${texts.join(',')}],"next":${JSON.stringify(next)}}`);
         },
       };
     },
@@ -155,6 +184,10 @@ export async function start(options: EServiceSandboxOptions = {}): Promise<EServ
       if (url.pathname === '/__applications') {
         const input = z.object({ payload: z.unknown(), id: z.string().regex(SAFE_ID).optional() }).parse(body);
         return { status: 200, body: add(input.payload, input.id) };
+      }
+      if (url.pathname === '/__raw') {
+        const input = z.object({ id: z.unknown().optional(), payloadText: z.string().optional() }).parse(body);
+        return { status: 200, body: { cursor: addRaw(input) } };
       }
       if (url.pathname === '/__generate') {
         const input = z
@@ -169,6 +202,6 @@ export async function start(options: EServiceSandboxOptions = {}): Promise<EServ
       return undefined;
     },
   });
-  return { ...sim, add, generate, size: () => feed.length };
+  return { ...sim, add, addRaw, generate, size: () => feed.length };
 }
 

@@ -19,6 +19,8 @@ export interface GenerateOptions {
   municipality?: string;
   /** Personal numbers already in use (fixtures, earlier batches); never generated again. */
   taken?: ReadonlySet<string>;
+  /** The kind of every application generated (default renewal; new: first applications). */
+  kind?: 'new' | 'renewal';
 }
 
 export interface GeneratedPayload {
@@ -27,7 +29,7 @@ export interface GeneratedPayload {
     municipality: string;
     receivedAt: string;
     month: string;
-    kind: 'renewal';
+    kind: 'new' | 'renewal';
     applicant: { personalNumber: string };
     coApplicant: { personalNumber: string } | null;
     children: Array<{ personalNumber: string; lunchAtHome?: boolean; daysAtHome: number }>;
@@ -143,7 +145,7 @@ export function generateHouseholds(count: number, seed: number, options: Generat
           municipality,
           receivedAt: `${month}-${pad(int(1, 9))}T${pad(int(8, 16))}:${pad(int(0, 59))}:00+01:00`,
           month,
-          kind: 'renewal',
+          kind: options.kind ?? 'renewal',
           applicant: { personalNumber: applicant },
           coApplicant: coApplicant ? { personalNumber: coApplicant } : null,
           children,

@@ -50,6 +50,17 @@ export type Routed =
   | { reply: { status: number; body: unknown } }
   | { faults?: JsonFaultPlan | undefined; answer: () => unknown };
 
+/**
+ * An answer that is not a 200: returned from `answer` when the refusal can only be decided at
+ * the moment of answering (a slot taken by a call that arrived meanwhile: 409).
+ */
+export class SimReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 export interface JsonSimConfig {
   port?: number | undefined;
   host?: '127.0.0.1' | 'localhost' | '::1' | undefined;
@@ -71,6 +82,14 @@ export interface JsonSim {
 }
 
 const MAX_BODY = 1024 * 1024;
+
+/**
+ * An answer already written as JSON text, sent byte for byte: how a simulator serves what
+ * JSON.stringify cannot make (a lone surrogate as an escape, nesting deeper than the stack).
+ */
+export class RawJsonBody {
+  constructor(readonly text: string) {}
+}
 
 export const badRequest = (error: string) => ({ reply: { status: 400, body: { error } } });
 export const notFound = (error: string) => ({ reply: { status: 404, body: { error } } });
@@ -105,8 +124,13 @@ export async function startJsonSim(config: JsonSimConfig): Promise<JsonSim> {
       return json(res, 200, { unexpected: true, status: 42 });
     }
     const body = routed.answer();
+    if (body instanceof SimReply) {
+      stats.rejected++;
+      return json(res, body.status, body.body);
+    }
     stats.answered++;
-    json(res, 200, body);
+    if (body instanceof RawJsonBody) send(res, 200, body.text);
+    else json(res, 200, body);
   }
 
   function handleAdmin(request: SimRequest, res: ServerResponse): void {

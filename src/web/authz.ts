@@ -17,6 +17,7 @@ export const ACTIONS = [
   'case.reassign', // give a case to another caseworker or back to the queue (team lead)
   'case.decide', // settle a manual case's points and sign its decision (as its owner)
   'case.close', // close one's own manual case as handled in the case system
+  'case.booking', // act on a first meeting the robot could not book: try again, or mark it handled
   'letter.read', // the decision letter (HTML and PDF), an appeal's covering letter
   'decision.change', // a decision superseding the one in force (ändring, omprövning)
   'appeal.record', // record an appeal that came in
@@ -52,7 +53,7 @@ export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
 };
 
 /** The actions that are about one case and therefore also need the case in scope. */
-export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.claim', 'case.reassign', 'case.decide', 'case.close', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'];
+export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.booking', 'case.claim', 'case.reassign', 'case.decide', 'case.close', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'];
 
 export function may(user: WebUser | undefined, action: Action): boolean {
   return user !== undefined && PERMISSIONS[user.role].includes(action);
@@ -71,6 +72,23 @@ export function inScope(user: WebUser, c: ScopedCase): boolean {
 
 export function mayOnCase(user: WebUser | undefined, action: Action, c: ScopedCase | undefined): boolean {
   return user !== undefined && c !== undefined && may(user, action) && inScope(user, c);
+}
+
+/**
+ * Whether the user's municipalities include every one in `all` (the rules' municipality codes):
+ * only such an admin may act on what is shared by all municipalities (the intake queue,
+ * bull-board, failed intake jobs, audit rows of no case).
+ */
+export function coversAll(user: WebUser, all: readonly string[]): boolean {
+  return all.every((code) => user.municipalities.includes(code));
+}
+
+/**
+ * The municipalities an admin page is limited to: undefined for an admin of every municipality
+ * (who also sees what belongs to none, such as a case of an unknown code), else the user's own.
+ */
+export function adminScope(user: WebUser, all: readonly string[]): readonly string[] | undefined {
+  return coversAll(user, all) ? undefined : user.municipalities;
 }
 
 /** The 404 page: for what does not exist and for what the user may not see alike. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { withTimeout } from '../observability/timeout.js';
 import type { Db } from '../store/index.js';
 import { registerWebAuth, type WebAuthConfig } from './auth/session.js';
+import { refuseUnstorableText } from './unstorableText.js';
 import type { OidcClient } from './auth/oidc.js';
 
 /**
@@ -110,6 +111,7 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
   if (pages) {
     void app.register(async (context) => {
       await registerWebAuth(context, { db: pages.db, auth: pages.auth, ...(pages.oidcClient ? { oidcClient: pages.oidcClient } : {}) });
+      refuseUnstorableText(context);
       for (const routes of pages.routes) await context.register(routes);
     });
   }

@@ -119,12 +119,12 @@ describe('admin console in Chromium', () => {
 
       // Pause and resume intake.
       await page.goto(`${base}/admin`);
-      await page.getByRole('button', { name: 'Pausa intaget' }).click();
+      await page.getByRole('button', { name: 'Pausa intaget', exact: true }).click();
       await page.waitForURL(/meddelande=intag-pausat/);
       expect(await harness.robot.queues.intake.isPaused()).toBe(true);
       await shoot(page, 'admin-06-intake-paused');
       await axeCheck(page, 'intake paused');
-      await page.getByRole('button', { name: 'Återuppta intaget' }).click();
+      await page.getByRole('button', { name: 'Återuppta intaget', exact: true }).click();
       await page.waitForURL(/meddelande=intag-aterupptaget/);
       expect(await harness.robot.queues.intake.isPaused()).toBe(false);
 

@@ -36,6 +36,7 @@ const COUNT_SQL: Record<ExportTable, string> = {
   decision_steps:
     'SELECT count(*) AS n FROM decision_steps s JOIN decisions d ON d.id = s.decision_id JOIN cases c ON c.id = d.case_id WHERE c.municipality = $1',
   case_screenshots: 'SELECT count(*) AS n FROM case_screenshots t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
+  bookings: 'SELECT count(*) AS n FROM bookings t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   job_outcomes: 'SELECT count(*) AS n FROM job_outcomes t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   appeals: 'SELECT count(*) AS n FROM appeals t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   appeal_events: 'SELECT count(*) AS n FROM appeal_events t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
@@ -103,6 +104,8 @@ forEachBackend('export --municipality', (backend) => {
       await storeCaseScreenshot(db(), { caseId: id, decisionId: decision.id, step: 'payment', image: PNG });
     }
     await recordJobOutcome(db(), { jobId: 'manual-1', caseId: null, queue: 'cases', outcome: 'completed', attempts: 1 });
+    // Under the 2026 law every Svedala fixture gets a proposal, so none is routed by its job: give one a job outcome.
+    await recordJobOutcome(db(), { jobId: `case-${ids['1263'][0]}`, caseId: ids['1263'][0]!, queue: 'cases', outcome: 'routed-manual', attempts: 1 });
     // A gallring report for each, dated far enough ahead that the closed cases are due.
     for (const m of ['1263', '1287']) await dryRunRetention({ db: db(), rules: loadRules(), clock: () => new Date('2032-03-01T09:00:00Z'), actor: 'admin-1' }, m);
     // An admin search: no case, so no municipality's archive.

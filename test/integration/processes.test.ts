@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caseJobId, DEFAULT_PREFIX, QUEUE } from '../../src/robot/queues.js';
 import { startSandbox, type GeneratedHousehold, type Sandbox } from '../../src/sandbox/index.js';
 import { getStateHistory, openDatabase, storeIdentity, type CaseState, type Db } from '../../src/store/index.js';
-import { randomSchema, SERVER_URL } from '../store/backends.js';
+import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
 import { REDIS_URL } from '../support/pipeline.js';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/redisServer.js';
+import { deleteRedisKeys, registerEnv } from '../support/processWorld.js';
 
 /**
  * The robot as several operating-system processes sharing one Redis and one PostgreSQL
@@ -199,10 +199,7 @@ async function makeWorld(options: { households: number; seed: number; ssbtekLate
       DATABASE_URL: SERVER_URL,
       DATABASE_SCHEMA: schema,
       REDIS_URL,
-      SSBTEK_URL: sandbox.urls.ssbtek,
-      KIR_URL: sandbox.urls.kir,
-      PLAN_URL: sandbox.urls.plan,
-      ESERVICE_URL: sandbox.urls.eservice,
+      ...registerEnv(sandbox),
       REGISTER_TIMEOUT_MS: '15000',
       REGISTER_ATTEMPTS: '2',
       TEST_QUEUE_PREFIX: queuePrefix,
@@ -272,26 +269,8 @@ afterAll(async () => {
   }
   for (const sandbox of sandboxes) await sandbox.stop().catch(() => undefined);
   for (const dir of emptyDirs) rmSync(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-  const redis = new Redis(REDIS_URL);
-  try {
-    for (const pattern of redisPatterns) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', '1000');
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
+  for (const schema of schemas) await dropSchema(schema);
+  for (const pattern of redisPatterns) await deleteRedisKeys(REDIS_URL, pattern);
 }, 60_000);
 
 describe('the robot as several processes on one Redis and one PostgreSQL database', () => {

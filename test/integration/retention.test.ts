@@ -52,6 +52,7 @@ forEachBackend('retention (gallring)', (backend) => {
   const ROWS_OF: Record<string, string> = {
     decision_steps: 'SELECT count(*) AS n FROM decision_steps s JOIN decisions d ON d.id = s.decision_id WHERE d.case_id = $1',
     case_screenshots: 'SELECT count(*) AS n FROM case_screenshots WHERE case_id = $1',
+    bookings: 'SELECT count(*) AS n FROM bookings WHERE case_id = $1',
     decisions: 'SELECT count(*) AS n FROM decisions WHERE case_id = $1',
     proposals: 'SELECT count(*) AS n FROM proposals WHERE case_id = $1',
     snapshots: 'SELECT count(*) AS n FROM snapshots WHERE case_id = $1',

@@ -25,9 +25,9 @@ function raisedRules(): string {
   const file = join(dir, 'riksnorm.yaml');
   const text = readFileSync(file, 'utf8');
   const l2021 = 'adults: { single: "3160", cohabiting: "5700" }';
-  const l2026 = 'single:\n        amount: "3940"';
+  const l2026 = 'adults: { single: "3940", cohabiting: "7100" }';
   if (!text.includes(l2021) || !text.includes(l2026)) throw new Error('riksnorm.yaml: single-adult lines not found');
-  writeFileSync(file, text.replace(l2021, 'adults: { single: "3260", cohabiting: "5700" }').replace(l2026, 'single:\n        amount: "4040"'));
+  writeFileSync(file, text.replace(l2021, 'adults: { single: "3260", cohabiting: "5700" }').replace(l2026, 'adults: { single: "4040", cohabiting: "7100" }'));
   return dir;
 }
 
@@ -97,12 +97,13 @@ forEachBackend('what-if', (backend) => {
     const grantsChanged = report2026.changes.filter((c) => c.before.outcome === 'PROPOSE_GRANT').length;
     expect(report2026.grantTotals.difference).toBe(String(100 * grantsChanged));
     expect(Object.values(report2026.transitions).reduce((a, b) => a + b, 0)).toBe(report2026.compared);
-    // The sandbox fixtures exactly: 15 households, 14 amounts +100 (3 of them grants).
+    // The sandbox fixtures exactly: 15 households, 14 amounts +100 (6 of them grants: the
+    // official 2026 table, SFS 2025:1046, lets three households with children be proposed).
     expect(report2026.compared).toBe(15);
     expect(report2026.amountChanged).toBe(14);
-    expect(report2026.totals).toEqual({ before: '123456', after: '124856', difference: '1400' });
-    expect(report2026.grantTotals).toEqual({ before: '24110', after: '24410', difference: '300' });
-    expect(report2026.transitions).toEqual({ 'MANUAL->MANUAL': 12, 'PROPOSE_GRANT->PROPOSE_GRANT': 3 });
+    expect(report2026.totals).toEqual({ before: '126326', after: '127726', difference: '1400' });
+    expect(report2026.grantTotals).toEqual({ before: '65910', after: '66510', difference: '600' });
+    expect(report2026.transitions).toEqual({ 'MANUAL->MANUAL': 9, 'PROPOSE_GRANT->PROPOSE_GRANT': 6 });
 
     // Svedala's couple: another municipality, another norm; nothing of Trelleborg's is counted.
     expect(svedala.compared).toBe(1);

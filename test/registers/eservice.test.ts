@@ -107,12 +107,43 @@ describe('e-service feed over loopback', () => {
     expect((malformed as Error).message).toMatch(/E-tjänsten svarade med fel form: fält som inte stämmer: items/);
   });
 
-  it('refuses a page with a duplicated id or more items than asked', async () => {
+  it('hands on a page with a duplicated id or a broken envelope item by item, and refuses more items than asked', async () => {
     const item = { id: 'A-1', cursor: 'c1', payload: {} };
-    const twice = createEServiceClient({ url: 'http://127.0.0.1:9', fetch: scriptedFetch([{ status: 200, body: JSON.stringify({ items: [item, { ...item, cursor: 'c2' }], next: null }) }]) });
-    expect(((await rejectionOf(twice.fetchNew(null, 5))) as Error).message).toContain('två gånger');
+    const page = [item, { ...item, cursor: 'c2' }, { cursor: 'c3', payload: {} }, { id: 12345, cursor: 'c4', payload: {} }, { id: '', cursor: 'c5', payload: {} }, { id: 'x'.repeat(201), cursor: 'c6', payload: {} }, { id: 'A-7', cursor: 'c7' }, 'not an item'];
+    const lenient = createEServiceClient({ url: 'http://127.0.0.1:9', fetch: scriptedFetch([{ status: 200, body: JSON.stringify({ items: page, next: null }) }]) });
+    const { items } = await lenient.fetchNew(null, 10);
+    expect(items.map((i) => i.id)).toEqual(['A-1', 'A-1', '', '', '', '', 'A-7', '']);
+    expect(items.map((i) => i.envelopeProblems ?? [])).toEqual([
+      [],
+      [],
+      ['Ansökan saknade id i e-tjänstens flöde.'],
+      ['Ansökans id i e-tjänstens flöde var inte en text.'],
+      ['Ansökans id i e-tjänstens flöde var tomt.'],
+      ['Ansökans id i e-tjänstens flöde var 201 tecken långt (högst 200).'],
+      ['Ansökan saknade innehåll (payload) i e-tjänstens flöde.'],
+      ['Posten i e-tjänstens flöde var inte ett objekt med id, cursor och payload.'],
+    ]);
+    expect(items.at(-1)!.cursor).toBe('');
     const tooMany = createEServiceClient({ url: 'http://127.0.0.1:9', fetch: scriptedFetch([{ status: 200, body: JSON.stringify({ items: [item, { ...item, id: 'A-2' }], next: 'c2' }) }]) });
     expect(((await rejectionOf(tooMany.fetchNew(null, 1))) as Error).message).toContain('högst 1');
+  });
+
+  it('serves hand-written broken items byte for byte (POST /__raw), and the client hands each on with its problems', async () => {
+    const start = sandbox.size();
+    const post = (body: unknown) => fetch(`${sandbox.url}/__raw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ id: 'A-nul', payloadText: '{"application":{"type":"el\\u0000x","s":"\\ud800"}}' })).status).toBe(200);
+    sandbox.addRaw({ id: 42, payloadText: `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}` });
+    sandbox.addRaw({ id: 'A-nul' });
+    const text = await (await fetch(`${sandbox.url}/eservice/v1/applications?after=c${String(start).padStart(8, '0')}&limit=10`)).text();
+    expect(text).toContain('"el\\u0000x","s":"\\ud800"');
+    const { items, next } = await client().fetchNew(`c${String(start).padStart(8, '0')}`, 10);
+    expect(next).toBeNull();
+    expect(items.map((i) => [i.id, i.envelopeProblems ?? []])).toEqual([
+      ['A-nul', []],
+      ['', ['Ansökans id i e-tjänstens flöde var inte en text.']],
+      ['A-nul', ['Ansökan saknade innehåll (payload) i e-tjänstens flöde.']],
+    ]);
+    expect((items[0]!.payload as { application: { type: string; s: string } }).application).toEqual({ type: 'el\u0000x', s: '\ud800' });
   });
 
   it('checks its own limit before asking', async () => {

@@ -20,8 +20,9 @@ export function randomSchema(): string {
   return `test_${randomBytes(6).toString('hex')}`;
 }
 
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
+/** Drops a test schema (and everything in it) on the PostgreSQL server at `url`. */
+export async function dropSchema(schema: string, url = SERVER_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -10,6 +10,7 @@ import type { WebUser } from '../../src/web/auth/user.js';
  */
 export const USERS: Record<string, WebUser> = {
   admin: { id: 'admin-1', displayName: 'Lena Drift', role: 'admin', organisation: 'trelleborg', municipalities: ['1287', '1263'] },
+  adminSvedala: { id: 'admin-svedala', displayName: 'Sara Drift', role: 'admin', organisation: 'svedala', municipalities: ['1263'] },
   caseworker: { id: 'hl-trelleborg-1', displayName: 'Anna Lind', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1287'] },
   auditor: { id: 'granskare-svedala', displayName: 'Per Granskare', role: 'auditor', organisation: 'svedala', municipalities: ['1263'] },
 };

@@ -13,6 +13,8 @@ import { start as startNotifications } from '../../src/sandbox/notifications.js'
 import { start as startPayments } from '../../src/sandbox/payments.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
+import { dropSchema } from '../store/backends.js';
+import { deleteRedisKeys, registerEnv } from './processWorld.js';
 import { signCase } from '../../src/web/caseworker/service.js';
 
 /**
@@ -184,10 +186,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
       REDIS_URL: redis.url,
-      SSBTEK_URL: sandbox.urls.ssbtek,
-      KIR_URL: sandbox.urls.kir,
-      PLAN_URL: sandbox.urls.plan,
-      ESERVICE_URL: sandbox.urls.eservice,
+      ...registerEnv(sandbox),
       CASESYSTEM_URL: caseSystem.url,
       PAYMENT_URL: payments.url,
       NOTIFY_URL: messages.url,
@@ -406,12 +405,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const stop of stops) await stop().catch(() => undefined);
     await db?.close().catch(() => undefined);
     rmSync(applicationsDir, { recursive: true, force: true });
-    const client = new pg.Client({ connectionString: options.databaseUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    } finally {
-      await client.end();
-    }
+    await dropSchema(schema, options.databaseUrl);
   }
 }

@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import type { JobsOptions } from 'bullmq';
+import type { BookingAdapters } from '../../src/robot/firstMeeting.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { robotDeps, robotMetrics } from '../../src/cli/wiring.js';
@@ -42,6 +44,8 @@ export async function startPipeline(
     rules?: RuleSet;
     /** Carry out decisions too (sweep not scheduled: decisions are enqueued when made). */
     outbound?: OutboundAdapters;
+    /** First meetings: the booking system and Mina ärenden, with the booking jobs' retries. */
+    booking?: { adapters: BookingAdapters; jobOptions?: JobsOptions; sweepIntervalMs?: number };
   } = {},
 ): Promise<PipelineHarness> {
   const logs: string[] = [];
@@ -76,6 +80,13 @@ export async function startPipeline(
     caseJobOptions: { attempts: options.attempts ?? 2, backoff: { type: 'fixed', delay: 50 } },
     ...(options.outbound
       ? { outbound: options.outbound, scheduleOutboundSweep: false, outboundJobOptions: { attempts: 3, backoff: { type: 'fixed' as const, delay: 50 } } }
+      : {}),
+    ...(options.booking
+      ? {
+          booking: options.booking.adapters,
+          ...(options.booking.jobOptions ? { bookingJobOptions: options.booking.jobOptions } : {}),
+          ...(options.booking.sweepIntervalMs ? { bookingSweepIntervalMs: options.booking.sweepIntervalMs } : { scheduleBookingSweep: false }),
+        }
       : {}),
   });
   const started = robot;

@@ -15,7 +15,7 @@ export interface SeedCase {
   at: string;
   applicant: string | null;
   coApplicant?: string | null;
-  /** Adds a signed decision, its steps, a screenshot and a job outcome. */
+  /** Adds a signed decision, its steps, a screenshot, a job outcome and a booked first meeting. */
   decided?: boolean;
 }
 
@@ -25,6 +25,7 @@ export function seededRowCounts(c: SeedCase): Record<string, number> {
   return {
     decision_steps: decided * 3,
     case_screenshots: decided,
+    bookings: decided,
     decisions: decided,
     proposals: 1,
     snapshots: 1,
@@ -101,4 +102,9 @@ export async function seedCase(db: Queryable, c: SeedCase): Promise<void> {
     [c.id, decisionId, c.at],
   );
   await db.query(`INSERT INTO appeal_events (appeal_id, case_id, kind, on_date, actor, at) VALUES ($1, $2, 'kept', ($3::timestamptz)::date, 'hl-1', $3)`, [appeal.rows[0]!.id, c.id, c.at]);
+  await db.query(
+    `INSERT INTO bookings (case_id, municipality, state, reference, starts_at, ends_at, with_title, message_reference, created_at, updated_at)
+     VALUES ($1, $2, 'booked', 'BOK-1', $3, $3::timestamptz + interval '30 minutes', 'arbetsmarknadssekreterare', 'MOTE-1', $3, $3)`,
+    [c.id, c.municipality, c.at],
+  );
 }

@@ -17,6 +17,9 @@
  *                               decisions (src/cli/outbound.ts); unset: this worker only proposes
  *   TEST_OUTBOUND_SWEEP_MS      the outbound sweep's interval
  *   TEST_OUTBOUND_ATTEMPTS      attempts per decision job; TEST_OUTBOUND_BACKOFF_MS the fixed delay between them
+ *   BOOKING_URL (+ NOTIFY_URL)  book first meetings (src/robot/firstMeeting.ts); unset: this worker does not book
+ *   TEST_BOOKING_SWEEP_MS       the booking sweep's interval
+ *   TEST_BOOKING_ATTEMPTS       attempts per booking job; TEST_BOOKING_BACKOFF_MS the fixed delay between them
  *
  * Logs are the robot's JSON lines on standard output. Once the workers run it logs
  * "worker started" with the queue prefix; SIGTERM or SIGINT closes it the way runWorker does
@@ -25,7 +28,7 @@
 import { loadBasics, untilStopped } from '../../src/cli/daemon.js';
 import { outboundAdapters, outboundEndpointsFromEnv } from '../../src/cli/outbound.js';
 import { jobSettings } from '../../src/cli/production.js';
-import { openStore, robotDeps, robotMetrics } from '../../src/cli/wiring.js';
+import { bookingAdapters, openStore, robotDeps, robotMetrics } from '../../src/cli/wiring.js';
 import { startRobot, type Robot } from '../../src/robot/worker.js';
 
 function positive(name: string): number | undefined {
@@ -53,6 +56,10 @@ async function main(): Promise<number> {
   const outboundAttempts = positive('TEST_OUTBOUND_ATTEMPTS');
   const outboundBackoff = positive('TEST_OUTBOUND_BACKOFF_MS');
   const sweepMs = positive('TEST_OUTBOUND_SWEEP_MS');
+  const booking = config.bookingUrl && endpoints ? bookingAdapters({ bookingUrl: config.bookingUrl, notifyUrl: endpoints.notifyUrl }, config) : undefined;
+  const bookingAttempts = positive('TEST_BOOKING_ATTEMPTS');
+  const bookingBackoff = positive('TEST_BOOKING_BACKOFF_MS');
+  const bookingSweepMs = positive('TEST_BOOKING_SWEEP_MS');
 
   const db = await openStore(config);
   let robot: Robot | undefined;
@@ -78,6 +85,16 @@ async function main(): Promise<number> {
             ...(outboundBackoff !== undefined ? { backoff: { type: 'fixed', delay: outboundBackoff } } : {}),
           },
           ...(sweepMs !== undefined ? { outboundSweepIntervalMs: sweepMs } : {}),
+        }
+      : {}),
+    ...(booking
+      ? {
+          booking,
+          bookingJobOptions: {
+            ...(bookingAttempts !== undefined ? { attempts: bookingAttempts } : {}),
+            ...(bookingBackoff !== undefined ? { backoff: { type: 'fixed', delay: bookingBackoff } } : {}),
+          },
+          ...(bookingSweepMs !== undefined ? { bookingSweepIntervalMs: bookingSweepMs } : {}),
         }
       : {}),
   });

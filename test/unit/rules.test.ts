@@ -138,6 +138,21 @@ describe('the rules files', () => {
     expect(rules.municipality('1263')!.guidelinesFrom?.code).toBe('1287');
   });
 
+  it('say per municipality, each for itself, that the robot books the first meeting of a first application', () => {
+    // Worked cases: municipality, date of receipt -> books?
+    const table: Array<[string, string, boolean | undefined]> = [
+      ['1287', '2026-12-01', true],
+      ['1263', '2026-12-01', true],
+      ['1287', '2021-06-04', true],
+      ['1263', '2019-12-31', undefined], // before the rule: no rule, so no booking
+      ['9999', '2026-12-01', undefined],
+    ];
+    for (const [code, date, books] of table) expect(rules.municipality(code)?.firstMeeting(date)?.value.book, `${code} ${date}`).toBe(books);
+    // Svedala's switch is its own, not read through guidelinesFrom.
+    expect(rules.municipality('1263')!.firstMeeting('2026-12-01')!.rule).toBe('municipality.1263.firstMeeting');
+    expect(rules.municipality('1263')!.firstMeeting('2026-12-01')!.file).toBe('rules/municipalities/1263-svedala.yaml');
+  });
+
   it('have a version that changes with the files', () => {
     expect(rules.version).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(loadRules().version).toBe(rules.version);
@@ -177,6 +192,8 @@ describe('a bad rules file stops the robot, naming file and field', () => {
     { why: 'a delegation that ends before it starts', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('    - from: "2026-01-01"\n      to: null', '    - from: "2026-01-01"\n      to: "2025-12-31"'), field: /automatedDecisions\.grant/, problem: /före den börjar/ },
     { why: 'a delegation without its reference', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/      reference: .*\n/, ''), field: /automatedDecisions\.grant\[0\]\.reference/, problem: /reference/ },
     { why: 'a placeholder reference marked official', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('    - from: "2026-01-01"\n      to: null\n      status: provisional', '    - from: "2026-01-01"\n      to: null\n      status: official'), field: /automatedDecisions\.grant\[0\]\.reference/, problem: /platshållare/ },
+    { why: 'a first-meeting switch that is not true or false', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('book: true', 'book: "ja"'), field: /firstMeeting\[0\]\.book/, problem: /true eller false/ },
+    { why: 'a first-meeting switch without a source', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/    book: true\n    source: .*\n/, '    book: true\n'), field: /firstMeeting\[0\]\.source/, problem: /källa/ },
     { why: 'a result rounded to öre', file: 'rounding.yaml', edit: (t) => t.replace('result: { places: 0', 'result: { places: 2'), field: /result\.places/, problem: /hela kronor/ },
   ];
 

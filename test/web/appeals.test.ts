@@ -9,6 +9,7 @@ import {
   transitionCase,
   type Db,
 } from '../../src/store/index.js';
+import { gatherTodos } from '../../src/web/admin/todo.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { signCase } from '../../src/web/caseworker/service.js';
@@ -93,6 +94,32 @@ forEachBackend('appeals on the case pages', (backend) => {
     expect(await listAppealsForCase(db(), id)).toEqual([]);
   });
 
+  it('dates that cannot be are refused with the field named: got the decision after the appeal came in, or anything before the decision', async () => {
+    const { id } = await completedCase(db()); // signed 2026-03-02
+    const table: Array<[Record<string, string>, string]> = [
+      [{ inkom: '2026-03-10', delgivet: '2026-03-12' }, 'Sökanden fick beslutet: datumet kan inte vara senare än dagen överklagandet kom in.'],
+      [{ inkom: '2026-03-01' }, 'Inkom: 2026-03-01 är före beslutsdagen 2026-03-02.'],
+      [{ inkom: '2026-03-10', delgivet: '2026-02-20' }, 'Sökanden fick beslutet: 2026-02-20 är före beslutsdagen 2026-03-02.'],
+    ];
+    for (const [dates, message] of table) {
+      const res = await record(id, { kanal: 'brev', galler: 'Normen.', ...dates });
+      expect(res.statusCode, JSON.stringify(dates)).toBe(400);
+      expect(res.body).toContain(message);
+    }
+    expect(await listAppealsForCase(db(), id)).toEqual([]);
+  });
+
+  it('a NUL character in any text field is refused before anything runs, naming the field, and nothing is stored', async () => {
+    const { id } = await completedCase(db());
+    // (A lone surrogate cannot travel in a form: URL encoding turns it into U+FFFD; see test/unit/unstorable-text.test.ts.)
+    const res = await record(id, { inkom: '2026-03-10', kanal: 'brev', galler: 'Hyran\u0000 är fel' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Fältet ”galler” innehåller ett tecken som inte kan sparas');
+    const ok = await record(id, { inkom: '2026-03-10', kanal: 'brev', galler: 'Hyran är fel' });
+    expect(ok.statusCode).toBe(303);
+    expect((await listAppealsForCase(db(), id)).map((a) => a.concerns)).toEqual(['Hyran är fel']);
+  });
+
   it('omprövning changes the decision: a superseding decision with its own letter, then forwarding with the covering letter', async () => {
     const { id, decisionId } = await completedCase(db());
     const recorded = await record(id, { inkom: '2026-03-20', kanal: 'personligt besök', galler: 'Normen för hushållet.', delgivet: '2026-03-02' });
@@ -142,7 +169,10 @@ forEachBackend('appeals on the case pages', (backend) => {
     const recorded = await record(id, { inkom: '2026-03-10', kanal: 'brev', galler: 'Beloppet.', delgivet: '2026-03-02' });
     const appealUrl = recorded.headers.location as string;
     const appealId = appealUrl.split('/').at(-1)!.split('?')[0]!;
+    const todo = async () => (await gatherTodos(db(), ['1287'], new Date('2026-03-12T09:00:00Z'))).find((t) => t.text.includes(`ärende ${id} `))?.text;
+    expect(await todo()).toContain('är varken omprövat eller överlämnat (2 dagar)');
     expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(303);
+    expect(await todo()).toContain('är omprövat men inte överlämnat till förvaltningsrätten');
     expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(409);
     expect((await auditor.get(appealUrl)).statusCode).toBe(404);
     const svedala = await seedCase(db(), { municipality: '1263' });

@@ -99,7 +99,7 @@ forEachBackend('admin gallring pages', (backend) => {
     const record = await get(done.headers.location as string);
     expect(record.statusCode).toBe(200);
     expect(record.body).toContain('1 ärenden gallrade');
-    expect(record.body).toMatch(/<tr><th scope="row">W-DESTROY<\/th><td>2026-01<\/td><td>2026-01-10<\/td><td>2031-01-10<\/td><td>16<\/td>/);
+    expect(record.body).toMatch(/<tr><th scope="row">W-DESTROY<\/th><td>2026-01<\/td><td>2026-01-10<\/td><td>2031-01-10<\/td><td>17<\/td>/);
     expectNoPersonalNumbers(record.body);
     expect((await db().query("SELECT 1 FROM cases WHERE id = 'W-DESTROY'")).rows).toHaveLength(0);
     expect((await db().query("SELECT 1 FROM cases WHERE id = 'W-RESEARCH'")).rows).toHaveLength(1);

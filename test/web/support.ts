@@ -32,6 +32,8 @@ export interface SeedOptions {
   assets?: string;
   /** The application's costs (default: the fixture's). */
   costs?: { type: string; amount: string }[];
+  /** Left in TECHNICAL_ERROR after its snapshot, without a proposal (as after an outage). */
+  technicalError?: boolean;
 }
 
 /** The case snapshot a seeded case gets (validated), for `options`; pure, for tests that compare. */
@@ -73,6 +75,10 @@ export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: stri
   await createCase(db, { id, municipality: options.municipality, month: '2026-03', actor: 'robot:test' });
   await transitionCase(db, { caseId: id, from: 'RECEIVED', to: 'GATHERING', actor: 'robot:test' });
   const snapshot = await insertSnapshot(db, { caseId: id, snapshot: built, rulesVersion: rules.version });
+  if (options.technicalError) {
+    await transitionCase(db, { caseId: id, from: 'GATHERING', to: 'TECHNICAL_ERROR', actor: 'robot:test', reason: 'TECHNICAL_ERROR: ssbtek' });
+    return { id, amount: '', outcome: 'TECHNICAL_ERROR', reasons: [] };
+  }
   await insertProposalIfAbsent(db, { caseId: id, snapshotId: snapshot.id, outcome: proposal.outcome, amount: proposal.amount, reasons: proposal.reasons, proposal });
   await transitionCase(db, { caseId: id, from: 'GATHERING', to: proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED', actor: 'robot:test' });
   return { id, amount: proposal.amount, outcome: proposal.outcome, reasons: proposal.reasons };

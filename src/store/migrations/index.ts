@@ -6,11 +6,13 @@ import { sql as outbound } from './0005_outbound.js';
 import { sql as retention } from './0006_retention.js';
 import { sql as correctionsAppeals } from './0007_corrections_appeals.js';
 import { sql as automatedDecisions } from './0008_automated_decisions.js';
+import { sql as bookings } from './0009_bookings.js';
 import { sql as caseRecovery } from './0010_case_recovery.js';
-import { sql as workbench } from './0013_workbench.js';
+import { sql as intakeSafety } from './0011_intake_safety.js';
+import { sql as workbench } from './0012_workbench.js';
 
 export interface Migration {
-  /** Ascending, without gaps; the order they are applied in. */
+  /** Ascending; the order they are applied in. */
   version: number;
   name: string;
   sql: string;
@@ -26,6 +28,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'retention', sql: retention },
   { version: 7, name: 'corrections_appeals', sql: correctionsAppeals },
   { version: 8, name: 'automated_decisions', sql: automatedDecisions },
+  { version: 9, name: 'bookings', sql: bookings },
   { version: 10, name: 'case_recovery', sql: caseRecovery },
-  { version: 13, name: 'workbench', sql: workbench },
+  { version: 11, name: 'intake_safety', sql: intakeSafety },
+  { version: 12, name: 'workbench', sql: workbench },
 ];

@@ -148,6 +148,11 @@ export interface AuditSearch {
   limit?: number | undefined;
   /** Newest first (the search page) or oldest first (the export). */
   order?: 'newest' | 'oldest' | undefined;
+  /**
+   * An admin of some municipalities only: rows about cases of those municipalities, and rows
+   * without a case that the searcher wrote (their own searches). Undefined: every row.
+   */
+  scope?: { municipalities: readonly string[]; self: string } | undefined;
 }
 
 /**
@@ -165,6 +170,11 @@ export async function searchAudit(db: Queryable, search: AuditSearch): Promise<A
   if (search.actor) add('actor = ?', search.actor);
   if (search.from) add('at >= ?', search.from);
   if (search.to) add('at < ?', search.to);
+  if (search.scope) {
+    add('(case_id IN (SELECT id FROM cases WHERE municipality = ANY(?::text[]))', [...search.scope.municipalities]);
+    params.push(search.scope.self);
+    where[where.length - 1] += ` OR (case_id IS NULL AND actor = $${params.length}))`;
+  }
   const limit = Math.max(1, Math.min(search.limit ?? 500, 1_000_000));
   params.push(limit);
   const order = search.order === 'oldest' ? 'ASC' : 'DESC';

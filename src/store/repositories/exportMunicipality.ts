@@ -23,6 +23,7 @@ export const EXPORT_TABLES = [
   'decisions',
   'decision_steps',
   'case_screenshots',
+  'bookings',
   'job_outcomes',
   'appeals',
   'appeal_events',
@@ -75,6 +76,10 @@ const QUERIES: Record<ExportTable, TableQuery> = {
   },
   // The image itself is read one screenshot at a time (readScreenshotImage).
   case_screenshots: byCase('case_screenshots', 'sc', 'sc.id, sc.case_id, sc.decision_id, sc.step, sc.content_type, sc.taken_at, octet_length(sc.image) AS image_bytes'),
+  bookings: {
+    select: 'SELECT b.* FROM bookings b JOIN cases c ON c.id = b.case_id WHERE c.municipality = $1',
+    key: [{ column: 'b.case_id', name: 'case_id', cast: 'text' }],
+  },
   job_outcomes: byCase('job_outcomes', 'j', 'j.*'),
   appeals: byCase('appeals', 'ap', 'ap.*'),
   appeal_events: {

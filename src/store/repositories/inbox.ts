@@ -1,5 +1,6 @@
 import type { Queryable } from '../db.js';
 import type { CaseState } from '../caseStates.js';
+import { BOOKING_POINT_SQL } from './bookings.js';
 
 /** The caseworkers' queue: cases awaiting signature or manual handling, in the user's municipalities. */
 export const REVIEW_STATES = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const satisfies readonly CaseState[];
@@ -8,12 +9,15 @@ export interface ReviewItem {
   caseId: string;
   municipality: string;
   organisation: string | null;
-  state: (typeof REVIEW_STATES)[number];
+  /** A review state, or any state for a case listed only for its booking point. */
+  state: CaseState;
   month: string | null;
   receivedAt: Date;
   outcome: 'PROPOSE_GRANT' | 'PROPOSE_REJECT' | 'MANUAL' | null;
   amount: string | null;
   reasons: string[];
+  /** The first meeting the robot could not book (or could not tell the applicant), in words; null when none. */
+  bookingPoint: string | null;
   /** The caseworker who has claimed the case; null in the shared queue. */
   owner: string | null;
 }
@@ -65,13 +69,16 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
     amount: string | null;
     reasons: string[] | null;
     owner: string | null;
+    booking_point: string | null;
   }>(
-    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount, p.reasons, c.owner
+    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount, p.reasons, c.owner,
+            CASE WHEN ${BOOKING_POINT_SQL} THEN b.failure END AS booking_point
      FROM cases c
      JOIN applications a ON a.id = c.id
      LEFT JOIN proposals p ON p.case_id = c.id AND NOT EXISTS (SELECT 1 FROM proposals n WHERE n.supersedes = p.id)
+     LEFT JOIN bookings b ON b.case_id = c.id
      WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
-       AND c.state IN (SELECT jsonb_array_elements_text($2::jsonb))
+       AND (c.state IN (SELECT jsonb_array_elements_text($2::jsonb)) OR ${BOOKING_POINT_SQL})
        AND c.closed_at IS NULL AND ${owner.sql}
      ORDER BY ${column} ${direction} NULLS LAST, a.received_at ASC, c.id ASC
      LIMIT $3`,
@@ -88,7 +95,17 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
     amount: r.amount,
     reasons: r.reasons ?? [],
     owner: r.owner,
+    bookingPoint: r.booking_point,
   }));
+}
+
+/** First meetings the robot could not book or tell (points for the caseworker) in the user's municipalities. */
+export async function countBookingPoints(db: Queryable, municipalities: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM bookings b WHERE b.municipality IN (SELECT jsonb_array_elements_text($1::jsonb)) AND ${BOOKING_POINT_SQL}`,
+    [JSON.stringify(municipalities)],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Counts per review state in the user's municipalities (not limited like the list). */
@@ -96,9 +113,9 @@ export async function countReviewQueue(
   db: Queryable,
   municipalities: readonly string[],
   whose: ReviewOwner = 'all',
-): Promise<Record<ReviewItem['state'], number>> {
+): Promise<Record<(typeof REVIEW_STATES)[number], number>> {
   const owner = ownerFilter(whose, 3);
-  const { rows } = await db.query<{ state: ReviewItem['state']; n: string }>(
+  const { rows } = await db.query<{ state: (typeof REVIEW_STATES)[number]; n: string }>(
     `SELECT c.state, count(*) AS n FROM cases c
      WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
        AND c.state IN (SELECT jsonb_array_elements_text($2::jsonb))

@@ -6,8 +6,19 @@ import type { Queryable } from '../db.js';
  * robot finished lately, which cases ended in TECHNICAL_ERROR. Case ids and counts only.
  */
 
-export async function countCasesByState(db: Queryable): Promise<Record<CaseState, number>> {
-  const { rows } = await db.query<{ state: string; n: string | number }>('SELECT state, count(*) AS n FROM cases GROUP BY state');
+/**
+ * `municipalities` limits every figure below to cases of those municipalities (an admin of
+ * some municipalities only); undefined means all, including cases of no known municipality.
+ */
+export type MunicipalityScope = readonly string[] | undefined;
+
+const scopeParam = (scope: MunicipalityScope): string[] | null => (scope ? [...scope] : null);
+
+export async function countCasesByState(db: Queryable, municipalities?: MunicipalityScope): Promise<Record<CaseState, number>> {
+  const { rows } = await db.query<{ state: string; n: string | number }>(
+    'SELECT state, count(*) AS n FROM cases WHERE ($1::text[] IS NULL OR municipality = ANY($1::text[])) GROUP BY state',
+    [scopeParam(municipalities)],
+  );
   const counts = Object.fromEntries(CASE_STATES.map((s) => [s, 0])) as Record<CaseState, number>;
   for (const row of rows) if ((CASE_STATES as readonly string[]).includes(row.state)) counts[row.state as CaseState] = Number(row.n);
   return counts;
@@ -28,7 +39,7 @@ export interface ThroughputSlot {
  * the state history: transitions out of the robot's working states into an end state.
  * Slots are aligned to whole multiples of `slotMs` since the epoch (wall-clock five minutes).
  */
-export async function throughputSince(db: Queryable, since: Date, until: Date, slotMs = 5 * 60_000): Promise<ThroughputSlot[]> {
+export async function throughputSince(db: Queryable, since: Date, until: Date, slotMs = 5 * 60_000, municipalities?: MunicipalityScope): Promise<ThroughputSlot[]> {
   const slotSeconds = slotMs / 1000;
   const first = Math.floor(since.getTime() / slotMs);
   const last = Math.floor((until.getTime() - 1) / slotMs);
@@ -38,8 +49,9 @@ export async function throughputSince(db: Queryable, since: Date, until: Date, s
       WHERE at >= $1 AND at < $2
         AND to_state IN ('PROPOSED', 'MANUAL', 'TECHNICAL_ERROR')
         AND from_state IN ('GATHERING', 'WAITING_FOR_PLAN', 'INVALID')
+        AND ($4::text[] IS NULL OR case_id IN (SELECT id FROM cases WHERE municipality = ANY($4::text[])))
       GROUP BY 1, 2`,
-    [new Date(first * slotMs), new Date((last + 1) * slotMs), slotSeconds],
+    [new Date(first * slotMs), new Date((last + 1) * slotMs), slotSeconds, scopeParam(municipalities)],
   );
   const slots: ThroughputSlot[] = [];
   for (let s = first; s <= last; s++) slots.push({ start: new Date(s * slotMs), counts: { PROPOSED: 0, MANUAL: 0, TECHNICAL_ERROR: 0 } });
@@ -57,17 +69,21 @@ export interface TechnicalErrorCase {
   component: string | null;
 }
 
-/** Cases now in TECHNICAL_ERROR that went there at or after `since` (all when unset), oldest first. */
-export async function listTechnicalErrors(db: Queryable, options: { since?: Date | undefined; limit?: number } = {}): Promise<TechnicalErrorCase[]> {
+/** Cases now in TECHNICAL_ERROR that went there at or after `since` (all when unset), oldest first; only `municipalities`' when given. */
+export async function listTechnicalErrors(
+  db: Queryable,
+  options: { since?: Date | undefined; limit?: number; municipalities?: MunicipalityScope } = {},
+): Promise<TechnicalErrorCase[]> {
   const { rows } = await db.query<{ id: string; state_changed_at: Date; reason: string | null }>(
     `SELECT c.id, c.state_changed_at,
             (SELECT h.reason FROM case_state_history h
               WHERE h.case_id = c.id AND h.to_state = 'TECHNICAL_ERROR' ORDER BY h.id DESC LIMIT 1) AS reason
        FROM cases c
       WHERE c.state = 'TECHNICAL_ERROR' AND ($1::timestamptz IS NULL OR c.state_changed_at >= $1)
+        AND ($3::text[] IS NULL OR c.municipality = ANY($3::text[]))
       ORDER BY c.state_changed_at, c.id
       LIMIT $2`,
-    [options.since ?? null, options.limit ?? 1000],
+    [options.since ?? null, options.limit ?? 1000, scopeParam(options.municipalities)],
   );
   return rows.map((r) => {
     // The reason is written by the robot as "TECHNICAL_ERROR: <component>", perhaps followed by
@@ -75,4 +91,11 @@ export async function listTechnicalErrors(db: Queryable, options: { since?: Date
     const match = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})(?: — .*)?$/s.exec(r.reason ?? '');
     return { caseId: r.id, since: r.state_changed_at, component: match ? match[1]! : null };
   });
+}
+
+/** Of `caseIds`, those whose case belongs to one of `municipalities` (job lists from the queues carry case ids only). */
+export async function caseIdsInMunicipalities(db: Queryable, caseIds: readonly string[], municipalities: readonly string[]): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM cases WHERE id = ANY($1::text[]) AND municipality = ANY($2::text[])', [[...caseIds], [...municipalities]]);
+  return new Set(rows.map((r) => r.id));
 }

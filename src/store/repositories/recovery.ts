@@ -20,6 +20,7 @@ export const OPEN_STATES = ['RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLA
 
 export interface WorkingCase {
   caseId: string;
+  municipality: string;
   state: WorkingState;
   /** The job that is to carry the case on now; intake's "case-<id>" when none other was recorded. */
   jobId: string | null;
@@ -33,8 +34,8 @@ export interface WorkingCase {
  * not yet enqueued.
  */
 export async function listWorkingCases(db: Queryable, options: { quietSince: Date; limit: number; after?: string | undefined }): Promise<WorkingCase[]> {
-  const { rows } = await db.query<{ id: string; state: WorkingState; job_id: string | null; recoveries: number; state_changed_at: Date }>(
-    `SELECT id, state, job_id, recoveries, state_changed_at
+  const { rows } = await db.query<{ id: string; municipality: string; state: WorkingState; job_id: string | null; recoveries: number; state_changed_at: Date }>(
+    `SELECT id, municipality, state, job_id, recoveries, state_changed_at
        FROM cases
       WHERE state IN ('RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLAN')
         AND state_changed_at < $1
@@ -43,7 +44,23 @@ export async function listWorkingCases(db: Queryable, options: { quietSince: Dat
       LIMIT $3`,
     [options.quietSince, options.after ?? '', options.limit],
   );
-  return rows.map((r) => ({ caseId: r.id, state: r.state, jobId: r.job_id, recoveries: r.recoveries, stateChangedAt: r.state_changed_at }));
+  return rows.map((r) => ({ caseId: r.id, municipality: r.municipality, state: r.state, jobId: r.job_id, recoveries: r.recoveries, stateChangedAt: r.state_changed_at }));
+}
+
+/** The states intake leaves a new case in; its first job comes from intake (or, when held, from the release). */
+export const INTAKE_STATES = ['RECEIVED', 'INVALID'] as const satisfies readonly CaseState[];
+
+/**
+ * One page (id order, after `after`) of `municipality`'s cases still as intake left them and
+ * never given another job (a recovery or a replay records its own): those a held intake kept
+ * from the queue.
+ */
+export async function listIntakeCases(db: Queryable, municipality: string, options: { limit: number; after?: string | undefined }): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM cases WHERE state IN ('RECEIVED', 'INVALID') AND job_id IS NULL AND municipality = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    [municipality, options.after ?? '', options.limit],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Records which job carries the case on now (a plan re-check, a replay); written before the job is added, so a crash in between leaves a missing job the sweep finds. */

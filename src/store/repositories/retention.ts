@@ -248,6 +248,7 @@ export const CASE_TABLES: ReadonlyArray<{ table: string; where: string; caseOf: 
   { table: 'case_screenshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'appeal_events', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'appeals', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
+  { table: 'bookings', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'decisions', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'proposals', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },
   { table: 'snapshots', where: 'case_id = ANY($1::text[])', caseOf: 't.case_id' },

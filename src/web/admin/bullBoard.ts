@@ -17,10 +17,18 @@ export const BOARD_PATH = '/admin/koer';
  * send requests from its script that cannot carry our form token, so the session plugin's
  * CSRF check refuses them anyway; and removing a `case-<id>` job would break the job-id
  * idempotency of intake. The changing actions an admin needs are the audited forms on /admin.
+ * Every job of both municipalities is on the board, so `admit` (index.ts) lets only an admin of
+ * every municipality in; it has sent the 404 itself when it answers false.
  * With `readOnly: false` the board's changing requests must come from this origin (Origin or
  * Referer equal to the Host) and each one is written to the audit log.
  */
-export async function registerBullBoard(app: FastifyInstance, db: Db, queues: QueueSource, readOnly = true): Promise<void> {
+export async function registerBullBoard(
+  app: FastifyInstance,
+  db: Db,
+  queues: QueueSource,
+  readOnly = true,
+  admit: (request: FastifyRequest, reply: FastifyReply) => Promise<boolean> = async () => true,
+): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   const board = createBullBoard({
@@ -41,6 +49,7 @@ export async function registerBullBoard(app: FastifyInstance, db: Db, queues: Qu
   await app.register(async (scope) => {
     scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       if (reply.sent) return reply;
+      if (!(await admit(request, reply))) return reply;
       if (request.method !== 'GET' && request.method !== 'HEAD' && !sameOrigin(request)) {
         return reply.code(403).type('text/plain; charset=utf-8').send('Förfrågan kom inte från den här webbplatsen.');
       }

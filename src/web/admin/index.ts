@@ -1,10 +1,11 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { listTechnicalErrors, searchAudit, type Db } from '../../store/index.js';
+import { getCase, listTechnicalErrors, searchAudit, type Db } from '../../store/index.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import { requireUser } from '../auth/user.js';
-import { sendNotFound } from '../authz.js';
+import type { WebUser } from '../auth/user.js';
+import { adminScope, sendNotFound } from '../authz.js';
 import { esc, page } from '../layout.js';
 import { auditAdmin } from './audit.js';
 import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, parseAuditQuery, renderAuditSearch, SEARCH_LIMIT, type AuditQuery } from './auditLog.js';
@@ -13,6 +14,7 @@ import { csvRow } from './csv.js';
 import { kpiCsv, kpiPage } from './kpi.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
+import { releaseHeld } from '../../robot/held.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerStatisticsRoutes } from './statistics.js';
@@ -43,8 +45,9 @@ const BULK_LIMIT = 500;
  *   GET  /admin                     queue overview, failed cases and jobs, throughput chart
  *   POST /admin/omkorning           replay one case (from intake, or from its stored snapshot)
  *   POST /admin/omkorning/sedan     replay every case in TECHNICAL_ERROR since a time
- *   POST /admin/intag/pausa         pause intake (the intake queue, cluster-wide)
- *   POST /admin/intag/aterupta      resume intake
+ *   POST /admin/intag/pausa         pause intake: with `kommun`, hold one municipality's new
+ *                                   cases (robot/held.ts); without, the whole intake queue
+ *   POST /admin/intag/aterupta      resume intake (with `kommun`: release that municipality)
  *   GET  /admin/nyckeltal           KPIs per municipality and month, charts with their tables
  *   GET  /admin/nyckeltal.csv       the same figures as CSV
  *   GET  /admin/logg                audit-log search by case, user, time
@@ -52,6 +55,10 @@ const BULK_LIMIT = 500;
  *   GET  /admin/statistik[/:kommun/:period.txt]  Socialstyrelsen's statistics file (statistics.ts)
  *   *    /admin/gallring[/...]      retention: dry-run reports, approval, what was destroyed (retention.ts)
  *   *    /admin/koer/...            bull-board
+ * Every page and action is limited to the admin's municipalities (authz.adminScope): another
+ * municipality's case answers 404 as if it did not exist, and the refusal is audit-logged
+ * (action, case id, no personal data). What the municipalities share (the intake queue and its
+ * pause, bull-board) is for an admin of every municipality only; anyone else gets 404.
  * Every action (and every read of the audit log) is written to the audit log with the admin's
  * user id as actor. Forms carry the CSRF token; without a CSRF plugin registered the POST
  * routes refuse (fail closed).
@@ -59,6 +66,15 @@ const BULK_LIMIT = 500;
 export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
   const { db, rules } = options;
   const clock = options.clock ?? (() => new Date());
+  const allMunicipalities = rules.municipalityCodes();
+  const scopeOf = (user: WebUser) => adminScope(user, allMunicipalities);
+  /** The case exists and is of the admin's municipalities (an admin of all reaches every case, of any code). */
+  const caseInScope = async (user: WebUser, caseId: string): Promise<boolean> => {
+    const scope = scopeOf(user);
+    if (!scope) return true;
+    const found = await getCase(db, caseId);
+    return found !== undefined && scope.includes(found.municipality);
+  };
   return async (app: FastifyInstance) => {
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
     app.addHook('preHandler', requireUser('admin'));
@@ -72,6 +88,16 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       reply.code(403).type('text/html; charset=utf-8').send('<!doctype html><html lang="sv"><title>Nekad</title><h1>Formuläret saknar skydd mot förfalskning</h1></html>');
     const protectedPost = { preHandler: [csrfCheck ? csrfCheck.bind(app) : refuse] };
 
+    /** What the municipalities share, asked for by an admin of some only: 404, and on record. */
+    const refuseShared = async (request: FastifyRequest, reply: FastifyReply, action: string) => {
+      await auditAdmin(db, request, action, 'refused', { problem: 'not-all-municipalities' });
+      return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+    };
+    const auditScope = (user: WebUser) => {
+      const scope = scopeOf(user);
+      return scope ? { scope: { municipalities: scope, self: user.id } } : {};
+    };
+
     const render = async (request: FastifyRequest, reply: FastifyReply, title: string, body: string, status = 200) => {
       const csrfToken = await csrfTokenFor(reply);
       return reply
@@ -84,10 +110,10 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     app.get('/admin', async (request, reply) => {
       const queues = await options.queues();
       const now = clock();
-      const overview = await gatherOverview(db, queues, now);
+      const overview = await gatherOverview(db, queues, now, scopeOf(request.user!), request.user!.municipalities);
       const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now, rules));
-      const message = (request.query as { meddelande?: string }).meddelande;
-      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, message, todos));
+      const query = request.query as { meddelande?: string; kommun?: string };
+      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, query.meddelande, todos, query.kommun));
     });
 
     // One municipality at a time, from the admin's own list; any other code is 404 (authz.ts).
@@ -115,6 +141,10 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         await auditAdmin(db, request, 'admin.replay', 'refused', { problem: 'invalid-input' });
         return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Ange ett ärende-id (inte ett personnummer) och ett sätt att köra om.</p></div>${BACK}`, 400);
       }
+      if (!(await caseInScope(request.user!, caseId))) {
+        await auditAdmin(db, request, 'admin.replay', 'refused', { mode, problem: 'not-found-or-out-of-scope' }, caseId);
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
       const queues = await options.queues();
       if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
       const outcome = await replayOne({ db, rules, queues }, caseId, mode, request.user!.id);
@@ -132,7 +162,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       }
       const queues = await options.queues();
       if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
-      const cases = await listTechnicalErrors(db, { since, limit: BULK_LIMIT });
+      const scope = scopeOf(request.user!);
+      const cases = await listTechnicalErrors(db, { since, limit: BULK_LIMIT, ...(scope ? { municipalities: scope } : {}) });
       await auditAdmin(db, request, 'admin.replay.since', 'started', { mode, since: since.toISOString(), cases: cases.length });
       const outcomes: ReplayOutcome[] = [];
       for (const c of cases) {
@@ -145,8 +176,19 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     });
 
     app.post('/admin/intag/pausa', protectedPost, async (request, reply) => {
+      const municipality = kommunOf(request);
+      if (municipality !== undefined && !request.user!.municipalities.includes(municipality)) {
+        await auditAdmin(db, request, 'admin.intake.pause', 'refused', { problem: 'out-of-scope' });
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
+      if (municipality === undefined && scopeOf(request.user!)) return refuseShared(request, reply, 'admin.intake.pause');
       const queues = await options.queues();
       if (!queues) return render(request, reply, 'Intag', `<h1>Intag</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      if (municipality !== undefined) {
+        await queues.holdMunicipality(municipality);
+        await auditAdmin(db, request, 'admin.intake.pause', 'ok', { municipality });
+        return reply.redirect(`/admin?meddelande=intag-pausat-kommun&kommun=${municipality}`, 303);
+      }
       // Pausing the queue (not removing the scheduler) holds in every process and survives a
       // restart, which would re-create a removed scheduler.
       await queues.intake.pause();
@@ -155,8 +197,19 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     });
 
     app.post('/admin/intag/aterupta', protectedPost, async (request, reply) => {
+      const municipality = kommunOf(request);
+      if (municipality !== undefined && !request.user!.municipalities.includes(municipality)) {
+        await auditAdmin(db, request, 'admin.intake.resume', 'refused', { problem: 'out-of-scope' });
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
+      if (municipality === undefined && scopeOf(request.user!)) return refuseShared(request, reply, 'admin.intake.resume');
       const queues = await options.queues();
       if (!queues) return render(request, reply, 'Intag', `<h1>Intag</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
+      if (municipality !== undefined) {
+        const released = await releaseHeld(db, queues, municipality);
+        await auditAdmin(db, request, 'admin.intake.resume', 'ok', { municipality, cases: released });
+        return reply.redirect(`/admin?meddelande=intag-aterupptaget-kommun&kommun=${municipality}`, 303);
+      }
       await queues.intake.resume();
       await auditAdmin(db, request, 'admin.intake.resume', 'ok');
       return reply.redirect('/admin?meddelande=intag-aterupptaget', 303);
@@ -169,9 +222,13 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
         return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, []), 400);
       }
+      if (parsed.search.caseId && !(await caseInScope(request.user!, parsed.search.caseId))) {
+        await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'not-found-or-out-of-scope' }, parsed.search.caseId);
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
       // Written before the read: who searched the log, for what, is itself on record.
       await auditAdmin(db, request, 'admin.audit.search', 'ok', parsed.filters, parsed.search.caseId ?? null);
-      const entries = await searchAudit(db, { ...parsed.search, limit: SEARCH_LIMIT, order: 'newest' });
+      const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: SEARCH_LIMIT, order: 'newest' });
       return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries));
     });
 
@@ -181,8 +238,12 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         await auditAdmin(db, request, 'admin.audit.export', 'refused', { problem: 'invalid-filter' });
         return reply.code(400).type('text/plain; charset=utf-8').send(parsed.errors.join('\n'));
       }
+      if (parsed.search.caseId && !(await caseInScope(request.user!, parsed.search.caseId))) {
+        await auditAdmin(db, request, 'admin.audit.export', 'refused', { problem: 'not-found-or-out-of-scope' }, parsed.search.caseId);
+        return sendNotFound(reply, request.user, await csrfTokenFor(reply));
+      }
       await auditAdmin(db, request, 'admin.audit.export', 'ok', parsed.filters, parsed.search.caseId ?? null);
-      const entries = await searchAudit(db, { ...parsed.search, limit: EXPORT_LIMIT, order: 'oldest' });
+      const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: EXPORT_LIMIT, order: 'oldest' });
       const stamp = formatTime(clock()).replace(/[^0-9]/g, '').slice(0, 12);
       // A byte-order mark so that spreadsheet programs read UTF-8 (å, ä, ö) correctly.
       const text = `\ufeff${csvRow(CSV_HEADER)}${entries.map(auditCsvRow).join('')}`;
@@ -206,7 +267,13 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       csrfPlaceholder: TOKEN,
     });
 
-    if (options.bullBoard !== false) await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true);
+    if (options.bullBoard !== false) {
+      await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true, async (request, reply) => {
+        if (!scopeOf(request.user!)) return true;
+        await refuseShared(request, reply, 'admin.queues.view');
+        return false;
+      });
+    }
   };
 }
 
@@ -219,6 +286,13 @@ function withToken(body: string, token: string | undefined): string {
 async function csrfTokenFor(reply: FastifyReply): Promise<string | undefined> {
   const generate = (reply as unknown as { generateCsrf?: () => string | Promise<string> }).generateCsrf;
   return typeof generate === 'function' ? await generate.call(reply) : undefined;
+}
+
+/** The municipality code a form names (`kommun`), if any; anything not four digits is no code (and no one's). */
+function kommunOf(request: FastifyRequest): string | undefined {
+  const value = (request.body as Record<string, unknown> | undefined)?.kommun;
+  if (value === undefined || value === '') return undefined;
+  return typeof value === 'string' && /^\d{4}$/.test(value) ? value : 'ogiltig';
 }
 
 const BACK = '<p><a href="/admin">Tillbaka till driftöversikten</a></p>';

@@ -1,5 +1,6 @@
+import { FEED, INTAKE_FAILURES_DOWN } from '../../robot/intake.js';
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
-import { CASE_STATES, countCasesByState, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
+import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, getIntakeStatus, type IntakeStatus, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
 import { esc } from '../layout.js';
 import { barChart } from './charts.js';
 import { caseIdOf, errorClassOf } from './queues.js';
@@ -11,12 +12,21 @@ export interface Overview {
   casesByState: Record<string, number>;
   queuesAvailable: boolean;
   intakePaused: boolean | undefined;
+  /** How the last polls went (undefined: intake has never run against this database). */
+  intakeStatus: IntakeStatus | undefined;
   jobCounts: { queue: string; counts: Record<string, number> }[];
   failedJobs: { queue: string; caseId: string | undefined; errorClass: string | undefined; attempts: number; at: Date | undefined }[];
   technicalErrors: { caseId: string; since: Date; component: string | null; errorClass: string | undefined }[];
   throughput: ThroughputSlot[];
   /** Cases the robot owns that have not changed state for longer than STUCK_AFTER_MS, oldest first. */
   stuck: StuckCase[];
+  /**
+   * The admin covers every municipality: sees the shared intake queue (its pause, its failed
+   * jobs), the job counts and bull-board. An admin of some only sees their cases.
+   */
+  shared: boolean;
+  /** The admin's own municipalities, each with whether its intake is held (robot/held.ts); empty without queues. */
+  held: { municipality: string; held: boolean }[];
 }
 
 /** A case the robot owns that has not moved for this long is listed as stuck (the case sweep should have helped by then). */
@@ -24,13 +34,21 @@ export const STUCK_AFTER_MS = 30 * 60_000;
 
 export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'] as const;
 
-export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date): Promise<Overview> {
-  const [casesByState, technical, throughput, stuck] = await Promise.all([
-    countCasesByState(db),
-    listTechnicalErrors(db, { limit: 200 }),
-    throughputSince(db, new Date(now.getTime() - 60 * 60_000), now),
-    listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200 }),
+/**
+ * `municipalities`: the admin's (authz.adminScope); undefined for an admin of all, who also
+ * gets what the municipalities share. Lists are limited in SQL; failed case jobs (from Redis)
+ * are kept only when their case id is a case of those municipalities in the database.
+ */
+export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date, municipalities?: readonly string[], own: readonly string[] = []): Promise<Overview> {
+  const scope = municipalities ? { municipalities } : {};
+  const [casesByState, technical, throughput, stuck, intakeStatus] = await Promise.all([
+    countCasesByState(db, municipalities),
+    listTechnicalErrors(db, { limit: 200, ...scope }),
+    throughputSince(db, new Date(now.getTime() - 60 * 60_000), now, undefined, municipalities),
+    listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200, ...scope }),
+    getIntakeStatus(db, FEED),
   ]);
+  const shared = municipalities === undefined;
   // The chart shows the last twelve five-minute slots, the current (unfinished) one included.
   const slots = throughput.slice(-12);
   if (!queues) {
@@ -39,13 +57,18 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       casesByState,
       queuesAvailable: false,
       intakePaused: undefined,
+      intakeStatus,
       jobCounts: [],
       failedJobs: [],
       technicalErrors: technical.map((t) => ({ ...t, errorClass: undefined })),
       throughput: slots,
       stuck,
+      shared,
+      held: [],
     };
   }
+  const heldSet = await queues.heldMunicipalities();
+  const held = [...own].sort().map((m) => ({ municipality: m, held: heldSet.has(m) }));
   const [intakePaused, intakeCounts, caseCounts, failedCases, failedIntake] = await Promise.all([
     queues.intake.isPaused(),
     queues.intake.getJobCounts(...JOB_STATES),
@@ -60,23 +83,32 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       return { ...t, errorClass: job ? errorClassOf(job) : undefined };
     }),
   );
+  const caseJobs = failedCases.filter(Boolean).map((job) => ({ queue: QUEUE.cases, caseId: caseIdOf(job), errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined }));
+  const ours = shared ? undefined : await caseIdsInMunicipalities(db, caseJobs.flatMap((j) => (j.caseId ? [j.caseId] : [])), municipalities);
   const failedJobs = [
-    ...failedCases.filter(Boolean).map((job) => ({ queue: QUEUE.cases, caseId: caseIdOf(job), errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })),
-    ...failedIntake.filter(Boolean).map((job) => ({ queue: QUEUE.intake, caseId: undefined, errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })),
+    ...(ours ? caseJobs.filter((j) => j.caseId !== undefined && ours.has(j.caseId)) : caseJobs),
+    // Intake jobs belong to no municipality (one poll fetches both).
+    ...(shared ? failedIntake.filter(Boolean).map((job) => ({ queue: QUEUE.intake, caseId: undefined, errorClass: errorClassOf(job), attempts: job.attemptsMade, at: job.finishedOn ? new Date(job.finishedOn) : undefined })) : []),
   ];
   return {
     now,
     casesByState,
     queuesAvailable: true,
     intakePaused,
-    jobCounts: [
-      { queue: QUEUE.intake, counts: intakeCounts },
-      { queue: QUEUE.cases, counts: caseCounts },
-    ],
+    intakeStatus,
+    // The counts are of both municipalities' jobs together.
+    jobCounts: shared
+      ? [
+          { queue: QUEUE.intake, counts: intakeCounts },
+          { queue: QUEUE.cases, counts: caseCounts },
+        ]
+      : [],
     failedJobs,
     technicalErrors,
     throughput: slots,
     stuck,
+    shared,
+    held,
   };
 }
 
@@ -106,6 +138,8 @@ const QUEUE_WORDS: Record<string, string> = { intake: 'Intag (hämtning från e-
 const MESSAGES: Record<string, string> = {
   'intag-pausat': 'Intaget är pausat. Inga nya ansökningar hämtas förrän det återupptas.',
   'intag-aterupptaget': 'Intaget är återupptaget.',
+  'intag-pausat-kommun': 'Intaget är pausat för kommun {kommun}. Nya ansökningar sparas men behandlas inte förrän det återupptas.',
+  'intag-aterupptaget-kommun': 'Intaget är återupptaget för kommun {kommun}. De sparade ansökningarna behandlas nu.',
 };
 
 function hidden(csrf: string | undefined): string {
@@ -132,27 +166,45 @@ export function throughputChart(slots: readonly ThroughputSlot[]): string {
   });
 }
 
-export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = ''): string {
-  const notice = message && MESSAGES[message] ? `<p role="status" class="notice">${esc(MESSAGES[message])}</p>` : '';
+export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = '', kommun?: string): string {
+  const text = message ? MESSAGES[message]?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? kommun! : '') : undefined;
+  const notice = text ? `<p role="status" class="notice">${esc(text)}</p>` : '';
+  const perMunicipality = o.held
+    .map((h) =>
+      h.held
+        ? `<li>Kommun ${esc(h.municipality)}: <strong>pausat</strong>; nya ansökningar sparas men behandlas inte. <form method="post" action="/admin/intag/aterupta" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Återuppta intaget för ${esc(h.municipality)}</button></form></li>`
+        : `<li>Kommun ${esc(h.municipality)}: igång. <form method="post" action="/admin/intag/pausa" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Pausa intaget för ${esc(h.municipality)}</button></form></li>`,
+    )
+    .join('');
+  const heldList = perMunicipality ? `<p>Per kommun (ansökningarna hämtas och sparas ändå, eftersom e-tjänsten är gemensam; registren tillfrågas inte förrän intaget återupptas):</p><ul>${perMunicipality}</ul>` : '';
   const stateRows = CASE_STATES.map((s) => `<tr><th scope="row">${esc(STATE_WORDS[s] ?? s)} <span class="code">(${esc(s)})</span></th><td>${o.casesByState[s] ?? 0}</td></tr>`).join('');
   const totalCases = Object.values(o.casesByState).reduce((a, b) => a + b, 0);
 
   const intake = !o.queuesAvailable
     ? '<p>Köerna är inte tillgängliga: ingen robot har ännu kört mot den här databasen.</p>'
+    : !o.shared
+      ? `<p>Intaget är ${o.intakePaused ? '<strong>pausat</strong>' : 'igång'}. Intaget hämtar ansökningar för alla kommuner på en gång; bara en administratör för alla kommuner kan pausa hela intaget.</p>`
     : o.intakePaused
       ? `<p><strong>Intaget är pausat.</strong> Schemat ligger kvar i Redis men inga hämtningar körs, i alla processer, även efter omstart.</p>
 <form method="post" action="/admin/intag/aterupta">${hidden(csrf)}<button type="submit">Återuppta intaget</button></form>`
       : `<p>Intaget är igång: e-tjänsten hämtas enligt schemat.</p>
 <form method="post" action="/admin/intag/pausa">${hidden(csrf)}<button type="submit">Pausa intaget</button></form>`;
+  // A schedule that runs is not an intake that works: polls failing in a row say so first.
+  const failing = o.intakeStatus && o.intakeStatus.consecutiveFailures >= INTAKE_FAILURES_DOWN ? o.intakeStatus : undefined;
+  const intakeFailing = failing
+    ? `<div role="alert" class="error"><p>Intaget misslyckas: ${failing.consecutiveFailures} hämtningar i rad har misslyckats${failing.lastFailureAt ? `, senast ${esc(formatTime(failing.lastFailureAt))}` : ''}. Senaste fel: ${esc(failing.lastError ?? 'okänt')}. ${failing.lastSuccessAt ? `Senast lyckade hämtning ${esc(formatTime(failing.lastSuccessAt))}.` : 'Ingen hämtning har lyckats.'} Nya ansökningar tas inte in.</p></div>`
+    : '';
 
-  const jobTable = o.queuesAvailable
-    ? `<table>
+  const jobTable = !o.queuesAvailable
+    ? ''
+    : !o.shared
+      ? '<p>Köerna är gemensamma för alla kommuner och visas bara för en administratör för alla kommuner. Dina kommuners fel och fastnade ärenden står under Fel.</p>'
+      : `<table>
 <caption>Jobb per kö och läge</caption>
 <thead><tr><th scope="col">Kö</th>${JOB_STATES.map((s) => `<th scope="col">${esc(JOB_STATE_WORDS[s])}</th>`).join('')}</tr></thead>
 <tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(QUEUE_WORDS[q.queue] ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
 </table>
-<p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`
-    : '';
+<p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`;
 
   const technicalRows = o.technicalErrors
     .map(
@@ -224,7 +276,9 @@ ${todos}
 
 <section aria-labelledby="intag-rubrik">
 <h2 id="intag-rubrik">Intag</h2>
+${intakeFailing}
 ${intake}
+${heldList}
 </section>
 
 <section aria-labelledby="arenden-rubrik">

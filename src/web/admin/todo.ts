@@ -100,7 +100,9 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
     const waited = daysBetween(appeal.receivedOn, today);
     todos.push({
       municipality: appeal.municipality,
-      text: `Överklagande i ärende ${appeal.caseId} inkom ${appeal.receivedOn} och är inte omprövat och överlämnat (${waited} dagar).`,
+      text: `Överklagande i ärende ${appeal.caseId} inkom ${appeal.receivedOn} och ${
+        appeal.events.some((e) => e.kind === 'kept' || e.kind === 'changed') ? 'är omprövat men inte överlämnat till förvaltningsrätten' : 'är varken omprövat eller överlämnat'
+      } (${waited} dagar).`,
       href: `/admin/logg?arende=${encodeURIComponent(appeal.caseId)}`,
       urgent: waited > APPEAL_REMINDER_DAYS,
     });

@@ -11,6 +11,8 @@ export const DEV_USERS: readonly WebUser[] = [
   { id: 'hl-svedala-1', displayName: 'Karin Berg', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] },
   { id: 'hl-svedala-2', displayName: 'Johan Ek', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] },
   { id: 'admin-1', displayName: 'Lena Drift', role: 'admin', organisation: 'trelleborg', municipalities: ['1287', '1263'] },
+  // An admin of Svedala only: sees and acts on Svedala's cases, not on what the municipalities share.
+  { id: 'admin-svedala', displayName: 'Sara Drift', role: 'admin', organisation: 'svedala', municipalities: ['1263'] },
   { id: 'granskare-svedala', displayName: 'Per Granskare', role: 'auditor', organisation: 'svedala', municipalities: ['1263'] },
 ];
 

@@ -11,6 +11,7 @@ import { EDITABLE_KINDS } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
 import { historyReasonWords } from './ownership.js';
 import { manualSection, ownershipSection, ownerWords } from './workbenchView.js';
+import { firstMeetingSection } from './firstMeeting.js';
 
 export interface CasePageMessage {
   kind: 'error' | 'success';
@@ -43,6 +44,8 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
 ${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
 </dl>`);
 
+  parts.push(firstMeetingSection(view.booking, user, csrf, c.id));
+
   // The proposal and, once signed, the decision.
   parts.push('<h2>Förslag</h2>');
   if (!p) {
@@ -51,6 +54,14 @@ ${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNI
       parts.push(`<p>Ansökan kunde inte läsas in:</p><ul class="plain">${view.validationErrors
         .map((e) => `<li><code>${esc(e.field)}</code>: ${esc(e.message)}</li>`)
         .join('')}</ul>`);
+    }
+    const kept = view.intake;
+    if (kept.eserviceId) parts.push(`<p>E-tjänstens id för ansökan: <code>${esc(kept.eserviceId)}</code></p>`);
+    if (kept.duplicateOf) parts.push(`<p>Samma id som ärende <a href="/arenden/${encodeURIComponent(kept.duplicateOf)}">${esc(kept.duplicateOf)}</a>.</p>`);
+    if (kept.escaped !== null) {
+      parts.push(
+        `<details><summary>Ansökan som den kom (tecken som inte kunde lagras visas som \\uXXXX${kept.truncated ? ', avkortad' : ''})</summary><pre class="escaped">${esc(kept.escaped)}</pre></details>`,
+      );
     }
   } else {
     const amountText = p.outcome === 'MANUAL' ? '' : `: <strong data-testid="proposal-amount">${esc(kronor(p.amount))}</strong> kr`;

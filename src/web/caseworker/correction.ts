@@ -173,6 +173,9 @@ export function parseAppealForm(form: AppealForm, today: string): { ok: true; va
   if (concerns.length === 0) errors.push('Vad överklagandet gäller: skriv kort vad sökanden vill ändra.');
   else if (concerns.length > APPEAL_TEXT_MAX) errors.push(`Vad överklagandet gäller: högst ${APPEAL_TEXT_MAX} tecken.`);
   if (notifiedOn !== '' && !isIsoDate(notifiedOn)) errors.push('Sökanden fick beslutet: ange datumet som ÅÅÅÅ-MM-DD eller lämna tomt.');
+  else if (notifiedOn !== '' && isIsoDate(receivedOn) && notifiedOn > receivedOn) {
+    errors.push('Sökanden fick beslutet: datumet kan inte vara senare än dagen överklagandet kom in.');
+  }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { receivedOn, channel: form.channel as AppealChannel, concerns, ...(notifiedOn ? { notifiedOn } : {}) } };
 }
@@ -187,6 +190,13 @@ export async function recordAppeal(db: Db, user: WebUser, caseId: string, input:
   if (!current) return refuse(409, 'Ärendet har inget beslut att överklaga.');
   const fromStep = await notifiedOnOf(db, current.id);
   const notifiedOn = input.notifiedOn ?? fromStep;
+  // Nobody gets, or appeals, a decision before it is made: such a date is a typing error, and
+  // taken as it stands it would judge the appeal late (or in time) on a day that cannot be.
+  const decidedOn = stockholmDate(current.signedAt);
+  if (input.receivedOn < decidedOn) return refuse(400, `Inkom: ${input.receivedOn} är före beslutsdagen ${decidedOn}. Kontrollera datumet.`);
+  if (input.notifiedOn !== undefined && input.notifiedOn < decidedOn) {
+    return refuse(400, `Sökanden fick beslutet: ${input.notifiedOn} är före beslutsdagen ${decidedOn}. Kontrollera datumet.`);
+  }
   return db.transaction(async (tx) => {
     const appeal = await insertAppeal(tx, {
       caseId,

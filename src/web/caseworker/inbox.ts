@@ -39,7 +39,13 @@ const COLUMNS: { key: ReviewSort | null; label: string; num?: boolean }[] = [
   { key: null, label: 'Handläggare' },
 ];
 
-export function inboxBody(items: readonly ReviewItem[], counts: Record<'PROPOSED' | 'MANUAL' | 'TECHNICAL_ERROR', number>, q: InboxQuery, now: Date, user: WebUser): string {
+export function inboxBody(
+  items: readonly ReviewItem[],
+  counts: Record<'PROPOSED' | 'MANUAL' | 'TECHNICAL_ERROR', number> & { bookingPoints?: number },
+  q: InboxQuery,
+  now: Date,
+  user: WebUser,
+): string {
   const header = COLUMNS.map((c, i) => {
     const numClass = c.num ? ' class="num"' : '';
     if (!c.key) return `<th scope="col"${numClass}>${esc(c.label)}</th>`;
@@ -60,7 +66,9 @@ export function inboxBody(items: readonly ReviewItem[], counts: Record<'PROPOSED
 <td>${esc(formatDateTime(item.receivedAt))}</td>
 <td class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</td>
 <td>${esc(STATE_WORDS[item.state])}</td>
-<td>${esc(outcome)}${reasons ? `<br><span class="small">${esc(reasons)}</span>` : ''}</td>
+<td>${esc(outcome)}${reasons ? `<br><span class="small">${esc(reasons)}</span>` : ''}${
+        item.bookingPoint ? `<br><strong class="booking-point">Första mötet:</strong> <span class="small">${esc(item.bookingPoint)}</span>` : ''
+      }</td>
 <td class="num">${item.amount !== null && item.outcome !== 'MANUAL' ? esc(kronor(item.amount)) : '–'}</td>
 <td>${esc(municipalityName(item.municipality))}</td>
 <td>${esc(ownerWords(item.owner, user))}</td>
@@ -78,6 +86,7 @@ export function inboxBody(items: readonly ReviewItem[], counts: Record<'PROPOSED
   <li><strong>${counts.PROPOSED}</strong> förslag väntar på signering</li>
   <li><strong>${counts.MANUAL}</strong> för manuell handläggning</li>
   <li><strong>${counts.TECHNICAL_ERROR}</strong> med tekniskt fel</li>
+  ${counts.bookingPoints ? `<li><strong>${counts.bookingPoints}</strong> ${counts.bookingPoints === 1 ? 'första möte' : 'första möten'} som roboten inte kunde boka eller meddela</li>` : ''}
   <li><strong>${total}</strong> totalt</li>
 </ul>
 <p>Varje ansökan ska ha ett beslut inom 24 timmar från att den kom in. Listan visar ${
@@ -87,11 +96,11 @@ export function inboxBody(items: readonly ReviewItem[], counts: Record<'PROPOSED
 ${
   items.length === 0
     ? `<p>${q.view === 'mina' ? 'Du har inga ärenden. Ta ett ärende ur den gemensamma kön med &quot;Jag tar ärendet&quot;.' : 'Inga ärenden väntar.'}</p>`
-    : `<table aria-labelledby="arenden">
+    : `<div class="table-scroll" role="region" aria-labelledby="arenden" tabindex="0"><table aria-labelledby="arenden">
 <thead><tr>${header}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`
+</table></div>`
 }`;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { countReviewQueue, currentDecision, getCase, getCaseScreenshot, listAutomatedDecisions, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
+import { countBookingPoints, countReviewQueue, currentDecision, getCase, getCaseScreenshot, listAutomatedDecisions, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
 import { automatedDecisionsList } from './automatedView.js';
 import { csrfToken, userOf } from '../auth/session.js';
 import { requireUser, type WebUser } from '../auth/user.js';
@@ -10,6 +10,7 @@ import { page } from '../layout.js';
 import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
 import { parseAmountInput } from './decision.js';
 import { inboxBody, inboxOwner, parseInboxQuery } from './inbox.js';
+import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
 import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
@@ -115,10 +116,11 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const user = userOf(request);
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
-      const [items, counts, appeals, automated] = await Promise.all([
+      const [items, counts, appeals, bookingPoints, automated] = await Promise.all([
         listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending, owner: inboxOwner(q.view, user) }),
         countReviewQueue(db, user.municipalities, inboxOwner(q.view, user)),
         listOpenAppeals(db, user.municipalities),
+        countBookingPoints(db, user.municipalities),
         listAutomatedDecisions(db, { municipalities: user.municipalities, since: new Date(clock().getTime() - AUTOMATED_DAYS * 86_400_000) }),
       ]);
       // Out-of-organisation cases never reach the list, even within a shared municipality.
@@ -129,7 +131,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         reply,
         request,
         'Inkorg',
-        `${inboxBody(visible, counts, q, clock(), user)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS)}`,
+        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock(), user)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS)}`,
       );
     });
 
@@ -225,6 +227,22 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       }
       return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?overtaget=1`, 303);
     });
+
+    for (const [path, act, done] of [
+      ['forsok-igen', 'retry', 'Roboten försöker boka mötet igen inom en minut.'],
+      ['hanterad', 'handled', 'Punkten om första mötet är markerad som hanterad.'],
+    ] as const) {
+      app.post<{ Params: { id: string } }>(`/arenden/:id/forsta-mote/${path}`, { preHandler: readers }, async (request, reply) => {
+        const c = await caseFor(request, reply, 'case.booking');
+        if (!c) return reply;
+        const user = userOf(request);
+        const ok = await actOnBookingPoint(db, user, c.id, act);
+        const fresh = (await getCase(db, c.id)) ?? c;
+        return ok
+          ? showCase(request, reply, fresh, user, { kind: 'success', text: done })
+          : showCase(request, reply, fresh, user, { kind: 'error', text: 'Det finns ingen punkt om första mötet att åtgärda (någon annan hann före). Ladda om sidan.' }, 409);
+      });
+    }
 
     app.get<{ Params: { id: string } }>('/arenden/:id/beslut', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'letter.read');

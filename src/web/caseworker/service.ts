@@ -8,6 +8,7 @@ import {
   currentDecision,
   DecisionConflictError,
   getApplication,
+  getBooking,
   getCase,
   getProposalForCase,
   getSnapshot,
@@ -17,6 +18,7 @@ import {
   listCaseScreenshotMeta,
   listDecisionsForCase,
   transitionCase,
+  type BookingRecord,
   type CaseRecord,
   type CaseScreenshotMeta,
   type Db,
@@ -37,6 +39,8 @@ export interface CaseView {
   case: CaseRecord;
   receivedAt: Date | null;
   validationErrors: { field: string; message: string }[];
+  /** What intake kept of an application it could not take as it came (robot/intake.ts). */
+  intake: { eserviceId: string | null; duplicateOf: string | null; escaped: string | null; truncated: boolean };
   proposalRecord?: ProposalRecord;
   proposal?: Proposal;
   snapshot?: SnapshotRecord;
@@ -44,28 +48,43 @@ export interface CaseView {
   decisions: DecisionRecord[];
   /** What the RPA robot saw when the case system failed it (the images are served one by one). */
   screenshots: CaseScreenshotMeta[];
+  /** The first meeting, for a first application in a municipality where the robot books it. */
+  booking?: BookingRecord;
 }
 
 export const AUDIT_PURPOSE = 'handläggning av ekonomiskt bistånd';
 
 export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseView> {
-  const [application, proposalRecord, history, decisions, screenshots] = await Promise.all([
+  const [application, proposalRecord, history, decisions, screenshots, booking] = await Promise.all([
     getApplication(db, c.id),
     getProposalForCase(db, c.id),
     getStateHistory(db, c.id),
     listDecisionsForCase(db, c.id),
     listCaseScreenshotMeta(db, c.id),
+    getBooking(db, c.id),
   ]);
   const snapshot = proposalRecord ? await getSnapshot(db, proposalRecord.snapshotId) : await latestSnapshotForCase(db, c.id);
   return {
     case: c,
     receivedAt: application?.receivedAt ?? null,
     validationErrors: application?.validationErrors ?? [],
+    intake: intakeKept(application),
     ...(proposalRecord ? { proposalRecord, proposal: proposalRecord.proposal as Proposal } : {}),
     ...(snapshot ? { snapshot } : {}),
     history,
     decisions,
     screenshots,
+    ...(booking ? { booking } : {}),
+  };
+}
+
+function intakeKept(application: Awaited<ReturnType<typeof getApplication>>): CaseView['intake'] {
+  const kept = (application?.raw as { unstorable?: { escaped?: unknown; truncated?: unknown } } | null | undefined)?.unstorable;
+  return {
+    eserviceId: application?.eserviceId ?? null,
+    duplicateOf: application?.duplicateOf ?? null,
+    escaped: typeof kept?.escaped === 'string' ? kept.escaped : null,
+    truncated: kept?.truncated === true,
   };
 }
 
