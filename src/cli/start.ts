@@ -141,7 +141,7 @@ async function printSummary(db: import('../store/index.js').Db, robot: Robot): P
   const counts = await robot.queues.cases.getJobCounts('waiting', 'active', 'delayed');
   if ((counts.waiting ?? 0) + (counts.active ?? 0) > 0) return false;
   const { rows } = await db.query<{ state: string; outcome: string | null; n: string }>(
-    `SELECT c.state, p.outcome, count(*) AS n FROM cases c LEFT JOIN proposals p ON p.case_id = c.id GROUP BY c.state, p.outcome ORDER BY c.state, p.outcome`,
+    `SELECT c.state, p.outcome, count(*) AS n FROM cases c LEFT JOIN proposals p ON p.case_id = c.id AND NOT EXISTS (SELECT 1 FROM proposals n WHERE n.supersedes = p.id) GROUP BY c.state, p.outcome ORDER BY c.state, p.outcome`,
   );
   const lines = rows.map((r) => `  ${r.state.padEnd(16)} ${(r.outcome ?? '').padEnd(15)} ${r.n}`);
   process.stdout.write(`Ärenden efter första genomgången (väntande planbedömningar tas om efter några sekunder):\n${lines.join('\n')}\n`);

@@ -77,7 +77,7 @@ export async function readWhatIfCases(db: Db, scope: { month: string; municipali
     const { rows } = await tx.query<Row>(
       `SELECT c.id, p.outcome, p.amount, s.snapshot
          FROM cases c
-         LEFT JOIN proposals p ON p.case_id = c.id
+         LEFT JOIN proposals p ON p.case_id = c.id AND NOT EXISTS (SELECT 1 FROM proposals n WHERE n.supersedes = p.id)
          LEFT JOIN LATERAL (SELECT snapshot FROM snapshots WHERE case_id = c.id ORDER BY id DESC LIMIT 1) s ON true
         WHERE c.municipality = $1 AND c.month = $2
         ORDER BY c.id`,

@@ -7,6 +7,7 @@ import { enqueueUnlessHeld } from './held.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
+import { recheckCasesWaitingForRules } from './rulesRecheck.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
 import { BOOKING_JOB_OPTIONS, bookingJobId, CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
 import { recoverIfStranded, sweepCases } from './recovery.js';
@@ -61,6 +62,12 @@ export interface RobotOptions {
   retentionDryRunPattern?: string | false;
   /** Carry out a report unapproved after this many days (config RETENTION_AUTO_EXECUTE_DAYS); unset: never. */
   retentionAutoExecuteDays?: number;
+  /**
+   * Recompute, at start-up, the MANUAL cases that waited for rules the loaded rules now have
+   * (robot/rulesRecheck.ts). Default true; rules are read once per process, so start-up is when
+   * they can have changed.
+   */
+  recheckRulesAtStart?: boolean;
   /**
    * Booking first meetings (the booking system and Mina ärenden). Unset: this process does not
    * book (open bookings wait for a worker that does; the cases go on regardless).
@@ -341,10 +348,24 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     deps.logger.warn({ error: { name: error.name, message: error.message } }, 'intake poll failed');
   });
 
+  const recheckRulesNow = () => recheckCasesWaitingForRules(deps);
+  // In the background: a start-up never waits for it, and a failure only delays the cases.
+  const rulesRecheck =
+    options.recheckRulesAtStart === false
+      ? undefined
+      : recheckRulesNow().catch((error: unknown) => {
+          deps.logger.warn({ error: { name: (error as Error).name, message: (error as Error).message } }, 'recheck of cases waiting for rules failed; it runs again at the next start');
+          return undefined;
+        });
+
   return {
     queues,
     redis,
     prefix,
+    /** The start-up recheck of cases waiting for rules (undefined when switched off). */
+    rulesRecheck,
+    /** Recomputes the cases waiting for rules now (tests, the admin). */
+    recheckRulesNow,
     /** Polls now, outside the schedule (start-up, tests, the admin's "poll now"). */
     pollNow: () => pollOnce(deps, cursors, enqueueFromIntake),
     /** Sweeps now, outside the schedule (tests, start-up). */
@@ -359,6 +380,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     sweepBookingsNow: () => sweepBookings(deps, queues),
     close: async () => {
       clearInterval(schedulerTimer);
+      await rulesRecheck;
       await Promise.all([intakeWorker.close(), caseWorker.close(), maintenanceWorker.close(), outboundWorker?.close(), bookingWorker?.close()]);
       await queues.close();
       redis.disconnect();

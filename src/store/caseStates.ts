@@ -6,7 +6,8 @@
  * MANUAL and COMPLETED are the robot's end: after MANUAL a caseworker owns the case. A later
  * decision that supersedes the one carried out (ändring, omprövning after an appeal) sends the
  * case back to SIGNED (reason CORRECTED), so the outbound sweep carries out the decision in force
- * for the difference; nothing else leaves COMPLETED or MANUAL.
+ * for the difference. A MANUAL case leaves for SIGNED when a caseworker decides it on the workbench,
+ * and for PROPOSED when the rules it waited for are entered; nothing else leaves COMPLETED or MANUAL.
  */
 export const CASE_STATES = [
   'RECEIVED',
@@ -38,9 +39,11 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>>
   // Carrying out (write-back, payment, message) finishes, or fails for good and a human
   // finishes it; a signed case never goes back to gathering, so it is never paid twice.
   SIGNED: ['COMPLETED', 'MANUAL'],
-  // A superseding decision (ändring / omprövning) is carried out like the first one. The
-  // service allows it only for a case that already has a decision whose carry-out has stopped.
-  MANUAL: ['SIGNED'],
+  // A superseding decision (ändring / omprövning), or a caseworker's decision of a manual case
+  // on the workbench, is carried out like any signed one. PROPOSED: a case that waited for
+  // rules (RULES_MISSING, PROVISIONAL_RULES) is recomputed from its snapshot once they are
+  // entered and proposed (robot/rulesRecheck.ts; only without a decision, never a closed case).
+  MANUAL: ['SIGNED', 'PROPOSED'],
   COMPLETED: ['SIGNED'],
 };
 

@@ -23,4 +23,5 @@ export * from './repositories/kpi.js';
 export * from './repositories/retention.js';
 export * from './repositories/recovery.js';
 export * from './repositories/appeals.js';
+export * from './repositories/ownership.js';
 export * from './repositories/bookings.js';

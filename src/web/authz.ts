@@ -13,6 +13,10 @@ export const ACTIONS = [
   'case.sign', // sign the proposal as it stands
   'case.editSign', // change amounts, motivate, sign
   'case.takeover', // take the case over for manual handling
+  'case.claim', // claim a case from the shared queue ("Jag tar ärendet"), hand one's own back
+  'case.reassign', // give a case to another caseworker or back to the queue (team lead)
+  'case.decide', // settle a manual case's points and sign its decision (as its owner)
+  'case.close', // close one's own manual case as handled in the case system
   'case.booking', // act on a first meeting the robot could not book: try again, or mark it handled
   'letter.read', // the decision letter (HTML and PDF), an appeal's covering letter
   'decision.change', // a decision superseding the one in force (ändring, omprövning)
@@ -23,8 +27,25 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+const CASEWORKER: readonly Action[] = [
+  'inbox.read',
+  'case.read',
+  'case.sign',
+  'case.editSign',
+  'case.takeover',
+  'case.claim',
+  'case.decide',
+  'case.close',
+  'letter.read',
+  'decision.change',
+  'appeal.record',
+  'appeal.handle',
+];
+
 export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
-  caseworker: ['inbox.read', 'case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.booking', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'],
+  caseworker: CASEWORKER,
+  // A caseworker who also distributes the work: reassigns cases between caseworkers.
+  teamlead: [...CASEWORKER, 'case.reassign'],
   // Reads the cases of its organisation, signs nothing, changes nothing.
   auditor: ['inbox.read', 'case.read', 'letter.read'],
   // Keeps the robot running; reads no case content (case ids only, on the admin pages).
@@ -32,7 +53,7 @@ export const PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
 };
 
 /** The actions that are about one case and therefore also need the case in scope. */
-export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.booking', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'];
+export const CASE_ACTIONS: readonly Action[] = ['case.read', 'case.sign', 'case.editSign', 'case.takeover', 'case.booking', 'case.claim', 'case.reassign', 'case.decide', 'case.close', 'letter.read', 'decision.change', 'appeal.record', 'appeal.handle'];
 
 export function may(user: WebUser | undefined, action: Action): boolean {
   return user !== undefined && PERMISSIONS[user.role].includes(action);

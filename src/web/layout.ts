@@ -19,7 +19,7 @@ export interface PageOptions {
   csrfToken?: string | undefined;
 }
 
-const ROLE_WORDS: Record<string, string> = { caseworker: 'handläggare', admin: 'administratör', auditor: 'granskare' };
+export const ROLE_WORDS: Record<string, string> = { caseworker: 'handläggare', teamlead: 'arbetsledare', admin: 'administratör', auditor: 'granskare' };
 
 /**
  * The frame of every page: Swedish, a skip link, landmarks, one h1 per page (in the body),
@@ -30,6 +30,7 @@ export function page(options: PageOptions): string {
   const nav = user
     ? `<nav aria-label="Huvudmeny"><ul>
         ${user.role !== 'admin' ? '<li><a href="/inkorg">Inkorg</a></li>' : ''}
+        ${user.role === 'caseworker' || user.role === 'teamlead' ? '<li><a href="/inkorg?visa=mina">Mina ärenden</a></li>' : ''}
         ${user.role === 'admin' ? '<li><a href="/admin">Drift</a></li><li><a href="/admin/nyckeltal">Nyckeltal</a></li><li><a href="/admin/statistik">Statistik</a></li><li><a href="/admin/gallring">Gallring</a></li><li><a href="/admin/logg">Loggsökning</a></li>' : ''}
       </ul></nav>
       <form method="post" action="/logout" class="logout">

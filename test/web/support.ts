@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { assess } from '../../src/assessment/assess.js';
-import { validateSnapshot } from '../../src/domain/snapshot.js';
+import { validateSnapshot, type CaseSnapshot } from '../../src/domain/snapshot.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { loadRules } from '../../src/rules/load.js';
@@ -28,31 +28,35 @@ export interface SeedOptions {
   /** grant (default), reject (income above the norm) or manual (declared assets). */
   kind?: 'grant' | 'reject' | 'manual';
   receivedAt?: string;
+  /** The household's bank balance in kronor (overrides what `kind` implies). */
+  assets?: string;
+  /** The application's costs (default: the fixture's). */
+  costs?: { type: string; amount: string }[];
   /** Left in TECHNICAL_ERROR after its snapshot, without a proposal (as after an outage). */
   technicalError?: boolean;
 }
 
-export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: string; amount: string; outcome: string }> {
-  const id = uniqueId('W');
+/** The case snapshot a seeded case gets (validated), for `options`; pure, for tests that compare. */
+export function seedSnapshot(id: string, options: SeedOptions): CaseSnapshot {
+  return seedParts(id, options).snapshot;
+}
+
+/** The application as the e-service sent it, and the validated snapshot built on it. */
+function seedParts(id: string, options: SeedOptions) {
   const application = {
     ...fixture.application,
     id,
     municipality: options.municipality,
     receivedAt: options.receivedAt ?? '2026-03-02T10:00:00+01:00',
     incomes: options.kind === 'reject' ? [{ person: 'applicant', type: 'salary', amount: '40000' }] : [],
-    assets: options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
+    assets: options.assets !== undefined ? [{ type: 'bankBalance', amount: options.assets }] : options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
+    ...(options.costs ? { costs: options.costs } : {}),
   };
   const people = [application.applicant.personalNumber, application.coApplicant.personalNumber];
   const raw = {
     application,
     registers: {
-      ssbtek: people.map((pn) => ({
-        personalNumber: pn,
-        status: 'answered',
-        agencyErrors: [],
-        payments: [{ agency: 'FK', benefit: 'Bostadsbidrag', paidOn: '2026-02-20', net: '0' }].slice(0, 0),
-        vehicles: [],
-      })),
+      ssbtek: people.map((pn) => ({ personalNumber: pn, status: 'answered', agencyErrors: [], payments: [], vehicles: [] })),
       kir: people.map((pn) => ({ personalNumber: pn, municipality: options.municipality, protectedIdentity: false })),
       plan: { status: 'active' },
     },
@@ -60,18 +64,24 @@ export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: stri
   };
   const checked = validateSnapshot(raw);
   if (!checked.ok) throw new Error(`seed snapshot invalid: ${checked.errors.map((e) => e.field).join(', ')}`);
-  const proposal = assess(checked.snapshot, rules);
+  return { application, snapshot: checked.snapshot };
+}
+
+export async function seedCase(db: Db, options: SeedOptions): Promise<{ id: string; amount: string; outcome: string; reasons: string[] }> {
+  const id = uniqueId('W');
+  const { application, snapshot: built } = seedParts(id, options);
+  const proposal = assess(built, rules);
   await saveApplication(db, { id, municipality: options.municipality, receivedAt: application.receivedAt, raw: { application } });
   await createCase(db, { id, municipality: options.municipality, month: '2026-03', actor: 'robot:test' });
   await transitionCase(db, { caseId: id, from: 'RECEIVED', to: 'GATHERING', actor: 'robot:test' });
-  const snapshot = await insertSnapshot(db, { caseId: id, snapshot: checked.snapshot, rulesVersion: rules.version });
+  const snapshot = await insertSnapshot(db, { caseId: id, snapshot: built, rulesVersion: rules.version });
   if (options.technicalError) {
     await transitionCase(db, { caseId: id, from: 'GATHERING', to: 'TECHNICAL_ERROR', actor: 'robot:test', reason: 'TECHNICAL_ERROR: ssbtek' });
-    return { id, amount: '', outcome: 'TECHNICAL_ERROR' };
+    return { id, amount: '', outcome: 'TECHNICAL_ERROR', reasons: [] };
   }
   await insertProposalIfAbsent(db, { caseId: id, snapshotId: snapshot.id, outcome: proposal.outcome, amount: proposal.amount, reasons: proposal.reasons, proposal });
   await transitionCase(db, { caseId: id, from: 'GATHERING', to: proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED', actor: 'robot:test' });
-  return { id, amount: proposal.amount, outcome: proposal.outcome };
+  return { id, amount: proposal.amount, outcome: proposal.outcome, reasons: proposal.reasons };
 }
 
 export const fakePdf: PdfRenderer = {

@@ -8,7 +8,8 @@ import { sql as correctionsAppeals } from './0007_corrections_appeals.js';
 import { sql as automatedDecisions } from './0008_automated_decisions.js';
 import { sql as bookings } from './0009_bookings.js';
 import { sql as caseRecovery } from './0010_case_recovery.js';
-import { sql as intakeSafety } from './0012_intake_safety.js';
+import { sql as intakeSafety } from './0011_intake_safety.js';
+import { sql as workbench } from './0012_workbench.js';
 
 export interface Migration {
   /** Ascending; the order they are applied in. */
@@ -29,5 +30,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'automated_decisions', sql: automatedDecisions },
   { version: 9, name: 'bookings', sql: bookings },
   { version: 10, name: 'case_recovery', sql: caseRecovery },
-  { version: 12, name: 'intake_safety', sql: intakeSafety },
+  { version: 11, name: 'intake_safety', sql: intakeSafety },
+  { version: 12, name: 'workbench', sql: workbench },
 ];

@@ -11,6 +11,12 @@ export interface CaseRecord {
   stateChangedAt: Date;
   attempts: number;
   createdAt: Date;
+  /** The caseworker (user id) who has claimed the case; null while it is in the shared queue. */
+  owner: string | null;
+  /** Set when a caseworker closed the MANUAL case as handled entirely in the case system. */
+  closedAt: Date | null;
+  /** The caseworker's reason for closing (their words; shown on the case page only). */
+  closedReason: string | null;
 }
 
 export interface StateChange {
@@ -32,9 +38,12 @@ interface Row {
   state_changed_at: Date;
   attempts: number;
   created_at: Date;
+  owner: string | null;
+  closed_at: Date | null;
+  closed_reason: string | null;
 }
 
-const COLUMNS = 'id, municipality, organisation, month, state, state_changed_at, attempts, created_at';
+const COLUMNS = 'id, municipality, organisation, month, state, state_changed_at, attempts, created_at, owner, closed_at, closed_reason';
 
 function state(value: string): CaseState {
   if (!isCaseState(value)) throw new Error(`unknown case state in database: ${value}`);
@@ -51,6 +60,9 @@ function toRecord(row: Row): CaseRecord {
     stateChangedAt: row.state_changed_at,
     attempts: row.attempts,
     createdAt: row.created_at,
+    owner: row.owner,
+    closedAt: row.closed_at,
+    closedReason: row.closed_reason,
   };
 }
 

@@ -121,7 +121,8 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
               EXISTS (SELECT 1 FROM case_state_history h WHERE h.case_id = r.id AND h.to_state = 'MANUAL') AS went_manual,
               fd.automated AS first_automated, fd.replaced AS first_replaced
          FROM received r
-         LEFT JOIN proposals p ON p.case_id = r.id
+         -- What the robot first concluded (a later proposal after rules were entered does not change how it routed).
+         LEFT JOIN proposals p ON p.case_id = r.id AND p.supersedes IS NULL
          -- The case's first decision (one per case: a unique index): automated or signed.
          LEFT JOIN LATERAL (SELECT d.delegation_reference IS NOT NULL AS automated,
                                    EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id) AS replaced
@@ -161,7 +162,7 @@ async function readFigures(db: Queryable, municipality: string, months: readonly
      routed AS (
        SELECT r.month, r.id, x.code
          FROM received r
-         JOIN proposals p ON p.case_id = r.id AND p.outcome = 'MANUAL'
+         JOIN proposals p ON p.case_id = r.id AND p.supersedes IS NULL AND p.outcome = 'MANUAL'
          CROSS JOIN LATERAL jsonb_array_elements_text(p.reasons) AS x(code)
        UNION ALL
        SELECT r.month, r.id,

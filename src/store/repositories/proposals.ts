@@ -54,24 +54,29 @@ function toRecord(row: Row): ProposalRecord {
   };
 }
 
+/** outcome, amount, reasons (JSON), proposal (JSON) as query parameters; a non-money amount throws. */
+function proposalValues(input: Pick<NewProposal, 'caseId' | 'outcome' | 'amount' | 'reasons' | 'proposal'>): [ProposalOutcome, string | null, string, string] {
+  if (input.amount !== null && !MONEY_PATTERN.test(input.amount)) {
+    throw new Error(`proposal for case ${input.caseId}: amount is not a money string`);
+  }
+  return [input.outcome, input.amount, JSON.stringify(input.reasons), JSON.stringify(input.proposal)];
+}
+
 /**
- * Stores the case's proposal unless it already has one. The UNIQUE constraint on case_id
- * makes this hold across processes and retries: reprocessing a case gets the existing
- * proposal back (`created: false`) and never makes a second.
+ * Stores the case's proposal unless it already has one. The unique index on a case's first
+ * proposal makes this hold across processes and retries: reprocessing a case gets the
+ * proposal in force back (`created: false`) and never makes a second first one.
  */
 export async function insertProposalIfAbsent(
   db: Queryable,
   input: NewProposal,
 ): Promise<{ proposal: ProposalRecord; created: boolean }> {
-  if (input.amount !== null && !MONEY_PATTERN.test(input.amount)) {
-    throw new Error(`proposal for case ${input.caseId}: amount is not a money string`);
-  }
   const inserted = await db.query<Row>(
     `INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal)
      VALUES ($1, $2, $3, $4::numeric, $5::jsonb, $6::jsonb)
-     ON CONFLICT (case_id) DO NOTHING
+     ON CONFLICT (case_id) WHERE supersedes IS NULL DO NOTHING
      RETURNING ${COLUMNS}`,
-    [input.caseId, input.snapshotId, input.outcome, input.amount, JSON.stringify(input.reasons), JSON.stringify(input.proposal)],
+    [input.caseId, input.snapshotId, ...proposalValues(input)],
   );
   if (inserted.rows[0]) return { proposal: toRecord(inserted.rows[0]), created: true };
   const existing = await getProposalForCase(db, input.caseId);
@@ -79,8 +84,12 @@ export async function insertProposalIfAbsent(
   return { proposal: existing, created: false };
 }
 
+/**
+ * The case's proposal in force: the newest of its chain (a proposal recomputed after the rules
+ * it waited for were entered supersedes the first; see insertSupersedingProposal).
+ */
 export async function getProposalForCase(db: Queryable, caseId: string): Promise<ProposalRecord | undefined> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM proposals WHERE case_id = $1`, [caseId]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM proposals WHERE case_id = $1 ORDER BY id DESC LIMIT 1`, [caseId]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
@@ -106,9 +115,6 @@ export async function insertSnapshotAndProposal(
   db: Queryable,
   input: SnapshotAndProposal,
 ): Promise<{ snapshotId: string; created: boolean; moved: boolean }> {
-  if (input.amount !== null && !MONEY_PATTERN.test(input.amount)) {
-    throw new Error(`proposal for case ${input.caseId}: amount is not a money string`);
-  }
   if (!canTransition(input.from, input.to)) throw new CaseTransitionError(input.caseId, 'not-allowed', input.from, input.to);
   const { rows } = await db.query<{ snapshot_id: string; proposal_id: string | null; moved: boolean }>(
     `WITH snap AS (
@@ -116,7 +122,7 @@ export async function insertSnapshotAndProposal(
      ), prop AS (
        INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal)
        SELECT $1, snap.id, $4, $5::numeric, $6::jsonb, $7::jsonb FROM snap
-       ON CONFLICT (case_id) DO NOTHING
+       ON CONFLICT (case_id) WHERE supersedes IS NULL DO NOTHING
        RETURNING id
      ), updated AS (
        UPDATE cases SET state = $9, state_changed_at = now()
@@ -132,10 +138,7 @@ export async function insertSnapshotAndProposal(
       input.caseId,
       JSON.stringify(input.snapshot),
       input.rulesVersion,
-      input.outcome,
-      input.amount,
-      JSON.stringify(input.reasons),
-      JSON.stringify(input.proposal),
+      ...proposalValues(input),
       input.from,
       input.to,
       input.actor,
@@ -144,4 +147,93 @@ export async function insertSnapshotAndProposal(
   );
   const row = rows[0]!;
   return { snapshotId: row.snapshot_id, created: row.proposal_id !== null, moved: row.moved };
+}
+
+/** The reasons that mean "waiting for rules": the case comes back by itself once they are entered. */
+export const WAITING_FOR_RULES = ['RULES_MISSING', 'PROVISIONAL_RULES'] as const;
+
+export interface WaitingForRules {
+  caseId: string;
+  proposalId: string;
+  snapshotId: string;
+  /** The stored case snapshot, as stored (validate before use). */
+  snapshot: unknown;
+}
+
+/**
+ * MANUAL cases whose proposal in force waits for rules and was made under another rules version
+ * than `rulesVersion`: not closed, without a decision. Oldest first, `limit` at a time, after
+ * `afterId` (paging by case id).
+ */
+export async function listCasesWaitingForRules(
+  db: Queryable,
+  q: { rulesVersion: string; afterId?: string; limit?: number },
+): Promise<WaitingForRules[]> {
+  const { rows } = await db.query<{ case_id: string; id: string; snapshot_id: string; snapshot: unknown }>(
+    `SELECT p.case_id, p.id, p.snapshot_id, s.snapshot
+       FROM cases c
+       JOIN proposals p ON p.case_id = c.id AND NOT EXISTS (SELECT 1 FROM proposals n WHERE n.supersedes = p.id)
+       JOIN snapshots s ON s.id = p.snapshot_id
+      WHERE c.state = 'MANUAL' AND c.closed_at IS NULL AND c.id > $2
+        AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id)
+        AND p.reasons ?| $3::text[]
+        AND p.proposal ->> 'rulesVersion' IS DISTINCT FROM $1
+      ORDER BY c.id
+      LIMIT $4`,
+    [q.rulesVersion, q.afterId ?? '', [...WAITING_FOR_RULES], q.limit ?? 100],
+  );
+  return rows.map((r) => ({ caseId: r.case_id, proposalId: r.id, snapshotId: r.snapshot_id, snapshot: r.snapshot }));
+}
+
+export interface SupersedingProposal extends Omit<NewProposal, 'snapshotId'> {
+  /** The proposal in force that the new one replaces; refused if it is no longer in force. */
+  supersedes: string;
+  snapshotId: string;
+  /** MANUAL -> PROPOSED for a proposal to sign; MANUAL -> MANUAL when other reasons remain. */
+  to: 'PROPOSED' | 'MANUAL';
+  actor: string;
+  reason: string;
+}
+
+/**
+ * Stores a proposal that supersedes the case's proposal in force and moves the case on, in one
+ * statement: only while the case is MANUAL, not closed, without a decision, and `supersedes` is
+ * still the newest proposal (compare-and-set; a second process loses on the unique
+ * `supersedes`). The history gets its line (MANUAL -> `to`). Returns the new proposal's id, or
+ * undefined when nothing was written.
+ */
+export async function insertSupersedingProposal(db: Queryable, input: SupersedingProposal): Promise<string | undefined> {
+  if (input.to !== 'MANUAL' && !canTransition('MANUAL', input.to)) throw new CaseTransitionError(input.caseId, 'not-allowed', 'MANUAL', input.to);
+  const { rows } = await db.query<{ id: string }>(
+    `WITH eligible AS (
+       SELECT c.id FROM cases c
+        WHERE c.id = $1 AND c.state = 'MANUAL' AND c.closed_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id)
+          AND $2::bigint = (SELECT max(p.id) FROM proposals p WHERE p.case_id = c.id)
+        FOR UPDATE
+     ), prop AS (
+       INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal, supersedes)
+       SELECT $1, $3, $4, $5::numeric, $6::jsonb, $7::jsonb, $2 FROM eligible
+       ON CONFLICT (supersedes) DO NOTHING
+       RETURNING id
+     ), updated AS (
+       UPDATE cases SET state = $8, state_changed_at = CASE WHEN $8 = 'MANUAL' THEN state_changed_at ELSE now() END
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM prop)
+        RETURNING id
+     ), history AS (
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+       SELECT id, 'MANUAL', $8, $9, $10 FROM updated
+     )
+     SELECT id FROM prop`,
+    [
+      input.caseId,
+      input.supersedes,
+      input.snapshotId,
+      ...proposalValues(input),
+      input.to,
+      input.actor,
+      input.reason,
+    ],
+  );
+  return rows[0]?.id;
 }

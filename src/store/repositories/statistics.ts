@@ -57,7 +57,7 @@ export async function* statisticsCases(
                 'receivedAt', s.snapshot #> '{application,receivedAt}'
               ) AS application
          FROM cases c
-         JOIN proposals p ON p.case_id = c.id
+         JOIN proposals p ON p.case_id = c.id AND p.supersedes IS NULL -- one row per case (the snapshot is the same)
          JOIN snapshots s ON s.id = p.snapshot_id
         WHERE c.municipality = $1 AND c.month >= $2 AND c.month <= $3
           AND EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id)

@@ -7,6 +7,7 @@ import type { WebUser } from './user.js';
 export const DEV_USERS: readonly WebUser[] = [
   { id: 'hl-trelleborg-1', displayName: 'Anna Lind', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1287'] },
   { id: 'hl-trelleborg-2', displayName: 'Omar Haddad', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1287'] },
+  { id: 'al-trelleborg', displayName: 'Sara Nilsson', role: 'teamlead', organisation: 'trelleborg', municipalities: ['1287'] },
   { id: 'hl-svedala-1', displayName: 'Karin Berg', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] },
   { id: 'hl-svedala-2', displayName: 'Johan Ek', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] },
   { id: 'admin-1', displayName: 'Lena Drift', role: 'admin', organisation: 'trelleborg', municipalities: ['1287', '1263'] },

@@ -25,6 +25,7 @@ export interface OidcSettings {
 
 export const DEFAULT_ROLE_VALUES: Readonly<Record<string, Role>> = {
   'bistand-handlaggare': 'caseworker',
+  'bistand-arbetsledare': 'teamlead',
   'bistand-admin': 'admin',
   'bistand-granskare': 'auditor',
 };
@@ -105,7 +106,7 @@ export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv): OidcSettings | unde
       throw new Error(`${k}: ska vara en https-URL`);
     }
   }
-  const roles = new Set<Role>(['caseworker', 'admin', 'auditor']);
+  const roles = new Set<Role>(['caseworker', 'teamlead', 'admin', 'auditor']);
   return {
     issuer: env.OIDC_ISSUER,
     clientId: env.OIDC_CLIENT_ID!,

@@ -9,7 +9,7 @@ import fastifySession from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { destroyWebSession, getWebSession, purgeExpiredWebSessions, setWebSession, type Db } from '../../store/index.js';
 import { may } from '../authz.js';
-import { esc, page } from '../layout.js';
+import { esc, page, ROLE_WORDS } from '../layout.js';
 import { DEV_USERS, devUser } from './devUsers.js';
 import { createOidcClient, oidcSettingsFromEnv, type OidcClient, type OidcPending, type OidcSettings } from './oidc.js';
 import type { WebUser } from './user.js';
@@ -292,7 +292,7 @@ export async function registerWebAuth(app: FastifyInstance, options: WebAuthOpti
 function loginPage(token: string, next: unknown, error: unknown, withOidc: boolean): string {
   const users = DEV_USERS.map(
     (u, i) => `<li><input type="radio" name="userId" id="u-${esc(u.id)}" value="${esc(u.id)}"${i === 0 ? ' required' : ''}>
-      <label for="u-${esc(u.id)}">${esc(u.displayName)} – ${esc(ROLE_LABEL[u.role])}, ${esc(u.organisation)} (kommun ${esc(u.municipalities.join(', '))})</label></li>`,
+      <label for="u-${esc(u.id)}">${esc(u.displayName)} – ${esc(ROLE_WORDS[u.role])}, ${esc(u.organisation)} (kommun ${esc(u.municipalities.join(', '))})</label></li>`,
   ).join('\n');
   return page({
     title: 'Logga in',
@@ -312,7 +312,6 @@ ${withOidc ? '<p><a href="/login/oidc">Logga in med kommunens inloggning</a></p>
   });
 }
 
-const ROLE_LABEL: Record<string, string> = { caseworker: 'handläggare', admin: 'administratör', auditor: 'granskare' };
 
 /** For route handlers: the signed-in user, known present after requireUser. */
 export function userOf(request: FastifyRequest): WebUser {

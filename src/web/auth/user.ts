@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * Who is signed in, as every page and action sees it. Set by the session plugin
  * (src/web/auth/session.ts) from a development login or OpenID Connect; never from the client.
  */
-export type Role = 'caseworker' | 'admin' | 'auditor';
+/** teamlead: a caseworker who also reassigns cases between caseworkers (arbetsledare). */
+export type Role = 'caseworker' | 'teamlead' | 'admin' | 'auditor';
 
 export interface WebUser {
   /** Stable user id (the OIDC subject or the seeded development id); used as actor in the audit log. */

@@ -9,6 +9,8 @@ import { signerName } from './service.js';
 import { calculationTable, formatDateTime, municipalityName, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList } from './view.js';
 import { EDITABLE_KINDS } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
+import { historyReasonWords } from './ownership.js';
+import { manualSection, ownershipSection, ownerWords } from './workbenchView.js';
 import { firstMeetingSection } from './firstMeeting.js';
 
 export interface CasePageMessage {
@@ -35,6 +37,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${esc(message.text)}</p>`);
   parts.push(`<dl class="facts">
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
+<dt>Handläggare</dt><dd data-testid="owner">${esc(ownerWords(c.owner, user))}</dd>
 <dt>Kommun</dt><dd>${esc(municipalityName(c.municipality))}</dd>
 <dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
@@ -78,6 +81,13 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   }
 
   if (extra) parts.push(extra);
+  if (c.closedAt) {
+    parts.push(`<h2>Avslutat</h2>
+<p class="notice">Ärendet avslutades ${esc(formatDateTime(c.closedAt))} för handläggning i verksamhetssystemet.</p>
+<p><strong>Skäl:</strong> ${esc(c.closedReason)}</p>`);
+  }
+  parts.push(ownershipSection(c, user, csrf));
+  parts.push(manualSection(view, user, csrf));
 
   // Actions: only what this user may do, only in a state where it can be done.
   if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {
@@ -140,7 +150,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <tbody>${view.history
     .map(
       (h) =>
-        `<tr><td>${esc(formatDateTime(h.at))}</td><td>${h.fromState ? esc(STATE_WORDS[h.fromState]) : '–'}</td><th scope="row">${esc(STATE_WORDS[h.toState])}</th><td>${esc(signerName(h.actor))}</td><td>${esc(h.reason ?? '')}</td></tr>`,
+        `<tr><td>${esc(formatDateTime(h.at))}</td><td>${h.fromState ? esc(STATE_WORDS[h.fromState]) : '–'}</td><th scope="row">${esc(STATE_WORDS[h.toState])}</th><td>${esc(signerName(h.actor))}</td><td>${esc(historyReasonWords(h.reason))}</td></tr>`,
     )
     .join('')}</tbody></table>`);
   parts.push('<p><a href="/inkorg">Tillbaka till inkorgen</a></p>');

@@ -1,18 +1,31 @@
 import { kronor } from '../../domain/labels.js';
 import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
-import { REVIEW_SORTS, type ReviewItem, type ReviewSort } from '../../store/index.js';
+import { REVIEW_SORTS, type ReviewItem, type ReviewOwner, type ReviewSort } from '../../store/index.js';
+import type { WebUser } from '../auth/user.js';
 import { esc } from '../layout.js';
+import { ownerWords } from './workbenchView.js';
 import { formatDateTime, municipalityName, OUTCOME_WORDS, STATE_WORDS, timeLeft } from './view.js';
 
 /** The inbox: proposals awaiting signature and the manual queue, oldest first by default. */
 export interface InboxQuery {
   sort: ReviewSort;
   descending: boolean;
+  /** ko: the shared queue (unclaimed cases, the default); mina: the user's own; alla: every case. */
+  view: InboxView;
 }
 
-export function parseInboxQuery(q: { sortera?: unknown; ordning?: unknown }): InboxQuery {
+export const INBOX_VIEWS = { ko: 'Gemensam kö', mina: 'Mina ärenden', alla: 'Alla ärenden' } as const;
+export type InboxView = keyof typeof INBOX_VIEWS;
+
+export function parseInboxQuery(q: { sortera?: unknown; ordning?: unknown; visa?: unknown }): InboxQuery {
   const sort = typeof q.sortera === 'string' && q.sortera in REVIEW_SORTS ? (q.sortera as ReviewSort) : 'mottagen';
-  return { sort, descending: q.ordning === 'fallande' };
+  const view = typeof q.visa === 'string' && q.visa in INBOX_VIEWS ? (q.visa as InboxView) : 'ko';
+  return { sort, descending: q.ordning === 'fallande', view };
+}
+
+/** The store's filter for the chosen view. */
+export function inboxOwner(view: InboxView, user: WebUser): ReviewOwner {
+  return view === 'mina' ? { owner: user.id } : view === 'alla' ? 'all' : 'shared';
 }
 
 const COLUMNS: { key: ReviewSort | null; label: string; num?: boolean }[] = [
@@ -23,6 +36,7 @@ const COLUMNS: { key: ReviewSort | null; label: string; num?: boolean }[] = [
   { key: null, label: 'Förslag' },
   { key: 'belopp', label: 'Belopp (kr)', num: true },
   { key: 'kommun', label: 'Kommun' },
+  { key: null, label: 'Handläggare' },
 ];
 
 export function inboxBody(
@@ -30,6 +44,7 @@ export function inboxBody(
   counts: Record<'PROPOSED' | 'MANUAL' | 'TECHNICAL_ERROR', number> & { bookingPoints?: number },
   q: InboxQuery,
   now: Date,
+  user: WebUser,
 ): string {
   const header = COLUMNS.map((c, i) => {
     const numClass = c.num ? ' class="num"' : '';
@@ -39,7 +54,7 @@ export function inboxBody(
     const ariaSort = active && first ? ` aria-sort="${q.descending ? 'descending' : 'ascending'}"` : '';
     const nextOrder = active && !q.descending ? 'fallande' : 'stigande';
     const hint = active && first ? (q.descending ? ', sorterat fallande' : ', sorterat stigande') : '';
-    return `<th scope="col"${numClass}${ariaSort}><a href="/inkorg?sortera=${c.key}&amp;ordning=${nextOrder}">${esc(c.label)}<span class="sr-only">${esc(hint)}, sortera</span></a></th>`;
+    return `<th scope="col"${numClass}${ariaSort}><a href="/inkorg?visa=${q.view}&amp;sortera=${c.key}&amp;ordning=${nextOrder}">${esc(c.label)}<span class="sr-only">${esc(hint)}, sortera</span></a></th>`;
   }).join('');
   const rows = items
     .map((item) => {
@@ -56,12 +71,17 @@ export function inboxBody(
       }</td>
 <td class="num">${item.amount !== null && item.outcome !== 'MANUAL' ? esc(kronor(item.amount)) : '–'}</td>
 <td>${esc(municipalityName(item.municipality))}</td>
+<td>${esc(ownerWords(item.owner, user))}</td>
 </tr>`;
     })
     .join('\n');
   const total = counts.PROPOSED + counts.MANUAL + counts.TECHNICAL_ERROR;
-  return `<h1>Inkorg</h1>
-<h2 id="antal">Antal ärenden</h2>
+  const views = (Object.keys(INBOX_VIEWS) as InboxView[])
+    .map((v) => `<li><a href="/inkorg?visa=${v}"${v === q.view ? ' aria-current="page"' : ''}>${esc(INBOX_VIEWS[v])}</a></li>`)
+    .join('');
+  return `<h1>${q.view === 'ko' ? 'Inkorg' : esc(INBOX_VIEWS[q.view])}</h1>
+<nav aria-label="Vilka ärenden"><ul class="views">${views}</ul></nav>
+<h2 id="antal">Antal ärenden${q.view === 'ko' ? ' i den gemensamma kön' : q.view === 'mina' ? ' som är dina' : ''}</h2>
 <ul class="counts" aria-labelledby="antal">
   <li><strong>${counts.PROPOSED}</strong> förslag väntar på signering</li>
   <li><strong>${counts.MANUAL}</strong> för manuell handläggning</li>
@@ -75,7 +95,7 @@ export function inboxBody(
 <h2 id="arenden">Ärenden</h2>
 ${
   items.length === 0
-    ? '<p>Inga ärenden väntar.</p>'
+    ? `<p>${q.view === 'mina' ? 'Du har inga ärenden. Ta ett ärende ur den gemensamma kön med &quot;Jag tar ärendet&quot;.' : 'Inga ärenden väntar.'}</p>`
     : `<div class="table-scroll" role="region" aria-labelledby="arenden" tabindex="0"><table aria-labelledby="arenden">
 <thead><tr>${header}</tr></thead>
 <tbody>

@@ -9,7 +9,7 @@ import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
 import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
 import { parseAmountInput } from './decision.js';
-import { inboxBody, parseInboxQuery } from './inbox.js';
+import { inboxBody, inboxOwner, parseInboxQuery } from './inbox.js';
 import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
@@ -21,10 +21,11 @@ import { stockholmDate } from '../../domain/dates.js';
 import { appealInboxSection, appealSection, reclaimNotice } from './appealPages.js';
 import { registerAppealRoutes } from './appealRoutes.js';
 import { reclaimPoint, viewAppeal } from './correction.js';
+import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.js';
 
 /**
  * The caseworker's pages:
- *   GET  /inkorg                    the review queue (sortera=mottagen|arende|status|belopp|kommun, ordning=stigande|fallande)
+ *   GET  /inkorg                    the review queue (visa=ko|mina|alla: shared queue, one's own, all; sortera=mottagen|arende|status|belopp|kommun, ordning=stigande|fallande)
  *   GET  /arenden/:id               the case page (audit: case.read)
  *   POST /arenden/:id/signera       sign as proposed
  *   GET  /arenden/:id/andra         edit amounts (audit: case.read)
@@ -75,7 +76,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
 
   return async function register(app: FastifyInstance): Promise<void> {
     app.addHook('onClose', async () => pdf.close());
-    const readers = requireUser('caseworker', 'auditor');
+    const readers = requireUser('caseworker', 'teamlead', 'auditor');
 
     const html = (reply: FastifyReply, request: FastifyRequest, title: string, body: string, status = 200) =>
       reply
@@ -111,13 +112,13 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message, extra), status);
     }
 
-    app.get<{ Querystring: { sortera?: string; ordning?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {
+    app.get<{ Querystring: { sortera?: string; ordning?: string; visa?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {
       const user = userOf(request);
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
       const [items, counts, appeals, bookingPoints, automated] = await Promise.all([
-        listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending }),
-        countReviewQueue(db, user.municipalities),
+        listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending, owner: inboxOwner(q.view, user) }),
+        countReviewQueue(db, user.municipalities, inboxOwner(q.view, user)),
         listOpenAppeals(db, user.municipalities),
         countBookingPoints(db, user.municipalities),
         listAutomatedDecisions(db, { municipalities: user.municipalities, since: new Date(clock().getTime() - AUTOMATED_DAYS * 86_400_000) }),
@@ -130,14 +131,17 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         reply,
         request,
         'Inkorg',
-        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock())}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS)}`,
+        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock(), user)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS)}`,
       );
     });
 
-    app.get<{ Params: { id: string }; Querystring: { signerat?: string; overtaget?: string; andrat?: string } }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
+    app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');
       if (!c) return reply;
-      const message: CasePageMessage | undefined =
+      const workbench = Object.keys(WORKBENCH_MESSAGES).find((k) => request.query[k] !== undefined);
+      const message: CasePageMessage | undefined = workbench
+        ? { kind: 'success', text: WORKBENCH_MESSAGES[workbench]! }
+        :
         request.query.signerat !== undefined
           ? { kind: 'success', text: 'Beslutet är signerat.' }
           : request.query.andrat !== undefined
@@ -257,6 +261,7 @@ ${letterBody(decision)}`,
     });
 
     registerAppealRoutes(app, { db, rules, clock, html, caseFor, signed, preHandler: readers });
+    registerWorkbenchRoutes(app, { db, rules, clock, html, caseFor, showCase, signed, preHandler: readers });
 
     app.get<{ Params: { id: string; shot: string } }>('/arenden/:id/skarmbilder/:shot', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');

@@ -2,6 +2,9 @@ import type { Proposal } from '../../domain/proposal.js';
 import {
   appendAudit,
   CaseTransitionError,
+  changeOwner,
+  closeManualCase,
+  OWNER_REASONS,
   currentDecision,
   DecisionConflictError,
   getApplication,
@@ -28,6 +31,7 @@ import {
 import type { WebUser } from '../auth/user.js';
 import { applicantOf } from '../../decisions/content.js';
 import { contentAsProposed, contentEdited, type DecisionContent, type SignContext } from './decision.js';
+import { contentSettled, pointsOf, settle, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 
 /** Everything the case page shows, read in one go. */
@@ -118,27 +122,6 @@ export interface SignRequest {
  * (a unique index refuses a second first decision), and the signature is audit-logged.
  */
 export async function signCase(db: Db, user: WebUser, req: SignRequest, now = new Date()): Promise<SignOutcome> {
-  const refusedAlready = async (): Promise<SignOutcome> => {
-    const existing = await currentDecision(db, req.caseId);
-    const current = await getCase(db, req.caseId);
-    if (existing?.delegationReference) {
-      return { ok: false, status: 409, message: 'Ärendet är redan beslutat automatiskt enligt kommunens delegationsordning. Ett beslut kan inte signeras igen.' };
-    }
-    if (existing) {
-      const who = existing.signedBy === user.id ? 'dig' : signerName(existing.signedBy);
-      return {
-        ok: false,
-        status: 409,
-        message: `Ärendet är redan signerat av ${who} (${existing.signedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC). Ett signerat beslut kan inte signeras igen.`,
-      };
-    }
-    return {
-      ok: false,
-      status: 409,
-      message: `Ärendet väntar inte längre på signering (status: ${current?.state ?? 'okänd'}). Ladda om sidan för att se vad som hänt.`,
-    };
-  };
-
   try {
     return await db.transaction(async (tx) => {
       const record = await getProposalForCase(tx, req.caseId);
@@ -150,15 +133,7 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
       if (proposal.outcome === 'MANUAL') {
         return { ok: false, status: 409, message: 'Ärendet ska handläggas manuellt; det finns inget förslag att signera.' } as SignOutcome;
       }
-      const snapshot = await getSnapshot(tx, record.snapshotId);
-      const ctx: SignContext = {
-        proposalId: record.id,
-        snapshotId: record.snapshotId,
-        applicantPersonalNumber: applicantOf(snapshot?.snapshot),
-        signedBy: user.id,
-        signedByName: user.displayName,
-        signedAt: now,
-      };
+      const ctx = await signContext(tx, record, user, now);
       let content: DecisionContent;
       if (req.edit) {
         const edited = contentEdited(proposal, ctx, req.edit.amounts, req.edit.motivation);
@@ -169,42 +144,150 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
       } else {
         content = contentAsProposed(proposal, ctx, req.motivation);
       }
-      await transitionCase(tx, {
-        caseId: req.caseId,
-        from: 'PROPOSED',
-        to: 'SIGNED',
-        actor: user.id,
-        reason: req.edit ? 'SIGNED_EDITED' : 'SIGNED',
-      });
-      const decision = await insertDecision(tx, {
-        caseId: req.caseId,
-        proposalId: record.id,
-        kind: req.edit ? 'edited' : 'as-proposed',
-        outcome: content.outcome,
-        amount: content.amount,
-        content: content as unknown as Record<string, unknown>,
-        motivation: content.motivation,
-        signedBy: user.id,
-        signedAt: now,
-      });
-      await appendAudit(tx, {
-        actor: user.id,
-        action: 'decision.sign',
-        caseId: req.caseId,
-        purpose: AUDIT_PURPOSE,
-        result: 'ok',
-        details: { decisionId: decision.id, kind: decision.kind, outcome: decision.outcome, contentHash: decision.contentHash },
-      });
+      const decision = await recordSignature(tx, user, { caseId: req.caseId, from: 'PROPOSED', reason: req.edit ? 'SIGNED_EDITED' : 'SIGNED', proposalId: record.id, kind: req.edit ? 'edited' : 'as-proposed', content, now });
       return { ok: true, decision } as SignOutcome;
     });
   } catch (error) {
-    if (error instanceof DecisionConflictError) return refusedAlready();
-    if (error instanceof CaseTransitionError && error.problem === 'stale') return refusedAlready();
+    if (error instanceof DecisionConflictError) return refusedAlready(db, user, req.caseId);
+    if (error instanceof CaseTransitionError && error.problem === 'stale') return refusedAlready(db, user, req.caseId);
     throw error;
   }
 }
 
-/** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, audit-logged. */
+/** Why a signature lost (someone signed first, the robot decided, the case moved on), in words. */
+async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Promise<SignOutcome> {
+  const existing = await currentDecision(db, caseId);
+  const current = await getCase(db, caseId);
+  if (existing?.delegationReference) {
+    return { ok: false, status: 409, message: 'Ärendet är redan beslutat automatiskt enligt kommunens delegationsordning. Ett beslut kan inte signeras igen.' };
+  }
+  if (existing) {
+    const who = existing.signedBy === user.id ? 'dig' : signerName(existing.signedBy);
+    return {
+      ok: false,
+      status: 409,
+      message: `Ärendet är redan signerat av ${who} (${existing.signedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC). Ett signerat beslut kan inte signeras igen.`,
+    };
+  }
+  return {
+    ok: false,
+    status: 409,
+    message: `Ärendet väntar inte längre på signering (status: ${current?.state ?? 'okänd'}). Ladda om sidan för att se vad som hänt.`,
+  };
+}
+
+async function signContext(tx: Queryable, record: ProposalRecord, user: WebUser, now: Date): Promise<SignContext> {
+  const snapshot = await getSnapshot(tx, record.snapshotId);
+  return {
+    proposalId: record.id,
+    snapshotId: record.snapshotId,
+    applicantPersonalNumber: applicantOf(snapshot?.snapshot),
+    signedBy: user.id,
+    signedByName: user.displayName,
+    signedAt: now,
+  };
+}
+
+/**
+ * The one path every signature takes: the case moves `from` -> SIGNED by compare-and-set (a
+ * second signer loses here), the decision is stored with its hash (a unique index refuses a
+ * second first decision), and the signature is audit-logged. Inside the caller's transaction.
+ */
+async function recordSignature(
+  tx: Queryable,
+  user: WebUser,
+  s: { caseId: string; from: 'PROPOSED' | 'MANUAL'; reason: string; proposalId: string; kind: 'as-proposed' | 'edited'; content: DecisionContent; now: Date },
+): Promise<DecisionRecord> {
+  await transitionCase(tx, { caseId: s.caseId, from: s.from, to: 'SIGNED', actor: user.id, reason: s.reason });
+  const decision = await insertDecision(tx, {
+    caseId: s.caseId,
+    proposalId: s.proposalId,
+    kind: s.kind,
+    outcome: s.content.outcome,
+    amount: s.content.amount,
+    content: s.content as unknown as Record<string, unknown>,
+    motivation: s.content.motivation,
+    signedBy: user.id,
+    signedAt: s.now,
+  });
+  await appendAudit(tx, {
+    actor: user.id,
+    action: 'decision.sign',
+    caseId: s.caseId,
+    purpose: AUDIT_PURPOSE,
+    result: 'ok',
+    details: { decisionId: decision.id, kind: decision.kind, outcome: decision.outcome, contentHash: decision.contentHash, ...(s.from === 'MANUAL' ? { manual: true } : {}) },
+  });
+  return decision;
+}
+
+export interface ManualSignRequest {
+  caseId: string;
+  /** The proposal the caseworker settled; a newer one (rules entered meanwhile) is refused. */
+  proposalId: string | undefined;
+  input: SettleInput;
+}
+
+export type ManualSignOutcome = SignOutcome | { ok: false; status: 400; message: string; errors: SettleErrors };
+
+/**
+ * Signs the decision of a MANUAL case its owner has settled point by point (manualDecision.ts):
+ * MANUAL -> SIGNED through the same path as a proposal (recordSignature: hash, audit; the
+ * outbound sweep carries it out). Only the owner, only a case without a decision, not closed.
+ * The decision is of kind 'edited' (a person's amounts, a motivation required).
+ */
+export async function signManualCase(db: Db, user: WebUser, req: ManualSignRequest, now = new Date()): Promise<ManualSignOutcome> {
+  try {
+    return await db.transaction(async (tx): Promise<ManualSignOutcome> => {
+      const c = await getCase(tx, req.caseId);
+      if (!c || c.state !== 'MANUAL' || c.closedAt) return refusedAlready(tx, user, req.caseId);
+      if (c.owner !== user.id) return { ok: false, status: 409, message: 'Ta ärendet först: bara den som har ärendet kan avgöra det.' };
+      if (await currentDecision(tx, req.caseId)) return refusedAlready(tx, user, req.caseId);
+      const record = await getProposalForCase(tx, req.caseId);
+      if (!record || (record.proposal as Proposal).outcome !== 'MANUAL') {
+        return { ok: false, status: 409, message: 'Ärendet har inget underlag att avgöra här. Ladda om sidan.' };
+      }
+      if (req.proposalId !== undefined && req.proposalId !== record.id) {
+        return { ok: false, status: 409, message: 'Underlaget har räknats om sedan sidan visades. Ladda om sidan och gå igenom punkterna igen.' };
+      }
+      const proposal = record.proposal as Proposal;
+      const { points, unsupported } = pointsOf(proposal);
+      if (unsupported.length > 0) {
+        return { ok: false, status: 409, message: 'Ärendet har skäl som inte kan avgöras här. Handlägg det i verksamhetssystemet och avsluta det här.' };
+      }
+      const settled = settle(points, req.input);
+      if (!settled.ok) return { ok: false, status: 400, message: 'Alla punkter är inte avgjorda.', errors: settled.errors };
+      const content = contentSettled(proposal, await signContext(tx, record, user, now), points, settled.settlements);
+      const decision = await recordSignature(tx, user, { caseId: req.caseId, from: 'MANUAL', reason: 'SIGNED_MANUAL', proposalId: record.id, kind: 'edited', content, now });
+      return { ok: true, decision };
+    });
+  } catch (error) {
+    if (error instanceof DecisionConflictError) return refusedAlready(db, user, req.caseId);
+    if (error instanceof CaseTransitionError && error.problem === 'stale') return refusedAlready(db, user, req.caseId);
+    throw error;
+  }
+}
+
+/**
+ * Closes the owner's MANUAL case as handled entirely in the case system, with a reason (their
+ * words, kept on the case; the audit entry records the act, not the words). It leaves the inbox.
+ */
+export async function closeCase(db: Db, user: WebUser, caseId: string, reason: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const text = reason.trim();
+  if (text.length === 0) return { ok: false, message: 'Skriv varför ärendet avslutas här och handläggs i verksamhetssystemet.' };
+  if (text.length > 2000) return { ok: false, message: 'Skälet får vara högst 2 000 tecken.' };
+  const closed = await db.transaction(async (tx) => {
+    const done = await closeManualCase(tx, { caseId, owner: user.id, reason: text, actor: user.id });
+    if (done) await appendAudit(tx, { actor: user.id, action: 'case.close', caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role } });
+    return done;
+  });
+  if (closed) return { ok: true };
+  const c = await getCase(db, caseId);
+  if (c?.owner !== user.id) return { ok: false, message: 'Ta ärendet först: bara den som har ärendet kan avsluta det.' };
+  return { ok: false, message: `Ärendet kan inte avslutas här (status: ${c.state}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
+}
+
+/** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, claimed by the user if unclaimed, audit-logged. */
 export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const c = await getCase(db, caseId);
   if (!c || (c.state !== 'PROPOSED' && c.state !== 'TECHNICAL_ERROR')) {
@@ -213,6 +296,8 @@ export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{
   try {
     await db.transaction(async (tx) => {
       await transitionCase(tx, { caseId, from: c.state, to: 'MANUAL', actor: user.id, reason: 'TAKEN_OVER' });
+      // Taking over is taking: an unclaimed case becomes the user's (a claimed one keeps its owner).
+      await changeOwner(tx, { caseId, expectedOwner: null, newOwner: user.id, actor: user.id, reason: OWNER_REASONS.claimed });
       await appendAudit(tx, { actor: user.id, action: 'case.takeover', caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { from: c.state } });
     });
     return { ok: true };

@@ -1,0 +1,151 @@
+import { Decimal, formatOre, type Money } from '../../domain/money.js';
+import { kronor } from '../../domain/labels.js';
+import type { Proposal } from '../../domain/proposal.js';
+import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
+import { decisionContent, type DecisionContent, type SignContext } from '../../decisions/content.js';
+import { applyEdits, outcomeAfterEdit } from './decision.js';
+
+/**
+ * Deciding a MANUAL case on the workbench: each manual reason becomes a point to settle with its
+ * facts, the caseworker settles each with a motivation, and the decision is the proposal's
+ * calculation with the settled amounts, recomputed by applyEdits / outcomeAfterEdit (the totals
+ * as the norm module makes them), then signed like any decision (service.signManualCase).
+ *
+ * Points settled here: a cost over the guideline (accept, accept up to the cap, refuse), a cost
+ * that needs assessment (accept, refuse), and facts that do not change amounts once assessed
+ * (a vehicle, assets over the buffer, a new application, a pending plan assessment). Any other
+ * reason (missing rules, register errors, an income to weigh) is settled in the case system:
+ * the page says so and offers closing the case instead.
+ */
+export type CostChoice = 'accept' | 'cap' | 'refuse';
+
+export type Point =
+  | { kind: 'cost'; id: string; code: 'EXPENSE_ABOVE_GUIDELINE' | 'EXPENSE_NEEDS_ASSESSMENT'; line: number; label: string; applied: string; cap: string | null; choices: CostChoice[] }
+  | { kind: 'assessed'; id: string; code: ReasonCode; label: string; facts: string[] };
+
+/** Reasons a caseworker assesses without changing an amount: the assessment is the motivation. */
+const ASSESSED: readonly ReasonCode[] = ['VEHICLE_OWNED', 'ASSETS_ABOVE_LIMIT', 'NEW_APPLICATION', 'PLAN_ASSESSMENT_PENDING'];
+
+export const CHOICE_WORDS: Record<CostChoice, string> = {
+  accept: 'Godta hela beloppet',
+  cap: 'Godta upp till riktlinjen',
+  refuse: 'Godta inte kostnaden',
+};
+
+export interface Points {
+  points: Point[];
+  /** Manual reasons this page cannot settle (settle them in the case system). */
+  unsupported: ReasonCode[];
+}
+
+/** The points of a MANUAL proposal, in calculation order, then the assessed facts. */
+export function pointsOf(proposal: Proposal): Points {
+  const points: Point[] = [];
+  const reasons = new Set(proposal.reasons);
+  const lines = proposal.calculation.lines;
+  // Over the guideline is judged per cost type (a rule): the sum of its lines against the cap.
+  const overRules = new Set(
+    [...new Set(lines.filter((l) => l.kind === 'cost' && l.cap !== undefined).map((l) => l.rule))].filter((rule) => {
+      const group = lines.filter((l) => l.kind === 'cost' && l.rule === rule);
+      return group.reduce((s, l) => s.plus(l.amount), new Decimal(0)).greaterThan(group[0]!.cap!);
+    }),
+  );
+  lines.forEach((line, i) => {
+    if (line.kind !== 'cost') return;
+    if (reasons.has('EXPENSE_ABOVE_GUIDELINE') && line.cap !== undefined && overRules.has(line.rule)) {
+      points.push({ kind: 'cost', id: `rad${i}`, code: 'EXPENSE_ABOVE_GUIDELINE', line: i, label: line.label, applied: line.amount, cap: line.cap, choices: ['accept', 'cap', 'refuse'] });
+    } else if (reasons.has('EXPENSE_NEEDS_ASSESSMENT') && line.note?.includes('Kräver bedömning')) {
+      points.push({ kind: 'cost', id: `rad${i}`, code: 'EXPENSE_NEEDS_ASSESSMENT', line: i, label: line.label, applied: line.amount, cap: null, choices: ['accept', 'refuse'] });
+    }
+  });
+  for (const code of ASSESSED) {
+    if (!reasons.has(code)) continue;
+    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => d.message);
+    points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts });
+  }
+  const settledHere = new Set<ReasonCode>(points.map((p) => p.code));
+  const unsupported = proposal.reasons.filter((r) => isManualReason(r) && !settledHere.has(r));
+  if (!proposal.calculation.complete && !unsupported.includes('RULES_MISSING')) unsupported.push('RULES_MISSING');
+  return { points, unsupported };
+}
+
+export interface Settlement {
+  point: string;
+  code: ReasonCode;
+  label: string;
+  /** For a cost: the choice and the amount counted; for an assessed fact: 'assessed'. */
+  choice: CostChoice | 'assessed';
+  amount?: string;
+  motivation: string;
+}
+
+export type SettleInput = ReadonlyMap<string, { choice?: string; motivation?: string }>;
+
+/** Why the settlements cannot be signed, per point id (Swedish, naming the point). */
+export type SettleErrors = Map<string, string>;
+
+/**
+ * Checks the caseworker's answers: every point needs a choice it offers and a motivation of at
+ * most 2 000 characters. Returns the settlements, or the errors by point.
+ */
+export function settle(points: readonly Point[], input: SettleInput): { ok: true; settlements: Settlement[] } | { ok: false; errors: SettleErrors } {
+  const errors: SettleErrors = new Map();
+  const settlements: Settlement[] = [];
+  let capUsed = new Map<string, Money>();
+  for (const p of points) {
+    const given = input.get(p.id) ?? {};
+    const motivation = (given.motivation ?? '').trim();
+    if (p.kind === 'cost' && !(p.choices as string[]).includes(given.choice ?? '')) {
+      errors.set(p.id, `${p.label}: välj hur kostnaden ska räknas.`);
+      continue;
+    }
+    if (motivation.length === 0) {
+      errors.set(p.id, `${p.label}: skriv en motivering.`);
+      continue;
+    }
+    if (motivation.length > 2000) {
+      errors.set(p.id, `${p.label}: motiveringen får vara högst 2 000 tecken.`);
+      continue;
+    }
+    if (p.kind === 'assessed') {
+      settlements.push({ point: p.id, code: p.code, label: p.label, choice: 'assessed', motivation });
+      continue;
+    }
+    const choice = given.choice as CostChoice;
+    let amount = new Decimal(p.applied);
+    if (choice === 'refuse') amount = new Decimal(0);
+    if (choice === 'cap' && p.cap !== null) {
+      // Lines of one cost type share its cap, in calculation order.
+      const used = capUsed.get(p.label) ?? new Decimal(0);
+      const room = Decimal.max(new Decimal(p.cap).minus(used), 0);
+      amount = Decimal.min(amount, room);
+      capUsed = new Map(capUsed).set(p.label, used.plus(amount));
+    }
+    settlements.push({ point: p.id, code: p.code, label: p.label, choice, amount: formatOre(amount), motivation });
+  }
+  return errors.size > 0 ? { ok: false, errors } : { ok: true, settlements };
+}
+
+/** "Hyra: godta upp till riktlinjen (6 500,00 kr). <motivation>", one paragraph per point. */
+export function settlementText(s: Settlement): string {
+  const what = s.choice === 'assessed' ? 'bedömt' : `${CHOICE_WORDS[s.choice].toLowerCase()}${s.amount !== undefined ? ` (${kronor(s.amount)} kr)` : ''}`;
+  return `${s.label}: ${what}. ${s.motivation}`;
+}
+
+/**
+ * The decision content of a settled MANUAL proposal: the cost lines with the settled amounts,
+ * totals and outcome recomputed as for an edit (a result of zero or less rejects), the manual
+ * reasons left out of the decision (they are settled; the settlements and motivations say how),
+ * the motivation the settlements in words.
+ */
+export function contentSettled(proposal: Proposal, ctx: SignContext, points: readonly Point[], settlements: readonly Settlement[]): DecisionContent & { settlements: Settlement[] } {
+  const amounts = new Map<number, string>();
+  for (const s of settlements) {
+    const p = points.find((x) => x.id === s.point);
+    if (p?.kind === 'cost' && s.amount !== undefined) amounts.set(p.line, s.amount);
+  }
+  const { calculation, edits } = applyEdits(proposal.calculation, amounts);
+  const after = outcomeAfterEdit({ reasons: proposal.reasons.filter((r) => !isManualReason(r)) }, calculation);
+  const motivation = settlements.map(settlementText).join('\n');
+  return { ...decisionContent(proposal, ctx, { ...after, calculation, edits, motivation }), settlements: [...settlements] };
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { RuleSet } from '../../rules/ruleset.js';
+import type { Proposal } from '../../domain/proposal.js';
+import { getCase, type CaseRecord, type Db } from '../../store/index.js';
+import { csrfToken, userOf } from '../auth/session.js';
+import type { WebUser } from '../auth/user.js';
+import type { Action } from '../authz.js';
+import type { CasePageMessage } from './casePage.js';
+import { pointsOf, type SettleErrors } from './manualDecision.js';
+import { claimCase, reassignCase, releaseCase, type OwnershipOutcome } from './ownership.js';
+import { auditCaseRead, closeCase, loadCaseView, signManualCase } from './service.js';
+import { decidePageBody } from './workbenchView.js';
+
+/**
+ * The workbench: owning a case and deciding a manual one.
+ *   POST /arenden/:id/ta        "Jag tar ärendet" (case.claim)
+ *   POST /arenden/:id/lamna     the owner hands the case back to the queue (case.claim)
+ *   POST /arenden/:id/fordela   a team lead gives the case to someone, or to the queue (case.reassign; body: till)
+ *   GET  /arenden/:id/avgora    the owner's settle-and-sign page of a MANUAL case (case.decide; audit: case.read)
+ *   POST /arenden/:id/avgora    settle every point (val_<punkt>, motivering_<punkt>) and sign (case.decide)
+ *   POST /arenden/:id/avsluta   close as handled in the case system (case.close; body: skal)
+ * Same rules as the other case routes: role and scope on the server, CSRF on every form.
+ */
+export interface WorkbenchRouteContext {
+  db: Db;
+  rules: RuleSet;
+  clock: () => Date;
+  html(reply: FastifyReply, request: FastifyRequest, title: string, body: string, status?: number): FastifyReply | Promise<FastifyReply>;
+  caseFor(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: Action): Promise<CaseRecord | undefined>;
+  showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status?: number): Promise<FastifyReply>;
+  signed(request: FastifyRequest, decisionId: string, caseId: string): Promise<void>;
+  preHandler: preHandlerHookHandler;
+}
+
+type Req = FastifyRequest<{ Params: { id: string }; Body: Record<string, string | undefined> | undefined }>;
+
+export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRouteContext): void {
+  const { db, preHandler } = ctx;
+  const caseUrl = (id: string, query = '') => `/arenden/${encodeURIComponent(id)}${query}`;
+
+  /** Runs an ownership change and answers: back to the case on success, the case with the refusal otherwise. */
+  const ownership = (action: Action, run: (user: WebUser, c: CaseRecord, body: Record<string, string | undefined>) => Promise<OwnershipOutcome>, done: string) =>
+    async (request: Req, reply: FastifyReply) => {
+      const c = await ctx.caseFor(request, reply, action);
+      if (!c) return reply;
+      const user = userOf(request);
+      const result = await run(user, c, request.body ?? {});
+      if (!result.ok) return ctx.showCase(request, reply, (await getCase(db, c.id)) ?? c, user, { kind: 'error', text: result.message }, 409);
+      return reply.redirect(caseUrl(c.id, `?${done}=1`), 303);
+    };
+
+  type Route = { Params: { id: string }; Body: Record<string, string | undefined> | undefined };
+  app.post<Route>('/arenden/:id/ta', { preHandler }, ownership('case.claim', (user, c) => claimCase(db, user, c), 'tagit'));
+  app.post<Route>('/arenden/:id/lamna', { preHandler }, ownership('case.claim', (user, c) => releaseCase(db, user, c), 'lamnat'));
+  app.post<Route>(
+    '/arenden/:id/fordela',
+    { preHandler },
+    ownership('case.reassign', (user, c, body) => reassignCase(db, user, c, body.till ? body.till : null), 'fordelat'),
+  );
+  app.post<Route>('/arenden/:id/avsluta', { preHandler }, ownership('case.close', (user, c, body) => closeCase(db, user, c.id, body.skal ?? ''), 'avslutat'));
+
+  /** The settle page for the case's owner, or undefined after answering (back to the case). */
+  async function decidable(request: Req, reply: FastifyReply) {
+    const c = await ctx.caseFor(request, reply, 'case.decide');
+    if (!c) return undefined;
+    const view = await loadCaseView(db, c);
+    const proposal = view.proposal as Proposal | undefined;
+    if (c.state !== 'MANUAL' || c.closedAt || c.owner !== userOf(request).id || view.decisions.length > 0 || !proposal || proposal.outcome !== 'MANUAL') {
+      await reply.redirect(caseUrl(c.id), 303);
+      return undefined;
+    }
+    const found = pointsOf(proposal);
+    if (found.unsupported.length > 0) {
+      await reply.redirect(caseUrl(c.id), 303);
+      return undefined;
+    }
+    return { c, view, points: found.points };
+  }
+
+  app.get<Route>('/arenden/:id/avgora', { preHandler }, async (request, reply) => {
+    const found = await decidable(request, reply);
+    if (!found) return reply;
+    await auditCaseRead(db, userOf(request), found.c.id);
+    return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), new Map()));
+  });
+
+  app.post<Route>('/arenden/:id/avgora', { preHandler }, async (request, reply) => {
+    const found = await decidable(request, reply);
+    if (!found) return reply;
+    const user = userOf(request);
+    const body = request.body ?? {};
+    const input = new Map(found.points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`] }]));
+    const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input }, ctx.clock());
+    if (!result.ok) {
+      const errors: SettleErrors = 'errors' in result ? result.errors : new Map();
+      if (result.status === 400) {
+        await auditCaseRead(db, user, found.c.id);
+        const text = `${result.message} ${[...errors.values()].join(' ')}`;
+        return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), input, errors, text), 400);
+      }
+      return ctx.showCase(request, reply, (await getCase(db, found.c.id)) ?? found.c, user, { kind: 'error', text: result.message }, result.status);
+    }
+    await ctx.signed(request, result.decision.id, found.c.id);
+    return reply.redirect(caseUrl(found.c.id, '?signerat=1'), 303);
+  });
+}
+
+/** The confirmation shown on the case page after a workbench action (by its query flag). */
+export const WORKBENCH_MESSAGES: Readonly<Record<string, string>> = {
+  tagit: 'Ärendet är ditt. Det syns under Mina ärenden.',
+  lamnat: 'Ärendet är tillbaka i den gemensamma kön.',
+  fordelat: 'Ärendet är fördelat.',
+  avslutat: 'Ärendet är avslutat och handläggs i verksamhetssystemet. Det har lämnat inkorgen.',
+};

@@ -1,0 +1,131 @@
+import { kronor } from '../../domain/labels.js';
+import { REASON_TITLES } from '../../domain/reasons.js';
+import { monthName } from '../../assessment/explain.js';
+import type { CaseRecord } from '../../store/index.js';
+import type { WebUser } from '../auth/user.js';
+import { may } from '../authz.js';
+import { esc } from '../layout.js';
+import { assignees, ownable } from './ownership.js';
+import { CHOICE_WORDS, pointsOf, type Point, type SettleErrors, type SettleInput } from './manualDecision.js';
+import { signerName, type CaseView } from './service.js';
+
+/** Who has the case, in words: for the facts list and the inbox. */
+export function ownerWords(owner: string | null, user: WebUser): string {
+  if (owner === null) return 'Ingen (gemensam kö)';
+  return owner === user.id ? `Du (${signerName(owner)})` : signerName(owner);
+}
+
+/**
+ * The case page's ownership section: "Jag tar ärendet" for an unowned case, "Lämna tillbaka"
+ * for one's own, and for a team lead a choice of caseworker. Empty when nothing may be done.
+ */
+export function ownershipSection(c: CaseRecord, user: WebUser, csrf: string): string {
+  if (!ownable(c)) return '';
+  const id = encodeURIComponent(c.id);
+  const csrfField = `<input type="hidden" name="_csrf" value="${esc(csrf)}">`;
+  const parts: string[] = [];
+  if (c.owner === null && may(user, 'case.claim')) {
+    parts.push(`<form method="post" action="/arenden/${id}/ta">${csrfField}
+<p>Ärendet ligger i den gemensamma kön. Tar du det blir det ditt och lämnar kön.</p>
+<button type="submit">Jag tar ärendet</button></form>`);
+  }
+  if (c.owner === user.id && may(user, 'case.claim')) {
+    parts.push(`<form method="post" action="/arenden/${id}/lamna">${csrfField}
+<p>Ärendet är ditt. Lämnar du tillbaka det hamnar det i den gemensamma kön igen.</p>
+<button type="submit" class="secondary">Lämna tillbaka till kön</button></form>`);
+  }
+  if (may(user, 'case.reassign')) {
+    const options = assignees(c, user)
+      .map((u) => `<option value="${esc(u.id)}"${u.id === c.owner ? ' selected' : ''}>${esc(u.displayName)}</option>`)
+      .join('');
+    parts.push(`<form method="post" action="/arenden/${id}/fordela">${csrfField}
+<label for="fordela-till">Fördela ärendet till</label>
+<select id="fordela-till" name="till"><option value=""${c.owner === null ? ' selected' : ''}>Ingen (gemensam kö)</option>${options}</select>
+<button type="submit" class="secondary">Fördela</button></form>`);
+  }
+  if (parts.length === 0) return '';
+  return `<section aria-labelledby="agare-rubrik"><h2 id="agare-rubrik">Vem har ärendet</h2>
+${parts.join('\n')}</section>`;
+}
+
+/**
+ * For the owner of an undecided MANUAL case: "Avgör ärendet" when every reason can be settled
+ * here (the points and what stands in the way otherwise), and closing as handled in the case
+ * system with a reason.
+ */
+export function manualSection(view: CaseView, user: WebUser, csrf: string): string {
+  const c = view.case;
+  if (c.state !== 'MANUAL' || c.closedAt || view.decisions.length > 0 || c.owner !== user.id) return '';
+  const id = encodeURIComponent(c.id);
+  const parts: string[] = ['<h2 id="avgora-rubrik">Avgöra ärendet</h2>'];
+  const proposal = view.proposal;
+  const found = proposal && proposal.outcome === 'MANUAL' ? pointsOf(proposal) : undefined;
+  if (found && may(user, 'case.decide')) {
+    if (found.unsupported.length === 0) {
+      parts.push(`<p>${found.points.length} ${found.points.length === 1 ? 'punkt' : 'punkter'} att ta ställning till. Beräkningen görs om med dina val och du signerar beslutet här.</p>
+<p><a href="/arenden/${id}/avgora">Avgör ärendet</a></p>`);
+    } else {
+      parts.push(`<p>Det här kan inte avgöras på sidan: ${esc(found.unsupported.map((r) => REASON_TITLES[r]).join('; '))}. Handlägg ärendet i verksamhetssystemet och avsluta det här.</p>`);
+    }
+  } else if (!found) {
+    parts.push('<p>Roboten har inget underlag som kan avgöras här. Handlägg ärendet i verksamhetssystemet och avsluta det här.</p>');
+  }
+  if (may(user, 'case.close')) {
+    parts.push(`<form method="post" action="/arenden/${id}/avsluta">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<label for="avsluta-skal">Skäl att avsluta ärendet här (krävs)</label>
+<textarea id="avsluta-skal" name="skal" rows="3" maxlength="2000" required aria-required="true" aria-describedby="avsluta-hjalp"></textarea>
+<p id="avsluta-hjalp" class="small">Ärendet handläggs då helt i verksamhetssystemet och lämnar inkorgen. Skälet visas på ärendet.</p>
+<button type="submit" class="secondary">Avsluta – handläggs i verksamhetssystemet</button>
+</form>`);
+  }
+  return `<section aria-labelledby="avgora-rubrik">${parts.join('\n')}</section>`;
+}
+
+/** The settle-and-sign page: one fieldset per point with its facts, a choice and a motivation. */
+export function decidePageBody(view: CaseView, points: readonly Point[], csrf: string, values: SettleInput, errors: SettleErrors = new Map(), error?: string): string {
+  const id = encodeURIComponent(view.case.id);
+  const month = view.proposal ? monthName(view.proposal.month) : '';
+  const fieldsets = points
+    .map((p, n) => {
+      const err = errors.get(p.id);
+      const errId = `fel-${p.id}`;
+      const described = err ? ` aria-describedby="${errId}" aria-invalid="true"` : '';
+      const given = values.get(p.id) ?? {};
+      const facts =
+        p.kind === 'cost'
+          ? `<dl class="facts"><dt>Sökt belopp</dt><dd>${esc(kronor(p.applied))} kr</dd>${p.cap !== null ? `<dt>Kommunens riktlinje</dt><dd>${esc(kronor(p.cap))} kr</dd>` : ''}</dl>`
+          : p.facts.length > 0
+            ? `<ul>${p.facts.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`
+            : '';
+      const choices =
+        p.kind === 'cost'
+          ? `<fieldset><legend>Hur ska kostnaden räknas?</legend>${p.choices
+              .map(
+                (ch) =>
+                  `<div><input type="radio" id="val-${p.id}-${ch}" name="val_${p.id}" value="${ch}"${given.choice === ch ? ' checked' : ''}${err ? ` aria-describedby="${errId}"` : ''}><label for="val-${p.id}-${ch}">${esc(CHOICE_WORDS[ch])}${
+                    ch === 'cap' && p.cap !== null ? ` (${esc(kronor(p.cap))} kr)` : ch === 'accept' ? ` (${esc(kronor(p.applied))} kr)` : ' (0 kr)'
+                  }</label></div>`,
+              )
+              .join('')}</fieldset>`
+          : '';
+      return `<section aria-labelledby="punkt-${p.id}"><h2 id="punkt-${p.id}">${n + 1}. ${esc(p.label)}${p.kind === 'cost' ? ` – ${esc(REASON_TITLES[p.code])}` : ''}</h2>
+${err ? `<p class="error" id="${errId}">${esc(err)}</p>` : ''}
+${facts}
+${choices}
+<label for="motivering-${p.id}">Motivering (krävs)</label>
+<textarea id="motivering-${p.id}" name="motivering_${p.id}" rows="3" maxlength="2000" required aria-required="true"${described}>${esc(given.motivation ?? '')}</textarea>
+</section>`;
+    })
+    .join('\n');
+  return `<h1>Avgör ärende ${esc(view.case.id)}</h1>
+${error ? `<p class="error" role="alert" id="fel">${esc(error)}</p>` : ''}
+<p>Ansökan om ekonomiskt bistånd för ${esc(month)}. Ta ställning till varje punkt med en motivering. Beräkningen görs om med dina val när du signerar; ett resultat på noll eller mindre blir avslag. Motiveringarna står i beslutsbrevet.</p>
+<form method="post" action="/arenden/${id}/avgora">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
+${fieldsets}
+<button type="submit">Signera beslutet</button>
+</form>
+<p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;
+}

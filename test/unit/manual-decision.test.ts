@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assess } from '../../src/assessment/assess.js';
+import type { Proposal } from '../../src/domain/proposal.js';
+import { loadRules } from '../../src/rules/load.js';
+import { contentSettled, pointsOf, settle, type Point } from '../../src/web/caseworker/manualDecision.js';
+import { seedSnapshot } from '../web/support.js';
+
+/**
+ * Settling a cost over the guideline gives exactly what the robot's own calculation (`assess`,
+ * as `calc` runs it) gives for the same household with the settled amount applied for: up to the
+ * cap = applying for the cap, refusing = not applying for it, accepting = the calculation as it
+ * stood. Trelleborg, a couple (cap 5 852 kr for rent), electricity 400 kr beside it.
+ */
+const rules = loadRules();
+const ctx = { proposalId: '1', snapshotId: '1', applicantPersonalNumber: null, signedBy: 'hl-x', signedByName: 'X', signedAt: new Date('2026-03-03T09:00:00Z') };
+const ELECTRICITY = { type: 'electricity', amount: '400' };
+
+function proposalWithRent(rent: string | null): Proposal {
+  const costs = rent === null ? [ELECTRICITY] : [{ type: 'rent', amount: rent }, ELECTRICITY];
+  return assess(seedSnapshot('A-2026-000900', { municipality: '1287', costs }), rules);
+}
+
+function settled(proposal: Proposal, choice: string) {
+  const { points, unsupported } = pointsOf(proposal);
+  expect(unsupported).toEqual([]);
+  const result = settle(points, new Map(points.map((p) => [p.id, { choice, motivation: 'Bedömt.' }])));
+  if (!result.ok) throw new Error([...result.errors.values()].join(' '));
+  return contentSettled(proposal, ctx, points, result.settlements);
+}
+
+describe('deciding a cost over the guideline', () => {
+  const cap = proposalWithRent('15000').calculation.lines.find((l) => l.kind === 'cost' && l.cap)!.cap!;
+
+  it('is one point with the applied amount and the cap, three choices', () => {
+    const { points } = pointsOf(proposalWithRent('15000'));
+    expect(points).toEqual([expect.objectContaining({ kind: 'cost', code: 'EXPENSE_ABOVE_GUIDELINE', applied: '15000.00', cap, choices: ['accept', 'cap', 'refuse'] })]);
+  });
+
+  it('up to the cap, refused, accepted: the same amount as the robot computes for that application (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Number(cap) + 1, max: 60_000 }), fc.integer({ min: 0, max: 99 }), (kronor, ore) => {
+        const rent = `${kronor}.${String(ore).padStart(2, '0')}`;
+        const manual = proposalWithRent(rent);
+        expect(manual.reasons).toEqual(['EXPENSE_ABOVE_GUIDELINE']);
+        const atCap = proposalWithRent(cap);
+        expect(atCap.outcome).toBe('PROPOSE_GRANT');
+        expect(settled(manual, 'cap')).toMatchObject({ outcome: 'GRANT', amount: atCap.amount, calculation: { result: atCap.calculation.result, costs: atCap.calculation.costs } });
+        const without = proposalWithRent(null);
+        expect(settled(manual, 'refuse')).toMatchObject({ amount: without.amount, calculation: { result: without.calculation.result } });
+        expect(settled(manual, 'accept')).toMatchObject({ amount: manual.calculation.result, calculation: { result: manual.calculation.result } });
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('needs a choice it offers and a motivation for every point; says which', () => {
+    const { points } = pointsOf(proposalWithRent('15000'));
+    const id = points[0]!.id;
+    const bad = (given: { choice?: string; motivation?: string }) => {
+      const r = settle(points, new Map([[id, given]]));
+      return r.ok ? undefined : r.errors.get(id);
+    };
+    expect(bad({ motivation: 'x' })).toBe('Boendekostnad: välj hur kostnaden ska räknas.');
+    expect(bad({ choice: 'halva', motivation: 'x' })).toBe('Boendekostnad: välj hur kostnaden ska räknas.');
+    expect(bad({ choice: 'cap', motivation: '   ' })).toBe('Boendekostnad: skriv en motivering.');
+    expect(bad({ choice: 'cap', motivation: 'x'.repeat(2001) })).toBe('Boendekostnad: motiveringen får vara högst 2 000 tecken.');
+    expect(bad({ choice: 'cap', motivation: 'Skälig hyra.' })).toBeUndefined();
+  });
+
+  it('two lines of one cost type share the cap, in calculation order', () => {
+    const points: Point[] = [
+      { kind: 'cost', id: 'a', code: 'EXPENSE_ABOVE_GUIDELINE', line: 2, label: 'Boendekostnad', applied: '4000.00', cap: '5852.00', choices: ['accept', 'cap', 'refuse'] },
+      { kind: 'cost', id: 'b', code: 'EXPENSE_ABOVE_GUIDELINE', line: 3, label: 'Boendekostnad', applied: '3000.00', cap: '5852.00', choices: ['accept', 'cap', 'refuse'] },
+    ];
+    const r = settle(points, new Map([['a', { choice: 'cap', motivation: 'x' }], ['b', { choice: 'cap', motivation: 'x' }]]));
+    expect(r.ok && r.settlements.map((s) => s.amount)).toEqual(['4000.00', '1852.00']);
+  });
+
+  it('a reason the page cannot settle is named, so the case is settled in the case system', () => {
+    const waiting = assess(seedSnapshot('A-2026-000901', { municipality: '1287', assets: '800' }), rules);
+    expect(pointsOf(waiting).unsupported).toEqual(['PROVISIONAL_RULES']);
+  });
+});

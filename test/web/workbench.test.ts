@@ -1,0 +1,206 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, verifyDecision } from '../../src/store/index.js';
+import { forEachBackend, useDatabase } from '../store/backends.js';
+import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from './support.js';
+
+/** The workbench over HTTP: claiming, handing back, reassigning (PGlite and the PostgreSQL server). */
+forEachBackend('workbench pages', (backend) => {
+  const db = useDatabase(backend);
+  let app: FastifyInstance;
+  let anna: Client;
+  let omar: Client;
+  let lead: Client;
+  let auditor: Client;
+
+  const enqueued: string[] = [];
+  beforeAll(async () => {
+    ({ app } = await buildPages(db(), { loginRateLimit: 1000, onSigned: async (decisionId) => void enqueued.push(decisionId) }));
+    anna = await Client.login(app, 'hl-trelleborg-1');
+    omar = await Client.login(app, 'hl-trelleborg-2');
+    lead = await Client.login(app, 'al-trelleborg');
+    auditor = await Client.login(app, 'granskare-svedala');
+  }, 60_000);
+  afterAll(async () => app?.close());
+
+  const url = (id: string) => `/arenden/${id}`;
+
+  describe('claim and own', () => {
+    it('"Jag tar ärendet": the case is Anna\'s, leaves the shared queue, shows in her Mina ärenden and in the history', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      const before = await anna.get(url(seeded.id));
+      expect(before.body).toContain('Jag tar ärendet');
+      expect(before.body).toContain('Ingen (gemensam kö)');
+      expect((await anna.get('/inkorg')).body).toContain(seeded.id);
+
+      const res = await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`${url(seeded.id)}?tagit=1`);
+      expect((await getCase(db(), seeded.id))?.owner).toBe('hl-trelleborg-1');
+
+      const page = await anna.get(res.headers.location as string);
+      expect(page.body).toContain('Ärendet är ditt');
+      expect(page.body).toContain('Du (Anna Lind)');
+      expect(page.body).toContain('Lämna tillbaka till kön');
+      expect(page.body).toContain('Tog ärendet');
+      expect(page.body).not.toContain('Jag tar ärendet');
+
+      expect((await anna.get('/inkorg')).body).not.toContain(seeded.id);
+      const mine = await anna.get('/inkorg?visa=mina');
+      expect(mine.body).toContain(seeded.id);
+      expect(mine.body).toContain('aria-current="page">Mina ärenden');
+      expect((await omar.get('/inkorg?visa=mina')).body).not.toContain(seeded.id);
+      const all = await omar.get('/inkorg?visa=alla');
+      expect(all.body).toMatch(new RegExp(`${seeded.id}[\\s\\S]*?Anna Lind`));
+
+      const audit = await listAuditForCase(db(), seeded.id);
+      expect(audit.map((a) => a.action)).toContain('case.claim');
+    });
+
+    it('a second claim is refused in words naming who has it; Omar cannot hand back Anna\'s case', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      const formPage = await omar.get(url(seeded.id));
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const { csrfFrom } = await import('./support.js');
+      const late = await omar.post(`${url(seeded.id)}/ta`, { _csrf: csrfFrom(formPage.body) });
+      expect(late.statusCode).toBe(409);
+      expect(late.body).toContain('Anna Lind har redan tagit ärendet');
+      const back = await omar.submit(url(seeded.id), `${url(seeded.id)}/lamna`);
+      expect(back.statusCode).toBe(409);
+      expect(back.body).toContain('Bara den som har ärendet kan lämna tillbaka det');
+      expect((await getCase(db(), seeded.id))?.owner).toBe('hl-trelleborg-1');
+    });
+
+    it('the owner hands the case back; it is in the shared queue again', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const res = await anna.submit(url(seeded.id), `${url(seeded.id)}/lamna`);
+      expect(res.statusCode).toBe(303);
+      expect((await getCase(db(), seeded.id))?.owner).toBeNull();
+      expect((await anna.get('/inkorg')).body).toContain(seeded.id);
+      expect((await anna.get(url(seeded.id))).body).toContain('Lämnade tillbaka ärendet till kön');
+    });
+
+    it('a team lead reassigns to a colleague or back to the queue; a caseworker may not; nobody outside the organisation', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: 'hl-trelleborg-2' })).statusCode).toBe(403);
+      const page = await lead.get(url(seeded.id));
+      expect(page.body).toContain('Fördela ärendet till');
+      expect(page.body).not.toContain('Karin Berg');
+      expect((await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: 'hl-svedala-1' })).statusCode).toBe(409);
+      expect((await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: 'hl-trelleborg-2' })).statusCode).toBe(303);
+      expect((await getCase(db(), seeded.id))?.owner).toBe('hl-trelleborg-2');
+      expect((await omar.get('/inkorg?visa=mina')).body).toContain(seeded.id);
+      expect((await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: '' })).statusCode).toBe(303);
+      expect((await getCase(db(), seeded.id))?.owner).toBeNull();
+      const reasons = (await getStateHistory(db(), seeded.id)).map((h) => h.reason);
+      expect(reasons.slice(-3)).toEqual(['CLAIMED', 'REASSIGNED:hl-trelleborg-2', 'REASSIGNED:-']);
+      const history = (await anna.get(url(seeded.id))).body;
+      expect(history).toContain('Fördelade ärendet till Omar Haddad');
+      expect(history).toContain('Lade tillbaka ärendet i kön');
+    });
+
+    it('taking a proposal over for manual handling makes it the taker\'s', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/ta-over`)).statusCode).toBe(303);
+      expect(await getCase(db(), seeded.id)).toMatchObject({ state: 'MANUAL', owner: 'hl-trelleborg-1' });
+      expect((await anna.get('/inkorg?visa=mina')).body).toContain(seeded.id);
+    });
+
+    it('an auditor sees the owner but cannot claim; another municipality\'s case is 404', async () => {
+      const svedala = await seedCase(db(), { municipality: '1263', kind: 'manual' });
+      const page = await auditor.get(url(svedala.id));
+      expect(page.body).not.toContain('Jag tar ärendet');
+      expect((await auditor.submit(url(svedala.id), `${url(svedala.id)}/ta`)).statusCode).toBe(403);
+      expect((await anna.submit(null, `${url(svedala.id)}/ta`)).statusCode).toBe(404);
+      expect((await getCase(db(), svedala.id))?.owner).toBeNull();
+    });
+  });
+
+  describe('deciding a manual case', () => {
+    const RENT = [{ type: 'rent', amount: '15000' }, { type: 'electricity', amount: '400' }];
+
+    it('the rent over the guideline: applied amount and cap side by side; a missing choice is named and the motivation kept', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      expect(seeded).toMatchObject({ outcome: 'MANUAL', reasons: ['EXPENSE_ABOVE_GUIDELINE'] });
+      expect((await anna.get(url(seeded.id))).body).not.toContain('Avgör ärendet');
+      // Not owned yet: the settle page sends back to the case.
+      expect((await anna.get(`${url(seeded.id)}/avgora`)).statusCode).toBe(303);
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      expect((await anna.get(url(seeded.id))).body).toContain('Avgör ärendet');
+      const page = await anna.get(`${url(seeded.id)}/avgora`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Boendekostnad');
+      expect(page.body).toContain('15\u00a0000,00 kr');
+      expect(page.body).toContain('5\u00a0852,00 kr');
+      const res = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(page.body), motivering_rad2: 'Hyran är skälig för orten.' });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Boendekostnad: välj hur kostnaden ska räknas.');
+      expect(res.body).toContain('Hyran är skälig för orten.');
+      expect(res.body).toContain('aria-invalid="true"');
+      expect((await getCase(db(), seeded.id))?.state).toBe('MANUAL');
+      expect((await omar.get(`${url(seeded.id)}/avgora`)).statusCode).toBe(303);
+    });
+
+    it('up to the cap: recomputed as calc does, signed with hash through the same path, carried out, the letter explains', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const res = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora`, {
+        val_rad2: 'cap',
+        motivering_rad2: 'Hyran godtas upp till riktlinjen; hushållet har fått tid att söka billigare bostad.',
+      });
+      expect(res.statusCode).toBe(303);
+      const decision = await currentDecision(db(), seeded.id);
+      // 7 100 + 1 410 (riksnorm) + 5 852 (rent, capped) + 400 (electricity) = 14 762.
+      expect(decision).toMatchObject({ outcome: 'GRANT', amount: '14762', kind: 'edited', signedBy: 'hl-trelleborg-1' });
+      expect(verifyDecision(decision!)).toBe(true);
+      const content = decision!.content as { settlements: { choice: string; amount: string }[]; edits: { from: string; to: string }[]; motivation: string; reasons: string[] };
+      expect(content.settlements).toEqual([expect.objectContaining({ choice: 'cap', amount: '5852.00' })]);
+      expect(content.edits).toEqual([expect.objectContaining({ from: '15000.00', to: '5852.00' })]);
+      expect(content.reasons).toEqual([]);
+      expect((await getCase(db(), seeded.id))?.state).toBe('SIGNED');
+      expect(enqueued).toContain(decision!.id);
+      expect((await getStateHistory(db(), seeded.id)).at(-1)).toMatchObject({ fromState: 'MANUAL', toState: 'SIGNED', reason: 'SIGNED_MANUAL' });
+      const letter = await anna.get(`${url(seeded.id)}/beslut`);
+      expect(letter.statusCode).toBe(200);
+      expect(letter.body).toContain('14\u00a0762');
+      expect(letter.body).toContain('hushållet har fått tid att söka billigare bostad');
+      const again = await anna.submit(null, `${url(seeded.id)}/avgora`, { val_rad2: 'accept', motivering_rad2: 'x' });
+      expect(again.statusCode).toBe(303);
+      expect((await currentDecision(db(), seeded.id))?.id).toBe(decision!.id);
+    });
+
+    it('refusing the cost leaves it out; a result of zero or less would reject', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora`, { val_rad2: 'refuse', motivering_rad2: 'Hyresavtal saknas.' });
+      expect(await currentDecision(db(), seeded.id)).toMatchObject({ outcome: 'GRANT', amount: '8910' });
+    });
+  });
+
+  describe('closing as handled in the case system', () => {
+    it('the owner closes with a reason: it leaves every inbox view; the audit records the act, not the words', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      await omar.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const empty = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: '  ' });
+      expect(empty.statusCode).toBe(409);
+      expect(empty.body).toContain('Skriv varför ärendet avslutas här');
+      expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Nej' })).statusCode).toBe(409);
+      const res = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Sparkapital utreds i verksamhetssystemet.' });
+      expect(res.statusCode).toBe(303);
+      expect(await getCase(db(), seeded.id)).toMatchObject({ state: 'MANUAL', closedReason: 'Sparkapital utreds i verksamhetssystemet.' });
+      for (const view of ['ko', 'mina', 'alla']) expect((await omar.get(`/inkorg?visa=${view}`)).body).not.toContain(seeded.id);
+      const queue = await listReviewQueue(db(), { municipalities: ['1287'], owner: 'all', limit: 10_000 });
+      expect(queue.map((i) => i.caseId)).not.toContain(seeded.id);
+      const page = (await omar.get(url(seeded.id))).body;
+      expect(page).toContain('Sparkapital utreds i verksamhetssystemet.');
+      expect(page).toContain('Avslutade ärendet: handläggs i verksamhetssystemet');
+      expect(page).not.toContain('Avsluta – handläggs');
+      const audit = (await listAuditForCase(db(), seeded.id)).find((a) => a.action === 'case.close');
+      expect(audit?.actor).toBe('hl-trelleborg-2');
+      expect(JSON.stringify(audit?.details)).not.toContain('Sparkapital');
+      expect(JSON.stringify(audit)).not.toContain(APPLICANT_PN);
+    });
+  });
+});
