@@ -33,6 +33,7 @@ const CASEWORKER: readonly Action[] = [
   'case.sign',
   'case.editSign',
   'case.takeover',
+  'case.booking',
   'case.claim',
   'case.decide',
   'case.close',
