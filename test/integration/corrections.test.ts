@@ -21,9 +21,10 @@ import {
   type DecisionRecord,
 } from '../../src/store/index.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
+import { casePageBody } from '../../src/web/caseworker/casePage.js';
 import { changeDecision, reclaimPoint } from '../../src/web/caseworker/correction.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
-import { signCase } from '../../src/web/caseworker/service.js';
+import { loadCaseView, signCase } from '../../src/web/caseworker/service.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
 import { seedCase } from '../web/support.js';
 
@@ -149,6 +150,10 @@ forEachBackend('corrections carried out for the difference', (backend) => {
     const after = await kpiMarch();
     expect(after.decisions).toBe(before.decisions);
     expect(Number(before.amount) - Number(after.amount)).toBe(1000);
+    // Decided, though back with a caseworker: the 24-hour promise is kept, not "late by years".
+    const page = casePageBody(await loadCaseView(getDb(), (await getCase(getDb(), caseId))!), caseworker, 'csrf', new Date('2030-01-01T00:00:00Z'));
+    expect(page).toContain('<dt>Mottagen</dt>');
+    expect(page).not.toContain('Tid kvar till 24-timmarslöftet');
   });
 
   it('downwards before payment (the first carry-out stopped at the write-back): the new amount is paid once, whole', async () => {

@@ -41,7 +41,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
 <dt>Kommun</dt><dd>${esc(municipalityName(c.municipality))}</dd>
 <dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
-${left && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
+${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
 </dl>`);
 
   parts.push(firstMeetingSection(view.booking, user, csrf, c.id));
