@@ -44,7 +44,12 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
   const court = ADMINISTRATIVE_COURT[c.municipality] ?? 'Förvaltningsrätten';
   const kept = appeal.events.some((e) => e.kind === 'kept');
   const timeliness = deadline
-    ? `Beslutet delgavs sökanden ${isoDateWords(deadline.notifiedOn)}${appeal.notifiedFrom === 'notify-step' ? ' (meddelande i Mina ärenden)' : ''}. Sista dag för överklagande var ${isoDateWords(deadline.lastDay)}${
+    ? // A message in Mina ärenden has no read receipt: it is not delgivning, and the letter must not say it was.
+      `${
+        appeal.notifiedFrom === 'notify-step'
+          ? `Klaganden underrättades om beslutet genom meddelande i Mina ärenden ${isoDateWords(deadline.notifiedOn)}; beslutet har inte delgetts på annat sätt`
+          : `Klaganden fick del av beslutet ${isoDateWords(deadline.notifiedOn)}`
+      }. Sista dag för överklagande var ${isoDateWords(deadline.lastDay)}${
         deadline.movedBecause ? ` (flyttad från ${isoDateWords(deadline.nominalLastDay)}, ${deadline.movedBecause}, enligt lagen (1930:173) om beräkning av lagstadgad tid)` : ''
       }. Överklagandet kom in ${isoDateWords(appeal.receivedOn)} och har därmed kommit in ${inTime ? 'i rätt tid' : 'för sent'}.`
     : `Överklagandet kom in ${isoDateWords(appeal.receivedOn)}. Dagen då sökanden fick del av beslutet är inte känd för nämnden.`;
@@ -65,7 +70,7 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
 <p>Datum: ${esc(isoDateWords(input.date))}<br>Ärende: ${esc(c.caseId)}</p></div>
 <p><strong>${esc(court)}</strong></p>
 <h1 id="foljebrev-rubrik">Överlämnande av överklagande</h1>
-<p>Sökande: personnummer ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p>
+<p>Klagande: personnummer ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p>
 <p>Socialnämnden i ${esc(kommun)} överlämnar härmed ett överklagande av beslut om ekonomiskt bistånd (försörjningsstöd) för ${esc(monthName(c.month))} enligt 12 kap. 1 § socialtjänstlagen (2025:400), jämte handlingarna i ärendet.</p>
 <h2>Överklagandet</h2>
 <p>Överklagandet kom in ${esc(isoDateWords(appeal.receivedOn))} via ${esc(appeal.channel)} och gäller: ${esc(appeal.concerns)}</p>
