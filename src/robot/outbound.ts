@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CaseSystemAdapter, DecisionToCarryOut, Notifier, PaymentAdapter } from '../casesystem/types.js';
 import type { TraceLine } from '../domain/proposal.js';
 import { stockholmDate } from '../domain/dates.js';
@@ -15,6 +16,8 @@ import {
   listChainBefore,
   listDecisionsToCarryOut,
   recordDecisionStep,
+  releaseLease,
+  takeLease,
   storeCaseScreenshot,
   transitionCase,
   OUTBOUND_STEPS,
@@ -54,7 +57,7 @@ export interface OutboundAdapters {
   notifier: Notifier;
 }
 
-export type OutboundResult = 'COMPLETED' | 'MANUAL' | 'ALREADY_DONE' | 'UNKNOWN_DECISION' | 'SUPERSEDED';
+export type OutboundResult = 'COMPLETED' | 'MANUAL' | 'ALREADY_DONE' | 'UNKNOWN_DECISION' | 'SUPERSEDED' | 'BUSY';
 
 export interface OutboundRun {
   /** True on the job's last attempt: a system exception then routes the case instead of retrying. */
@@ -151,7 +154,33 @@ async function settlementOf(deps: RobotDeps, decision: DecisionForCarryOut): Pro
   }
 }
 
+/**
+ * How long a run holds a decision (ms). Renewed before every step; a step is at most a few
+ * HTTP attempts (REGISTER_TIMEOUT_MS x REGISTER_ATTEMPTS, 40 s by default) or one RPA session,
+ * so only a run that is dead or frozen loses it. A killed worker's decision waits this long.
+ */
+export const CARRY_OUT_LEASE_MS = 120_000;
+
+/**
+ * Carries a decision out, holding its lease in the database (store/repositories/leases.ts) so
+ * that two runs never work on it at once, even when Redis lost the job and the sweep gave the
+ * decision a second one. 'BUSY': another run holds it; the caller tries again later without
+ * counting an attempt.
+ */
 export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapters, decisionId: string, run: OutboundRun): Promise<OutboundResult> {
+  if (!/^[0-9]{1,18}$/.test(decisionId)) return 'UNKNOWN_DECISION';
+  const key = `decision:${decisionId}`;
+  const holder = `${deps.identity}:${randomUUID()}`;
+  const renew = () => takeLease(deps.db, key, holder, CARRY_OUT_LEASE_MS);
+  if (!(await renew())) return 'BUSY';
+  try {
+    return await carryOutHeld(deps, adapters, decisionId, run, renew);
+  } finally {
+    await releaseLease(deps.db, key, holder).catch(() => undefined);
+  }
+}
+
+async function carryOutHeld(deps: RobotDeps, adapters: OutboundAdapters, decisionId: string, run: OutboundRun, renew: () => Promise<boolean>): Promise<OutboundResult> {
   const decision = await getDecisionForCarryOut(deps.db, decisionId);
   if (!decision) return 'UNKNOWN_DECISION';
   if (decision.caseState !== 'SIGNED') return 'ALREADY_DONE';
@@ -170,6 +199,8 @@ export async function carryOutDecision(deps: RobotDeps, adapters: OutboundAdapte
     for (const step of OUTBOUND_STEPS) {
       current = step;
       if (done.has(step)) continue;
+      // Still ours before anything reaches the outside world; a run that lost it stops here.
+      if (!(await renew())) throw new SystemException('database', `decision ${decisionId}: another run holds the carry-out lease`);
       if (step === 'payment' && payNothing) {
         await deps.db.transaction(async (tx) => {
           const { created } = await recordDecisionStep(tx, { decisionId, step, outcome: 'skipped', reference: null, actor: deps.identity });

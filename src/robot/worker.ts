@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions, type Job, type JobsOptions, type Queue, type RepeatOptions } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions, type Job, type JobsOptions, type Queue, type RepeatOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { getIntakeCursor, recordJobOutcome, setIntakeCursor, storeIdentity } from '../store/index.js';
@@ -87,6 +87,9 @@ export const RETENTION_SCHEDULER_ID = 'retention-dry-run';
 
 const OUTBOUND_SWEEP_SCHEDULER_ID = 'sweep-outbound';
 export const CASE_SWEEP_SCHEDULER_ID = 'sweep-cases';
+
+/** How long a decision job waits before it looks again when another run holds the decision (ms). */
+const OUTBOUND_BUSY_DELAY_MS = 5_000;
 
 interface Scheduler {
   queue: Pick<Queue, 'upsertJobScheduler' | 'getJobScheduler'>;
@@ -273,12 +276,18 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
   if (outbound) {
     outboundWorker = new Worker<OutboundJobData>(
       QUEUE.outbound,
-      async (job: Job<OutboundJobData>) => {
+      async (job: Job<OutboundJobData>, token?: string) => {
         if (job.name === 'sweep') return sweepOutbound(deps, queues, { maxRecoveries: sweep.maxRecoveries });
         const { decisionId, caseId } = job.data;
         if (!decisionId) return 'UNKNOWN_DECISION';
         const attempts = job.opts.attempts ?? 1;
         const result = await carryOutDecision(deps, outbound, decisionId, { lastAttempt: job.attemptsMade + 1 >= attempts });
+        if (result === 'BUSY') {
+          // Another run holds the decision (a job Redis lost is still running): look again
+          // shortly, without using up an attempt; it finds the decision done or the lease free.
+          await job.moveToDelayed(Date.now() + OUTBOUND_BUSY_DELAY_MS, token);
+          throw new DelayedError();
+        }
         if (result === 'MANUAL') {
           await recordJobOutcome(deps.db, { jobId: job.id ?? `decision-${decisionId}`, caseId: caseId ?? null, queue: QUEUE.outbound, outcome: 'routed-manual', attempts: job.attemptsMade + 1 }).catch(() => undefined);
         }

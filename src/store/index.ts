@@ -25,3 +25,4 @@ export * from './repositories/recovery.js';
 export * from './repositories/appeals.js';
 export * from './repositories/ownership.js';
 export * from './repositories/bookings.js';
+export * from './repositories/leases.js';

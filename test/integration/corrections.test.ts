@@ -17,6 +17,8 @@ import {
   getStateHistory,
   kpiFigures,
   listAuditForCase,
+  releaseLease,
+  takeLease,
   type Db,
   type DecisionRecord,
 } from '../../src/store/index.js';
@@ -96,6 +98,38 @@ forEachBackend('corrections carried out for the difference', (backend) => {
   }
 
   const kpiMarch = async () => (await kpiFigures(getDb(), '1287', MARCH, NOW)).payments.find((p) => p.month === '2026-03') ?? { decisions: 0, amount: '0' };
+
+  it('two runs never carry one decision out at once: while another run holds the lease (a job Redis lost still running), a second run sends nothing and says BUSY', async () => {
+    const { id } = await seedCase(getDb(), { municipality: '1287' });
+    const signed = await signCase(getDb(), caseworker, { caseId: id, proposalId: undefined }, new Date('2026-03-02T12:00:00Z'));
+    if (!signed.ok) throw new Error(signed.message);
+    const key = `decision:${signed.decision.id}`;
+    expect(await takeLease(getDb(), key, 'robot:other-run', 60_000)).toBe(true);
+    expect(await carryOutDecision(deps, adapters, signed.decision.id, { lastAttempt: true })).toBe('BUSY');
+    expect(paidFor(signed.decision.id)).toEqual([]);
+    expect(caseSystem.decisions().filter((d) => d.decisionId === signed.decision.id)).toEqual([]);
+    expect((await getCase(getDb(), id))!.state).toBe('SIGNED');
+    // The holder is gone (killed): once its lease has run out, the next run carries it out once.
+    await getDb().query("UPDATE work_leases SET expires_at = clock_timestamp() - interval '1 second' WHERE key = $1", [key]);
+    expect(await carryOutDecision(deps, adapters, signed.decision.id, { lastAttempt: false })).toBe('COMPLETED');
+    expect(paidFor(signed.decision.id)).toEqual([signed.decision.amount]);
+    expect(await takeLease(getDb(), key, 'robot:third-run', 60_000)).toBe(true); // released after the run
+  });
+
+  it('a lease: free or expired it is taken, the holder renews it, anyone else is refused', async () => {
+    const key = `decision:${Date.now() % 1_000_000_000}`;
+    expect(await takeLease(getDb(), key, 'a', 60_000)).toBe(true);
+    expect(await takeLease(getDb(), key, 'b', 60_000)).toBe(false);
+    expect(await takeLease(getDb(), key, 'a', 60_000)).toBe(true);
+    await releaseLease(getDb(), key, 'b'); // not b's: nothing happens
+    expect(await takeLease(getDb(), key, 'b', 60_000)).toBe(false);
+    await releaseLease(getDb(), key, 'a');
+    expect(await takeLease(getDb(), key, 'b', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await takeLease(getDb(), key, 'c', 60_000)).toBe(true);
+    const both = await Promise.all([takeLease(getDb(), `${key}1`, 'x', 60_000), takeLease(getDb(), `${key}1`, 'y', 60_000)]);
+    expect(both.filter(Boolean)).toHaveLength(1);
+  });
 
   it('upwards after payment: one extra payment of the difference, not two, through a lost reply and a second run; the KPIs count the new amount once', async () => {
     const { caseId, first } = await signedAndCarriedOut();

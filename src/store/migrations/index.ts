@@ -10,6 +10,7 @@ import { sql as bookings } from './0009_bookings.js';
 import { sql as caseRecovery } from './0010_case_recovery.js';
 import { sql as intakeSafety } from './0011_intake_safety.js';
 import { sql as workbench } from './0012_workbench.js';
+import { sql as workLeases } from './0013_work_leases.js';
 
 export interface Migration {
   /** Ascending; the order they are applied in. */
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'case_recovery', sql: caseRecovery },
   { version: 11, name: 'intake_safety', sql: intakeSafety },
   { version: 12, name: 'workbench', sql: workbench },
+  { version: 13, name: 'work_leases', sql: workLeases },
 ];
