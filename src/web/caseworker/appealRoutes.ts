@@ -7,7 +7,7 @@ import { sendNotFound, type Action } from '../authz.js';
 import { appealPageBody, appealRecordForm, changePageBody } from './appealPages.js';
 import { coveringLetterBody } from './appealCoveringLetter.js';
 import { appealStep, changeBlocker, changeDecision, parseAppealForm, recordAppeal, viewAppeal } from './correction.js';
-import { parseAmountInput, type DecisionContent } from './decision.js';
+import { parseLineAmounts, type DecisionContent } from './decision.js';
 import { esc } from '../layout.js';
 import { auditCaseRead, signerName } from './service.js';
 
@@ -64,17 +64,7 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
     const decision = await currentDecision(db, c.id);
     if (!decision) return reply.redirect(caseUrl(c.id), 303);
     const content = decision.content as unknown as DecisionContent;
-    const typed = new Map<number, string>();
-    const amounts = new Map<number, string>();
-    const bad: string[] = [];
-    content.calculation.lines.forEach((line, i) => {
-      const raw = body[`belopp_${i}`];
-      if (raw === undefined) return;
-      typed.set(i, raw);
-      const parsed = parseAmountInput(raw);
-      if (parsed === undefined) bad.push(line.label);
-      else amounts.set(i, parsed);
-    });
+    const { typed, amounts, bad } = parseLineAmounts(content.calculation.lines, body);
     const motivation = (body.motivering ?? '').trim();
     const appealId = body.overklagande || undefined;
     const again = (error: string, status: 400 | 409 = 400) => changeForm(request, reply, c, appealId, typed, motivation, error, status);

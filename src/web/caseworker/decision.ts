@@ -17,6 +17,29 @@ export function parseAmountInput(text: unknown): string | undefined {
   return formatOre(new Decimal(cleaned));
 }
 
+/**
+ * The amount fields of an edit form (`belopp_<line index>`), read against the lines they edit:
+ * what was typed (to show it again), the amounts that parse (öre strings), and the labels of the
+ * lines whose text is not an amount.
+ */
+export function parseLineAmounts(
+  lines: readonly Pick<TraceLine, 'label'>[],
+  body: Readonly<Record<string, string | undefined>>,
+): { typed: Map<number, string>; amounts: Map<number, string>; bad: string[] } {
+  const typed = new Map<number, string>();
+  const amounts = new Map<number, string>();
+  const bad: string[] = [];
+  lines.forEach((line, i) => {
+    const raw = body[`belopp_${i}`];
+    if (raw === undefined) return;
+    typed.set(i, raw);
+    const parsed = parseAmountInput(raw);
+    if (parsed === undefined) bad.push(line.label);
+    else amounts.set(i, parsed);
+  });
+  return { typed, amounts, bad };
+}
+
 /** The calculation with some lines' amounts changed, totals recomputed as the norm module does. */
 export function applyEdits(calculation: Calculation, amounts: ReadonlyMap<number, string>): { calculation: Calculation; edits: LineEdit[] } {
   const edits: LineEdit[] = [];

@@ -8,7 +8,7 @@ import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
 import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
-import { parseAmountInput } from './decision.js';
+import { parseLineAmounts } from './decision.js';
 import { inboxBody, inboxOwner, parseInboxQuery } from './inbox.js';
 import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
@@ -187,17 +187,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const body = request.body ?? {};
       const view = await loadCaseView(db, c);
       if (!view.proposal) return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
-      const typed = new Map<number, string>();
-      const amounts = new Map<number, string>();
-      const bad: string[] = [];
-      view.proposal.calculation.lines.forEach((line, i) => {
-        const raw = body[`belopp_${i}`];
-        if (raw === undefined) return;
-        typed.set(i, raw);
-        const parsed = parseAmountInput(raw);
-        if (parsed === undefined) bad.push(line.label);
-        else amounts.set(i, parsed);
-      });
+      const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);
       const motivation = (body.motivering ?? '').trim();
       const again = async (error: string) => {
         await auditCaseRead(db, user, c.id);
