@@ -22,7 +22,8 @@ export class RedisMissingError extends Error {
   }
 }
 
-function listening(host: string, port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port (a probe, at most 500 ms). */
+export function listening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(500);
@@ -33,7 +34,8 @@ function listening(host: string, port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago (the OS picked it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

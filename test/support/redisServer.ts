@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { freePort, listening } from '../../src/cli/redis.js';
 
 /**
  * A redis-server of the test's own on a spare loopback port, without persistence, so a
@@ -14,30 +14,8 @@ export interface ThrowawayRedis {
   stop(): Promise<void>;
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(300);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.connect(port, '127.0.0.1');
-  });
-}
-
-function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startThrowawayRedis(extraArgs: readonly string[] = []): Promise<ThrowawayRedis> {
-  const port = await sparePort();
+  const port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn(
@@ -46,7 +24,7 @@ export async function startThrowawayRedis(extraArgs: readonly string[] = []): Pr
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 100; i++) {
-      if (await listening(port)) return;
+      if (await listening('127.0.0.1', port)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server did not start on port ${port}`);
