@@ -71,7 +71,35 @@ export interface Config {
   retentionAutoExecuteDays: number | undefined;
   /** The queues' stall and lock settings and the case sweep (see QUEUE_DEFAULTS for why these values). */
   jobs: JobSettings;
+  /** The browser for the decision letter's PDF and the RPA adapter: Debian's chromium. */
+  chromiumPath: string;
+  /** Where signed decisions are carried out, as given; src/cli/outbound.ts checks that they fit together. */
+  outbound: OutboundSettings;
 }
+
+/**
+ * The outside systems that carry a signed decision out, each as given (undefined: not set):
+ *
+ *   CASESYSTEM_URL            the case system's HTTP API (the "http" adapter)
+ *   CASESYSTEM_UI_URL         the legacy web UI the "rpa" adapter drives
+ *   CASESYSTEM_RPA_USER, CASESYSTEM_RPA_PASSWORD   the robot's account in that UI
+ *   CASESYSTEM_ADAPTER_<kod>  http | rpa per municipality (SCB code), default http
+ *   PAYMENT_URL               the payment system
+ *   NOTIFY_URL                "Mina ärenden"
+ */
+export interface OutboundSettings {
+  caseSystemUrl: string | undefined;
+  caseSystemUiUrl: string | undefined;
+  rpaUser: string | undefined;
+  rpaPassword: string | undefined;
+  paymentUrl: string | undefined;
+  notifyUrl: string | undefined;
+  /** Per municipality code (CASESYSTEM_ADAPTER_<kod>); absent = http. */
+  adapters: Record<string, 'http' | 'rpa'>;
+}
+
+/** Where Debian's package puts Chromium (the runtime image installs it there). */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * How jobs are held and how stranded work is found again. The same values run in production and
@@ -258,6 +286,15 @@ const schema = z.object({
     (v) => v ?? QUEUE_DEFAULTS.caseJobMaxActiveMs,
   ),
   CASE_MAX_RECOVERIES: optional(integer(0, 100, 'new jobs a case gets before a person gets the case')).transform((v) => v ?? QUEUE_DEFAULTS.maxRecoveries),
+  CHROMIUM_PATH: optional(z.string().regex(/^\//, { error: "must be the absolute path of the Chromium executable (Debian's package: /usr/bin/chromium)" })).transform(
+    (v) => v ?? DEFAULT_CHROMIUM_PATH,
+  ),
+  CASESYSTEM_URL: optional(url(HTTP, "the case system's HTTP API")),
+  CASESYSTEM_UI_URL: optional(url(HTTP, 'the legacy case-system UI the RPA adapter drives')),
+  CASESYSTEM_RPA_USER: optional(z.string().max(200, { error: 'must be at most 200 characters' })),
+  CASESYSTEM_RPA_PASSWORD: optional(z.string().max(200, { error: 'must be at most 200 characters' })),
+  PAYMENT_URL: optional(url(HTTP, 'the payment system')),
+  NOTIFY_URL: optional(url(HTTP, 'Mina ärenden, the messages to the applicant')),
   SCHEDULER_CHECK_INTERVAL_MS: optional(integer(100, HOUR, 'milliseconds between checks that the job schedulers exist')).transform(
     (v) => v ?? QUEUE_DEFAULTS.schedulerCheckIntervalMs,
   ),
@@ -276,18 +313,34 @@ const REQUIRED_IN_PRODUCTION = [
   'PSEUDONYM_SECRET',
 ] as const;
 
+const ADAPTER_VARIABLE = /^CASESYSTEM_ADAPTER_(.*)$/;
+
+/** The case-system adapter per municipality from CASESYSTEM_ADAPTER_<code>; anything but http|rpa is a problem. */
+function caseSystemAdapters(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Record<string, 'http' | 'rpa'> {
+  const out: Record<string, 'http' | 'rpa'> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = ADAPTER_VARIABLE.exec(name);
+    if (!m) continue;
+    if (!/^\d{4}$/.test(m[1]!)) problems.push({ variable: name, problem: 'must end in a four-digit municipality code, e.g. CASESYSTEM_ADAPTER_1287' });
+    else if (value === 'http' || value === 'rpa') out[m[1]!] = value;
+    else problems.push({ variable: name, problem: 'must be http or rpa' });
+  }
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Only the variables we know are read: nothing else in the environment reaches zod or an error.
   const input = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
   const parsed = schema.safeParse(input);
   const problems: ConfigProblem[] = [];
+  const adapters = caseSystemAdapters(env, problems);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       // Our own messages name the rule; zod's fallbacks are generic. Neither carries the value.
       problems.push({ variable: String(issue.path[0] ?? '(environment)'), problem: issue.message });
     }
-    throw new ConfigError(problems);
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const v = parsed.data;
   if (v.NODE_ENV === 'production') {
     for (const name of REQUIRED_IN_PRODUCTION) {
@@ -339,6 +392,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       caseJobMaxActiveMs: v.CASE_JOB_MAX_ACTIVE_MS,
       maxRecoveries: v.CASE_MAX_RECOVERIES,
       schedulerCheckIntervalMs: v.SCHEDULER_CHECK_INTERVAL_MS,
+    },
+    chromiumPath: v.CHROMIUM_PATH,
+    outbound: {
+      caseSystemUrl: v.CASESYSTEM_URL,
+      caseSystemUiUrl: v.CASESYSTEM_UI_URL,
+      rpaUser: v.CASESYSTEM_RPA_USER,
+      rpaPassword: v.CASESYSTEM_RPA_PASSWORD,
+      paymentUrl: v.PAYMENT_URL,
+      notifyUrl: v.NOTIFY_URL,
+      adapters,
     },
   };
 }

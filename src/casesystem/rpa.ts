@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Dialog, type Locator, type Page } from 'playwright-core';
+import { DEFAULT_CHROMIUM_PATH } from '../config.js';
 import { SystemException } from '../domain/errors.js';
 import { scrubText } from '../observability/scrub.js';
 import { looksLikePersonalNumber } from '../registers/http.js';
@@ -54,7 +55,7 @@ export interface RpaCaseSystemOptions {
   baseUrl: string;
   username: string;
   password: string;
-  /** Default CHROMIUM_PATH or /usr/bin/chromium. */
+  /** The configuration's chromiumPath (CHROMIUM_PATH); default /usr/bin/chromium. */
   executablePath?: string;
   /** Default true. */
   headless?: boolean;
@@ -193,7 +194,7 @@ export class RpaCaseSystemAdapter implements CaseSystemAdapter {
     }
     const started = chromium
       .launch({
-        executablePath: this.options.executablePath ?? (process.env.CHROMIUM_PATH || '/usr/bin/chromium'),
+        executablePath: this.options.executablePath ?? DEFAULT_CHROMIUM_PATH,
         headless: this.options.headless ?? true,
         args: CHROMIUM_ARGS,
       })

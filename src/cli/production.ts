@@ -13,7 +13,8 @@ import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
-import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv, type OutboundEndpoints } from './outbound.js';
+import { OutboundConfigError, outboundAdapters, outboundEndpoints, type OutboundEndpoints } from './outbound.js';
+import { chromiumPdfRenderer } from '../web/caseworker/pdf.js';
 
 /** The outside systems as configured; the production entry points never fall back to the sandbox. */
 function configuredUrls(config: { ssbtekUrl?: string | undefined; kirUrl?: string | undefined; planUrl?: string | undefined; eserviceUrl?: string | undefined }): RegisterUrls | string[] {
@@ -46,7 +47,7 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
   // for a worker that carries them out).
   let endpoints: OutboundEndpoints | undefined;
   try {
-    endpoints = outboundEndpointsFromEnv(env);
+    endpoints = outboundEndpoints(config.outbound);
   } catch (error) {
     if (!(error instanceof OutboundConfigError)) throw error;
     process.stderr.write(`worker: ${error.problems.map((p) => `${p.variable}: ${p.problem}`).join(', ')}\n`);
@@ -56,7 +57,7 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write('worker: CASESYSTEM_URL, PAYMENT_URL, NOTIFY_URL saknas (signerade beslut verkställs inte)\n');
     return 2;
   }
-  const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }) : undefined;
+  const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }, config.chromiumPath) : undefined;
   if (!outbound) logger.warn('no outbound systems configured: signed decisions are not carried out by this worker');
   // First meetings: the booking system and Mina ärenden. Required in production; elsewhere a
   // worker without them does not book (open bookings wait; cases go on regardless).
@@ -143,7 +144,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
       db,
       auth,
       routes: [
-        caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
+        caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
         adminRoutes({ db, rules, queues }),
       ],
     },

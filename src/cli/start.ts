@@ -6,7 +6,8 @@ import { start as startLegacyCaseSystem, DEFAULT_LEGACY_USERS } from '../sandbox
 import { start as startPayments } from '../sandbox/payments.js';
 import { start as startNotifications } from '../sandbox/notifications.js';
 import { start as startBooking } from '../sandbox/booking.js';
-import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv } from './outbound.js';
+import { OutboundConfigError, outboundAdapters, outboundEndpoints } from './outbound.js';
+import { chromiumPdfRenderer } from '../web/caseworker/pdf.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes } from '../web/admin/index.js';
 import { webAuthConfigFromEnv } from '../web/auth/session.js';
@@ -48,7 +49,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
   const [rpaUser, rpaPassword] = Object.entries(DEFAULT_LEGACY_USERS)[0]!;
   let endpoints;
   try {
-    endpoints = outboundEndpointsFromEnv(env, {
+    endpoints = outboundEndpoints(config.outbound, {
       caseSystemUrl: caseSystemApi.url,
       caseSystemUiUrl: legacyUi.url,
       rpaUser,
@@ -62,7 +63,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     await Promise.all([...outside.map((o) => o.stop()), sandbox.stop(), db.close(), redis.stop()]);
     return 2;
   }
-  const outbound = outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts });
+  const outbound = outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }, config.chromiumPath);
   const urls = {
     ssbtek: config.ssbtekUrl ?? sandbox.urls.ssbtek,
     kir: config.kirUrl ?? sandbox.urls.kir,
@@ -90,7 +91,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
       auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
-        caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
+        caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
         adminRoutes({ db, rules, queues: () => robot?.queues }),
       ],
     },

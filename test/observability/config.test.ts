@@ -110,6 +110,37 @@ describe('loadConfig', () => {
     expect(error.problems).toEqual([{ variable: 'PLAN_PENDING_DEADLINE_MS', problem: expect.stringMatching(/longer than/) }]);
   });
 
+  it("reads the browser's path and where decisions are carried out, the RPA account included", () => {
+    expect(loadConfig({}).chromiumPath).toBe('/usr/bin/chromium');
+    expect(loadConfig({}).outbound).toEqual({
+      caseSystemUrl: undefined,
+      caseSystemUiUrl: undefined,
+      rpaUser: undefined,
+      rpaPassword: undefined,
+      paymentUrl: undefined,
+      notifyUrl: undefined,
+      adapters: {},
+    });
+    const config = loadConfig({
+      CHROMIUM_PATH: '/opt/chromium/chrome',
+      CASESYSTEM_UI_URL: 'https://vs.example',
+      CASESYSTEM_RPA_USER: 'robot',
+      CASESYSTEM_RPA_PASSWORD: 'hunter2-rpa',
+      CASESYSTEM_ADAPTER_1263: 'rpa',
+      PAYMENT_URL: 'https://pay.example',
+      NOTIFY_URL: 'https://mina.example',
+    });
+    expect(config.chromiumPath).toBe('/opt/chromium/chrome');
+    expect(config.outbound).toMatchObject({ caseSystemUiUrl: 'https://vs.example', rpaUser: 'robot', rpaPassword: 'hunter2-rpa', adapters: { '1263': 'rpa' } });
+  });
+
+  it('names a bad browser path, a bad adapter choice and a bad carry-out address without echoing them', () => {
+    const error = problems({ CHROMIUM_PATH: 'chromium', CASESYSTEM_ADAPTER_1287: 'robot-hunter2', CASESYSTEM_ADAPTER_X: 'http', PAYMENT_URL: 'ftp://hunter2@pay' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['CASESYSTEM_ADAPTER_1287', 'CASESYSTEM_ADAPTER_X', 'CHROMIUM_PATH', 'PAYMENT_URL']);
+    expect(error.message).toMatch(/CASESYSTEM_ADAPTER_1287: must be http or rpa/);
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('describes itself for a start-up log line without credentials', () => {
     const text = JSON.stringify(describeConfig(loadConfig(PRODUCTION)));
     expect(text).toContain('redis.internal');

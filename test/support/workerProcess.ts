@@ -26,7 +26,7 @@
  * (finish the jobs in hand, close queues and database) and the process ends by itself, exit 0.
  */
 import { loadBasics, untilStopped } from '../../src/cli/daemon.js';
-import { outboundAdapters, outboundEndpointsFromEnv } from '../../src/cli/outbound.js';
+import { outboundAdapters, outboundEndpoints } from '../../src/cli/outbound.js';
 import { jobSettings } from '../../src/cli/production.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics } from '../../src/cli/wiring.js';
 import { startRobot, type Robot } from '../../src/robot/worker.js';
@@ -51,8 +51,8 @@ async function main(): Promise<number> {
   const attempts = positive('TEST_JOB_ATTEMPTS');
   const backoff = positive('TEST_JOB_BACKOFF_MS');
 
-  const endpoints = outboundEndpointsFromEnv(process.env);
-  const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }) : undefined;
+  const endpoints = outboundEndpoints(config.outbound);
+  const outbound = endpoints ? outboundAdapters(endpoints, { timeoutMs: config.registerTimeoutMs, attempts: config.registerAttempts }, config.chromiumPath) : undefined;
   const outboundAttempts = positive('TEST_OUTBOUND_ATTEMPTS');
   const outboundBackoff = positive('TEST_OUTBOUND_BACKOFF_MS');
   const sweepMs = positive('TEST_OUTBOUND_SWEEP_MS');

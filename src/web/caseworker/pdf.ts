@@ -1,4 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
+import { DEFAULT_CHROMIUM_PATH } from '../../config.js';
 
 /**
  * PDFs by Chromium (Debian's /usr/bin/chromium through playwright-core). One browser for the
@@ -12,7 +13,8 @@ export interface PdfRenderer {
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export function chromiumPdfRenderer(executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium'): PdfRenderer {
+/** `executablePath`: the configuration's chromiumPath (CHROMIUM_PATH). */
+export function chromiumPdfRenderer(executablePath: string = DEFAULT_CHROMIUM_PATH): PdfRenderer {
   let browser: Promise<Browser> | undefined;
   const launch = () => {
     browser ??= chromium.launch({ executablePath, args: CHROMIUM_ARGS }).catch((error: unknown) => {
