@@ -61,6 +61,11 @@ export class RuleSet {
   municipalityCodes(): string[] {
     return [...this.municipalities.keys()].sort();
   }
+
+  /** The municipality's name as its rules file gives it for people ("Trelleborgs kommun"); undefined for one the robot does not serve. */
+  municipalityName(code: string): string | undefined {
+    return this.municipalities.get(code)?.officialName;
+  }
 }
 
 /** The documents by subject; a file without a known subject stops it. */

@@ -193,6 +193,8 @@ export const municipalityFile = z
     subject: z.literal('municipality'),
     code: z.string().regex(/^\d{4}$/, 'code ska vara SCB:s fyrsiffriga kommunkod inom citattecken'),
     name: z.string().min(1),
+    /** As people read it ("Trelleborgs kommun"): the letter's sender, the pages. */
+    officialName: z.string({ error: 'officialName saknas: kommunens namn som det skrivs i brev, t.ex. "Trelleborgs kommun"' }).min(3),
     allowProvisionalRules: z.boolean({ error: 'allowProvisionalRules ska vara true eller false' }),
     costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),

@@ -5,6 +5,7 @@ import { createPaymentClient } from '../../src/casesystem/payment.js';
 import { SystemException } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { loadRules } from '../../src/rules/load.js';
+import { municipalityNames } from '../../src/web/caseworker/view.js';
 import type { RobotDeps } from '../../src/robot/deps.js';
 import { carryOutDecision, type OutboundAdapters } from '../../src/robot/outbound.js';
 import { start as startCaseSystemApi, type CaseSystemApiSandbox } from '../../src/sandbox/caseSystemApi.js';
@@ -185,7 +186,7 @@ forEachBackend('corrections carried out for the difference', (backend) => {
     expect(after.decisions).toBe(before.decisions);
     expect(Number(before.amount) - Number(after.amount)).toBe(1000);
     // Decided, though back with a caseworker: the 24-hour promise is kept, not "late by years".
-    const page = casePageBody(await loadCaseView(getDb(), (await getCase(getDb(), caseId))!), caseworker, 'csrf', new Date('2030-01-01T00:00:00Z'));
+    const page = casePageBody(await loadCaseView(getDb(), (await getCase(getDb(), caseId))!), caseworker, 'csrf', new Date('2030-01-01T00:00:00Z'), municipalityNames(rules));
     expect(page).toContain('<dt>Mottagen</dt>');
     expect(page).not.toContain('Tid kvar till 24-timmarslöftet');
   });

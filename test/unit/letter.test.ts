@@ -5,6 +5,7 @@ import { loadRules } from '../../src/rules/load.js';
 import { contentHash, type DecisionRecord } from '../../src/store/index.js';
 import { contentAsProposed, contentEdited, type DecisionContent } from '../../src/web/caseworker/decision.js';
 import { letterBody } from '../../src/web/caseworker/letter.js';
+import { municipalityNames } from '../../src/web/caseworker/view.js';
 import { buildSnapshot, type CaseSpec } from '../support/snapshots.js';
 
 /**
@@ -23,7 +24,7 @@ function signed(spec: CaseSpec, signedAt: string, options: { motivation?: string
   const content = edits ? (contentEdited(proposal, ctx, edits, options.motivation ?? 'ändrat') as DecisionContent) : contentAsProposed(proposal, ctx, options.motivation);
   const full = { ...content, ...options.extra };
   const record = { id: 'd1', caseId: content.caseId, content: full, contentHash: contentHash(full) } as unknown as DecisionRecord;
-  const text = letterBody(record)
+  const text = letterBody(record, municipalityNames(rules))
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;|\u00a0/g, ' ')
     .replace(/&quot;/g, '"')

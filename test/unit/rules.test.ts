@@ -120,6 +120,12 @@ describe('the rules files', () => {
     expect(rules.municipality('1287')!.allowProvisionalRules).toBe(false);
   });
 
+  it('name each municipality as people read it, from its own file', () => {
+    expect(rules.municipalityName('1287')).toBe('Trelleborgs kommun');
+    expect(rules.municipalityName('1263')).toBe('Svedala kommun');
+    expect(rules.municipalityName('1280')).toBeUndefined();
+  });
+
   it("carry Trelleborg's grant delegation as provisional with the placeholder reference, and nothing for rejections", () => {
     const grant = rules.municipality('1287')!.automatedDecision('grant', '2026-11-29');
     expect(grant).toMatchObject({ status: 'provisional', rule: 'municipality.1287.automatedDecisions.grant', file: 'rules/municipalities/1287-trelleborg.yaml' });
@@ -194,6 +200,7 @@ describe('a bad rules file stops the robot, naming file and field', () => {
     { why: 'a placeholder reference marked official', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('    - from: "2026-01-01"\n      to: null\n      status: provisional', '    - from: "2026-01-01"\n      to: null\n      status: official'), field: /automatedDecisions\.grant\[0\]\.reference/, problem: /platshållare/ },
     { why: 'a first-meeting switch that is not true or false', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('book: true', 'book: "ja"'), field: /firstMeeting\[0\]\.book/, problem: /true eller false/ },
     { why: 'a first-meeting switch without a source', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/    book: true\n    source: .*\n/, '    book: true\n'), field: /firstMeeting\[0\]\.source/, problem: /källa/ },
+    { why: 'a municipality without the name people read', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace(/officialName: .*\n/, ''), field: /^officialName$/, problem: /officialName/ },
     { why: 'a result rounded to öre', file: 'rounding.yaml', edit: (t) => t.replace('result: { places: 0', 'result: { places: 2'), field: /result\.places/, problem: /hela kronor/ },
   ];
 

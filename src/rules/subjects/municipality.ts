@@ -15,6 +15,8 @@ export type CostRuleAt =
 export interface MunicipalityRules {
   code: string;
   name: string;
+  /** As people read it, e.g. "Trelleborgs kommun" (the letter's sender, the pages). */
+  officialName: string;
   allowProvisionalRules: boolean;
   /** Where the guidelines come from when another municipality's are used (Svedala <- Trelleborg). */
   guidelinesFrom?: { code: string; source: string } | undefined;
@@ -140,6 +142,7 @@ export function loadMunicipalities(documents: readonly RulesDocument[], context:
     municipalities.set(doc.code, {
       code: doc.code,
       name: doc.name,
+      officialName: doc.officialName,
       allowProvisionalRules: doc.allowProvisionalRules,
       guidelinesFrom: doc.guidelinesFrom,
       costRule: (type, date): CostRuleAt => {

@@ -12,6 +12,7 @@ import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, parseAuditQuery, renderAuditSear
 import { registerBullBoard } from './bullBoard.js';
 import { csvRow } from './csv.js';
 import { kpiCsv, kpiPage } from './kpi.js';
+import { municipalityNames } from '../caseworker/view.js';
 import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { releaseHeld } from '../../robot/held.js';
@@ -67,6 +68,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
   const { db, rules } = options;
   const clock = options.clock ?? (() => new Date());
   const allMunicipalities = rules.municipalityCodes();
+  const names = municipalityNames(rules);
   const scopeOf = (user: WebUser) => adminScope(user, allMunicipalities);
   /** The case exists and is of the admin's municipalities (an admin of all reaches every case, of any code). */
   const caseInScope = async (user: WebUser, caseId: string): Promise<boolean> => {
@@ -118,7 +120,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
 
     // One municipality at a time, from the admin's own list; any other code is 404 (authz.ts).
     app.get('/admin/nyckeltal', async (request, reply) => {
-      const kpis = await kpiPage(db, request.user!, request.query, clock());
+      const kpis = await kpiPage(db, request.user!, request.query, clock(), names);
       if (!kpis.found) return sendNotFound(reply, request.user, await csrfTokenFor(reply));
       return render(request, reply, kpis.title, kpis.body);
     });
@@ -255,7 +257,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         .send(text);
     });
 
-    await registerStatisticsRoutes(app, { db, clock, render, csrfToken: csrfTokenFor });
+    await registerStatisticsRoutes(app, { db, clock, render, csrfToken: csrfTokenFor, names });
 
     await registerRetentionRoutes(app, {
       db,

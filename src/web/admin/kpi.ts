@@ -15,7 +15,7 @@ import {
 } from '../../stats/kpi.js';
 import { kpiFigures, type Db } from '../../store/index.js';
 import type { WebUser } from '../auth/user.js';
-import { MUNICIPALITY_NAMES } from '../caseworker/view.js';
+import type { MunicipalityNames } from '../caseworker/view.js';
 import { esc } from '../layout.js';
 import { barChart, type BarCategory, type BarSeries } from './charts.js';
 import { csvRow } from './csv.js';
@@ -46,10 +46,10 @@ async function kpiReport(db: Db, user: WebUser, query: unknown, now: Date): Prom
   return shapeKpis(await kpiFigures(db, municipality, months, now), months, now);
 }
 
-export async function kpiPage(db: Db, user: WebUser, query: unknown, now: Date): Promise<KpiPage> {
+export async function kpiPage(db: Db, user: WebUser, query: unknown, now: Date, names: MunicipalityNames): Promise<KpiPage> {
   const report = await kpiReport(db, user, query, now);
   if (!report) return { found: false };
-  return { found: true, title: `Nyckeltal ${municipalityName(report.municipality)}`, body: renderKpis(report, { choices: user.municipalities, now }) };
+  return { found: true, title: `Nyckeltal ${names(report.municipality)}`, body: renderKpis(report, { choices: user.municipalities, now, names }) };
 }
 
 /**
@@ -77,9 +77,6 @@ export async function kpiCsv(db: Db, user: WebUser, query: unknown, now: Date): 
   return { filename: `nyckeltal-${report.municipality}-${last}.csv`, text: [header, ...rows].map(csvRow).join('') };
 }
 
-function municipalityName(code: string): string {
-  return MUNICIPALITY_NAMES[code] ?? `kommun ${code}`;
-}
 
 function monthCell(m: KpiMonth): string {
   return `${esc(monthName(m.month))}${m.ongoing ? ' <span class="small">(pågår)</span>' : ''}`;
@@ -126,9 +123,9 @@ function table(id: string, caption: string, head: readonly string[], rows: reado
 
 const num = (v: string | number) => `<td class="num">${esc(v)}</td>`;
 
-export function renderKpis(report: KpiReport, options: { choices: readonly string[]; now: Date }): string {
+export function renderKpis(report: KpiReport, options: { choices: readonly string[]; now: Date; names: MunicipalityNames }): string {
   const { months } = report;
-  const name = municipalityName(report.municipality);
+  const name = options.names(report.municipality);
   const first = months[0]!;
   const last = months[months.length - 1]!;
 
@@ -137,7 +134,7 @@ export function renderKpis(report: KpiReport, options: { choices: readonly strin
       ? `<form method="get" action="/admin/nyckeltal">
 <label for="kommun">Kommun</label>
 <select id="kommun" name="kommun">${options.choices
-          .map((c) => `<option value="${esc(c)}"${c === report.municipality ? ' selected' : ''}>${esc(municipalityName(c))} (${esc(c)})</option>`)
+          .map((c) => `<option value="${esc(c)}"${c === report.municipality ? ' selected' : ''}>${esc(options.names(c))} (${esc(c)})</option>`)
           .join('')}</select>
 <button type="submit">Visa</button>
 </form>

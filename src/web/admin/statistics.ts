@@ -14,7 +14,7 @@ import {
 } from '../../stats/socialstyrelsen/index.js';
 import { readStatistics, statisticsMonthFigures, type Db } from '../../store/index.js';
 import { sendNotFound } from '../authz.js';
-import { municipalityName } from '../caseworker/view.js';
+import type { MunicipalityNames } from '../caseworker/view.js';
 import { esc } from '../layout.js';
 import { auditAdmin } from './audit.js';
 
@@ -39,6 +39,8 @@ export interface StatisticsRoutesOptions {
   render: RenderPage;
   /** The form token of this reply, for the 404 page's logout form. */
   csrfToken: (reply: FastifyReply) => Promise<string | undefined>;
+  /** The municipalities' names from the rules (caseworker/view.ts municipalityNames). */
+  names: MunicipalityNames;
 }
 
 const MONTH_NAMES = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'];
@@ -58,7 +60,7 @@ export function statisticsFileUrl(municipality: string, period: StatisticsPeriod
 }
 
 export async function registerStatisticsRoutes(app: FastifyInstance, options: StatisticsRoutesOptions): Promise<void> {
-  const { db, clock, render } = options;
+  const { db, clock, render, names } = options;
   const notFound = async (request: FastifyRequest, reply: FastifyReply) => sendNotFound(reply, request.user, await options.csrfToken(reply));
 
   app.get('/admin/statistik', async (request, reply) => {
@@ -68,7 +70,7 @@ export async function registerStatisticsRoutes(app: FastifyInstance, options: St
     const sections: string[] = [];
     for (const municipality of [...user.municipalities].sort()) {
       const figures = await statisticsMonthFigures(db, { municipality, from: months[months.length - 1]!, to: months[0]! });
-      sections.push(municipalitySection(municipality, months, figures, today));
+      sections.push(municipalitySection(municipality, names(municipality), months, figures, today));
     }
     return render(request, reply, 'Statistik till Socialstyrelsen', listPage(sections));
   });
@@ -93,7 +95,7 @@ export async function registerStatisticsRoutes(app: FastifyInstance, options: St
         reply,
         'Statistikfilen stämmer inte',
         `<h1>Statistikfilen stämmer inte med besluten</h1>
-<div class="error" role="alert"><p>Filen för ${esc(municipalityName(municipality))} (${esc(municipality)}), period ${esc(periodLabel(period))}, skickas inte: den stämmer inte med de signerade besluten i databasen.</p></div>
+<div class="error" role="alert"><p>Filen för ${esc(names(municipality))} (${esc(municipality)}), period ${esc(periodLabel(period))}, skickas inte: den stämmer inte med de signerade besluten i databasen.</p></div>
 <h2>Avvikelser</h2><ul class="plain">${items}</ul>
 <p>Ingen fil har lämnats ut. Ta upp avvikelserna med utvecklarna innan filen skickas till Socialstyrelsen.</p>
 <p><a href="/admin/statistik">Tillbaka till statistiken</a></p>`,
@@ -109,7 +111,7 @@ export async function registerStatisticsRoutes(app: FastifyInstance, options: St
   });
 }
 
-function municipalitySection(municipality: string, months: readonly YearMonth[], figures: readonly ReferenceMonth[], today: string): string {
+function municipalitySection(municipality: string, name: string, months: readonly YearMonth[], figures: readonly ReferenceMonth[], today: string): string {
   const byMonth = new Map(figures.map((f) => [f.month, f]));
   const currentMonth = today.slice(0, 7);
   const rows = months
@@ -125,7 +127,6 @@ function municipalitySection(municipality: string, months: readonly YearMonth[],
   const yearLinks = years
     .map((year) => `<li><a href="${esc(statisticsFileUrl(municipality, { kind: 'year', year }))}">Årsfil ${esc(year)}</a></li>`)
     .join('');
-  const name = municipalityName(municipality);
   return `<h2>${esc(name)} (${esc(municipality)})</h2>
 <table>
 <caption>${esc(name)}: beviljat ekonomiskt bistånd per månad som stödet avser</caption>

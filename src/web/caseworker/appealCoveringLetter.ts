@@ -5,7 +5,7 @@ import type { DecisionRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
 import type { DecisionContent } from './decision.js';
 import { isoDateWords } from './letterChange.js';
-import { formatDate, formatPersonalNumber, municipalityName } from './view.js';
+import { formatDate, formatPersonalNumber, type MunicipalityNames } from './view.js';
 import type { AppealView } from './correction.js';
 
 /**
@@ -31,6 +31,8 @@ export interface CoveringLetterInput {
   /** Who sends it, and when (Stockholm date). */
   senderName: string;
   date: string;
+  /** The municipalities' names from the rules. */
+  names: MunicipalityNames;
 }
 
 function decisionWords(d: DecisionRecord): string {
@@ -40,7 +42,7 @@ function decisionWords(d: DecisionRecord): string {
 export function coveringLetterBody(input: CoveringLetterInput): string {
   const { appeal, deadline, inTime } = input.view;
   const c = input.appealed.content as unknown as DecisionContent;
-  const kommun = municipalityName(c.municipality);
+  const kommun = input.names(c.municipality);
   const court = ADMINISTRATIVE_COURT[c.municipality] ?? 'Förvaltningsrätten';
   const kept = appeal.events.some((e) => e.kind === 'kept');
   const timeliness = deadline

@@ -10,6 +10,7 @@ import { appealStep, changeBlocker, changeDecision, parseAppealForm, recordAppea
 import { parseLineAmounts, type DecisionContent } from './decision.js';
 import { esc } from '../layout.js';
 import { auditCaseRead, signerName } from './service.js';
+import { municipalityNames } from './view.js';
 
 /**
  * Changing a decision and handling appeals:
@@ -39,6 +40,7 @@ type Req = FastifyRequest<{ Params: { id: string } }>;
 
 export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteContext): void {
   const { db, rules, clock } = ctx;
+  const names = municipalityNames(rules);
   const { preHandler } = ctx;
   const caseUrl = (id: string) => `/arenden/${encodeURIComponent(id)}`;
 
@@ -140,7 +142,7 @@ ${appealRecordForm(c.id, csrfToken(reply), clock(), typed, parsed.errors)}
       request,
       `Följebrev – ärende ${c.id}`,
       `<p class="no-print"><a href="${caseUrl(c.id)}/overklaganden/${appeal.id}">Tillbaka till överklagandet</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
-${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? signerName(forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()) })}`,
+${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? signerName(forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()), names })}`,
     );
   });
 }

@@ -2,7 +2,7 @@ import { kronor } from '../../domain/labels.js';
 import type { AutomatedDecisionFacts } from '../../decisions/content.js';
 import type { AutomatedDecisionItem, CaseState, DecisionRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
-import { formatDateTime, municipalityName, STATE_WORDS } from './view.js';
+import { formatDateTime, STATE_WORDS, type MunicipalityNames } from './view.js';
 
 /**
  * How the caseworker pages show a decision the robot made itself (no person signed it):
@@ -31,7 +31,7 @@ export function automatedDecisionSection(decision: DecisionRecord): string {
 }
 
 /** The inbox's list of recent automated decisions (read-only: nothing waits on a caseworker). */
-export function automatedDecisionsList(items: readonly AutomatedDecisionItem[], days: number): string {
+export function automatedDecisionsList(items: readonly AutomatedDecisionItem[], days: number, names: MunicipalityNames): string {
   const heading = `<h2 id="automatiska">${AUTOMATED_LABEL} de senaste ${days} dagarna</h2>`;
   if (items.length === 0) return `${heading}\n<p>Roboten har inte fattat några automatiska beslut de senaste ${days} dagarna.</p>`;
   const rows = items
@@ -41,7 +41,7 @@ export function automatedDecisionsList(items: readonly AutomatedDecisionItem[], 
 <td>${esc(formatDateTime(i.decidedAt))}</td>
 <td>${AUTOMATED_LABEL}: ${i.outcome === 'GRANT' ? `beviljat ${esc(kronor(i.amount))} kr` : 'avslag'}${i.superseded ? ' <span class="small">(ersatt av ett nytt beslut)</span>' : ''}</td>
 <td>${esc(stateWords(i.state as CaseState, !i.superseded))}</td>
-<td>${esc(municipalityName(i.municipality))}</td>
+<td>${esc(names(i.municipality))}</td>
 </tr>`,
     )
     .join('\n');

@@ -6,7 +6,7 @@ import { monthName } from '../../assessment/explain.js';
 import type { CaseView } from './service.js';
 import { householdFacts, registerFacts } from './facts.js';
 import { signerName } from './service.js';
-import { calculationTable, formatDateTime, municipalityName, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList } from './view.js';
+import { calculationTable, formatDateTime, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList, type MunicipalityNames } from './view.js';
 import { EDITABLE_KINDS } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
 import { historyReasonWords } from './ownership.js';
@@ -25,7 +25,7 @@ function outcomeClass(outcome: string | undefined): string {
 const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till verksamhetssystemet', payment: 'utbetalning', notify: 'meddelande' };
 
 /** `extra`: sections of other modules (the återkrav point, appeals) placed after the decision. */
-export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, message?: CasePageMessage, extra = ''): string {
+export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, names: MunicipalityNames, message?: CasePageMessage, extra = ''): string {
   const c = view.case;
   const p = view.proposal;
   const id = encodeURIComponent(c.id);
@@ -38,7 +38,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   parts.push(`<dl class="facts">
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
 <dt>Handläggare</dt><dd data-testid="owner">${esc(ownerWords(c.owner, user))}</dd>
-<dt>Kommun</dt><dd>${esc(municipalityName(c.municipality))}</dd>
+<dt>Kommun</dt><dd>${esc(names(c.municipality))}</dd>
 <dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
 ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
@@ -134,7 +134,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   parts.push('<p class="small">Personnummer visas bara med födelsedatum. Fullständiga personnummer finns i verksamhetssystemet och i beslutsbrevet.</p>');
   parts.push('<h2>Registeruppgifter</h2>');
   parts.push(`<p class="small">Som de lästes när förslaget gjordes${view.snapshot ? ` (${esc(formatDateTime(view.snapshot.createdAt))})` : ''}.</p>`);
-  parts.push(registerFacts(view.snapshot?.snapshot as never));
+  parts.push(registerFacts(view.snapshot?.snapshot as never, names));
 
   if (view.screenshots.length > 0) {
     parts.push('<h2>Skärmbilder från verksamhetssystemet</h2>');

@@ -1,6 +1,6 @@
 import { kronor } from '../../domain/labels.js';
 import { esc } from '../layout.js';
-import { maskPersonalNumber, municipalityName } from './view.js';
+import { maskPersonalNumber, type MunicipalityNames } from './view.js';
 
 /**
  * The register facts behind a proposal, read from the stored snapshot: SSBTEK payments by
@@ -71,7 +71,7 @@ export function householdFacts(snapshot: SnapshotLike): string {
 </dl>`;
 }
 
-export function registerFacts(snapshot: SnapshotLike | undefined): string {
+export function registerFacts(snapshot: SnapshotLike | undefined, names: MunicipalityNames): string {
   if (!snapshot) return '<p>Inga registeruppgifter har hämtats för ärendet ännu.</p>';
   const regs = snapshot.registers ?? {};
   const out: string[] = [];
@@ -117,7 +117,7 @@ export function registerFacts(snapshot: SnapshotLike | undefined): string {
     const rows = (regs.kir as Array<Record<string, unknown>>).map((k) =>
       isUnavailable(k)
         ? `<tr><th scope="row">${esc(personName(snapshot, k.personalNumber))}</th><td colspan="2">Kunde inte läsas</td></tr>`
-        : `<tr><th scope="row">${esc(personName(snapshot, k.personalNumber))}</th><td>${esc(municipalityName(String(k.municipality)))} (${esc(String(k.municipality))})</td><td>${k.protectedIdentity ? '<strong>Ja</strong>' : 'Nej'}</td></tr>`,
+        : `<tr><th scope="row">${esc(personName(snapshot, k.personalNumber))}</th><td>${esc(names(String(k.municipality)))} (${esc(String(k.municipality))})</td><td>${k.protectedIdentity ? '<strong>Ja</strong>' : 'Nej'}</td></tr>`,
     );
     out.push(`<table><caption>Folkbokföring per person</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Folkbokförd i</th><th scope="col">Skyddade personuppgifter</th></tr></thead>

@@ -4,7 +4,7 @@ import { REVIEW_SORTS, type ReviewItem, type ReviewOwner, type ReviewSort } from
 import type { WebUser } from '../auth/user.js';
 import { esc } from '../layout.js';
 import { ownerWords } from './workbenchView.js';
-import { formatDateTime, municipalityName, OUTCOME_WORDS, STATE_WORDS, timeLeft } from './view.js';
+import { formatDateTime, OUTCOME_WORDS, STATE_WORDS, timeLeft, type MunicipalityNames } from './view.js';
 
 /** The inbox: proposals awaiting signature and the manual queue, oldest first by default. */
 export interface InboxQuery {
@@ -45,6 +45,7 @@ export function inboxBody(
   q: InboxQuery,
   now: Date,
   user: WebUser,
+  names: MunicipalityNames,
 ): string {
   const header = COLUMNS.map((c, i) => {
     const numClass = c.num ? ' class="num"' : '';
@@ -70,7 +71,7 @@ export function inboxBody(
         item.bookingPoint ? `<br><strong class="booking-point">Första mötet:</strong> <span class="small">${esc(item.bookingPoint)}</span>` : ''
       }</td>
 <td class="num">${item.amount !== null && item.outcome !== 'MANUAL' ? esc(kronor(item.amount)) : '–'}</td>
-<td>${esc(municipalityName(item.municipality))}</td>
+<td>${esc(names(item.municipality))}</td>
 <td>${esc(ownerWords(item.owner, user))}</td>
 </tr>`;
     })

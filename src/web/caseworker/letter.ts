@@ -7,7 +7,7 @@ import type { DecisionContent } from './decision.js';
 import { amountSources, appealable, decisionDay, letterReasons } from './letterReasons.js';
 import { changeSection } from './letterChange.js';
 import { decidedBy } from './decidedBy.js';
-import { calculationTable, formatDate, formatPersonalNumber, municipalityName } from './view.js';
+import { calculationTable, formatDate, formatPersonalNumber, type MunicipalityNames } from './view.js';
 
 /**
  * The decision letter to the applicant, in plain Swedish, rendered from exactly what was
@@ -48,9 +48,10 @@ function appealSection(c: DecisionContent, kommun: string): string {
 <p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen. Beslutet gäller direkt, även om du överklagar det.</p>`;
 }
 
-export function letterBody(decision: DecisionRecord): string {
+/** `names`: the municipalities' names from the rules (view.ts municipalityNames). */
+export function letterBody(decision: DecisionRecord, names: MunicipalityNames): string {
   const c = decision.content as unknown as DecisionContent;
-  const kommun = municipalityName(c.municipality);
+  const kommun = names(c.municipality);
   const month = monthName(c.month);
   const grant = c.outcome === 'GRANT';
   const sources = amountSources(c);
@@ -84,8 +85,8 @@ ${appealSection(c, kommun)}
 }
 
 /** A standalone document for the PDF: the letter with the stylesheet inlined (no network). */
-export function letterDocument(decision: DecisionRecord, css: string): string {
+export function letterDocument(decision: DecisionRecord, css: string, names: MunicipalityNames): string {
   const c = decision.content as unknown as DecisionContent;
   return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Beslut ${esc(c.caseId)}</title><style>${css}</style></head>
-<body><main>${letterBody(decision)}</main></body></html>`;
+<body><main>${letterBody(decision, names)}</main></body></html>`;
 }

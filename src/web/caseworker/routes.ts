@@ -14,6 +14,7 @@ import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
 import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
+import { municipalityNames } from './view.js';
 import { loadRules } from '../../rules/load.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { listAppealsForCase, listOpenAppeals } from '../../store/index.js';
@@ -66,6 +67,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
   const pdf = options.pdf ?? chromiumPdfRenderer();
   const css = stylesheet();
   const rules = options.rules ?? loadRules();
+  const names = municipalityNames(rules);
   const signed = async (request: FastifyRequest, decisionId: string, caseId: string) => {
     try {
       await options.onSigned?.(decisionId, caseId);
@@ -109,7 +111,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
       await auditCaseRead(db, user, c.id);
-      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message, extra), status);
+      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), names, message, extra), status);
     }
 
     app.get<{ Querystring: { sortera?: string; ordning?: string; visa?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {
@@ -131,7 +133,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         reply,
         request,
         'Inkorg',
-        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock(), user)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS)}`,
+        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock(), user, names)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(decided, AUTOMATED_DAYS, names)}`,
       );
     });
 
@@ -246,7 +248,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         request,
         `Beslut – ärende ${c.id}`,
         `<p class="no-print"><a href="/arenden/${id}">Tillbaka till ärendet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned som PDF</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
-${letterBody(decision)}`,
+${letterBody(decision, names)}`,
       );
     });
 
@@ -268,7 +270,7 @@ ${letterBody(decision)}`,
       const decision = await currentDecision(db, c.id);
       if (!decision) return sendNotFound(reply, request.user, csrfToken(reply));
       await auditCaseRead(db, userOf(request), c.id, 'letter.read');
-      const file = await pdf.render(letterDocument(decision, css));
+      const file = await pdf.render(letterDocument(decision, css, names));
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="beslut-${c.id}.pdf"`)

@@ -3,6 +3,7 @@ import { kronor } from '../../domain/labels.js';
 import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
 import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
+import type { RuleSet } from '../../rules/ruleset.js';
 import type { CaseState } from '../../store/index.js';
 import { esc } from '../layout.js';
 
@@ -26,10 +27,12 @@ export const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
   MANUAL: 'Manuell handläggning',
 };
 
-export const MUNICIPALITY_NAMES: Record<string, string> = { '1287': 'Trelleborgs kommun', '1263': 'Svedala kommun' };
+/** A municipality's name as people read it, by SCB code: "Trelleborgs kommun". */
+export type MunicipalityNames = (code: string) => string;
 
-export function municipalityName(code: string): string {
-  return MUNICIPALITY_NAMES[code] ?? `kommun ${code}`;
+/** The names from the rules files (officialName); `kommun <code>` for a municipality the robot does not serve. */
+export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'>): MunicipalityNames {
+  return (code) => rules.municipalityName(code) ?? `kommun ${code}`;
 }
 
 const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
