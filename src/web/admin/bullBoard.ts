@@ -1,4 +1,5 @@
 import { createBullBoard } from '@bull-board/api';
+import type { Queue } from 'bullmq';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -41,7 +42,7 @@ export async function registerBullBoard(
   const attach = async () => {
     const q = await queues();
     if (q && q !== attached) {
-      board.replaceQueues([new BullMQAdapter(q.intake, { readOnlyMode: readOnly }), new BullMQAdapter(q.cases, { readOnlyMode: readOnly })]);
+      board.replaceQueues(boardQueues(q).map((queue) => new BullMQAdapter(queue, { readOnlyMode: readOnly })));
       attached = q;
     }
   };
@@ -70,6 +71,11 @@ export async function registerBullBoard(
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
   });
+}
+
+/** Every queue of the robot, carrying out (outbound) included, in the order work flows through them. */
+export function boardQueues(q: Queues): Queue[] {
+  return [q.intake, q.cases, q.outbound, q.booking, q.maintenance];
 }
 
 function sameOrigin(request: FastifyRequest): boolean {
