@@ -80,6 +80,8 @@ export interface QueueCount {
 /** Where the gauges get their numbers at scrape time; injected so metrics know no database or Redis. */
 export interface MetricsSources {
   countCasesByState?: () => Promise<Record<string, number>>;
+  /** Cases per state and municipality (the dashboard's split of robot_cases). */
+  countCasesByMunicipality?: () => Promise<Array<{ state: string; municipality: string; count: number }>>;
   queueCounts?: () => Promise<QueueCount[]>;
   /** Per open state and municipality: seconds since the oldest case there last changed state. */
   oldestCases?: () => Promise<Array<{ state: string; municipality: string; ageSeconds: number }>>;
@@ -172,7 +174,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     registers: [registry],
   });
   // The gauges' collections of the current scrape, so the failure counter can wait for them.
-  const inFlight: { cases?: Promise<void>; queues?: Promise<void>; ages?: Promise<void> } = {};
+  const inFlight: { cases?: Promise<void>; byMunicipality?: Promise<void>; queues?: Promise<void>; ages?: Promise<void> } = {};
   const collectErrors = new Counter({
     name: 'robot_metrics_collect_failures_total',
     help: 'Scrapes where a gauge source failed or timed out.',
@@ -181,7 +183,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     // order, so a failure in this scrape is counted in this scrape, not the next.
     registers: [],
     async collect() {
-      await Promise.allSettled([inFlight.cases, inFlight.queues, inFlight.ages]);
+      await Promise.allSettled([inFlight.cases, inFlight.byMunicipality, inFlight.queues, inFlight.ages]);
     },
   });
 
@@ -205,6 +207,32 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
       for (const state of CASE_STATES) gauge.set({ state }, 0);
       for (const [state, count] of Object.entries(counts)) {
         if (Number.isFinite(count)) gauge.inc({ state: caseState(state) }, count);
+      }
+    } catch (error) {
+      gauge.reset();
+      collectErrors.inc({ source: 'cases' });
+      onCollectError?.('cases', error);
+    }
+  }
+
+  new Gauge({
+    name: 'robot_cases_by_municipality',
+    help: 'Cases in the store, by state and municipality.',
+    labelNames: ['state', 'municipality'] as const,
+    registers: [registry],
+    collect() {
+      inFlight.byMunicipality = fillByMunicipality(this);
+      return inFlight.byMunicipality;
+    },
+  });
+
+  async function fillByMunicipality(gauge: Gauge<'state' | 'municipality'>): Promise<void> {
+    gauge.reset();
+    if (!sources.countCasesByMunicipality) return;
+    try {
+      const counts = await withTimeout(sources.countCasesByMunicipality, timeoutMs, 'countCasesByMunicipality');
+      for (const c of counts) {
+        if (Number.isFinite(c.count)) gauge.inc({ state: caseState(c.state), municipality: municipality(c.municipality) }, c.count);
       }
     } catch (error) {
       gauge.reset();

@@ -1,9 +1,8 @@
 import { createBullBoard } from '@bull-board/api';
-import type { Queue } from 'bullmq';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Queues } from '../../robot/queues.js';
+import { allQueues, type Queues } from '../../robot/queues.js';
 import { appendAudit, type Db } from '../../store/index.js';
 import { ADMIN_PURPOSE } from './audit.js';
 import type { QueueSource } from './queues.js';
@@ -42,7 +41,7 @@ export async function registerBullBoard(
   const attach = async () => {
     const q = await queues();
     if (q && q !== attached) {
-      board.replaceQueues(boardQueues(q).map((queue) => new BullMQAdapter(queue, { readOnlyMode: readOnly })));
+      board.replaceQueues(allQueues(q).map((queue) => new BullMQAdapter(queue, { readOnlyMode: readOnly })));
       attached = q;
     }
   };
@@ -71,11 +70,6 @@ export async function registerBullBoard(
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
   });
-}
-
-/** Every queue of the robot, carrying out (outbound) included, in the order work flows through them. */
-export function boardQueues(q: Queues): Queue[] {
-  return [q.intake, q.cases, q.outbound, q.booking, q.maintenance];
 }
 
 function sameOrigin(request: FastifyRequest): boolean {
