@@ -198,20 +198,29 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     },
   });
 
-  async function fillCases(gauge: Gauge<'state'>): Promise<void> {
-    gauge.reset();
-    if (!sources.countCasesByState) return;
-    try {
-      const counts = await withTimeout(sources.countCasesByState, timeoutMs, 'countCasesByState');
+  function fillCases(gauge: Gauge<'state'>): Promise<void> {
+    return refill(gauge, 'cases', sources.countCasesByState, 'countCasesByState', (counts) => {
       // Every known state is shown, at zero when empty, so a state that empties is seen to.
       for (const state of CASE_STATES) gauge.set({ state }, 0);
       for (const [state, count] of Object.entries(counts)) {
         if (Number.isFinite(count)) gauge.inc({ state: caseState(state) }, count);
       }
+    });
+  }
+
+  /**
+   * Refills `gauge` from `read` at scrape time. A source that fails or outlasts the timeout
+   * leaves the gauge empty rather than stale, and is counted and told.
+   */
+  async function refill<T>(gauge: { reset(): void }, source: 'cases' | 'queues', read: (() => Promise<T>) | undefined, name: string, fill: (value: T) => void): Promise<void> {
+    gauge.reset();
+    if (!read) return;
+    try {
+      fill(await withTimeout(read, timeoutMs, name));
     } catch (error) {
       gauge.reset();
-      collectErrors.inc({ source: 'cases' });
-      onCollectError?.('cases', error);
+      collectErrors.inc({ source });
+      onCollectError?.(source, error);
     }
   }
 
@@ -226,19 +235,12 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     },
   });
 
-  async function fillByMunicipality(gauge: Gauge<'state' | 'municipality'>): Promise<void> {
-    gauge.reset();
-    if (!sources.countCasesByMunicipality) return;
-    try {
-      const counts = await withTimeout(sources.countCasesByMunicipality, timeoutMs, 'countCasesByMunicipality');
+  function fillByMunicipality(gauge: Gauge<'state' | 'municipality'>): Promise<void> {
+    return refill(gauge, 'cases', sources.countCasesByMunicipality, 'countCasesByMunicipality', (counts) => {
       for (const c of counts) {
         if (Number.isFinite(c.count)) gauge.inc({ state: caseState(c.state), municipality: municipality(c.municipality) }, c.count);
       }
-    } catch (error) {
-      gauge.reset();
-      collectErrors.inc({ source: 'cases' });
-      onCollectError?.('cases', error);
-    }
+    });
   }
 
   new Gauge({
@@ -252,19 +254,12 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     },
   });
 
-  async function fillQueues(gauge: Gauge<'queue' | 'state'>): Promise<void> {
-    gauge.reset();
-    if (!sources.queueCounts) return;
-    try {
-      const counts = await withTimeout(sources.queueCounts, timeoutMs, 'queueCounts');
+  function fillQueues(gauge: Gauge<'queue' | 'state'>): Promise<void> {
+    return refill(gauge, 'queues', sources.queueCounts, 'queueCounts', (counts) => {
       for (const c of counts) {
         if (Number.isFinite(c.count)) gauge.inc({ queue: queue(c.queue), state: queueState(c.state) }, c.count);
       }
-    } catch (error) {
-      gauge.reset();
-      collectErrors.inc({ source: 'queues' });
-      onCollectError?.('queues', error);
-    }
+    });
   }
 
   // The 24-hour promise and stranded work, for the alert rules in ops/prometheus/alerts.yaml.
