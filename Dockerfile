@@ -1,7 +1,7 @@
-# The robot for a server: compiled TypeScript on Node 20, rules beside the code.
+# The robot for a server: compiled TypeScript on Node 24 (LTS), rules beside the code.
 # Configuration comes from the environment (see README, "Running in production").
 # Debian's Chromium for the decision letter's PDF and the RPA adapter (README, "Running the image").
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY src ./src
 # tsc, then the stylesheet into dist/web/assets: dist/ is the whole program.
 RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 # Chromium renders the letters (PDF) and drives the legacy case system (RPA); the letters need
 # fonts with the Swedish letters: DejaVu (the default sans) and Liberation (metric-compatible with

@@ -4,6 +4,8 @@ import { explain } from '../assessment/explain.js';
 import { RulesFileError } from '../domain/errors.js';
 import { validateSnapshot } from '../domain/snapshot.js';
 import { loadRules } from '../rules/load.js';
+import { parseOrExit, str, usageText } from './args.js';
+import { CALC } from './commands.js';
 
 export interface CliIo {
   readStdin(): string;
@@ -15,27 +17,18 @@ export const EXIT_OK = 0;
 export const EXIT_CONFIGURATION = 1;
 export const EXIT_INVALID_INPUT = 2;
 
-const USAGE = 'användning: calc [FIL | -] [--explain] [--rules MAPP]';
-
 /**
  * `calc` (CONTRACTS.md): a case snapshot in, the proposal out as JSON (or, with --explain, as a
  * Swedish table). Invalid input: one line per bad field on stderr, nothing on stdout, exit 2.
  * Messages never echo input values: a snapshot is full of personal data.
  */
 export function runCalc(args: readonly string[], io: CliIo): number {
-  let file: string | undefined;
-  let explainIt = false;
-  let rulesDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--explain') explainIt = true;
-    else if (arg === '--rules') {
-      rulesDir = args[++i];
-      if (!rulesDir) return fail(io, `calc: --rules kräver en mapp\n${USAGE}`, EXIT_INVALID_INPUT);
-    } else if (arg.startsWith('-') && arg !== '-') return fail(io, `calc: okänt val ${arg}\n${USAGE}`, EXIT_INVALID_INPUT);
-    else if (file === undefined) file = arg;
-    else return fail(io, `calc: ange bara en fil\n${USAGE}`, EXIT_INVALID_INPUT);
-  }
+  const parsed = parseOrExit(CALC, args, io);
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.positionals.length > 1) return fail(io, `calc: ange bara en fil\n${usageText(CALC)}`, EXIT_INVALID_INPUT);
+  const file = parsed.positionals[0];
+  const explainIt = parsed.values.explain === true;
+  const rulesDir = str(parsed.values, 'rules');
 
   let text: string;
   try {

@@ -11,6 +11,8 @@ import {
   readScreenshotImage,
   type ExportTable,
 } from '../store/repositories/exportMunicipality.js';
+import { MUNICIPALITY_CODE, parseOrExit, processOutput, str, usageText, type ParsedArgs } from './args.js';
+import { EXPORT } from './commands.js';
 import { loadBasics } from './daemon.js';
 import { openStore } from './wiring.js';
 
@@ -44,8 +46,6 @@ export interface ExportManifest {
   counts: Record<ExportTable, number>;
   files: ManifestFile[];
 }
-
-export const MUNICIPALITY_CODE = /^[0-9]{4}$/;
 
 const SCREENSHOT_DIR = 'screenshots';
 
@@ -162,19 +162,10 @@ export async function exportMunicipality(
   return manifest;
 }
 
-function parseArgs(args: readonly string[]): { municipality: string; outDir: string } | string {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (name !== '--municipality' && name !== '--out') return `okänt argument ${arg}`;
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (!value) return `${name} saknar värde`;
-    values[name] = value;
-  }
-  const municipality = values['--municipality'];
-  const outDir = values['--out'];
+/** The parsed arguments as a request, or a message naming the one at fault. */
+function exportRequest({ values }: ParsedArgs): { municipality: string; outDir: string } | string {
+  const municipality = str(values, 'municipality');
+  const outDir = str(values, 'out');
   if (!municipality || !outDir) return '--municipality och --out krävs';
   if (!MUNICIPALITY_CODE.test(municipality)) return `kommunkoden ${municipality} är inte fyra siffror`;
   return { municipality, outDir };
@@ -182,9 +173,11 @@ function parseArgs(args: readonly string[]): { municipality: string; outDir: str
 
 /** The command line: prints one summary line; exit 2 for usage, 1 when the export failed. */
 export async function runExport(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(args);
+  const parsedArgs = parseOrExit(EXPORT, args, processOutput);
+  if (typeof parsedArgs === 'number') return parsedArgs;
+  const parsed = exportRequest(parsedArgs);
   if (typeof parsed === 'string') {
-    process.stderr.write(`export: ${parsed}\nanvändning: export --municipality KOMMUNKOD --out KATALOG\n`);
+    process.stderr.write(`export: ${parsed}\n${usageText(EXPORT)}`);
     return 2;
   }
   const basics = loadBasics(env);

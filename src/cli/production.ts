@@ -11,6 +11,8 @@ import { buildWebServer } from '../web/server.js';
 import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
 import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
+import { parseOrExit, processOutput, usageText } from './args.js';
+import { REPLAY, WEB, WORKER } from './commands.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
 import { OutboundConfigError, outboundAdapters, outboundEndpoints, type OutboundEndpoints } from './outbound.js';
@@ -29,7 +31,9 @@ function configuredUrls(config: { ssbtekUrl?: string | undefined; kirUrl?: strin
 }
 
 /** `worker`: the pipeline alone, against the configured Redis, database and registers. */
-export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
+export async function runWorker(env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<number> {
+  const parsed = parseOrExit(WORKER, args, processOutput);
+  if (typeof parsed === 'number') return parsed;
   const basics = loadBasics(env);
   if (typeof basics === 'number') return basics;
   const { config, logger, rules } = basics;
@@ -116,7 +120,9 @@ export function jobSettings(config: Config) {
 }
 
 /** `web`: /healthz and /metrics (the review pages join here) against the configured Redis and database. */
-export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
+export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<number> {
+  const parsed = parseOrExit(WEB, args, processOutput);
+  if (typeof parsed === 'number') return parsed;
   const basics = loadBasics(env);
   if (typeof basics === 'number') return basics;
   const { config, logger, rules } = basics;
@@ -162,14 +168,15 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
  * `replay CASE_ID...`: sends cases that ended in TECHNICAL_ERROR, or are stuck in a state the robot owns (robot/replay.ts), through the pipeline again
  * (after an outage), as the configured robot identity. Prints one line per case.
  */
-export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string[]): Promise<number> {
+export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
+  const parsed = parseOrExit(REPLAY, args, processOutput);
+  if (typeof parsed === 'number') return parsed;
   // `replay --rules DIR --month YYYY-MM --municipality CODE`: a what-if, which writes nothing.
-  if (caseIds.includes('--rules')) {
-    const { runWhatIf } = await import('./whatIf.js');
-    return runWhatIf(env, caseIds, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
-  }
+  const { isWhatIf, runWhatIf } = await import('./whatIf.js');
+  if (isWhatIf(parsed)) return runWhatIf(env, parsed, processOutput);
+  const caseIds = parsed.positionals;
   if (caseIds.length === 0) {
-    process.stderr.write('användning: replay ÄRENDE-ID ... | replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOD [--text]\n');
+    process.stderr.write(`replay: ange minst ett ärende-id\n${usageText(REPLAY)}`);
     return 2;
   }
   const basics = loadBasics(env);

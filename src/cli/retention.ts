@@ -1,8 +1,9 @@
 import { RETENTION_VERDICTS } from '../retention/plan.js';
 import { VERDICT_LABELS } from '../retention/labels.js';
 import { dryRunRetention, executeRetention, RetentionError } from '../retention/run.js';
+import { MUNICIPALITY_CODE, parseOrExit, processOutput, str, usageText, type ParsedArgs } from './args.js';
+import { RETENTION } from './commands.js';
 import { loadBasics } from './daemon.js';
-import { MUNICIPALITY_CODE } from './export.js';
 import { openStore } from './wiring.js';
 
 /**
@@ -11,32 +12,26 @@ import { openStore } from './wiring.js';
  * The report lists case ids and dates only. The actor is the operating-system user, named
  * `cli:<user>` in the audit log and the run.
  */
-const USAGE = 'användning: retention --municipality KOMMUNKOD --dry-run | retention --execute KÖRNINGS-ID';
-
 type Parsed = { mode: 'dry-run'; municipality: string } | { mode: 'execute'; runId: string };
 
-function parseArgs(args: readonly string[]): Parsed | string {
-  const dryRun = args.includes('--dry-run');
-  const value = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const known = new Set(['--dry-run', '--municipality', '--execute']);
-  const unknown = args.find((a, i) => a.startsWith('--') && !known.has(a) && !(i > 0 && ['--municipality', '--execute'].includes(args[i - 1]!)));
-  if (unknown) return `okänd flagga ${unknown}`;
-  const runId = value('--execute');
+/** The parsed arguments as a request, or a message naming the one at fault. */
+function retentionRequest({ values }: ParsedArgs): Parsed | string {
+  const dryRun = values['dry-run'] === true;
+  const runId = str(values, 'execute');
   if (dryRun === (runId !== undefined)) return 'ange antingen --dry-run eller --execute KÖRNINGS-ID';
   if (runId !== undefined) return /^[0-9a-f-]{8,64}$/.test(runId) ? { mode: 'execute', runId } : '--execute: körnings-id ska vara id:t som provkörningen skrev ut';
-  const municipality = value('--municipality');
+  const municipality = str(values, 'municipality');
   if (municipality === undefined) return '--municipality saknas';
   if (!MUNICIPALITY_CODE.test(municipality)) return '--municipality ska vara fyra siffror (SCB:s kommunkod)';
   return { mode: 'dry-run', municipality };
 }
 
 export async function runRetention(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
-  const parsed = parseArgs(args);
+  const parsedArgs = parseOrExit(RETENTION, args, processOutput);
+  if (typeof parsedArgs === 'number') return parsedArgs;
+  const parsed = retentionRequest(parsedArgs);
   if (typeof parsed === 'string') {
-    process.stderr.write(`retention: ${parsed}\n${USAGE}\n`);
+    process.stderr.write(`retention: ${parsed}\n${usageText(RETENTION)}`);
     return 2;
   }
   const basics = loadBasics(env);

@@ -2,6 +2,8 @@ import { MONTH_PATTERN } from '../domain/dates.js';
 import { RulesFileError } from '../domain/errors.js';
 import { describeGap, ruleGaps } from '../rules/coverage.js';
 import { DEFAULT_RULES_DIR, loadRules } from '../rules/load.js';
+import { parseOrExit, str, usageText, type ParsedArgs } from './args.js';
+import { RULES } from './commands.js';
 
 /**
  * `rules check --month ÅÅÅÅ-MM [--rules MAPP]`: which rules the month lacks (riksnorm,
@@ -15,31 +17,22 @@ export interface RulesIo {
   stderr(text: string): void;
 }
 
-const USAGE = 'användning: rules check --month ÅÅÅÅ-MM [--rules MAPP]\n';
-
-export function parseRulesArgs(args: readonly string[]): { month: string; rulesDir: string } | string {
-  const [command, ...rest] = args;
+/** The parsed arguments after `rules` as a request, or a message naming the one at fault. */
+export function rulesRequest(parsed: ParsedArgs): { month: string; rulesDir: string } | string {
+  const [command, ...extra] = parsed.positionals;
   if (command !== 'check') return command === undefined ? 'ange ett kommando: check' : `okänt kommando: ${command}`;
-  const values: Record<string, string> = {};
-  for (let i = 0; i < rest.length; i += 1) {
-    const arg = rest[i]!;
-    if (arg === '--month' || arg === '--rules') {
-      const value = rest[i + 1];
-      if (value === undefined || value.startsWith('--')) return `${arg} saknar värde`;
-      values[arg.slice(2)] = value;
-      i += 1;
-    } else {
-      return `okänt argument: ${arg}`;
-    }
-  }
-  if (!values.month || !MONTH_PATTERN.test(values.month)) return '--month ska vara ÅÅÅÅ-MM';
-  return { month: values.month, rulesDir: values.rules ?? DEFAULT_RULES_DIR };
+  if (extra.length > 0) return 'oväntat argument efter check';
+  const month = str(parsed.values, 'month');
+  if (!month || !MONTH_PATTERN.test(month)) return '--month ska vara ÅÅÅÅ-MM';
+  return { month, rulesDir: str(parsed.values, 'rules') ?? DEFAULT_RULES_DIR };
 }
 
 export function runRules(args: readonly string[], io: RulesIo): number {
-  const parsed = parseRulesArgs(args);
+  const parsedArgs = parseOrExit(RULES, args, io);
+  if (typeof parsedArgs === 'number') return parsedArgs;
+  const parsed = rulesRequest(parsedArgs);
   if (typeof parsed === 'string') {
-    io.stderr(`rules: ${parsed}\n${USAGE}`);
+    io.stderr(`rules: ${parsed}\n${usageText(RULES)}`);
     return 2;
   }
   let rules;

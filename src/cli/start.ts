@@ -12,6 +12,8 @@ import { buildWebServer } from '../web/server.js';
 import { adminRoutes } from '../web/admin/index.js';
 import { webAuthConfigFromEnv } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
+import { parseOrExit, processOutput } from './args.js';
+import { START } from './commands.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { ensureRedis, RedisMissingError } from './redis.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics } from './wiring.js';
@@ -22,7 +24,9 @@ import type { Robot } from '../robot/worker.js';
  * started), PGlite under ./data, every outside system simulated on loopback with the demo
  * households of fixtures/, the worker and the web server. Ctrl-C stops it cleanly.
  */
-export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
+export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] = []): Promise<number> {
+  const parsed = parseOrExit(START, args, processOutput);
+  if (typeof parsed === 'number') return parsed;
   // In the sandbox the plan module's "pending" is re-asked after seconds, not an hour.
   // Logs at warn by default so the summary stays readable; LOG_LEVEL=info shows every case.
   const basics = loadBasics(env, { PLAN_RECHECK_DELAY_MS: '5000', POLL_INTERVAL_MS: '10000', LOG_LEVEL: 'warn' });

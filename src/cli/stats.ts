@@ -12,8 +12,9 @@ import {
   type ValidationResult,
 } from '../stats/socialstyrelsen/index.js';
 import { appendAudit, readStatistics, statisticsReference, type AuditResult, type Db } from '../store/index.js';
+import { MUNICIPALITY_CODE, parseOrExit, str, usageText, type ParsedArgs } from './args.js';
+import { STATS } from './commands.js';
 import { loadBasics } from './daemon.js';
-import { MUNICIPALITY_CODE } from './export.js';
 import { openStore } from './wiring.js';
 
 /**
@@ -42,33 +43,14 @@ export type StatsRequest =
   | { mode: 'produce'; municipality: string; period: StatisticsPeriod; out: string }
   | { mode: 'validate'; municipality: string; period: StatisticsPeriod; file: string };
 
-const USAGE = `användning:
-  stats --municipality KOMMUNKOD --month ÅÅÅÅ-MM --out FIL
-  stats --municipality KOMMUNKOD --year ÅÅÅÅ --out FIL
-  stats --validate FIL --municipality KOMMUNKOD (--month ÅÅÅÅ-MM | --year ÅÅÅÅ)
-`;
-
-const OPTIONS = ['--municipality', '--month', '--year', '--out', '--validate'] as const;
-type Option = (typeof OPTIONS)[number];
-
-/** The arguments, or a message in words that names the argument at fault. */
-export function parseStatsArgs(args: readonly string[]): StatsRequest | string {
-  const values: Partial<Record<Option, string>> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!(OPTIONS as readonly string[]).includes(name)) return `okänt argument ${arg}`;
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || value === '') return `${name} saknar värde`;
-    if (values[name as Option] !== undefined) return `${name} är angivet två gånger`;
-    values[name as Option] = value;
-  }
-  const municipality = values['--municipality'];
+/** The parsed arguments as a request, or a message in words that names the argument at fault. */
+export function statsRequest(parsed: ParsedArgs): StatsRequest | string {
+  const value = (name: string) => str(parsed.values, name);
+  const municipality = value('municipality');
   if (!municipality) return '--municipality saknas';
   if (!MUNICIPALITY_CODE.test(municipality)) return '--municipality: ska vara SCB:s kommunkod med fyra siffror, t.ex. 1287';
-  const month = values['--month'];
-  const year = values['--year'];
+  const month = value('month');
+  const year = value('year');
   if (month !== undefined && year !== undefined) return '--month och --year kan inte anges samtidigt: välj månadsfil eller årsfil';
   let period: StatisticsPeriod | undefined;
   if (month !== undefined) {
@@ -80,8 +62,8 @@ export function parseStatsArgs(args: readonly string[]): StatsRequest | string {
   } else {
     return '--month eller --year saknas';
   }
-  const out = values['--out'];
-  const validate = values['--validate'];
+  const out = value('out');
+  const validate = value('validate');
   if (out !== undefined && validate !== undefined) return '--out och --validate kan inte anges samtidigt';
   if (validate !== undefined) return { mode: 'validate', municipality, period, file: validate };
   if (out === undefined) return '--out saknas (eller --validate FIL för att kontrollera en befintlig fil)';
@@ -97,12 +79,19 @@ export interface StatsContext {
 
 /** The command with its arguments parsed; the database is the caller's to open and close. */
 export async function statsCommand(ctx: StatsContext, args: readonly string[]): Promise<number> {
-  const request = parseStatsArgs(args);
-  if (typeof request === 'string') {
-    ctx.io.stderr(`stats: ${request}\n${USAGE}`);
-    return 2;
-  }
+  const request = parseStatsRequest(args, ctx.io);
+  if (typeof request === 'number') return request;
   return request.mode === 'produce' ? produce(ctx, request) : validate(ctx, request);
+}
+
+/** The request, or the exit code after the help (0) or the problem and usage on stderr (2). */
+function parseStatsRequest(args: readonly string[], io: StatsIo): StatsRequest | number {
+  const parsed = parseOrExit(STATS, args, io);
+  if (typeof parsed === 'number') return parsed;
+  const request = statsRequest(parsed);
+  if (typeof request !== 'string') return request;
+  io.stderr(`stats: ${request}\n${usageText(STATS)}`);
+  return 2;
 }
 
 async function produce(ctx: StatsContext, request: Extract<StatsRequest, { mode: 'produce' }>): Promise<number> {
@@ -195,16 +184,14 @@ export function summaryText(heading: string, period: StatisticsPeriod, validatio
 export async function runStats(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
   const io: StatsIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
   // Bad arguments are answered before anything is opened.
-  const request = parseStatsArgs(args);
-  if (typeof request === 'string') {
-    io.stderr(`stats: ${request}\n${USAGE}`);
-    return 2;
-  }
+  const request = parseStatsRequest(args, io);
+  if (typeof request === 'number') return request;
   const basics = loadBasics(env);
   if (typeof basics === 'number') return basics;
   const db = await openStore(basics.config);
   try {
-    return await statsCommand({ db, actor: basics.config.robotIdentity, io }, args);
+    const ctx = { db, actor: basics.config.robotIdentity, io };
+    return await (request.mode === 'produce' ? produce(ctx, request) : validate(ctx, request));
   } catch (error) {
     basics.logger.error({ error: (error as Error).name }, 'stats failed');
     io.stderr(`stats: misslyckades (${(error as Error).name}); se loggen\n`);

@@ -4,6 +4,9 @@ import type { Outcome } from '../domain/proposal.js';
 import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import type { Db } from '../store/index.js';
+import { MONTH_PATTERN } from '../domain/dates.js';
+import { MUNICIPALITY_CODE, parseCommand, str, usageText, type ParsedArgs } from './args.js';
+import { REPLAY } from './commands.js';
 import { loadBasics } from './daemon.js';
 import { openStore } from './wiring.js';
 
@@ -24,33 +27,28 @@ export interface WhatIfIo {
   stderr(text: string): void;
 }
 
-const USAGE = 'användning: replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOD [--text]\n';
-
-export function isWhatIf(args: readonly string[]): boolean {
-  return args.includes('--rules');
+/** `replay` with any what-if option is a what-if; plain case ids are a replay. */
+export function isWhatIf({ values }: ParsedArgs): boolean {
+  return ['rules', 'month', 'municipality', 'text'].some((name) => values[name] !== undefined);
 }
 
-export function parseWhatIfArgs(args: readonly string[]): WhatIfArgs | string {
-  const values: Record<string, string> = {};
-  let text = false;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    if (arg === '--text') {
-      text = true;
-    } else if (arg === '--rules' || arg === '--month' || arg === '--municipality') {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) return `${arg} saknar värde`;
-      values[arg.slice(2)] = value;
-      i += 1;
-    } else {
-      return `okänt argument: ${arg}`;
-    }
-  }
-  const { rules, month, municipality } = values;
+/** The what-if of `replay`'s parsed arguments, or a message naming the argument at fault. */
+export function whatIfRequest({ values, positionals }: ParsedArgs): WhatIfArgs | string {
+  if (positionals.length > 0) return 'ärende-id och --rules kan inte anges samtidigt';
+  const rules = str(values, 'rules');
+  const month = str(values, 'month');
+  const municipality = str(values, 'municipality');
   if (!rules) return '--rules saknas';
-  if (!month || !/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month)) return '--month ska vara ÅÅÅÅ-MM';
-  if (!municipality || !/^[0-9]{4}$/.test(municipality)) return '--municipality ska vara en kommunkod med fyra siffror';
-  return { rulesDir: rules, month, municipality, text };
+  if (!month || !MONTH_PATTERN.test(month)) return '--month ska vara ÅÅÅÅ-MM';
+  if (!municipality || !MUNICIPALITY_CODE.test(municipality)) return '--municipality ska vara en kommunkod med fyra siffror';
+  return { rulesDir: rules, month, municipality, text: values.text === true };
+}
+
+/** `whatIfRequest` from the words after `replay`. */
+export function parseWhatIfArgs(args: readonly string[]): WhatIfArgs | string {
+  const parsed = parseCommand(REPLAY, args);
+  if (parsed.kind === 'ok') return whatIfRequest(parsed);
+  return parsed.kind === 'error' ? parsed.message : 'hjälp begärd';
 }
 
 /** The rules to compare under, or the problem naming file and field. */
@@ -97,10 +95,10 @@ export async function whatIfFromStore(db: Db, rules: RuleSet, scope: { month: st
 }
 
 /** Exit codes: 0 report written, 1 bad rules folder or no store, 2 bad arguments or configuration. */
-export async function runWhatIf(env: NodeJS.ProcessEnv, args: readonly string[], io: WhatIfIo): Promise<number> {
-  const parsed = parseWhatIfArgs(args);
+export async function runWhatIf(env: NodeJS.ProcessEnv, args: ParsedArgs, io: WhatIfIo): Promise<number> {
+  const parsed = whatIfRequest(args);
   if (typeof parsed === 'string') {
-    io.stderr(`replay: ${parsed}\n${USAGE}`);
+    io.stderr(`replay: ${parsed}\n${usageText(REPLAY)}`);
     return 2;
   }
   const rules = loadWhatIfRules(parsed.rulesDir);

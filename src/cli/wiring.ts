@@ -11,7 +11,7 @@ import { createPlanClient } from '../registers/plan.js';
 import { createSsbtekClient } from '../registers/ssbtek/client.js';
 import type { RobotDeps } from '../robot/deps.js';
 import type { Queues } from '../robot/queues.js';
-import { QUEUE } from '../robot/queues.js';
+import { allQueues } from '../robot/queues.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { FEED } from '../robot/intake.js';
 import { countPastPromise, getIntakeStatus, oldestOpenCases, openDatabase, type Db } from '../store/index.js';
@@ -68,6 +68,10 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
         const { rows } = await db.query<{ state: string; n: string }>('SELECT state, count(*) AS n FROM cases GROUP BY state');
         return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
       },
+      countCasesByMunicipality: async () => {
+        const { rows } = await db.query<{ state: string; municipality: string; n: string }>('SELECT state, municipality, count(*) AS n FROM cases GROUP BY state, municipality');
+        return rows.map((r) => ({ state: r.state, municipality: r.municipality, count: Number(r.n) }));
+      },
       oldestCases: () => oldestOpenCases(db, new Date()),
       pastPromise: () => countPastPromise(db, new Date()),
       intakeFailures: async () => (await getIntakeStatus(db, FEED))?.consecutiveFailures ?? 0,
@@ -78,12 +82,11 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       queueCounts: async () => {
         const q = queues();
         if (!q) return [];
+        // Every queue, carrying out (outbound) and booking included.
         const states = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
-        const [intake, cases] = await Promise.all([q.intake.getJobCounts(...states), q.cases.getJobCounts(...states)]);
-        return [
-          ...states.map((state) => ({ queue: QUEUE.intake, state, count: intake[state] ?? 0 })),
-          ...states.map((state) => ({ queue: QUEUE.cases, state, count: cases[state] ?? 0 })),
-        ];
+        const all = allQueues(q);
+        const counts = await Promise.all(all.map((queue) => queue.getJobCounts(...states)));
+        return all.flatMap((queue, i) => states.map((state) => ({ queue: queue.name, state, count: counts[i]![state] ?? 0 })));
       },
     },
     onCollectError: (source, error) => logger.warn({ source, error: (error as Error).name }, 'metrics source failed'),

@@ -80,6 +80,8 @@ export interface QueueCount {
 /** Where the gauges get their numbers at scrape time; injected so metrics know no database or Redis. */
 export interface MetricsSources {
   countCasesByState?: () => Promise<Record<string, number>>;
+  /** Cases per state and municipality (the dashboard's split of robot_cases). */
+  countCasesByMunicipality?: () => Promise<Array<{ state: string; municipality: string; count: number }>>;
   queueCounts?: () => Promise<QueueCount[]>;
   /** Per open state and municipality: seconds since the oldest case there last changed state. */
   oldestCases?: () => Promise<Array<{ state: string; municipality: string; ageSeconds: number }>>;
@@ -172,7 +174,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     registers: [registry],
   });
   // The gauges' collections of the current scrape, so the failure counter can wait for them.
-  const inFlight: { cases?: Promise<void>; queues?: Promise<void>; ages?: Promise<void> } = {};
+  const inFlight: { cases?: Promise<void>; byMunicipality?: Promise<void>; queues?: Promise<void>; ages?: Promise<void> } = {};
   const collectErrors = new Counter({
     name: 'robot_metrics_collect_failures_total',
     help: 'Scrapes where a gauge source failed or timed out.',
@@ -181,7 +183,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     // order, so a failure in this scrape is counted in this scrape, not the next.
     registers: [],
     async collect() {
-      await Promise.allSettled([inFlight.cases, inFlight.queues, inFlight.ages]);
+      await Promise.allSettled([inFlight.cases, inFlight.byMunicipality, inFlight.queues, inFlight.ages]);
     },
   });
 
@@ -196,21 +198,49 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     },
   });
 
-  async function fillCases(gauge: Gauge<'state'>): Promise<void> {
-    gauge.reset();
-    if (!sources.countCasesByState) return;
-    try {
-      const counts = await withTimeout(sources.countCasesByState, timeoutMs, 'countCasesByState');
+  function fillCases(gauge: Gauge<'state'>): Promise<void> {
+    return refill(gauge, 'cases', sources.countCasesByState, 'countCasesByState', (counts) => {
       // Every known state is shown, at zero when empty, so a state that empties is seen to.
       for (const state of CASE_STATES) gauge.set({ state }, 0);
       for (const [state, count] of Object.entries(counts)) {
         if (Number.isFinite(count)) gauge.inc({ state: caseState(state) }, count);
       }
+    });
+  }
+
+  /**
+   * Refills `gauge` from `read` at scrape time. A source that fails or outlasts the timeout
+   * leaves the gauge empty rather than stale, and is counted and told.
+   */
+  async function refill<T>(gauge: { reset(): void }, source: 'cases' | 'queues', read: (() => Promise<T>) | undefined, name: string, fill: (value: T) => void): Promise<void> {
+    gauge.reset();
+    if (!read) return;
+    try {
+      fill(await withTimeout(read, timeoutMs, name));
     } catch (error) {
       gauge.reset();
-      collectErrors.inc({ source: 'cases' });
-      onCollectError?.('cases', error);
+      collectErrors.inc({ source });
+      onCollectError?.(source, error);
     }
+  }
+
+  new Gauge({
+    name: 'robot_cases_by_municipality',
+    help: 'Cases in the store, by state and municipality.',
+    labelNames: ['state', 'municipality'] as const,
+    registers: [registry],
+    collect() {
+      inFlight.byMunicipality = fillByMunicipality(this);
+      return inFlight.byMunicipality;
+    },
+  });
+
+  function fillByMunicipality(gauge: Gauge<'state' | 'municipality'>): Promise<void> {
+    return refill(gauge, 'cases', sources.countCasesByMunicipality, 'countCasesByMunicipality', (counts) => {
+      for (const c of counts) {
+        if (Number.isFinite(c.count)) gauge.inc({ state: caseState(c.state), municipality: municipality(c.municipality) }, c.count);
+      }
+    });
   }
 
   new Gauge({
@@ -224,19 +254,12 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     },
   });
 
-  async function fillQueues(gauge: Gauge<'queue' | 'state'>): Promise<void> {
-    gauge.reset();
-    if (!sources.queueCounts) return;
-    try {
-      const counts = await withTimeout(sources.queueCounts, timeoutMs, 'queueCounts');
+  function fillQueues(gauge: Gauge<'queue' | 'state'>): Promise<void> {
+    return refill(gauge, 'queues', sources.queueCounts, 'queueCounts', (counts) => {
       for (const c of counts) {
         if (Number.isFinite(c.count)) gauge.inc({ queue: queue(c.queue), state: queueState(c.state) }, c.count);
       }
-    } catch (error) {
-      gauge.reset();
-      collectErrors.inc({ source: 'queues' });
-      onCollectError?.('queues', error);
-    }
+    });
   }
 
   // The 24-hour promise and stranded work, for the alert rules in ops/prometheus/alerts.yaml.

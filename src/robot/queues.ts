@@ -163,3 +163,8 @@ export function openQueues(
   };
 }
 export type Queues = ReturnType<typeof openQueues>;
+
+/** Every queue of the robot, in the order work flows through them (the metrics and the admin board show all). */
+export function allQueues(q: Queues): Queue[] {
+  return [q.intake, q.cases, q.outbound, q.booking, q.maintenance];
+}

@@ -2,7 +2,7 @@ import { addMonths, stockholmDate, stockholmWallTime, type YearMonth } from '../
 import { kronor } from '../domain/labels.js';
 import { Decimal, type Money } from '../domain/money.js';
 import { isManualReason, REASON_CODES, REASON_TITLES, type ReasonCode } from '../domain/reasons.js';
-import type { KpiMonthBounds, KpiRawFigures } from '../store/repositories/kpi.js';
+import type { KpiMonthBounds, KpiRawFigures } from './kpiFigures.js';
 
 /**
  * The admin's KPIs (nyckeltal) for one municipality, month by month: pure shaping of the raw

@@ -111,6 +111,26 @@ describe('createMetrics', () => {
     expect(text).not.toMatch(/8507099805|850709-9805/);
   });
 
+  it('splits cases by state and municipality, a code outside the robot\'s set and an unknown state as "other"', async () => {
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      sources: {
+        countCasesByMunicipality: async () => [
+          { state: 'PROPOSED', municipality: '1287', count: 3 },
+          { state: 'PROPOSED', municipality: '1263', count: 1 },
+          { state: 'MANUAL', municipality: '850709', count: 2 },
+          { state: '198507099805', municipality: '1263', count: 4 },
+        ],
+      },
+    });
+    const text = await metrics.render();
+    expect(text).toContain('robot_cases_by_municipality{state="PROPOSED",municipality="1287"} 3');
+    expect(text).toContain('robot_cases_by_municipality{state="PROPOSED",municipality="1263"} 1');
+    expect(text).toContain('robot_cases_by_municipality{state="MANUAL",municipality="other"} 2');
+    expect(text).toContain('robot_cases_by_municipality{state="other",municipality="1263"} 4');
+    expect(text).not.toMatch(/850709|8507099805/);
+  });
+
   it('accepts a robot\'s own queue names, but only plain words', async () => {
     const metrics = createMetrics({ defaultMetrics: false, queues: ['bistand-cases'] });
     metrics.jobFailed('bistand-cases', 'SystemException');

@@ -15,7 +15,7 @@ import {
   UNKNOWN_REASON,
   withinPromise,
 } from '../../src/stats/kpi.js';
-import type { KpiRawFigures } from '../../src/store/index.js';
+import type { KpiRawFigures } from '../../src/stats/kpiFigures.js';
 
 /**
  * The KPI shaping, pure: worked cases with the figures worked out by hand. The SQL that feeds

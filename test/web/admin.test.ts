@@ -332,8 +332,15 @@ describe('admin pages', () => {
     const api = await app.inject({ method: 'GET', url: '/admin/koer/api/queues?activeQueue=cases&status=latest&page=1', headers: ADMIN });
     expect(api.statusCode).toBe(200);
     const queues = (api.json() as { queues: { name: string; readOnlyMode: boolean }[] }).queues;
-    expect(queues.map((q) => q.name).sort()).toEqual(['cases', 'intake']);
+    // Every queue, carrying out (outbound) included.
+    expect(queues.map((q) => q.name).sort()).toEqual(['booking', 'cases', 'intake', 'maintenance', 'outbound']);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+    // With or without the trailing slash: the same board (its <base> makes the links absolute).
+    const bare = await app.inject({ method: 'GET', url: '/admin/koer', headers: ADMIN });
+    expect(bare.statusCode).toBe(200);
+    expect(bare.body).toContain('<base href="/admin/koer/"');
+    const carryOut = await app.inject({ method: 'GET', url: '/admin/koer/api/queues?activeQueue=outbound&status=latest&page=1', headers: ADMIN });
+    expect(carryOut.statusCode).toBe(200);
     const forged = await app.inject({ method: 'PUT', url: '/admin/koer/api/queues/intake/pause', headers: { ...ADMIN, origin: 'https://evil.example' } });
     expect(forged.statusCode).toBe(403);
     expect(await harness.robot.queues.intake.isPaused()).toBe(false);
@@ -346,6 +353,7 @@ describe('admin pages', () => {
       ['GET', '/admin/logg'],
       ['GET', '/admin/logg.csv'],
       ['GET', '/admin/koer/'],
+      ['GET', '/admin/koer'],
       ['GET', '/admin/koer/api/queues'],
       ['PUT', '/admin/koer/api/queues/intake/pause'],
       ['POST', '/admin/omkorning'],

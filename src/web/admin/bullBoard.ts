@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Queues } from '../../robot/queues.js';
+import { allQueues, type Queues } from '../../robot/queues.js';
 import { appendAudit, type Db } from '../../store/index.js';
 import { ADMIN_PURPOSE } from './audit.js';
 import type { QueueSource } from './queues.js';
@@ -41,7 +41,7 @@ export async function registerBullBoard(
   const attach = async () => {
     const q = await queues();
     if (q && q !== attached) {
-      board.replaceQueues([new BullMQAdapter(q.intake, { readOnlyMode: readOnly }), new BullMQAdapter(q.cases, { readOnlyMode: readOnly })]);
+      board.replaceQueues(allQueues(q).map((queue) => new BullMQAdapter(queue, { readOnlyMode: readOnly })));
       attached = q;
     }
   };
