@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { loadWebAuthConfig, type Config, type WebAuthConfig } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { replayCase } from '../robot/replay.js';
@@ -9,7 +9,6 @@ import { RedisPolicyError } from '../robot/redisCheck.js';
 import { readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
-import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
@@ -125,7 +124,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
   }
   let auth: WebAuthConfig;
   try {
-    auth = webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv });
+    auth = loadWebAuthConfig({ ...env, NODE_ENV: config.nodeEnv });
   } catch (error) {
     process.stderr.write(`web: ${(error as Error).message}\n`);
     return 2;

@@ -9,9 +9,9 @@ import { start as startBooking } from '../sandbox/booking.js';
 import { OutboundConfigError, outboundAdapters, outboundEndpointsFromEnv } from './outbound.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes } from '../web/admin/index.js';
-import { webAuthConfigFromEnv } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { loadBasics, untilStopped } from './daemon.js';
+import { loadWebAuthConfig } from '../config.js';
 import { ensureRedis, RedisMissingError } from './redis.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics } from './wiring.js';
 import type { Robot } from '../robot/worker.js';
@@ -87,7 +87,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,
-      auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),
+      auth: loadWebAuthConfig({ ...env, NODE_ENV: config.nodeEnv }),
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
