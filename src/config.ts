@@ -429,14 +429,15 @@ const WEB_ROLES: readonly Role[] = ['caseworker', 'teamlead', 'admin', 'auditor'
 
 /** `key=value;key=value`, each value checked by `value`; undefined for a bad entry. */
 function pairs<T>(text: string, value: (v: string) => T | undefined): Record<string, T> | undefined {
-  const out: Record<string, T> = {};
+  const out: [string, T][] = [];
   for (const pair of text.split(';').map((p) => p.trim()).filter(Boolean)) {
     const [key, raw, ...rest] = pair.split('=').map((s) => s.trim());
     const parsed = raw === undefined || rest.length > 0 ? undefined : value(raw);
     if (!key || parsed === undefined) return undefined;
-    out[key] = parsed;
+    out.push([key, parsed]);
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  // fromEntries makes every key an own property ("__proto__" too), never the object's prototype.
+  return out.length > 0 ? Object.fromEntries(out) : undefined;
 }
 
 const claimName = optional(z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/, { error: 'must be a claim name: letters, digits and _ . : / -' }));
@@ -467,7 +468,8 @@ const webAuthSchema = z.object({
   OIDC_ORGANISATIONS: optional(
     z
       .string()
-      .transform((v) => pairs(v, (codes) => (/^\d{4}(,\d{4})*$/.test(codes) ? codes.split(',') : undefined)))
+      // Keys in lower case: the organisation claim is compared in lower case (userFromClaims).
+      .transform((v) => pairs(v.toLowerCase(), (codes) => (/^\d{4}(,\d{4})*$/.test(codes) ? codes.split(',') : undefined)))
       .refine((v) => v !== undefined, { error: 'must be organisation=SCB-codes pairs separated by semicolons, e.g. trelleborg=1287;svedala=1263' }),
   ),
 });

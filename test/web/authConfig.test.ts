@@ -74,15 +74,18 @@ describe('loadWebAuthConfig', () => {
       ...OIDC,
       OIDC_ROLE_CLAIM: 'groups',
       OIDC_ROLE_VALUES: 'grp-bistand-hl=caseworker; grp-bistand-adm=admin',
-      OIDC_ORGANISATIONS: 'sydvast=1287,1263;svedala=1263',
+      OIDC_ORGANISATIONS: 'Sydvast=1287,1263;svedala=1263;__proto__=1287',
       OIDC_POST_LOGOUT_REDIRECT_URI: 'https://robot.trelleborg.example/hejda',
     });
     expect(config.oidc).toMatchObject({
       roleClaim: 'groups',
       roleValues: { 'grp-bistand-hl': 'caseworker', 'grp-bistand-adm': 'admin' },
-      organisations: { sydvast: ['1287', '1263'], svedala: ['1263'] },
+      organisations: { sydvast: ['1287', '1263'], svedala: ['1263'], ['__proto__']: ['1287'] },
       postLogoutRedirectUri: 'https://robot.trelleborg.example/hejda',
     });
+    // Every key an own property, none the object's prototype.
+    expect(Object.getPrototypeOf(config.oidc!.organisations)).toBe(Object.prototype);
+    expect(Object.hasOwn(config.oidc!.organisations, '__proto__')).toBe(true);
     expect(problems({ ...OIDC, OIDC_ROLE_VALUES: 'grp=superuser' }).map((p) => p.variable)).toEqual(['OIDC_ROLE_VALUES']);
     expect(problems({ ...OIDC, OIDC_ORGANISATIONS: 'trelleborg=12870' }).map((p) => p.variable)).toEqual(['OIDC_ORGANISATIONS']);
     expect(problems({ ...OIDC, OIDC_ID_CLAIM: 'user id' }).map((p) => p.variable)).toEqual(['OIDC_ID_CLAIM']);

@@ -488,4 +488,10 @@ describe('OIDC claims -> user', () => {
     expect(pn.ok).toBe(false);
     expect(JSON.stringify(pn)).not.toContain(APPLICANT_PN);
   });
+
+  it('looks up only own keys: claim values named like Object\'s properties are unknown, not a 500', () => {
+    expect(userFromClaims({ sub: 'u', roles: ['toString', 'constructor'], organisation: 'svedala' }, settings)).toEqual({ ok: false, problem: 'ingen känd roll i claim roles' });
+    expect(userFromClaims({ sub: 'u', roles: ['bistand-admin'], organisation: '__proto__' }, settings)).toEqual({ ok: false, problem: 'okänd eller saknad organisation i claim organisation' });
+    expect(userFromClaims({ sub: 'u', roles: ['bistand-admin'], organisation: 'constructor' }, settings).ok).toBe(false);
+  });
 });

@@ -30,11 +30,13 @@ export function userFromClaims(claims: Record<string, unknown>, settings: Pick<O
   if (looksLikePersonalNumber(id)) {
     return { ok: false, problem: `claim ${settings.idClaim} ser ut som ett personnummer; välj ett annat användar-id (OIDC_ID_CLAIM)` };
   }
-  const roles = [...new Set(strings(claims[settings.roleClaim]).map((v) => settings.roleValues[v]).filter((r): r is Role => r !== undefined))];
+  // Own keys only: a claim value like "constructor" or "__proto__" must not find Object's.
+  const own = <T>(map: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
+  const roles = [...new Set(strings(claims[settings.roleClaim]).map((v) => own(settings.roleValues, v)).filter((r): r is Role => r !== undefined))];
   if (roles.length === 0) return { ok: false, problem: `ingen känd roll i claim ${settings.roleClaim}` };
   if (roles.length > 1) return { ok: false, problem: `mer än en roll i claim ${settings.roleClaim}; ett konto har en roll` };
   const organisation = strings(claims[settings.organisationClaim])[0]?.toLowerCase();
-  const municipalities = organisation !== undefined ? settings.organisations[organisation] : undefined;
+  const municipalities = organisation !== undefined ? own(settings.organisations, organisation) : undefined;
   if (organisation === undefined || municipalities === undefined) {
     return { ok: false, problem: `okänd eller saknad organisation i claim ${settings.organisationClaim}` };
   }
