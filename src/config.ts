@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role } from './web/auth/user.js';
 
 /**
  * The robot's configuration, read once from environment variables at start.
@@ -427,5 +428,171 @@ export function describeConfig(config: Config): Record<string, string | number> 
     booking: where(config.bookingUrl, 'sandbox'),
     robotIdentity: config.robotIdentity,
     workerConcurrency: config.workerConcurrency,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Web login: the session cookie and OpenID Connect. Read only by the commands that serve pages
+// (`web`, `start`): a worker has no pages and must start without these variables.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * OpenID Connect against the municipality's identity provider. Who the user is comes from the
+ * ID token's claims: the id (`idClaim`), the role (`roleClaim`: a list or a space-separated
+ * string) and the organisation (`organisationClaim`).
+ */
+export interface OidcSettings {
+  /** The issuer exactly as the provider's discovery document states it (https in production). */
+  issuer: string;
+  clientId: string;
+  /** Never logged or echoed. */
+  clientSecret: string;
+  /** Where the provider sends the browser back; its path is always /auth/callback. */
+  redirectUri: string;
+  /** Where the provider sends the browser after logging out there (RP-initiated logout). */
+  postLogoutRedirectUri: string;
+  idClaim: string;
+  nameClaim: string;
+  roleClaim: string;
+  organisationClaim: string;
+  /** Claim value -> role. One account has one role here: an auditor's account can never sign. */
+  roleValues: Readonly<Record<string, Role>>;
+  /** Organisation claim value -> the municipalities (SCB codes) whose cases it handles. */
+  organisations: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface WebAuthConfig {
+  /** At least 32 characters; signs the session cookie and the login cookies. */
+  sessionSecret: string;
+  secureCookies: boolean;
+  /** The seeded users' login form; never in production. */
+  devLogin: boolean;
+  oidc?: OidcSettings | undefined;
+  sessionMaxAgeMs: number;
+  /** How long a started login (provider round trip, login form) may take. */
+  loginFlowMaxAgeMs: number;
+  loginRateLimit: { max: number; timeWindowMs: number };
+}
+
+export const DEVELOPMENT_SESSION_SECRET = 'bistandsrobot-development-only-session-secret-key';
+
+export const DEFAULT_ROLE_VALUES: Readonly<Record<string, Role>> = {
+  'bistand-handlaggare': 'caseworker',
+  'bistand-arbetsledare': 'teamlead',
+  'bistand-admin': 'admin',
+  'bistand-granskare': 'auditor',
+};
+
+export const DEFAULT_ORGANISATIONS: Readonly<Record<string, readonly string[]>> = {
+  trelleborg: ['1287'],
+  svedala: ['1263'],
+};
+
+const WEB_ROLES: readonly Role[] = ['caseworker', 'teamlead', 'admin', 'auditor'];
+
+/** `key=value;key=value`, each value checked by `value`; undefined for a bad entry. */
+function pairs<T>(text: string, value: (v: string) => T | undefined): Record<string, T> | undefined {
+  const out: [string, T][] = [];
+  for (const pair of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const [key, raw, ...rest] = pair.split('=').map((s) => s.trim());
+    const parsed = raw === undefined || rest.length > 0 ? undefined : value(raw);
+    if (!key || parsed === undefined) return undefined;
+    out.push([key, parsed]);
+  }
+  // fromEntries makes every key an own property ("__proto__" too), never the object's prototype.
+  return out.length > 0 ? Object.fromEntries(out) : undefined;
+}
+
+const claimName = optional(z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/, { error: 'must be a claim name: letters, digits and _ . : / -' }));
+const HTTPS_OR_HTTP = ['https:', 'http:'];
+
+const webAuthSchema = z.object({
+  NODE_ENV: schema.shape.NODE_ENV,
+  SESSION_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
+  OIDC_ISSUER: optional(url(HTTPS_OR_HTTP, 'the identity provider, as its discovery document names itself')),
+  OIDC_CLIENT_ID: optional(z.string().regex(/^[\x21-\x7e]{1,200}$/, { error: 'must be the client id the identity provider issued (no spaces)' })),
+  OIDC_CLIENT_SECRET: optional(z.string().regex(/^[\x21-\x7e]{1,1000}$/, { error: 'must be the client secret the identity provider issued (no spaces)' })),
+  OIDC_REDIRECT_URI: optional(
+    url(HTTPS_OR_HTTP, 'where the identity provider sends the browser back').refine((v) => new URL(v).pathname === '/auth/callback', {
+      error: 'must end in /auth/callback, the path the robot answers the identity provider on',
+    }),
+  ),
+  OIDC_POST_LOGOUT_REDIRECT_URI: optional(url(HTTPS_OR_HTTP, 'where the identity provider sends the browser after logout')),
+  OIDC_ID_CLAIM: claimName,
+  OIDC_NAME_CLAIM: claimName,
+  OIDC_ROLE_CLAIM: claimName,
+  OIDC_ORGANISATION_CLAIM: claimName,
+  OIDC_ROLE_VALUES: optional(
+    z
+      .string()
+      .transform((v) => pairs(v, (r) => (WEB_ROLES.includes(r as Role) ? (r as Role) : undefined)))
+      .refine((v) => v !== undefined, { error: `must be claim-value=role pairs separated by semicolons; roles: ${WEB_ROLES.join(', ')}` }),
+  ),
+  OIDC_ORGANISATIONS: optional(
+    z
+      .string()
+      // Keys in lower case: the organisation claim is compared in lower case (userFromClaims).
+      .transform((v) => pairs(v.toLowerCase(), (codes) => (/^\d{4}(,\d{4})*$/.test(codes) ? codes.split(',') : undefined)))
+      .refine((v) => v !== undefined, { error: 'must be organisation=SCB-codes pairs separated by semicolons, e.g. trelleborg=1287;svedala=1263' }),
+  ),
+});
+
+/**
+ * The web login's settings. In production SESSION_SECRET and OpenID Connect are required, every
+ * URL is https and the development login is off. Problems name the variable, never its value.
+ *   OIDC_ROLE_VALUES="grp-bistand-hl=caseworker;grp-bistand-adm=admin;grp-bistand-rev=auditor"
+ *   OIDC_ORGANISATIONS="trelleborg=1287;svedala=1263"  (several municipalities: 1287,1263)
+ * @throws ConfigError
+ */
+export function loadWebAuthConfig(env: NodeJS.ProcessEnv = process.env): WebAuthConfig {
+  const input = Object.fromEntries(Object.keys(webAuthSchema.shape).map((k) => [k, env[k]]));
+  const parsed = webAuthSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), problem: issue.message })));
+  }
+  const v = parsed.data;
+  const production = v.NODE_ENV === 'production';
+  const problems: ConfigProblem[] = [];
+  if (production && v.SESSION_SECRET === undefined) problems.push({ variable: 'SESSION_SECRET', problem: 'must be set when NODE_ENV is production' });
+  const oidcNames = Object.keys(webAuthSchema.shape).filter((k) => k.startsWith('OIDC_')) as (keyof typeof v & `OIDC_${string}`)[];
+  if (v.OIDC_ISSUER === undefined) {
+    if (production) problems.push({ variable: 'OIDC_ISSUER', problem: 'must be set when NODE_ENV is production (the development login is off there)' });
+    const stray = oidcNames.filter((k) => v[k] !== undefined);
+    if (stray.length > 0) problems.push({ variable: 'OIDC_ISSUER', problem: `must be set when ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'}` });
+  } else {
+    for (const k of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const) {
+      if (v[k] === undefined) problems.push({ variable: k, problem: 'must be set when OIDC_ISSUER is' });
+    }
+    if (production) {
+      for (const k of ['OIDC_ISSUER', 'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI'] as const) {
+        if (v[k] !== undefined && new URL(v[k]).protocol !== 'https:') problems.push({ variable: k, problem: 'must be an https URL when NODE_ENV is production' });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const oidc: OidcSettings | undefined =
+    v.OIDC_ISSUER === undefined
+      ? undefined
+      : {
+          issuer: v.OIDC_ISSUER,
+          clientId: v.OIDC_CLIENT_ID!,
+          clientSecret: v.OIDC_CLIENT_SECRET!,
+          redirectUri: v.OIDC_REDIRECT_URI!,
+          postLogoutRedirectUri: v.OIDC_POST_LOGOUT_REDIRECT_URI ?? new URL('/utloggad', v.OIDC_REDIRECT_URI).href,
+          idClaim: v.OIDC_ID_CLAIM ?? 'sub',
+          nameClaim: v.OIDC_NAME_CLAIM ?? 'name',
+          roleClaim: v.OIDC_ROLE_CLAIM ?? 'roles',
+          organisationClaim: v.OIDC_ORGANISATION_CLAIM ?? 'organisation',
+          roleValues: v.OIDC_ROLE_VALUES ?? DEFAULT_ROLE_VALUES,
+          organisations: v.OIDC_ORGANISATIONS ?? DEFAULT_ORGANISATIONS,
+        };
+  return {
+    sessionSecret: v.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    secureCookies: v.NODE_ENV === 'production',
+    devLogin: !production,
+    oidc,
+    sessionMaxAgeMs: 8 * HOUR,
+    loginFlowMaxAgeMs: 10 * MINUTE,
+    loginRateLimit: { max: 10, timeWindowMs: MINUTE },
   };
 }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { loadWebAuthConfig, type Config, type WebAuthConfig } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { replayCase } from '../robot/replay.js';
@@ -9,7 +9,6 @@ import { RedisPolicyError } from '../robot/redisCheck.js';
 import { readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
-import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { parseOrExit, processOutput, usageText } from './args.js';
 import { REPLAY, WEB, WORKER } from './commands.js';
@@ -132,7 +131,7 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
   }
   let auth: WebAuthConfig;
   try {
-    auth = webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv });
+    auth = loadWebAuthConfig({ ...env, NODE_ENV: config.nodeEnv });
   } catch (error) {
     process.stderr.write(`web: ${(error as Error).message}\n`);
     return 2;

@@ -10,11 +10,11 @@ import { OutboundConfigError, outboundAdapters, outboundEndpoints } from './outb
 import { chromiumPdfRenderer } from '../web/caseworker/pdf.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes } from '../web/admin/index.js';
-import { webAuthConfigFromEnv } from '../web/auth/session.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
 import { parseOrExit, processOutput } from './args.js';
 import { START } from './commands.js';
 import { loadBasics, untilStopped } from './daemon.js';
+import { loadWebAuthConfig } from '../config.js';
 import { ensureRedis, RedisMissingError } from './redis.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics } from './wiring.js';
 import type { Robot } from '../robot/worker.js';
@@ -92,7 +92,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
     checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,
-      auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),
+      auth: loadWebAuthConfig({ ...env, NODE_ENV: config.nodeEnv }),
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),

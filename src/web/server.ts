@@ -2,7 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import type { Logger } from 'pino';
 import { withTimeout } from '../observability/timeout.js';
 import type { Db } from '../store/index.js';
-import { registerWebAuth, type WebAuthConfig } from './auth/session.js';
+import type { WebAuthConfig } from '../config.js';
+import { registerWebAuth } from './auth/webAuth.js';
 import { refuseUnstorableText } from './unstorableText.js';
 import type { OidcClient } from './auth/oidc.js';
 
@@ -30,7 +31,7 @@ export interface WebServerOptions {
   checkTimeoutMs?: number;
   /**
    * The review and admin pages: one context with sessions, CSRF, security headers and login
-   * (auth/session.ts), and inside it each of `routes` (e.g. caseworkerRoutes(...), adminRoutes(...)).
+   * (auth/webAuth.ts), and inside it each of `routes` (e.g. caseworkerRoutes(...), adminRoutes(...)).
    */
   pages?: WebPagesOptions;
   /** Behind a TLS-terminating proxy (production): trust X-Forwarded-* so Secure cookies are set. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { currentDecision, getCase, getProposalForCase, IN_MEMORY, listAuditForCase, openDatabase, type Db } from '../../src/store/index.js';
-import { webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { loadWebAuthConfig } from '../../src/config.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
@@ -54,7 +54,7 @@ describe('caseworker review in Chromium', () => {
       logger,
       metrics: createMetrics({ defaultMetrics: false }),
       checks: {},
-      pages: { db, auth: webAuthConfigFromEnv({ NODE_ENV: 'test' }), routes: [caseworkerRoutes({ db })] },
+      pages: { db, auth: loadWebAuthConfig({ NODE_ENV: 'test' }), routes: [caseworkerRoutes({ db })] },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();

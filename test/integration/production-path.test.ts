@@ -13,7 +13,7 @@ import { start as startNotifications, type NotificationSandbox } from '../../src
 import { start as startPayments, type PaymentSandbox } from '../../src/sandbox/payments.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
 import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
-import { startOidcProvider, testTls, type OidcProvider, type TestTls } from '../support/oidcProvider.js';
+import { startOidcProvider, testTls, type OidcProvider, type TestTls } from '../support/tlsOidcProvider.js';
 import { registerEnv } from '../support/processWorld.js';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/redisServer.js';
 import { startTlsProxy, type TlsProxy } from '../support/tlsProxy.js';

@@ -6,7 +6,8 @@ import { expect } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { Db } from '../../src/store/index.js';
-import { registerWebAuth, webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { loadWebAuthConfig } from '../../src/config.js';
+import { registerWebAuth } from '../../src/web/auth/webAuth.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
 
@@ -51,7 +52,7 @@ export async function serveInChromium(db: Db, routes: FastifyPluginAsync): Promi
   mkdirSync(SHOTS, { recursive: true });
   const app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
   await app.register(async (pages) => {
-    await registerWebAuth(pages, { db, auth: webAuthConfigFromEnv({ NODE_ENV: 'test' }) });
+    await registerWebAuth(pages, { db, auth: loadWebAuthConfig({ NODE_ENV: 'test' }) });
     await pages.register(routes);
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -13,8 +13,9 @@ import {
   storeCaseScreenshot,
   verifyDecision,
 } from '../../src/store/index.js';
-import { userFromClaims, DEFAULT_ORGANISATIONS, DEFAULT_ROLE_VALUES } from '../../src/web/auth/oidc.js';
-import { webAuthConfigFromEnv, safeNext } from '../../src/web/auth/session.js';
+import { DEFAULT_ORGANISATIONS, DEFAULT_ROLE_VALUES, loadWebAuthConfig } from '../../src/config.js';
+import { userFromClaims } from '../../src/web/auth/oidc.js';
+import { safeNext } from '../../src/web/auth/guards.js';
 import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
 import { APPLICANT_PN, buildPages, Client, CO_APPLICANT_PN, csrfFrom, seedCase } from './support.js';
 
@@ -357,9 +358,16 @@ describe('login and sessions', () => {
   it('development login: httpOnly, SameSite=Lax cookie, new session id, logout ends it', async () => {
     const { app } = await buildPages(db());
     try {
+      const sessionRows = async () => Number((await db().query<{ n: number }>('SELECT count(*)::int AS n FROM web_sessions')).rows[0]!.n);
+      const rowsBefore = await sessionRows();
       const client = new Client(app);
       const loginPage = await client.get('/login');
       expect(loginPage.body).toContain('<legend>Användare</legend>');
+      // An anonymous visit to the login writes no session (issue 17): its form token is in a cookie.
+      for (let i = 0; i < 3; i++) await new Client(app).get('/login');
+      expect(await sessionRows()).toBe(rowsBefore);
+      expect(client.cookie).toBe('');
+      expect(client.jar.has('bistand_login')).toBe(true);
       const before = client.cookie;
       const res = await client.post('/login', { _csrf: csrfFrom(loginPage.body), userId: 'hl-svedala-1', next: '//evil.example/' });
       expect(res.statusCode).toBe(303);
@@ -369,11 +377,35 @@ describe('login and sessions', () => {
       expect(cookie).toMatch(/SameSite=Lax/i);
       expect(client.cookie).not.toBe(before);
       expect((await client.get('/inkorg')).statusCode).toBe(200);
-      const stored = await db().query<{ data: unknown }>('SELECT data FROM web_sessions');
-      expect(stored.rows.length).toBeGreaterThan(0);
+      expect(await sessionRows()).toBe(rowsBefore + 1);
+      // The login form's token is used up with the login.
+      expect(client.jar.has('bistand_login')).toBe(false);
       const out = await client.submit('/inkorg', '/logout');
       expect(out.headers.location).toBe('/login');
       expect((await client.get('/inkorg')).statusCode).toBe(303);
+      expect(await sessionRows()).toBe(rowsBefore);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('development login: refuses a post without this browser\'s form token, or with a forged one', async () => {
+    const { app } = await buildPages(db());
+    try {
+      const victim = new Client(app);
+      const attacker = new Client(app);
+      const attackerForm = await attacker.get('/login');
+      // Login CSRF: the attacker's own token does not fit the victim's browser (no cookie there).
+      const crossSite = await victim.post('/login', { _csrf: csrfFrom(attackerForm.body), userId: 'hl-svedala-1' });
+      expect(crossSite.statusCode).toBe(403);
+      expect(crossSite.body).toContain('Formuläret kunde inte tas emot');
+      // A cookie whose signature does not fit is refused even with the matching field.
+      const own = await victim.get('/login');
+      const token = csrfFrom(own.body);
+      const signed = victim.jar.get('bistand_login')!;
+      victim.jar.set('bistand_login', signed.replace(/\.[^.]+$/, '.AAAA'));
+      expect((await victim.post('/login', { _csrf: token, userId: 'hl-svedala-1' })).statusCode).toBe(403);
+      expect(victim.cookie).toBe('');
     } finally {
       await app.close();
     }
@@ -410,8 +442,8 @@ describe('login and sessions', () => {
 
 describe('web auth configuration', () => {
   it('secure cookies and no development login in production; secrets and OIDC required there', () => {
-    expect(() => webAuthConfigFromEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*OIDC_ISSUER/);
-    const prod = webAuthConfigFromEnv({
+    expect(() => loadWebAuthConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*OIDC_ISSUER/);
+    const prod = loadWebAuthConfig({
       NODE_ENV: 'production',
       SESSION_SECRET: 'x'.repeat(40),
       OIDC_ISSUER: 'https://idp.example',
@@ -421,10 +453,10 @@ describe('web auth configuration', () => {
     });
     expect(prod.secureCookies).toBe(true);
     expect(prod.devLogin).toBe(false);
-    const dev = webAuthConfigFromEnv({ NODE_ENV: 'development' });
+    const dev = loadWebAuthConfig({ NODE_ENV: 'development' });
     expect(dev.secureCookies).toBe(false);
     expect(dev.devLogin).toBe(true);
-    expect(() => webAuthConfigFromEnv({ SESSION_SECRET: 'short' })).toThrow(/minst 32/);
+    expect(() => loadWebAuthConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32/);
   });
 
   it('never redirects off the site after login', () => {
@@ -455,5 +487,11 @@ describe('OIDC claims -> user', () => {
     const pn = userFromClaims({ sub: APPLICANT_PN, roles: ['bistand-admin'], organisation: 'svedala' }, settings);
     expect(pn.ok).toBe(false);
     expect(JSON.stringify(pn)).not.toContain(APPLICANT_PN);
+  });
+
+  it('looks up only own keys: claim values named like Object\'s properties are unknown, not a 500', () => {
+    expect(userFromClaims({ sub: 'u', roles: ['toString', 'constructor'], organisation: 'svedala' }, settings)).toEqual({ ok: false, problem: 'ingen känd roll i claim roles' });
+    expect(userFromClaims({ sub: 'u', roles: ['bistand-admin'], organisation: '__proto__' }, settings)).toEqual({ ok: false, problem: 'okänd eller saknad organisation i claim organisation' });
+    expect(userFromClaims({ sub: 'u', roles: ['bistand-admin'], organisation: 'constructor' }, settings).ok).toBe(false);
   });
 });

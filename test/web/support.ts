@@ -7,7 +7,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { loadRules } from '../../src/rules/load.js';
 import { createCase, insertProposalIfAbsent, insertSnapshot, saveApplication, transitionCase, type Db } from '../../src/store/index.js';
-import { webAuthConfigFromEnv } from '../../src/web/auth/session.js';
+import { loadWebAuthConfig } from '../../src/config.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import type { PdfRenderer } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
@@ -95,7 +95,7 @@ export async function buildPages(
 ): Promise<{ app: FastifyInstance; logs: string[] }> {
   const logs: string[] = [];
   const logger = createLogger({ nodeEnv: 'test', logLevel: 'info' }, { write: (s: string) => void logs.push(s) });
-  const auth = webAuthConfigFromEnv({ NODE_ENV: 'test' });
+  const auth = loadWebAuthConfig({ NODE_ENV: 'test' });
   if (options.loginRateLimit) auth.loginRateLimit = { max: options.loginRateLimit, timeWindowMs: 60_000 };
   const app = buildWebServer({
     logger,
@@ -118,21 +118,37 @@ export function csrfFrom(html: string): string {
   return m[1]!;
 }
 
-function sessionCookie(res: LightMyRequestResponse): string | undefined {
+/** The browser's cookie jar after `res`: the session cookie and the short-lived login cookies (path ignored). */
+function applyCookies(jar: Map<string, string>, res: LightMyRequestResponse): void {
   const header = res.headers['set-cookie'];
-  const all = Array.isArray(header) ? header : header ? [header] : [];
-  const found = all.find((c) => c.startsWith('bistand_sid='));
-  return found?.split(';')[0];
+  for (const line of Array.isArray(header) ? header : header ? [header] : []) {
+    const [pair = ''] = line.split(';');
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at);
+    const value = pair.slice(at + 1);
+    if (value === '' || /max-age=0\b|expires=thu, 01 jan 1970/i.test(line)) jar.delete(name);
+    else jar.set(name, value);
+  }
 }
 
-/** A signed-in browser, in short: keeps the session cookie, fetches CSRF tokens from pages. */
+/** A signed-in browser, in short: keeps its cookies, fetches CSRF tokens from pages. */
 export class Client {
-  cookie = '';
+  readonly jar = new Map<string, string>();
   constructor(readonly app: FastifyInstance) {}
 
+  /** The session cookie (`bistand_sid=...`), or '' before login. */
+  get cookie(): string {
+    const sid = this.jar.get('bistand_sid');
+    return sid === undefined ? '' : `bistand_sid=${sid}`;
+  }
+
+  private headers(): Record<string, string> {
+    return this.jar.size > 0 ? { cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+
   async get(url: string): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: 'GET', url, headers: this.cookie ? { cookie: this.cookie } : {} });
-    this.cookie = sessionCookie(res) ?? this.cookie;
+    const res = await this.app.inject({ method: 'GET', url, headers: this.headers() });
+    applyCookies(this.jar, res);
     return res;
   }
 
@@ -140,10 +156,10 @@ export class Client {
     const res = await this.app.inject({
       method: 'POST',
       url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.headers() },
       payload: new URLSearchParams(form).toString(),
     });
-    this.cookie = sessionCookie(res) ?? this.cookie;
+    applyCookies(this.jar, res);
     return res;
   }
 

@@ -1,39 +1,14 @@
 import * as client from 'openid-client';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
+import type { OidcSettings } from '../../config.js';
 import type { Role, WebUser } from './user.js';
 
 /**
  * OpenID Connect for production: authorization code flow with PKCE, state and nonce, against
- * the municipality's identity provider. Who the user is comes from the ID token's claims:
- * the id (OIDC_ID_CLAIM, default `sub`), the role (OIDC_ROLE_CLAIM, default `roles`: a list or a
- * space-separated string) and the organisation (OIDC_ORGANISATION_CLAIM, default `organisation`).
+ * the municipality's identity provider (settings: OidcSettings in src/config.ts). The token
+ * response is checked by openid-client: issuer, audience, nonce, expiry, state and PKCE; a
+ * mismatch throws and nobody is signed in.
  */
-export interface OidcSettings {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  idClaim: string;
-  nameClaim: string;
-  roleClaim: string;
-  organisationClaim: string;
-  /** Claim value -> role. One account has one role here: an auditor's account can never sign. */
-  roleValues: Readonly<Record<string, Role>>;
-  /** Organisation claim value -> the municipalities (SCB codes) whose cases it handles. */
-  organisations: Readonly<Record<string, readonly string[]>>;
-}
-
-export const DEFAULT_ROLE_VALUES: Readonly<Record<string, Role>> = {
-  'bistand-handlaggare': 'caseworker',
-  'bistand-arbetsledare': 'teamlead',
-  'bistand-admin': 'admin',
-  'bistand-granskare': 'auditor',
-};
-
-export const DEFAULT_ORGANISATIONS: Readonly<Record<string, readonly string[]>> = {
-  trelleborg: ['1287'],
-  svedala: ['1263'],
-};
 
 export type ClaimsMapping = { ok: true; user: WebUser } | { ok: false; problem: string };
 
@@ -55,11 +30,13 @@ export function userFromClaims(claims: Record<string, unknown>, settings: Pick<O
   if (looksLikePersonalNumber(id)) {
     return { ok: false, problem: `claim ${settings.idClaim} ser ut som ett personnummer; välj ett annat användar-id (OIDC_ID_CLAIM)` };
   }
-  const roles = [...new Set(strings(claims[settings.roleClaim]).map((v) => settings.roleValues[v]).filter((r): r is Role => r !== undefined))];
+  // Own keys only: a claim value like "constructor" or "__proto__" must not find Object's.
+  const own = <T>(map: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
+  const roles = [...new Set(strings(claims[settings.roleClaim]).map((v) => own(settings.roleValues, v)).filter((r): r is Role => r !== undefined))];
   if (roles.length === 0) return { ok: false, problem: `ingen känd roll i claim ${settings.roleClaim}` };
   if (roles.length > 1) return { ok: false, problem: `mer än en roll i claim ${settings.roleClaim}; ett konto har en roll` };
   const organisation = strings(claims[settings.organisationClaim])[0]?.toLowerCase();
-  const municipalities = organisation !== undefined ? settings.organisations[organisation] : undefined;
+  const municipalities = organisation !== undefined ? own(settings.organisations, organisation) : undefined;
   if (organisation === undefined || municipalities === undefined) {
     return { ok: false, problem: `okänd eller saknad organisation i claim ${settings.organisationClaim}` };
   }
@@ -76,53 +53,7 @@ export function userFromClaims(claims: Record<string, unknown>, settings: Pick<O
   };
 }
 
-function parseMap<T>(text: string | undefined, value: (v: string) => T | undefined, what: string): Record<string, T> | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const out: Record<string, T> = {};
-  for (const pair of text.split(';').map((p) => p.trim()).filter(Boolean)) {
-    const [key, raw] = pair.split('=').map((s) => s.trim());
-    const parsed = raw === undefined ? undefined : value(raw);
-    if (!key || parsed === undefined) throw new Error(`${what}: varje post ska vara nyckel=värde, åtskilda med semikolon`);
-    out[key] = parsed;
-  }
-  return out;
-}
-
-/**
- * OIDC settings from the environment, or undefined when OIDC_ISSUER is not set. Errors name
- * the variable, never its value.
- *   OIDC_ROLE_VALUES="grp-bistand-hl=caseworker;grp-bistand-adm=admin;grp-bistand-rev=auditor"
- *   OIDC_ORGANISATIONS="trelleborg=1287;svedala=1263"  (several municipalities: 1287,1263)
- */
-export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv): OidcSettings | undefined {
-  if (!env.OIDC_ISSUER) return undefined;
-  const missing = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'].filter((k) => !env[k]);
-  if (missing.length > 0) throw new Error(`OpenID Connect: ${missing.join(', ')} saknas`);
-  for (const k of ['OIDC_ISSUER', 'OIDC_REDIRECT_URI']) {
-    try {
-      const u = new URL(env[k]!);
-      if (u.protocol !== 'https:' && env.NODE_ENV === 'production') throw new Error('not https');
-    } catch {
-      throw new Error(`${k}: ska vara en https-URL`);
-    }
-  }
-  const roles = new Set<Role>(['caseworker', 'teamlead', 'admin', 'auditor']);
-  return {
-    issuer: env.OIDC_ISSUER,
-    clientId: env.OIDC_CLIENT_ID!,
-    clientSecret: env.OIDC_CLIENT_SECRET!,
-    redirectUri: env.OIDC_REDIRECT_URI!,
-    idClaim: env.OIDC_ID_CLAIM || 'sub',
-    nameClaim: env.OIDC_NAME_CLAIM || 'name',
-    roleClaim: env.OIDC_ROLE_CLAIM || 'roles',
-    organisationClaim: env.OIDC_ORGANISATION_CLAIM || 'organisation',
-    roleValues: parseMap(env.OIDC_ROLE_VALUES, (v) => (roles.has(v as Role) ? (v as Role) : undefined), 'OIDC_ROLE_VALUES') ?? DEFAULT_ROLE_VALUES,
-    organisations:
-      parseMap(env.OIDC_ORGANISATIONS, (v) => (/^\d{4}(,\d{4})*$/.test(v) ? v.split(',') : undefined), 'OIDC_ORGANISATIONS') ?? DEFAULT_ORGANISATIONS,
-  };
-}
-
-/** What the session keeps between the redirect to the provider and the callback. */
+/** What the login cookie keeps between the redirect to the provider and the callback (loginFlow.ts). */
 export interface OidcPending {
   state: string;
   nonce: string;
@@ -131,19 +62,32 @@ export interface OidcPending {
 }
 
 export interface OidcClient {
-  /** The provider's login URL, and what to keep in the session until the callback. */
+  /** The provider's login URL, and what to keep in the login cookie until the callback. */
   start(next: string): Promise<{ url: string; pending: OidcPending }>;
-  /** Exchanges the code (checking state, nonce and PKCE) and maps the ID token's claims. */
+  /**
+   * Exchanges the code and maps the ID token's claims.
+   * @throws openid-client's errors when state, PKCE, issuer, audience, nonce or expiry do not fit.
+   */
   finish(callbackUrl: URL, pending: OidcPending): Promise<ClaimsMapping>;
+  /**
+   * The provider's end-session URL (RP-initiated logout, by client_id: the ID token is not kept,
+   * as it may carry the employee's personal data), or undefined when the provider has none.
+   */
+  logoutUrl(): Promise<string | undefined>;
 }
 
 export function createOidcClient(settings: OidcSettings): OidcClient {
   let configuration: Promise<client.Configuration> | undefined;
+  // Plain http only reaches here outside production (src/config.ts refuses it there): the
+  // browser tests' provider on loopback.
+  const insecure = new URL(settings.issuer).protocol === 'http:';
   const config = () => {
-    configuration ??= client.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret).catch((error: unknown) => {
-      configuration = undefined;
-      throw error;
-    });
+    configuration ??= client
+      .discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined)
+      .catch((error: unknown) => {
+        configuration = undefined;
+        throw error;
+      });
     return configuration;
   };
   return {
@@ -174,6 +118,11 @@ export function createOidcClient(settings: OidcSettings): OidcClient {
       const claims = tokens.claims();
       if (!claims) return { ok: false, problem: 'inget ID-token från identitetsleverantören' };
       return userFromClaims(claims as Record<string, unknown>, settings);
+    },
+    async logoutUrl() {
+      const c = await config();
+      if (!c.serverMetadata().end_session_endpoint) return undefined;
+      return client.buildEndSessionUrl(c, { client_id: settings.clientId, post_logout_redirect_uri: settings.postLogoutRedirectUri }).href;
     },
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Who is signed in, as every page and action sees it. Set by the session plugin
- * (src/web/auth/session.ts) from a development login or OpenID Connect; never from the client.
+ * (src/web/auth/sessions.ts) from a development login or OpenID Connect; never from the client.
  */
 /** teamlead: a caseworker who also reassigns cases between caseworkers (arbetsledare). */
 export type Role = 'caseworker' | 'teamlead' | 'admin' | 'auditor';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import { stockholmDate } from '../../domain/dates.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { currentDecision, getAppeal, listDecisionsForCase, type CaseRecord, type Db } from '../../store/index.js';
-import { csrfToken, userOf } from '../auth/session.js';
+import { csrfToken, userOf } from '../auth/guards.js';
 import { sendNotFound, type Action } from '../authz.js';
 import { appealPageBody, appealRecordForm, changePageBody } from './appealPages.js';
 import { coveringLetterBody } from './appealCoveringLetter.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { countBookingPoints, countReviewQueue, currentDecision, getCase, getCaseScreenshot, listAutomatedDecisions, listReviewQueue, type CaseRecord, type Db } from '../../store/index.js';
 import { automatedDecisionsList } from './automatedView.js';
-import { csrfToken, userOf } from '../auth/session.js';
+import { csrfToken, userOf } from '../auth/guards.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';

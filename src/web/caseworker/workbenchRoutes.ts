@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { RuleSet } from '../../rules/ruleset.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { getCase, type CaseRecord, type Db } from '../../store/index.js';
-import { csrfToken, userOf } from '../auth/session.js';
+import { csrfToken, userOf } from '../auth/guards.js';
 import type { WebUser } from '../auth/user.js';
 import type { Action } from '../authz.js';
 import type { CasePageMessage } from './casePage.js';
