@@ -83,8 +83,8 @@ const SELF = fileURLToPath(import.meta.url);
 async function runSandboxChild(): Promise<void> {
   const emptyApplications = mkdtempSync(join(tmpdir(), 'bench-applications-'));
   const sandbox = await startSandbox({ fixtures: { applicationsDir: emptyApplications } });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const send = (m: ChildMessage) => process.send?.(m);
   process.on('message', (raw) => {
     const m = raw as { type: string; count?: number; seed?: number };
@@ -95,7 +95,7 @@ async function runSandboxChild(): Promise<void> {
           send({ type: 'generated', count: households.length });
         } else if (m.type === 'rss') {
           const cpu = process.cpuUsage();
-          send({ type: 'rss', rss: Math.max(peakRss, process.memoryUsage().rss), cpuMs: (cpu.user + cpu.system) / 1000 });
+          send({ type: 'rss', rss: Math.max(peakRss, process.memoryUsage.rss()), cpuMs: (cpu.user + cpu.system) / 1000 });
         } else if (m.type === 'stop') {
           clearInterval(sampler);
           await sandbox.stop();
@@ -480,8 +480,8 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
   const children: ChildRobot[] = [];
   let robot: Robot | undefined;
   let profiler: Session | undefined;
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   try {
     const metrics = robotMetrics(db, () => robot?.queues, logger);
     const deps = robotDeps(config, sandbox.urls, db, loadRules(), logger, metrics);
