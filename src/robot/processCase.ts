@@ -8,7 +8,6 @@ import {
   getCasesWithApplications,
   getProposalForCase,
   insertSnapshot,
-  insertSnapshotAndProposal,
   transitionCase,
   transitionCases,
   type CaseState,
@@ -19,6 +18,7 @@ import { coalesce, perDb, perKey } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
 import { openFirstMeeting } from './firstMeeting.js';
 import { gatherRegisters } from './gather.js';
+import { storeSnapshotAndProposal } from './storeEnding.js';
 
 /** What one run of the case job ended in (logged and counted; no personal data). */
 export type CaseRunResult =
@@ -130,10 +130,10 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
       await insertSnapshot(deps.db, { caseId, snapshot, rulesVersion: deps.rules.version });
       throw error;
     }
-    // Snapshot, proposal (insert-if-absent) and the state change in one statement.
+    // Snapshot, proposal (insert-if-absent) and the state change in one statement, shared with this turn's other cases.
     const to: CaseState = proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED';
     const reason = proposal.reasons.join(',') || proposal.outcome;
-    const stored = await insertSnapshotAndProposal(deps.db, {
+    const stored = await storeSnapshotAndProposal(deps.db, {
       caseId,
       snapshot,
       rulesVersion: deps.rules.version,
