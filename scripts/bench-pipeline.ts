@@ -3,35 +3,54 @@
  *
  * Generates BENCH_APPLICATIONS (default 20 000) synthetic applications in the sandbox (outside
  * the timed part), then polls the e-service until the feed is empty while the case workers
- * run, and waits until every case has ended. Real Redis (REDIS_URL or TEST_REDIS_URL, default
- * 127.0.0.1:6379) under a unique key prefix removed at the end; a fresh database: PGlite in
- * memory, or with --postgres / BENCH_DATABASE_URL the server, in a random schema dropped at the
- * end. In the same run a bare BullMQ no-op queue (same Redis, same concurrency, as many jobs,
- * addBulk + an empty processor) gives the ceiling the pipeline is compared against.
+ * run, and waits until every case has ended (counted in the database, so robot processes
+ * beside this one count too). Real Redis (REDIS_URL or TEST_REDIS_URL, default 127.0.0.1:6379)
+ * under a unique key prefix per run, removed at the end; a fresh database per run: the
+ * PostgreSQL server by default (BENCH_DATABASE_URL, TEST_DATABASE_URL or
+ * postgres://postgres@127.0.0.1:5432/test, a random schema dropped at the end), or PGlite in
+ * memory with --pglite. In the same run a bare BullMQ no-op queue (same Redis, same
+ * concurrency, as many jobs, addBulk + an empty processor) gives the ceiling the pipeline is
+ * compared against (`ratio`).
  *
+ * CPU is counted for every process: the robot (process.cpuUsage, plus its sibling robot
+ * processes), the simulators (their child process's process.cpuUsage) and the database (the
+ * PostgreSQL backends of the run's connections, found by application_name in
+ * pg_stat_activity and read from /proc/<pid>/stat; null when the server is on another machine).
+ *
+ * Options (arguments):
+ *   --pglite             PGlite in memory instead of the PostgreSQL server (--postgres: the default)
+ *   --workers2           a second closed-loop run with two robot processes (this one and a
+ *                        child) against the same Redis and database: `workers2Scaling`
+ *   --rate R[,R2]        open-loop runs: R applications a second appear in the e-service
+ *                        (every 100 ms those due) for --duration seconds (default 30); latency
+ *                        from receipt to proposal (p50/p90/p99)
+ *   --load F[,F2]        open-loop runs at these fractions of the capacity measured first (0.5,0.8)
+ *   --sandbox-cpu N      pins the simulators' process to CPU N (taskset -a -cp N)
  * Options (environment):
- *   BENCH_APPLICATIONS   applications (default 20000)
- *   BENCH_CONCURRENCY    case worker concurrency (default 16)
+ *   BENCH_APPLICATIONS   applications of the closed-loop runs (default 20000)
+ *   BENCH_CONCURRENCY    case worker concurrency per robot process (default 16)
  *   BENCH_SEED           generator seed (default 20260301)
  *   BENCH_SANDBOX        "child" (default): the simulators in a child process, so they do not
  *                        share the robot's event loop; "inline": in this process
- *   BENCH_DATABASE_URL   PostgreSQL server (implies --postgres); default with --postgres:
- *                        TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test
  *   BENCH_LOG_LEVEL      silent (default) or warn/error; logs go to standard error
- *   BENCH_CPU_PROF       a directory: the robot process writes a V8 CPU profile there
+ *   BENCH_CPU_PROF       a directory: the robot process writes a V8 CPU profile of the first run
+ *   BENCH_QUERY_STATS    1: time every statement of the first run by its first words
  *
- * Prints JSON on standard output: settings, throughput, latency from the moment intake stored
- * the case (cases.created_at) to the proposal's created_at, peak RSS, outcome distribution,
- * the no-op baseline and the ratio. Counts only: no personal data is printed.
+ * The simulators answer at once (no latency configured): the figures are the robot's own.
+ * Prints one JSON on standard output: settings, the closed-loop run's throughput, latency
+ * (cases.created_at to the proposal's created_at), CPU per application of each process, peak
+ * RSS, outcomes, the no-op baseline and the ratio, then workers2 and the rate runs. Counts
+ * only: no personal data is printed.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -64,8 +83,8 @@ const SELF = fileURLToPath(import.meta.url);
 async function runSandboxChild(): Promise<void> {
   const emptyApplications = mkdtempSync(join(tmpdir(), 'bench-applications-'));
   const sandbox = await startSandbox({ fixtures: { applicationsDir: emptyApplications } });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const send = (m: ChildMessage) => process.send?.(m);
   process.on('message', (raw) => {
     const m = raw as { type: string; count?: number; seed?: number };
@@ -76,7 +95,7 @@ async function runSandboxChild(): Promise<void> {
           send({ type: 'generated', count: households.length });
         } else if (m.type === 'rss') {
           const cpu = process.cpuUsage();
-          send({ type: 'rss', rss: Math.max(peakRss, process.memoryUsage().rss), cpuMs: (cpu.user + cpu.system) / 1000 });
+          send({ type: 'rss', rss: Math.max(peakRss, process.memoryUsage.rss()), cpuMs: (cpu.user + cpu.system) / 1000 });
         } else if (m.type === 'stop') {
           clearInterval(sampler);
           await sandbox.stop();
@@ -94,6 +113,8 @@ async function runSandboxChild(): Promise<void> {
 /** The sandbox, inline or in a child process, behind one face. */
 interface BenchSandbox {
   urls: SandboxUrls;
+  /** The child process's id (child mode only), for taskset. */
+  pid?: number | undefined;
   generate(count: number, seed: number): Promise<number>;
   peakRss(): Promise<number | null>;
   /** CPU time the simulators used so far (child process only). */
@@ -134,6 +155,7 @@ async function openBenchSandbox(mode: 'child' | 'inline'): Promise<BenchSandbox>
   const ready = await Promise.race([expect('ready'), exited.then(() => Promise.reject(new Error('sandbox child exited at start')))]);
   return {
     urls: ready.urls!,
+    pid: child.pid,
     generate: async (count, seed) => {
       const reply = expect('generated');
       child.send({ type: 'generate', count, seed });
@@ -239,23 +261,160 @@ function timeQueries(db: Db): () => Record<string, { calls: number; totalMs: num
     );
 }
 
-async function main(): Promise<void> {
-  const applications = positiveInt('BENCH_APPLICATIONS', 20_000);
-  const concurrency = positiveInt('BENCH_CONCURRENCY', 16);
-  const seed = positiveInt('BENCH_SEED', 20_260_301);
-  const sandboxMode = process.env.BENCH_SANDBOX === 'inline' ? 'inline' : 'child';
-  const usePostgres = process.argv.includes('--postgres') || Boolean(process.env.BENCH_DATABASE_URL);
-  const databaseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const redisUrl = process.env.REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-  const logLevel = process.env.BENCH_LOG_LEVEL || 'silent';
-  const runId = randomBytes(4).toString('hex');
-  const redisPrefix = `bench-${runId}`;
-  const schema = usePostgres ? `bench_${runId}` : undefined;
+// ---------------------------------------------------------------------------------------------
+// Child mode: one more robot process (case workers only; intake is driven by the bench).
+// ---------------------------------------------------------------------------------------------
+interface RobotChildStart {
+  type: 'start';
+  databaseUrl: string;
+  schema: string;
+  urls: SandboxUrls;
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  logLevel: string;
+}
 
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+async function runRobotChild(): Promise<void> {
+  let robot: Robot | undefined;
+  let db: Db | undefined;
+  const send = (m: { type: string; cpuMs?: number; message?: string }) => process.send?.(m);
+  process.on('message', (raw) => {
+    const m = raw as RobotChildStart | { type: 'cpu' | 'stop' };
+    void (async () => {
+      try {
+        if (m.type === 'start') {
+          const config = benchConfig(m.logLevel, m.concurrency);
+          const logger = createLogger(config, pino.destination({ dest: 2, sync: false }));
+          db = await openDatabase({ url: m.databaseUrl, schema: m.schema });
+          const deps = robotDeps(config, m.urls, db, loadRules(), logger, robotMetrics(db, () => robot?.queues, logger));
+          const address = new URL(m.redisUrl);
+          robot = await startRobot(deps, {
+            connection: { host: address.hostname, port: Number(address.port || 6379) },
+            redisUrl: m.redisUrl,
+            prefix: m.prefix,
+            concurrency: m.concurrency,
+            pollIntervalMs: 3_600_000,
+            schedulePolling: false,
+          });
+          send({ type: 'started' });
+        } else if (m.type === 'cpu') {
+          const cpu = process.cpuUsage();
+          send({ type: 'cpu', cpuMs: (cpu.user + cpu.system) / 1000 });
+        } else if (m.type === 'stop') {
+          await robot?.close();
+          await db?.close();
+          send({ type: 'stopped' });
+          process.disconnect?.();
+        }
+      } catch (error) {
+        send({ type: 'error', message: (error as Error).name });
+      }
+    })();
+  });
+  send({ type: 'ready' });
+}
 
-  const config = loadConfig({
+/** A robot process beside the bench's own, driven over IPC. */
+interface ChildRobot {
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startChildRobot(start: Omit<RobotChildStart, 'type'>): Promise<ChildRobot> {
+  const child = fork(SELF, ['--robot-child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () =>
+    new Promise<{ type: string; cpuMs?: number; message?: string }>((resolve, reject) => {
+      child.once('message', (m: { type: string; message?: string }) => (m.type === 'error' ? reject(new Error(`robot child: ${m.message}`)) : resolve(m)));
+    });
+  await next();
+  const started = next();
+  child.send({ type: 'start', ...start });
+  await started;
+  return {
+    cpuMs: async () => {
+      const reply = next();
+      child.send({ type: 'cpu' });
+      return (await reply).cpuMs!;
+    },
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill(), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database CPU: the PostgreSQL backends of the run's connections, read from /proc.
+// ---------------------------------------------------------------------------------------------
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process in ms, or null when it is gone (or not on this machine). */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples the backends whose application_name is the run's, so a backend that closes during
+ * the run still counts up to its last sample. Null when the server's processes are not
+ * readable here (a server on another machine).
+ */
+function databaseCpuSampler(databaseUrl: string, applicationName: string) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-sampler' });
+  const base = new Map<number, number>();
+  const last = new Map<number, number>();
+  let readable = true;
+  let timer: NodeJS.Timeout | undefined;
+  const sample = async (first: boolean) => {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    for (const { pid } of rows) {
+      const ms = processCpuMs(pid);
+      if (ms === null) {
+        readable = false;
+        continue;
+      }
+      if (!base.has(pid)) base.set(pid, first ? ms : 0);
+      last.set(pid, ms);
+    }
+  };
+  return {
+    async start() {
+      await client.connect();
+      await sample(true);
+      timer = setInterval(() => void sample(false).catch(() => undefined), 250);
+    },
+    async stop(): Promise<number | null> {
+      clearInterval(timer);
+      await sample(false).catch(() => undefined);
+      await client.end();
+      if (!readable) return null;
+      let total = 0;
+      for (const [pid, ms] of last) total += ms - (base.get(pid) ?? 0);
+      return total;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bench itself.
+// ---------------------------------------------------------------------------------------------
+function benchConfig(logLevel: string, concurrency: number) {
+  return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: logLevel,
     WORKER_CONCURRENCY: String(concurrency),
@@ -263,87 +422,146 @@ async function main(): Promise<void> {
     PLAN_RECHECK_DELAY_MS: '1000',
     PLAN_PENDING_DEADLINE_MS: '60000',
   });
-  const logger = createLogger(config, pino.destination({ dest: 2, sync: false }));
-  const rules = loadRules();
-  const db: Db = usePostgres ? await openDatabase({ url: databaseUrl, schema }) : await openDatabase({ dataDir: IN_MEMORY });
-  const queryStats = process.env.BENCH_QUERY_STATS ? timeQueries(db) : undefined;
-  const sandbox = await openBenchSandbox(sandboxMode);
-  const redisAddress = new URL(redisUrl);
-  const connection = { host: redisAddress.hostname, port: Number(redisAddress.port || 6379) };
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+}
 
+interface BenchSettings {
+  applications: number;
+  concurrency: number;
+  seed: number;
+  usePostgres: boolean;
+  databaseUrl: string;
+  redisUrl: string;
+  logLevel: string;
+}
+
+interface Phase {
+  /** Robot processes: this one plus workers - 1 children. */
+  workers: number;
+  /** Closed loop: all applications at once. */
+  applications?: number;
+  /** Open loop: applications per second for durationS seconds. */
+  rate?: number;
+  durationS?: number;
+  seed: number;
+  profile?: boolean;
+}
+
+const ENDED_STATES = `('PROPOSED','MANUAL','SIGNED','COMPLETED','TECHNICAL_ERROR','INVALID')`;
+
+/** The simulators: where they run, and the CPU they are pinned to (taskset), if any. */
+interface SandboxPlacement {
+  mode: 'child' | 'inline';
+  cpu?: string | undefined;
+}
+
+/** One run on a fresh database, a fresh Redis prefix and fresh simulators (their feed starts empty). */
+async function runPhase(settings: BenchSettings, placement: SandboxPlacement, phase: Phase) {
+  const sandbox = await openBenchSandbox(placement.mode);
+  if (placement.cpu !== undefined) {
+    if (!sandbox.pid) throw new Error('--sandbox-cpu behöver simulatorerna i en egen process');
+    execFileSync('taskset', ['-a', '-cp', placement.cpu, String(sandbox.pid)], { stdio: 'ignore' });
+  }
+  const runId = randomBytes(4).toString('hex');
+  const redisPrefix = `bench-${runId}`;
+  const schema = settings.usePostgres ? `bench_${runId}` : undefined;
+  const applicationName = `bench-${runId}`;
+  const runUrl = (() => {
+    const url = new URL(settings.databaseUrl);
+    url.searchParams.set('application_name', applicationName);
+    return url.toString();
+  })();
+  const config = benchConfig(settings.logLevel, settings.concurrency);
+  const logger = createLogger(config, pino.destination({ dest: 2, sync: false }));
+  const db: Db = settings.usePostgres ? await openDatabase({ url: runUrl, schema }) : await openDatabase({ dataDir: IN_MEMORY });
+  const queryStats = phase.profile && process.env.BENCH_QUERY_STATS ? timeQueries(db) : undefined;
+  const redisAddress = new URL(settings.redisUrl);
+  const connection = { host: redisAddress.hostname, port: Number(redisAddress.port || 6379) };
+  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  const children: ChildRobot[] = [];
   let robot: Robot | undefined;
   let profiler: Session | undefined;
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   try {
-    const generated = await sandbox.generate(applications, seed);
     const metrics = robotMetrics(db, () => robot?.queues, logger);
-    const deps = robotDeps(config, sandbox.urls, db, rules, logger, metrics);
-
-    // Counted in process: a case has ended when its job returns anything but "wait for the plan".
-    let ended = 0;
+    const deps = robotDeps(config, sandbox.urls, db, loadRules(), logger, metrics);
     let failedAttempts = 0;
-    const results: Record<string, number> = {};
-    let resolveAll!: () => void;
-    const allEnded = new Promise<void>((resolve) => (resolveAll = resolve));
     const hooks = deps.hooks;
     deps.hooks = {
       ...hooks,
-      caseProcessed(outcome, seconds) {
-        hooks?.caseProcessed?.(outcome, seconds);
-        results[outcome] = (results[outcome] ?? 0) + 1;
-        if (outcome !== 'WAITING_FOR_PLAN' && ++ended >= generated) resolveAll();
-      },
       jobFailed(queue, errorClass) {
         hooks?.jobFailed?.(queue, errorClass);
         failedAttempts++;
       },
     };
+    robot = await startRobot(deps, { connection, redisUrl: settings.redisUrl, prefix: redisPrefix, concurrency: settings.concurrency, pollIntervalMs: 3_600_000, schedulePolling: false });
+    for (let i = 1; i < phase.workers; i++) {
+      children.push(
+        await startChildRobot({ databaseUrl: runUrl, schema: schema!, urls: sandbox.urls, redisUrl: settings.redisUrl, prefix: redisPrefix, concurrency: settings.concurrency, logLevel: settings.logLevel }),
+      );
+    }
+    const endedCount = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM cases WHERE state IN ${ENDED_STATES}`)).rows[0]!.n);
 
-    robot = await startRobot(deps, {
-      connection,
-      redisUrl,
-      prefix: redisPrefix,
-      concurrency,
-      pollIntervalMs: 3_600_000,
-      schedulePolling: false,
-    });
+    let generated = 0;
+    if (phase.applications !== undefined) generated = await sandbox.generate(phase.applications, phase.seed);
 
-    if (process.env.BENCH_CPU_PROF) {
+    if (phase.profile && process.env.BENCH_CPU_PROF) {
       profiler = new Session();
       profiler.connect();
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
       await profiler.post('Profiler.start');
     }
-
+    const dbCpu = settings.usePostgres ? databaseCpuSampler(settings.databaseUrl, applicationName) : undefined;
+    await dbCpu?.start();
     const sandboxCpuBefore = await sandbox.cpuMs();
+    const childCpuBefore = await Promise.all(children.map((c) => c.cpuMs()));
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let fetched = 0;
     let polls = 0;
-    for (;;) {
-      const result = await robot.pollNow();
-      polls++;
-      fetched += result.fetched;
-      if (result.fetched === 0) break;
+    const pollAll = async () => {
+      for (;;) {
+        const result = await robot!.pollNow();
+        polls++;
+        fetched += result.fetched;
+        if (result.fetched === 0) break;
+      }
+    };
+    if (phase.rate === undefined) {
+      await pollAll();
+    } else {
+      // Open loop: every 100 ms the applications due by now appear in the e-service and are taken in.
+      const durationMs = (phase.durationS ?? 30) * 1000;
+      let tick = 0;
+      for (;;) {
+        const elapsed = Math.min(performance.now() - started, durationMs);
+        const due = Math.floor((phase.rate * elapsed) / 1000) - generated;
+        if (due > 0) generated += await sandbox.generate(due, phase.seed + tick++);
+        await pollAll();
+        if (elapsed >= durationMs) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - ((performance.now() - started) % 100))));
+      }
     }
     const intakeSeconds = (performance.now() - started) / 1000;
-    const timeout = setTimeout(() => resolveAll(), 30 * 60_000);
-    await allEnded;
-    clearTimeout(timeout);
+    const deadline = Date.now() + 30 * 60_000;
+    while ((await endedCount()) < generated && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
-    const robotCpuMs = (cpu.user + cpu.system) / 1000;
+    const childCpu = (await Promise.all(children.map((c) => c.cpuMs()))).reduce((sum, ms, i) => sum + ms - childCpuBefore[i]!, 0);
+    const robotCpuMs = (cpu.user + cpu.system) / 1000 + childCpu;
     const sandboxCpuAfter = await sandbox.cpuMs();
+    const databaseCpuMs = await dbCpu?.stop();
 
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       const file = join(process.env.BENCH_CPU_PROF!, `bench-${runId}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       profiler.disconnect();
+      profiler = undefined;
       process.stderr.write(`CPU profile: ${file}\n`);
     }
-
+    await Promise.all(children.splice(0).map((c) => c.stop()));
     await robot.close();
     robot = undefined;
 
@@ -356,31 +574,14 @@ async function main(): Promise<void> {
       `SELECT c.state, p.outcome, count(*) AS n FROM cases c LEFT JOIN proposals p ON p.case_id = c.id
         GROUP BY c.state, p.outcome ORDER BY c.state, p.outcome`,
     );
-    const { rows: reasonRows } = await db.query<{ reason: string; n: string }>(
-      `SELECT r AS reason, count(*) AS n FROM proposals, jsonb_array_elements_text(reasons) AS r GROUP BY r ORDER BY 2 DESC`,
-    );
     const { rows: auditRows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log');
-
-    const noop = await noopBaseline(connection, redisPrefix, applications, concurrency);
     const sandboxRss = await sandbox.peakRss();
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-    const applicationsPerSecond = Math.round(generated / seconds);
-    const report = {
-      measures: 'intake (pollNow) to proposal, whole pipeline against the loopback sandbox',
-      settings: {
-        applications: generated,
-        concurrency,
-        seed,
-        database: usePostgres ? `postgres (schema ${schema}, dropped afterwards)` : 'pglite in memory',
-        sandbox: sandboxMode === 'child' ? 'child process' : 'in process',
-        redis: `${connection.host}:${connection.port} (prefix ${redisPrefix}, removed afterwards)`,
-        logLevel,
-        node: process.version,
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model ?? 'unknown',
-      },
-      applicationsPerSecond,
+    const perApplication = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Number((ms / generated).toFixed(2)));
+    return {
+      workers: phase.workers,
+      ...(phase.rate === undefined ? {} : { targetRate: phase.rate, durationS: phase.durationS ?? 30 }),
+      applications: generated,
+      applicationsPerSecond: Math.round(generated / seconds),
       seconds: round1(seconds),
       intakeSeconds: round1(intakeSeconds),
       polls,
@@ -393,34 +594,30 @@ async function main(): Promise<void> {
       peakRssMb: mb(peakRss),
       ...(sandboxRss === null ? {} : { sandboxPeakRssMb: mb(sandboxRss) }),
       // CPU per application, robust against other load on the machine (wall figures are not).
-      robotCpuMsPerApplication: Number((robotCpuMs / generated).toFixed(2)),
-      ...(sandboxCpuBefore === null || sandboxCpuAfter === null
-        ? {}
-        : { sandboxCpuMsPerApplication: Number(((sandboxCpuAfter - sandboxCpuBefore) / generated).toFixed(2)) }),
+      robotCpuMsPerApplication: perApplication(robotCpuMs),
+      sandboxCpuMsPerApplication: sandboxCpuBefore === null || sandboxCpuAfter === null ? null : perApplication(sandboxCpuAfter - sandboxCpuBefore),
+      databaseCpuMsPerApplication: perApplication(databaseCpuMs),
       loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
-      noopJobsPerSecond: noop.jobsPerSecond,
-      ratio: Number((applicationsPerSecond / noop.jobsPerSecond).toFixed(3)),
       outcomes: {
-        jobResults: results,
         failedAttempts,
         byState: outcomeRows.map((r) => ({ state: r.state, outcome: r.outcome, cases: Number(r.n) })),
-        reasons: Object.fromEntries(reasonRows.map((r) => [r.reason, Number(r.n)])),
         auditEntries: Number(auditRows[0]?.n ?? 0),
       },
-      noop,
       ...(queryStats ? { queries: queryStats() } : {}),
+      redisPrefix,
+      connection,
     };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     clearInterval(sampler);
     if (profiler) profiler.disconnect();
+    await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
     if (robot) await robot.close().catch(() => undefined);
     await deleteKeys(redis, `${redisPrefix}*`).catch(() => undefined);
     redis.disconnect();
     await sandbox.stop().catch(() => undefined);
     await db.close();
     if (schema) {
-      const client = new pg.Client({ connectionString: databaseUrl });
+      const client = new pg.Client({ connectionString: settings.databaseUrl });
       await client.connect();
       try {
         await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -432,8 +629,92 @@ async function main(): Promise<void> {
   }
 }
 
+function numberList(text: string | undefined, name: string): number[] {
+  if (text === undefined || text === '') return [];
+  return text.split(',').map((part) => {
+    const n = Number(part);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} ska vara positiva tal, åtskilda med komma`);
+    return n;
+  });
+}
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      postgres: { type: 'boolean' },
+      pglite: { type: 'boolean' },
+      rate: { type: 'string' },
+      load: { type: 'string' },
+      duration: { type: 'string' },
+      workers2: { type: 'boolean' },
+      'sandbox-cpu': { type: 'string' },
+    },
+  });
+  const settings: BenchSettings = {
+    applications: positiveInt('BENCH_APPLICATIONS', 20_000),
+    concurrency: positiveInt('BENCH_CONCURRENCY', 16),
+    seed: positiveInt('BENCH_SEED', 20_260_301),
+    usePostgres: !args.pglite,
+    databaseUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    redisUrl: process.env.REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+    logLevel: process.env.BENCH_LOG_LEVEL || 'silent',
+  };
+  const rates = numberList(args.rate, '--rate');
+  const loads = numberList(args.load, '--load');
+  const durationS = args.duration === undefined ? 30 : Number(args.duration);
+  if (!Number.isFinite(durationS) || durationS <= 0) throw new Error('--duration ska vara ett positivt antal sekunder');
+  if (args.workers2 && !settings.usePostgres) throw new Error('--workers2 behöver PostgreSQL-servern (PGlite är en process)');
+  const sandboxMode = process.env.BENCH_SANDBOX === 'inline' ? 'inline' : 'child';
+  const placement: SandboxPlacement = { mode: sandboxMode, cpu: args['sandbox-cpu'] };
+  {
+    let seed = settings.seed;
+    const capacity = await runPhase(settings, placement, { workers: 1, applications: settings.applications, seed: seed++, profile: true });
+    const noop = await noopBaseline(capacity.connection, capacity.redisPrefix, settings.applications, settings.concurrency);
+    const workers2 = args.workers2 ? await runPhase(settings, placement, { workers: 2, applications: settings.applications, seed: seed++ }) : undefined;
+    const rateRuns = [];
+    for (const rate of [...rates, ...loads.map((f) => Math.max(1, Math.round(f * capacity.applicationsPerSecond)))]) {
+
+      const run = await runPhase(settings, placement, { workers: 1, rate, durationS, seed });
+      const load = loads.find((f) => Math.max(1, Math.round(f * capacity.applicationsPerSecond)) === rate && !rates.includes(rate));
+      rateRuns.push({ ...(load === undefined ? {} : { load }), ...strip(run) });
+    }
+    const report = {
+      measures: 'intake (pollNow) to proposal, whole pipeline against the loopback sandbox',
+      settings: {
+        applications: capacity.applications,
+        concurrency: settings.concurrency,
+        seed: settings.seed,
+        database: settings.usePostgres ? 'postgres (a schema per run, dropped afterwards)' : 'pglite in memory',
+        sandbox: sandboxMode === 'child' ? 'child process' : 'in process',
+        sandboxLatencyMs: 0,
+        ...(args['sandbox-cpu'] === undefined ? {} : { sandboxPinnedToCpu: args['sandbox-cpu'] }),
+        redis: `${capacity.connection.host}:${capacity.connection.port} (a prefix per run, removed afterwards)`,
+        logLevel: settings.logLevel,
+        node: process.version,
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+      },
+      ...strip(capacity),
+      noopJobsPerSecond: noop.jobsPerSecond,
+      ratio: Number((capacity.applicationsPerSecond / noop.jobsPerSecond).toFixed(3)),
+      noop,
+      ...(workers2 ? { workers2: strip(workers2), workers2Scaling: Number((workers2.applicationsPerSecond / capacity.applicationsPerSecond).toFixed(2)) } : {}),
+      ...(rateRuns.length > 0 ? { rate: rateRuns } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  }
+}
+
+/** A phase's figures without the bookkeeping the bench needs internally. */
+function strip<T extends { redisPrefix: string; connection: unknown }>(phase: T): Omit<T, 'redisPrefix' | 'connection'> {
+  const { redisPrefix: _prefix, connection: _connection, ...rest } = phase;
+  return rest;
+}
+
 if (process.argv.includes('--sandbox-child')) {
   await runSandboxChild();
+} else if (process.argv.includes('--robot-child')) {
+  await runRobotChild();
 } else {
   await main();
   // BullMQ and pg leave no handles once closed; this only guards against a stray timer.

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { RequestRefusedException, SystemException } from '../domain/errors.js';
-import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from './retry.js';
+import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type HttpSend, type RetryPolicy } from './retry.js';
 
 /**
  * JSON over HTTP for the registers that speak it (KIR, the plan module, the e-service feed).
@@ -114,7 +114,7 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
   const label = options.label;
 
@@ -135,7 +135,7 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
   }
 
   async function attemptOnce<T>(url: string, request: JsonRequest, reply: z.ZodType<T>): Promise<{ value: T; status: number }> {
-    const init: RequestInit = {
+    const init: HttpSend = {
       method: request.method,
       headers: {
         accept: 'application/json',

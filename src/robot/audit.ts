@@ -1,4 +1,5 @@
 import { auditRows, insertAuditRows, pseudonymFor, type Db, type NewAuditEntry } from '../store/index.js';
+import { batchPerTurn, perDb } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
 
 export type Register = 'ssbtek' | 'kir' | 'plan';
@@ -13,62 +14,30 @@ export const LOOKUP_PURPOSE = 'Utredning av rätt till ekonomiskt bistånd (SoL 
  * An entry that fails the personal-data check is refused for its own caller only, before it
  * joins a batch; a failed statement fails every caller in it (each job then retries).
  */
-interface Waiting {
-  rows: unknown[][];
-  resolve(): void;
-  reject(error: unknown): void;
-}
+const auditBatch = perDb((db: Db) =>
+  batchPerTurn(
+    async (rowsPerCaller: readonly unknown[][][]) => {
+      await insertAuditRows(db, rowsPerCaller.flat());
+      return rowsPerCaller.map(() => undefined);
+    },
+    { oneAtATime: true },
+  ),
+);
 
-class AuditWriter {
-  private waiting: Waiting[] = [];
-  private writing = false;
-
-  constructor(private readonly db: Db) {}
-
-  write(entries: readonly NewAuditEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    let rows: unknown[][];
-    try {
-      rows = auditRows(entries);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ rows, resolve, reject });
-      // At the end of this turn of the event loop, so every look-up answered in the same turn
-      // shares the statement (PGlite runs a statement synchronously: nothing would pile up
-      // behind a write in flight).
-      if (!this.writing) {
-        this.writing = true;
-        setImmediate(() => void this.drain());
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
+function auditWriter(db: Db): { write(entries: readonly NewAuditEntry[]): Promise<void> } {
+  const batch = auditBatch(db);
+  return {
+    write(entries) {
+      if (entries.length === 0) return Promise.resolve();
+      let rows: unknown[][];
       try {
-        await insertAuditRows(this.db, batch.flatMap((w) => w.rows));
-        for (const w of batch) w.resolve();
+        rows = auditRows(entries);
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        return Promise.reject(error);
       }
-    }
-    this.writing = false;
-  }
-}
-
-const writers = new WeakMap<Db, AuditWriter>();
-
-function auditWriter(db: Db): AuditWriter {
-  let writer = writers.get(db);
-  if (!writer) {
-    writer = new AuditWriter(db);
-    writers.set(db, writer);
-  }
-  return writer;
+      return batch(rows);
+    },
+  };
 }
 
 /**

@@ -8,17 +8,17 @@ import {
   getCasesWithApplications,
   getProposalForCase,
   insertSnapshot,
-  insertSnapshotAndProposal,
   transitionCase,
   transitionCases,
   type CaseState,
   type Db,
 } from '../store/index.js';
 import { decideAutomatically } from './automatedDecision.js';
-import { coalesce, perDb } from './coalesce.js';
+import { coalesce, perDb, perKey } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
 import { openFirstMeeting } from './firstMeeting.js';
 import { gatherRegisters } from './gather.js';
+import { storeSnapshotAndProposal } from './storeEnding.js';
 
 /** What one run of the case job ended in (logged and counted; no personal data). */
 export type CaseRunResult =
@@ -53,25 +53,13 @@ export interface CaseRun {
 /** Case jobs running at once read their cases, and start gathering, in shared statements. */
 const readCase = perDb((db: Db) => coalesce((ids: readonly string[]) => getCasesWithApplications(db, ids)));
 const startGathering = perDb((db: Db) =>
-  perActor((actor: string) =>
+  perKey((actor: string) =>
     coalesce(async (ids: readonly string[]) => {
       const moved = await transitionCases(db, { caseIds: ids, from: 'RECEIVED', to: 'GATHERING', actor, reason: null });
       return new Map(ids.map((id) => [id, moved.has(id)]));
     }),
   ),
 );
-
-function perActor<F>(make: (actor: string) => F): (actor: string) => F {
-  const made = new Map<string, F>();
-  return (actor) => {
-    let f = made.get(actor);
-    if (!f) {
-      f = make(actor);
-      made.set(actor, f);
-    }
-    return f;
-  };
-}
 
 const DONE: ReadonlySet<CaseState> = new Set(['PROPOSED', 'MANUAL', 'SIGNED', 'COMPLETED', 'TECHNICAL_ERROR']);
 
@@ -142,10 +130,10 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
       await insertSnapshot(deps.db, { caseId, snapshot, rulesVersion: deps.rules.version });
       throw error;
     }
-    // Snapshot, proposal (insert-if-absent) and the state change in one statement.
+    // Snapshot, proposal (insert-if-absent) and the state change in one statement, shared with this turn's other cases.
     const to: CaseState = proposal.outcome === 'MANUAL' ? 'MANUAL' : 'PROPOSED';
     const reason = proposal.reasons.join(',') || proposal.outcome;
-    const stored = await insertSnapshotAndProposal(deps.db, {
+    const stored = await storeSnapshotAndProposal(deps.db, {
       caseId,
       snapshot,
       rulesVersion: deps.rules.version,

@@ -1,5 +1,16 @@
 import { expect, it } from 'vitest';
-import { getProposalForCase, insertProposalIfAbsent, insertSnapshot, type NewProposal } from '../../src/store/index.js';
+import {
+  CaseTransitionError,
+  getProposalForCase,
+  insertProposalIfAbsent,
+  insertSnapshot,
+  insertSnapshotAndProposal,
+  insertSnapshotsAndProposals,
+  transitionCase,
+  type CaseState,
+  type NewProposal,
+  type SnapshotAndProposal,
+} from '../../src/store/index.js';
 import { forEachBackend, useDatabase } from './backends.js';
 import { makeCase } from './fixtures.js';
 import type { Db } from '../../src/store/index.js';
@@ -81,5 +92,74 @@ forEachBackend('proposals', (backend) => {
     await insertProposalIfAbsent(db(), input);
     await expect(db().query("UPDATE proposals SET amount = '1' WHERE case_id = $1", [input.caseId])).rejects.toThrow(/append-only/);
     await expect(db().query('DELETE FROM proposals WHERE case_id = $1', [input.caseId])).rejects.toThrow(/append-only/);
+  });
+});
+
+forEachBackend('snapshots and proposals of several cases in one statement', (backend) => {
+  const db = useDatabase(backend);
+
+  function ending(caseId: string, amount: string | null, from: CaseState = 'GATHERING'): SnapshotAndProposal {
+    return {
+      caseId,
+      snapshot: { application: { id: caseId } },
+      rulesVersion: 'r1',
+      outcome: 'PROPOSE_GRANT',
+      amount,
+      reasons: [],
+      proposal: { caseId, outcome: 'PROPOSE_GRANT', amount },
+      from,
+      to: 'PROPOSED',
+      actor: 'robot',
+      reason: 'PROPOSE_GRANT',
+    };
+  }
+
+  async function gathering(): Promise<string> {
+    const c = await makeCase(db());
+    await transitionCase(db(), { caseId: c.id, from: 'RECEIVED', to: 'GATHERING', actor: 'robot', reason: null });
+    return c.id;
+  }
+
+  it('answers each case in order as the one-case statement would: new, already proposed, moved on by another run, given twice', async () => {
+    const fresh = await gathering();
+    const proposed = await gathering();
+    await insertSnapshotAndProposal(db(), ending(proposed, '100.00'));
+    const movedOn = await gathering();
+    await transitionCase(db(), { caseId: movedOn, from: 'GATHERING', to: 'MANUAL', actor: 'other', reason: null });
+    const twice = await gathering();
+
+    const results = await insertSnapshotsAndProposals(db(), [
+      ending(fresh, '1250.50'),
+      ending(proposed, '1'),
+      ending(movedOn, '2'),
+      ending(twice, '3160.00'),
+      ending(twice, '9'),
+    ]);
+    expect(results.map((r) => [r.created, r.moved])).toEqual([
+      [true, true],
+      [false, false],
+      [true, false],
+      [true, true],
+      [false, false],
+    ]);
+    expect(new Set(results.map((r) => r.snapshotId)).size).toBe(5);
+
+    expect((await getProposalForCase(db(), fresh))?.amount).toBe('1250.50');
+    expect((await getProposalForCase(db(), proposed))?.amount).toBe('100.00');
+    expect((await getProposalForCase(db(), twice))?.amount).toBe('3160.00');
+    const states = await db().query<{ id: string; state: string }>('SELECT id, state FROM cases WHERE id = ANY($1) ORDER BY id', [[fresh, movedOn, twice]]);
+    expect(Object.fromEntries(states.rows.map((r) => [r.id, r.state]))).toEqual({ [fresh]: 'PROPOSED', [movedOn]: 'MANUAL', [twice]: 'PROPOSED' });
+    const history = await db().query<{ case_id: string }>(
+      "SELECT case_id FROM case_state_history WHERE to_state = 'PROPOSED' AND case_id = ANY($1)",
+      [[fresh, movedOn, twice]],
+    );
+    expect(history.rows.map((r) => r.case_id).sort()).toEqual([fresh, twice].sort());
+  });
+
+  it('refuses the whole call when one change is not a transition', async () => {
+    const id = await gathering();
+    await expect(insertSnapshotsAndProposals(db(), [ending(id, '1'), { ...ending(id, '1'), from: 'RECEIVED', to: 'SIGNED' }])).rejects.toThrow(CaseTransitionError);
+    const { rows } = await db().query('SELECT id FROM snapshots WHERE case_id = $1', [id]);
+    expect(rows).toHaveLength(0);
   });
 });

@@ -1,8 +1,9 @@
 import { AGENCIES, type SsbtekAnswer } from '../../domain/snapshot.js';
 import { SystemException } from '../../domain/errors.js';
-import { parseSsbtekResponse, readSoapFault, SsbtekResponseError, type AgencyProblem } from './parse.js';
+import { soapFaultOf, ssbtekAnswerOf, SsbtekResponseError, type AgencyProblem } from './parse.js';
+import { parseXml } from './xml.js';
 import { buildRequest, checkQuery, type RequestSettings, type SsbtekQuery } from './request.js';
-import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from '../retry.js';
+import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type HttpSend, type RetryPolicy } from '../retry.js';
 
 // Re-exported: callers and tests knew these from here before they moved to ../retry.ts.
 export { backoffDelay, DEFAULT_RETRY, isSafeCaseId, type RetryPolicy } from '../retry.js';
@@ -55,14 +56,16 @@ export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch;
 
   async function attemptOnce(body: string, query: SsbtekQuery): Promise<Omit<SsbtekLookup, 'attempts'> & { httpStatus: number }> {
-    const init: RequestInit = { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body };
+    const init: HttpSend = { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body };
     const { status, text } = await fetchWithDeadline(doFetch, options.url, init, timeoutMs);
 
+    // Parsed once, for the fault and for the answer.
+    const doc = parseXml(text);
     // SOAP 1.1 sends faults with HTTP 500; the fault, not the status, says whom to blame.
-    const fault = readSoapFault(text);
+    const fault = soapFaultOf(doc);
     if (fault) {
       throw new AttemptFailure(
         'soapFault',
@@ -74,7 +77,7 @@ export function createSsbtekClient(options: SsbtekClientOptions): SsbtekClient {
     if (isRetryableStatus(status)) throw new AttemptFailure('http', true, `HTTP ${status}`, status);
     if (status < 200 || status >= 300) throw new AttemptFailure('http', false, `HTTP ${status}`, status);
     try {
-      const parsed = parseSsbtekResponse(text, { personalNumber: query.personalNumber, agencies: query.agencies ?? AGENCIES });
+      const parsed = ssbtekAnswerOf(doc, { personalNumber: query.personalNumber, agencies: query.agencies ?? AGENCIES });
       return { ...parsed, httpStatus: status };
     } catch (error) {
       // A reply that is not an SSBTEK answer (a proxy's error page, a cut-off body) may pass next time.

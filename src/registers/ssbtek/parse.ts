@@ -3,7 +3,7 @@ import { readCsn } from './csn.js';
 import { readFk } from './lefi.js';
 import { readAf, readMiv, readSkv, readSo, readTns } from './readers.js';
 import { safeCode, type AgencyReader, type Payment } from './reading.js';
-import { child, children, parseXml, path, text } from './xml.js';
+import { child, children, parseXml, path, text, type XmlNode } from './xml.js';
 
 /**
  * From a SOAP reply of hamtaBastjanstInformation to the snapshot's SsbtekAnswer. Each agency
@@ -48,7 +48,11 @@ const READERS: Record<Agency, AgencyReader> = {
 
 /** The SOAP Fault in a reply, or null when there is none (or the reply is not XML). */
 export function readSoapFault(xml: string): SoapFault | null {
-  const doc = parseXml(xml);
+  return soapFaultOf(parseXml(xml));
+}
+
+/** The SOAP Fault in a parsed reply (parseXml), or null when there is none or it was not XML. */
+export function soapFaultOf(doc: XmlNode | null): SoapFault | null {
   const fault = path(doc, 'Envelope', 'Body', 'Fault');
   if (fault === undefined) return null;
   const code = text(child(fault, 'faultcode'))?.trim() ?? '';
@@ -69,7 +73,15 @@ export interface ParseOptions {
 }
 
 export function parseSsbtekResponse(xml: string, options: ParseOptions): SsbtekParseResult {
-  const doc = parseXml(xml);
+  return ssbtekAnswerOf(parseXml(xml), options);
+}
+
+/**
+ * The answer in a parsed reply (parseXml; null when the reply was not well-formed), so a
+ * client that first looked for a SOAP Fault reads the document once.
+ * @throws SsbtekResponseError when it is not an SSBTEK answer.
+ */
+export function ssbtekAnswerOf(doc: XmlNode | null, options: ParseOptions): SsbtekParseResult {
   if (doc === null) throw new SsbtekResponseError('SSBTEK-svaret är inte välformad XML');
   const body = path(doc, 'Envelope', 'Body');
   if (body === undefined) throw new SsbtekResponseError('SSBTEK-svaret saknar SOAP Envelope/Body');

@@ -1,32 +1,15 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { scanXml, type XmlNode } from './xmlScan.js';
 
 /**
- * One XML reading for SSBTEK and the agency documents inside it. Namespace prefixes are
+ * One XML reading for SSBTEK and the agency documents inside them. Namespace prefixes are
  * dropped (agencies and samples disagree on prefixes and even on schema versions) and
  * every value stays text: amounts and personal numbers must never become JS numbers.
  */
-export type XmlNode = Record<string, unknown>;
+export type { XmlNode };
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
-
-/** Parses a document, or null when it is not well-formed XML. */
+/** Parses a document, or null when it is not well-formed XML (xmlScan.ts: strict, one pass). */
 export function parseXml(text: string): XmlNode | null {
-  if (XMLValidator.validate(text) !== true) return null;
-  try {
-    const doc: unknown = parser.parse(text);
-    return isNode(doc) ? doc : null;
-  } catch {
-    return null;
-  }
+  return scanXml(text);
 }
 
 export function isNode(value: unknown): value is XmlNode {

@@ -55,10 +55,15 @@ function toRecord(row: Row): ProposalRecord {
 }
 
 /** outcome, amount, reasons (JSON), proposal (JSON) as query parameters; a non-money amount throws. */
-function proposalValues(input: Pick<NewProposal, 'caseId' | 'outcome' | 'amount' | 'reasons' | 'proposal'>): [ProposalOutcome, string | null, string, string] {
+/** @throws Error when the amount is not a money string (the column must not guess). */
+function checkAmount(input: Pick<NewProposal, 'caseId' | 'amount'>): void {
   if (input.amount !== null && !MONEY_PATTERN.test(input.amount)) {
     throw new Error(`proposal for case ${input.caseId}: amount is not a money string`);
   }
+}
+
+function proposalValues(input: Pick<NewProposal, 'caseId' | 'outcome' | 'amount' | 'reasons' | 'proposal'>): [ProposalOutcome, string | null, string, string] {
+  checkAmount(input);
   return [input.outcome, input.amount, JSON.stringify(input.reasons), JSON.stringify(input.proposal)];
 }
 
@@ -115,38 +120,79 @@ export async function insertSnapshotAndProposal(
   db: Queryable,
   input: SnapshotAndProposal,
 ): Promise<{ snapshotId: string; created: boolean; moved: boolean }> {
-  if (!canTransition(input.from, input.to)) throw new CaseTransitionError(input.caseId, 'not-allowed', input.from, input.to);
-  const { rows } = await db.query<{ snapshot_id: string; proposal_id: string | null; moved: boolean }>(
-    `WITH snap AS (
-       INSERT INTO snapshots (case_id, snapshot, rules_version) VALUES ($1, $2::jsonb, $3) RETURNING id
-     ), prop AS (
-       INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal)
-       SELECT $1, snap.id, $4, $5::numeric, $6::jsonb, $7::jsonb FROM snap
-       ON CONFLICT (case_id) WHERE supersedes IS NULL DO NOTHING
-       RETURNING id
-     ), updated AS (
-       UPDATE cases SET state = $9, state_changed_at = now()
-       WHERE id = $1 AND state = $8 AND EXISTS (SELECT 1 FROM prop)
-       RETURNING id
-     ), history AS (
-       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
-       SELECT id, $8, $9, $10, $11 FROM updated
-     )
-     SELECT (SELECT id FROM snap) AS snapshot_id, (SELECT id FROM prop) AS proposal_id,
-            EXISTS (SELECT 1 FROM updated) AS moved`,
-    [
-      input.caseId,
-      JSON.stringify(input.snapshot),
-      input.rulesVersion,
-      ...proposalValues(input),
-      input.from,
-      input.to,
-      input.actor,
-      input.reason,
-    ],
-  );
-  const row = rows[0]!;
-  return { snapshotId: row.snapshot_id, created: row.proposal_id !== null, moved: row.moved };
+  return (await insertSnapshotsAndProposals(db, [input]))[0]!;
+}
+
+/**
+ * insertSnapshotAndProposal for several cases in one statement (the case jobs of one turn),
+ * each with the same rules: its snapshot always, its proposal unless the case has one, its
+ * compare-and-set state change and history line only when its proposal is new. Answers in the
+ * order given. A case given twice goes in a statement of its own after the first, so the
+ * second sees the first's proposal. Any bad input fails the whole call (callers split it).
+ * @throws CaseTransitionError('not-allowed') when a `from` → `to` is not a transition.
+ */
+export async function insertSnapshotsAndProposals(
+  db: Queryable,
+  inputs: readonly SnapshotAndProposal[],
+): Promise<Array<{ snapshotId: string; created: boolean; moved: boolean }>> {
+  for (const input of inputs) {
+    if (!canTransition(input.from, input.to)) throw new CaseTransitionError(input.caseId, 'not-allowed', input.from, input.to);
+  }
+  const results = new Array<{ snapshotId: string; created: boolean; moved: boolean }>(inputs.length);
+  let rest = inputs.map((input, n) => ({ input, n }));
+  while (rest.length > 0) {
+    const seen = new Set<string>();
+    const round = rest.filter(({ input }) => !seen.has(input.caseId) && Boolean(seen.add(input.caseId)));
+    rest = rest.filter((item) => !round.includes(item));
+    const rows = round.map(({ input, n }) => {
+      checkAmount(input);
+      return {
+        n,
+        case_id: input.caseId,
+        snapshot: input.snapshot,
+        rules_version: input.rulesVersion,
+        outcome: input.outcome,
+        amount: input.amount,
+        reasons: input.reasons,
+        proposal: input.proposal,
+        from_state: input.from,
+        to_state: input.to,
+        actor: input.actor,
+        reason: input.reason,
+      };
+    });
+    const { rows: stored } = await db.query<{ n: number; snapshot_id: string; proposal_id: string | null; moved: boolean }>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(n int, case_id text, snapshot jsonb, rules_version text, outcome text,
+                amount numeric, reasons jsonb, proposal jsonb, from_state text, to_state text, actor text, reason text)
+       ), snap AS (
+         INSERT INTO snapshots (case_id, snapshot, rules_version)
+         SELECT case_id, snapshot, rules_version FROM input ORDER BY n
+         RETURNING id, case_id
+       ), prop AS (
+         INSERT INTO proposals (case_id, snapshot_id, outcome, amount, reasons, proposal)
+         SELECT i.case_id, s.id, i.outcome, i.amount, i.reasons, i.proposal FROM input i JOIN snap s ON s.case_id = i.case_id ORDER BY i.n
+         ON CONFLICT (case_id) WHERE supersedes IS NULL DO NOTHING
+         RETURNING id, case_id
+       ), updated AS (
+         UPDATE cases c SET state = i.to_state, state_changed_at = now()
+           FROM input i
+          WHERE c.id = i.case_id AND c.state = i.from_state AND i.case_id IN (SELECT case_id FROM prop)
+         RETURNING c.id
+       ), history AS (
+         INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+         SELECT i.case_id, i.from_state, i.to_state, i.actor, i.reason FROM input i JOIN updated u ON u.id = i.case_id ORDER BY i.n
+       )
+       SELECT i.n, s.id AS snapshot_id, p.id AS proposal_id, (u.id IS NOT NULL) AS moved
+         FROM input i JOIN snap s ON s.case_id = i.case_id
+         LEFT JOIN prop p ON p.case_id = i.case_id LEFT JOIN updated u ON u.id = i.case_id`,
+      [JSON.stringify(rows)],
+    );
+    for (const row of stored) {
+      results[Number(row.n)] = { snapshotId: String(row.snapshot_id), created: row.proposal_id !== null, moved: row.moved };
+    }
+  }
+  return results;
 }
 
 /** The reasons that mean "waiting for rules": the case comes back by itself once they are entered. */
