@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { destroyWebSession, getWebSession, purgeExpiredWebSessions, setWebSession, type Db } from '../../store/index.js';
 import { may } from '../authz.js';
 import { esc, page, ROLE_WORDS } from '../layout.js';
+import { registerNotFoundPage } from '../notFound.js';
 import { DEV_USERS, devUser } from './devUsers.js';
 import { createOidcClient, oidcSettingsFromEnv, type OidcClient, type OidcPending, type OidcSettings } from './oidc.js';
 import type { WebUser } from './user.js';
@@ -222,6 +223,14 @@ export async function registerWebAuth(app: FastifyInstance, options: WebAuthOpti
 
   const css = readFileSync(assetPath('site.css'), 'utf8');
   app.get('/assets/site.css', (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(css));
+  // The tab icon: an SVG from our own origin (CSP img-src 'self'); /favicon.ico for the browsers
+  // and tools that ask there without reading the page's <link rel="icon">.
+  const favicon = readFileSync(assetPath('favicon.svg'), 'utf8');
+  const sendFavicon = (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon);
+  app.get('/assets/favicon.svg', sendFavicon);
+  app.get('/favicon.ico', sendFavicon);
+  registerNotFoundPage(app);
 
   app.get('/', (request, reply) => reply.redirect(landingFor(request.user), 303));
 
