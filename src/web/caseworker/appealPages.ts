@@ -28,7 +28,7 @@ export function timelinessText(view: AppealView): string {
   const { appeal, deadline, inTime } = view;
   if (!deadline) return 'Okänt om överklagandet kom in i tid: dagen då sökanden fick beslutet är inte känd.';
   const moved = deadline.movedBecause ? ` (tre veckor blev ${isoDateWords(deadline.nominalLastDay)}, ${deadline.movedBecause}; fristen går ut nästa vardag)` : '';
-  return `${inTime ? 'I tid' : 'För sent'}: sökanden fick beslutet ${isoDateWords(deadline.notifiedOn)}${appeal.notifiedFrom === 'notify-step' ? ' (meddelandet i Mina ärenden)' : ''}, sista dag var ${isoDateWords(deadline.lastDay)}${moved}, överklagandet kom in ${isoDateWords(appeal.receivedOn)}.`;
+  return `${inTime ? 'I tid' : 'För sent'}: sökanden fick beslutet ${isoDateWords(deadline.notifiedOn)}${appeal.notifiedFrom === 'notify-step' ? ' (meddelandet i Mina ärenden)' : ''}, sista dag att överklaga ${isoDateWords(deadline.lastDay)}${moved}, överklagandet kom in ${isoDateWords(appeal.receivedOn)}.`;
 }
 
 /** The case page's section: appeals so far, the form to record one, the link to change the decision. */
