@@ -70,7 +70,7 @@ describe('admin console in Chromium', () => {
 
       await page.getByRole('button', { name: `Kör om från intaget, ärende ${id}` }).click();
       await page.waitForURL(`${base}/admin/omkorning`);
-      await expect(page.getByRole('status').textContent()).resolves.toContain('1 skickade till kön igen');
+      await expect(page.getByRole('status').textContent()).resolves.toContain('Skickat till kön igen');
       await shoot(page, 'admin-02-replay-result');
       await axeCheck(page, 'replay result');
 

@@ -149,11 +149,19 @@ describe('admin pages', () => {
     expect(['PROPOSED', 'MANUAL']).toContain(settled.get(id));
     expect(await getProposalForCase(db, id)).toBeDefined();
 
+    // Refused with the reason in words, not counted as "behandlat".
     const again = await post('/admin/omkorning', { arende: id, satt: 'intake' });
-    expect(again.body).toContain('Inte omkört');
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('Inte omkört: ärendet ligger hos handläggare');
+    expect(again.body).not.toContain('behandlat');
+    // An id that names no case is an error.
+    const unknown = await post('/admin/omkorning', { arende: 'FINNS-INTE-9', satt: 'intake' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('Det finns inget ärende med id FINNS-INTE-9');
+    expect(unknown.body).toContain('role="alert"');
     const audit = (await searchAudit(db, { caseId: id, actor: 'admin-1' })).map((e) => `${e.action}:${e.result}:${String(e.details.result)}`);
     expect(audit).toContain('admin.replay:ok:requeued');
-    expect(audit).toContain('admin.replay:refused:not-replayable');
+    expect(audit).toContain('admin.replay:refused:with-caseworker');
   }, 60_000);
 
   it('replays every case that went to TECHNICAL_ERROR since a given time', async () => {
