@@ -142,6 +142,15 @@ describe('every page at 390 px without sideways scrolling', () => {
         await page.goto(`${base}${path}`);
         await fits(page, name);
       }
+      // The KPI download opens as columns in Swedish Excel: a byte order mark, semicolons, a decimal comma.
+      const csv = await page.request.get(`${base}/admin/nyckeltal.csv?kommun=1287`);
+      expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+      const bytes = await csv.body();
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const [header, ...rows] = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean).map((line) => line.split(';'));
+      expect(header!.slice(0, 3)).toEqual(['kommun', 'manad', 'pagar']);
+      expect(rows.every((r) => r.length === header!.length)).toBe(true);
+      expect(rows.every((r) => /^\d+,\d{2}$/.test(r[header!.indexOf('utbetalt_kr')]!))).toBe(true);
       await page.goto(`${base}/admin`);
       await page.getByRole('button', { name: `Räkna om från ögonblicksbild, ärende ${technical}` }).click();
       await page.waitForURL(`${base}/admin/omkorning`);
