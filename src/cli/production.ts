@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { loadWebAuthConfig, type Config, type WebAuthConfig } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
-import { replayCase } from '../robot/replay.js';
+import { REPLAY_REFUSAL_WORDS, replayCase } from '../robot/replay.js';
 import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { RedisPolicyError } from '../robot/redisCheck.js';
@@ -194,14 +194,22 @@ export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[])
     return 1;
   }
   const queues = openQueues({ host: url.hostname, port: Number(url.port || 6379) }, `${DEFAULT_PREFIX}-${instance}`);
+  // Exit 0 only when every case was sent again; an unknown id or a refusal is said in words
+  // on stderr and gives 1.
+  let failed = 0;
   try {
     for (const caseId of caseIds) {
       const result = await replayCase({ db }, queues, caseId, config.robotIdentity);
-      process.stdout.write(`${caseId}: ${result}\n`);
+      if (result === 'requeued') {
+        process.stdout.write(`${caseId}: skickat till kön igen\n`);
+        continue;
+      }
+      failed++;
+      process.stderr.write(`${caseId}: ${result === 'unknown-case' ? 'inget ärende med det id:t' : `inte omkört, ${REPLAY_REFUSAL_WORDS[result]}`}\n`);
     }
   } finally {
     await queues.close();
     await db.close();
   }
-  return 0;
+  return failed === 0 ? 0 : 1;
 }

@@ -1,6 +1,8 @@
 import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
+import { addDemo } from '../sandbox/demo.js';
+import { CASE_JOB_OPTIONS } from '../robot/queues.js';
 import { start as startCaseSystemApi } from '../sandbox/caseSystemApi.js';
 import { start as startLegacyCaseSystem, DEFAULT_LEGACY_USERS } from '../sandbox/legacyCaseSystem.js';
 import { start as startPayments } from '../sandbox/payments.js';
@@ -45,6 +47,10 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   }
   const db = await openStore(config);
   const sandbox = await startSandbox();
+  // Demo applications dated around today (the clock is read here, at the edge), and one that
+  // ends in TECHNICAL_ERROR: SSBTEK fails every call the robot makes for it (each attempt of the
+  // case job times the client's own tries), then answers a replay.
+  const demo = addDemo(sandbox, { now: new Date(), failingCalls: config.registerAttempts * Number(CASE_JOB_OPTIONS.attempts ?? 1) });
   // Carrying out signed decisions, against simulated outside systems: the case system (its API,
   // and the legacy UI for municipalities set to CASESYSTEM_ADAPTER_<kod>=rpa), payments, Mina ärenden.
   // And first meetings: the booking system.
@@ -108,7 +114,8 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
     [
       '',
       'Biståndsroboten körs i sandlådan (simulerade register, PGlite, lokal Redis).',
-      `  ${intake.fetched} demoansökningar hämtade från den simulerade e-tjänsten (${intake.invalid} ogiltiga).`,
+      `  ${intake.fetched} demoansökningar hämtade från den simulerade e-tjänsten (${intake.invalid} ogiltiga), varav ${demo.households.length} för ${demo.months.join(' och ')} i Trelleborg och Svedala.`,
+      `  Ärende ${demo.technicalError} får tekniskt fel (SSBTEK svarar inte) inom någon minut; kör om det från ${`http://${config.host}:${config.port}`}/admin.`,
       `  Logga in: ${base}/login  (utvecklingsinloggning: handläggare i Trelleborg och Svedala, administratör, granskare)`,
       `  Hälsa:    ${base}/healthz`,
       `  Mätvärden: ${base}/metrics`,

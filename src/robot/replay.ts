@@ -4,7 +4,21 @@ import { caseJobId, outboundJobId, type Queues } from './queues.js';
 import { judgeJob } from './recovery.js';
 import { QUEUE_DEFAULTS } from '../config.js';
 
-export type ReplayResult = 'requeued' | 'not-replayable' | 'unknown-case';
+/** Why a case was not sent through again; REPLAY_REFUSAL_WORDS says it to people. */
+export type ReplayRefusal = 'already-decided' | 'with-caseworker' | 'already-running' | 'changed-meanwhile';
+export type ReplayResult = 'requeued' | 'unknown-case' | ReplayRefusal;
+
+/** The refusals in Swedish, as the admin page and the command line say them. */
+export const REPLAY_REFUSAL_WORDS: Record<ReplayRefusal, string> = {
+  'already-decided': 'ärendet är redan avgjort',
+  'with-caseworker': 'ärendet ligger hos handläggare (förslag eller manuell handläggning) och körs inte om av roboten',
+  'already-running': 'ärendet körs redan: dess jobb väntar eller pågår',
+  'changed-meanwhile': 'ärendet ändrades under tiden (någon annan hann före)',
+};
+
+export function isReplayRefusal(result: ReplayResult): result is ReplayRefusal {
+  return result in REPLAY_REFUSAL_WORDS;
+}
 
 /** States a replay reaches: every case the robot still owes something, and TECHNICAL_ERROR. */
 export const REPLAYABLE_STATES: readonly CaseState[] = [...WORKING_STATES, 'TECHNICAL_ERROR', 'SIGNED'];
@@ -24,7 +38,7 @@ export async function replayCase(deps: Pick<RobotDeps, 'db'>, queues: Queues, ca
   const stamp = Date.now();
   if (found.state === 'TECHNICAL_ERROR') {
     const moved = await transitionCase(deps.db, { caseId, from: 'TECHNICAL_ERROR', to: 'GATHERING', actor, reason: 'REPLAY' }).catch(() => undefined);
-    if (!moved) return 'not-replayable';
+    if (!moved) return 'changed-meanwhile';
     const jobId = `${caseJobId(caseId)}-replay-${moved.stateChangedAt.getTime()}`;
     await noteReplay(deps.db, { caseId, state: 'GATHERING', jobId, actor, history: false });
     await queues.cases.add('case', { caseId }, { jobId });
@@ -34,15 +48,15 @@ export async function replayCase(deps: Pick<RobotDeps, 'db'>, queues: Queues, ca
     // Only a stuck case: one whose job is waiting or running is on its way already.
     const work = await getCaseWork(deps.db, caseId);
     const current = await queues.cases.getJob(work?.jobId ?? caseJobId(caseId));
-    if ((await judgeJob(current, Date.now(), QUEUE_DEFAULTS.caseJobMaxActiveMs)) === 'live') return 'not-replayable';
+    if ((await judgeJob(current, Date.now(), QUEUE_DEFAULTS.caseJobMaxActiveMs)) === 'live') return 'already-running';
     const jobId = `${caseJobId(caseId)}-replay-${stamp}`;
-    if (!(await noteReplay(deps.db, { caseId, state: found.state, jobId, actor, history: true }))) return 'not-replayable';
+    if (!(await noteReplay(deps.db, { caseId, state: found.state, jobId, actor, history: true }))) return 'changed-meanwhile';
     await queues.cases.add('case', { caseId }, { jobId });
     return 'requeued';
   }
   if (found.state === 'SIGNED') {
     const decision = (await listDecisionsToCarryOut(deps.db, 1, caseId))[0];
-    if (!decision) return 'not-replayable';
+    if (!decision) return 'already-decided';
     const job = await queues.outbound.getJob(outboundJobId(decision.decisionId));
     const state = await job?.getState();
     // A job still waiting or running is the carry-out: it stays one job.
@@ -51,5 +65,5 @@ export async function replayCase(deps: Pick<RobotDeps, 'db'>, queues: Queues, ca
     await queues.enqueueDecisions([decision]);
     return 'requeued';
   }
-  return 'not-replayable';
+  return found.state === 'PROPOSED' || found.state === 'MANUAL' ? 'with-caseworker' : 'already-decided';
 }

@@ -21,6 +21,11 @@ export interface GenerateOptions {
   taken?: ReadonlySet<string>;
   /** The kind of every application generated (default renewal; new: first applications). */
   kind?: 'new' | 'renewal';
+  /**
+   * When the applications came in: each at a (seeded) instant in [from, to]. Default: early in
+   * `month` (its 1st-9th), as for benchmarks. The demo passes the hours before now (demo.ts).
+   */
+  receivedWithin?: { from: Date; to: Date };
 }
 
 export interface GeneratedPayload {
@@ -99,6 +104,14 @@ export function generateHouseholds(count: number, seed: number, options: Generat
     }
   };
 
+  const within = options.receivedWithin;
+  const received = () => {
+    if (!within) return `${month}-${pad(int(1, 9))}T${pad(int(8, 16))}:${pad(int(0, 59))}:00+01:00`;
+    const from = within.from.getTime();
+    // Whole seconds, UTC ("Z" is a time zone too).
+    return new Date(Math.floor((from + random() * (within.to.getTime() - from)) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  };
+
   const households: GeneratedHousehold[] = [];
   for (let index = 0; index < count; index++) {
     const id = generatedId(seed, index);
@@ -143,7 +156,7 @@ export function generateHouseholds(count: number, seed: number, options: Generat
         application: {
           id,
           municipality,
-          receivedAt: `${month}-${pad(int(1, 9))}T${pad(int(8, 16))}:${pad(int(0, 59))}:00+01:00`,
+          receivedAt: received(),
           month,
           kind: options.kind ?? 'renewal',
           applicant: { personalNumber: applicant },

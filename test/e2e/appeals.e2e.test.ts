@@ -184,7 +184,7 @@ describe('appeals and omprövning in Chromium', () => {
       await page.keyboard.type('Sökanden anser att hyran är för lågt räknad.');
       const url = await sendAppeal(page, site.base, lateCase);
       const verdict = await words(page.getByTestId('appeal-verdict'));
-      expect(verdict).toBe('För sent: sökanden fick beslutet 2 mars 2026, sista dag var 23 mars 2026, överklagandet kom in 25 mars 2026.');
+      expect(verdict).toBe('För sent: sökanden fick beslutet 2 mars 2026, sista dag att överklaga 23 mars 2026, överklagandet kom in 25 mars 2026.');
       expect(await page.getByRole('button', { name: 'Avvisa överklagandet' }).count()).toBe(1);
       await visit(page, '03-late-appeal', page.locator('main'));
 
@@ -217,7 +217,7 @@ describe('appeals and omprövning in Chromium', () => {
       await fillAppealForm(page, DAY_20, 'Normen är räknad för en ensamstående.');
       const url = await sendAppeal(page, site.base, IN_TIME_CASE);
       const verdict = await words(page.getByTestId('appeal-verdict'));
-      expect(verdict).toBe('I tid: sökanden fick beslutet 2 mars 2026, sista dag var 23 mars 2026, överklagandet kom in 22 mars 2026.');
+      expect(verdict).toBe('I tid: sökanden fick beslutet 2 mars 2026, sista dag att överklaga 23 mars 2026, överklagandet kom in 22 mars 2026.');
       // In time: nothing to dismiss; the next step is omprövning.
       expect(await page.getByRole('button', { name: 'Avvisa överklagandet' }).count()).toBe(0);
       await visit(page, '04-appeal-in-time', page.locator('main'));

@@ -10,6 +10,7 @@ import { loadWebAuthConfig } from '../../src/config.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
+import { kronor } from '../../src/domain/labels.js';
 import { axeCheck, SHOTS } from '../support/browser.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
@@ -93,9 +94,18 @@ describe('caseworker review in Chromium', () => {
       // Without a motivation the browser's own check stops the form; the server check is tested in test/web.
       await page.getByRole('link', { name: 'Tillbaka till ärendet utan att signera' }).click();
 
+      // Signing asks first, in words: the outcome and the amount. Nothing is signed yet.
       await page.getByRole('button', { name: 'Signera beslutet' }).click();
+      await page.waitForURL(`${base}/arenden/${TRELLEBORG_GRANT}/signera/bekrafta`);
+      expect((await page.locator('#bekrafta-utfall').textContent())?.replace(/\s/g, ' ')).toContain(`bevilja ${kronor(stored!.amount!).replace(/\s/g, ' ')} kr`);
+      expect((await getCase(db, TRELLEBORG_GRANT))!.state).toBe('PROPOSED');
+      await visit(page, '05-confirm');
+      await page.getByRole('button', { name: 'Bekräfta och signera' }).focus();
+      await page.keyboard.press('Enter');
       await page.waitForURL(`${base}/arenden/${TRELLEBORG_GRANT}?signerat=1`);
       expect(await page.getByRole('status').textContent()).toContain('Beslutet är signerat');
+      // The result has the focus, so a screen reader says it and the keyboard goes on from there.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('resultat');
       await visit(page, '05-signed');
       expect((await getCase(db, TRELLEBORG_GRANT))!.state).toBe('SIGNED');
       const decision = (await currentDecision(db, TRELLEBORG_GRANT))!;

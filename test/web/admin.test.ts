@@ -149,11 +149,19 @@ describe('admin pages', () => {
     expect(['PROPOSED', 'MANUAL']).toContain(settled.get(id));
     expect(await getProposalForCase(db, id)).toBeDefined();
 
+    // Refused with the reason in words, not counted as "behandlat".
     const again = await post('/admin/omkorning', { arende: id, satt: 'intake' });
-    expect(again.body).toContain('Inte omkört');
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('Inte omkört: ärendet ligger hos handläggare');
+    expect(again.body).not.toContain('behandlat');
+    // An id that names no case is an error.
+    const unknown = await post('/admin/omkorning', { arende: 'FINNS-INTE-9', satt: 'intake' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('Det finns inget ärende med id FINNS-INTE-9');
+    expect(unknown.body).toContain('role="alert"');
     const audit = (await searchAudit(db, { caseId: id, actor: 'admin-1' })).map((e) => `${e.action}:${e.result}:${String(e.details.result)}`);
     expect(audit).toContain('admin.replay:ok:requeued');
-    expect(audit).toContain('admin.replay:refused:not-replayable');
+    expect(audit).toContain('admin.replay:refused:with-caseworker');
   }, 60_000);
 
   it('replays every case that went to TECHNICAL_ERROR since a given time', async () => {
@@ -303,7 +311,7 @@ describe('admin pages', () => {
     expect(searches.some((e) => e.result === 'refused')).toBe(true);
   });
 
-  it('exports the search as CSV with quoting and formula-injection protection', async () => {
+  it('exports the search as CSV for Swedish Excel (semicolons, BOM) with quoting and formula-injection protection', async () => {
     const caseId = 'CSV-TEST-1';
     await appendAudit(db, { actor: '=HYPERLINK("http://x")', action: 'a,b', caseId, purpose: 'rad ett\nrad "två"', result: 'ok', details: { note: '@SUM(1)' } });
     await appendAudit(db, { actor: '+cmd', action: '-2+3', caseId, purpose: '@x', result: 'ok' });
@@ -312,13 +320,14 @@ describe('admin pages', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="granskningslogg-\d{12}\.csv"$/);
     const text = res.body;
-    expect(text.startsWith('\ufeffid,tid_utc,anvandare,atgard,arende,person_pseudonym,syfte,resultat,detaljer\r\n')).toBe(true);
-    expect(text).toContain(`,"'=HYPERLINK(""http://x"")","a,b",CSV-TEST-1,,"rad ett\nrad ""två""",ok,"{""note"":""@SUM(1)""}"\r\n`);
-    expect(text).toContain(`,'+cmd,'-2+3,CSV-TEST-1,,'@x,ok,\r\n`);
+    expect(text.startsWith('\ufeffid;tid_utc;anvandare;atgard;arende;person_pseudonym;syfte;resultat;detaljer\r\n')).toBe(true);
+    expect(text).toContain(`;"'=HYPERLINK(""http://x"")";a,b;CSV-TEST-1;;"rad ett\nrad ""två""";ok;"{""note"":""@SUM(1)""}"\r\n`);
+    expect(text).toContain(`;'+cmd;'-2+3;CSV-TEST-1;;'@x;ok;\r\n`);
     const lines = text.split('\r\n').filter(Boolean);
     // Header, the two entries, and the export itself (written before the read, with the case as filter).
     expect(lines).toHaveLength(4);
-    expect(lines[3]).toMatch(/^\d+,[^,]+,admin-1,admin\.audit\.export,CSV-TEST-1,/);
+    expect(lines[3]).toMatch(/^\d+;[^;]+;admin-1;admin\.audit\.export;CSV-TEST-1;/);
+    expect(csvCell('a;b')).toBe('"a;b"');
     expect(csvCell('\tx')).toBe("'\tx");
     expect(csvCell(null)).toBe('');
     const exports = (await searchAudit(db, { actor: 'admin-1', limit: 10 })).filter((e) => e.action === 'admin.audit.export');

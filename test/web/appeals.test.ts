@@ -57,7 +57,7 @@ forEachBackend('appeals on the case pages', (backend) => {
     expect(inTime.statusCode).toBe(303);
     const page = await cw.get(inTime.headers.location as string);
     expect(page.body).toContain('I tid: sökanden fick beslutet 2 mars 2026');
-    expect(page.body).toContain('sista dag var 23 mars 2026');
+    expect(page.body).toContain('sista dag att överklaga 23 mars 2026');
     const late = await record(id, { inkom: '2026-03-25', kanal: 'e-post', galler: 'Normen.', delgivet: '2026-03-02' });
     const latePage = await cw.get(late.headers.location as string);
     expect(latePage.body).toContain('För sent');

@@ -76,6 +76,53 @@ forEachBackend('caseworker pages', (backend) => {
     });
   });
 
+  describe('unknown addresses and the icon', () => {
+    it('answers an unknown address with the Swedish 404 page to a browser and JSON to anything else; serves the favicon with cache headers', async () => {
+      const browserAsks = await app.inject({ method: 'GET', url: '/finns-inte/alls', headers: { accept: 'text/html,application/xhtml+xml', cookie: anna.cookie } });
+      expect(browserAsks.statusCode).toBe(404);
+      expect(browserAsks.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(browserAsks.body).toContain('<html lang="sv">');
+      expect(browserAsks.body).toContain('<h1>Sidan finns inte</h1>');
+      expect(browserAsks.body).toContain('Anna Lind'); // signed in: the page has the menu
+      const scriptAsks = await app.inject({ method: 'GET', url: '/finns-inte/alls' });
+      expect(scriptAsks.statusCode).toBe(404);
+      expect(scriptAsks.json()).toEqual({ error: 'not found' });
+      for (const url of ['/favicon.ico', '/assets/favicon.svg']) {
+        const icon = await app.inject({ method: 'GET', url });
+        expect(icon.statusCode).toBe(200);
+        expect(icon.headers['content-type']).toBe('image/svg+xml');
+        expect(icon.headers['cache-control']).toBe('public, max-age=86400');
+        expect(icon.body).toContain('<svg');
+        expect(String(icon.headers['content-security-policy'])).toContain("img-src 'self'");
+      }
+      expect((await anna.get('/inkorg')).body).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+    });
+  });
+
+  describe('signing asks first', () => {
+    it('the case page posts to a confirmation that states outcome and amount and signs nothing; its button signs', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const page = await anna.get(`/arenden/${seeded.id}`);
+      expect(page.body).toContain(`action="/arenden/${seeded.id}/signera/bekrafta"`);
+      const proposalId = /name="proposalId" value="([^"]+)"/.exec(page.body)![1]!;
+      const confirm = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { proposalId, motivering: 'Enligt normen.' });
+      expect(confirm.statusCode).toBe(200);
+      expect(confirm.body.replace(/\u00a0/g, ' ')).toContain(`Du beslutar att <strong>bevilja ${seeded.amount.replace(/\B(?=(\d{3})+$)/g, ' ')} kr i försörjningsstöd för mars 2026</strong>.`);
+      expect(confirm.body).toContain(`action="/arenden/${seeded.id}/signera"`);
+      expect(confirm.body).toContain('name="motivering" value="Enligt normen."');
+      expect((await getCase(db(), seeded.id))?.state).toBe('PROPOSED');
+      expect(confirm.body).toContain(`name="proposalId" value="${proposalId}"`);
+      const signedRes = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(confirm.body), proposalId, motivering: 'Enligt normen.' });
+      expect(signedRes.statusCode).toBe(303);
+      expect((await currentDecision(db(), seeded.id))?.motivation).toBe('Enligt normen.');
+      const again = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`);
+      expect(again.statusCode).toBe(409);
+      const manual = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      expect((await anna.submit(`/arenden/${manual.id}`, `/arenden/${manual.id}/signera/bekrafta`)).statusCode).toBe(409);
+      expect((await auditor.submit(null, `/arenden/${seeded.id}/signera/bekrafta`)).statusCode).toBe(404);
+    });
+  });
+
   describe('case page', () => {
     it('shows the amount of the stored proposal, the calculation, the registers, the reasons and the history', async () => {
       const seeded = await seedCase(db(), { municipality: '1287' });
@@ -143,7 +190,7 @@ forEachBackend('caseworker pages', (backend) => {
       const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
       const res = await anna.get(`/arenden/${seeded.id}`);
       expect(res.body).toContain('Tillgångar över kommunens buffert');
-      expect(res.body).not.toContain('/signera"');
+      expect(res.body).not.toMatch(/\/signera(\/bekrafta)?"/);
     });
   });
 
@@ -200,6 +247,10 @@ forEachBackend('caseworker pages', (backend) => {
       const late = await omar.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(omarPage.body) });
       expect(late.statusCode).toBe(409);
       expect(late.body).toContain('Ärendet är redan signerat av Anna Lind');
+      // When, in Swedish time as every time on the pages (not UTC).
+      const signedAt = (await listDecisionsForCase(db(), seeded.id))[0]!.signedAt;
+      expect(late.body).toContain(`signerat av Anna Lind (${new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' }).format(signedAt)})`);
+      expect(late.body).not.toContain('UTC');
       const again = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(annaPage.body) });
       expect(again.statusCode).toBe(409);
       expect(again.body).toContain('Ärendet är redan signerat av dig');
@@ -233,6 +284,15 @@ forEachBackend('caseworker pages', (backend) => {
       expect(unchanged.body).toContain('Inget belopp ändrades');
       const bad = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: 'fyratusen', motivering: 'Ny hyra' });
       expect(bad.statusCode).toBe(400);
+      // Amounts are shown the Swedish way; every problem is reported at once, tied to its field.
+      expect(form.body).toMatch(/id="belopp-2" name="belopp_2" value="5(\u00a0| )000,00"/);
+      const both = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: 'fyratusen', motivering: '' });
+      expect(both.statusCode).toBe(400);
+      expect(both.body).toContain('beloppet är inte ett belopp i kronor');
+      expect(both.body).toContain('Skriv en motivering');
+      expect(both.body).toMatch(/id="belopp-2" name="belopp_2" value="fyratusen" aria-invalid="true" aria-describedby="fel forslag-2 belopp-hjalp"/);
+      expect(both.body).toMatch(/id="motivering"[^>]*aria-invalid="true" aria-describedby="fel"/);
+      expect(both.body).not.toMatch(/id="belopp-3"[^>]*aria-invalid/);
       const ok = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: '4 000,00', motivering: 'Hyran är 4 000 kr enligt nytt hyresavtal.' });
       expect(ok.statusCode).toBe(303);
       const decision = (await currentDecision(db(), seeded.id))!;
@@ -248,7 +308,7 @@ forEachBackend('caseworker pages', (backend) => {
       const seeded = await seedCase(db(), { municipality: '1263' });
       const page = await auditor.get(`/arenden/${seeded.id}`);
       expect(page.statusCode).toBe(200);
-      expect(page.body).not.toContain('/signera"');
+      expect(page.body).not.toMatch(/\/signera(\/bekrafta)?"/);
       expect(page.body).toContain('kan inte signera');
       const res = await auditor.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(page.body) });
       expect(res.statusCode).toBe(403);

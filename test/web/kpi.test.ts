@@ -282,7 +282,9 @@ forEachBackend('KPI page /admin/nyckeltal', (backend) => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="nyckeltal-1287-2026-04.csv"');
-    const lines = res.body.split('\r\n').filter(Boolean).map((l) => l.split(','));
+    // Swedish Excel: a byte order mark, semicolons between columns, a decimal comma.
+    expect(res.body.startsWith('\ufeffkommun;manad;')).toBe(true);
+    const lines = res.body.slice(1).split('\r\n').filter(Boolean).map((l) => l.split(';'));
     const header = lines[0]!;
     expect(header.slice(0, 15)).toEqual([
       'kommun', 'manad', 'pagar', 'mottagna', 'beslut_inom_24h', 'beslut_inom_24h_av', 'forslag_bifall', 'forslag_avslag',
@@ -293,9 +295,9 @@ forEachBackend('KPI page /admin/nyckeltal', (backend) => {
     // The figures the page shows for March (see the tests above), machine-readable.
     expect(row('2026-03')).toMatchObject({
       kommun: '1287', pagar: 'nej', mottagna: '8', beslut_inom_24h: '3', beslut_inom_24h_av: '8', forslag_bifall: '3', forslag_avslag: '1',
-      manuella: '3', beslutade: '4', utbetalda_beslut: '3', utbetalt_kr: '9500.25', skal_ASSETS_ABOVE_LIMIT: '2',
+      manuella: '3', beslutade: '4', utbetalda_beslut: '3', utbetalt_kr: '9500,25', skal_ASSETS_ABOVE_LIMIT: '2',
     });
-    expect(row('2026-04')).toMatchObject({ pagar: 'ja', mottagna: '2', handlaggningstid_medel_timmar: '11.50' });
+    expect(row('2026-04')).toMatchObject({ pagar: 'ja', mottagna: '2', handlaggningstid_medel_timmar: '11,50' });
     expect(row('2026-02')).toMatchObject({ beslutade: '3', beslut_signerade: '1', beslut_automatiska: '2', automatiska_ersatta: '1' });
     expect(row('2026-03')).toMatchObject({ beslut_signerade: '4', beslut_automatiska: '0' });
     expect(res.body).not.toContain('1263');

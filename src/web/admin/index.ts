@@ -17,6 +17,7 @@ import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { releaseHeld } from '../../robot/held.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
+import { REPLAY_REFUSAL_WORDS } from '../../robot/replay.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerStatisticsRoutes } from './statistics.js';
 import { formatTime, parseLocalTime } from './time.js';
@@ -151,7 +152,11 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
       const outcome = await replayOne({ db, rules, queues }, caseId, mode, request.user!.id);
       await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome) }, caseId);
-      return render(request, reply, 'Omkörning', renderReplay([outcome], `Omkörning av ärende ${caseId}`));
+      // An id that names no case is an error, not a case "behandlat".
+      if (resultCode(outcome) === 'unknown-case') {
+        return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert" class="error" id="resultat" tabindex="-1" autofocus><p>Det finns inget ärende med id ${esc(caseId)}. Kontrollera id:t.</p></div>${BACK}`, 404);
+      }
+      return render(request, reply, 'Omkörning', renderReplay([outcome], `Omkörning av ärende ${caseId}`), succeeded(outcome) ? 200 : 409);
     });
 
     app.post('/admin/omkorning/sedan', protectedPost, async (request, reply) => {
@@ -317,11 +322,9 @@ const reasonList = (r: readonly string[]) => (r.length ? r.join(', ') : 'inga');
 
 function describe(o: ReplayOutcome): string {
   if (o.mode === 'intake') {
-    return {
-      requeued: 'Skickat till kön igen: ärendet hämtar registeruppgifter på nytt och får ett förslag när det är klart.',
-      'not-replayable': 'Inte omkört: ärendet är inte i läget tekniskt fel (redan omkört eller klart).',
-      'unknown-case': 'Inget ärende med det id:t.',
-    }[o.result];
+    if (o.result === 'requeued') return 'Skickat till kön igen: ärendet hämtar registeruppgifter på nytt och får ett förslag när det är klart.';
+    if (o.result === 'unknown-case') return 'Inget ärende med det id:t.';
+    return `Inte omkört: ${REPLAY_REFUSAL_WORDS[o.result]}.`;
   }
   const r = o.result;
   switch (r.kind) {
@@ -342,13 +345,21 @@ function describe(o: ReplayOutcome): string {
   }
 }
 
+/** One case: what happened to it, in words; several: how many were run again and how many refused. */
+function summary(outcomes: readonly ReplayOutcome[], requeued: number): string {
+  if (outcomes.length === 1) return esc(describe(outcomes[0]!));
+  const done = outcomes.filter(succeeded).length;
+  const refused = outcomes.length - done;
+  return `${outcomes.length} ärenden: ${done} körda om${requeued ? ` (${requeued} skickade till kön igen)` : ''}${refused ? `, ${refused} inte omkörda (se skälen i tabellen)` : ''}.`;
+}
+
 function renderReplay(outcomes: readonly ReplayOutcome[], heading: string): string {
   const rows = outcomes
     .map((o) => `<tr><th scope="row">${esc(o.caseId)}</th><td>${o.mode === 'intake' ? 'Från intaget' : 'Från ögonblicksbild'}</td><td>${esc(describe(o))}</td></tr>`)
     .join('');
   const requeued = outcomes.filter((o) => o.mode === 'intake' && o.result === 'requeued').length;
   return `<h1>${esc(heading)}</h1>
-<p role="status">${outcomes.length === 1 ? '1 ärende behandlat' : `${outcomes.length} ärenden behandlade`}${requeued ? `, ${requeued} skickade till kön igen` : ''}.</p>
+<p role="status" id="resultat" tabindex="-1" autofocus>${summary(outcomes, requeued)}</p>
 ${outcomes.length ? `<table><caption>Resultat per ärende</caption><thead><tr><th scope="col">Ärende</th><th scope="col">Sätt</th><th scope="col">Resultat</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Inga ärenden med tekniskt fel sedan den tidpunkten.</p>'}
 ${BACK}`;
 }

@@ -18,7 +18,7 @@ import type { WebUser } from '../auth/user.js';
 import type { MunicipalityNames } from '../caseworker/view.js';
 import { esc } from '../layout.js';
 import { barChart, type BarCategory, type BarSeries } from './charts.js';
-import { csvRow } from './csv.js';
+import { csvDecimal, csvDocument } from './csv.js';
 import { formatTime } from './time.js';
 
 /**
@@ -55,12 +55,13 @@ export async function kpiPage(db: Db, user: WebUser, query: unknown, now: Date, 
 /**
  * The same figures as CSV (GET /admin/nyckeltal.csv), for the municipality's own reporting
  * (Kolada, the nämnd): one row per month, counts as integers, shares as their n and N, hours and
- * kronor with a decimal point, and one column per manual reason code that occurs.
+ * kronor with a decimal comma, and one column per manual reason code that occurs; semicolons
+ * and a byte order mark so that Swedish Excel opens it as columns (csv.ts).
  */
 export async function kpiCsv(db: Db, user: WebUser, query: unknown, now: Date): Promise<{ filename: string; text: string } | undefined> {
   const report = await kpiReport(db, user, query, now);
   if (!report) return undefined;
-  const hours = (seconds: Money | null) => (seconds === null ? '' : seconds.div(3600).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+  const hours = (seconds: Money | null) => (seconds === null ? '' : seconds.div(3600).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2)).replace('.', ',');
   const header = [
     'kommun', 'manad', 'pagar', 'mottagna', 'beslut_inom_24h', 'beslut_inom_24h_av', 'forslag_bifall', 'forslag_avslag',
     'manuella', 'utan_utfall', 'beslutade', 'handlaggningstid_medel_timmar', 'handlaggningstid_median_timmar',
@@ -70,11 +71,11 @@ export async function kpiCsv(db: Db, user: WebUser, query: unknown, now: Date): 
   const rows = report.months.map((m, i) => [
     report.municipality, m.month, m.ongoing ? 'ja' : 'nej', m.received, m.within24h.n, m.within24h.of, m.proposedGrant, m.proposedReject,
     m.manual, m.undetermined, m.decisionTime.decided, hours(m.decisionTime.average), hours(m.decisionTime.median),
-    m.paidDecisions, m.paidAmount.toFixed(2), m.decidedSigned, m.decidedAutomatically, m.automatedReplaced,
+    m.paidDecisions, csvDecimal(m.paidAmount.toFixed(2)), m.decidedSigned, m.decidedAutomatically, m.automatedReplaced,
     ...report.reasons.map((r) => r.counts[i] ?? 0),
   ]);
   const last = report.months[report.months.length - 1]!.month;
-  return { filename: `nyckeltal-${report.municipality}-${last}.csv`, text: [header, ...rows].map(csvRow).join('') };
+  return { filename: `nyckeltal-${report.municipality}-${last}.csv`, text: csvDocument([header, ...rows]) };
 }
 
 

@@ -7,7 +7,7 @@ import type { WebUser } from './user.js';
 
 /** The pages of logging in and out, error pages, and the stylesheet they all use. */
 
-function assetPath(name: string): string {
+export function assetPath(name: string): string {
   const candidates = [
     fileURLToPath(new URL(`../assets/${name}`, import.meta.url)),
     // A build (dist/) does not copy the stylesheet: fall back to the sources.

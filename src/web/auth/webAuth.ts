@@ -1,14 +1,16 @@
+import { readFileSync } from 'node:fs';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebAuthConfig } from '../../config.js';
 import type { Db } from '../../store/index.js';
 import { landingFor } from './guards.js';
 import { registerLoginRoutes } from './loginRoutes.js';
 import { createOidcClient, type OidcClient } from './oidc.js';
-import { htmlError, stylesheet } from './pages.js';
+import { registerNotFoundPage } from '../notFound.js';
+import { assetPath, htmlError, stylesheet } from './pages.js';
 import { registerSessions } from './sessions.js';
 
 /**
@@ -90,6 +92,15 @@ export async function registerWebAuth(app: FastifyInstance, options: WebAuthOpti
 
   const css = stylesheet();
   app.get('/assets/site.css', (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(css));
+  // The tab icon: an SVG from our own origin (CSP img-src 'self'); /favicon.ico for the browsers
+  // and tools that ask there without reading the page's <link rel="icon">.
+  const favicon = readFileSync(assetPath('favicon.svg'), 'utf8');
+  const sendFavicon = (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon);
+  app.get('/assets/favicon.svg', sendFavicon);
+  app.get('/favicon.ico', sendFavicon);
+  registerNotFoundPage(app);
+
   app.get('/', (request, reply) => reply.redirect(landingFor(request.user), 303));
 
   registerLoginRoutes(app, auth, oidc);

@@ -28,7 +28,7 @@ export function timelinessText(view: AppealView): string {
   const { appeal, deadline, inTime } = view;
   if (!deadline) return 'Okänt om överklagandet kom in i tid: dagen då sökanden fick beslutet är inte känd.';
   const moved = deadline.movedBecause ? ` (tre veckor blev ${isoDateWords(deadline.nominalLastDay)}, ${deadline.movedBecause}; fristen går ut nästa vardag)` : '';
-  return `${inTime ? 'I tid' : 'För sent'}: sökanden fick beslutet ${isoDateWords(deadline.notifiedOn)}${appeal.notifiedFrom === 'notify-step' ? ' (meddelandet i Mina ärenden)' : ''}, sista dag var ${isoDateWords(deadline.lastDay)}${moved}, överklagandet kom in ${isoDateWords(appeal.receivedOn)}.`;
+  return `${inTime ? 'I tid' : 'För sent'}: sökanden fick beslutet ${isoDateWords(deadline.notifiedOn)}${appeal.notifiedFrom === 'notify-step' ? ' (meddelandet i Mina ärenden)' : ''}, sista dag att överklaga ${isoDateWords(deadline.lastDay)}${moved}, överklagandet kom in ${isoDateWords(appeal.receivedOn)}.`;
 }
 
 /** The case page's section: appeals so far, the form to record one, the link to change the decision. */
@@ -176,7 +176,7 @@ export function changePageBody(input: ChangePageInput): string {
       const bad = input.error !== undefined && typed !== undefined && parseAmountInput(typed) === undefined;
       // The amount in force sits under the line's name, not in a column of its own: two columns fit a phone.
       return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label><br><span class="small" id="gallande-${i}">Gällande: ${esc(kronor(l.amount))} kr</span></th>
-<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(typed ?? l.amount)}"${bad ? ' aria-invalid="true"' : ''} aria-describedby="${bad ? 'fel ' : ''}gallande-${i} belopp-hjalp"></td></tr>`;
+<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(typed ?? kronor(l.amount))}"${bad ? ' aria-invalid="true"' : ''} aria-describedby="${bad ? 'fel ' : ''}gallande-${i} belopp-hjalp"></td></tr>`;
     })
     .join('\n');
   return `<h1>${appeal ? 'Ompröva' : 'Ändra'} beslutet – ärende ${esc(input.caseId)}</h1>
@@ -192,7 +192,7 @@ ${appeal ? `<input type="hidden" name="overklagande" value="${esc(appeal.id)}">`
 <thead><tr><th scope="col">Post och gällande belopp</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
-<p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6500 eller 1250,50.</p>
+<p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p>
 <label for="motivering">Motivering (krävs; står i beslutsbrevet)</label>
 <textarea id="motivering" name="motivering" required aria-required="true"${input.error ? ' aria-describedby="fel"' : ''}>${esc(input.motivation)}</textarea>
 ${appeal ? `<p><input type="checkbox" id="tillgodoser" name="tillgodoser" value="ja"> <label for="tillgodoser" class="inline">Ändringen ger sökanden det som överklagandet begär (överklagandet förfaller)</label></p>` : ''}

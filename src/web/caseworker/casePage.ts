@@ -7,7 +7,7 @@ import type { CaseView } from './service.js';
 import { householdFacts, registerFacts } from './facts.js';
 import { signerName } from './service.js';
 import { calculationTable, formatDateTime, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList, type MunicipalityNames } from './view.js';
-import { EDITABLE_KINDS } from './decision.js';
+import { EDITABLE_KINDS, parseAmountInput } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
 import { historyReasonWords } from './ownership.js';
 import { manualSection, ownershipSection, ownerWords } from './workbenchView.js';
@@ -34,7 +34,9 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   const parts: string[] = [];
 
   parts.push(`<h1>Ärende ${esc(c.id)}</h1>`);
-  if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}">${esc(message.text)}</p>`);
+  // The result of what was just done takes the focus (autofocus needs no script), so a screen
+  // reader reads it and the keyboard goes on from there.
+  if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}" id="resultat" tabindex="-1" autofocus>${esc(message.text)}</p>`);
   parts.push(`<dl class="facts">
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
 <dt>Handläggare</dt><dd data-testid="owner">${esc(ownerWords(c.owner, user))}</dd>
@@ -95,12 +97,12 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
     if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.sign')) {
       actions.push(`<section aria-labelledby="signera-rubrik"><h3 id="signera-rubrik">Signera förslaget</h3>
 <p>Du signerar beslutet ${p.outcome === 'PROPOSE_GRANT' ? `att bevilja ${esc(kronor(p.amount))} kr` : 'att avslå ansökan'} så som det står i beräkningen nedan.</p>
-<form method="post" action="/arenden/${id}/signera">
+<form method="post" action="/arenden/${id}/signera/bekrafta">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
 <label for="signera-motivering">Motivering i beslutsbrevet (frivillig)</label>
 <textarea id="signera-motivering" name="motivering" rows="3" maxlength="4000" aria-describedby="signera-motivering-hjalp"></textarea>
-<p id="signera-motivering-hjalp" class="small">Skrivs in i brevet under skälen och ingår i det du signerar.</p>
+<p id="signera-motivering-hjalp" class="small">Skrivs in i brevet under skälen och ingår i det du signerar. Du får bekräfta beslutet innan det signeras.</p>
 <button type="submit">Signera beslutet</button>
 </form></section>`);
     }
@@ -157,32 +159,41 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   return parts.join('\n');
 }
 
-/** The edit-and-sign page: one field per editable line, a required motivation. */
-export function editPageBody(view: CaseView, csrf: string, values: ReadonlyMap<number, string>, motivation: string, error?: string): string {
+/**
+ * The edit-and-sign page: one field per editable line (prefilled as "3 292,00"; a comma or a
+ * point is taken), a required motivation. `errors` are every problem of the last try at once;
+ * the fields they concern are marked aria-invalid and point at the list (aria-describedby).
+ */
+export function editPageBody(view: CaseView, csrf: string, values: ReadonlyMap<number, string>, motivation: string, errors: readonly string[] = []): string {
   const p = view.proposal!;
   const id = encodeURIComponent(view.case.id);
+  const failed = errors.length > 0;
   const rows = p.calculation.lines
     .map((l, i) => {
       if (!EDITABLE_KINDS.includes(l.kind)) return '';
       const kind = l.kind === 'norm' ? 'Riksnorm' : l.kind === 'cost' ? 'Kostnad' : 'Inkomst';
-      return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label></th><td>${esc(kind)}</td><td class="num">${esc(kronor(l.amount))}</td>
-<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(values.get(i) ?? l.amount)}" aria-describedby="belopp-hjalp"></td></tr>`;
+      const typed = values.get(i);
+      const bad = failed && typed !== undefined && parseAmountInput(typed) === undefined;
+      // Kind and proposed amount under the line's name: two columns keep the field in view on a phone.
+      return `<tr><th scope="row"><label for="belopp-${i}">${esc(l.label)}</label><br><span class="small" id="forslag-${i}">${esc(kind)}, förslag ${esc(kronor(l.amount))} kr</span></th>
+<td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(typed ?? kronor(l.amount))}"${bad ? ' aria-invalid="true"' : ''} aria-describedby="${bad ? 'fel ' : ''}forslag-${i} belopp-hjalp"></td></tr>`;
     })
     .join('\n');
+  const noMotivation = failed && motivation.trim().length === 0;
   return `<h1>Ändra belopp och signera – ärende ${esc(view.case.id)}</h1>
-${error ? `<p class="error" role="alert" id="fel">${esc(error)}</p>` : ''}
+${failed ? `<div class="error" role="alert" id="fel" tabindex="-1" autofocus><p>Beslutet är inte signerat. Rätta detta:</p><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>` : ''}
 <p>${esc(OUTCOME_WORDS[p.outcome])}, ${esc(kronor(p.amount))} kr. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om när du signerar; ett resultat på noll eller mindre blir avslag.</p>
 <form method="post" action="/arenden/${id}/andra">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
-<table>
+<table class="amounts">
 <caption>Belopp i beräkningen</caption>
-<thead><tr><th scope="col">Post</th><th scope="col">Slag</th><th scope="col" class="num">Förslag (kr)</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
+<thead><tr><th scope="col">Post, slag och förslag</th><th scope="col" class="num">Nytt belopp (kr)</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
-<p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6500 eller 1250,50.</p>
+<p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p>
 <label for="motivering">Motivering (krävs)</label>
-<textarea id="motivering" name="motivering" required aria-required="true"${error ? ' aria-describedby="fel"' : ''}>${esc(motivation)}</textarea>
+<textarea id="motivering" name="motivering" required aria-required="true"${noMotivation ? ' aria-invalid="true" aria-describedby="fel"' : ''}>${esc(motivation)}</textarea>
 <button type="submit">Signera det ändrade beslutet</button>
 </form>
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;

@@ -9,6 +9,7 @@ import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
 import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
 import { parseLineAmounts } from './decision.js';
+import { confirmSignBody } from './confirmSign.js';
 import { inboxBody, inboxOwner, parseInboxQuery } from './inbox.js';
 import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
@@ -154,14 +155,37 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       return showCase(request, reply, c, userOf(request), message);
     });
 
-    app.post<{ Params: { id: string }; Body: { proposalId?: string; motivering?: string } }>('/arenden/:id/signera', { preHandler: readers }, async (request, reply) => {
+    /** The case to sign as proposed, the signer and the trimmed motivation; undefined when the answer is already sent. */
+    async function signRequest(request: FastifyRequest<{ Params: { id: string }; Body: { motivering?: string } }>, reply: FastifyReply) {
       const c = await caseFor(request, reply, 'case.sign');
-      if (!c) return reply;
+      if (!c) return undefined;
       const user = userOf(request);
       const motivation = typeof request.body?.motivering === 'string' ? request.body.motivering.trim() : '';
       if (motivation.length > 4000) {
-        return showCase(request, reply, c, user, { kind: 'error', text: 'Motiveringen får vara högst 4 000 tecken.' }, 400);
+        await showCase(request, reply, c, user, { kind: 'error', text: 'Motiveringen får vara högst 4 000 tecken.' }, 400);
+        return undefined;
       }
+      return { c, user, motivation };
+    }
+
+    // The case page's "Signera beslutet" comes here first: a page stating outcome and amount,
+    // whose button posts to /signera below (confirmSign.ts).
+    app.post<{ Params: { id: string }; Body: { proposalId?: string; motivering?: string } }>('/arenden/:id/signera/bekrafta', { preHandler: readers }, async (request, reply) => {
+      const asked = await signRequest(request, reply);
+      if (!asked) return reply;
+      const { c, user, motivation } = asked;
+      const view = await loadCaseView(db, c);
+      if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
+        return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
+      }
+      await auditCaseRead(db, user, c.id);
+      return html(reply, request, `Bekräfta beslutet – ärende ${c.id}`, confirmSignBody({ caseId: c.id, proposalId: request.body?.proposalId, proposal: view.proposal, motivation, csrf: csrfToken(reply) }));
+    });
+
+    app.post<{ Params: { id: string }; Body: { proposalId?: string; motivering?: string } }>('/arenden/:id/signera', { preHandler: readers }, async (request, reply) => {
+      const asked = await signRequest(request, reply);
+      if (!asked) return reply;
+      const { c, user, motivation } = asked;
       const result = await signCase(db, user, { caseId: c.id, proposalId: request.body?.proposalId, ...(motivation ? { motivation } : {}) }, clock());
       if (!result.ok) {
         const fresh = (await getCase(db, c.id)) ?? c;
@@ -191,13 +215,17 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       if (!view.proposal) return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
       const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);
       const motivation = (body.motivering ?? '').trim();
-      const again = async (error: string) => {
+      const again = async (...errors: string[]) => {
         await auditCaseRead(db, user, c.id);
-        return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, error), 400);
+        return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, errors), 400);
       };
-      if (bad.length > 0) return again(`Beloppet är inte ett belopp i kronor för: ${bad.join(', ')}.`);
-      if (motivation.length === 0) return again('Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.');
-      if (motivation.length > 4000) return again('Motiveringen får vara högst 4 000 tecken.');
+      // Every problem at once, so the caseworker corrects them in one go.
+      const problems = [
+        ...bad.map((label) => `${label}: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.`),
+        ...(motivation.length === 0 ? ['Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.'] : []),
+        ...(motivation.length > 4000 ? ['Motiveringen får vara högst 4 000 tecken.'] : []),
+      ];
+      if (problems.length > 0) return again(...problems);
       const result = await signCase(db, user, { caseId: c.id, proposalId: body.proposalId, edit: { amounts, motivation } }, clock());
       if (!result.ok) {
         if (result.status === 400) return again(result.message);

@@ -33,6 +33,7 @@ import { applicantOf } from '../../decisions/content.js';
 import { contentAsProposed, contentEdited, type DecisionContent, type SignContext } from './decision.js';
 import { contentSettled, pointsOf, settle, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { DEV_USERS } from '../auth/devUsers.js';
+import { formatDateTime } from './view.js';
 
 /** Everything the case page shows, read in one go. */
 export interface CaseView {
@@ -166,7 +167,7 @@ async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Pro
     return {
       ok: false,
       status: 409,
-      message: `Ärendet är redan signerat av ${who} (${existing.signedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC). Ett signerat beslut kan inte signeras igen.`,
+      message: `Ärendet är redan signerat av ${who} (${formatDateTime(existing.signedAt)}). Ett signerat beslut kan inte signeras igen.`,
     };
   }
   return {

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SystemException } from '../../src/domain/errors.js';
+import { addDemo } from '../../src/sandbox/demo.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { clientsFor } from './gather.js';
+
+/** The demo of `npm start`: applications dated around the day it runs, and one that fails. */
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.stop();
+  sandbox = undefined;
+});
+
+describe('the sandbox demo', () => {
+  it('dates applications in the current and next month of the given day, both municipalities, received in the hours before it', async () => {
+    sandbox = await startSandbox();
+    const now = new Date('2026-11-30T23:30:00Z'); // 1 December in Stockholm
+    const demo = addDemo(sandbox, { now, failingCalls: 3 });
+    expect(demo.months).toEqual(['2026-12', '2027-01']);
+    const apps = demo.households.map((h) => h.payload.application);
+    for (const month of demo.months) {
+      for (const municipality of ['1287', '1263']) {
+        expect(apps.filter((a) => a.month === month && a.municipality === municipality).length, `${month} ${municipality}`).toBeGreaterThanOrEqual(3);
+      }
+    }
+    for (const a of apps) {
+      const at = new Date(a.receivedAt).getTime();
+      expect(at).toBeLessThanOrEqual(now.getTime());
+      expect(at).toBeGreaterThanOrEqual(now.getTime() - 30 * 3_600_000);
+    }
+    // Served by the e-service feed like the fixtures.
+    const { items } = await clientsFor(sandbox).eservice.fetchNew(null, 1000);
+    const feed = JSON.stringify(items);
+    expect(demo.households.every((h) => feed.includes(h.id))).toBe(true);
+    // The same day gives the same households (ids and people).
+    const again = await startSandbox();
+    try {
+      expect(addDemo(again, { now, failingCalls: 3 }).households.map((h) => h.id)).toEqual(demo.households.map((h) => h.id));
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('the failing household: SSBTEK fails `failingCalls` calls about its applicant, then answers', async () => {
+    const now = new Date('2026-11-29T12:00:00Z');
+    const lookupIn = async (box: Sandbox, failingCalls: number) => {
+      const demo = addDemo(box, { now, failingCalls });
+      const failing = demo.households.find((h) => h.id === demo.technicalError)!;
+      const personalNumber = failing.payload.application.applicant.personalNumber;
+      // The test client tries 4 times per look-up.
+      return clientsFor(box).ssbtek.fetchAnswer({ caseId: failing.id, personalNumber, period: { from: '2026-10-01', tom: '2026-10-31' } });
+    };
+    sandbox = await startSandbox();
+    await expect(lookupIn(sandbox, 4)).rejects.toBeInstanceOf(SystemException);
+    const second = await startSandbox();
+    try {
+      await expect(lookupIn(second, 3)).resolves.toBeDefined();
+    } finally {
+      await second.stop();
+    }
+  });
+});
