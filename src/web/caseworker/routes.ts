@@ -104,7 +104,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
     }
 
     async function showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status = 200) {
-      const view = await loadCaseView(db, c);
+      const view = await loadCaseView(db, c, rules);
       const appeals = (await listAppealsForCase(db, c.id)).map((a) => viewAppeal(a, rules));
       const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
