@@ -143,7 +143,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
       db,
       auth,
       routes: [
-        caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
+        caseworkerRoutes({ db, pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
         adminRoutes({ db, rules, queues }),
       ],
     },

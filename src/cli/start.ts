@@ -90,7 +90,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
       auth: webAuthConfigFromEnv({ ...env, NODE_ENV: config.nodeEnv }),
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
-        caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
+        caseworkerRoutes({ db, pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
         adminRoutes({ db, rules, queues: () => robot?.queues }),
       ],
     },

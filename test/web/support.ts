@@ -36,6 +36,8 @@ export interface SeedOptions {
   technicalError?: boolean;
   /** The application's incomes (default: none, or a salary for `reject`). */
   incomes?: { person: string; type: string; amount: string }[];
+  /** The applicant's personal number, 12 digits (default: the fixture's). */
+  applicant?: string;
   /** What SSBTEK reports as paid to the applicant (default: nothing). */
   payments?: { agency: string; benefit: string; paidOn: string; net: string }[];
 }
@@ -55,6 +57,7 @@ function seedParts(id: string, options: SeedOptions) {
     incomes: options.incomes ?? (options.kind === 'reject' ? [{ person: 'applicant', type: 'salary', amount: '40000' }] : []),
     assets: options.assets !== undefined ? [{ type: 'bankBalance', amount: options.assets }] : options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
     ...(options.costs ? { costs: options.costs } : {}),
+    ...(options.applicant ? { applicant: { personalNumber: options.applicant } } : {}),
   };
   const people = [application.applicant.personalNumber, application.coApplicant.personalNumber];
   const raw = {
