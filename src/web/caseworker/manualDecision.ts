@@ -1,5 +1,5 @@
 import { Decimal, formatOre, type Money } from '../../domain/money.js';
-import { kronor } from '../../domain/labels.js';
+import { kronor, withRuleWords } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
@@ -90,7 +90,7 @@ export function pointsOf(proposal: Proposal, basis?: RecomputeBasis): Points {
   }
   for (const code of ASSESSED) {
     if (!reasons.has(code)) continue;
-    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => d.message);
+    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => withRuleWords(d.message));
     points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts });
   }
   const settledHere = new Set<ReasonCode>(points.map((p) => p.code));

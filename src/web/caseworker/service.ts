@@ -42,7 +42,7 @@ export interface CaseView {
   receivedAt: Date | null;
   validationErrors: { field: string; message: string }[];
   /** What intake kept of an application it could not take as it came (robot/intake.ts). */
-  intake: { eserviceId: string | null; duplicateOf: string | null; escaped: string | null; truncated: boolean };
+  intake: { eserviceId: string | null; duplicateOf: string | null; escaped: string | null; truncated: boolean; raw: unknown };
   proposalRecord?: ProposalRecord;
   proposal?: Proposal;
   snapshot?: SnapshotRecord;
@@ -100,6 +100,8 @@ function intakeKept(application: Awaited<ReturnType<typeof getApplication>>): Ca
     duplicateOf: application?.duplicateOf ?? null,
     escaped: typeof kept?.escaped === 'string' ? kept.escaped : null,
     truncated: kept?.truncated === true,
+    // The application as it came: the case page reads who applied and for when from it.
+    raw: application?.raw ?? null,
   };
 }
 
@@ -117,9 +119,14 @@ export type SignOutcome =
   | { ok: true; decision: DecisionRecord }
   | { ok: false; status: 400 | 409; message: string };
 
-/** Who signed, in words, for the refusal message (display name for known users, else the id). */
+/**
+ * A user by name (history, owner, signer): the display name of a known user, "Roboten" for the
+ * robot's account (its identity names the robot: bistandsrobot, robot:…), else the id.
+ */
 export function signerName(id: string): string {
-  return DEV_USERS.find((u) => u.id === id)?.displayName ?? id;
+  const known = DEV_USERS.find((u) => u.id === id)?.displayName;
+  if (known) return known;
+  return /robot/i.test(id) ? 'Roboten' : id;
 }
 
 export interface SignRequest {
