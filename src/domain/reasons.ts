@@ -177,3 +177,39 @@ export const AUDIT_ACTION_WORDS: Readonly<Record<string, string>> = {
 export function auditActionWords(action: string): string {
   return AUDIT_ACTION_WORDS[action] ?? action;
 }
+
+/** The keys of an audit entry's details, in words. */
+export const AUDIT_DETAIL_WORDS: Readonly<Record<string, string>> = {
+  role: 'roll',
+  decisionId: 'beslut nr',
+  kind: 'slag',
+  outcome: 'utfall',
+  contentHash: 'kontrollsumma',
+  manual: 'manuellt ärende',
+  from: 'från',
+  to: 'till',
+  filters: 'filter',
+  hits: 'träffar',
+  byPersonalNumber: 'sökte på personnummer',
+  step: 'steg',
+  reason: 'skäl',
+  problem: 'problem',
+  mode: 'sätt',
+  result: 'resultat',
+  screenshot: 'skärmbild',
+  municipality: 'kommun',
+  cases: 'ärenden',
+  appealId: 'överklagande nr',
+  caseId: 'ärende',
+  actor: 'användare',
+  state: 'status',
+  owner: 'handläggare',
+  paid: 'utbetalt',
+  granted: 'beviljat',
+  difference: 'skillnad',
+  purpose: 'ändamål',
+  register: 'register',
+};
+
+/** Roles as people name them. */
+export const ROLE_WORDS: Readonly<Record<string, string>> = { caseworker: 'handläggare', teamlead: 'arbetsledare', auditor: 'granskare', admin: 'administratör' };
