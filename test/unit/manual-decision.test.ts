@@ -149,3 +149,46 @@ describe('deciding an income discrepancy', () => {
     expect(r.ok ? undefined : r.errors.get(points[0]!.id)).toBe('Sjukpenning, sökande: välj vilket belopp som ska räknas.');
   });
 });
+
+/**
+ * The facts that change no amount once assessed (part 2 of the workbench issue): a vehicle,
+ * assets over the buffer, a first application after its investigation, a pending plan
+ * assessment. Each is a point the owner settles with a motivation; none is left to the case
+ * system, and the decision is the calculation as it stood.
+ */
+describe('deciding the assessed facts', () => {
+  it('a vehicle, a new application and a pending plan are each a point with the robot\'s finding; settled, the calculation stands', () => {
+    const base = seedSnapshot('A-2026-000903', { municipality: '1287' });
+    const [first, ...rest] = base.registers.ssbtek as Array<Record<string, unknown>>;
+    const snapshot = {
+      ...base,
+      application: { ...base.application, kind: 'new' as const },
+      registers: { ...base.registers, plan: { status: 'pending' as const }, ssbtek: [{ ...first, vehicles: [{ regnr: 'ABC123' }] }, ...rest] },
+    } as typeof base;
+    const proposal = assess(snapshot, rules);
+    expect(proposal.reasons).toEqual(['NEW_APPLICATION', 'VEHICLE_OWNED', 'PLAN_ASSESSMENT_PENDING']);
+    const { points, unsupported } = pointsOf(proposal);
+    expect(unsupported).toEqual([]);
+    expect(points.map((p) => [p.kind, p.code])).toEqual([
+      ['assessed', 'VEHICLE_OWNED'],
+      ['assessed', 'NEW_APPLICATION'],
+      ['assessed', 'PLAN_ASSESSMENT_PENDING'],
+    ]);
+    expect(points.every((p) => p.kind === 'assessed' && p.facts.length > 0)).toBe(true);
+    const none = settle(points, new Map());
+    expect(none.ok ? 0 : none.errors.size).toBe(3);
+    const result = settle(points, new Map(points.map((p) => [p.id, { motivation: 'Utrett vid besök.' }])));
+    if (!result.ok) throw new Error('not settled');
+    const content = contentSettled(proposal, ctx, points, result.settlements);
+    expect(content).toMatchObject({ outcome: 'GRANT', amount: proposal.calculation.result, edits: [], reasons: [] });
+  });
+
+  it('assets over the buffer are a point too; the buffer being provisional this month is what waits for the rules', () => {
+    const snapshot = seedSnapshot('A-2026-000904', { municipality: '1287', kind: 'manual' });
+    const proposal = assess(snapshot, rules);
+    expect(proposal.reasons).toEqual(['ASSETS_ABOVE_LIMIT', 'PROVISIONAL_RULES']);
+    const { points, unsupported } = pointsOf(proposal);
+    expect(unsupported).toEqual(['PROVISIONAL_RULES']);
+    expect(points.map((p) => p.code)).toContain('ASSETS_ABOVE_LIMIT');
+  });
+});
