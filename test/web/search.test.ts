@@ -98,6 +98,16 @@ forEachBackend('case search', (backend) => {
     expect(await searchRows()).toHaveLength(before);
   });
 
+  it('a personal number in the case id field is refused in words, not searched or logged', async () => {
+    const pn = personalNumber(12, 123);
+    const before = (await searchRows()).length;
+    const res = await auditor.submit('/sok', '/sok', { arende: pn });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Ärende-id: det ser ut som ett personnummer.');
+    expect(res.body).not.toContain(pn);
+    expect(await searchRows()).toHaveLength(before);
+  });
+
   it('a personal number in the URL is not searched for', async () => {
     const before = (await searchRows()).length;
     const res = await auditor.get(`/sok?personnummer=${personalNumber(12, 123)}`);

@@ -5,6 +5,7 @@ import { REASON_CODES, REASON_TITLES, type ReasonCode } from '../../domain/reaso
 import { monthName } from '../../assessment/explain.js';
 import { CASE_STATES, type CaseSearchHit, type CaseSearchQuery, type CaseState } from '../../store/index.js';
 import { DEV_USERS } from '../auth/devUsers.js';
+import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
@@ -50,7 +51,9 @@ export function parseSearch(form: SearchForm, user: WebUser, today: Date): Parse
   let personalNumber: string | null = null;
 
   if (caseId) {
-    if (!CASE_ID.test(caseId)) errors.push({ field: 'arende', message: 'Ärende-id: bara bokstäver, siffror, - och _ (högst 64 tecken). Sök personnummer i fältet Personnummer.' });
+    // Never searched or logged as a case id: it would travel into the audit entry.
+    if (looksLikePersonalNumber(caseId)) errors.push({ field: 'arende', message: 'Ärende-id: det ser ut som ett personnummer. Sök personnummer i fältet Personnummer.' });
+    else if (!CASE_ID.test(caseId)) errors.push({ field: 'arende', message: 'Ärende-id: bara bokstäver, siffror, - och _ (högst 64 tecken). Sök personnummer i fältet Personnummer.' });
     else query.caseId = caseId;
   }
   if (pnText) {
@@ -133,7 +136,7 @@ export function searchPageBody(
 <form method="post" action="/sok" class="search">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <label for="sok-arende">Ärende-id</label>
-${errorText('arende')}<input type="text" id="sok-arende" name="arende" value="${esc(form.arende ?? '')}" autocomplete="off"${described('arende')}>
+${errorText('arende')}<input type="text" id="sok-arende" name="arende" value="${esc(looksLikePersonalNumber(form.arende ?? '') ? '' : (form.arende ?? ''))}" autocomplete="off"${described('arende')}>
 <label for="sok-personnummer">Personnummer (sökande eller medsökande)</label>
 <p id="sok-personnummer-hjalp" class="small">12 eller 10 siffror, t.ex. 19850312-1234.</p>
 ${errorText('personnummer')}<input type="text" id="sok-personnummer" name="personnummer" value="" inputmode="numeric" autocomplete="off"${described('personnummer', 'sok-personnummer-hjalp')}>
