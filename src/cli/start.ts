@@ -101,7 +101,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
       auth: loadWebAuthConfig({ ...env, NODE_ENV: config.nodeEnv }),
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
-        caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
+        caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
         adminRoutes({ db, rules, queues: () => robot?.queues }),
       ],
     },

@@ -49,3 +49,173 @@ export function kronor(amount: string): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   return `${negative ? '−' : ''}${grouped}${fraction !== undefined ? `,${fraction}` : ''}`;
 }
+
+/** The municipalities by SCB code, as people name them. */
+export const MUNICIPALITY_NAMES: Readonly<Record<string, string>> = { '1287': 'Trelleborgs kommun', '1263': 'Svedala kommun' };
+
+export function municipalityName(code: string): string {
+  return MUNICIPALITY_NAMES[code] ?? `kommun ${code}`;
+}
+
+/** The application's income types (rules/incomes.yaml `types`), in lower case for running text. */
+export const INCOME_TYPE_WORDS: Readonly<Record<string, string>> = {
+  salary: 'lön',
+  childAllowance: 'barnbidrag',
+  housingAllowance: 'bostadsbidrag',
+  maintenanceSupport: 'underhållsstöd',
+  sicknessBenefit: 'sjukpenning',
+  parentalBenefit: 'föräldrapenning',
+  unemploymentBenefit: 'arbetslöshetsersättning',
+  activitySupport: 'aktivitetsstöd',
+  pension: 'pension',
+  studentFinance: 'studiemedel',
+  other: 'övrig inkomst',
+  disabilityAllowance: 'handikappersättning',
+  studyAidExtraSupplement: 'extra tillägg (CSN)',
+};
+
+/**
+ * SSBTEK's benefit names as a caseworker knows them. Most are words already; the registers
+ * also report codes (Pensionsmyndigheten's "PM"). Unknown names are shown as they came.
+ */
+export const BENEFIT_NAMES: Readonly<Record<string, string>> = {
+  PM: 'Pension (Pensionsmyndigheten)',
+};
+
+export function benefitName(benefit: string): string {
+  return BENEFIT_NAMES[benefit] ?? benefit;
+}
+
+const MUNICIPAL_RULE_WORDS: Readonly<Record<string, (name: string) => string>> = {
+  assetBuffer: (name) => `buffert för tillgångar i ${name}`,
+  paymentDay: (name) => `utbetalningsdag i ${name}`,
+  firstMeeting: (name) => `bokning av första möte i ${name}`,
+};
+
+/**
+ * A rule id of the rules folder in words, e.g. `riksnorm.children.4-6` is "riksnormen för barn
+ * 4–6 år", `municipality.1287.assetBuffer` "buffert för tillgångar i Trelleborgs kommun". An id
+ * this does not know comes back as it is.
+ */
+export function ruleLabel(rule: string): string {
+  const parts = rule.split('.');
+  const [head, second, third, fourth] = parts;
+  if (head === 'riksnorm') {
+    if (second === 'adults') return third === 'single' ? 'riksnormen för ensamstående vuxen' : 'riksnormen för sammanboende vuxna';
+    if (second === 'children' && third) return `riksnormen för barn ${ageBandLabel(third)}`;
+    if (second === 'childrenWithoutLunch' && third) return `riksnormen för barn ${ageBandLabel(third)} utan skollunch`;
+    if (second === 'shared' && third) {
+      if (third === 'over7') return 'riksnormens gemensamma hushållskostnader för fler än sju personer';
+      return `riksnormens gemensamma hushållskostnader för ${third} ${third === '1' ? 'person' : 'personer'}`;
+    }
+  }
+  if (head === 'municipality' && second) {
+    const name = municipalityName(second);
+    if (third === 'costs' && fourth) return `riktlinjen för ${costLabel(fourth).toLowerCase()} i ${name}`;
+    if (third === 'automatedDecisions') return `delegationen för automatiska beslut i ${name}`;
+    const words = third ? MUNICIPAL_RULE_WORDS[third] : undefined;
+    if (words) return words(name);
+  }
+  if (head === 'incomes') {
+    if (second === 'types' && third) return `regeln för ${INCOME_TYPE_WORDS[third] ?? 'inkomsttypen'}`;
+    if (second === 'childrensEarnings') return 'regeln om barns arbetsinkomst';
+    if (second === 'unknown') return 'inkomst av okänd typ';
+  }
+  if (rule === 'jobbstimulans') return 'jobbstimulansen';
+  if (rule === 'prisbasbelopp') return 'prisbasbeloppet';
+  return rule;
+}
+
+/** Rule ids as they may stand inside a stored message ("... (riksnorm.children.4-6)"). */
+const RULE_ID = /\b(?:riksnorm\.[A-Za-z]+\.[0-9A-Za-z-]+|municipality\.\d{4}\.[A-Za-z]+(?:\.[A-Za-z]+)?|incomes\.(?:types\.[A-Za-z]+|childrensEarnings|unknown))\b/g;
+
+/**
+ * A stored message (a reason, a warning) with its rule ids in words. Proposals are stored as
+ * the robot wrote them, ids and all; people read them with this.
+ */
+export function withRuleWords(text: string): string {
+  return text.replace(RULE_ID, (id) => ruleLabel(id));
+}
+
+/** The application's single fields (snapshot.ts paths) as the subject of a sentence. */
+const FIELD_SUBJECTS: Readonly<Record<string, string>> = {
+  'application.id': 'Ansökans id',
+  'application.municipality': 'Kommunkoden',
+  'application.receivedAt': 'Tidpunkten då ansökan kom in',
+  'application.month': 'Månaden som ansökan gäller',
+  'application.kind': 'Typen av ansökan',
+  'application.applicant': 'Uppgiften om sökanden',
+  'application.applicant.personalNumber': 'Sökandens personnummer',
+  'application.coApplicant.personalNumber': 'Medsökandens personnummer',
+  'application.children': 'Listan över barn',
+  'application.otherAdults': 'Antalet andra vuxna i bostaden',
+  'application.costs': 'Listan över kostnader',
+  'application.incomes': 'Listan över inkomster',
+  'application.assets': 'Listan över tillgångar',
+  'history.monthsWithAssistanceInRow': 'Antalet månader i följd med bistånd',
+  'history.jobStimulusStart': 'Månaden då jobbstimulansen började',
+  id: 'Ansökans id i e-tjänsten',
+  '(hela dokumentet)': 'Ansökan',
+};
+
+const CHILD_FIELDS: Readonly<Record<string, string>> = {
+  personalNumber: 'Personnumret',
+  lunchAtHome: 'Uppgiften om lunch hemma',
+  daysAtHome: 'Antalet dagar hemma',
+  inSchool: 'Uppgiften om skolgång',
+};
+
+/** Validation messages that name the application's codes, in a caseworker's words. */
+const MESSAGE_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^ska vara ett belopp i kronor.*$/, 'är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50'],
+  [/^ska vara "new" eller "renewal"$/, 'ska vara ny ansökan eller fortsatt ansökan'],
+  [/^ska vara "applicant", "coApplicant" eller "child:<nr>"$/, 'ska vara sökanden, medsökanden eller ett av barnen'],
+  [/^ska vara true eller false$/, 'ska vara ja eller nej'],
+  [/^ogiltigt personnummer: /, 'är ogiltigt: '],
+  [/ange personen under otherAdults$/, 'ange personen som annan vuxen i bostaden'],
+];
+
+type RawApplication = { costs?: unknown; incomes?: unknown; assets?: unknown } | undefined;
+
+function itemOf(list: unknown, i: number): Record<string, unknown> | undefined {
+  const item = Array.isArray(list) ? (list[i] as unknown) : undefined;
+  return item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : undefined;
+}
+
+/** "Beloppet för boendekostnad", "Personnumret för barn 2": a field of the application in words. */
+export function fieldSubject(field: string, application: RawApplication): string {
+  const known = FIELD_SUBJECTS[field];
+  if (known) return known;
+  const m = /^application\.(costs|incomes|assets|children)\[(\d+)\](?:\.(\w+))?$/.exec(field);
+  if (m) {
+    const [, list, index, key] = m as unknown as [string, string, string, string | undefined];
+    const n = Number(index);
+    const item = itemOf(application?.[list as 'costs'], n);
+    const type = typeof item?.type === 'string' ? item.type : undefined;
+    if (list === 'children') return `${key ? (CHILD_FIELDS[key] ?? 'En uppgift') : 'Uppgiften'} för barn ${n + 1}`;
+    const what =
+      list === 'costs'
+        ? (type && COST_LABELS[type] ? COST_LABELS[type].toLowerCase() : `kostnad ${n + 1}`)
+        : list === 'incomes'
+          ? `${type && INCOME_TYPE_WORDS[type] ? INCOME_TYPE_WORDS[type] : `inkomst ${n + 1}`}${typeof item?.person === 'string' && /^(applicant|coApplicant|child:\d+)$/.test(item.person) ? ` (${personLabel(item.person)})` : ''}`
+          : `tillgång ${n + 1}`;
+    if (key === 'amount' || key === undefined) return `${key ? 'Beloppet' : 'Uppgiften'} för ${what}`;
+    if (key === 'type') return `Typen av ${list === 'costs' ? 'kostnad' : list === 'incomes' ? 'inkomst' : 'tillgång'} ${n + 1}`;
+    if (key === 'person') return `Vem inkomst ${n + 1} gäller`;
+  }
+  return 'En uppgift i ansökan';
+}
+
+/**
+ * One validation error of an application as a sentence a caseworker reads: "Beloppet för
+ * boendekostnad är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50." `application` is the
+ * application as it came (to name the cost or income concerned); never echoes a value.
+ */
+export function applicationErrorText(field: string, message: string, application: RawApplication): string {
+  const words = MESSAGE_WORDS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+  // A message that is a sentence already (intake's) stands alone; a predicate follows its subject.
+  if (/^[A-ZÅÄÖ(]/.test(words)) return words;
+  const predicate = /^(ska|är|kan|får|saknas|måste)\b/.test(words);
+  const sentence = `${fieldSubject(field, application)}${predicate ? ' ' : ': '}${words}`;
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}

@@ -55,3 +55,161 @@ export const REASON_TITLES: Record<ReasonCode, string> = {
   NOT_ACTIVE_JOBSEEKER: 'Sökanden bedöms inte stå till arbetsmarknadens förfogande',
   INCOME_EXCEEDS_NORM: 'Hushållets inkomster täcker behovet',
 };
+
+/**
+ * What the robot and people write as the reason of a step in a case's history
+ * (case_state_history.reason), in words. Reason codes and outcomes are read with REASON_TITLES.
+ */
+export const HISTORY_REASON_WORDS: Readonly<Record<string, string>> = {
+  SIGNED: 'Förslaget signerades',
+  SIGNED_EDITED: 'Beslutet signerades med ändrade belopp',
+  SIGNED_MANUAL: 'Det manuella ärendet avgjordes och beslutet signerades',
+  CORRECTED: 'Ett nytt beslut ersätter det tidigare (ändring eller omprövning)',
+  TAKEN_OVER: 'Togs över för manuell handläggning',
+  REPLAY: 'Skickades igenom igen efter tekniskt fel',
+  REPLAY_FROM_SNAPSHOT: 'Räknades om från sparade uppgifter efter tekniskt fel',
+  RULES_ENTERED: 'Räknades om när de regler som saknades hade förts in',
+  DECIDED_AUTOMATICALLY: 'Beslutades automatiskt enligt kommunens delegationsordning',
+  PLAN_PENDING: 'Väntar på planeringsmodulens bedömning',
+  CARRIED_OUT: 'Beslutet är verkställt',
+  CLAIMED: 'Tog ärendet',
+  RELEASED: 'Lämnade tillbaka ärendet till kön',
+  CLOSED_IN_CASE_SYSTEM: 'Avslutade ärendet: handläggs i verksamhetssystemet',
+  PROPOSE_GRANT: 'Förslag: bevilja',
+  PROPOSE_REJECT: 'Förslag: avslå',
+  MANUAL: 'Manuell handläggning',
+};
+
+/** The parts of the robot a technical error or a step names, in words. */
+export const COMPONENT_WORDS: Readonly<Record<string, string>> = {
+  ssbtek: 'SSBTEK',
+  kir: 'KIR',
+  plan: 'planeringsmodulen',
+  queue: 'robotens kö',
+  'carry-out': 'verkställigheten',
+  'write-back': 'återskrivningen till verksamhetssystemet',
+  payment: 'utbetalningen',
+  notify: 'meddelandet till den sökande',
+  eservice: 'e-tjänsten',
+};
+
+/**
+ * A history reason in words: a known word, a list of reason codes ("EXPENSE_ABOVE_GUIDELINE,
+ * ASSETS_ABOVE_LIMIT"), "TECHNICAL_ERROR: ssbtek", "<reason code>: <step>", "RECOVERED: …".
+ * `reassignedTo` names the person of a "REASSIGNED:<id>" (the caller knows the users).
+ */
+export function historyReasonText(reason: string | null, personName: (id: string) => string): string {
+  if (reason === null || reason === '') return '';
+  const known = HISTORY_REASON_WORDS[reason];
+  if (known) return known;
+  if (reason.startsWith('REASSIGNED:')) {
+    const to = reason.slice('REASSIGNED:'.length);
+    return to === '-' ? 'Lade tillbaka ärendet i kön' : `Fördelade ärendet till ${personName(to)}`;
+  }
+  const codes = reason.split(',');
+  if (codes.every((c) => (REASON_CODES as readonly string[]).includes(c))) return codes.map((c) => REASON_TITLES[c as ReasonCode]).join('; ');
+  const colon = reason.indexOf(': ');
+  if (colon > 0) {
+    const head = reason.slice(0, colon);
+    const rest = reason.slice(colon + 2);
+    const part = COMPONENT_WORDS[rest.split(' ')[0] ?? ''] ?? rest;
+    if (head === 'TECHNICAL_ERROR') {
+      const [component, ...more] = rest.split(' — ');
+      return `Tekniskt fel i ${COMPONENT_WORDS[component!.trim()] ?? component}${more.length ? `: ${more.join(' — ')}` : ''}`;
+    }
+    if (head === 'RECOVERED') return `Fick ett nytt jobb: ${rest}`;
+    if ((REASON_CODES as readonly string[]).includes(head)) return `${REASON_TITLES[head as ReasonCode]} (${part})`;
+  }
+  return reason;
+}
+
+/** Audit-log actions in words, for the people who read the log. */
+export const AUDIT_ACTION_WORDS: Readonly<Record<string, string>> = {
+  'case.read': 'Öppnade ärendet',
+  'case.search': 'Sökte ärenden',
+  'case.claim': 'Tog eller lämnade ärendet',
+  'case.release': 'Lämnade tillbaka ärendet',
+  'case.reassign': 'Fördelade ärendet',
+  'case.close': 'Avslutade ärendet (verksamhetssystemet)',
+  'case.takeover': 'Tog över ärendet',
+  'letter.read': 'Läste beslutsbrevet',
+  'screenshot.read': 'Visade skärmbild från verksamhetssystemet',
+  'decision.sign': 'Signerade beslut',
+  'decision.automated': 'Automatiskt beslut',
+  'decision.change': 'Signerade ändrat beslut',
+  'decision.carried-out': 'Beslutet verkställdes',
+  'decision.possible-reclaim': 'Möjligt återkrav',
+  'decision.write-back': 'Återskrivning till verksamhetssystemet',
+  'decision.payment': 'Utbetalning',
+  'decision.notify': 'Meddelande till den sökande',
+  'proposal.recompute': 'Räknade om förslaget',
+  'ssbtek.lookup': 'Slog upp i SSBTEK',
+  'kir.lookup': 'Slog upp i KIR',
+  'plan.lookup': 'Slog upp i planeringsmodulen',
+  'decision.recoveries-spent': 'Verkställigheten gav upp efter upprepade avbrott',
+  'booking.first-meeting': 'Bokade första möte',
+  'booking.message': 'Meddelade den sökande om första mötet',
+  'booking.retry': 'Försökte boka första mötet igen',
+  'booking.handled': 'Markerade första mötet som hanterat',
+  'admin.replay': 'Skickade ärende igenom igen',
+  'admin.replay.since': 'Skickade ärenden med tekniskt fel igenom igen',
+  'admin.audit.search': 'Sökte i granskningsloggen',
+  'admin.audit.export': 'Exporterade granskningsloggen',
+  'admin.intake.pause': 'Pausade intaget',
+  'admin.intake.resume': 'Återupptog intaget',
+  'admin.queues.view': 'Visade köerna',
+  'admin.queues.change': 'Ändrade i köerna',
+  'admin.retention.dry-run': 'Provkörde gallring',
+  'admin.retention.execute': 'Genomförde gallring',
+  'admin.stats.download': 'Laddade ned statistikfilen',
+  'retention.dry-run': 'Provkörning av gallring',
+  'retention.destroy': 'Gallrade ärendet',
+  'stats.produce': 'Tog fram statistik för Socialstyrelsen',
+  'appeal.record': 'Registrerade överklagande',
+  'appeal.handle': 'Handlade överklagande',
+  'appeal.kept': 'Omprövade: beslutet står fast',
+  'appeal.changed': 'Omprövade: beslutet ändrades',
+  'appeal.dismissed': 'Avvisade överklagandet (för sent)',
+  'appeal.forwarded': 'Överlämnade överklagandet till förvaltningsrätten',
+};
+
+/** An audit action in words; an action this does not know is shown as it is. */
+export function auditActionWords(action: string): string {
+  return AUDIT_ACTION_WORDS[action] ?? action;
+}
+
+/** The keys of an audit entry's details, in words. */
+export const AUDIT_DETAIL_WORDS: Readonly<Record<string, string>> = {
+  role: 'roll',
+  decisionId: 'beslut nr',
+  kind: 'slag',
+  outcome: 'utfall',
+  contentHash: 'kontrollsumma',
+  manual: 'manuellt ärende',
+  from: 'från',
+  to: 'till',
+  filters: 'filter',
+  hits: 'träffar',
+  byPersonalNumber: 'sökte på personnummer',
+  step: 'steg',
+  reason: 'skäl',
+  problem: 'problem',
+  mode: 'sätt',
+  result: 'resultat',
+  screenshot: 'skärmbild',
+  municipality: 'kommun',
+  cases: 'ärenden',
+  appealId: 'överklagande nr',
+  caseId: 'ärende',
+  actor: 'användare',
+  state: 'status',
+  owner: 'handläggare',
+  paid: 'utbetalt',
+  granted: 'beviljat',
+  difference: 'skillnad',
+  purpose: 'ändamål',
+  register: 'register',
+};
+
+/** Roles as people name them. */
+export const ROLE_WORDS: Readonly<Record<string, string>> = { caseworker: 'handläggare', teamlead: 'arbetsledare', auditor: 'granskare', admin: 'administratör' };

@@ -5,7 +5,7 @@ import type { CaseSnapshot } from '../domain/snapshot.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { addCosts } from './costs.js';
 import { householdOf, type Household } from './household.js';
-import { addIncomes } from './incomes.js';
+import { addIncomes, type IncomeChoices } from './incomes.js';
 import { addRiksnorm } from './riksnorm.js';
 import { roundBy, Trace, type WorkingLine } from './trace.js';
 
@@ -20,14 +20,15 @@ export interface NormResult {
 /**
  * The norm calculation (RULES.md 1-6) for a validated snapshot: riksnorm + reasonable costs -
  * incomes, every amount a line with its rule and source. Pure: the same snapshot and rules
- * always give the same calculation.
+ * always give the same calculation. `choices`: a caseworker's settled incomes (the workbench);
+ * without them, the robot's calculation.
  */
-export function calculate(snapshot: CaseSnapshot, rules: RuleSet): NormResult {
+export function calculate(snapshot: CaseSnapshot, rules: RuleSet, choices: IncomeChoices = {}): NormResult {
   const household = householdOf(snapshot);
   const trace = new Trace(rules, firstDayOf(snapshot.application.month), stockholmDate(new Date(snapshot.application.receivedAt)));
   addRiksnorm(household, trace);
   addCosts(snapshot.application, household, trace);
-  const jobStimulus = addIncomes(snapshot, household, trace);
+  const jobStimulus = addIncomes(snapshot, household, trace, choices);
 
   const { norm, cost: costs, income: incomes } = trace.totals;
   const result = roundBy(rules.rounding.result, norm.plus(costs).minus(incomes));

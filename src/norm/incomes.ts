@@ -1,14 +1,18 @@
 import { addMonths, monthOf, monthsBetween } from '../domain/dates.js';
 import { personLabel } from '../domain/labels.js';
 import { cite } from '../domain/legalBasis.js';
-import { Decimal, type Money } from '../domain/money.js';
+import { Decimal, formatOre, type Money } from '../domain/money.js';
 import type { JobStimulusState } from '../domain/proposal.js';
 import type { CaseSnapshot, SsbtekAnswer } from '../domain/snapshot.js';
-import type { Household } from './household.js';
+import type { RuleSet } from '../rules/ruleset.js';
+import { householdOf, type Household } from './household.js';
 import { notes, type Trace } from './trace.js';
 
 /** A money string that is zero ("0", "0.0", "0.00"); money strings have no leading zeros otherwise. */
 const ZERO_AMOUNT = /^0(\.0+)?$/;
+
+/** The note on an income line where a caseworker chose the declared amount over the registered one. */
+export const DECLARED_NOTE = 'uppgivet belopp räknas (handläggarens val)';
 
 interface Bucket {
   person: string;
@@ -21,14 +25,23 @@ interface Bucket {
   benefits: Set<string>;
 }
 
+/** The key of one person's income of one type: what a caseworker's choice of amount names. */
+export function incomeKey(person: string, type: string): string {
+  return `${person}:${type}`;
+}
+
 /**
- * RULES.md 5: incomes paid in the month before the assistance month. Registered (SSBTEK)
- * amounts beat declared ones; disagreements and undeclared payments go to a caseworker.
- * Returns the jobbstimulans period when it applied.
+ * A caseworker's choices for the calculation (the workbench, RULES.md 5): the incomes, by
+ * incomeKey, where the declared amount counts instead of the registered one. Empty: the
+ * registers' amounts beat the declared ones, as the robot computes.
  */
-export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: Trace): JobStimulusState | null {
+export interface IncomeChoices {
+  countDeclared?: ReadonlySet<string>;
+}
+
+/** Declared and registered amounts per person and income type, for the month before the assistance month. */
+function bucketsOf(snapshot: CaseSnapshot, household: Household, classification: RuleSet['incomes']): Map<string, Bucket> {
   const incomeMonth = addMonths(household.month, -1);
-  const classification = trace.rules.incomes;
   const answered = answeredByRole(snapshot, household);
   const buckets = new Map<string, Bucket>();
   const bucket = (person: string, type: string): Bucket => {
@@ -55,6 +68,59 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
       b.benefits.add(payment.benefit);
     }
   }
+  return buckets;
+}
+
+/** Whether the registered amount beats the declared one and they differ by more than the tolerance (INCOME_DISCREPANCY). */
+function discrepant(b: Bucket, classification: RuleSet['incomes'], answered: ReadonlyMap<string, SsbtekAnswer>): boolean {
+  const typeRule = classification.type(b.type);
+  if (typeRule?.registered !== true || !answered.has(b.person) || typeRule.treatment === 'exempt' || b.declared === undefined) return false;
+  return b.declared.minus(b.registered ?? new Decimal(0)).abs().greaterThan(classification.discrepancyTolerance);
+}
+
+/** One income whose declared amount differs from the registered one (an INCOME_DISCREPANCY), amounts in öre strings. */
+export interface IncomeDiscrepancy {
+  /** incomeKey(person, type): what IncomeChoices.countDeclared names. */
+  key: string;
+  person: string;
+  type: string;
+  /** "Sjukpenning, sökande". */
+  label: string;
+  declared: string;
+  registered: string;
+}
+
+/**
+ * The incomes of a snapshot whose declared and registered amounts differ beyond the tolerance:
+ * the same comparison the calculation makes when it gives INCOME_DISCREPANCY. Pure.
+ */
+export function incomeDiscrepancies(snapshot: CaseSnapshot, rules: RuleSet): IncomeDiscrepancy[] {
+  const household = householdOf(snapshot);
+  const classification = rules.incomes;
+  const answered = answeredByRole(snapshot, household);
+  return [...bucketsOf(snapshot, household, classification).values()]
+    .filter((b) => discrepant(b, classification, answered))
+    .map((b) => ({
+      key: incomeKey(b.person, b.type),
+      person: b.person,
+      type: b.type,
+      label: `${classification.type(b.type)!.label}, ${personLabel(b.person)}`,
+      declared: formatOre(b.declared!),
+      registered: formatOre(b.registered ?? new Decimal(0)),
+    }));
+}
+
+/**
+ * RULES.md 5: incomes paid in the month before the assistance month. Registered (SSBTEK)
+ * amounts beat declared ones; disagreements and undeclared payments go to a caseworker.
+ * `choices`: where a caseworker has settled a disagreement by counting the declared amount.
+ * Returns the jobbstimulans period when it applied.
+ */
+export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: Trace, choices: IncomeChoices = {}): JobStimulusState | null {
+  const incomeMonth = addMonths(household.month, -1);
+  const classification = trace.rules.incomes;
+  const answered = answeredByRole(snapshot, household);
+  const buckets = bucketsOf(snapshot, household, classification);
 
   const jobStimulus = jobStimulusFor(snapshot, household, trace);
   let jobStimulusUsed = false;
@@ -71,16 +137,18 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
     // Registered beats declared where SSBTEK covers the type and answered for the person.
     const covered = typeRule?.registered === true && answered.has(b.person);
     let counted: Money;
+    let declaredChosen = false;
     if (covered) {
       const registered = b.registered ?? new Decimal(0);
       const treatedAsIncome = typeRule.treatment !== 'exempt';
       if (b.declared === undefined && registered.greaterThan(0) && treatedAsIncome) {
         trace.reason('UNDECLARED_INCOME', `${typeRule.label} för ${who} finns i SSBTEK men är inte uppgiven i ansökan`);
       }
-      if (b.declared !== undefined && b.declared.minus(registered).abs().greaterThan(classification.discrepancyTolerance) && treatedAsIncome) {
+      if (discrepant(b, classification, answered)) {
         trace.reason('INCOME_DISCREPANCY', `${typeRule.label} för ${who}: uppgivet belopp skiljer sig från SSBTEK med mer än ${classification.discrepancyTolerance.toFixed(0)} kr`);
       }
-      counted = registered;
+      declaredChosen = b.declared !== undefined && choices.countDeclared?.has(incomeKey(b.person, b.type)) === true;
+      counted = declaredChosen ? b.declared! : registered;
     } else {
       counted = b.registered ?? b.declared ?? new Decimal(0);
     }
@@ -114,7 +182,7 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
       jobStimulusUsed = true;
       const exempt = trace.roundShare(counted.times(jobStimulus.share));
       const percent = jobStimulus.share.times(100).toString();
-      trace.line({ kind: 'income', label, amount: counted.minus(exempt), rule, source, person: b.person, basis: counted, note: `${percent} % räknas inte (jobbstimulans)` });
+      trace.line({ kind: 'income', label, amount: counted.minus(exempt), rule, source, person: b.person, basis: counted, note: [`${percent} % räknas inte (jobbstimulans)`, ...(declaredChosen ? [DECLARED_NOTE] : [])].join('; ') });
       trace.line({
         kind: 'exempt',
         label: `Jobbstimulans, ${who}: ${percent} % av nettolönen räknas inte`,
@@ -128,7 +196,7 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
       });
       continue;
     }
-    trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, ...notes(assessNote) });
+    trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, ...notes(assessNote, declaredChosen ? DECLARED_NOTE : undefined) });
   }
   return jobStimulusUsed && jobStimulus ? jobStimulus.state : null;
 }

@@ -26,3 +26,4 @@ export * from './repositories/appeals.js';
 export * from './repositories/ownership.js';
 export * from './repositories/bookings.js';
 export * from './repositories/leases.js';
+export * from './repositories/caseSearch.js';

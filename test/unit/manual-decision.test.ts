@@ -82,3 +82,113 @@ describe('deciding a cost over the guideline', () => {
     expect(pointsOf(waiting).unsupported).toEqual(['PROVISIONAL_RULES']);
   });
 });
+
+/**
+ * An income whose declared amount differs from the registered one: the caseworker counts one or
+ * the other, and the decision is what the robot's own calculation (`calculate`, as `calc` runs
+ * it) gives for the same household had the register reported the chosen amount. Trelleborg, a
+ * couple, the applicant declares sjukpenning; SSBTEK reports another amount paid in February.
+ */
+describe('deciding an income discrepancy', () => {
+  const sickness = (net: string) => [{ agency: 'FK', benefit: 'Sjukpenning', paidOn: '2026-02-20', net }];
+  const snapshotWith = (declared: string, registered: string) =>
+    seedSnapshot('A-2026-000902', { municipality: '1287', incomes: [{ person: 'applicant', type: 'sicknessBenefit', amount: declared }], payments: sickness(registered) });
+
+  function settleIncome(declared: string, registered: string, choice: string) {
+    const snapshot = snapshotWith(declared, registered);
+    const proposal = assess(snapshot, rules);
+    const { points, unsupported } = pointsOf(proposal, { snapshot, rules });
+    expect(unsupported).toEqual([]);
+    const result = settle(points, new Map(points.map((p) => [p.id, { choice, motivation: 'Beloppet stämmer med intyget.' }])));
+    if (!result.ok) throw new Error([...result.errors.values()].join(' '));
+    return { proposal, content: contentSettled(proposal, ctx, points, result.settlements, { snapshot, rules }) };
+  }
+
+  it('is one point with both amounts side by side; without the snapshot and rules it is settled in the case system', () => {
+    const snapshot = snapshotWith('6000', '6340.50');
+    const proposal = assess(snapshot, rules);
+    expect(proposal.reasons).toEqual(['INCOME_DISCREPANCY']);
+    expect(pointsOf(proposal).unsupported).toEqual(['INCOME_DISCREPANCY']);
+    expect(pointsOf(proposal, { snapshot, rules: { ...rules, version: 'another' } as typeof rules }).unsupported).toEqual(['INCOME_DISCREPANCY']);
+    expect(pointsOf(proposal, { snapshot, rules }).points).toEqual([
+      expect.objectContaining({ kind: 'income', code: 'INCOME_DISCREPANCY', key: 'applicant:sicknessBenefit', label: 'Sjukpenning, sökande', declared: '6000.00', registered: '6340.50', choices: ['registered', 'declared'] }),
+    ]);
+  });
+
+  it('counting either amount gives what the robot computes when the register reports that amount (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12_000 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 2, max: 3_000 }), (kronor, ore, gap) => {
+        const declared = `${kronor}.${String(ore).padStart(2, '0')}`;
+        const registered = `${kronor + gap}.${String(ore).padStart(2, '0')}`;
+        const clean = (net: string) => assess(snapshotWith(net, net), rules);
+        const asDeclared = clean(declared);
+        expect(asDeclared.reasons.filter((r) => r !== 'INCOME_EXCEEDS_NORM')).toEqual([]);
+        const { content } = settleIncome(declared, registered, 'declared');
+        expect(content).toMatchObject({ amount: asDeclared.amount, calculation: { incomes: asDeclared.calculation.incomes, result: asDeclared.calculation.result } });
+        expect(content.outcome).toBe(asDeclared.outcome === 'PROPOSE_GRANT' ? 'GRANT' : 'REJECT');
+        const asRegistered = clean(registered);
+        expect(settleIncome(declared, registered, 'registered').content).toMatchObject({ amount: asRegistered.amount, calculation: { result: asRegistered.calculation.result }, edits: [] });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('the decision names the changed income line and both the choice and its amount in the motivation', () => {
+    const { proposal, content } = settleIncome('6000', '6340.50', 'declared');
+    const line = proposal.calculation.lines.findIndex((l) => l.kind === 'income');
+    expect(content.edits).toEqual([{ line, label: 'Sjukpenning, sökande', from: '6340.50', to: '6000.00' }]);
+    expect(content.calculation.lines[line]!.note).toContain('uppgivet belopp räknas');
+    expect(content.motivation).toBe('Sjukpenning, sökande: räkna det uppgivna beloppet (ansökan) (6\u00a0000,00 kr). Beloppet stämmer med intyget.');
+    expect(content.reasons).toEqual([]);
+  });
+
+  it('asks which amount to count', () => {
+    const snapshot = snapshotWith('6000', '6340.50');
+    const { points } = pointsOf(assess(snapshot, rules), { snapshot, rules });
+    const r = settle(points, new Map([[points[0]!.id, { motivation: 'x' }]]));
+    expect(r.ok ? undefined : r.errors.get(points[0]!.id)).toBe('Sjukpenning, sökande: välj vilket belopp som ska räknas.');
+  });
+});
+
+/**
+ * The facts that change no amount once assessed (part 2 of the workbench issue): a vehicle,
+ * assets over the buffer, a first application after its investigation, a pending plan
+ * assessment. Each is a point the owner settles with a motivation; none is left to the case
+ * system, and the decision is the calculation as it stood.
+ */
+describe('deciding the assessed facts', () => {
+  it('a vehicle, a new application and a pending plan are each a point with the robot\'s finding; settled, the calculation stands', () => {
+    const base = seedSnapshot('A-2026-000903', { municipality: '1287' });
+    const [first, ...rest] = base.registers.ssbtek as Array<Record<string, unknown>>;
+    const snapshot = {
+      ...base,
+      application: { ...base.application, kind: 'new' as const },
+      registers: { ...base.registers, plan: { status: 'pending' as const }, ssbtek: [{ ...first, vehicles: [{ regnr: 'ABC123' }] }, ...rest] },
+    } as typeof base;
+    const proposal = assess(snapshot, rules);
+    expect(proposal.reasons).toEqual(['NEW_APPLICATION', 'VEHICLE_OWNED', 'PLAN_ASSESSMENT_PENDING']);
+    const { points, unsupported } = pointsOf(proposal);
+    expect(unsupported).toEqual([]);
+    expect(points.map((p) => [p.kind, p.code])).toEqual([
+      ['assessed', 'VEHICLE_OWNED'],
+      ['assessed', 'NEW_APPLICATION'],
+      ['assessed', 'PLAN_ASSESSMENT_PENDING'],
+    ]);
+    expect(points.every((p) => p.kind === 'assessed' && p.facts.length > 0)).toBe(true);
+    const none = settle(points, new Map());
+    expect(none.ok ? 0 : none.errors.size).toBe(3);
+    const result = settle(points, new Map(points.map((p) => [p.id, { motivation: 'Utrett vid besök.' }])));
+    if (!result.ok) throw new Error('not settled');
+    const content = contentSettled(proposal, ctx, points, result.settlements);
+    expect(content).toMatchObject({ outcome: 'GRANT', amount: proposal.calculation.result, edits: [], reasons: [] });
+  });
+
+  it('assets over the buffer are a point too; the buffer being provisional this month is what waits for the rules', () => {
+    const snapshot = seedSnapshot('A-2026-000904', { municipality: '1287', kind: 'manual' });
+    const proposal = assess(snapshot, rules);
+    expect(proposal.reasons).toEqual(['ASSETS_ABOVE_LIMIT', 'PROVISIONAL_RULES']);
+    const { points, unsupported } = pointsOf(proposal);
+    expect(unsupported).toEqual(['PROVISIONAL_RULES']);
+    expect(points.map((p) => p.code)).toContain('ASSETS_ABOVE_LIMIT');
+  });
+});

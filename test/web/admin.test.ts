@@ -284,21 +284,25 @@ describe('admin pages', () => {
     const id = (await db.query<{ id: string }>("SELECT id FROM cases WHERE state = 'PROPOSED' LIMIT 1")).rows[0]!.id;
     const byCase = await app.inject({ method: 'GET', url: `/admin/logg?arende=${id}`, headers: ADMIN });
     expect(byCase.statusCode).toBe(200);
-    expect(byCase.body).toContain('ssbtek.lookup');
+    expect(byCase.body).toContain('Slog upp i SSBTEK');
+    expect(byCase.body).not.toContain('ssbtek.lookup');
     const rows = [...byCase.body.matchAll(/<tr>\s*<td>[^<]+<\/td>\s*<td>[^<]+<\/td>\s*<td>[^<]+<\/td>\s*<td>(?:<a [^>]+>)?([^<]+)/g)].map((m) => m[1]);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r === id)).toBe(true);
 
     const byUser = await app.inject({ method: 'GET', url: '/admin/logg?anvandare=admin-1', headers: ADMIN });
-    expect(byUser.body).toContain('admin.intake.pause');
-    expect(byUser.body).not.toContain('ssbtek.lookup');
+    expect(byUser.body).toContain('Pausade intaget');
+    expect(byUser.body).not.toContain('Slog upp i SSBTEK');
+    const byName = await app.inject({ method: 'GET', url: `/admin/logg?anvandare=${encodeURIComponent('Lena Drift')}`, headers: ADMIN });
+    expect(byName.body).toContain('Pausade intaget');
+    expect(byName.body).not.toContain('Slog upp i SSBTEK');
 
     const future = toLocalInput(new Date(Date.now() + 3600_000));
     const later = toLocalInput(new Date(Date.now() + 7200_000));
     const none = await app.inject({ method: 'GET', url: `/admin/logg?fran=${future}&till=${later}`, headers: ADMIN });
     expect(none.body).toContain('Inga poster matchar sökningen.');
     const past = await app.inject({ method: 'GET', url: `/admin/logg?fran=${toLocalInput(new Date(Date.now() - 3600_000))}&anvandare=bistandsrobot`, headers: ADMIN });
-    expect(past.body).toContain('ssbtek.lookup');
+    expect(past.body).toContain('Slog upp i SSBTEK');
 
     const bad = await app.inject({ method: 'GET', url: '/admin/logg?fran=igår', headers: ADMIN });
     expect(bad.statusCode).toBe(400);

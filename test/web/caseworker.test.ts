@@ -132,7 +132,8 @@ forEachBackend('caseworker pages', (backend) => {
       const shown = /data-testid="proposal-amount">([^<]+)</.exec(res.body)![1]!.replace(/\s|&nbsp;|\u00a0/g, '');
       expect(shown).toBe(stored!.amount);
       expect(res.body).toContain('<th scope="col">Regel</th>');
-      expect(res.body).toContain('riksnorm.adults.cohabiting');
+      expect(res.body).toContain('riksnormen för sammanboende vuxna');
+      expect(res.body).not.toContain('riksnorm.adults.cohabiting');
       expect(res.body).toContain('Summa riksnorm');
       expect(res.body).toContain('SSBTEK');
       expect(res.body).toContain('KIR');

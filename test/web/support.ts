@@ -34,6 +34,12 @@ export interface SeedOptions {
   costs?: { type: string; amount: string }[];
   /** Left in TECHNICAL_ERROR after its snapshot, without a proposal (as after an outage). */
   technicalError?: boolean;
+  /** The application's incomes (default: none, or a salary for `reject`). */
+  incomes?: { person: string; type: string; amount: string }[];
+  /** The applicant's personal number, 12 digits (default: the fixture's). */
+  applicant?: string;
+  /** What SSBTEK reports as paid to the applicant (default: nothing). */
+  payments?: { agency: string; benefit: string; paidOn: string; net: string }[];
 }
 
 /** The case snapshot a seeded case gets (validated), for `options`; pure, for tests that compare. */
@@ -48,15 +54,16 @@ function seedParts(id: string, options: SeedOptions) {
     id,
     municipality: options.municipality,
     receivedAt: options.receivedAt ?? '2026-03-02T10:00:00+01:00',
-    incomes: options.kind === 'reject' ? [{ person: 'applicant', type: 'salary', amount: '40000' }] : [],
+    incomes: options.incomes ?? (options.kind === 'reject' ? [{ person: 'applicant', type: 'salary', amount: '40000' }] : []),
     assets: options.assets !== undefined ? [{ type: 'bankBalance', amount: options.assets }] : options.kind === 'manual' ? [{ type: 'bankBalance', amount: '90000' }] : [],
     ...(options.costs ? { costs: options.costs } : {}),
+    ...(options.applicant ? { applicant: { personalNumber: options.applicant } } : {}),
   };
   const people = [application.applicant.personalNumber, application.coApplicant.personalNumber];
   const raw = {
     application,
     registers: {
-      ssbtek: people.map((pn) => ({ personalNumber: pn, status: 'answered', agencyErrors: [], payments: [], vehicles: [] })),
+      ssbtek: people.map((pn, i) => ({ personalNumber: pn, status: 'answered', agencyErrors: [], payments: i === 0 ? (options.payments ?? []) : [], vehicles: [] })),
       kir: people.map((pn) => ({ personalNumber: pn, municipality: options.municipality, protectedIdentity: false })),
       plan: { status: 'active' },
     },

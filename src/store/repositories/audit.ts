@@ -140,6 +140,10 @@ export interface AuditSearch {
   caseId?: string | undefined;
   /** Exact user id or robot identity. */
   actor?: string | undefined;
+  /** Any of these user ids (a search by a person's name gives their ids); with `actor`, either matches. */
+  actors?: readonly string[] | undefined;
+  /** Rows to skip, for paging (default 0). */
+  offset?: number | undefined;
   /** Inclusive lower bound. */
   from?: Date | undefined;
   /** Exclusive upper bound. */
@@ -167,7 +171,9 @@ export async function searchAudit(db: Queryable, search: AuditSearch): Promise<A
     where.push(clause.replace('?', `$${params.length}`));
   };
   if (search.caseId) add('case_id = ?', search.caseId);
-  if (search.actor) add('actor = ?', search.actor);
+  if (search.actor || search.actors) {
+    add('(actor = ANY(?::text[]))', [...(search.actor ? [search.actor] : []), ...(search.actors ?? [])]);
+  }
   if (search.from) add('at >= ?', search.from);
   if (search.to) add('at < ?', search.to);
   if (search.scope) {
@@ -177,9 +183,11 @@ export async function searchAudit(db: Queryable, search: AuditSearch): Promise<A
   }
   const limit = Math.max(1, Math.min(search.limit ?? 500, 1_000_000));
   params.push(limit);
+  const offset = Math.max(0, Math.floor(search.offset ?? 0));
+  params.push(offset);
   const order = search.order === 'oldest' ? 'ASC' : 'DESC';
   const { rows } = await db.query<Row>(
-    `SELECT ${COLUMNS} FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT $${params.length}`,
+    `SELECT ${COLUMNS} FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   return rows.map(toRecord);

@@ -1,5 +1,12 @@
 import type { AuditEntry, AuditSearch } from '../../store/index.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
+import { auditActionWords } from '../../domain/reasons.js';
+import { DEV_USERS } from '../auth/devUsers.js';
+import { signerName } from '../caseworker/service.js';
+import { auditDetailsWords } from './auditWords.js';
+
+/** The robot's account when ROBOT_IDENTITY is not set (config.ts): "Roboten" finds it by name. */
+const ROBOT_IDENTITY_DEFAULT = 'bistandsrobot';
 import { esc } from '../layout.js';
 import { csvRow } from './csv.js';
 import { formatTime, parseLocalTime } from './time.js';
@@ -7,14 +14,29 @@ import { formatTime, parseLocalTime } from './time.js';
 /** The audit-log search form's fields, as they came (strings), and what they mean. */
 export interface AuditQuery {
   arende?: string;
+  /** A user id, or (part of) a person's name: "Anna", "anna lind". */
   anvandare?: string;
   fran?: string;
   till?: string;
+  /** The page, from 1. */
+  sida?: string;
 }
 
-export type ParsedAuditQuery = { ok: true; search: AuditSearch; filters: Record<string, string> } | { ok: false; errors: string[] };
+export type ParsedAuditQuery = { ok: true; search: AuditSearch; filters: Record<string, string>; page: number } | { ok: false; errors: string[] };
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$/;
+/** A person's name or part of it: letters, spaces, hyphen, apostrophe, full stop. */
+const NAME = /^[\p{L}][\p{L} .'-]{0,99}$/u;
+
+/** Entries per page of the search. */
+export const PAGE_SIZE = 50;
+
+/** The ids of the users whose name contains `text` (case-insensitive): the staff directory is the sandbox's users. */
+export function usersNamed(text: string): string[] {
+  const wanted = text.toLocaleLowerCase('sv');
+  const ids = DEV_USERS.filter((u) => u.displayName.toLocaleLowerCase('sv').includes(wanted)).map((u) => u.id);
+  return 'roboten'.includes(wanted) && wanted.length >= 3 ? [...ids, ROBOT_IDENTITY_DEFAULT] : ids;
+}
 
 /**
  * Validates the filters. A personal number is refused outright (the log names people by
@@ -32,8 +54,13 @@ export function parseAuditQuery(query: AuditQuery): ParsedAuditQuery {
   ] as const) {
     if (!value) continue;
     if (looksLikePersonalNumber(value)) errors.push(`${label}: sök inte på personnummer. Loggen anger personer med pseudonym.`);
-    else if (!ID.test(value)) errors.push(`${label}: bara bokstäver a–z, siffror och - _ . : @ (högst 100 tecken).`);
+    else if (!ID.test(value) && !(label === 'Användare' && NAME.test(value))) {
+      errors.push(label === 'Användare' ? 'Användare: ett namn (bokstäver och mellanslag) eller ett användar-id (bokstäver a–z, siffror och - _ . : @), högst 100 tecken.' : `${label}: bara bokstäver a–z, siffror och - _ . : @ (högst 100 tecken).`);
+    }
   }
+  const pageText = String(query.sida ?? '').trim();
+  const page = pageText === '' ? 1 : Number(pageText);
+  if (!Number.isInteger(page) || page < 1 || page > 100_000) errors.push('Sida: ett heltal från 1.');
   const from = fromText ? parseLocalTime(fromText) : undefined;
   const to = toText ? parseLocalTime(toText) : undefined;
   if (fromText && !from) errors.push('Från: ange datum och tid som ÅÅÅÅ-MM-DD TT:MM.');
@@ -45,12 +72,19 @@ export function parseAuditQuery(query: AuditQuery): ParsedAuditQuery {
   if (actor) filters.actor = actor;
   if (from) filters.from = from.toISOString();
   if (to) filters.to = to.toISOString();
-  return { ok: true, search: { caseId: caseId || undefined, actor: actor || undefined, from, to }, filters };
+  // A user by id, or by name: everyone whose name contains the words (none: no rows).
+  const search: AuditSearch = { caseId: caseId || undefined, from, to };
+  if (actor) {
+    if (ID.test(actor)) search.actor = actor;
+    search.actors = usersNamed(actor);
+  }
+  if (page > 1) filters.page = String(page);
+  return { ok: true, search, filters, page };
 }
 
 export function queryString(query: AuditQuery): string {
   const params = new URLSearchParams();
-  for (const key of ['arende', 'anvandare', 'fran', 'till'] as const) {
+  for (const key of ['arende', 'anvandare', 'fran', 'till', 'sida'] as const) {
     const v = String(query[key] ?? '').trim();
     if (v) params.set(key, v);
   }
@@ -58,35 +92,54 @@ export function queryString(query: AuditQuery): string {
   return s ? `?${s}` : '';
 }
 
-export const SEARCH_LIMIT = 500;
 export const EXPORT_LIMIT = 100_000;
 
+const RESULT_WORDS: Readonly<Record<string, string>> = { ok: 'Genomförd', refused: 'Nekad', error: 'Fel' };
+
+/**
+ * The search page: the form, then one page of entries (PAGE_SIZE, newest first) with users by
+ * name, actions and details in words, and links to the pages before and after. `entries` may
+ * hold one more than a page: that tells there is a next page.
+ */
 export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[]): string {
   const errors = parsed.ok
     ? ''
     : `<div role="alert" class="errors"><h2>Sökningen kunde inte göras</h2><ul>${parsed.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>`;
-  const rows = entries
+  const page = parsed.ok ? parsed.page : 1;
+  const shown = entries.slice(0, PAGE_SIZE);
+  const rows = shown
     .map(
       (e) => `<tr>
 <td>${esc(formatTime(e.at))}</td>
-<td>${esc(e.actor)}</td>
-<td>${esc(e.action)}</td>
+<td>${esc(signerName(e.actor))}</td>
+<td>${esc(auditActionWords(e.action))}</td>
 <td>${e.caseId ? `<a href="/admin/logg?arende=${encodeURIComponent(e.caseId)}">${esc(e.caseId)}</a>` : '–'}</td>
 <td class="code">${esc(e.subjectRef ? `${e.subjectRef.slice(0, 12)}…` : '–')}</td>
 <td>${esc(e.purpose)}</td>
-<td>${esc(e.result)}</td>
-<td class="code">${esc(Object.keys(e.details).length ? JSON.stringify(e.details) : '')}</td>
+<td>${esc(RESULT_WORDS[e.result] ?? e.result)}</td>
+<td>${esc(auditDetailsWords(e.details))}</td>
 </tr>`,
     )
     .join('');
+  const pageLink = (n: number) => esc(queryString({ ...query, sida: n === 1 ? '' : String(n) }));
+  const pager =
+    page > 1 || entries.length > PAGE_SIZE
+      ? `<nav aria-label="Sidor i loggen"><ul class="pager">${page > 1 ? `<li><a href="/admin/logg${pageLink(page - 1)}" rel="prev">Föregående sida</a></li>` : ''}<li aria-current="page">Sida ${page}</li>${
+          entries.length > PAGE_SIZE ? `<li><a href="/admin/logg${pageLink(page + 1)}" rel="next">Nästa sida</a></li>` : ''
+        }</ul></nav>`
+      : '';
+  const first = (page - 1) * PAGE_SIZE + 1;
   const results = parsed.ok
-    ? entries.length
-      ? `<table>
-<caption>${entries.length === SEARCH_LIMIT ? `De senaste ${SEARCH_LIMIT} posterna som matchar (begränsa sökningen eller exportera för fler)` : `${entries.length} poster, senaste först`}</caption>
+    ? shown.length
+      ? `<div class="table-scroll" tabindex="0" role="region" aria-label="Loggposter"><table>
+<caption>Poster ${first}–${first + shown.length - 1}, senaste först</caption>
 <thead><tr><th scope="col">Tid</th><th scope="col">Användare</th><th scope="col">Åtgärd</th><th scope="col">Ärende</th><th scope="col">Person (pseudonym)</th><th scope="col">Syfte</th><th scope="col">Resultat</th><th scope="col">Detaljer</th></tr></thead>
 <tbody>${rows}</tbody>
-</table>`
-      : '<p>Inga poster matchar sökningen.</p>'
+</table></div>
+${pager}`
+      : page > 1
+        ? `<p>Inga fler poster.</p>${pager}`
+        : '<p>Inga poster matchar sökningen.</p>'
     : '';
   // A value that looks like a personal number is not written back into the page.
   const value = (k: keyof AuditQuery) => {
@@ -99,7 +152,7 @@ Sökningen och exporten skrivs själva till loggen.</p>
 ${errors}
 <form method="get" action="/admin/logg" class="search">
 <div><label for="logg-arende">Ärende-id</label> <input id="logg-arende" name="arende" value="${value('arende')}" maxlength="100" autocomplete="off"></div>
-<div><label for="logg-anvandare">Användare (id)</label> <input id="logg-anvandare" name="anvandare" value="${value('anvandare')}" maxlength="100" autocomplete="off"></div>
+<div><label for="logg-anvandare">Användare (namn eller id)</label> <input id="logg-anvandare" name="anvandare" value="${value('anvandare')}" maxlength="100" autocomplete="off"></div>
 <div><label for="logg-fran">Från (svensk tid)</label> <input id="logg-fran" name="fran" type="datetime-local" value="${value('fran')}"></div>
 <div><label for="logg-till">Till (svensk tid)</label> <input id="logg-till" name="till" type="datetime-local" value="${value('till')}"></div>
 <button type="submit">Sök</button>

@@ -8,7 +8,7 @@ import type { WebUser } from '../auth/user.js';
 import { adminScope, sendNotFound } from '../authz.js';
 import { esc, page } from '../layout.js';
 import { auditAdmin } from './audit.js';
-import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, parseAuditQuery, renderAuditSearch, SEARCH_LIMIT, type AuditQuery } from './auditLog.js';
+import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, PAGE_SIZE, parseAuditQuery, renderAuditSearch, type AuditQuery } from './auditLog.js';
 import { registerBullBoard } from './bullBoard.js';
 import { csvRow } from './csv.js';
 import { kpiCsv, kpiPage } from './kpi.js';
@@ -235,7 +235,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       }
       // Written before the read: who searched the log, for what, is itself on record.
       await auditAdmin(db, request, 'admin.audit.search', 'ok', parsed.filters, parsed.search.caseId ?? null);
-      const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: SEARCH_LIMIT, order: 'newest' });
+      // One page, and one entry more to tell whether there is a next page.
+      const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: PAGE_SIZE + 1, offset: (parsed.page - 1) * PAGE_SIZE, order: 'newest' });
       return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries));
     });
 

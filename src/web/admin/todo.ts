@@ -1,4 +1,5 @@
 import { addMonths, daysBetween, stockholmDate } from '../../domain/dates.js';
+import { municipalityName, ruleLabel } from '../../domain/labels.js';
 import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { reportExpired } from '../../retention/run.js';
 import { comingMonth, ruleGaps, type RuleGap } from '../../rules/coverage.js';
@@ -33,10 +34,10 @@ async function statisticsTaken(db: Db, municipality: string, month: string): Pro
   return rows.length > 0;
 }
 
-/** "riksnormen (21 värden)" rather than 21 rule ids; other rules by id. */
+/** "riksnormen (21 värden)" rather than 21 rule ids; other rules in words (domain/labels.ts ruleLabel). */
 function ruleList(gaps: readonly RuleGap[]): string {
   const riksnorm = gaps.filter((g) => g.rule.startsWith('riksnorm.')).length;
-  const others = gaps.filter((g) => !g.rule.startsWith('riksnorm.')).map((g) => g.rule);
+  const others = gaps.filter((g) => !g.rule.startsWith('riksnorm.')).map((g) => ruleLabel(g.rule));
   return [...(riksnorm > 0 ? [`riksnormen (${riksnorm} ${riksnorm === 1 ? 'värde' : 'värden'})`] : []), ...others].join(', ');
 }
 
@@ -114,7 +115,7 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
 export function renderTodos(todos: readonly TodoItem[]): string {
   if (todos.length === 0) return '<section aria-labelledby="att-gora"><h2 id="att-gora">Att göra</h2><p>Inget väntar.</p></section>';
   const items = todos
-    .map((t) => `<li${t.urgent ? ' class="late"' : ''}>${esc(t.municipality)}: <a href="${esc(t.href)}">${esc(t.text)}</a></li>`)
+    .map((t) => `<li${t.urgent ? ' class="late"' : ''}>${esc(municipalityName(t.municipality))}: <a href="${esc(t.href)}">${esc(t.text)}</a></li>`)
     .join('');
   return `<section aria-labelledby="att-gora"><h2 id="att-gora">Att göra</h2><ul>${items}</ul></section>`;
 }

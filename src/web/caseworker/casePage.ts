@@ -12,6 +12,9 @@ import { automatedDecisionSection, stateWords } from './automatedView.js';
 import { historyReasonWords } from './ownership.js';
 import { manualSection, ownershipSection, ownerWords } from './workbenchView.js';
 import { firstMeetingSection } from './firstMeeting.js';
+import { calculationSection } from './signedCalculation.js';
+import { reasonFigures } from './reasonFigures.js';
+import { invalidApplicationSection } from './invalidApplication.js';
 
 export interface CasePageMessage {
   kind: 'error' | 'success';
@@ -52,11 +55,7 @@ ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.stat
   parts.push('<h2>Förslag</h2>');
   if (!p) {
     parts.push('<p>Roboten har inget förslag i ärendet.</p>');
-    if (view.validationErrors.length > 0) {
-      parts.push(`<p>Ansökan kunde inte läsas in:</p><ul class="plain">${view.validationErrors
-        .map((e) => `<li><code>${esc(e.field)}</code>: ${esc(e.message)}</li>`)
-        .join('')}</ul>`);
-    }
+    if (view.validationErrors.length > 0) parts.push(invalidApplicationSection(view.validationErrors, view.intake.raw, c.month));
     const kept = view.intake;
     if (kept.eserviceId) parts.push(`<p>E-tjänstens id för ansökan: <code>${esc(kept.eserviceId)}</code></p>`);
     if (kept.duplicateOf) parts.push(`<p>Samma id som ärende <a href="/arenden/${encodeURIComponent(kept.duplicateOf)}">${esc(kept.duplicateOf)}</a>.</p>`);
@@ -66,7 +65,8 @@ ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.stat
       );
     }
   } else {
-    const amountText = p.outcome === 'MANUAL' ? '' : `: <strong data-testid="proposal-amount">${esc(kronor(p.amount))}</strong> kr`;
+    // Only a grant has an amount: a rejection shows none, so nothing reads as granted.
+    const amountText = p.outcome === 'PROPOSE_GRANT' ? `: <strong data-testid="proposal-amount">${esc(kronor(p.amount))}</strong> kr` : '';
     parts.push(`<p class="outcome ${outcomeClass(p.outcome)}">${esc(OUTCOME_WORDS[p.outcome])}${amountText}</p>`);
   }
   if (decision?.delegationReference) {
@@ -124,10 +124,9 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   }
 
   if (p) {
-    parts.push('<h2>Beräkning</h2>');
-    parts.push(calculationTable(p.calculation, p.month));
+    parts.push(calculationSection(p, decision));
     parts.push(`<p class="small">Regelversion ${esc(p.rulesVersion)}</p>`);
-    parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails));
+    parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails, reasonFigures(view)));
     parts.push('<h2>Att observera</h2>', warningsList(p.warnings));
   }
 
@@ -182,7 +181,7 @@ export function editPageBody(view: CaseView, csrf: string, values: ReadonlyMap<n
   const noMotivation = failed && motivation.trim().length === 0;
   return `<h1>Ändra belopp och signera – ärende ${esc(view.case.id)}</h1>
 ${failed ? `<div class="error" role="alert" id="fel" tabindex="-1" autofocus><p>Beslutet är inte signerat. Rätta detta:</p><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>` : ''}
-<p>${esc(OUTCOME_WORDS[p.outcome])}, ${esc(kronor(p.amount))} kr. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om när du signerar; ett resultat på noll eller mindre blir avslag.</p>
+<p>${esc(OUTCOME_WORDS[p.outcome])}${p.outcome === 'PROPOSE_GRANT' ? `, ${esc(kronor(p.amount))} kr` : ''}. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om när du signerar; ett resultat på noll eller mindre blir avslag.</p>
 <form method="post" action="/arenden/${id}/andra">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">

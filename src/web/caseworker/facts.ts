@@ -1,4 +1,4 @@
-import { kronor } from '../../domain/labels.js';
+import { benefitName, kronor } from '../../domain/labels.js';
 import { esc } from '../layout.js';
 import { maskPersonalNumber, type MunicipalityNames } from './view.js';
 
@@ -96,7 +96,7 @@ export function registerFacts(snapshot: SnapshotLike | undefined, names: Municip
           return own
             .map(
               (p, i) =>
-                `<tr>${i === 0 ? `<th scope="rowgroup" rowspan="${own.length}">${esc(AGENCY_NAMES[agency] ?? agency)}</th>` : ''}<td>${esc(p.benefit)}</td><td>${esc(p.paidOn)}</td><td class="num">${esc(kronor(p.net))}</td></tr>`,
+                `<tr>${i === 0 ? `<th scope="rowgroup" rowspan="${own.length}">${esc(AGENCY_NAMES[agency] ?? agency)}</th>` : ''}<td>${esc(benefitName(p.benefit))}</td><td>${esc(p.paidOn)}</td><td class="num">${esc(kronor(p.net))}</td></tr>`,
             )
             .join('');
         })
@@ -117,7 +117,7 @@ export function registerFacts(snapshot: SnapshotLike | undefined, names: Municip
     const rows = (regs.kir as Array<Record<string, unknown>>).map((k) =>
       isUnavailable(k)
         ? `<tr><th scope="row">${esc(personName(snapshot, k.personalNumber))}</th><td colspan="2">Kunde inte läsas</td></tr>`
-        : `<tr><th scope="row">${esc(personName(snapshot, k.personalNumber))}</th><td>${esc(names(String(k.municipality)))} (${esc(String(k.municipality))})</td><td>${k.protectedIdentity ? '<strong>Ja</strong>' : 'Nej'}</td></tr>`,
+        : `<tr><th scope="row">${esc(personName(snapshot, k.personalNumber))}</th><td>${esc(names(String(k.municipality)))}</td><td>${k.protectedIdentity ? '<strong>Ja</strong>' : 'Nej'}</td></tr>`,
     );
     out.push(`<table><caption>Folkbokföring per person</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">Folkbokförd i</th><th scope="col">Skyddade personuppgifter</th></tr></thead>

@@ -1,8 +1,12 @@
 import { Decimal, formatOre, type Money } from '../../domain/money.js';
-import { kronor } from '../../domain/labels.js';
+import { kronor, withRuleWords } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
-import { decisionContent, type DecisionContent, type SignContext } from '../../decisions/content.js';
+import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
+import type { CaseSnapshot } from '../../domain/snapshot.js';
+import { calculate } from '../../norm/calculate.js';
+import { incomeDiscrepancies } from '../../norm/incomes.js';
+import type { RuleSet } from '../../rules/ruleset.js';
 import { applyEdits, outcomeAfterEdit } from './decision.js';
 
 /**
@@ -12,24 +16,41 @@ import { applyEdits, outcomeAfterEdit } from './decision.js';
  * as the norm module makes them), then signed like any decision (service.signManualCase).
  *
  * Points settled here: a cost over the guideline (accept, accept up to the cap, refuse), a cost
- * that needs assessment (accept, refuse), and facts that do not change amounts once assessed
+ * that needs assessment (accept, refuse), an income whose declared amount differs from the
+ * registered one (count either; the calculation is then made again by `calculate`, the function
+ * `calc` runs, from the stored snapshot), and facts that do not change amounts once assessed
  * (a vehicle, assets over the buffer, a new application, a pending plan assessment). Any other
  * reason (missing rules, register errors, an income to weigh) is settled in the case system:
  * the page says so and offers closing the case instead.
  */
 export type CostChoice = 'accept' | 'cap' | 'refuse';
+/** Which amount of an income with a discrepancy counts. */
+export type IncomeChoice = 'registered' | 'declared';
 
 export type Point =
   | { kind: 'cost'; id: string; code: 'EXPENSE_ABOVE_GUIDELINE' | 'EXPENSE_NEEDS_ASSESSMENT'; line: number; label: string; applied: string; cap: string | null; choices: CostChoice[] }
+  | { kind: 'income'; id: string; code: 'INCOME_DISCREPANCY'; key: string; label: string; declared: string; registered: string; choices: IncomeChoice[] }
   | { kind: 'assessed'; id: string; code: ReasonCode; label: string; facts: string[] };
+
+/**
+ * What an income point is recomputed from: the proposal's stored snapshot and the rules of this
+ * process. Only when the rules are the version the proposal was computed under (otherwise the
+ * recomputed calculation could differ in more than the chosen income).
+ */
+export interface RecomputeBasis {
+  snapshot: CaseSnapshot;
+  rules: RuleSet;
+}
 
 /** Reasons a caseworker assesses without changing an amount: the assessment is the motivation. */
 const ASSESSED: readonly ReasonCode[] = ['VEHICLE_OWNED', 'ASSETS_ABOVE_LIMIT', 'NEW_APPLICATION', 'PLAN_ASSESSMENT_PENDING'];
 
-export const CHOICE_WORDS: Record<CostChoice, string> = {
+export const CHOICE_WORDS: Record<CostChoice | IncomeChoice, string> = {
   accept: 'Godta hela beloppet',
   cap: 'Godta upp till riktlinjen',
   refuse: 'Godta inte kostnaden',
+  registered: 'Räkna det registrerade beloppet (SSBTEK)',
+  declared: 'Räkna det uppgivna beloppet (ansökan)',
 };
 
 export interface Points {
@@ -38,8 +59,12 @@ export interface Points {
   unsupported: ReasonCode[];
 }
 
-/** The points of a MANUAL proposal, in calculation order, then the assessed facts. */
-export function pointsOf(proposal: Proposal): Points {
+/**
+ * The points of a MANUAL proposal, in calculation order, then the incomes with a discrepancy,
+ * then the assessed facts. Without a `basis` of the proposal's rules version, an income
+ * discrepancy cannot be settled here (it is listed as unsupported).
+ */
+export function pointsOf(proposal: Proposal, basis?: RecomputeBasis): Points {
   const points: Point[] = [];
   const reasons = new Set(proposal.reasons);
   const lines = proposal.calculation.lines;
@@ -58,9 +83,14 @@ export function pointsOf(proposal: Proposal): Points {
       points.push({ kind: 'cost', id: `rad${i}`, code: 'EXPENSE_NEEDS_ASSESSMENT', line: i, label: line.label, applied: line.amount, cap: null, choices: ['accept', 'refuse'] });
     }
   });
+  if (reasons.has('INCOME_DISCREPANCY') && basis && basis.rules.version === proposal.rulesVersion) {
+    for (const d of incomeDiscrepancies(basis.snapshot, basis.rules)) {
+      points.push({ kind: 'income', id: `inkomst-${d.key.replace(/[^A-Za-z0-9]/g, '-')}`, code: 'INCOME_DISCREPANCY', key: d.key, label: d.label, declared: d.declared, registered: d.registered, choices: ['registered', 'declared'] });
+    }
+  }
   for (const code of ASSESSED) {
     if (!reasons.has(code)) continue;
-    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => d.message);
+    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => withRuleWords(d.message));
     points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts });
   }
   const settledHere = new Set<ReasonCode>(points.map((p) => p.code));
@@ -73,8 +103,8 @@ export interface Settlement {
   point: string;
   code: ReasonCode;
   label: string;
-  /** For a cost: the choice and the amount counted; for an assessed fact: 'assessed'. */
-  choice: CostChoice | 'assessed';
+  /** For a cost or an income: the choice and the amount counted; for an assessed fact: 'assessed'. */
+  choice: CostChoice | IncomeChoice | 'assessed';
   amount?: string;
   motivation: string;
 }
@@ -95,8 +125,8 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
   for (const p of points) {
     const given = input.get(p.id) ?? {};
     const motivation = (given.motivation ?? '').trim();
-    if (p.kind === 'cost' && !(p.choices as string[]).includes(given.choice ?? '')) {
-      errors.set(p.id, `${p.label}: välj hur kostnaden ska räknas.`);
+    if (p.kind !== 'assessed' && !(p.choices as string[]).includes(given.choice ?? '')) {
+      errors.set(p.id, `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : 'välj vilket belopp som ska räknas'}.`);
       continue;
     }
     if (motivation.length === 0) {
@@ -109,6 +139,11 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
     }
     if (p.kind === 'assessed') {
       settlements.push({ point: p.id, code: p.code, label: p.label, choice: 'assessed', motivation });
+      continue;
+    }
+    if (p.kind === 'income') {
+      const choice = given.choice as IncomeChoice;
+      settlements.push({ point: p.id, code: p.code, label: p.label, choice, amount: choice === 'declared' ? p.declared : p.registered, motivation });
       continue;
     }
     const choice = given.choice as CostChoice;
@@ -138,14 +173,47 @@ export function settlementText(s: Settlement): string {
  * reasons left out of the decision (they are settled; the settlements and motivations say how),
  * the motivation the settlements in words.
  */
-export function contentSettled(proposal: Proposal, ctx: SignContext, points: readonly Point[], settlements: readonly Settlement[]): DecisionContent & { settlements: Settlement[] } {
+export function contentSettled(
+  proposal: Proposal,
+  ctx: SignContext,
+  points: readonly Point[],
+  settlements: readonly Settlement[],
+  basis?: RecomputeBasis,
+): DecisionContent & { settlements: Settlement[] } {
   const amounts = new Map<number, string>();
+  const countDeclared = new Set<string>();
   for (const s of settlements) {
     const p = points.find((x) => x.id === s.point);
     if (p?.kind === 'cost' && s.amount !== undefined) amounts.set(p.line, s.amount);
+    if (p?.kind === 'income' && s.choice === 'declared') countDeclared.add(p.key);
   }
-  const { calculation, edits } = applyEdits(proposal.calculation, amounts);
+  const { base, incomeEdits } = withIncomeChoices(proposal, countDeclared, basis);
+  const applied = applyEdits(base, amounts);
+  const calculation = applied.calculation;
+  const edits = [...applied.edits, ...incomeEdits].sort((a, b) => a.line - b.line);
   const after = outcomeAfterEdit({ reasons: proposal.reasons.filter((r) => !isManualReason(r)) }, calculation);
   const motivation = settlements.map(settlementText).join('\n');
   return { ...decisionContent(proposal, ctx, { ...after, calculation, edits, motivation }), settlements: [...settlements] };
+}
+
+/**
+ * The proposal's calculation made again by `calculate` (as `calc` makes it) from the stored
+ * snapshot, counting the declared amount of the incomes in `countDeclared`; the changed income
+ * lines as edits. The proposal's own calculation when nothing is counted differently.
+ * Throws when a declared amount is chosen without a basis of the proposal's rules version, or
+ * when the recomputed calculation does not line up with the proposal's (a programming error).
+ */
+function withIncomeChoices(proposal: Proposal, countDeclared: ReadonlySet<string>, basis: RecomputeBasis | undefined): { base: Proposal['calculation']; incomeEdits: LineEdit[] } {
+  if (countDeclared.size === 0) return { base: proposal.calculation, incomeEdits: [] };
+  if (!basis || basis.rules.version !== proposal.rulesVersion) throw new Error('an income choice needs the snapshot and the rules the proposal was computed under');
+  const base = calculate(basis.snapshot, basis.rules, { countDeclared }).calculation;
+  const before = proposal.calculation.lines;
+  if (base.lines.length !== before.length || base.lines.some((l, i) => l.kind !== before[i]!.kind || l.label !== before[i]!.label)) {
+    throw new Error('the recomputed calculation does not line up with the proposal');
+  }
+  const incomeEdits: LineEdit[] = [];
+  base.lines.forEach((l, i) => {
+    if (l.kind === 'income' && !new Decimal(l.amount).equals(new Decimal(before[i]!.amount))) incomeEdits.push({ line: i, label: l.label, from: before[i]!.amount, to: l.amount });
+  });
+  return { base, incomeEdits };
 }

@@ -3,6 +3,7 @@ import { DEV_USERS } from '../auth/devUsers.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { AUDIT_PURPOSE, signerName } from './service.js';
+import { historyReasonText } from '../../domain/reasons.js';
 
 /**
  * Claiming, handing back and reassigning cases (the workbench's "who owns it"). Each change is a
@@ -59,15 +60,7 @@ export async function reassignCase(db: Db, user: WebUser, c: CaseRecord, to: str
   return change(db, user, c, to, `${OWNER_REASONS.reassigned}:${to ?? '-'}`, 'case.reassign');
 }
 
-/** A history reason in words, for the ownership reasons; others as they are. */
+/** A history reason in words (domain/reasons.ts historyReasonText), people by name. */
 export function historyReasonWords(reason: string | null): string {
-  if (reason === null) return '';
-  if (reason === OWNER_REASONS.claimed) return 'Tog ärendet';
-  if (reason === OWNER_REASONS.released) return 'Lämnade tillbaka ärendet till kön';
-  if (reason.startsWith(`${OWNER_REASONS.reassigned}:`)) {
-    const to = reason.slice(OWNER_REASONS.reassigned.length + 1);
-    return to === '-' ? 'Lade tillbaka ärendet i kön' : `Fördelade ärendet till ${signerName(to)}`;
-  }
-  if (reason === 'CLOSED_IN_CASE_SYSTEM') return 'Avslutade ärendet: handläggs i verksamhetssystemet';
-  return reason;
+  return historyReasonText(reason, signerName);
 }

@@ -24,6 +24,8 @@ import { appealInboxSection, appealSection, reclaimNotice } from './appealPages.
 import { registerAppealRoutes } from './appealRoutes.js';
 import { reclaimPoint, viewAppeal } from './correction.js';
 import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.js';
+import { registerSearchRoutes } from './searchRoutes.js';
+import { DEVELOPMENT_PSEUDONYM_SECRET } from '../../config.js';
 
 /**
  * The caseworker's pages:
@@ -36,6 +38,7 @@ import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.j
  *   GET  /arenden/:id/beslut        the decision letter (audit: letter.read)
  *   GET  /arenden/:id/beslut.pdf    the same as PDF
  *   .../andra-beslut, .../overklaganden/...   changing a decision and appeals (appealRoutes.ts)
+ *   GET|POST /sok                   finding any case (searchRoutes.ts; audit: case.search)
  * Every route checks role and scope on the server; a case outside the user's scope is 404.
  */
 export interface CaseworkerRoutesOptions {
@@ -50,6 +53,8 @@ export interface CaseworkerRoutesOptions {
   onSigned?: (decisionId: string, caseId: string) => Promise<unknown>;
   /** The rules (holidays for appeal deadlines); read from rules/ when not given. */
   rules?: RuleSet;
+  /** The audit log's HMAC key for the person searched for (config.pseudonymSecret); the development key when not given. */
+  pseudonymSecret?: string;
 }
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -107,7 +112,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
     }
 
     async function showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status = 200) {
-      const view = await loadCaseView(db, c);
+      const view = await loadCaseView(db, c, rules);
       const appeals = (await listAppealsForCase(db, c.id)).map((a) => viewAppeal(a, rules));
       const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
@@ -282,6 +287,7 @@ ${letterBody(decision, names)}`,
 
     registerAppealRoutes(app, { db, rules, clock, html, caseFor, signed, preHandler: readers });
     registerWorkbenchRoutes(app, { db, rules, clock, html, caseFor, showCase, signed, preHandler: readers });
+    registerSearchRoutes(app, { db, clock, html, preHandler: readers, pseudonymSecret: options.pseudonymSecret ?? DEVELOPMENT_PSEUDONYM_SECRET });
 
     app.get<{ Params: { id: string; shot: string } }>('/arenden/:id/skarmbilder/:shot', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');

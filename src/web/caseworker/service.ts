@@ -31,7 +31,9 @@ import {
 import type { WebUser } from '../auth/user.js';
 import { applicantOf } from '../../decisions/content.js';
 import { contentAsProposed, contentEdited, type DecisionContent, type SignContext } from './decision.js';
-import { contentSettled, pointsOf, settle, type SettleErrors, type SettleInput } from './manualDecision.js';
+import { contentSettled, pointsOf, settle, type RecomputeBasis, type SettleErrors, type SettleInput } from './manualDecision.js';
+import { validateSnapshot } from '../../domain/snapshot.js';
+import type { RuleSet } from '../../rules/ruleset.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 import { formatDateTime } from './view.js';
 
@@ -41,7 +43,7 @@ export interface CaseView {
   receivedAt: Date | null;
   validationErrors: { field: string; message: string }[];
   /** What intake kept of an application it could not take as it came (robot/intake.ts). */
-  intake: { eserviceId: string | null; duplicateOf: string | null; escaped: string | null; truncated: boolean };
+  intake: { eserviceId: string | null; duplicateOf: string | null; escaped: string | null; truncated: boolean; raw: unknown };
   proposalRecord?: ProposalRecord;
   proposal?: Proposal;
   snapshot?: SnapshotRecord;
@@ -51,11 +53,13 @@ export interface CaseView {
   screenshots: CaseScreenshotMeta[];
   /** The first meeting, for a first application in a municipality where the robot books it. */
   booking?: BookingRecord;
+  /** The rules this process computes with (to settle an income on the workbench), when the caller gave them. */
+  rules?: RuleSet;
 }
 
 export const AUDIT_PURPOSE = 'handläggning av ekonomiskt bistånd';
 
-export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseView> {
+export async function loadCaseView(db: Queryable, c: CaseRecord, rules?: RuleSet): Promise<CaseView> {
   const [application, proposalRecord, history, decisions, screenshots, booking] = await Promise.all([
     getApplication(db, c.id),
     getProposalForCase(db, c.id),
@@ -76,7 +80,18 @@ export async function loadCaseView(db: Queryable, c: CaseRecord): Promise<CaseVi
     decisions,
     screenshots,
     ...(booking ? { booking } : {}),
+    ...(rules ? { rules } : {}),
   };
+}
+
+/**
+ * What a manual case's incomes are recomputed from: its proposal's stored snapshot (validated
+ * again) and the rules; undefined when either is missing.
+ */
+export function recomputeBasis(snapshot: SnapshotRecord | undefined, rules: RuleSet | undefined): RecomputeBasis | undefined {
+  if (!snapshot || !rules) return undefined;
+  const checked = validateSnapshot(snapshot.snapshot);
+  return checked.ok ? { snapshot: checked.snapshot, rules } : undefined;
 }
 
 function intakeKept(application: Awaited<ReturnType<typeof getApplication>>): CaseView['intake'] {
@@ -86,6 +101,8 @@ function intakeKept(application: Awaited<ReturnType<typeof getApplication>>): Ca
     duplicateOf: application?.duplicateOf ?? null,
     escaped: typeof kept?.escaped === 'string' ? kept.escaped : null,
     truncated: kept?.truncated === true,
+    // The application as it came: the case page reads who applied and for when from it.
+    raw: application?.raw ?? null,
   };
 }
 
@@ -103,9 +120,14 @@ export type SignOutcome =
   | { ok: true; decision: DecisionRecord }
   | { ok: false; status: 400 | 409; message: string };
 
-/** Who signed, in words, for the refusal message (display name for known users, else the id). */
+/**
+ * A user by name (history, owner, signer): the display name of a known user, "Roboten" for the
+ * robot's account (its identity names the robot: bistandsrobot, robot:…), else the id.
+ */
 export function signerName(id: string): string {
-  return DEV_USERS.find((u) => u.id === id)?.displayName ?? id;
+  const known = DEV_USERS.find((u) => u.id === id)?.displayName;
+  if (known) return known;
+  return /robot/i.test(id) ? 'Roboten' : id;
 }
 
 export interface SignRequest {
@@ -227,6 +249,8 @@ export interface ManualSignRequest {
   /** The proposal the caseworker settled; a newer one (rules entered meanwhile) is refused. */
   proposalId: string | undefined;
   input: SettleInput;
+  /** The rules of this process: an income with a discrepancy is recomputed under them (same version as the proposal only). */
+  rules?: RuleSet;
 }
 
 export type ManualSignOutcome = SignOutcome | { ok: false; status: 400; message: string; errors: SettleErrors };
@@ -252,13 +276,14 @@ export async function signManualCase(db: Db, user: WebUser, req: ManualSignReque
         return { ok: false, status: 409, message: 'Underlaget har räknats om sedan sidan visades. Ladda om sidan och gå igenom punkterna igen.' };
       }
       const proposal = record.proposal as Proposal;
-      const { points, unsupported } = pointsOf(proposal);
+      const basis = recomputeBasis((await getSnapshot(tx, record.snapshotId)) ?? undefined, req.rules);
+      const { points, unsupported } = pointsOf(proposal, basis);
       if (unsupported.length > 0) {
         return { ok: false, status: 409, message: 'Ärendet har skäl som inte kan avgöras här. Handlägg det i verksamhetssystemet och avsluta det här.' };
       }
       const settled = settle(points, req.input);
       if (!settled.ok) return { ok: false, status: 400, message: 'Alla punkter är inte avgjorda.', errors: settled.errors };
-      const content = contentSettled(proposal, await signContext(tx, record, user, now), points, settled.settlements);
+      const content = contentSettled(proposal, await signContext(tx, record, user, now), points, settled.settlements, basis);
       const decision = await recordSignature(tx, user, { caseId: req.caseId, from: 'MANUAL', reason: 'SIGNED_MANUAL', proposalId: record.id, kind: 'edited', content, now });
       return { ok: true, decision };
     });

@@ -1,5 +1,5 @@
 import { addMonths } from '../../domain/dates.js';
-import { kronor } from '../../domain/labels.js';
+import { kronor, ruleLabel, withRuleWords } from '../../domain/labels.js';
 import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
 import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
@@ -93,7 +93,7 @@ function ruleCell(l: TraceLine): string {
     l.basis ? `av ${kronor(l.basis)} kr` : '',
     l.note ?? '',
   ].filter(Boolean);
-  return `<code>${esc(l.rule)}</code>${extra.length ? `<br><span class="small">${esc(extra.join(' · '))}</span>` : ''}`;
+  return `${esc(ruleLabel(l.rule))}${extra.length ? `<br><span class="small">${esc(extra.join(' · '))}</span>` : ''}`;
 }
 
 /**
@@ -128,19 +128,21 @@ ${section('Räknas inte som inkomst', 'exempt')}
 ${calc.complete ? '' : '<p class="error">Obs! Beräkningen är ofullständig: regelvärden saknas.</p>'}`;
 }
 
-export function reasonsList(reasons: readonly ReasonCode[], details: readonly ReasonDetail[]): string {
+/**
+ * The reasons in words: the title, what the robot found (rule ids in words) and, where given,
+ * the figures behind it (`figures` by reason code, e.g. both amounts of an income discrepancy).
+ */
+export function reasonsList(reasons: readonly ReasonCode[], details: readonly ReasonDetail[], figures: ReadonlyMap<ReasonCode, readonly string[]> = new Map()): string {
   if (reasons.length === 0) return '<p>Inga skäl till avslag eller manuell handläggning.</p>';
   return `<ul class="plain">${reasons
     .map((code) => {
-      const own = details.filter((d) => d.code === code);
-      return `<li><strong>${esc(REASON_TITLES[code] ?? code)}</strong> <span class="small">(${esc(code)})</span>${
-        own.length ? `<ul>${own.map((d) => `<li>${esc(d.message)}</li>`).join('')}</ul>` : ''
-      }</li>`;
+      const own = [...details.filter((d) => d.code === code).map((d) => withRuleWords(d.message)), ...(figures.get(code) ?? [])];
+      return `<li><strong>${esc(REASON_TITLES[code] ?? 'Okänt skäl')}</strong>${own.length ? `<ul>${own.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>` : ''}</li>`;
     })
     .join('')}</ul>`;
 }
 
 export function warningsList(warnings: readonly string[]): string {
   if (warnings.length === 0) return '<p>Inga.</p>';
-  return `<ul class="plain">${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`;
+  return `<ul class="plain">${warnings.map((w) => `<li>${esc(withRuleWords(w))}</li>`).join('')}</ul>`;
 }

@@ -8,7 +8,7 @@ import type { Action } from '../authz.js';
 import type { CasePageMessage } from './casePage.js';
 import { pointsOf, type SettleErrors } from './manualDecision.js';
 import { claimCase, reassignCase, releaseCase, type OwnershipOutcome } from './ownership.js';
-import { auditCaseRead, closeCase, loadCaseView, signManualCase } from './service.js';
+import { auditCaseRead, closeCase, loadCaseView, recomputeBasis, signManualCase } from './service.js';
 import { decidePageBody } from './workbenchView.js';
 
 /**
@@ -63,13 +63,13 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
   async function decidable(request: Req, reply: FastifyReply) {
     const c = await ctx.caseFor(request, reply, 'case.decide');
     if (!c) return undefined;
-    const view = await loadCaseView(db, c);
+    const view = await loadCaseView(db, c, ctx.rules);
     const proposal = view.proposal as Proposal | undefined;
     if (c.state !== 'MANUAL' || c.closedAt || c.owner !== userOf(request).id || view.decisions.length > 0 || !proposal || proposal.outcome !== 'MANUAL') {
       await reply.redirect(caseUrl(c.id), 303);
       return undefined;
     }
-    const found = pointsOf(proposal);
+    const found = pointsOf(proposal, recomputeBasis(view.snapshot, ctx.rules));
     if (found.unsupported.length > 0) {
       await reply.redirect(caseUrl(c.id), 303);
       return undefined;
@@ -90,7 +90,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     const user = userOf(request);
     const body = request.body ?? {};
     const input = new Map(found.points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`] }]));
-    const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input }, ctx.clock());
+    const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules }, ctx.clock());
     if (!result.ok) {
       const errors: SettleErrors = 'errors' in result ? result.errors : new Map();
       if (result.status === 400) {

@@ -1,4 +1,5 @@
 import { kronor } from '../../domain/labels.js';
+import { Decimal, formatOre } from '../../domain/money.js';
 import { REASON_TITLES } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
 import type { CaseRecord } from '../../store/index.js';
@@ -7,7 +8,7 @@ import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import { assignees, ownable } from './ownership.js';
 import { CHOICE_WORDS, pointsOf, type Point, type SettleErrors, type SettleInput } from './manualDecision.js';
-import { signerName, type CaseView } from './service.js';
+import { recomputeBasis, signerName, type CaseView } from './service.js';
 
 /** Who has the case, in words: for the facts list and the inbox. */
 export function ownerWords(owner: string | null, user: WebUser): string {
@@ -59,7 +60,7 @@ export function manualSection(view: CaseView, user: WebUser, csrf: string): stri
   const id = encodeURIComponent(c.id);
   const parts: string[] = ['<h2 id="avgora-rubrik">Avgöra ärendet</h2>'];
   const proposal = view.proposal;
-  const found = proposal && proposal.outcome === 'MANUAL' ? pointsOf(proposal) : undefined;
+  const found = proposal && proposal.outcome === 'MANUAL' ? pointsOf(proposal, recomputeBasis(view.snapshot, view.rules)) : undefined;
   if (found && may(user, 'case.decide')) {
     if (found.unsupported.length === 0) {
       parts.push(`<p>${found.points.length} ${found.points.length === 1 ? 'punkt' : 'punkter'} att ta ställning till. Beräkningen görs om med dina val och du signerar beslutet här.</p>
@@ -92,24 +93,18 @@ export function decidePageBody(view: CaseView, points: readonly Point[], csrf: s
       const errId = `fel-${p.id}`;
       const described = err ? ` aria-describedby="${errId}" aria-invalid="true"` : '';
       const given = values.get(p.id) ?? {};
-      const facts =
-        p.kind === 'cost'
-          ? `<dl class="facts"><dt>Sökt belopp</dt><dd>${esc(kronor(p.applied))} kr</dd>${p.cap !== null ? `<dt>Kommunens riktlinje</dt><dd>${esc(kronor(p.cap))} kr</dd>` : ''}</dl>`
-          : p.facts.length > 0
-            ? `<ul>${p.facts.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`
-            : '';
+      const facts = pointFacts(p);
+      const offered = choicesOf(p);
       const choices =
-        p.kind === 'cost'
-          ? `<fieldset><legend>Hur ska kostnaden räknas?</legend>${p.choices
+        offered.length > 0
+          ? `<fieldset><legend>${p.kind === 'cost' ? 'Hur ska kostnaden räknas?' : 'Vilket belopp ska räknas?'}</legend>${offered
               .map(
-                (ch) =>
-                  `<div><input type="radio" id="val-${p.id}-${ch}" name="val_${p.id}" value="${ch}"${given.choice === ch ? ' checked' : ''}${err ? ` aria-describedby="${errId}"` : ''}><label for="val-${p.id}-${ch}">${esc(CHOICE_WORDS[ch])}${
-                    ch === 'cap' && p.cap !== null ? ` (${esc(kronor(p.cap))} kr)` : ch === 'accept' ? ` (${esc(kronor(p.applied))} kr)` : ' (0 kr)'
-                  }</label></div>`,
+                ({ value, words }) =>
+                  `<div><input type="radio" id="val-${p.id}-${value}" name="val_${p.id}" value="${value}"${given.choice === value ? ' checked' : ''}${err ? ` aria-describedby="${errId}"` : ''}><label for="val-${p.id}-${value}">${esc(words)}</label></div>`,
               )
               .join('')}</fieldset>`
           : '';
-      return `<section aria-labelledby="punkt-${p.id}"><h2 id="punkt-${p.id}">${n + 1}. ${esc(p.label)}${p.kind === 'cost' ? ` – ${esc(REASON_TITLES[p.code])}` : ''}</h2>
+      return `<section aria-labelledby="punkt-${p.id}"><h2 id="punkt-${p.id}">${n + 1}. ${esc(p.label)}${p.kind !== 'assessed' ? ` – ${esc(REASON_TITLES[p.code])}` : ''}</h2>
 ${err ? `<p class="error" id="${errId}">${esc(err)}</p>` : ''}
 ${facts}
 ${choices}
@@ -128,4 +123,31 @@ ${fieldsets}
 <button type="submit">Signera beslutet</button>
 </form>
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;
+}
+
+/** The facts beside a point: the amounts a cost or an income is settled between, or what the robot found. */
+function pointFacts(p: Point): string {
+  if (p.kind === 'cost') {
+    return `<dl class="facts"><dt>Sökt belopp</dt><dd>${esc(kronor(p.applied))} kr</dd>${p.cap !== null ? `<dt>Kommunens riktlinje</dt><dd>${esc(kronor(p.cap))} kr</dd>` : ''}</dl>`;
+  }
+  if (p.kind === 'income') {
+    const difference = formatOre(new Decimal(p.declared).minus(p.registered).abs());
+    return `<dl class="facts"><dt>Uppgivet i ansökan</dt><dd data-testid="declared">${esc(kronor(p.declared))} kr</dd><dt>Registrerat i SSBTEK</dt><dd data-testid="registered">${esc(kronor(p.registered))} kr</dd><dt>Skillnad</dt><dd>${esc(kronor(difference))} kr</dd></dl>
+<p class="small">Roboten räknar det registrerade beloppet. Väljer du det uppgivna räknas beräkningen om med det när du signerar.</p>`;
+  }
+  return p.facts.length > 0 ? `<ul>${p.facts.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '';
+}
+
+/** The choices a point offers, each in words with the amount it counts. */
+function choicesOf(p: Point): { value: string; words: string }[] {
+  if (p.kind === 'cost') {
+    return p.choices.map((ch) => ({
+      value: ch,
+      words: `${CHOICE_WORDS[ch]} (${ch === 'cap' && p.cap !== null ? kronor(p.cap) : ch === 'accept' ? kronor(p.applied) : '0'} kr)`,
+    }));
+  }
+  if (p.kind === 'income') {
+    return p.choices.map((ch) => ({ value: ch, words: `${CHOICE_WORDS[ch]}: ${kronor(ch === 'declared' ? p.declared : p.registered)} kr` }));
+  }
+  return [];
 }
