@@ -51,6 +51,11 @@ export interface Config {
   fkAktorsId: string;
   /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
   pseudonymSecret: string;
+  /**
+   * The bearer token a scraper must send for /metrics (`Authorization: Bearer <token>`), at
+   * least 32 characters. Unset: /metrics is open (development and test only; required in production).
+   */
+  metricsToken: string | undefined;
   pollIntervalMs: number;
   /**
    * Where an application for a municipality the robot does not serve (or with none) is routed:
@@ -141,6 +146,22 @@ export class ConfigError extends Error {
  */
 export const DEVELOPMENT_PSEUDONYM_SECRET = 'bistandsrobot-development-only-pseudonym-key';
 
+/** The web sessions' signing key outside production (src/web/auth/session.ts); refused in production for the same reason. */
+export const DEVELOPMENT_SESSION_SECRET = 'bistandsrobot-development-only-session-secret-key';
+
+/**
+ * Why a production secret is unsafe, in words that never repeat it; undefined when it may be
+ * used. Refused: a development key from this source (anyone can read it) and a key of one
+ * character repeated ("aaaa…", a placeholder nobody replaced), whatever its length.
+ */
+export function weakSecretProblem(value: string): string | undefined {
+  if (value === DEVELOPMENT_PSEUDONYM_SECRET || value === DEVELOPMENT_SESSION_SECRET) {
+    return 'is a development key from the source code and may not be used in production; generate a new one (e.g. openssl rand -base64 48)';
+  }
+  if (new Set(value).size === 1) return 'is one character repeated and may not be used in production; generate a random one (e.g. openssl rand -base64 48)';
+  return undefined;
+}
+
 /** A fictitious-looking but well-formed number (Trelleborgs kommun), used by the sandbox. */
 export const SANDBOX_ORGANISATION_NUMBER = '162120001165';
 
@@ -227,6 +248,9 @@ const schema = z.object({
   ORGANISATION_NAME: optional(z.string().min(2).max(100)).transform((v) => v ?? 'Trelleborgs kommun'),
   FK_AKTORSID: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be the aktörsid Försäkringskassan assigned (letters, digits, . _ -)' })),
   PSEUDONYM_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
+  // Read here only to be checked; the web login takes it from the environment (src/web/auth/session.ts).
+  SESSION_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
+  METRICS_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })),
   POLL_INTERVAL_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds between polls of the e-service')).transform(
     (v) => v ?? MINUTE,
   ),
@@ -274,7 +298,11 @@ const REQUIRED_IN_PRODUCTION = [
   'ORGANISATION_NUMBER',
   'FK_AKTORSID',
   'PSEUDONYM_SECRET',
+  'METRICS_TOKEN',
 ] as const;
+
+/** Keys that must not be a development or placeholder value in production (weakSecretProblem). */
+const SECRETS = ['PSEUDONYM_SECRET', 'SESSION_SECRET', 'METRICS_TOKEN'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Only the variables we know are read: nothing else in the environment reaches zod or an error.
@@ -292,6 +320,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.NODE_ENV === 'production') {
     for (const name of REQUIRED_IN_PRODUCTION) {
       if (v[name] === undefined) problems.push({ variable: name, problem: 'must be set when NODE_ENV is production' });
+    }
+    for (const name of SECRETS) {
+      const value = v[name];
+      const problem = value === undefined ? undefined : weakSecretProblem(value);
+      if (problem) problems.push({ variable: name, problem });
     }
   }
   if (v.PLAN_PENDING_DEADLINE_MS <= v.PLAN_RECHECK_DELAY_MS) {
@@ -322,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     organisationName: v.ORGANISATION_NAME,
     fkAktorsId: v.FK_AKTORSID ?? 'sandlada-aktor',
     pseudonymSecret: v.PSEUDONYM_SECRET ?? DEVELOPMENT_PSEUDONYM_SECRET,
+    metricsToken: v.METRICS_TOKEN,
     pollIntervalMs: v.POLL_INTERVAL_MS,
     intakeCatchAllMunicipality: v.INTAKE_CATCH_ALL_MUNICIPALITY,
     workerConcurrency: v.WORKER_CONCURRENCY,

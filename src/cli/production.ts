@@ -148,6 +148,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
       ],
     },
     trustProxy: config.nodeEnv === 'production',
+    metricsToken: config.metricsToken,
   });
   await web.listen({ port: config.port, host: config.host });
   await untilStopped(logger);

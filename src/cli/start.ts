@@ -84,6 +84,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
   const web = buildWebServer({
     logger,
     metrics,
+    metricsToken: config.metricsToken,
     checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,

@@ -7,6 +7,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySession from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEVELOPMENT_SESSION_SECRET } from '../../config.js';
 import { destroyWebSession, getWebSession, purgeExpiredWebSessions, setWebSession, type Db } from '../../store/index.js';
 import { may } from '../authz.js';
 import { esc, page, ROLE_WORDS } from '../layout.js';
@@ -47,7 +48,8 @@ export interface WebAuthConfig {
   loginRateLimit: { max: number; timeWindowMs: number };
 }
 
-export const DEVELOPMENT_SESSION_SECRET = 'bistandsrobot-development-only-session-secret-key';
+// The constant lives with the configuration, which refuses it in production (src/config.ts).
+export { DEVELOPMENT_SESSION_SECRET };
 
 /**
  * From the environment. In production SESSION_SECRET and the OIDC settings are required and
