@@ -73,6 +73,28 @@ forEachBackend('caseworker pages', (backend) => {
       expect((await anna.get('/inkorg?sortera=1;DROP%20TABLE%20cases')).statusCode).toBe(200);
       noPersonalNumbers(res.body);
     });
+
+    it('takes only its own keys: sort keys and cost types named like what every object inherits', async () => {
+      for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+        const res = await anna.get(`/inkorg?sortera=${key}&visa=${key}`);
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toContain('<h1>Inkorg</h1>');
+      }
+      const odd = await seedCase(db(), {
+        municipality: '1287',
+        costs: [
+          { type: 'constructor', amount: '100.00' },
+          { type: 'toString', amount: '200.00' },
+          { type: '__proto__', amount: '300.00' },
+        ],
+      });
+      const page = await anna.get(`/arenden/${odd.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Kostnad av okänd typ (constructor)');
+      expect(page.body).toContain('Kostnad av okänd typ (toString)');
+      expect(page.body).toContain('Kostnad av okänd typ (__proto__)');
+      expect(page.body).not.toMatch(/native code|\[object Object\]|function /);
+    });
   });
 
   describe('case page', () => {

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { RuleSet } from '../../rules/ruleset.js';
@@ -310,7 +311,7 @@ function succeeded(o: ReplayOutcome): boolean {
 }
 
 const OUTCOME_WORDS: Record<string, string> = { PROPOSE_GRANT: 'Förslag: bifall', PROPOSE_REJECT: 'Förslag: avslag', MANUAL: 'Manuell handläggning' };
-const outcomeWord = (o: string) => OUTCOME_WORDS[o] ?? o;
+const outcomeWord = (o: string) => ownValue(OUTCOME_WORDS, o) ?? o;
 const reasonList = (r: readonly string[]) => (r.length ? r.join(', ') : 'inga');
 
 function describe(o: ReplayOutcome): string {

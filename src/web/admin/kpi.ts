@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { Decimal, type Money } from '../../domain/money.js';
 import {
   formatHours,
@@ -78,7 +79,7 @@ export async function kpiCsv(db: Db, user: WebUser, query: unknown, now: Date): 
 }
 
 function municipalityName(code: string): string {
-  return MUNICIPALITY_NAMES[code] ?? `kommun ${code}`;
+  return ownValue(MUNICIPALITY_NAMES, code) ?? `kommun ${code}`;
 }
 
 function monthCell(m: KpiMonth): string {

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { addMonths } from '../../domain/dates.js';
 import { kronor } from '../../domain/labels.js';
 import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
@@ -29,7 +30,7 @@ export const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
 export const MUNICIPALITY_NAMES: Record<string, string> = { '1287': 'Trelleborgs kommun', '1263': 'Svedala kommun' };
 
 export function municipalityName(code: string): string {
-  return MUNICIPALITY_NAMES[code] ?? `kommun ${code}`;
+  return ownValue(MUNICIPALITY_NAMES, code) ?? `kommun ${code}`;
 }
 
 const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
@@ -85,7 +86,7 @@ const STATUS_WORDS: Record<string, string> = { provisional: 'preliminärt värde
 
 function ruleCell(l: TraceLine): string {
   const extra = [
-    l.status && STATUS_WORDS[l.status] ? `(${STATUS_WORDS[l.status]})` : '',
+    l.status && ownValue(STATUS_WORDS, l.status) ? `(${ownValue(STATUS_WORDS, l.status)})` : '',
     l.cap ? `riktlinje ${kronor(l.cap)} kr` : '',
     l.basis ? `av ${kronor(l.basis)} kr` : '',
     l.note ?? '',
@@ -130,7 +131,7 @@ export function reasonsList(reasons: readonly ReasonCode[], details: readonly Re
   return `<ul class="plain">${reasons
     .map((code) => {
       const own = details.filter((d) => d.code === code);
-      return `<li><strong>${esc(REASON_TITLES[code] ?? code)}</strong> <span class="small">(${esc(code)})</span>${
+      return `<li><strong>${esc(ownValue(REASON_TITLES, code) ?? code)}</strong> <span class="small">(${esc(code)})</span>${
         own.length ? `<ul>${own.map((d) => `<li>${esc(d.message)}</li>`).join('')}</ul>` : ''
       }</li>`;
     })
