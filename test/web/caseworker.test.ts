@@ -98,6 +98,14 @@ forEachBackend('caseworker pages', (backend) => {
   });
 
   describe('case page', () => {
+    it('shows a technical error as the catalogue\'s Swedish sentence, not as a code', async () => {
+      const broken = await seedCase(db(), { municipality: '1287', technicalError: true });
+      const page = await anna.get(`/arenden/${broken.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Tekniskt fel: SSBTEK (uppgifter från Försäkringskassan, Skatteverket, CSN m.fl.) svarade inte');
+      expect(page.body).not.toContain('TECHNICAL_ERROR: ssbtek');
+    });
+
     it('shows the amount of the stored proposal, the calculation, the registers, the reasons and the history', async () => {
       const seeded = await seedCase(db(), { municipality: '1287' });
       const res = await anna.get(`/arenden/${seeded.id}`);

@@ -1,3 +1,6 @@
+import { technicalErrorWords } from '../../domain/errors.js';
+import { isOwnKey, ownValue } from '../../domain/ownKey.js';
+import { REASON_TITLES } from '../../domain/reasons.js';
 import { appendAudit, changeOwner, getCase, OWNABLE_STATES, OWNER_REASONS, type CaseRecord, type Db } from '../../store/index.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 import type { WebUser } from '../auth/user.js';
@@ -69,5 +72,11 @@ export function historyReasonWords(reason: string | null): string {
     return to === '-' ? 'Lade tillbaka ärendet i kön' : `Fördelade ärendet till ${signerName(to)}`;
   }
   if (reason === 'CLOSED_IN_CASE_SYSTEM') return 'Avslutade ärendet: handläggs i verksamhetssystemet';
+  // A technical error in the catalogue's words; reason codes (one or a comma-separated list) as their titles.
+  const technical = technicalErrorWords(reason);
+  if (technical) return technical;
+  if (reason.startsWith('RECOVERED: ')) return `Roboten gav ärendet ett nytt jobb: ${reason.slice('RECOVERED: '.length)}`;
+  const codes = reason.split(',');
+  if (codes.every((code) => isOwnKey(REASON_TITLES, code))) return codes.map((code) => ownValue(REASON_TITLES, code)).join('; ');
   return reason;
 }
