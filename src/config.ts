@@ -1,3 +1,4 @@
+import { RobotError } from './domain/errors.js';
 import { z } from 'zod';
 
 /**
@@ -130,7 +131,8 @@ export interface ConfigProblem {
   problem: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends RobotError {
+  readonly kind = 'configuration' as const;
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
       `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +

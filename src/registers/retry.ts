@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 /**
  * Retry arithmetic shared by every register client (SSBTEK's SOAP client and the JSON
  * clients). Kept apart from any transport so the maths is tested once and the clients stay
@@ -48,7 +49,8 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** One failed attempt: what went wrong (for metrics), whether the same call may pass later, and words safe to log. */
-export class AttemptFailure<O extends string = string> extends Error {
+export class AttemptFailure<O extends string = string> extends RobotError {
+  readonly kind = 'system' as const;
   constructor(
     readonly outcome: O,
     readonly retryable: boolean,
