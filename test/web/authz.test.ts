@@ -365,7 +365,7 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
             // Released: no longer held, and the case intake stored meanwhile gets its job.
             expect([...(await queues.heldMunicipalities())]).toEqual(refused ? [muni] : []);
             expect(await queues.cases.getJob(caseJobId(waiting))).toEqual(refused ? undefined : expect.objectContaining({ id: caseJobId(waiting) }));
-            await transitionCase(db(), { caseId: waiting, from: 'RECEIVED', to: 'INVALID', actor: 'test' }).catch(() => undefined);
+            await transitionCase(db(), { caseId: waiting, from: 'RECEIVED', to: 'MANUAL', actor: 'test' }).catch(() => undefined);
             await queues.cases.remove(caseJobId(waiting)).catch(() => undefined);
           }
           if (route === 'resume') expect(await queues.intake.isPaused()).toBe(refused);

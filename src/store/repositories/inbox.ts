@@ -1,6 +1,6 @@
 import { ownValue } from '../../domain/ownKey.js';
 import type { Queryable } from '../db.js';
-import type { CaseState } from '../caseStates.js';
+import type { CaseState } from '../../domain/caseStates.js';
 import { BOOKING_POINT_SQL } from './bookings.js';
 
 /** The caseworkers' queue: cases awaiting signature or manual handling, in the user's municipalities. */
