@@ -71,19 +71,16 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       oldestCases: () => oldestOpenCases(db, new Date()),
       pastPromise: () => countPastPromise(db, new Date()),
       intakeFailures: async () => (await getIntakeStatus(db, FEED))?.consecutiveFailures ?? 0,
-      intakePaused: async () => {
-        const q = queues();
-        return q ? q.intake.isPaused() : false;
-      },
+      // From the database, so the web process (which has no queues here) reads the truth too.
+      intakePaused: async () => Boolean((await getIntakeStatus(db, FEED))?.pausedAt),
       queueCounts: async () => {
         const q = queues();
         if (!q) return [];
         const states = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
-        const [intake, cases] = await Promise.all([q.intake.getJobCounts(...states), q.cases.getJobCounts(...states)]);
-        return [
-          ...states.map((state) => ({ queue: QUEUE.intake, state, count: intake[state] ?? 0 })),
-          ...states.map((state) => ({ queue: QUEUE.cases, state, count: cases[state] ?? 0 })),
-        ];
+        // Every queue src/robot/queues.ts names, each by its own name.
+        const all = [q.intake, q.cases, q.outbound, q.maintenance, q.booking];
+        const counts = await Promise.all(all.map((queue) => queue.getJobCounts(...states)));
+        return all.flatMap((queue, i) => states.map((state) => ({ queue: queue.name, state, count: counts[i]![state] ?? 0 })));
       },
     },
     onCollectError: (source, error) => logger.warn({ source, error: (error as Error).name }, 'metrics source failed'),

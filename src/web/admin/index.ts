@@ -2,7 +2,8 @@ import { ownValue } from '../../domain/ownKey.js';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { getCase, listTechnicalErrors, searchAudit, type Db } from '../../store/index.js';
+import { getCase, listTechnicalErrors, searchAudit, setIntakePaused, type Db } from '../../store/index.js';
+import { FEED } from '../../robot/intake.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import { requireUser } from '../auth/user.js';
 import type { WebUser } from '../auth/user.js';
@@ -192,6 +193,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       }
       // Pausing the queue (not removing the scheduler) holds in every process and survives a
       // restart, which would re-create a removed scheduler.
+      await setIntakePaused(db, FEED, true);
       await queues.intake.pause();
       await auditAdmin(db, request, 'admin.intake.pause', 'ok');
       return reply.redirect('/admin?meddelande=intag-pausat', 303);
@@ -211,6 +213,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         await auditAdmin(db, request, 'admin.intake.resume', 'ok', { municipality, cases: released });
         return reply.redirect(`/admin?meddelande=intag-aterupptaget-kommun&kommun=${municipality}`, 303);
       }
+      await setIntakePaused(db, FEED, false);
       await queues.intake.resume();
       await auditAdmin(db, request, 'admin.intake.resume', 'ok');
       return reply.redirect('/admin?meddelande=intag-aterupptaget', 303);

@@ -95,7 +95,8 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
     now,
     casesByState,
     queuesAvailable: true,
-    intakePaused,
+    // The database's word (migration 0015) or the queue's: either holds intake.
+    intakePaused: intakePaused || Boolean(intakeStatus?.pausedAt),
     intakeStatus,
     // The counts are of both municipalities' jobs together.
     jobCounts: shared
