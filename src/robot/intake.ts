@@ -44,7 +44,8 @@ const MAX_PAGES_PER_POLL = 50;
 
 /**
  * Reads what is new in the e-service feed, stores every application (valid or not) with its
- * case, and hands the cases to `enqueue`. Polling the same application twice gives one
+ * case, and hands the valid cases to `enqueue`. Each application is validated here, once: an
+ * invalid one's case is created MANUAL (INVALID_APPLICATION) and needs no job. Polling the same application twice gives one
  * application, one case and one job. Each item is judged alone (prepareIntake): one that
  * cannot be stored as it came is stored escaped, one whose id cannot be a case id gets a robot
  * id, and both go to a caseworker as invalid with the reason in words; so one bad item never
