@@ -1,3 +1,4 @@
+import { RobotError } from './domain/errors.js';
 import { z } from 'zod';
 import type { Role } from './web/auth/user.js';
 
@@ -52,6 +53,11 @@ export interface Config {
   fkAktorsId: string;
   /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
   pseudonymSecret: string;
+  /**
+   * The bearer token a scraper must send for /metrics (`Authorization: Bearer <token>`), at
+   * least 32 characters. Unset: /metrics is open (development and test only; required in production).
+   */
+  metricsToken: string | undefined;
   pollIntervalMs: number;
   /**
    * Where an application for a municipality the robot does not serve (or with none) is routed:
@@ -154,7 +160,8 @@ export interface ConfigProblem {
   problem: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends RobotError {
+  readonly kind = 'configuration' as const;
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
       `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
@@ -169,6 +176,22 @@ export class ConfigError extends Error {
  * refused in production (a pseudonym under a public key can be reversed by trying numbers).
  */
 export const DEVELOPMENT_PSEUDONYM_SECRET = 'bistandsrobot-development-only-pseudonym-key';
+
+/** The web sessions' signing key outside production (src/web/auth/session.ts); refused in production for the same reason. */
+export const DEVELOPMENT_SESSION_SECRET = 'bistandsrobot-development-only-session-secret-key';
+
+/**
+ * Why a production secret is unsafe, in words that never repeat it; undefined when it may be
+ * used. Refused: a development key from this source (anyone can read it) and a key of one
+ * character repeated ("aaaa…", a placeholder nobody replaced), whatever its length.
+ */
+export function weakSecretProblem(value: string): string | undefined {
+  if (value === DEVELOPMENT_PSEUDONYM_SECRET || value === DEVELOPMENT_SESSION_SECRET) {
+    return 'is a development key from the source code and may not be used in production; generate a new one (e.g. openssl rand -base64 48)';
+  }
+  if (new Set(value).size === 1) return 'is one character repeated and may not be used in production; generate a random one (e.g. openssl rand -base64 48)';
+  return undefined;
+}
 
 /** A fictitious-looking but well-formed number (Trelleborgs kommun), used by the sandbox. */
 export const SANDBOX_ORGANISATION_NUMBER = '162120001165';
@@ -256,6 +279,9 @@ const schema = z.object({
   ORGANISATION_NAME: optional(z.string().min(2).max(100)).transform((v) => v ?? 'Trelleborgs kommun'),
   FK_AKTORSID: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be the aktörsid Försäkringskassan assigned (letters, digits, . _ -)' })),
   PSEUDONYM_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
+  // Read here only to be checked; the web login takes it from the environment (src/web/auth/session.ts).
+  SESSION_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
+  METRICS_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })),
   POLL_INTERVAL_MS: optional(integer(1_000, 24 * HOUR, 'milliseconds between polls of the e-service')).transform(
     (v) => v ?? MINUTE,
   ),
@@ -312,6 +338,7 @@ const REQUIRED_IN_PRODUCTION = [
   'ORGANISATION_NUMBER',
   'FK_AKTORSID',
   'PSEUDONYM_SECRET',
+  'METRICS_TOKEN',
 ] as const;
 
 const ADAPTER_VARIABLE = /^CASESYSTEM_ADAPTER_(.*)$/;
@@ -328,6 +355,9 @@ function caseSystemAdapters(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): 
   }
   return out;
 }
+
+/** Keys that must not be a development or placeholder value in production (weakSecretProblem). */
+const SECRETS = ['PSEUDONYM_SECRET', 'SESSION_SECRET', 'METRICS_TOKEN'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Only the variables we know are read: nothing else in the environment reaches zod or an error.
@@ -346,6 +376,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.NODE_ENV === 'production') {
     for (const name of REQUIRED_IN_PRODUCTION) {
       if (v[name] === undefined) problems.push({ variable: name, problem: 'must be set when NODE_ENV is production' });
+    }
+    for (const name of SECRETS) {
+      const value = v[name];
+      const problem = value === undefined ? undefined : weakSecretProblem(value);
+      if (problem) problems.push({ variable: name, problem });
     }
   }
   if (v.PLAN_PENDING_DEADLINE_MS <= v.PLAN_RECHECK_DELAY_MS) {
@@ -376,6 +411,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     organisationName: v.ORGANISATION_NAME,
     fkAktorsId: v.FK_AKTORSID ?? 'sandlada-aktor',
     pseudonymSecret: v.PSEUDONYM_SECRET ?? DEVELOPMENT_PSEUDONYM_SECRET,
+    metricsToken: v.METRICS_TOKEN,
     pollIntervalMs: v.POLL_INTERVAL_MS,
     intakeCatchAllMunicipality: v.INTAKE_CATCH_ALL_MUNICIPALITY,
     workerConcurrency: v.WORKER_CONCURRENCY,
@@ -474,7 +510,6 @@ export interface WebAuthConfig {
   loginRateLimit: { max: number; timeWindowMs: number };
 }
 
-export const DEVELOPMENT_SESSION_SECRET = 'bistandsrobot-development-only-session-secret-key';
 
 export const DEFAULT_ROLE_VALUES: Readonly<Record<string, Role>> = {
   'bistand-handlaggare': 'caseworker',
@@ -554,6 +589,8 @@ export function loadWebAuthConfig(env: NodeJS.ProcessEnv = process.env): WebAuth
   const production = v.NODE_ENV === 'production';
   const problems: ConfigProblem[] = [];
   if (production && v.SESSION_SECRET === undefined) problems.push({ variable: 'SESSION_SECRET', problem: 'must be set when NODE_ENV is production' });
+  const weakSession = production && v.SESSION_SECRET !== undefined ? weakSecretProblem(v.SESSION_SECRET) : undefined;
+  if (weakSession) problems.push({ variable: 'SESSION_SECRET', problem: weakSession });
   const oidcNames = Object.keys(webAuthSchema.shape).filter((k) => k.startsWith('OIDC_')) as (keyof typeof v & `OIDC_${string}`)[];
   if (v.OIDC_ISSUER === undefined) {
     if (production) problems.push({ variable: 'OIDC_ISSUER', problem: 'must be set when NODE_ENV is production (the development login is off there)' });

@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import { Decimal, formatKrona, sum, type Money } from '../domain/money.js';
 
 /**
@@ -19,7 +20,8 @@ export interface ChainPayment {
   writtenBack: boolean;
 }
 
-export class UnknownPaymentError extends Error {
+export class UnknownPaymentError extends RobotError {
+  readonly kind = 'business' as const;
   constructor(readonly decisionId: string) {
     super(`decision ${decisionId}: the payment step was never recorded after the write-back; what was paid is unknown`);
     this.name = 'UnknownPaymentError';

@@ -1,3 +1,4 @@
+import { ownValue } from '../domain/ownKey.js';
 import { addMonths } from '../domain/dates.js';
 import { kronor } from '../domain/labels.js';
 import type { Proposal, TraceLine } from '../domain/proposal.js';
@@ -39,7 +40,7 @@ export function explain(proposal: Proposal): string {
     const extra = [
       l.rule,
       `[${footnote(l.source)}]`,
-      l.status && STATUS_WORDS[l.status] ? `(${STATUS_WORDS[l.status]})` : '',
+      l.status && ownValue(STATUS_WORDS, l.status) ? `(${ownValue(STATUS_WORDS, l.status)})` : '',
       l.cap ? `riktlinje ${kronor(l.cap)}` : '',
       l.basis ? `av ${kronor(l.basis)}` : '',
       l.note ?? '',

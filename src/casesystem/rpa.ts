@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Dialog, type Locator, type Page } from 'playwright-core';
 import { DEFAULT_CHROMIUM_PATH } from '../config.js';
-import { SystemException } from '../domain/errors.js';
+import { RobotError, SystemException } from '../domain/errors.js';
 import { scrubText } from '../observability/scrub.js';
 import { looksLikePersonalNumber } from '../registers/http.js';
 import { isSafeCaseId } from '../registers/retry.js';
@@ -107,14 +107,16 @@ export function screenshotOf(error: unknown): Buffer | undefined {
 }
 
 /** Internal: the login page where another page was expected. */
-class SessionExpired extends Error {
+class SessionExpired extends RobotError {
+  readonly kind = 'system' as const;
   constructor(readonly step: RpaStep) {
     super(`session expired at ${step}`);
   }
 }
 
 /** Internal: a dialog the step's policy does not accept; it has been dismissed. */
-class RefusedDialog extends Error {
+class RefusedDialog extends RobotError {
+  readonly kind = 'system' as const;
   constructor(
     readonly step: RpaStep,
     readonly type: string,

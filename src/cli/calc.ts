@@ -39,6 +39,9 @@ export function runCalc(args: readonly string[], io: CliIo): number {
     return fail(io, `calc: kan inte läsa ${file ?? 'standard in'}: ${why}`, EXIT_INVALID_INPUT);
   }
 
+  // A byte-order mark is what Windows editors (and our own CSV exports) put first; JSON.parse refuses it.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
+
   let input: unknown;
   try {
     input = JSON.parse(text);

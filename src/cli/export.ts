@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -49,7 +50,8 @@ export interface ExportManifest {
 
 const SCREENSHOT_DIR = 'screenshots';
 
-export class ExportTargetError extends Error {
+export class ExportTargetError extends RobotError {
+  readonly kind = 'business' as const;
   override name = 'ExportTargetError';
 }
 

@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import { createHttpCaseSystemAdapter } from '../casesystem/http.js';
 import { createNotifyClient } from '../casesystem/notify.js';
 import { createPaymentClient } from '../casesystem/payment.js';
@@ -22,7 +23,8 @@ export interface OutboundEndpoints {
   adapters: Record<string, 'http' | 'rpa'>;
 }
 
-export class OutboundConfigError extends Error {
+export class OutboundConfigError extends RobotError {
+  readonly kind = 'configuration' as const;
   constructor(readonly problems: Array<{ variable: string; problem: string }>) {
     super(problems.map((p) => `${p.variable}: ${p.problem}`).join('; '));
     this.name = 'OutboundConfigError';

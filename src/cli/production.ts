@@ -154,6 +154,7 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
       ],
     },
     trustProxy: config.nodeEnv === 'production',
+    metricsToken: config.metricsToken,
   });
   await web.listen({ port: config.port, host: config.host });
   await untilStopped(logger);

@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
@@ -10,7 +11,8 @@ export interface RedisEndpoint {
   stop(): Promise<void>;
 }
 
-export class RedisMissingError extends Error {
+export class RedisMissingError extends RobotError {
+  readonly kind = 'configuration' as const;
   constructor() {
     super(
       'Redis behövs för köerna men redis-server finns inte på den här datorn.\n' +

@@ -95,6 +95,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   const web = buildWebServer({
     logger,
     metrics,
+    metricsToken: config.metricsToken,
     checks: { redis: () => robot!.redis.ping(), database: () => db.query('SELECT 1'), intake: () => checkIntake(db) },
     pages: {
       db,

@@ -75,10 +75,8 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       oldestCases: () => oldestOpenCases(db, new Date()),
       pastPromise: () => countPastPromise(db, new Date()),
       intakeFailures: async () => (await getIntakeStatus(db, FEED))?.consecutiveFailures ?? 0,
-      intakePaused: async () => {
-        const q = queues();
-        return q ? q.intake.isPaused() : false;
-      },
+      // From the database, so the web process (which has no queues here) reads the truth too.
+      intakePaused: async () => Boolean((await getIntakeStatus(db, FEED))?.pausedAt),
       queueCounts: async () => {
         const q = queues();
         if (!q) return [];

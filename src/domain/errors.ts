@@ -17,6 +17,19 @@ export abstract class RobotError extends Error {
   }
 }
 
+/** The kinds of the catalogue, as failure metrics are labelled (robot_jobs_failed_total{kind}). */
+export const ERROR_KINDS = ['business', 'system', 'configuration'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * The kind of anything thrown: its own for an error of the catalogue (every error class of the
+ * robot extends RobotError), "other" for the rest — a bug (TypeError), a library's own error,
+ * BullMQ failing a stalled job. The pipeline retries "other" like a system exception.
+ */
+export function errorKind(error: unknown): ErrorKind | 'other' {
+  return error instanceof RobotError ? error.kind : 'other';
+}
+
 export class BusinessException extends RobotError {
   readonly kind = 'business' as const;
   constructor(
@@ -86,4 +99,40 @@ export class RulesFileError extends RobotError {
   ) {
     super(`${file}: ${field}: ${problem}`);
   }
+}
+
+/**
+ * What failed, in the Swedish a caseworker reads: the part named by SystemException.component
+ * (and by the TECHNICAL_ERROR reasons of the carry-out steps and the case sweep).
+ */
+export const COMPONENT_WORDS: Readonly<Record<string, string>> = {
+  ssbtek: 'SSBTEK (uppgifter från Försäkringskassan, Skatteverket, CSN m.fl.)',
+  kir: 'KIR (folkbokföring och skyddad identitet)',
+  plan: 'planeringsmodulen (arbetsmarknadsplanen)',
+  registers: 'registren (svaren gick inte att kontrollera)',
+  eservice: 'e-tjänsten',
+  casesystem: 'verksamhetssystemet',
+  'write-back': 'verksamhetssystemet',
+  payment: 'utbetalningssystemet',
+  notify: 'Mina ärenden',
+  booking: 'bokningssystemet',
+  database: 'robotens databas',
+  queue: 'robotens arbetskö',
+  'carry-out': 'verkställigheten av beslutet',
+  robot: 'roboten själv',
+};
+
+/**
+ * A stored TECHNICAL_ERROR reason ("TECHNICAL_ERROR: <component>[ …][ — detail in words]") as
+ * the sentence a caseworker reads; undefined for any other reason. The detail after "—" is
+ * already Swedish (recovery.ts, outbound.ts) and is kept.
+ */
+export function technicalErrorWords(reason: string): string | undefined {
+  const m = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})[^—]*(?:— (.*))?$/s.exec(reason);
+  if (!m) return reason === 'TECHNICAL_ERROR' ? 'Tekniskt fel: roboten kunde inte slutföra ärendet. Det kan köras om när felet är åtgärdat.' : undefined;
+  const part = Object.hasOwn(COMPONENT_WORDS, m[1]!) ? COMPONENT_WORDS[m[1]!] : 'en del av roboten';
+  const detail = m[2]?.trim();
+  return detail
+    ? `Tekniskt fel i ${part}: ${detail}.`
+    : `Tekniskt fel: ${part} svarade inte, trots flera försök. Ärendet lämnades till en handläggare och kan köras om när felet är åtgärdat.`;
 }

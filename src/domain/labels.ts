@@ -1,3 +1,5 @@
+import { ownValue } from './ownKey.js';
+
 /** Swedish words for the application's codes, shared by trace lines, pages and letters. */
 
 export const COST_LABELS: Record<string, string> = {
@@ -17,7 +19,7 @@ export const COST_LABELS: Record<string, string> = {
 };
 
 export function costLabel(type: string): string {
-  return COST_LABELS[type] ?? `Kostnad av okänd typ (${type})`;
+  return ownValue(COST_LABELS, type) ?? `Kostnad av okänd typ (${type})`;
 }
 
 export function personLabel(role: string): string {
@@ -39,7 +41,7 @@ const AGE_BAND_WORDS: Record<string, string> = {
 };
 
 export function ageBandLabel(band: string): string {
-  return AGE_BAND_WORDS[band] ?? band;
+  return ownValue(AGE_BAND_WORDS, band) ?? band;
 }
 
 /** "3 292,00" – Swedish grouping and decimal comma, for pages, tables and letters. */

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { CASE_STATES } from '../store/caseStates.js';
+import { CASE_STATES } from '../domain/caseStates.js';
+import { ERROR_KINDS } from '../domain/errors.js';
+import { QUEUE } from '../robot/queues.js';
 import { withTimeout } from './timeout.js';
 
 /**
@@ -27,8 +29,8 @@ export const CASE_OUTCOMES = [
   'UNKNOWN_CASE',
   'DECIDED_AUTOMATICALLY',
 ] as const;
-/** Queue names the robot is expected to use; a robot with others passes them to createMetrics. */
-export const DEFAULT_QUEUES = ['intake', 'cases', 'outbound', 'maintenance', 'writeback', 'payment', 'notify', 'booking'] as const;
+/** The robot's queues, as src/robot/queues.ts names them; a robot with others passes them to createMetrics. */
+export const DEFAULT_QUEUES: readonly string[] = Object.values(QUEUE);
 /** BullMQ's job states (Queue.getJobCounts). */
 export const QUEUE_STATES = [
   'waiting',
@@ -40,23 +42,12 @@ export const QUEUE_STATES = [
   'prioritized',
   'waiting-children',
 ] as const;
-/** The project's error classes and the usual built-ins; others are "other". */
-export const DEFAULT_ERROR_CLASSES = [
-  'BusinessException',
-  'InvalidApplicationError',
-  'SystemException',
-  'RulesFileError',
-  'StoreError',
-  'CaseTransitionError',
-  'ConfigError',
-  'TimeoutError',
-  'AbortError',
-  'UnrecoverableError',
-  'Error',
-  'TypeError',
-  'RangeError',
-  'SyntaxError',
-] as const;
+/**
+ * What a failed job's error was, by the catalogue's kind (domain/errors.ts): business, system,
+ * configuration; anything not from the catalogue is "other". Every error class of the robot
+ * declares its kind, so a new class needs no entry here.
+ */
+export const FAILURE_KINDS = ERROR_KINDS;
 
 /** What a label value from configuration (not from data) may look like: a short plain word. */
 const SAFE_LABEL = /^[A-Za-z][A-Za-z0-9_:-]{0,47}$/;
@@ -106,7 +97,6 @@ export function municipalitySet(codes: readonly string[]): (value: unknown) => s
 export interface MetricsOptions {
   sources?: MetricsSources;
   queues?: readonly string[];
-  errorClasses?: readonly string[];
   /** Municipality codes that may be labels (default DEFAULT_MUNICIPALITIES). */
   municipalities?: readonly string[];
   /** Node's process metrics (CPU, memory, event loop); default true. */
@@ -121,7 +111,7 @@ export interface MetricsOptions {
 export interface MetricsHooks {
   lookup(register: string, result: 'ok' | 'failed'): void;
   caseProcessed(outcome: string, seconds: number): void;
-  jobFailed(queue: string, errorClass: string): void;
+  jobFailed(queue: string, kind: string): void;
 }
 
 export interface RobotMetrics {
@@ -130,7 +120,8 @@ export interface RobotMetrics {
   readonly contentType: string;
   registerLookup(register: string, result: string): void;
   caseProcessed(outcome: string, seconds?: number): void;
-  jobFailed(queue: string, errorClass: string): void;
+  /** `kind`: business, system or configuration (domain/errors.ts errorKind); anything else counts as "other". */
+  jobFailed(queue: string, kind: string): void;
   readonly hooks: MetricsHooks;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
@@ -142,7 +133,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
   const result = labelSet(LOOKUP_RESULTS);
   const outcome = labelSet(CASE_OUTCOMES);
   const queue = labelSet(options.queues ?? DEFAULT_QUEUES);
-  const errorClass = labelSet(options.errorClasses ?? DEFAULT_ERROR_CLASSES);
+  const failureKind = labelSet(FAILURE_KINDS);
   const queueState = labelSet(QUEUE_STATES);
   const caseState = labelSet(CASE_STATES);
   const municipality = municipalitySet(options.municipalities ?? DEFAULT_MUNICIPALITIES);
@@ -163,8 +154,8 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
   });
   const failed = new Counter({
     name: 'robot_jobs_failed_total',
-    help: 'Failed job attempts, by queue and error class.',
-    labelNames: ['queue', 'error_class'] as const,
+    help: 'Failed job attempts, by queue and the error\'s kind (business, system, configuration, other).',
+    labelNames: ['queue', 'kind'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
@@ -339,7 +330,7 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
     processed.inc({ outcome: outcome(out) });
     if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0) duration.observe(seconds);
   };
-  const jobFailed = (q: string, cls: string) => failed.inc({ queue: queue(q), error_class: errorClass(cls) });
+  const jobFailed = (q: string, kind: string) => failed.inc({ queue: queue(q), kind: failureKind(kind) });
 
   return {
     registry,

@@ -1,5 +1,7 @@
+import { RobotError } from '../domain/errors.js';
 /** Raised by withTimeout; its message names what was waited for, nothing else. */
-export class TimeoutError extends Error {
+export class TimeoutError extends RobotError {
+  readonly kind = 'system' as const;
   constructor(what: string, ms: number) {
     super(`${what} did not answer within ${ms} ms`);
     this.name = 'TimeoutError';

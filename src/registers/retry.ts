@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
+import { RobotError } from '../domain/errors.js';
 /**
  * Retry arithmetic and the one HTTP exchange shared by every register client (SSBTEK's SOAP
  * client and the JSON clients), so the maths is tested once and the clients stay small; time
@@ -51,7 +52,8 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** One failed attempt: what went wrong (for metrics), whether the same call may pass later, and words safe to log. */
-export class AttemptFailure<O extends string = string> extends Error {
+export class AttemptFailure<O extends string = string> extends RobotError {
+  readonly kind = 'system' as const;
   constructor(
     readonly outcome: O,
     readonly retryable: boolean,

@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { daysBetween, stockholmDate, type IsoDate } from '../domain/dates.js';
 import { parsePersonalNumber } from '../domain/personalNumber.js';
@@ -41,7 +42,8 @@ export function reportExpired(runDate: IsoDate, today: IsoDate): boolean {
   return daysBetween(runDate, today) > APPROVAL_VALID_DAYS;
 }
 
-export class RetentionError extends Error {
+export class RetentionError extends RobotError {
+  readonly kind = 'business' as const;
   override name = 'RetentionError';
 }
 

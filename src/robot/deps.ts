@@ -37,5 +37,6 @@ export interface PlanTiming {
 export interface PipelineHooks {
   lookup?(register: string, result: 'ok' | 'failed'): void;
   caseProcessed?(outcome: string, seconds: number): void;
-  jobFailed?(queue: string, errorClass: string): void;
+  /** `kind`: the error's kind in the catalogue (domain/errors.ts errorKind), never its message. */
+  jobFailed?(queue: string, kind: string): void;
 }

@@ -22,7 +22,7 @@ export async function enqueueUnlessHeld(db: Db, queues: Queues, caseIds: readonl
 }
 
 /**
- * Releases `municipality` and gives its cases still as intake left them (RECEIVED, INVALID)
+ * Releases `municipality` and gives its cases still as intake left them (RECEIVED)
  * their first job, as intake would have: the job id is intake's `case-<id>`, so a case that
  * has one already stays one job. Returns how many cases were handed to the queue.
  */

@@ -16,7 +16,7 @@ import {
 } from '../store/index.js';
 import { looksLikePersonalNumber } from '../store/personalDataGuard.js';
 import type { RobotDeps } from './deps.js';
-import { contentDigest, quarantined, storableErrors, unstorable } from './intakeItem.js';
+import { contentDigest, oversizedFields, quarantined, storableErrors, unstorable } from './intakeItem.js';
 
 /** Where the intake has read the e-service feed up to. Losing it is harmless: intake is idempotent. */
 export interface CursorStore {
@@ -44,7 +44,8 @@ const MAX_PAGES_PER_POLL = 50;
 
 /**
  * Reads what is new in the e-service feed, stores every application (valid or not) with its
- * case, and hands the cases to `enqueue`. Polling the same application twice gives one
+ * case, and hands the valid cases to `enqueue`. Each application is validated here, once: an
+ * invalid one's case is created MANUAL (INVALID_APPLICATION) and needs no job. Polling the same application twice gives one
  * application, one case and one job. Each item is judged alone (prepareIntake): one that
  * cannot be stored as it came is stored escaped, one whose id cannot be a case id gets a robot
  * id, and both go to a caseworker as invalid with the reason in words; so one bad item never
@@ -54,6 +55,8 @@ const MAX_PAGES_PER_POLL = 50;
  */
 export async function pollOnce(deps: RobotDeps, cursors: CursorStore, enqueue: (caseIds: readonly string[]) => Promise<void>): Promise<IntakeResult> {
   try {
+    // Paused by an admin (kept in the database, so a Redis that lost its pause flag does not resume intake).
+    if ((await getIntakeStatus(deps.db, FEED))?.pausedAt) return { fetched: 0, newCases: 0, invalid: 0 };
     const result = await pollPages(deps, cursors, enqueue);
     await recordIntakeSuccess(deps.db, FEED);
     return result;
@@ -85,7 +88,9 @@ async function pollPages(deps: RobotDeps, cursors: CursorStore, enqueue: (caseId
       if (isNew) result.newCases++;
       if (!p.valid) result.invalid++;
     }
-    if (prepared.length > 0) await enqueue([...new Set(prepared.map((p) => p.case.id))]);
+    // Only valid cases get a job; an invalid one is with a caseworker already (MANUAL).
+    const toRun = [...new Set(prepared.filter((p) => p.case.state === 'RECEIVED').map((p) => p.case.id))];
+    if (toRun.length > 0) await enqueue(toRun);
     const last = items.at(-1);
     const advanced = next ?? (last?.cursor || null);
     if (advanced !== null && advanced !== cursor) {
@@ -128,7 +133,7 @@ async function storePage(deps: RobotDeps, prepared: Prepared[]): Promise<void> {
         { field: '(hela dokumentet)', message: 'Databasen vägrade lagra ansökan som den kom; den är sparad i escapad form.' },
       ];
       p.application = { ...p.application, raw: quarantined(p.application.raw, 'refused-by-database'), validationErrors: errors };
-      p.case = { ...p.case, state: 'INVALID', month: null };
+      p.case = { ...p.case, state: 'MANUAL', reason: 'INVALID_APPLICATION', month: null };
       p.valid = false;
       p.problemKinds.push('refused-by-database');
       await saveApplications(deps.db, [p.application]);
@@ -189,6 +194,12 @@ function judgeItem(item: IncomingApplication, index: number, pageCursor: string 
   if (bad) {
     problems.push({ field: '(hela dokumentet)', message: `${bad.words} Innehållet är sparat i escapad form, högst 64 KiB.` });
     problemKinds.push(bad.kind);
+  } else {
+    const oversized = oversizedFields(item.payload);
+    if (oversized.length > 0) {
+      problems.push(...oversized);
+      problemKinds.push('field-size');
+    }
   }
   const digest = contentDigest(item.payload, !bad);
   // Named by its place in the feed: the same item read again gets the same robot id.
@@ -252,7 +263,8 @@ function finish(deps: RobotDeps, j: Judged, id: string, duplicateOf: string | nu
       // The application keeps what it said; the case goes where a caseworker will see it.
       municipality: known ? municipality : catchAll,
       month: validation?.ok ? validation.payload.application.month : null,
-      state: caseValid ? 'RECEIVED' : 'INVALID',
+      // Judged here, once: an invalid application's case goes straight to a caseworker, no job.
+      ...(caseValid ? { state: 'RECEIVED' as const } : { state: 'MANUAL' as const, reason: 'INVALID_APPLICATION' }),
       actor: deps.identity,
     },
     valid: caseValid,

@@ -8,8 +8,18 @@ import type { FieldError } from '../domain/snapshot.js';
 
 /** Deeper than this is refused: no application is near it, and jsonb runs out of stack long before 100 000. */
 export const MAX_DEPTH = 64;
-/** Characters of a payload's JSON text that are stored; more is refused as too large (about 1 MB). */
-export const MAX_PAYLOAD_CHARS = 1_000_000;
+/**
+ * Characters of a payload's text (its strings, keys and numbers) that are stored as they came;
+ * more is kept escaped and cut (MAX_ESCAPED_CHARS) and routed as too large. No application is
+ * near it: a household of ten with a year's history is a few KiB.
+ */
+export const MAX_PAYLOAD_CHARS = 262_144;
+/**
+ * Characters one text field (or key) may have. Longer is kept as it came (under MAX_PAYLOAD_CHARS)
+ * but routed as invalid, naming the field: a 10 MB cost type would otherwise be the label of
+ * every line that shows it, a page of 30 MB.
+ */
+export const MAX_FIELD_CHARS = 10_000;
 /** Characters of the escaped form kept of a refused payload (64 KiB): enough to read, bounded to store. */
 export const MAX_ESCAPED_CHARS = 65_536;
 
@@ -96,6 +106,37 @@ export function escapedText(payload: unknown, limit = MAX_ESCAPED_CHARS): { text
   };
   walk(payload, 0);
   return { text: out, truncated };
+}
+
+/**
+ * The text fields (and keys) longer than MAX_FIELD_CHARS, as field errors naming the field in the
+ * validation's own form (application.costs[0].type); at most `limit`. Pure, iterative.
+ */
+export function oversizedFields(payload: unknown, limit = 5): FieldError[] {
+  const out: FieldError[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: payload, path: '', depth: 0 }];
+  const tooLong = (path: string, length: number) =>
+    out.push({
+      field: path || '(hela dokumentet)',
+      message: `Fältet har ${length.toLocaleString('sv-SE')} tecken; högst ${MAX_FIELD_CHARS.toLocaleString('sv-SE')} tas emot. Ansökan är sparad som den kom.`,
+    });
+  while (stack.length > 0 && out.length < limit) {
+    const { value, path, depth } = stack.pop()!;
+    if (depth > MAX_DEPTH) continue;
+    if (typeof value === 'string') {
+      if (value.length > MAX_FIELD_CHARS) tooLong(path, value.length);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value).reverse()) {
+        // A key too long to name is named by its place instead.
+        const named = key.length > MAX_FIELD_CHARS ? `${path}{nyckel}` : path ? `${path}.${key}` : key;
+        if (key.length > MAX_FIELD_CHARS) tooLong(named, key.length);
+        stack.push({ value: inner, path: named, depth: depth + 1 });
+      }
+    }
+  }
+  return out;
 }
 
 /** A digest of the content as it came, to tell the same application polled twice from another one under its id. */

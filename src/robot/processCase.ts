@@ -3,6 +3,7 @@ import { stockholmDate } from '../domain/dates.js';
 import { automationFor } from '../decisions/automation.js';
 import { BusinessException, SystemException } from '../domain/errors.js';
 import { validateApplicationPayload, validateSnapshot } from '../domain/snapshot.js';
+import { isIn, PROCESSED_STATES } from '../domain/caseStates.js';
 import {
   CaseTransitionError,
   getCasesWithApplications,
@@ -61,7 +62,6 @@ const startGathering = perDb((db: Db) =>
   ),
 );
 
-const DONE: ReadonlySet<CaseState> = new Set(['PROPOSED', 'MANUAL', 'SIGNED', 'COMPLETED', 'TECHNICAL_ERROR']);
 
 /**
  * One case through the flow of DESIGN.md: validate -> gather -> snapshot -> calculate ->
@@ -75,7 +75,7 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
   if (!both) return 'UNKNOWN_CASE';
   const found = both.case;
   let state = found.state;
-  if (DONE.has(state)) {
+  if (isIn(PROCESSED_STATES, state)) {
     // A run that stopped between the proposal and an automated decision is finished here.
     if (state === 'PROPOSED') return (await automate(deps, caseId, run)) ? 'DECIDED_AUTOMATICALLY' : 'ALREADY_DONE';
     return 'ALREADY_DONE';
@@ -83,12 +83,13 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
 
   const application = both.application;
   if (!application) throw new SystemException('database', `case ${caseId}: its application row is missing`);
+  // Intake judged the application (an invalid one never gets here: its case is MANUAL from the
+  // start); this reads the stored payload into its typed form. It fails only for a case an older
+  // version took in under other checks: that one goes to a caseworker the same way.
   const validation = validateApplicationPayload(application.raw);
-
-  if (state === 'INVALID' || !validation.ok) {
-    // Kept, and routed with its errors in words (they are stored on the application row).
-    if (state === 'RECEIVED') state = await move(deps, caseId, 'RECEIVED', 'INVALID', 'INVALID_APPLICATION');
-    await move(deps, caseId, 'INVALID', 'MANUAL', 'INVALID_APPLICATION');
+  if (!validation.ok) {
+    if (state === 'RECEIVED') await move(deps, caseId, 'RECEIVED', 'MANUAL', 'INVALID_APPLICATION');
+    else throw new SystemException('database', `case ${caseId}: its stored application no longer reads as valid`);
     return 'INVALID_APPLICATION';
   }
   const payload = validation.payload;

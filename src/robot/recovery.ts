@@ -1,21 +1,13 @@
 import type { Job } from 'bullmq';
-import {
-  CaseTransitionError,
-  getCaseWork,
-  INTAKE_STATES,
-  listWorkingCases,
-  recordRecovery,
-  transitionCase,
-  WORKING_STATES,
-  type CaseState,
-} from '../store/index.js';
+import { INTAKE_STATES, isIn, WORKING_STATES, type CaseState } from '../domain/caseStates.js';
+import { CaseTransitionError, getCaseWork, listWorkingCases, recordRecovery, transitionCase } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
 import { caseJobId, type Queues } from './queues.js';
 
 /**
  * The database is the source of truth for work; Redis only holds jobs. The case sweep (one per
- * cluster per interval, like the outbound sweep) reads every case in a working state (RECEIVED,
- * INVALID, GATHERING, WAITING_FOR_PLAN) and looks up the job recorded for it (cases.job_id;
+ * cluster per interval, like the outbound sweep) reads every case in a working state
+ * (domain/caseStates.ts WORKING_STATES: RECEIVED, GATHERING, WAITING_FOR_PLAN) and looks up the job recorded for it (cases.job_id;
  * intake's "case-<id>" when none). A case whose job is
  *   - missing (Redis lost its data, or the job was never added),
  *   - failed (BullMQ failed it: "job stalled more than allowable limit", or retries spent
@@ -23,8 +15,8 @@ import { caseJobId, type Queues } from './queues.js';
  *   - completed while the case is still in a working state, or
  *   - active for longer than `maxActiveMs` (a hung worker that keeps renewing its lock)
  * gets a new job with a new id ("case-<id>-r<n>"), the count stored with the case and a line in
- * its history. After `maxRecoveries` the case goes to a person instead: TECHNICAL_ERROR (MANUAL
- * for an invalid application) with the reason in words. The run itself is idempotent (the
+ * its history. After `maxRecoveries` the case goes to a person instead: TECHNICAL_ERROR with the
+ * reason in words. The run itself is idempotent (the
  * proposal is insert-if-absent, moves are compare-and-set), so a recovery that races a job that
  * was alive after all costs a second run, never a second proposal.
  */
@@ -86,7 +78,7 @@ export async function recoverCase(
 ): Promise<RecoveryOutcome> {
   const { caseId, state } = seen;
   if (seen.recoveries >= maxRecoveries) {
-    const to: CaseState = state === 'INVALID' ? 'MANUAL' : 'TECHNICAL_ERROR';
+    const to: CaseState = 'TECHNICAL_ERROR';
     try {
       await transitionCase(deps.db, { caseId, from: state, to, actor: deps.identity, reason: recoveriesSpentReason(seen.recoveries, why) });
     } catch (error) {
@@ -117,7 +109,7 @@ export async function recoverIfStranded(
   options: Pick<CaseSweepOptions, 'maxActiveMs' | 'maxRecoveries'>,
 ): Promise<RecoveryOutcome | 'live' | 'not-working'> {
   const seen = await getCaseWork(deps.db, caseId);
-  if (!seen || !(WORKING_STATES as readonly string[]).includes(seen.state)) return 'not-working';
+  if (!seen || !isIn(WORKING_STATES, seen.state)) return 'not-working';
   const verdict = await judgeJob(await queues.cases.getJob(seen.jobId ?? caseJobId(caseId)), Date.now(), options.maxActiveMs);
   if (verdict === 'live') return 'live';
   return recoverCase(deps, queues, seen, verdict, options.maxRecoveries);
@@ -145,7 +137,7 @@ export async function sweepCases(deps: Pick<RobotDeps, 'db' | 'logger' | 'identi
     const now = Date.now();
     for (const [i, c] of page.entries()) {
       result.looked++;
-      if (held.has(c.municipality) && (INTAKE_STATES as readonly string[]).includes(c.state)) continue;
+      if (held.has(c.municipality) && isIn(INTAKE_STATES, c.state)) continue;
       const verdict = await judgeJob(jobs[i], now, options.maxActiveMs);
       if (verdict === 'live') continue;
       const outcome = await recoverCase(deps, queues, c, verdict, options.maxRecoveries);

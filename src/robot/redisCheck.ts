@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import type { Redis } from 'ioredis';
 
 /**
@@ -6,7 +7,8 @@ import type { Redis } from 'ioredis';
  * lock or the intake schedule disappears and nothing reports it. So the robot refuses to start
  * on such a Redis, naming the setting and how to fix it.
  */
-export class RedisPolicyError extends Error {
+export class RedisPolicyError extends RobotError {
+  readonly kind = 'configuration' as const;
   constructor(readonly policy: string) {
     super(
       `Redis har maxmemory-policy "${policy}", men köerna (BullMQ) kräver "noeviction": ` +

@@ -1,3 +1,4 @@
+import { errorKind } from '../domain/errors.js';
 import { DelayedError, Worker, type ConnectionOptions, type Job, type JobsOptions, type Queue, type RepeatOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -297,7 +298,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       { connection: options.connection, prefix, concurrency: options.outboundConcurrency ?? options.concurrency, ...stallOptions },
     );
     outboundWorker.on('failed', (job, error) => {
-      deps.hooks?.jobFailed?.(QUEUE.outbound, error.name);
+      deps.hooks?.jobFailed?.(QUEUE.outbound, errorKind(error));
       deps.logger.warn({ caseId: job?.data.caseId, decisionId: job?.data.decisionId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'decision job attempt failed');
     });
   }
@@ -322,13 +323,13 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       { connection: options.connection, prefix, concurrency: options.concurrency, ...stallOptions },
     );
     bookingWorker.on('failed', (job, error) => {
-      deps.hooks?.jobFailed?.(QUEUE.booking, error.name);
+      deps.hooks?.jobFailed?.(QUEUE.booking, errorKind(error));
       deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'booking job attempt failed');
     });
   }
 
   caseWorker.on('failed', (job, error) => {
-    deps.hooks?.jobFailed?.(QUEUE.cases, error.name);
+    deps.hooks?.jobFailed?.(QUEUE.cases, errorKind(error));
     deps.logger.warn({ caseId: job?.data.caseId, jobId: job?.id, attempt: job?.attemptsMade, error: { name: error.name, message: error.message } }, 'case job attempt failed');
     // A job that failed for good (a stall BullMQ would not take back, retries spent before the
     // case could be moved) must not leave its case in limbo: recover it now, not at the next sweep.
@@ -349,11 +350,11 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     { connection: options.connection, prefix, concurrency: 1, ...stallOptions },
   );
   maintenanceWorker.on('failed', (_job, error) => {
-    deps.hooks?.jobFailed?.(QUEUE.maintenance, error.name);
+    deps.hooks?.jobFailed?.(QUEUE.maintenance, errorKind(error));
     deps.logger.warn({ error: { name: error.name, message: error.message } }, 'case sweep failed');
   });
   intakeWorker.on('failed', (_job, error) => {
-    deps.hooks?.jobFailed?.(QUEUE.intake, error.name);
+    deps.hooks?.jobFailed?.(QUEUE.intake, errorKind(error));
     deps.logger.warn({ error: { name: error.name, message: error.message } }, 'intake poll failed');
   });
 

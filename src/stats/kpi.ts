@@ -1,3 +1,4 @@
+import { ownValue } from '../domain/ownKey.js';
 import { addMonths, stockholmDate, stockholmWallTime, type YearMonth } from '../domain/dates.js';
 import { kronor } from '../domain/labels.js';
 import { Decimal, type Money } from '../domain/money.js';
@@ -211,7 +212,7 @@ export const UNKNOWN_REASON = 'OKANT';
 
 export function reasonLabel(code: string): string {
   if (code === UNKNOWN_REASON) return 'Skäl inte angivet som kod';
-  return (REASON_TITLES as Record<string, string>)[code] ?? code;
+  return ownValue(REASON_TITLES as Record<string, string>, code) ?? code;
 }
 
 // ---- Swedish formatting ----------------------------------------------------------------------

@@ -22,7 +22,7 @@ export interface KpiReceiptRow {
   proposedReject: number;
   manualProposals: number;
   /**
-   * In manual handling without a proposal: an invalid application (INVALID -> MANUAL), a case
+   * In manual handling without a proposal: an invalid application (created MANUAL; INVALID -> MANUAL before migration 0015), a case
    * the robot could not judge (a business exception), or a technical error a caseworker took over.
    */
   manualWithoutProposal: number;

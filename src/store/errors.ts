@@ -1,4 +1,4 @@
-import { SystemException } from '../domain/errors.js';
+import { SystemException, RobotError } from '../domain/errors.js';
 
 /**
  * A database error as the rest of the robot sees it. The driver's `detail`, `where` and
@@ -45,7 +45,8 @@ export function toStoreError(error: unknown): unknown {
 }
 
 /** A case asked to move along a transition that the state table does not allow, or lost a race. */
-export class CaseTransitionError extends Error {
+export class CaseTransitionError extends RobotError {
+  readonly kind = 'system' as const;
   constructor(
     readonly caseId: string,
     readonly problem: 'not-allowed' | 'stale' | 'not-found',

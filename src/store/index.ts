@@ -3,7 +3,7 @@ export type { Db, Queryable, QueryResult } from './db.js';
 export { openDatabase, IN_MEMORY, type OpenDatabaseOptions } from './open.js';
 export { migrate, type MigrationReport } from './migrate.js';
 export { StoreError, CaseTransitionError } from './errors.js';
-export { CASE_STATES, CASE_TRANSITIONS, canTransition, isCaseState, isTerminal, type CaseState } from './caseStates.js';
+export { CASE_STATES, CASE_TRANSITIONS, canTransition, isCaseState, isTerminal, type CaseState } from '../domain/caseStates.js';
 export { pseudonymFor, PSEUDONYM_PATTERN } from './pseudonym.js';
 export * from './repositories/applications.js';
 export * from './repositories/cases.js';

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { withTimeout } from '../observability/timeout.js';
@@ -36,6 +37,19 @@ export interface WebServerOptions {
   pages?: WebPagesOptions;
   /** Behind a TLS-terminating proxy (production): trust X-Forwarded-* so Secure cookies are set. */
   trustProxy?: boolean;
+  /**
+   * Set (METRICS_TOKEN, required in production): /metrics answers only a request carrying
+   * `Authorization: Bearer <token>`, anything else 401. Unset: /metrics is open (development, tests).
+   */
+  metricsToken?: string | undefined;
+}
+
+/** Whether `header` is "Bearer <token>"; compared in constant time (digests of equal length). */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer ([\x21-\x7e]+)$/.exec(header ?? '');
+  if (!m) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
 }
 
 export interface WebPagesOptions {
@@ -103,7 +117,12 @@ export function buildWebServer(options: WebServerOptions): FastifyInstance {
       .send(report);
   });
 
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+  // Figures about the caseload are not for everyone who can reach the UI port.
+  const metricsToken = options.metricsToken;
+  app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
+    if (metricsToken !== undefined && !bearerMatches(request.headers.authorization, metricsToken)) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').header('cache-control', 'no-store').send({ error: 'unauthorized' });
+    }
     const text = await metrics.render();
     return reply.type(metrics.contentType).header('cache-control', 'no-store').send(text);
   });

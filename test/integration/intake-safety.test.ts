@@ -59,6 +59,12 @@ const BROKEN: Broken[] = [
   { name: 'lone low surrogate', reason: /surrogat/, add: (h, s) => h.sandbox.eservice.addRaw({ id: `B${s}-low`, payloadText: JSON.stringify(payload(s, withCostType('\udc00'))) }) },
   { name: 'nesting 100 000 levels deep', reason: /nästlad djupare/, add: (h, s) => h.sandbox.eservice.addRaw({ id: `B${s}-deep`, payloadText: deep(100_000) }) },
   { name: 'a field of 1.2 million characters', reason: /större än/, add: (h, s) => h.sandbox.eservice.addRaw({ id: `B${s}-huge`, payloadText: JSON.stringify(payload(s, withCostType('x'.repeat(1_200_000)))) }) },
+  {
+    name: 'a cost type of 20 000 characters',
+    reason: /Fältet har 20\u00a0000 tecken; högst 10\u00a0000/,
+    add: (h, s) => h.sandbox.eservice.addRaw({ id: `B${s}-long`, payloadText: JSON.stringify(payload(s, withCostType('y'.repeat(20_000)))) }),
+  },
+
   { name: 'empty id', reason: /id .*var tomt/, add: (h, s) => h.sandbox.eservice.addRaw({ id: '', payloadText: JSON.stringify(payload(s)) }) },
   { name: 'no id', reason: /saknade id/, add: (h, s) => h.sandbox.eservice.addRaw({ payloadText: JSON.stringify(payload(s)) }) },
   { name: 'numeric id', reason: /inte en text/, add: (h, s) => h.sandbox.eservice.addRaw({ id: 100_000 + s, payloadText: JSON.stringify(payload(s)) }) },
@@ -89,6 +95,20 @@ const BROKEN: Broken[] = [
     },
   },
 ];
+
+/** Pages the fuzz test generates (issue 17 asks for 1 000). */
+const FUZZ_PAGES = Number(process.env.INTAKE_FUZZ_PAGES ?? 1000);
+
+/**
+ * The broken forms as the fuzz test mixes them: all of BROKEN, with the field past the whole
+ * application's limit at 300 000 characters instead of 1.2 million (the same refusal, a
+ * quarter of the bytes, so a thousand pages stay within CI's minute).
+ */
+const FUZZ_BROKEN: Broken[] = BROKEN.map((form) =>
+  form.name === 'a field of 1.2 million characters'
+    ? { ...form, name: 'a field of 300 000 characters', add: (h, s) => h.sandbox.eservice.addRaw({ id: `B${s}-huge`, payloadText: JSON.stringify(payload(s, withCostType('x'.repeat(300_000)))) }) }
+    : form,
+);
 
 /** Every key, hash, list, sorted set and stream entry under the robot's prefix, as text. */
 async function redisText(prefix: string): Promise<string[]> {
@@ -132,7 +152,8 @@ forEachBackend('intake of broken feed items', (backend) => {
   const caseworkers = new Map<string, Client>();
 
   beforeAll(async () => {
-    h = await startPipeline(db(), { sandbox: { fixtures: { applicationsDir: EMPTY_FEED } } });
+    // Production's register timeout: a feed page of broken items is large, and a loaded CI machine slow.
+    h = await startPipeline(db(), { sandbox: { fixtures: { applicationsDir: EMPTY_FEED } }, registerTimeoutMs: 10_000 });
     ({ app: pages } = await buildPages(db(), { loginRateLimit: 1000 }));
     caseworkers.set('1287', await Client.login(pages, 'hl-trelleborg-1'));
     caseworkers.set('1263', await Client.login(pages, 'hl-svedala-1'));
@@ -142,13 +163,19 @@ forEachBackend('intake of broken feed items', (backend) => {
     await h?.stop();
   });
 
-  /** A caseworker of the case's municipality finds it in the inbox and reads the reason on its page. */
-  async function seenByCaseworker(caseId: string, reason: RegExp): Promise<void> {
+  /**
+   * A caseworker of the case's municipality finds it in the inbox (unless `inboxToo` is false:
+   * the inbox shows a page of the oldest, and the fuzz test makes more than a page) and reads
+   * the reason on its page.
+   */
+  async function seenByCaseworker(caseId: string, reason: RegExp, inboxToo = true): Promise<void> {
     const c = await getCase(db(), caseId);
     const client = caseworkers.get(c!.municipality)!;
-    const inbox = await client.get('/inkorg?sortera=arende');
-    expect(inbox.statusCode).toBe(200);
-    expect(inbox.body, caseId).toContain(`/arenden/${caseId}`);
+    if (inboxToo) {
+      const inbox = await client.get('/inkorg?sortera=arende');
+      expect(inbox.statusCode).toBe(200);
+      expect(inbox.body, caseId).toContain(`/arenden/${caseId}`);
+    }
     const page = await client.get(`/arenden/${caseId}`);
     expect(page.statusCode, caseId).toBe(200);
     expect(page.body.replace(/&#39;|&quot;|&amp;/g, (m) => ({ '&#39;': "'", '&quot;': '"', '&amp;': '&' })[m]!), caseId).toMatch(reason);
@@ -267,22 +294,83 @@ forEachBackend('intake of broken feed items', (backend) => {
     }
   }, 120_000);
 
-  it('fuzz: pages mixing valid applications with every broken form never stop intake, and lose nothing', async () => {
-    const item = fc.oneof({ weight: 2, arbitrary: fc.constant('valid' as const) }, { weight: 3, arbitrary: fc.constantFrom(...BROKEN.map((_, i) => i)) });
+  it(`fuzz: ${FUZZ_PAGES} generated pages mixing valid applications with every broken form never stop intake, and lose nothing`, async () => {
+    // Issue 17's "done when": every valid application reaches a proposal or a caseworker, every
+    // broken one is kept with its reason where a caseworker sees it, no personal number in any
+    // Redis key, job or URL, and intake never stops. All pages go into the feed, then intake
+    // takes them in as it would after an outage: page after page, in as many polls as it needs.
+    if (backend.name !== 'postgres' && !process.env.INTAKE_FUZZ_ALL_BACKENDS) return; // the PostgreSQL server is production's
+    const kind = fc.oneof(
+      { weight: 2, arbitrary: fc.constant('valid' as const) },
+      // Valid, with control characters (not NUL) in a cost type: storable, and a caseworker judges the cost.
+      { weight: 1, arbitrary: fc.constant('control' as const) },
+      { weight: 4, arbitrary: fc.constantFrom(...FUZZ_BROKEN.map((_, i) => i)) },
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(item, { minLength: 1, maxLength: 6 }), async (kinds) => {
+      fc.asyncProperty(fc.array(fc.array(kind, { minLength: 1, maxLength: 4 }), { minLength: FUZZ_PAGES, maxLength: FUZZ_PAGES }), async (pages) => {
+        const since = new Date(Date.now() - 1000);
+        const known = new Set((await db().query<{ id: string }>('SELECT id FROM cases')).rows.map((r) => r.id));
         const validIds: string[] = [];
-        for (const kind of kinds) {
-          if (kind === 'valid') validIds.push(...h.sandbox.generate(1, nextSeed()).map((v) => v.id));
-          else validIds.push(...validAdded(BROKEN[kind]!.add(h, nextSeed())));
+        let brokenItems = 0;
+        for (const page of pages) {
+          for (const k of page) {
+            const s = nextSeed();
+            if (k === 'valid') validIds.push(...h.sandbox.generate(1, s).map((v) => v.id));
+            else if (k === 'control') {
+              const [v] = h.sandbox.generate(1, s);
+              const changed = structuredClone(v!.payload) as unknown as { application: Record<string, unknown> };
+              withCostType('el\u0001\u001f\u007f\u0085x')(changed.application);
+              // A second feed item under the generated id would be a duplicate: this one takes its place in the feed order.
+              h.sandbox.eservice.addRaw({ id: `C${s}`, payloadText: JSON.stringify({ ...changed, application: { ...changed.application, id: `C${s}` } }) });
+              // generate() put the household in the feed as it is too: both are valid.
+              validIds.push(v!.id, `C${s}`);
+            } else {
+              brokenItems++;
+              validIds.push(...validAdded(FUZZ_BROKEN[k]!.add(h, s)));
+            }
+          }
         }
-        const { broken } = await pollAndCheck(validIds);
-        // Every broken item is a case of its own.
-        expect(broken.length).toBe(kinds.filter((k) => k !== 'valid').length);
+        const end = `c${String(h.sandbox.eservice.size()).padStart(8, '0')}`;
+        for (let poll = 0; poll < 20 && (await getIntakeCursor(db(), 'eservice')) !== end; poll++) await h.robot.pollNow();
+        // Intake never stopped: it read to the end of the feed, and no poll failed.
+        expect(await getIntakeCursor(db(), 'eservice')).toBe(end);
+        expect((await getIntakeStatus(db(), 'eservice'))?.consecutiveFailures).toBe(0);
+        const fresh = (await casesSince(db(), since)).filter((id) => !known.has(id));
+        const states = await h.settle(fresh, ENDED, 240_000);
+        for (const id of validIds) {
+          expect(states.has(id), id).toBe(true);
+        }
+        const broken = fresh.filter((id) => !validIds.includes(id));
+        expect(broken.length).toBe(brokenItems);
+        const { rows } = await db().query<{ id: string; state: string; municipality: string; errors: number }>(
+          'SELECT c.id, c.state, c.municipality, jsonb_array_length(a.validation_errors) AS errors FROM cases c JOIN applications a ON a.id = c.id WHERE c.id = ANY($1::text[])',
+          [broken],
+        );
+        expect(rows).toHaveLength(broken.length);
+        for (const r of rows) {
+          // Kept, with its reason, in the manual queue of a municipality somebody serves.
+          expect([r.id, r.state], r.id).toEqual([r.id, 'MANUAL']);
+          expect(r.errors, r.id).toBeGreaterThan(0);
+          expect(['1287', '1263'], r.id).toContain(r.municipality);
+        }
+        // No case id (and so no URL, job id or Redis key) holds a personal number.
+        for (const id of fresh) expect(looksLikePersonalNumber(id) || /\d{10}/.test(id), id).toBe(false);
+        // Each broken form: one of its cases, found by its reason, in a caseworker's inbox with the reason on its page.
+        const reasons = await db().query<{ id: string; words: string }>(
+          "SELECT a.id, string_agg(e->>'message', ' ') AS words FROM applications a CROSS JOIN LATERAL jsonb_array_elements(a.validation_errors) e WHERE a.id = ANY($1::text[]) GROUP BY a.id",
+          [broken],
+        );
+        for (const [i, form] of FUZZ_BROKEN.entries()) {
+          if (!pages.some((p) => p.includes(i))) continue;
+          const found = reasons.rows.find((r) => form.reason.test(r.words));
+          expect(found, form.name).toBeDefined();
+          await seenByCaseworker(found!.id, form.reason, false);
+        }
       }),
-      { numRuns: Number(process.env.INTAKE_FUZZ_RUNS ?? 20), seed: 20261129, endOnFailure: true },
+      { numRuns: 1, seed: 20261129, endOnFailure: true },
     );
     const text = (await redisText(h.robot.prefix)).join('\n');
+    expect(text.length).toBeGreaterThan(1000);
     expect(text).not.toMatch(/19900101-?2385|900101-?2385/);
   }, 600_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_PSEUDONYM_SECRET, describeConfig, loadConfig } from '../../src/config.js';
+import { ConfigError, DEVELOPMENT_PSEUDONYM_SECRET, DEVELOPMENT_SESSION_SECRET, describeConfig, loadConfig } from '../../src/config.js';
 
 const SECRET = 'a-production-key-that-is-long-enough-0123456789';
 const PRODUCTION = {
@@ -13,6 +13,7 @@ const PRODUCTION = {
   ORGANISATION_NUMBER: '212000-1165',
   FK_AKTORSID: 'aktor-1287',
   PSEUDONYM_SECRET: SECRET,
+  METRICS_TOKEN: 'a-scrape-token-that-is-long-enough-abcdefghij',
 };
 
 function problems(env: NodeJS.ProcessEnv): ConfigError {
@@ -77,7 +78,7 @@ describe('loadConfig', () => {
   it('refuses production without the secret and the real systems', () => {
     const error = problems({ NODE_ENV: 'production' });
     expect(error.problems.map((p) => p.variable).sort()).toEqual(
-      ['DATABASE_URL', 'ESERVICE_URL', 'FK_AKTORSID', 'KIR_URL', 'ORGANISATION_NUMBER', 'PLAN_URL', 'PSEUDONYM_SECRET', 'REDIS_URL', 'SSBTEK_URL'].sort(),
+      ['DATABASE_URL', 'ESERVICE_URL', 'FK_AKTORSID', 'KIR_URL', 'METRICS_TOKEN', 'ORGANISATION_NUMBER', 'PLAN_URL', 'PSEUDONYM_SECRET', 'REDIS_URL', 'SSBTEK_URL'].sort(),
     );
     expect(error.message).toMatch(/PSEUDONYM_SECRET: must be set when NODE_ENV is production/);
   });
@@ -91,6 +92,22 @@ describe('loadConfig', () => {
       expect(text).not.toContain(shortSecret);
       expect(text).not.toContain('hunter2');
     }
+  });
+
+  it('refuses in production a development key from the source or one character repeated, naming the variable only', () => {
+    const repeated = 'x'.repeat(48);
+    const error = problems({ ...PRODUCTION, PSEUDONYM_SECRET: DEVELOPMENT_PSEUDONYM_SECRET, SESSION_SECRET: repeated, METRICS_TOKEN: DEVELOPMENT_SESSION_SECRET });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['METRICS_TOKEN', 'PSEUDONYM_SECRET', 'SESSION_SECRET']);
+    expect(error.problems.find((p) => p.variable === 'PSEUDONYM_SECRET')?.problem).toMatch(/development key/);
+    expect(error.problems.find((p) => p.variable === 'SESSION_SECRET')?.problem).toMatch(/one character repeated/);
+    for (const text of [error.message, JSON.stringify(error.problems)]) {
+      expect(text).not.toContain(DEVELOPMENT_PSEUDONYM_SECRET);
+      expect(text).not.toContain(DEVELOPMENT_SESSION_SECRET);
+      expect(text).not.toContain(repeated);
+    }
+    // The same values are fine outside production, and a real key is fine in it.
+    expect(() => loadConfig({ SESSION_SECRET: repeated })).not.toThrow();
+    expect(loadConfig({ ...PRODUCTION, SESSION_SECRET: 'another-production-key-long-enough-987654' }).metricsToken).toBe(PRODUCTION.METRICS_TOKEN);
   });
 
   it('does not read or report variables it does not know', () => {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, labelSet, OTHER } from '../../src/observability/metrics.js';
+import { CaseSystemUiChangedError } from '../../src/casesystem/rpa.js';
+import { ConfigError } from '../../src/config.js';
+import { BookingNotPossibleException, errorKind, InvalidApplicationError } from '../../src/domain/errors.js';
+import { TimeoutError } from '../../src/observability/timeout.js';
+import { QUEUE } from '../../src/robot/queues.js';
+import { createMetrics, DEFAULT_QUEUES, labelSet, OTHER } from '../../src/observability/metrics.js';
 
 const PN_FORMS = ['198507099805', '19850709-9805', '850709-9805', '8507099805'];
 
@@ -35,12 +40,12 @@ describe('createMetrics', () => {
     metrics.hooks.lookup('ssbtek', 'ok');
     metrics.hooks.lookup('kir', 'failed');
     metrics.hooks.caseProcessed('PROPOSE_GRANT', 1.5);
-    metrics.hooks.jobFailed('cases', 'SystemException');
+    metrics.hooks.jobFailed('cases', 'system');
     const text = await metrics.render();
     expect(text).toContain('robot_register_lookups_total{register="ssbtek",result="ok"} 2');
     expect(text).toContain('robot_register_lookups_total{register="kir",result="failed"} 1');
     expect(text).toContain('robot_cases_processed_total{outcome="PROPOSE_GRANT"} 1');
-    expect(text).toContain('robot_jobs_failed_total{queue="cases",error_class="SystemException"} 1');
+    expect(text).toContain('robot_jobs_failed_total{queue="cases",kind="system"} 1');
     expect(text).toContain('robot_case_processing_seconds_count 1');
     expect(text).toContain('robot_case_processing_seconds_bucket{le="2.5"} 1');
   });
@@ -57,7 +62,7 @@ describe('createMetrics', () => {
     expect(text).not.toMatch(/8507099805|850709-9805/);
     expect(text).toContain(`robot_register_lookups_total{register="other",result="other"} ${PN_FORMS.length}`);
     expect(text).toContain(`robot_cases_processed_total{outcome="other"} ${PN_FORMS.length}`);
-    expect(text).toContain(`robot_jobs_failed_total{queue="cases",error_class="other"} 1`);
+    expect(text).toContain(`robot_jobs_failed_total{queue="cases",kind="other"} 1`);
   });
 
   it('lets no arbitrary string through as a label, whatever is passed', async () => {
@@ -131,9 +136,27 @@ describe('createMetrics', () => {
     expect(text).not.toMatch(/850709|8507099805/);
   });
 
+  it('labels failures by the error\'s kind in the catalogue, for every queue the robot has', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const rpa = new CaseSystemUiChangedError('save', 'Verksamhetssystemet: knappen Spara saknas');
+    const thrown: Array<[string, unknown, string]> = [
+      ['outbound', rpa, 'system'],
+      ['cases', new InvalidApplicationError([{ field: 'application.month', message: 'saknas' }]), 'business'],
+      ['intake', new TimeoutError('e-tjänsten', 10), 'system'],
+      ['booking', new BookingNotPossibleException('NO_FREE_SLOT', 'ingen tid'), 'business'],
+      ['maintenance', new ConfigError([]), 'configuration'],
+      ['cases', new TypeError('x is undefined'), 'other'],
+    ];
+    for (const [queue, error] of thrown) metrics.jobFailed(queue, errorKind(error));
+    const text = await metrics.render();
+    for (const [queue, , kind] of thrown) expect(text).toContain(`robot_jobs_failed_total{queue="${queue}",kind="${kind}"} 1`);
+    expect(text).not.toContain('queue="other"');
+    expect([...DEFAULT_QUEUES].sort()).toEqual(Object.values(QUEUE).sort());
+  });
+
   it('accepts a robot\'s own queue names, but only plain words', async () => {
     const metrics = createMetrics({ defaultMetrics: false, queues: ['bistand-cases'] });
-    metrics.jobFailed('bistand-cases', 'SystemException');
+    metrics.jobFailed('bistand-cases', 'system');
     expect(await metrics.render()).toContain('queue="bistand-cases"');
     expect(() => createMetrics({ defaultMetrics: false, queues: ['850709-9805'] })).toThrow(/plain word/);
     expect(() => labelSet(['has space'])).toThrow();

@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { CASE_STATES, migrate, openDatabase } from '../../src/store/index.js';
 import { checksum } from '../../src/store/migrate.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { sql as invalidAtIntake } from '../../src/store/migrations/0015_invalid_at_intake.js';
 import { forEachBackend, randomSchema, SERVER_URL, useDatabase } from './backends.js';
 
 forEachBackend('migrations', (backend) => {
@@ -92,4 +93,20 @@ it('PGlite can keep its tables in a named schema too', async () => {
   } finally {
     await db.close();
   }
+});
+
+forEachBackend('migration 0015: invalid applications start MANUAL', (backend) => {
+  const db = useDatabase(backend);
+
+  it('moves a case an older version left in INVALID to MANUAL, with its history line', async () => {
+    const id = `M15-${Date.now()}`;
+    await db().query("INSERT INTO applications (id, municipality, received_at, raw) VALUES ($1, '1287', now(), '{}'::jsonb)", [id]);
+    await db().query("INSERT INTO cases (id, municipality, state) VALUES ($1, '1287', 'INVALID')", [id]);
+    // The migration's data step, as it ran on a database holding such a case.
+    await db().query(invalidAtIntake.slice(0, invalidAtIntake.indexOf('ALTER TABLE')));
+    const { rows } = await db().query<{ state: string }>('SELECT state FROM cases WHERE id = $1', [id]);
+    expect(rows[0]?.state).toBe('MANUAL');
+    const history = await db().query<{ from_state: string; to_state: string; reason: string }>('SELECT from_state, to_state, reason FROM case_state_history WHERE case_id = $1', [id]);
+    expect(history.rows).toEqual([{ from_state: 'INVALID', to_state: 'MANUAL', reason: 'INVALID_APPLICATION' }]);
+  });
 });

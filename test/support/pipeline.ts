@@ -39,6 +39,8 @@ export async function startPipeline(
     concurrency?: number;
     attempts?: number;
     registerAttempts?: number;
+    /** Per register attempt (ms); default 2000, production's is 10 000. */
+    registerTimeoutMs?: number;
     planDeadlineMs?: number;
     /** Another rules folder's rule base (default: the shipped rules). */
     rules?: RuleSet;
@@ -59,7 +61,7 @@ export async function startPipeline(
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
     REGISTER_ATTEMPTS: String(options.registerAttempts ?? 2),
-    REGISTER_TIMEOUT_MS: '2000',
+    REGISTER_TIMEOUT_MS: String(options.registerTimeoutMs ?? 2000),
     PLAN_RECHECK_DELAY_MS: '1000',
     PLAN_PENDING_DEADLINE_MS: String(options.planDeadlineMs ?? 60_000),
   });

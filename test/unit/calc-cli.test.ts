@@ -34,6 +34,21 @@ describe('npm run --silent calc', () => {
     expect(JSON.parse(stdout).caseId).toBe('A-2026-000123');
   });
 
+  it('accepts a file and standard input that start with a UTF-8 byte-order mark', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calc-bom-'));
+    try {
+      const withBom = join(dir, 'bom.json');
+      writeFileSync(withBom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(example)]));
+      for (const run of [calc([withBom]), calc([], `\ufeff${readFileSync(example, 'utf8')}`)]) {
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        expect(JSON.parse(run.stdout).caseId).toBe('A-2026-000123');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints the Swedish table with --explain', () => {
     const { code, stdout } = calc(['--explain', example]);
     expect(code).toBe(0);

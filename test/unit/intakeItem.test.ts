@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentDigest, escapedText, MAX_DEPTH, MAX_ESCAPED_CHARS, quarantined, storableErrors, unstorable } from '../../src/robot/intakeItem.js';
+import { contentDigest, escapedText, MAX_DEPTH, MAX_ESCAPED_CHARS, MAX_FIELD_CHARS, oversizedFields, quarantined, storableErrors, unstorable } from '../../src/robot/intakeItem.js';
 
 /** What jsonb cannot hold, found without recursion, and the escaped form kept instead. */
 describe('unstorable', () => {
@@ -38,5 +38,17 @@ describe('unstorable', () => {
 
   it('escapes field errors whose words carry what cannot be stored', () => {
     expect(storableErrors([{ field: 'a\u0000', message: 'ok' }])).toEqual([{ field: 'a\\u0000', message: 'ok' }]);
+  });
+});
+
+describe('oversizedFields', () => {
+  it('names each text field or key over MAX_FIELD_CHARS as the validation would, and nothing else', () => {
+    const long = 'x'.repeat(MAX_FIELD_CHARS + 1);
+    const payload = { application: { id: 'A-1', costs: [{ type: 'rent', amount: '1' }, { type: long, amount: '2' }], note: 'y'.repeat(MAX_FIELD_CHARS) }, [long]: 1 };
+    const found = oversizedFields(payload);
+    expect(found.map((e) => e.field).sort()).toEqual(['application.costs[1].type', '{nyckel}']);
+    expect(found.find((e) => e.field !== '{nyckel}')!.message).toMatch(/^Fältet har 10\u00a0001 tecken; högst 10\u00a0000 tas emot\. Ansökan är sparad som den kom\.$/);
+    expect(oversizedFields({ application: { costs: [{ type: 'rent' }] } })).toEqual([]);
+    expect(oversizedFields(Array.from({ length: 9 }, () => long))).toHaveLength(5);
   });
 });

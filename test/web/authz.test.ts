@@ -198,8 +198,15 @@ type AdminRoute =
   | 'kpi'
   | 'kpiCsv'
   | 'statisticsFile'
-  | 'retentionDryRun';
-const ADMIN_ROUTES: AdminRoute[] = ['overview', 'replayIntake', 'replaySnapshot', 'replaySince', 'pause', 'resume', 'holdMunicipality', 'releaseMunicipality', 'auditSearch', 'auditCsv', 'board', 'kpi', 'kpiCsv', 'statisticsFile', 'retentionDryRun'];
+  | 'retentionDryRun'
+  | 'retentionList'
+  | 'retentionReport'
+  | 'retentionExecute'
+  | 'statisticsPage';
+const ADMIN_ROUTES: AdminRoute[] = [
+  'overview', 'replayIntake', 'replaySnapshot', 'replaySince', 'pause', 'resume', 'holdMunicipality', 'releaseMunicipality', 'auditSearch', 'auditCsv', 'board',
+  'kpi', 'kpiCsv', 'statisticsFile', 'statisticsPage', 'retentionDryRun', 'retentionList', 'retentionReport', 'retentionExecute',
+];
 const adminRow = (e: Expect, overrides: Partial<Record<AdminRoute, Expect>> = {}) =>
   Object.fromEntries(ADMIN_ROUTES.map((a) => [a, overrides[a] ?? e])) as Record<AdminRoute, Expect>;
 /** What is shared by the municipalities (one intake queue, one board): an admin of all only. */
@@ -207,8 +214,9 @@ const SHARED: Partial<Record<AdminRoute, Expect>> = { pause: 404, resume: 404, b
 
 const ADMIN_MATRIX: Record<AdminWho, Record<Muni, Record<AdminRoute, Expect>>> = {
   admin: { '1287': adminRow('allow'), '1263': adminRow('allow') },
-  // Overview and the bulk replay answer 200 for 1287 too, but show and touch none of its cases (checked below).
-  adminSvedala: { '1287': adminRow(404, { overview: 'allow', replaySince: 'allow' }), '1263': adminRow('allow', SHARED) },
+  // Overview, the bulk replay and the lists of gallring and statistics answer 200 for 1287 too,
+  // but show and touch none of its cases or runs (checked below).
+  adminSvedala: { '1287': adminRow(404, { overview: 'allow', replaySince: 'allow', retentionList: 'allow', statisticsPage: 'allow' }), '1263': adminRow('allow', SHARED) },
   caseworker: { '1287': adminRow(404), '1263': adminRow(404) },
   auditor: { '1287': adminRow(404), '1263': adminRow(404) },
   anonymous: { '1287': adminRow('login'), '1263': adminRow('login') },
@@ -263,6 +271,12 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
     return { token: found!, cookie: `_csrf=${secret!.value}` };
   }
   const headersOf = (who: AdminWho) => (who === 'anonymous' ? {} : { 'x-test-user': who });
+  /** A fresh gallring dry run of `muni`, made by an admin of all municipalities: its id. */
+  async function dryRunOf(muni: Muni): Promise<string> {
+    const made = await post('admin', '/admin/gallring/provkorning', { kommun: muni });
+    expect(made.statusCode).toBe(303);
+    return /\/admin\/gallring\/(.+)$/.exec(String(made.headers.location))![1]!;
+  }
   async function post(who: AdminWho, url: string, form: Record<string, string>) {
     const { token: t, cookie } = await token();
     return app.inject({
@@ -284,6 +298,7 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
           await queues.intake.resume();
           const jobsBefore = await queues.cases.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
           let waiting = '';
+          let listed: Record<Muni, string> | undefined;
           let res;
           switch (route) {
             case 'overview':
@@ -336,6 +351,30 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
             case 'retentionDryRun':
               res = await post(who, '/admin/gallring/provkorning', { kommun: muni });
               break;
+            case 'retentionList':
+              listed = { [muni]: await dryRunOf(muni), [other]: await dryRunOf(other) } as Record<Muni, string>;
+              res = await app.inject({ method: 'GET', url: '/admin/gallring', headers: headersOf(who) });
+              break;
+            case 'retentionReport':
+              res = await app.inject({ method: 'GET', url: `/admin/gallring/${await dryRunOf(muni)}`, headers: headersOf(who) });
+              break;
+            case 'retentionExecute':
+              res = await post(who, `/admin/gallring/${await dryRunOf(muni)}/verkstall`, { granskad: 'ja' });
+              break;
+            case 'statisticsPage':
+              res = await app.inject({ method: 'GET', url: '/admin/statistik', headers: headersOf(who) });
+              break;
+          }
+          if (route === 'retentionList' && res.statusCode === 200) {
+            // Only runs of the admin's own municipalities are listed.
+            const shows = (m: Muni) => ADMIN_MATRIX[who][m].retentionReport === 'allow';
+            expect(res.body.includes(`/admin/gallring/${listed![muni]}"`)).toBe(shows(muni));
+            expect(res.body.includes(`/admin/gallring/${listed![other]}"`)).toBe(shows(other));
+          }
+          if (route === 'statisticsPage' && res.statusCode === 200) {
+            const shows = (m: Muni) => ADMIN_MATRIX[who][m].statisticsFile === 'allow';
+            expect(res.body.includes(`/admin/statistik/${muni}/`)).toBe(shows(muni));
+            expect(res.body.includes(`/admin/statistik/${other}/`)).toBe(shows(other));
           }
           const state = async (id: string) => (await getCase(db(), id))!.state;
           if (expected === 'login') {
@@ -365,7 +404,7 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
             // Released: no longer held, and the case intake stored meanwhile gets its job.
             expect([...(await queues.heldMunicipalities())]).toEqual(refused ? [muni] : []);
             expect(await queues.cases.getJob(caseJobId(waiting))).toEqual(refused ? undefined : expect.objectContaining({ id: caseJobId(waiting) }));
-            await transitionCase(db(), { caseId: waiting, from: 'RECEIVED', to: 'INVALID', actor: 'test' }).catch(() => undefined);
+            await transitionCase(db(), { caseId: waiting, from: 'RECEIVED', to: 'MANUAL', actor: 'test' }).catch(() => undefined);
             await queues.cases.remove(caseJobId(waiting)).catch(() => undefined);
           }
           if (route === 'resume') expect(await queues.intake.isPaused()).toBe(refused);

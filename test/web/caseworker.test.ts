@@ -74,6 +74,28 @@ forEachBackend('caseworker pages', (backend) => {
       expect((await anna.get('/inkorg?sortera=1;DROP%20TABLE%20cases')).statusCode).toBe(200);
       noPersonalNumbers(res.body);
     });
+
+    it('takes only its own keys: sort keys and cost types named like what every object inherits', async () => {
+      for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+        const res = await anna.get(`/inkorg?sortera=${key}&visa=${key}`);
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toContain('<h1>Inkorg</h1>');
+      }
+      const odd = await seedCase(db(), {
+        municipality: '1287',
+        costs: [
+          { type: 'constructor', amount: '100.00' },
+          { type: 'toString', amount: '200.00' },
+          { type: '__proto__', amount: '300.00' },
+        ],
+      });
+      const page = await anna.get(`/arenden/${odd.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Kostnad av okänd typ (constructor)');
+      expect(page.body).toContain('Kostnad av okänd typ (toString)');
+      expect(page.body).toContain('Kostnad av okänd typ (__proto__)');
+      expect(page.body).not.toMatch(/native code|\[object Object\]|function /);
+    });
   });
 
   describe('unknown addresses and the icon', () => {
@@ -124,6 +146,14 @@ forEachBackend('caseworker pages', (backend) => {
   });
 
   describe('case page', () => {
+    it('shows a technical error as the catalogue\'s Swedish sentence, not as a code', async () => {
+      const broken = await seedCase(db(), { municipality: '1287', technicalError: true });
+      const page = await anna.get(`/arenden/${broken.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Tekniskt fel: SSBTEK (uppgifter från Försäkringskassan, Skatteverket, CSN m.fl.) svarade inte');
+      expect(page.body).not.toContain('TECHNICAL_ERROR: ssbtek');
+    });
+
     it('shows the amount of the stored proposal, the calculation, the registers, the reasons and the history', async () => {
       const seeded = await seedCase(db(), { municipality: '1287' });
       const res = await anna.get(`/arenden/${seeded.id}`);

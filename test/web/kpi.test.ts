@@ -37,7 +37,7 @@ interface Seed {
   receivedAt: string;
   /** The support month (cases.month). */
   month: string;
-  /** What the robot did; 'INVALID' goes INVALID -> MANUAL without a proposal; undefined stays GATHERING. */
+  /** What the robot did; 'INVALID' is created MANUAL (INVALID_APPLICATION) without a proposal; undefined stays GATHERING. */
   outcome?: ProposalOutcome | 'INVALID' | 'TECHNICAL_ERROR' | 'TAKEN_OVER';
   reasons?: string[];
   /** Signed decisions in order: each later one supersedes the one before. */
@@ -50,11 +50,11 @@ async function seed(db: Db, s: Seed): Promise<string> {
   const id = uniqueId(`K${s.municipality}`);
   seeded.push(id);
   await saveApplication(db, { id, municipality: s.municipality, receivedAt: s.receivedAt, raw: { synthetic: true } });
-  await createCase(db, { id, municipality: s.municipality, month: s.month, state: s.outcome === 'INVALID' ? 'INVALID' : 'RECEIVED', actor: 'robot:test' });
   if (s.outcome === 'INVALID') {
-    await transitionCase(db, { caseId: id, from: 'INVALID', to: 'MANUAL', actor: 'robot:test', reason: 'INVALID_APPLICATION' });
+    await createCase(db, { id, municipality: s.municipality, month: s.month, state: 'MANUAL', reason: 'INVALID_APPLICATION', actor: 'robot:test' });
     return id;
   }
+  await createCase(db, { id, municipality: s.municipality, month: s.month, state: 'RECEIVED', actor: 'robot:test' });
   if (!s.outcome) return id;
   await transitionCase(db, { caseId: id, from: 'RECEIVED', to: 'GATHERING', actor: 'robot:test' });
   if (s.outcome === 'TECHNICAL_ERROR' || s.outcome === 'TAKEN_OVER') {

@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 
 const LEAK = /8507099805|850709-9805/;
 
-function setup(checks: Record<string, HealthCheck>, checkTimeoutMs = 100) {
+function setup(checks: Record<string, HealthCheck>, checkTimeoutMs = 100, metricsToken?: string) {
   const written: string[] = [];
   const out: DestinationStream = { write: (s: string) => void written.push(s) };
   const logger = createLogger({ nodeEnv: 'test', logLevel: 'info' }, out);
   const metrics = createMetrics({ defaultMetrics: false });
-  const app = buildWebServer({ logger, metrics, checks, checkTimeoutMs });
+  const app = buildWebServer({ logger, metrics, checks, checkTimeoutMs, metricsToken });
   apps.push(app);
   return { app, metrics, log: () => written.join(''), lines: () => written.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
@@ -87,6 +87,20 @@ describe('GET /metrics', () => {
       expect(res.body).toContain(`# TYPE ${name} `);
     }
     expect(res.body).toContain('robot_register_lookups_total{register="kir",result="ok"} 1');
+  });
+
+  it('answers only the bearer of METRICS_TOKEN when one is configured', async () => {
+    const token = 'a-scrape-token-that-is-long-enough-abcdefghij';
+    const { app } = setup({}, 100, token);
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${token}`, `Bearer ${token}x`, `bearer  ${token}`]) {
+      const res = await app.inject({ method: 'GET', url: '/metrics', ...(authorization ? { headers: { authorization } } : {}) });
+      expect(res.statusCode).toBe(401);
+      expect(res.body).not.toContain('robot_');
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+    const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('# TYPE robot_cases_processed_total ');
   });
 });
 

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { isZeroAmount, normaliseAmount, normaliseDate } from './amounts.js';
 import { decodeBase64, fail, read, safeCode, type AgencyReading, type Payment } from './reading.js';
 import { child, text } from './xml.js';
@@ -88,7 +89,7 @@ const FK_BENEFIT_NAMES: Record<string, string> = {
 
 export function fkBenefitName(description: string): string {
   const trimmed = description.trim();
-  return FK_BENEFIT_NAMES[trimmed.toLowerCase()] ?? trimmed;
+  return ownValue(FK_BENEFIT_NAMES, trimmed.toLowerCase()) ?? trimmed;
 }
 
 /** Pensionsmyndigheten's payments are reported under the benefit name "PM" (rules/incomes.yaml). */

@@ -1,3 +1,4 @@
+import { RobotError } from '../../domain/errors.js';
 import { AGENCIES, type Agency, type SsbtekAnswer } from '../../domain/snapshot.js';
 import { readCsn } from './csn.js';
 import { readFk } from './lefi.js';
@@ -24,7 +25,8 @@ export interface SsbtekParseResult {
 }
 
 /** The reply is not an SSBTEK answer at all (not XML, no envelope, a fault): a system error. */
-export class SsbtekResponseError extends Error {
+export class SsbtekResponseError extends RobotError {
+  readonly kind = 'system' as const;
   override name = 'SsbtekResponseError';
 }
 

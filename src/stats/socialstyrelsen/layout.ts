@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { parsePersonalNumber, type PersonalNumber } from '../../domain/personalNumber.js';
 
 /**
@@ -378,7 +379,7 @@ function crossCheck(row: StatisticsRow): Array<Omit<ParseError, 'line'>> {
   if (row.Hushallstyp !== 9 && (second === 0 || second === 3) && implied !== row.Hushallstyp) {
     problems.push({ column: 'Hushallstyp', message: 'stämmer inte med Kon1, Barn och om Personnr2 är ifyllt' });
   }
-  if (row.Distrikt !== '' && !DISTRICT_MUNICIPALITIES[row.Kommun]) {
+  if (row.Distrikt !== '' && !ownValue(DISTRICT_MUNICIPALITIES, row.Kommun)) {
     problems.push({ column: 'Distrikt', message: 'ska vara tomt: bara Stockholm, Göteborg och Malmö anger distrikt' });
   }
   return problems;

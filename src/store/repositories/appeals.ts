@@ -1,3 +1,4 @@
+import { RobotError } from '../../domain/errors.js';
 import type { Queryable } from '../db.js';
 import { StoreError } from '../errors.js';
 
@@ -116,9 +117,10 @@ export async function insertAppeal(db: Queryable, input: NewAppeal): Promise<App
 }
 
 /** Refused because that kind of event already happened to the appeal. */
-export class AppealEventConflictError extends Error {
-  constructor(readonly appealId: string, readonly kind: AppealEventKind) {
-    super(`appeal ${appealId}: ${kind} already recorded`);
+export class AppealEventConflictError extends RobotError {
+  readonly kind = 'business' as const;
+  constructor(readonly appealId: string, readonly event: AppealEventKind) {
+    super(`appeal ${appealId}: ${event} already recorded`);
     this.name = 'AppealEventConflictError';
   }
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db.js';
-import type { CaseState } from '../caseStates.js';
+import type { CaseState } from '../../domain/caseStates.js';
 
 /**
  * Finding any case (the workbench's search): by case id or by a person's number, decided and

@@ -1,4 +1,4 @@
-import { canTransition, isCaseState, type CaseState } from '../caseStates.js';
+import { canTransition, isCaseState, type CaseState } from '../../domain/caseStates.js';
 import type { Queryable } from '../db.js';
 import { CaseTransitionError } from '../errors.js';
 
@@ -72,8 +72,13 @@ export interface NewCase {
   municipality: string;
   organisation?: string | null;
   month?: string | null;
-  /** RECEIVED normally; INVALID when the application failed validation. */
-  state?: 'RECEIVED' | 'INVALID';
+  /**
+   * RECEIVED normally; MANUAL when the application failed validation at intake (judged once,
+   * there: the case goes straight to a caseworker, with `reason` INVALID_APPLICATION).
+   */
+  state?: 'RECEIVED' | 'MANUAL';
+  /** The first history line's reason (a code or words, never personal data). */
+  reason?: string | null;
   actor: string;
 }
 
@@ -89,11 +94,11 @@ export async function createCase(db: Queryable, input: NewCase): Promise<{ case:
        ON CONFLICT (id) DO NOTHING
        RETURNING ${COLUMNS}
      ), history AS (
-       INSERT INTO case_state_history (case_id, from_state, to_state, actor)
-       SELECT id, NULL, state, $6 FROM inserted
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+       SELECT id, NULL, state, $6, $7 FROM inserted
      )
      SELECT ${COLUMNS} FROM inserted`,
-    [input.id, input.municipality, input.organisation ?? null, input.month ?? null, input.state ?? 'RECEIVED', input.actor],
+    [input.id, input.municipality, input.organisation ?? null, input.month ?? null, input.state ?? 'RECEIVED', input.actor, input.reason ?? null],
   );
   if (rows[0]) return { case: toRecord(rows[0]), created: true };
   const existing = await getCase(db, input.id);
@@ -119,8 +124,11 @@ export async function createCases(db: Queryable, inputs: readonly NewCase[]): Pr
        ON CONFLICT (id) DO NOTHING
        RETURNING id, state
      ), history AS (
-       INSERT INTO case_state_history (case_id, from_state, to_state, actor)
-       SELECT id, NULL, state, $6 FROM inserted
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+       -- One line per new case, with the reason of the first input under its id (a page may repeat one).
+       SELECT DISTINCT ON (i.id) i.id, NULL, i.state, $6, r.reason
+         FROM inserted i JOIN unnest($1::text[], $7::text[]) WITH ORDINALITY AS r(id, reason, n) ON r.id = i.id
+        ORDER BY i.id, r.n
      )
      SELECT id FROM inserted`,
     [
@@ -130,6 +138,7 @@ export async function createCases(db: Queryable, inputs: readonly NewCase[]): Pr
       inputs.map((i) => i.month ?? null),
       inputs.map((i) => i.state ?? 'RECEIVED'),
       inputs[0]!.actor,
+      inputs.map((i) => i.reason ?? null),
     ],
   );
   return new Set(rows.map((r) => r.id));

@@ -1,3 +1,4 @@
+import { RobotError } from '../../domain/errors.js';
 import { createHash } from 'node:crypto';
 import { MONEY_PATTERN } from '../../domain/money.js';
 import type { Queryable } from '../db.js';
@@ -50,7 +51,8 @@ export interface NewDecision {
 }
 
 /** Refused because the case already has a decision (signed twice, or by someone else just now). */
-export class DecisionConflictError extends Error {
+export class DecisionConflictError extends RobotError {
+  readonly kind = 'business' as const;
   constructor(readonly caseId: string) {
     super(`case ${caseId}: a decision already exists`);
     this.name = 'DecisionConflictError';

@@ -1,5 +1,6 @@
+import { ownValue } from '../../domain/ownKey.js';
 import type { Queryable } from '../db.js';
-import type { CaseState } from '../caseStates.js';
+import type { CaseState } from '../../domain/caseStates.js';
 import { BOOKING_POINT_SQL } from './bookings.js';
 
 /** The caseworkers' queue: cases awaiting signature or manual handling, in the user's municipalities. */
@@ -55,7 +56,8 @@ export interface ReviewQuery {
 }
 
 export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<ReviewItem[]> {
-  const column = REVIEW_SORTS[q.sort ?? 'mottagen'] ?? REVIEW_SORTS.mottagen;
+  // Own keys only: an inherited one ("constructor") would put a function's text into the SQL.
+  const column = ownValue(REVIEW_SORTS, q.sort ?? 'mottagen') ?? REVIEW_SORTS.mottagen;
   const direction = q.descending ? 'DESC' : 'ASC';
   const owner = ownerFilter(q.owner, 4);
   const { rows } = await db.query<{

@@ -1,4 +1,4 @@
-import { CASE_STATES, type CaseState } from '../caseStates.js';
+import { CASE_STATES, type CaseState } from '../../domain/caseStates.js';
 import type { Queryable } from '../db.js';
 
 /**
@@ -48,7 +48,8 @@ export async function throughputSince(db: Queryable, since: Date, until: Date, s
        FROM case_state_history
       WHERE at >= $1 AND at < $2
         AND to_state IN ('PROPOSED', 'MANUAL', 'TECHNICAL_ERROR')
-        AND from_state IN ('GATHERING', 'WAITING_FOR_PLAN', 'INVALID')
+        -- INVALID: histories from before migration 0015; since then an invalid application's case starts MANUAL.
+        AND (from_state IN ('GATHERING', 'WAITING_FOR_PLAN', 'INVALID') OR (from_state IS NULL AND to_state = 'MANUAL'))
         AND ($4::text[] IS NULL OR case_id IN (SELECT id FROM cases WHERE municipality = ANY($4::text[])))
       GROUP BY 1, 2`,
     [new Date(first * slotMs), new Date((last + 1) * slotMs), slotSeconds, scopeParam(municipalities)],

@@ -1,4 +1,4 @@
-import type { CaseState } from '../caseStates.js';
+import type { CaseState } from '../../domain/caseStates.js';
 import type { Queryable } from '../db.js';
 
 /**

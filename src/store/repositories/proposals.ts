@@ -1,5 +1,5 @@
 import { MONEY_PATTERN } from '../../domain/money.js';
-import { canTransition, type CaseState } from '../caseStates.js';
+import { canTransition, type CaseState } from '../../domain/caseStates.js';
 import type { Queryable } from '../db.js';
 import { CaseTransitionError } from '../errors.js';
 

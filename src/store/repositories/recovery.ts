@@ -1,22 +1,23 @@
-import type { CaseState } from '../caseStates.js';
+import { INTAKE_STATES, OPEN_STATES, ROBOT_OWNED_STATES, WORKING_STATES, type CaseState, type WorkingState } from '../../domain/caseStates.js';
 import type { Queryable } from '../db.js';
 
 /**
  * The database as the source of truth for work (migration 0010): which job is to carry each
  * case on, how often the robot had to give a case a new one, and the figures operations and
  * alerts read (cases that have not moved, the oldest case per state, the 24-hour promise).
- * Case ids, states, municipality codes and counts only.
+ * Case ids, states, municipality codes and counts only. Which states are working, open or
+ * owned by the robot is the state machine's to say (domain/caseStates.ts).
  */
 
-/** The states in which the robot itself must move the case on; a case here always needs a live job. */
-export const WORKING_STATES = ['RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLAN'] as const satisfies readonly CaseState[];
-export type WorkingState = (typeof WORKING_STATES)[number];
+export { INTAKE_STATES, OPEN_STATES, ROBOT_OWNED_STATES, WORKING_STATES, type WorkingState };
 
-/** States that wait for the robot (working states, and a signed decision being carried out). */
-export const ROBOT_OWNED_STATES = [...WORKING_STATES, 'SIGNED'] as const satisfies readonly CaseState[];
-
-/** Every state the case can still leave: the gauges' "not final". */
-export const OPEN_STATES = ['RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLAN', 'TECHNICAL_ERROR', 'PROPOSED', 'SIGNED'] as const satisfies readonly CaseState[];
+/**
+ * A state list as SQL text, `'A', 'B'`: written into the statement (not a parameter) so the
+ * planner can match the partial index of migration 0010. The states are the code's own words.
+ */
+function sqlStates(states: readonly CaseState[]): string {
+  return states.map((s) => `'${s}'`).join(', ');
+}
 
 export interface WorkingCase {
   caseId: string;
@@ -37,7 +38,7 @@ export async function listWorkingCases(db: Queryable, options: { quietSince: Dat
   const { rows } = await db.query<{ id: string; municipality: string; state: WorkingState; job_id: string | null; recoveries: number; state_changed_at: Date }>(
     `SELECT id, municipality, state, job_id, recoveries, state_changed_at
        FROM cases
-      WHERE state IN ('RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLAN')
+      WHERE state IN (${sqlStates(WORKING_STATES)})
         AND state_changed_at < $1
         AND id > $2
       ORDER BY id
@@ -47,9 +48,6 @@ export async function listWorkingCases(db: Queryable, options: { quietSince: Dat
   return rows.map((r) => ({ caseId: r.id, municipality: r.municipality, state: r.state, jobId: r.job_id, recoveries: r.recoveries, stateChangedAt: r.state_changed_at }));
 }
 
-/** The states intake leaves a new case in; its first job comes from intake (or, when held, from the release). */
-export const INTAKE_STATES = ['RECEIVED', 'INVALID'] as const satisfies readonly CaseState[];
-
 /**
  * One page (id order, after `after`) of `municipality`'s cases still as intake left them and
  * never given another job (a recovery or a replay records its own): those a held intake kept
@@ -57,7 +55,7 @@ export const INTAKE_STATES = ['RECEIVED', 'INVALID'] as const satisfies readonly
  */
 export async function listIntakeCases(db: Queryable, municipality: string, options: { limit: number; after?: string | undefined }): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM cases WHERE state IN ('RECEIVED', 'INVALID') AND job_id IS NULL AND municipality = $1 AND id > $2 ORDER BY id LIMIT $3`,
+    `SELECT id FROM cases WHERE state IN (${sqlStates(INTAKE_STATES)}) AND job_id IS NULL AND municipality = $1 AND id > $2 ORDER BY id LIMIT $3`,
     [municipality, options.after ?? '', options.limit],
   );
   return rows.map((r) => r.id);
@@ -128,7 +126,7 @@ export async function listStuckCases(db: Queryable, options: { since: Date; limi
   const { rows } = await db.query<{ id: string; municipality: string; state: CaseState; state_changed_at: Date; recoveries: number }>(
     `SELECT id, municipality, state, state_changed_at, recoveries
        FROM cases
-      WHERE state IN ('RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLAN', 'SIGNED')
+      WHERE state IN (${sqlStates(ROBOT_OWNED_STATES)})
         AND state_changed_at < $1
         AND ($2::text[] IS NULL OR municipality = ANY($2::text[]))
       ORDER BY state_changed_at, id
@@ -151,7 +149,7 @@ export async function oldestOpenCases(db: Queryable, now: Date): Promise<OldestC
   const { rows } = await db.query<{ state: CaseState; municipality: string; oldest: Date; n: string | number }>(
     `SELECT state, municipality, min(state_changed_at) AS oldest, count(*) AS n
        FROM cases
-      WHERE state IN ('RECEIVED', 'INVALID', 'GATHERING', 'WAITING_FOR_PLAN', 'TECHNICAL_ERROR', 'PROPOSED', 'SIGNED')
+      WHERE state IN (${sqlStates(OPEN_STATES)})
       GROUP BY state, municipality`,
   );
   return rows.map((r) => ({

@@ -1,7 +1,9 @@
+import { ownValue } from '../../domain/ownKey.js';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { getCase, listTechnicalErrors, searchAudit, type Db } from '../../store/index.js';
+import { getCase, listTechnicalErrors, searchAudit, setIntakePaused, type Db } from '../../store/index.js';
+import { FEED } from '../../robot/intake.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import { requireUser } from '../auth/user.js';
 import type { WebUser } from '../auth/user.js';
@@ -198,6 +200,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       }
       // Pausing the queue (not removing the scheduler) holds in every process and survives a
       // restart, which would re-create a removed scheduler.
+      await setIntakePaused(db, FEED, true);
       await queues.intake.pause();
       await auditAdmin(db, request, 'admin.intake.pause', 'ok');
       return reply.redirect('/admin?meddelande=intag-pausat', 303);
@@ -217,6 +220,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         await auditAdmin(db, request, 'admin.intake.resume', 'ok', { municipality, cases: released });
         return reply.redirect(`/admin?meddelande=intag-aterupptaget-kommun&kommun=${municipality}`, 303);
       }
+      await setIntakePaused(db, FEED, false);
       await queues.intake.resume();
       await auditAdmin(db, request, 'admin.intake.resume', 'ok');
       return reply.redirect('/admin?meddelande=intag-aterupptaget', 303);
@@ -318,7 +322,7 @@ function succeeded(o: ReplayOutcome): boolean {
 }
 
 const OUTCOME_WORDS: Record<string, string> = { PROPOSE_GRANT: 'Förslag: bifall', PROPOSE_REJECT: 'Förslag: avslag', MANUAL: 'Manuell handläggning' };
-const outcomeWord = (o: string) => OUTCOME_WORDS[o] ?? o;
+const outcomeWord = (o: string) => ownValue(OUTCOME_WORDS, o) ?? o;
 const reasonList = (r: readonly string[]) => (r.length ? r.join(', ') : 'inga');
 
 function describe(o: ReplayOutcome): string {

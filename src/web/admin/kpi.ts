@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { Decimal, type Money } from '../../domain/money.js';
 import {
   formatHours,

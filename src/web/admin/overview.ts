@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { FEED, INTAKE_FAILURES_DOWN } from '../../robot/intake.js';
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
 import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, getIntakeStatus, type IntakeStatus, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
@@ -94,7 +95,8 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
     now,
     casesByState,
     queuesAvailable: true,
-    intakePaused,
+    // The database's word (migration 0015) or the queue's: either holds intake.
+    intakePaused: intakePaused || Boolean(intakeStatus?.pausedAt),
     intakeStatus,
     // The counts are of both municipalities' jobs together.
     jobCounts: shared
@@ -167,7 +169,7 @@ export function throughputChart(slots: readonly ThroughputSlot[]): string {
 }
 
 export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = '', kommun?: string): string {
-  const text = message ? MESSAGES[message]?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? kommun! : '') : undefined;
+  const text = message ? ownValue(MESSAGES, message)?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? kommun! : '') : undefined;
   const notice = text ? `<p role="status" class="notice">${esc(text)}</p>` : '';
   const perMunicipality = o.held
     .map((h) =>
@@ -202,7 +204,7 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
       : `<table>
 <caption>Jobb per kö och läge</caption>
 <thead><tr><th scope="col">Kö</th>${JOB_STATES.map((s) => `<th scope="col">${esc(JOB_STATE_WORDS[s])}</th>`).join('')}</tr></thead>
-<tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(QUEUE_WORDS[q.queue] ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
+<tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(ownValue(QUEUE_WORDS, q.queue) ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
 </table>
 <p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`;
 
@@ -254,7 +256,7 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
 <tbody>${o.failedJobs
         .map(
           (j) =>
-            `<tr><td>${esc(QUEUE_WORDS[j.queue] ?? j.queue)}</td><td>${esc(j.caseId ?? '–')}</td><td>${esc(j.errorClass ?? 'okänd')}</td><td>${j.attempts}</td><td>${esc(j.at ? formatTime(j.at) : '–')}</td></tr>`,
+            `<tr><td>${esc(ownValue(QUEUE_WORDS, j.queue) ?? j.queue)}</td><td>${esc(j.caseId ?? '–')}</td><td>${esc(j.errorClass ?? 'okänd')}</td><td>${j.attempts}</td><td>${esc(j.at ? formatTime(j.at) : '–')}</td></tr>`,
         )
         .join('')}</tbody>
 </table>`

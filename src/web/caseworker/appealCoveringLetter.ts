@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { monthName } from '../../assessment/explain.js';
 import { kronor } from '../../domain/labels.js';
 import { stockholmDate } from '../../domain/dates.js';
@@ -43,7 +44,7 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
   const { appeal, deadline, inTime } = input.view;
   const c = input.appealed.content as unknown as DecisionContent;
   const kommun = input.names(c.municipality);
-  const court = ADMINISTRATIVE_COURT[c.municipality] ?? 'Förvaltningsrätten';
+  const court = ownValue(ADMINISTRATIVE_COURT, c.municipality) ?? 'Förvaltningsrätten';
   const kept = appeal.events.some((e) => e.kind === 'kept');
   const timeliness = deadline
     ? // A message in Mina ärenden has no read receipt: it is not delgivning, and the letter must not say it was.

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { benefitName, kronor } from '../../domain/labels.js';
 import { esc } from '../layout.js';
 import { maskPersonalNumber, type MunicipalityNames } from './view.js';
@@ -96,7 +97,7 @@ export function registerFacts(snapshot: SnapshotLike | undefined, names: Municip
           return own
             .map(
               (p, i) =>
-                `<tr>${i === 0 ? `<th scope="rowgroup" rowspan="${own.length}">${esc(AGENCY_NAMES[agency] ?? agency)}</th>` : ''}<td>${esc(benefitName(p.benefit))}</td><td>${esc(p.paidOn)}</td><td class="num">${esc(kronor(p.net))}</td></tr>`,
+                `<tr>${i === 0 ? `<th scope="rowgroup" rowspan="${own.length}">${esc(ownValue(AGENCY_NAMES, agency) ?? agency)}</th>` : ''}<td>${esc(benefitName(p.benefit))}</td><td>${esc(p.paidOn)}</td><td class="num">${esc(kronor(p.net))}</td></tr>`,
             )
             .join('');
         })
@@ -106,7 +107,7 @@ export function registerFacts(snapshot: SnapshotLike | undefined, names: Municip
 <thead><tr><th scope="col">Myndighet</th><th scope="col">Förmån</th><th scope="col">Utbetald</th><th scope="col" class="num">Netto (kr)</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="4">Inga utbetalningar registrerade.</td></tr>'}</tbody>
 </table>
-<p class="small">${errors.length ? `Svarade med fel: ${esc(errors.map((a) => AGENCY_NAMES[a] ?? a).join(', '))}. ` : 'Alla myndigheter svarade. '}Fordon: ${vehicles === 0 ? 'inga' : esc(String(vehicles))}.</p>`);
+<p class="small">${errors.length ? `Svarade med fel: ${esc(errors.map((a) => ownValue(AGENCY_NAMES, a) ?? a).join(', '))}. ` : 'Alla myndigheter svarade. '}Fordon: ${vehicles === 0 ? 'inga' : esc(String(vehicles))}.</p>`);
     }
   }
 

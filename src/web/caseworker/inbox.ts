@@ -5,6 +5,7 @@ import type { WebUser } from '../auth/user.js';
 import { esc } from '../layout.js';
 import { ownerWords } from './workbenchView.js';
 import { formatDateTime, OUTCOME_WORDS, STATE_WORDS, timeLeft, type MunicipalityNames } from './view.js';
+import { isOwnKey } from '../../domain/ownKey.js';
 
 /** The inbox: proposals awaiting signature and the manual queue, oldest first by default. */
 export interface InboxQuery {
@@ -18,8 +19,8 @@ export const INBOX_VIEWS = { ko: 'Gemensam kö', mina: 'Mina ärenden', alla: 'A
 export type InboxView = keyof typeof INBOX_VIEWS;
 
 export function parseInboxQuery(q: { sortera?: unknown; ordning?: unknown; visa?: unknown }): InboxQuery {
-  const sort = typeof q.sortera === 'string' && q.sortera in REVIEW_SORTS ? (q.sortera as ReviewSort) : 'mottagen';
-  const view = typeof q.visa === 'string' && q.visa in INBOX_VIEWS ? (q.visa as InboxView) : 'ko';
+  const sort = isOwnKey(REVIEW_SORTS, q.sortera) ? q.sortera : 'mottagen';
+  const view = isOwnKey(INBOX_VIEWS, q.visa) ? q.visa : 'ko';
   return { sort, descending: q.ordning === 'fallande', view };
 }
 

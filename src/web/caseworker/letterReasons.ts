@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { addMonths, stockholmDate, type IsoDate } from '../../domain/dates.js';
 import { kronor } from '../../domain/labels.js';
 import { cite, newActGoverns } from '../../domain/legalBasis.js';
@@ -46,7 +47,7 @@ export function letterReasons(c: DecisionContent): LetterReason[] {
 }
 
 function reasonFor(code: ReasonCode, details: string[], c: DecisionContent, day: IsoDate): LetterReason {
-  const title = REASON_TITLES[code] ?? code;
+  const title = ownValue(REASON_TITLES, code) ?? code;
   if (code === 'INCOME_EXCEEDS_NORM') {
     const calc = c.calculation;
     const need = new Decimal(calc.norm).plus(calc.costs);
@@ -85,7 +86,7 @@ export function amountSources(c: DecisionContent): string[] {
     if (!seen.has(source)) seen.set(source, line.status);
   }
   const words: Record<string, string> = { official: 'officiella belopp', secondary: 'belopp från sekundär källa', provisional: 'preliminära belopp' };
-  return [...seen].map(([source, status]) => (status && words[status] ? `${source} (${words[status]})` : source));
+  return [...seen].map(([source, status]) => (status && ownValue(words, status) ? `${source} (${ownValue(words, status)})` : source));
 }
 
 /**

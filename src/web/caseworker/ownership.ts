@@ -1,3 +1,6 @@
+import { technicalErrorWords } from '../../domain/errors.js';
+import { isOwnKey, ownValue } from '../../domain/ownKey.js';
+import { REASON_TITLES } from '../../domain/reasons.js';
 import { appendAudit, changeOwner, getCase, OWNABLE_STATES, OWNER_REASONS, type CaseRecord, type Db } from '../../store/index.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 import type { WebUser } from '../auth/user.js';

@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/ownKey.js';
 import { addMonths } from '../../domain/dates.js';
 import { kronor, ruleLabel, withRuleWords } from '../../domain/labels.js';
 import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
@@ -88,7 +89,7 @@ const STATUS_WORDS: Record<string, string> = { provisional: 'preliminärt värde
 
 function ruleCell(l: TraceLine): string {
   const extra = [
-    l.status && STATUS_WORDS[l.status] ? `(${STATUS_WORDS[l.status]})` : '',
+    l.status && ownValue(STATUS_WORDS, l.status) ? `(${ownValue(STATUS_WORDS, l.status)})` : '',
     l.cap ? `riktlinje ${kronor(l.cap)} kr` : '',
     l.basis ? `av ${kronor(l.basis)} kr` : '',
     l.note ?? '',
@@ -137,7 +138,7 @@ export function reasonsList(reasons: readonly ReasonCode[], details: readonly Re
   return `<ul class="plain">${reasons
     .map((code) => {
       const own = [...details.filter((d) => d.code === code).map((d) => withRuleWords(d.message)), ...(figures.get(code) ?? [])];
-      return `<li><strong>${esc(REASON_TITLES[code] ?? 'Okänt skäl')}</strong>${own.length ? `<ul>${own.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>` : ''}</li>`;
+      return `<li><strong>${esc(ownValue(REASON_TITLES, code) ?? 'Okänt skäl')}</strong>${own.length ? `<ul>${own.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>` : ''}</li>`;
     })
     .join('')}</ul>`;
 }

@@ -1,8 +1,13 @@
 /**
- * The life of a case, as data. A state changes only along an edge listed here; the
- * repository enforces it atomically (UPDATE ... WHERE state = expected).
+ * The life of a case, as data: the one place that says which states there are, which edges
+ * join them, and which states are final, working or open. Processing (robot/processCase.ts),
+ * the case sweep (robot/recovery.ts), the store's queries and the metrics all read it here.
+ * A state changes only along an edge listed here; the repository enforces it atomically
+ * (UPDATE ... WHERE state = expected). Pure: no I/O.
  *
  * The main road: RECEIVED -> GATHERING -> (WAITING_FOR_PLAN ->) PROPOSED -> SIGNED -> COMPLETED.
+ * An application that fails validation at intake is created MANUAL (reason INVALID_APPLICATION):
+ * it is judged once, there, and needs no job.
  * MANUAL and COMPLETED are the robot's end: after MANUAL a caseworker owns the case. A later
  * decision that supersedes the one carried out (ändring, omprövning after an appeal) sends the
  * case back to SIGNED (reason CORRECTED), so the outbound sweep carries out the decision in force
@@ -11,6 +16,8 @@
  */
 export const CASE_STATES = [
   'RECEIVED',
+  // No case enters it any more: intake creates an invalid application's case MANUAL, and
+  // migration 0015 moved the cases left here. Kept because case histories name it.
   'INVALID',
   'GATHERING',
   'WAITING_FOR_PLAN',
@@ -24,9 +31,10 @@ export const CASE_STATES = [
 export type CaseState = (typeof CASE_STATES)[number];
 
 export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>> = {
-  // Intake: a valid application starts gathering; an invalid one is kept and routed.
-  RECEIVED: ['GATHERING', 'INVALID', 'TECHNICAL_ERROR'], // the last: recoveries spent (robot/recovery.ts)
-  INVALID: ['MANUAL'],
+  // Intake: a valid application starts gathering. MANUAL: a stored application that no longer
+  // reads as valid (validated by an older version). TECHNICAL_ERROR: recoveries spent (robot/recovery.ts).
+  RECEIVED: ['GATHERING', 'MANUAL', 'TECHNICAL_ERROR'],
+  INVALID: [],
   // Gathering ends in a proposal, a routing to manual, a wait for the employment plan,
   // or a technical error once the retries are spent.
   GATHERING: ['WAITING_FOR_PLAN', 'PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'],
@@ -48,7 +56,28 @@ export const CASE_TRANSITIONS: Readonly<Record<CaseState, readonly CaseState[]>>
 };
 
 /** Where the robot's work on a case ends (until a caseworker signs a superseding decision). */
-export const END_STATES: readonly CaseState[] = ['MANUAL', 'COMPLETED'];
+export const END_STATES = ['MANUAL', 'COMPLETED'] as const satisfies readonly CaseState[];
+
+/** The states in which the robot itself must move the case on; a case here always needs a live job (the case sweep sees to it). */
+export const WORKING_STATES = ['RECEIVED', 'GATHERING', 'WAITING_FOR_PLAN'] as const satisfies readonly CaseState[];
+export type WorkingState = (typeof WORKING_STATES)[number];
+
+/** The state intake leaves a new valid case in; its first job comes from intake (or, when held, from the release). */
+export const INTAKE_STATES = ['RECEIVED'] as const satisfies readonly CaseState[];
+
+/** States that wait for the robot: the working states, and a signed decision being carried out. */
+export const ROBOT_OWNED_STATES = [...WORKING_STATES, 'SIGNED'] as const satisfies readonly CaseState[];
+
+/** Every state a case can still leave, short of a caseworker's new decision: the gauges' "not final". */
+export const OPEN_STATES = [...WORKING_STATES, 'TECHNICAL_ERROR', 'PROPOSED', 'SIGNED'] as const satisfies readonly CaseState[];
+
+/** What a processing run may leave alone: it is done with the case (a proposal, a person, or carrying out). */
+export const PROCESSED_STATES = ['PROPOSED', 'MANUAL', 'SIGNED', 'COMPLETED', 'TECHNICAL_ERROR'] as const satisfies readonly CaseState[];
+
+/** Whether `state` is one of `states` (for the lists above, typed as tuples). */
+export function isIn<S extends CaseState>(states: readonly S[], state: string): state is S {
+  return (states as readonly string[]).includes(state);
+}
 
 export function isCaseState(value: string): value is CaseState {
   return (CASE_STATES as readonly string[]).includes(value);
@@ -60,5 +89,5 @@ export function canTransition(from: CaseState, to: CaseState): boolean {
 
 /** MANUAL or COMPLETED: nothing runs on the case (gallring counts it as closed). */
 export function isTerminal(state: CaseState): boolean {
-  return END_STATES.includes(state);
+  return isIn(END_STATES, state);
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { technicalErrorWords } from '../../src/domain/errors.js';
+import { ageBandLabel, costLabel } from '../../src/domain/labels.js';
+import { isOwnKey, ownValue } from '../../src/domain/ownKey.js';
+import { recoveriesSpentReason } from '../../src/robot/recovery.js';
+import { historyReasonWords } from '../../src/web/caseworker/ownership.js';
+
+describe('own keys only', () => {
+  it('never finds what every object inherits', () => {
+    const words: Record<string, string> = { rent: 'Hyra' };
+    for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(ownValue(words, key)).toBeUndefined();
+      expect(isOwnKey(words, key)).toBe(false);
+      expect(costLabel(key)).toBe(`Kostnad av okänd typ (${key})`);
+      expect(ageBandLabel(key)).toBe(key);
+    }
+    expect(ownValue(words, 'rent')).toBe('Hyra');
+    expect(isOwnKey(words, 42)).toBe(false);
+  });
+});
+
+describe('history reasons in words', () => {
+  it('turns each TECHNICAL_ERROR reason into a Swedish sentence', () => {
+    expect(technicalErrorWords('TECHNICAL_ERROR: kir')).toMatch(/^Tekniskt fel: KIR \(folkbokföring och skyddad identitet\) svarade inte/);
+    expect(technicalErrorWords('TECHNICAL_ERROR: write-back (case system)')).toMatch(/^Tekniskt fel: verksamhetssystemet svarade inte/);
+    expect(technicalErrorWords(recoveriesSpentReason(3, 'missing'))).toBe(
+      'Tekniskt fel i robotens arbetskö: jobbet saknades i kön; roboten har redan gett ärendet nytt jobb 3 gånger och lämnar det till en handläggare.',
+    );
+    expect(technicalErrorWords('TECHNICAL_ERROR: unheard-of')).toMatch(/^Tekniskt fel: en del av roboten svarade inte/);
+    expect(technicalErrorWords('PLAN_PENDING')).toBeUndefined();
+  });
+
+  it('shows reason codes as their titles and leaves free words alone', () => {
+    expect(historyReasonWords('TECHNICAL_ERROR: ssbtek')).not.toContain('TECHNICAL_ERROR');
+    expect(historyReasonWords('INVALID_APPLICATION')).toBe('Ansökan är ofullständig eller innehåller fel');
+    expect(historyReasonWords('EXPENSE_ABOVE_GUIDELINE,PROVISIONAL_RULES')).toBe('Kostnad över kommunens riktlinje; Beräkningen bygger på preliminära normbelopp');
+    expect(historyReasonWords('RECOVERED: jobbet saknades i kön')).toBe('Roboten gav ärendet ett nytt jobb: jobbet saknades i kön');
+    expect(historyReasonWords('constructor')).toBe('constructor');
+  });
+});
