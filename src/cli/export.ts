@@ -256,7 +256,8 @@ Innehåll
                            dagen sökanden fick beslutet.
   appeal_events.jsonl      Vad som hände med överklagandena: omprövat (behållet eller
                            ändrat), avvisat som för sent, överlämnat till förvaltningsrätten.
-  audit_log.jsonl          Loggen över åtkomst och registerslagningar i ärendena.
+  audit_log.jsonl          Loggen över åtkomst och registerslagningar i ärendena, och
+                           kommunens registreringar av försäkringar och logguppföljning.
   retention_runs.jsonl     Gallringskörningar: provkörningar och verkställda gallringar,
                            vem, när och enligt vilken regel.
   retention_items.jsonl    Provkörningarnas listor: ärenden som skulle gallras eller
@@ -264,6 +265,18 @@ Innehåll
   retention_destructions.jsonl
                            Vad som har gallrats: ärende-id, månad, datum och antal rader
                            per tabell. Själva uppgifterna finns inte kvar.
+  ssbtek_declarations.jsonl
+                           Försäkringar för SSBTEK ("Försäkran för handläggare vid
+                           socialnämnd"): användare, undertecknad, mottagen av,
+                           dokumentreferens, vem som registrerade.
+  ssbtek_declaration_ends.jsonl
+                           Sista dag en försäkran gäller (användaren slutade).
+  log_followup_reports.jsonl
+                           Logguppföljningens rapporter: period, inställningar, antal
+                           och fynd (användare, ärende-id, tid, loggrader; inga
+                           personnummer). Samma fynd som CSV i logguppfoljning/.
+  log_followup_signoffs.jsonl
+                           Granskningen av rapporterna: vem, när, kommentar.
 
 Format
 ------
@@ -289,7 +302,8 @@ Personuppgifter
 Inte med i exporten
 -------------------
   * Rader i åtkomstloggen utan ärende-id (t.ex. administratörers sökningar i loggen,
-    inloggningar): de hör inte till någon enskild kommuns ärenden.
+    inloggningar): de hör inte till någon enskild kommuns ärenden. Undantag: raderna om
+    kommunens försäkringar för SSBTEK och dess logguppföljning.
   * Jobbutfall utan ärende-id, robotens läsmarkörer (intake_cursors), databasens
     identitet (store_identity) och webbsessioner: driftdata, inte ärendedata.
 `;

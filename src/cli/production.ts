@@ -3,10 +3,11 @@ import type { Config } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { replayCase } from '../robot/replay.js';
+import { mayCauseLookup, replayWhy } from '../robot/declarations.js';
 import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { RedisPolicyError } from '../robot/redisCheck.js';
-import { readStoreIdentity } from '../store/index.js';
+import { appendAudit, readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
 import { webAuthConfigFromEnv, type WebAuthConfig } from '../web/auth/session.js';
@@ -144,7 +145,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
       auth,
       routes: [
         caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
-        adminRoutes({ db, rules, queues }),
+        adminRoutes({ db, rules, queues, robotIdentity: config.robotIdentity }),
       ],
     },
     trustProxy: config.nodeEnv === 'production',
@@ -158,19 +159,26 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /**
- * `replay CASE_ID...`: sends cases that ended in TECHNICAL_ERROR, or are stuck in a state the robot owns (robot/replay.ts), through the pipeline again
- * (after an outage), as the configured robot identity. Prints one line per case.
+ * `replay --av USER_ID [--skal TEXT] CASE_ID...`: sends cases that ended in TECHNICAL_ERROR, or are stuck in a state the robot owns (robot/replay.ts), through the pipeline again
+ * (after an outage), on behalf of USER_ID: a replay asks the registers again, so the user must
+ * hold an SSBTEK declaration for each case's municipality today (robot/declarations.ts); a case
+ * without one is refused. Each request is audit-logged (`admin.replay`, actor USER_ID, `why`).
+ * Prints one line per case.
  */
-export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string[]): Promise<number> {
+export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
+  let caseIds = args;
   // `replay --rules DIR --month YYYY-MM --municipality CODE`: a what-if, which writes nothing.
   if (caseIds.includes('--rules')) {
     const { runWhatIf } = await import('./whatIf.js');
     return runWhatIf(env, caseIds, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
   }
-  if (caseIds.length === 0) {
-    process.stderr.write('användning: replay ÄRENDE-ID ... | replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOD [--text]\n');
+  const parsed = replayArguments(caseIds);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`${parsed}\nanvändning: replay --av ANVÄNDAR-ID [--skal TEXT] ÄRENDE-ID ... | replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOD [--text]\n`);
     return 2;
   }
+  const { actor, why } = parsed;
+  caseIds = parsed.caseIds;
   const basics = loadBasics(env);
   if (typeof basics === 'number') return basics;
   const { config } = basics;
@@ -189,7 +197,16 @@ export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string
   const queues = openQueues({ host: url.hostname, port: Number(url.port || 6379) }, `${DEFAULT_PREFIX}-${instance}`);
   try {
     for (const caseId of caseIds) {
-      const result = await replayCase({ db }, queues, caseId, config.robotIdentity);
+      const permission = await mayCauseLookup(db, actor, caseId, new Date());
+      const result = permission.ok ? await replayCase({ db }, queues, caseId, actor) : permission.problem;
+      await appendAudit(db, {
+        actor,
+        action: 'admin.replay',
+        caseId: permission.ok || permission.problem === 'no-declaration' ? caseId : null,
+        purpose: 'Drift av biståndsroboten (administratör)',
+        result: result === 'requeued' ? 'ok' : 'refused',
+        details: { mode: 'intake', result, why, via: 'cli' },
+      });
       process.stdout.write(`${caseId}: ${result}\n`);
     }
   } finally {
@@ -197,4 +214,20 @@ export async function runReplay(env: NodeJS.ProcessEnv, caseIds: readonly string
     await db.close();
   }
   return 0;
+}
+
+/** `--av USER_ID [--skal TEXT] CASE_ID...` -> who, why and the cases; a message in words when it does not parse. */
+export function replayArguments(args: readonly string[]): { actor: string; why: string; caseIds: string[] } | string {
+  let actor: string | undefined;
+  let why: string | undefined;
+  const caseIds: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--av') actor = args[++i];
+    else if (a === '--skal') why = args[++i];
+    else caseIds.push(a);
+  }
+  if (!actor || !/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/.test(actor)) return 'replay: --av ANVÄNDAR-ID saknas eller är fel (vem som ber om omkörningen; hen behöver en giltig försäkran för SSBTEK)';
+  if (caseIds.length === 0) return 'replay: inget ärende-id angivet';
+  return { actor, why: replayWhy(why), caseIds };
 }

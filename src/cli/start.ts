@@ -1,4 +1,5 @@
 import { checkIntake } from '../robot/intake.js';
+import { seedSandboxDeclarations } from '../sandbox/declarations.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { start as startCaseSystemApi } from '../sandbox/caseSystemApi.js';
@@ -39,6 +40,8 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     throw error;
   }
   const db = await openStore(config);
+  // Development users and the robot get an SSBTEK declaration, so the case pages show its facts.
+  await seedSandboxDeclarations(db, config.robotIdentity, '2020-01-01');
   const sandbox = await startSandbox();
   // Carrying out signed decisions, against simulated outside systems: the case system (its API,
   // and the legacy UI for municipalities set to CASESYSTEM_ADAPTER_<kod>=rpa), payments, Mina ärenden.
@@ -91,7 +94,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
-        adminRoutes({ db, rules, queues: () => robot?.queues }),
+        adminRoutes({ db, rules, queues: () => robot?.queues, robotIdentity: config.robotIdentity }),
       ],
     },
   });

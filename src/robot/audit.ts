@@ -11,7 +11,8 @@ export const LOOKUP_PURPOSE = 'Utredning av rätt till ekonomiskt bistånd (SoL 
  * entries that arrive while a write is in flight go together in the next statement, so many
  * cases looking people up at once cost one round trip per batch instead of one per look-up.
  * An entry that fails the personal-data check is refused for its own caller only, before it
- * joins a batch; a failed statement fails every caller in it (each job then retries).
+ * joins a batch; when a batch's statement fails, each caller's rows are written again alone, so
+ * a refusal (a look-up for a case not in handling) fails only its own caller (the job retries).
  */
 interface Waiting {
   rows: unknown[][];
@@ -53,7 +54,15 @@ class AuditWriter {
         await insertAuditRows(this.db, batch.flatMap((w) => w.rows));
         for (const w of batch) w.resolve();
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        if (batch.length === 1) {
+          batch[0]!.reject(error);
+          continue;
+        }
+        // One caller's rows may be what the database refused (a look-up for a case no longer in
+        // handling, migration 0014): each caller is written alone, so only that one fails.
+        for (const w of batch) {
+          await insertAuditRows(this.db, w.rows).then(w.resolve, w.reject);
+        }
       }
     }
     this.writing = false;

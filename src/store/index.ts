@@ -26,3 +26,5 @@ export * from './repositories/appeals.js';
 export * from './repositories/ownership.js';
 export * from './repositories/bookings.js';
 export * from './repositories/leases.js';
+export * from './repositories/declarations.js';
+export * from './repositories/logFollowUp.js';

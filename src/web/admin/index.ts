@@ -16,7 +16,9 @@ import { gatherOverview, renderOverview } from './overview.js';
 import type { QueueSource } from './queues.js';
 import { releaseHeld } from '../../robot/held.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
+import { replayWhy } from '../../robot/declarations.js';
 import { registerRetentionRoutes } from './retention.js';
+import { registerDeclarationRoutes } from './declarations.js';
 import { registerStatisticsRoutes } from './statistics.js';
 import { formatTime, parseLocalTime } from './time.js';
 import { gatherTodos, renderTodos } from './todo.js';
@@ -32,6 +34,8 @@ export interface AdminOptions {
   clock?: () => Date;
   /** bull-board at /admin/koer; default on. */
   bullBoard?: boolean;
+  /** The robot's account (config ROBOT_IDENTITY), named on the declarations page. */
+  robotIdentity?: string;
   /** bull-board without its changing buttons; default true (see bullBoard.ts). */
   bullBoardReadOnly?: boolean;
 }
@@ -54,6 +58,7 @@ const BULK_LIMIT = 500;
  *   GET  /admin/logg.csv            the same search as CSV
  *   GET  /admin/statistik[/:kommun/:period.txt]  Socialstyrelsen's statistics file (statistics.ts)
  *   *    /admin/gallring[/...]      retention: dry-run reports, approval, what was destroyed (retention.ts)
+ *   *    /admin/forsakringar[/...]  SSBTEK declarations: record, end (declarations.ts)
  *   *    /admin/koer/...            bull-board
  * Every page and action is limited to the admin's municipalities (authz.adminScope): another
  * municipality's case answers 404 as if it did not exist, and the refusal is audit-logged
@@ -147,8 +152,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       }
       const queues = await options.queues();
       if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
-      const outcome = await replayOne({ db, rules, queues }, caseId, mode, request.user!.id);
-      await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome) }, caseId);
+      const outcome = await replayOne({ db, rules, queues, clock }, caseId, mode, request.user!.id);
+      await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), why: replayWhy(body.skal), via: 'web' }, caseId);
       return render(request, reply, 'Omkörning', renderReplay([outcome], `Omkörning av ärende ${caseId}`));
     });
 
@@ -167,8 +172,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       await auditAdmin(db, request, 'admin.replay.since', 'started', { mode, since: since.toISOString(), cases: cases.length });
       const outcomes: ReplayOutcome[] = [];
       for (const c of cases) {
-        const outcome = await replayOne({ db, rules, queues }, c.caseId, mode, request.user!.id);
-        await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), since: since.toISOString() }, c.caseId);
+        const outcome = await replayOne({ db, rules, queues, clock }, c.caseId, mode, request.user!.id);
+        await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), since: since.toISOString(), why: replayWhy(body.skal), via: 'web' }, c.caseId);
         outcomes.push(outcome);
       }
       const more = cases.length === BULK_LIMIT ? `<p>Högst ${BULK_LIMIT} ärenden körs om per gång; kör igen för resten.</p>` : '';
@@ -267,6 +272,16 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       csrfPlaceholder: TOKEN,
     });
 
+    await registerDeclarationRoutes(app, {
+      db,
+      clock,
+      ...(options.robotIdentity ? { robotIdentity: options.robotIdentity } : {}),
+      render,
+      notFound: async (request, reply) => sendNotFound(reply, request.user, await csrfTokenFor(reply)),
+      protectedPost,
+      csrfPlaceholder: TOKEN,
+    });
+
     if (options.bullBoard !== false) {
       await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true, async (request, reply) => {
         if (!scopeOf(request.user!)) return true;
@@ -319,6 +334,7 @@ function describe(o: ReplayOutcome): string {
       requeued: 'Skickat till kön igen: ärendet hämtar registeruppgifter på nytt och får ett förslag när det är klart.',
       'not-replayable': 'Inte omkört: ärendet är inte i läget tekniskt fel (redan omkört eller klart).',
       'unknown-case': 'Inget ärende med det id:t.',
+      'no-declaration': 'Inte omkört: du har ingen giltig försäkran för SSBTEK i ärendets kommun i dag, och en omkörning från intaget hämtar uppgifter från registren. En administratör registrerar försäkran under Försäkringar för SSBTEK.',
     }[o.result];
   }
   const r = o.result;

@@ -22,6 +22,7 @@ import { appealInboxSection, appealSection, reclaimNotice } from './appealPages.
 import { registerAppealRoutes } from './appealRoutes.js';
 import { reclaimPoint, viewAppeal } from './correction.js';
 import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.js';
+import { ssbtekAccess } from '../ssbtekAccess.js';
 
 /**
  * The caseworker's pages:
@@ -109,7 +110,8 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
       await auditCaseRead(db, user, c.id);
-      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message, extra), status);
+      const ssbtek = await ssbtekAccess(db, user.id, c.municipality, clock());
+      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), message, extra, ssbtek), status);
     }
 
     app.get<{ Querystring: { sortera?: string; ordning?: string; visa?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {
