@@ -19,6 +19,7 @@ const commands: Record<string, (args: readonly string[]) => number | Promise<num
   retention: async (a) => (await import('./cli/retention.js')).runRetention(process.env, a),
   stats: async (a) => (await import('./cli/stats.js')).runStats(process.env, a),
   rules: async (a) => (await import('./cli/rules.js')).runRules(a, io),
+  logfollowup: async (a) => (await import('./cli/logFollowUp.js')).runLogFollowUp(process.env, a),
 };
 
 const [command, ...args] = process.argv.slice(2);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import type { Config } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
@@ -83,6 +84,7 @@ export async function runWorker(env: NodeJS.ProcessEnv): Promise<number> {
       pollIntervalMs: config.pollIntervalMs,
       ...jobSettings(config),
       ...(config.retentionAutoExecuteDays !== undefined ? { retentionAutoExecuteDays: config.retentionAutoExecuteDays } : {}),
+      logFollowUp: config.logFollowUp,
       ...(outbound ? { outbound } : {}),
       ...(booking ? { booking } : {}),
     });
@@ -146,6 +148,7 @@ export async function runWeb(env: NodeJS.ProcessEnv): Promise<number> {
       routes: [
         caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
         adminRoutes({ db, rules, queues, robotIdentity: config.robotIdentity }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp }),
       ],
     },
     trustProxy: config.nodeEnv === 'production',

@@ -1,4 +1,5 @@
 import { checkIntake } from '../robot/intake.js';
+import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import { seedSandboxDeclarations } from '../sandbox/declarations.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
@@ -83,6 +84,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
     outboundSweepIntervalMs: 5_000,
     booking: bookingAdapters({ bookingUrl: config.bookingUrl ?? bookingSystem.url, notifyUrl: endpoints.notifyUrl }, config),
     bookingSweepIntervalMs: 5_000,
+    logFollowUp: config.logFollowUp,
   });
   const web = buildWebServer({
     logger,
@@ -95,6 +97,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<number> {
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
         adminRoutes({ db, rules, queues: () => robot?.queues, robotIdentity: config.robotIdentity }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp }),
       ],
     },
   });
