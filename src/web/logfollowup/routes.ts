@@ -115,7 +115,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
       const countRows = CHECKS.map((c) => `<tr><th scope="row">${esc(CHECK_WORDS[c])}</th><td>${counts[c] ?? 0}</td></tr>`).join('');
       const findingRows = r.findings
         .map(
-          (f, i) => `<tr><td>${esc(CHECK_WORDS[f.check as CheckCode] ?? f.check)}</td><td>${esc(f.user)}</td><td>${esc(f.caseId ?? '–')}</td><td>${esc(formatTime(new Date(f.at)))}</td><td>${esc(f.text)}</td><td><a href="/logguppfoljning/${esc(r.id)}/fynd/${i + 1}">${f.auditIds.length === 1 ? '1 loggrad' : `${f.auditIds.length} loggrader`}<span class="visually-hidden"> för fynd ${i + 1}</span></a></td></tr>`,
+          (f, i) => `<tr><td>${esc(CHECK_WORDS[f.check as CheckCode] ?? f.check)}</td><td>${esc(f.user)}</td><td>${esc(f.caseId ?? '–')}</td><td>${esc(formatTime(new Date(f.at)))}</td><td>${esc(f.text)}</td><td><a href="/logguppfoljning/${esc(r.id)}/fynd/${i + 1}">${f.auditIds.length === 1 ? '1 loggrad' : `${f.auditIds.length} loggrader`}<span class="sr-only"> för fynd ${i + 1}</span></a></td></tr>`,
         )
         .join('');
       const s = r.settings as Partial<LogFollowUpSettings>;
@@ -131,7 +131,7 @@ ${message}
 <p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(r.madeBy)}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
 <p class="small">Kontorstid ${esc(String(s.officeStart ?? ''))}–${esc(String(s.officeEnd ?? ''))} måndag–fredag. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
 <table><caption>Fynd per kontroll</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Fynd</th></tr></thead><tbody>${countRows}</tbody></table>
-${findingRows ? `<div class="table-scroll"><table><caption>Fynd</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Användare</th><th scope="col">Ärende</th><th scope="col">Tid</th><th scope="col">Vad</th><th scope="col">Loggrader</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : '<p>Inga fynd under perioden.</p>'}
+${findingRows ? `<div class="table-scroll" role="region" aria-labelledby="fynd-rubrik" tabindex="0"><table><caption id="fynd-rubrik">Fynd</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Användare</th><th scope="col">Ärende</th><th scope="col">Tid</th><th scope="col">Vad</th><th scope="col">Loggrader</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : '<p>Inga fynd under perioden.</p>'}
 <p><a href="/logguppfoljning/${esc(r.id)}.csv">Ladda ner rapporten som CSV (för Excel)</a></p>
 ${signOff}
 <p><a href="/logguppfoljning">Alla rapporter</a></p>`;
@@ -160,7 +160,7 @@ ${signOff}
         'Loggrader',
         `<h1>Loggrader bakom fynd ${esc(request.params.n)}</h1>
 <p>${esc(CHECK_WORDS[finding.check as CheckCode] ?? finding.check)}: ${esc(finding.text)}</p>
-<div class="table-scroll"><table><caption>Loggrader (${rows.length})</caption><thead><tr><th scope="col">Rad</th><th scope="col">Tid</th><th scope="col">Användare</th><th scope="col">Händelse</th><th scope="col">Ärende</th><th scope="col">Resultat</th></tr></thead><tbody>${table}</tbody></table></div>
+<div class="table-scroll" role="region" aria-labelledby="rader-rubrik" tabindex="0"><table><caption id="rader-rubrik">Loggrader (${rows.length})</caption><thead><tr><th scope="col">Rad</th><th scope="col">Tid</th><th scope="col">Användare</th><th scope="col">Händelse</th><th scope="col">Ärende</th><th scope="col">Resultat</th></tr></thead><tbody>${table}</tbody></table></div>
 <p><a href="/logguppfoljning/${esc(report.id)}">Tillbaka till rapporten</a></p>`,
       );
     });
