@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { followUpCsv } from '../logfollowup/csv.js';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../store/index.js';
+import { listFollowUpReports, type Db } from '../store/index.js';
 import {
   beginReadOnlySnapshot,
   EXPORT_TABLES,
@@ -48,6 +49,7 @@ export interface ExportManifest {
 export const MUNICIPALITY_CODE = /^[0-9]{4}$/;
 
 const SCREENSHOT_DIR = 'screenshots';
+const FOLLOW_UP_DIR = 'logguppfoljning';
 
 export class ExportTargetError extends Error {
   override name = 'ExportTargetError';
@@ -143,6 +145,10 @@ export async function exportMunicipality(
       }
       counts[table] = rows;
     }
+    // Each log follow-up report also as the CSV the municipality keeps with its records.
+    const reports = await listFollowUpReports(tx, [municipality], 1_000_000);
+    if (reports.length > 0) await mkdir(join(outDir, FOLLOW_UP_DIR));
+    for (const report of reports.reverse()) screenshotFiles.push(await writeHashed(outDir, `${FOLLOW_UP_DIR}/${report.id}.csv`, followUpCsv(report)));
   });
 
   files.push(...screenshotFiles);
@@ -274,7 +280,9 @@ Innehåll
   log_followup_reports.jsonl
                            Logguppföljningens rapporter: period, inställningar, antal
                            och fynd (användare, ärende-id, tid, loggrader; inga
-                           personnummer). Samma fynd som CSV i logguppfoljning/.
+                           personnummer).
+  logguppfoljning/ID.csv   Varje rapport som CSV för Excel (semikolon, UTF-8 med BOM),
+                           med granskningen sist (ID = log_followup_reports.id).
   log_followup_signoffs.jsonl
                            Granskningen av rapporterna: vem, när, kommentar.
 

@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportMunicipality } from '../../src/cli/export.js';
 import { LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
 import { CHECKS, followUp, inOfficeHours, median, type CheckCode } from '../../src/logfollowup/checks.js';
 import { followUpCsv } from '../../src/logfollowup/csv.js';
 import { makeFollowUpReport, scheduledFollowUp, signOffFollowUp } from '../../src/logfollowup/run.js';
-import { listAuditByIds, pseudonymFor, readFollowUpFacts, recordDeclaration, searchAudit, type Db } from '../../src/store/index.js';
+import { getFollowUpReport, listAuditByIds, pseudonymFor, readFollowUpFacts, recordDeclaration, searchAudit, type Db } from '../../src/store/index.js';
 import { forEachBackend, rejection, uniqueId, useDatabase } from './backends.js';
 
 // Synthetic test personal number (valid check digit): must never reach a finding or the CSV.
@@ -179,6 +183,26 @@ forEachBackend('log follow-up', (backend) => {
 
     const logged = (await searchAudit(db(), { limit: 10_000 })).filter((e) => e.details.reportId === report.id);
     expect(logged.map((e) => `${e.action}:${e.result}`).sort()).toEqual(['logfollowup.make:ok', 'logfollowup.signoff:ok', 'logfollowup.signoff:refused']);
+  });
+
+  it('the municipality export holds its declarations, reports, sign-offs, their audit rows, and each report as CSV', async () => {
+    const s = await seed(db());
+    const report = (await makeFollowUpReport(db(), { municipality: s.municipality, from: '2026-04-01', to: '2026-04-30', kind: 'on-demand', actor: 'granskare-1', settings: SETTINGS }))!;
+    await signOffFollowUp(db(), { reportId: report.id, user: 'granskare-1', role: 'auditor', comment: 'Granskat.' });
+    const dir = join(mkdtempSync(join(tmpdir(), 'lu-export-')), 'out');
+    try {
+      const manifest = await exportMunicipality(db(), { municipality: s.municipality, outDir: dir });
+      expect(manifest.counts.ssbtek_declarations).toBe(4);
+      expect(manifest.counts.log_followup_reports).toBe(1);
+      expect(manifest.counts.log_followup_signoffs).toBe(1);
+      const audit = readFileSync(join(dir, 'audit_log.jsonl'), 'utf8');
+      expect(audit).toContain('"logfollowup.signoff"');
+      const csv = readFileSync(join(dir, 'logguppfoljning', `${report.id}.csv`), 'utf8');
+      expect(csv).toBe(followUpCsv((await getFollowUpReport(db(), report.id))!));
+      expect(manifest.files.map((f) => f.file)).toContain(`logguppfoljning/${report.id}.csv`);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
   });
 
   it('the monthly job makes last month’s report once per municipality', async () => {
