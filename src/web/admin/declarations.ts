@@ -112,7 +112,9 @@ ${field('sista', 'Gäller till och med (frivilligt)', `<input type="date" ${attr
     const parsed = parseDeclarationForm(body, request.user!.municipalities);
     if (!parsed.ok) {
       await appendAudit(db, { actor: request.user!.id, action: 'declaration.record', purpose: ADMIN_PURPOSE, result: 'refused', details: { problem: 'invalid-input', fields: Object.keys(parsed.errors) } });
-      return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, '<div role="alert"><p>Försäkran registrerades inte. Rätta uppgifterna nedan.</p></div>', body, parsed.errors), 400);
+      // What was typed comes back, except a field that holds a personal number (never echoed).
+      const kept = Object.fromEntries(Object.entries(body).filter(([k, v]) => typeof v === 'string' && !parsed.errors[k]?.includes('personnummer')));
+      return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, '<div role="alert"><p>Försäkran registrerades inte. Rätta uppgifterna nedan.</p></div>', kept, parsed.errors), 400);
     }
     const v = parsed.value;
     const actor = request.user!.id;
