@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMunicipality } from '../../src/cli/export.js';
-import { LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
+import { ConfigError, loadConfig, LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
 import { CHECKS, followUp, inOfficeHours, median, type CheckCode } from '../../src/logfollowup/checks.js';
 import { followUpCsv } from '../../src/logfollowup/csv.js';
 import { makeFollowUpReport, scheduledFollowUp, signOffFollowUp } from '../../src/logfollowup/run.js';
@@ -221,6 +221,27 @@ describe('log follow-up, pure parts', () => {
     expect(inOfficeHours(new Date('2026-04-07T18:00:00+02:00'), SETTINGS)).toBe(false);
     expect(inOfficeHours(new Date('2026-01-13T17:59:00+01:00'), SETTINGS)).toBe(true);
     expect(inOfficeHours(new Date('2026-04-11T10:00:00+02:00'), SETTINGS)).toBe(false);
+  });
+
+  it('the thresholds come from the configuration, and a bad value is refused naming the variable', () => {
+    expect(loadConfig({ LOG_FOLLOWUP_OFFICE_HOURS: '08:00-16:30', LOG_FOLLOWUP_VIEW_FACTOR: '4', LOG_FOLLOWUP_VIEW_MINIMUM: '50' }).logFollowUp).toEqual({
+      officeStart: '08:00',
+      officeEnd: '16:30',
+      viewFactor: 4,
+      viewMinimum: 50,
+    });
+    expect(loadConfig({}).logFollowUp).toEqual(LOG_FOLLOW_UP_DEFAULTS);
+    for (const bad of ['18:00-07:00', '7-18', '07:00-25:00']) {
+      const error = (() => {
+        try {
+          loadConfig({ LOG_FOLLOWUP_OFFICE_HOURS: bad });
+        } catch (e) {
+          return e as ConfigError;
+        }
+        throw new Error(`accepted ${bad}`);
+      })();
+      expect([...new Set(error.problems.map((p) => p.variable))]).toEqual(['LOG_FOLLOWUP_OFFICE_HOURS']);
+    }
   });
 
   it('median', () => {
