@@ -56,7 +56,10 @@ for (let from = 0; from < CASES; from += PAGE) {
           [decision.rows[0]!.id, at],
         );
       }
+      // A look-up is recorded only while the case gathers (migration 0014).
+      await tx.query("UPDATE cases SET state = 'GATHERING' WHERE id = $1", [id]);
       await tx.query("INSERT INTO audit_log (at, actor, action, case_id, purpose, result) VALUES ($1, 'robot', 'kir.lookup', $2, 'utredning', 'ok')", [at, id]);
+      await tx.query("UPDATE cases SET state = 'COMPLETED' WHERE id = $1", [id]);
     }
   });
 }

@@ -82,7 +82,23 @@ export interface Config {
   chromiumPath: string;
   /** Where signed decisions are carried out, as given; src/cli/outbound.ts checks that they fit together. */
   outbound: OutboundSettings;
+  /** The logguppföljning's thresholds (src/logfollowup); see LOG_FOLLOW_UP_DEFAULTS. */
+  logFollowUp: LogFollowUpSettings;
 }
+
+/** What the log follow-up counts as office hours and as "far above the colleagues" (src/logfollowup/checks.ts). */
+export interface LogFollowUpSettings {
+  /** Stockholm wall-clock "HH:MM", Monday to Friday; start inclusive, end exclusive. */
+  officeStart: string;
+  officeEnd: string;
+  /** A user's case views are flagged when above this factor × the colleagues' median ... */
+  viewFactor: number;
+  /** ... and at least this many in the period. */
+  viewMinimum: number;
+}
+
+/** LOG_FOLLOWUP_OFFICE_HOURS=07:00-18:00, LOG_FOLLOWUP_VIEW_FACTOR=3, LOG_FOLLOWUP_VIEW_MINIMUM=20. */
+export const LOG_FOLLOW_UP_DEFAULTS: LogFollowUpSettings = { officeStart: '07:00', officeEnd: '18:00', viewFactor: 3, viewMinimum: 20 };
 
 /**
  * The outside systems that carry a signed decision out, each as given (undefined: not set):
@@ -325,6 +341,14 @@ const schema = z.object({
   SCHEDULER_CHECK_INTERVAL_MS: optional(integer(100, HOUR, 'milliseconds between checks that the job schedulers exist')).transform(
     (v) => v ?? QUEUE_DEFAULTS.schedulerCheckIntervalMs,
   ),
+  LOG_FOLLOWUP_OFFICE_HOURS: optional(
+    z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$/, { error: 'must be office hours as HH:MM-HH:MM, e.g. 07:00-18:00' })
+      .refine((v) => v.slice(0, 5) < v.slice(6), { error: 'the end of office hours must come after the start' }),
+  ),
+  LOG_FOLLOWUP_VIEW_FACTOR: optional(integer(2, 100, "times the colleagues' median of case views that a user's views are flagged above")),
+  LOG_FOLLOWUP_VIEW_MINIMUM: optional(integer(1, 100_000, 'case views in a period below which a user is never flagged as far above the colleagues')),
 });
 
 /** Must be given in production; their sandbox defaults would be wrong or unsafe there. */
@@ -439,6 +463,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paymentUrl: v.PAYMENT_URL,
       notifyUrl: v.NOTIFY_URL,
       adapters,
+    },
+    logFollowUp: {
+      officeStart: v.LOG_FOLLOWUP_OFFICE_HOURS?.slice(0, 5) ?? LOG_FOLLOW_UP_DEFAULTS.officeStart,
+      officeEnd: v.LOG_FOLLOWUP_OFFICE_HOURS?.slice(6) ?? LOG_FOLLOW_UP_DEFAULTS.officeEnd,
+      viewFactor: v.LOG_FOLLOWUP_VIEW_FACTOR ?? LOG_FOLLOW_UP_DEFAULTS.viewFactor,
+      viewMinimum: v.LOG_FOLLOWUP_VIEW_MINIMUM ?? LOG_FOLLOW_UP_DEFAULTS.viewMinimum,
     },
   };
 }

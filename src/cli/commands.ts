@@ -57,15 +57,17 @@ export const WEB: CommandSpec = {
 export const REPLAY: CommandSpec = {
   name: 'replay',
   summary: 'skickar ärenden som fastnat eller slutat i TECHNICAL_ERROR genom flödet igen; med --rules en what-if som inget skriver.',
-  usage: ['replay ÄRENDE-ID ...', 'replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOMMUNKOD [--text]'],
+  usage: ['replay --av ANVÄNDAR-ID [--skal TEXT] ÄRENDE-ID ...', 'replay --rules MAPP --month ÅÅÅÅ-MM --municipality KOMMUNKOD [--text]'],
   options: {
+    av: { type: 'string', value: 'ANVÄNDAR-ID', help: 'vem som ber om omkörningen; hen behöver en giltig försäkran för SSBTEK i ärendets kommun' },
+    skal: { type: 'string', value: 'TEXT', help: 'varför (skrivs i granskningsloggen)' },
     rules: { type: 'string', value: 'MAPP', help: 'what-if: räkna om månadens ärenden med reglerna i MAPP' },
     month: { type: 'string', value: 'ÅÅÅÅ-MM', help: 'what-if: månaden' },
     municipality: { type: 'string', value: 'KOMMUNKOD', help: 'what-if: kommunen (SCB:s kod, fyra siffror)' },
     text: { type: 'boolean', help: 'what-if: sammanfattningen som text i stället för JSON' },
   },
   positionals: true,
-  examples: ['npx bistandsrobot replay 42 43', 'npx bistandsrobot replay --rules ../regler-2027 --month 2026-03 --municipality 1287 --text'],
+  examples: ['npx bistandsrobot replay --av admin-trelleborg --skal "SSBTEK låg nere" R-abcdefghijklmnopqrstuvwx', 'npx bistandsrobot replay --rules ../regler-2027 --month 2026-03 --municipality 1287 --text'],
   notes: [CONFIG_NOTE, 'Slutkod: 0 klar, 1 ingen robot har kört mot databasen eller regelmappen kan inte användas, 2 fel argument.'],
 };
 
@@ -133,7 +135,22 @@ export const RULES: CommandSpec = {
 };
 
 /** In the order the top-level help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [CALC, START, WORKER, WEB, REPLAY, EXPORT, RETENTION, STATS, RULES];
+export const LOGFOLLOWUP: CommandSpec = {
+  name: 'logfollowup',
+  summary: 'logguppföljning för SSBTEK-villkoren på begäran (förvalt: förra månaden); granskas på /logguppfoljning.',
+  usage: ['logfollowup --municipality KOMMUNKOD [--from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD] [--csv FIL]'],
+  options: {
+    municipality: { type: 'string', value: 'KOMMUNKOD', help: 'kommunen (SCB:s kod, fyra siffror)' },
+    from: { type: 'string', value: 'ÅÅÅÅ-MM-DD', help: 'första dagen (svensk tid); förvalt förra månadens första' },
+    to: { type: 'string', value: 'ÅÅÅÅ-MM-DD', help: 'sista dagen, inräknad; förvalt förra månadens sista' },
+    csv: { type: 'string', value: 'FIL', help: 'skriv också fynden som CSV för svenska Excel (ny fil)' },
+  },
+  positionals: false,
+  examples: ['npx bistandsrobot logfollowup --municipality 1287', 'npx bistandsrobot logfollowup --municipality 1263 --from 2026-10-01 --to 2026-10-31 --csv uppfoljning.csv'],
+  notes: [CONFIG_NOTE, 'Slutkod: 0 rapporten är gjord, 2 fel argument.'],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [CALC, START, WORKER, WEB, REPLAY, EXPORT, RETENTION, STATS, RULES, LOGFOLLOWUP];
 
 /** `bistandsrobot --help`: every command with its summary. */
 export function mainHelp(): string {

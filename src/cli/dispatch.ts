@@ -1,6 +1,6 @@
 import { EXIT_USAGE, parseOrExit, type CommandSpec } from './args.js';
 import { runCalc, type CliIo } from './calc.js';
-import { CALC, EXPORT, mainHelp, REPLAY, RETENTION, RULES, START, STATS, WEB, WORKER } from './commands.js';
+import { CALC, EXPORT, LOGFOLLOWUP, mainHelp, REPLAY, RETENTION, RULES, START, STATS, WEB, WORKER } from './commands.js';
 
 /**
  * The command line's dispatch (src/main.ts is its entry). `--help` and bad arguments are
@@ -20,6 +20,7 @@ export const COMMAND_RUNNERS: Readonly<Record<string, readonly [CommandSpec, Run
   retention: [RETENTION, async (a) => (await import('./retention.js')).runRetention(process.env, a)],
   stats: [STATS, async (a) => (await import('./stats.js')).runStats(process.env, a)],
   rules: [RULES, async (a, io) => (await import('./rules.js')).runRules(a, io)],
+  logfollowup: [LOGFOLLOWUP, async (a) => (await import('./logFollowUp.js')).runLogFollowUp(process.env, a)],
 };
 
 export async function runMain(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,9 +1,10 @@
 import { RobotError } from '../domain/errors.js';
 import { createHash } from 'node:crypto';
+import { followUpCsv } from '../logfollowup/csv.js';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../store/index.js';
+import { listFollowUpReports, type Db } from '../store/index.js';
 import {
   beginReadOnlySnapshot,
   EXPORT_TABLES,
@@ -49,6 +50,7 @@ export interface ExportManifest {
 }
 
 const SCREENSHOT_DIR = 'screenshots';
+const FOLLOW_UP_DIR = 'logguppfoljning';
 
 export class ExportTargetError extends RobotError {
   readonly kind = 'business' as const;
@@ -145,6 +147,10 @@ export async function exportMunicipality(
       }
       counts[table] = rows;
     }
+    // Each log follow-up report also as the CSV the municipality keeps with its records.
+    const reports = await listFollowUpReports(tx, [municipality], 1_000_000);
+    if (reports.length > 0) await mkdir(join(outDir, FOLLOW_UP_DIR));
+    for (const report of reports.reverse()) screenshotFiles.push(await writeHashed(outDir, `${FOLLOW_UP_DIR}/${report.id}.csv`, followUpCsv(report)));
   });
 
   files.push(...screenshotFiles);
@@ -251,7 +257,8 @@ Innehåll
                            dagen sökanden fick beslutet.
   appeal_events.jsonl      Vad som hände med överklagandena: omprövat (behållet eller
                            ändrat), avvisat som för sent, överlämnat till förvaltningsrätten.
-  audit_log.jsonl          Loggen över åtkomst och registerslagningar i ärendena.
+  audit_log.jsonl          Loggen över åtkomst och registerslagningar i ärendena, och
+                           kommunens registreringar av försäkringar och logguppföljning.
   retention_runs.jsonl     Gallringskörningar: provkörningar och verkställda gallringar,
                            vem, när och enligt vilken regel.
   retention_items.jsonl    Provkörningarnas listor: ärenden som skulle gallras eller
@@ -259,6 +266,20 @@ Innehåll
   retention_destructions.jsonl
                            Vad som har gallrats: ärende-id, månad, datum och antal rader
                            per tabell. Själva uppgifterna finns inte kvar.
+  ssbtek_declarations.jsonl
+                           Försäkringar för SSBTEK ("Försäkran för handläggare vid
+                           socialnämnd"): användare, undertecknad, mottagen av,
+                           dokumentreferens, vem som registrerade.
+  ssbtek_declaration_ends.jsonl
+                           Sista dag en försäkran gäller (användaren slutade).
+  log_followup_reports.jsonl
+                           Logguppföljningens rapporter: period, inställningar, antal
+                           och fynd (användare, ärende-id, tid, loggrader; inga
+                           personnummer).
+  logguppfoljning/ID.csv   Varje rapport som CSV för Excel (semikolon, UTF-8 med BOM),
+                           med granskningen sist (ID = log_followup_reports.id).
+  log_followup_signoffs.jsonl
+                           Granskningen av rapporterna: vem, när, kommentar.
 
 Format
 ------
@@ -284,7 +305,8 @@ Personuppgifter
 Inte med i exporten
 -------------------
   * Rader i åtkomstloggen utan ärende-id (t.ex. administratörers sökningar i loggen,
-    inloggningar): de hör inte till någon enskild kommuns ärenden.
+    inloggningar): de hör inte till någon enskild kommuns ärenden. Undantag: raderna om
+    kommunens försäkringar för SSBTEK och dess logguppföljning.
   * Jobbutfall utan ärende-id, robotens läsmarkörer (intake_cursors), databasens
     identitet (store_identity) och webbsessioner: driftdata, inte ärendedata.
 `;

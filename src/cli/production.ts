@@ -1,16 +1,18 @@
 import { Redis } from 'ioredis';
+import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import { loadWebAuthConfig, type Config, type WebAuthConfig } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { REPLAY_REFUSAL_WORDS, replayCase } from '../robot/replay.js';
+import { mayCauseLookup, replayWhy } from '../robot/declarations.js';
 import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { RedisPolicyError } from '../robot/redisCheck.js';
-import { readStoreIdentity } from '../store/index.js';
+import { appendAudit, readStoreIdentity } from '../store/index.js';
 import { buildWebServer } from '../web/server.js';
 import { adminRoutes, queuesFromStore } from '../web/admin/index.js';
 import { caseworkerRoutes } from '../web/caseworker/routes.js';
-import { parseOrExit, processOutput, usageText } from './args.js';
+import { parseOrExit, processOutput, str, usageText } from './args.js';
 import { REPLAY, WEB, WORKER } from './commands.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics, type RegisterUrls } from './wiring.js';
@@ -86,6 +88,7 @@ export async function runWorker(env: NodeJS.ProcessEnv, args: readonly string[] 
       pollIntervalMs: config.pollIntervalMs,
       ...jobSettings(config),
       ...(config.retentionAutoExecuteDays !== undefined ? { retentionAutoExecuteDays: config.retentionAutoExecuteDays } : {}),
+      logFollowUp: config.logFollowUp,
       ...(outbound ? { outbound } : {}),
       ...(booking ? { booking } : {}),
     });
@@ -150,7 +153,8 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
       auth,
       routes: [
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
-        adminRoutes({ db, rules, queues }),
+        adminRoutes({ db, rules, queues, robotIdentity: config.robotIdentity }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp }),
       ],
     },
     trustProxy: config.nodeEnv === 'production',
@@ -165,8 +169,11 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
 }
 
 /**
- * `replay CASE_ID...`: sends cases that ended in TECHNICAL_ERROR, or are stuck in a state the robot owns (robot/replay.ts), through the pipeline again
- * (after an outage), as the configured robot identity. Prints one line per case.
+ * `replay --av USER_ID [--skal TEXT] CASE_ID...`: sends cases that ended in TECHNICAL_ERROR, or are stuck in a state the robot owns (robot/replay.ts), through the pipeline again
+ * (after an outage), on behalf of USER_ID: a replay asks the registers again, so the user must
+ * hold an SSBTEK declaration for each case's municipality today (robot/declarations.ts); a case
+ * without one is refused. Each request is audit-logged (`admin.replay`, actor USER_ID, `why`).
+ * Prints one line per case.
  */
 export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<number> {
   const parsed = parseOrExit(REPLAY, args, processOutput);
@@ -174,11 +181,12 @@ export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[])
   // `replay --rules DIR --month YYYY-MM --municipality CODE`: a what-if, which writes nothing.
   const { isWhatIf, runWhatIf } = await import('./whatIf.js');
   if (isWhatIf(parsed)) return runWhatIf(env, parsed, processOutput);
-  const caseIds = parsed.positionals;
-  if (caseIds.length === 0) {
-    process.stderr.write(`replay: ange minst ett ärende-id\n${usageText(REPLAY)}`);
+  const who = replayArguments(str(parsed.values, 'av'), str(parsed.values, 'skal'), parsed.positionals);
+  if (typeof who === 'string') {
+    process.stderr.write(`${who}\n${usageText(REPLAY)}`);
     return 2;
   }
+  const { actor, why, caseIds } = who;
   const basics = loadBasics(env);
   if (typeof basics === 'number') return basics;
   const { config } = basics;
@@ -200,17 +208,39 @@ export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[])
   let failed = 0;
   try {
     for (const caseId of caseIds) {
-      const result = await replayCase({ db }, queues, caseId, config.robotIdentity);
+      const permission = await mayCauseLookup(db, actor, caseId, new Date());
+      const result = permission.ok ? await replayCase({ db }, queues, caseId, actor) : permission.problem;
+      await appendAudit(db, {
+        actor,
+        action: 'admin.replay',
+        caseId: permission.ok || permission.problem === 'no-declaration' ? caseId : null,
+        purpose: 'Drift av biståndsroboten (administratör)',
+        result: result === 'requeued' ? 'ok' : 'refused',
+        details: { mode: 'intake', result, why, via: 'cli' },
+      });
       if (result === 'requeued') {
         process.stdout.write(`${caseId}: skickat till kön igen\n`);
         continue;
       }
       failed++;
-      process.stderr.write(`${caseId}: ${result === 'unknown-case' ? 'inget ärende med det id:t' : `inte omkört, ${REPLAY_REFUSAL_WORDS[result]}`}\n`);
+      const words =
+        result === 'unknown-case'
+          ? 'inget ärende med det id:t'
+          : result === 'no-declaration'
+            ? `inte omkört, ${actor} har ingen giltig försäkran för SSBTEK i ärendets kommun`
+            : `inte omkört, ${REPLAY_REFUSAL_WORDS[result]}`;
+      process.stderr.write(`${caseId}: ${words}\n`);
     }
   } finally {
     await queues.close();
     await db.close();
   }
   return failed === 0 ? 0 : 1;
+}
+
+/** `--av USER_ID [--skal TEXT] CASE_ID...` -> who, why and the cases; a message in words when it does not parse. */
+export function replayArguments(actor: string | undefined, why: string | undefined, caseIds: readonly string[]): { actor: string; why: string; caseIds: string[] } | string {
+  if (!actor || !/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/.test(actor)) return 'replay: --av ANVÄNDAR-ID saknas eller är fel (vem som ber om omkörningen; hen behöver en giltig försäkran för SSBTEK)';
+  if (caseIds.length === 0) return 'replay: ange minst ett ärende-id';
+  return { actor, why: replayWhy(why), caseIds: [...caseIds] };
 }

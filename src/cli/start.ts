@@ -1,4 +1,6 @@
 import { checkIntake } from '../robot/intake.js';
+import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
+import { seedSandboxDeclarations } from '../sandbox/declarations.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { addDemo } from '../sandbox/demo.js';
@@ -46,6 +48,8 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
     throw error;
   }
   const db = await openStore(config);
+  // Development users and the robot get an SSBTEK declaration, so the case pages show its facts.
+  await seedSandboxDeclarations(db, config.robotIdentity, '2020-01-01');
   const sandbox = await startSandbox();
   // Demo applications dated around today (the clock is read here, at the edge), and one that
   // ends in TECHNICAL_ERROR: SSBTEK fails every call the robot makes for it (each attempt of the
@@ -91,6 +95,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
     outboundSweepIntervalMs: 5_000,
     booking: bookingAdapters({ bookingUrl: config.bookingUrl ?? bookingSystem.url, notifyUrl: endpoints.notifyUrl }, config),
     bookingSweepIntervalMs: 5_000,
+    logFollowUp: config.logFollowUp,
   });
   const web = buildWebServer({
     logger,
@@ -103,7 +108,8 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
       routes: [
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
-        adminRoutes({ db, rules, queues: () => robot?.queues }),
+        adminRoutes({ db, rules, queues: () => robot?.queues, robotIdentity: config.robotIdentity }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp }),
       ],
     },
   });

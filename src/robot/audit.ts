@@ -12,13 +12,23 @@ export const LOOKUP_PURPOSE = 'Utredning av rätt till ekonomiskt bistånd (SoL 
  * entries that arrive while a write is in flight go together in the next statement, so many
  * cases looking people up at once cost one round trip per batch instead of one per look-up.
  * An entry that fails the personal-data check is refused for its own caller only, before it
- * joins a batch; a failed statement fails every caller in it (each job then retries).
+ * joins a batch; when a batch's statement fails, each caller's rows are written again alone, so
+ * a refusal (a look-up for a case not in handling) fails only its own caller (the job retries).
  */
 const auditBatch = perDb((db: Db) =>
   batchPerTurn(
-    async (rowsPerCaller: readonly unknown[][][]) => {
-      await insertAuditRows(db, rowsPerCaller.flat());
-      return rowsPerCaller.map(() => undefined);
+    async (rowsPerCaller: readonly unknown[][][]): Promise<(Error | undefined)[]> => {
+      try {
+        await insertAuditRows(db, rowsPerCaller.flat());
+        return rowsPerCaller.map(() => undefined);
+      } catch (error) {
+        if (rowsPerCaller.length === 1) throw error;
+        // One caller's rows may be what the database refused (a look-up for a case no longer in
+        // handling, migration 0014): each caller is written alone, so only that one fails.
+        const failures: (Error | undefined)[] = [];
+        for (const rows of rowsPerCaller) failures.push(await insertAuditRows(db, rows).then(() => undefined, (e: unknown) => e as Error));
+        return failures;
+      }
     },
     { oneAtATime: true },
   ),
@@ -35,7 +45,9 @@ function auditWriter(db: Db): { write(entries: readonly NewAuditEntry[]): Promis
       } catch (error) {
         return Promise.reject(error);
       }
-      return batch(rows);
+      return batch(rows).then((failure) => {
+        if (failure) throw failure;
+      });
     },
   };
 }

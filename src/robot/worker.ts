@@ -8,6 +8,8 @@ import { enqueueUnlessHeld } from './held.js';
 import { pollOnce, type CursorStore } from './intake.js';
 import { processCase } from './processCase.js';
 import { scheduledRetention, type ScheduledRetentionResult } from '../retention/run.js';
+import { scheduledFollowUp } from '../logfollowup/run.js';
+import { LOG_FOLLOW_UP_DEFAULTS, type LogFollowUpSettings } from '../config.js';
 import { recheckCasesWaitingForRules } from './rulesRecheck.js';
 import { carryOutDecision, sweepOutbound, type OutboundAdapters } from './outbound.js';
 import { BOOKING_JOB_OPTIONS, bookingJobId, CASE_JOB_OPTIONS, caseJobId, DEFAULT_PREFIX, openQueues, OUTBOUND_JOB_OPTIONS, QUEUE, type CaseJobData, type OutboundJobData } from './queues.js';
@@ -64,6 +66,13 @@ export interface RobotOptions {
   /** Carry out a report unapproved after this many days (config RETENTION_AUTO_EXECUTE_DAYS); unset: never. */
   retentionAutoExecuteDays?: number;
   /**
+   * When last month's logguppföljning is made for every municipality (cron, Europe/Stockholm;
+   * default LOG_FOLLOW_UP_PATTERN). false: not scheduled. An auditor or admin reviews it.
+   */
+  logFollowUpPattern?: string | false;
+  /** The follow-up's thresholds (config LOG_FOLLOWUP_*); unset: LOG_FOLLOW_UP_DEFAULTS. */
+  logFollowUp?: LogFollowUpSettings;
+  /**
    * Recompute, at start-up, the MANUAL cases that waited for rules the loaded rules now have
    * (robot/rulesRecheck.ts). Default true; rules are read once per process, so start-up is when
    * they can have changed.
@@ -85,6 +94,9 @@ export interface RobotOptions {
 /** 03:00 on the 2nd of every month: a report an admin can approve within the month. */
 export const RETENTION_DRY_RUN_PATTERN = '0 3 2 * *';
 export const RETENTION_SCHEDULER_ID = 'retention-dry-run';
+/** 04:00 on the 1st of every month: last month's log follow-up, waiting for review the same morning. */
+export const LOG_FOLLOW_UP_PATTERN = '0 4 1 * *';
+export const LOG_FOLLOW_UP_SCHEDULER_ID = 'log-follow-up';
 
 const OUTBOUND_SWEEP_SCHEDULER_ID = 'sweep-outbound';
 export const CASE_SWEEP_SCHEDULER_ID = 'sweep-cases';
@@ -173,6 +185,15 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
       template: { name: RETENTION_SCHEDULER_ID, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
     });
   }
+  const followUpPattern = options.logFollowUpPattern ?? LOG_FOLLOW_UP_PATTERN;
+  if (followUpPattern !== false) {
+    schedulers.push({
+      queue: queues.intake,
+      id: LOG_FOLLOW_UP_SCHEDULER_ID,
+      repeat: { pattern: followUpPattern, tz: 'Europe/Stockholm' },
+      template: { name: LOG_FOLLOW_UP_SCHEDULER_ID, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } },
+    });
+  }
   if (options.scheduleCaseSweep !== false) {
     schedulers.push({
       queue: queues.maintenance,
@@ -229,6 +250,7 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     QUEUE.intake,
     async (job: Job) => {
       if (job.name === RETENTION_SCHEDULER_ID) return retentionJob(deps, options.retentionAutoExecuteDays);
+      if (job.name === LOG_FOLLOW_UP_SCHEDULER_ID) return logFollowUpJob(deps, options.logFollowUp ?? LOG_FOLLOW_UP_DEFAULTS);
       // Belt and braces: a slow poll must not overlap the next one on another process.
       const locked = await redis.set(pollLockKey, '1', 'PX', Math.max(options.pollIntervalMs * 5, 60_000), 'NX');
       if (locked !== 'OK') return { skipped: true };
@@ -405,4 +427,11 @@ async function retentionJob(deps: RobotDeps, autoExecuteAfterDays: number | unde
   const result = await scheduledRetention(ctx, deps.rules.municipalityCodes(), autoExecuteAfterDays);
   deps.logger.info({ executed: result.executed, reports: result.reports }, 'retention job done');
   return result;
+}
+
+/** Last month's log follow-up for every municipality; one report each however often it runs (unique in the store). */
+async function logFollowUpJob(deps: RobotDeps, settings: LogFollowUpSettings): Promise<{ reports: string[] }> {
+  const reports = await scheduledFollowUp(deps.db, deps.rules.municipalityCodes(), deps.clock(), deps.identity, settings);
+  deps.logger.info({ reports }, 'log follow-up job done');
+  return { reports };
 }

@@ -27,3 +27,5 @@ export * from './repositories/ownership.js';
 export * from './repositories/bookings.js';
 export * from './repositories/leases.js';
 export * from './repositories/caseSearch.js';
+export * from './repositories/declarations.js';
+export * from './repositories/logFollowUp.js';

@@ -32,7 +32,8 @@ export function page(options: PageOptions): string {
         ${user.role !== 'admin' ? '<li><a href="/inkorg">Inkorg</a></li>' : ''}
         ${user.role === 'caseworker' || user.role === 'teamlead' ? '<li><a href="/inkorg?visa=mina">Mina ärenden</a></li>' : ''}
         ${user.role !== 'admin' ? '<li><a href="/sok">Sök ärende</a></li>' : ''}
-        ${user.role === 'admin' ? '<li><a href="/admin">Drift</a></li><li><a href="/admin/nyckeltal">Nyckeltal</a></li><li><a href="/admin/statistik">Statistik</a></li><li><a href="/admin/gallring">Gallring</a></li><li><a href="/admin/logg">Loggsökning</a></li>' : ''}
+        ${user.role === 'admin' ? '<li><a href="/admin">Drift</a></li><li><a href="/admin/nyckeltal">Nyckeltal</a></li><li><a href="/admin/statistik">Statistik</a></li><li><a href="/admin/gallring">Gallring</a></li><li><a href="/admin/logg">Loggsökning</a></li><li><a href="/admin/forsakringar">Försäkringar</a></li><li><a href="/logguppfoljning">Logguppföljning</a></li>' : ''}
+        ${user.role === 'auditor' ? '<li><a href="/logguppfoljning">Logguppföljning</a></li>' : ''}
       </ul></nav>
       <form method="post" action="/logout" class="logout">
         <input type="hidden" name="_csrf" value="${esc(options.csrfToken)}">

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { seedSandboxDeclarations } from '../../src/sandbox/declarations.js';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,8 @@ describe('admin console in Chromium', () => {
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: IN_MEMORY });
+    // Replaying from intake asks the registers: the admins hold SSBTEK declarations (issue 13).
+    await seedSandboxDeclarations(db, 'robot', '2000-01-01');
     harness = await startPipeline(db, { attempts: 2, registerAttempts: 1 });
     site = await serveInChromium(db, adminRoutes({ db, rules: harness.deps.rules, queues: () => harness.robot.queues }));
     browser = site.browser;

@@ -40,10 +40,15 @@ const COUNT_SQL: Record<ExportTable, string> = {
   job_outcomes: 'SELECT count(*) AS n FROM job_outcomes t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   appeals: 'SELECT count(*) AS n FROM appeals t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
   appeal_events: 'SELECT count(*) AS n FROM appeal_events t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
-  audit_log: 'SELECT count(*) AS n FROM audit_log t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1',
+  audit_log: `SELECT (SELECT count(*) FROM audit_log t JOIN cases c ON c.id = t.case_id WHERE c.municipality = $1)
+    + (SELECT count(*) FROM audit_log t WHERE t.case_id IS NULL AND split_part(t.action, '.', 1) IN ('declaration', 'logfollowup') AND t.details ->> 'municipality' = $1) AS n`,
   retention_runs: 'SELECT count(*) AS n FROM retention_runs WHERE municipality = $1',
   retention_items: 'SELECT count(*) AS n FROM retention_items i JOIN retention_runs r ON r.id = i.run_id WHERE r.municipality = $1',
   retention_destructions: 'SELECT count(*) AS n FROM retention_destructions WHERE municipality = $1',
+  ssbtek_declarations: 'SELECT count(*) AS n FROM ssbtek_declarations WHERE municipality = $1',
+  ssbtek_declaration_ends: 'SELECT count(*) AS n FROM ssbtek_declaration_ends e JOIN ssbtek_declarations d ON d.id = e.declaration_id WHERE d.municipality = $1',
+  log_followup_reports: 'SELECT count(*) AS n FROM log_followup_reports WHERE municipality = $1',
+  log_followup_signoffs: 'SELECT count(*) AS n FROM log_followup_signoffs s JOIN log_followup_reports r ON r.id = s.report_id WHERE r.municipality = $1',
 };
 
 const ALL_TABLES = [...EXPORT_TABLES, 'intake_cursors', 'store_identity', 'web_sessions', 'schema_migrations'];

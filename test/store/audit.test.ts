@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendAudit, listAuditForCase, listAuditForSubject, pseudonymFor, StoreError } from '../../src/store/index.js';
+import { appendAudit, listAuditForCase, listAuditForSubject, pseudonymFor, StoreError, transitionCase } from '../../src/store/index.js';
 import { forEachBackend, rejection, useDatabase } from './backends.js';
 import { makeCase, ROBOT } from './fixtures.js';
 
@@ -12,6 +12,8 @@ forEachBackend('audit log', (backend) => {
 
   async function oneEntry() {
     const c = await makeCase(db());
+    // A look-up is recorded only while the case gathers (migration 0014).
+    await transitionCase(db(), { caseId: c.id, from: 'RECEIVED', to: 'GATHERING', actor: ROBOT, reason: null });
     const entry = await appendAudit(db(), {
       actor: ROBOT,
       action: 'ssbtek.lookup',

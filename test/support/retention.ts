@@ -70,12 +70,15 @@ export async function seedCase(db: Queryable, c: SeedCase): Promise<void> {
     `INSERT INTO proposals (case_id, snapshot_id, outcome, amount, proposal, created_at) VALUES ($1, $2, 'PROPOSE_GRANT', '5000', '{}'::jsonb, $3) RETURNING id`,
     [c.id, snapshot.rows[0]!.id, c.at],
   );
+  // A look-up is recorded only while the case gathers (migration 0014): planted in that state.
+  await db.query("UPDATE cases SET state = 'GATHERING' WHERE id = $1", [c.id]);
   await db.query(
     `INSERT INTO audit_log (at, actor, action, case_id, subject_ref, purpose, result) VALUES
        ($1, 'robot', 'kir.lookup', $2, '0123456789abcdef0123456789abcdef', 'utredning', 'ok'),
        ($1, 'hl-1', 'case.read', $2, NULL, 'handläggning', 'ok')`,
     [c.at, c.id],
   );
+  await db.query('UPDATE cases SET state = $2 WHERE id = $1', [c.id, c.state]);
   if (!c.decided) return;
   const decision = await db.query<{ id: string }>(
     `INSERT INTO decisions (case_id, proposal_id, kind, outcome, amount, content, content_hash, signed_by, signed_at, created_at)

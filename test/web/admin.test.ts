@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { seedSandboxDeclarations } from '../../src/sandbox/declarations.js';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -76,6 +77,8 @@ describe('admin pages', () => {
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: IN_MEMORY });
+    // Replaying from intake asks the registers: the admins hold SSBTEK declarations (issue 13).
+    await seedSandboxDeclarations(db, 'robot', '2000-01-01');
     harness = await startPipeline(db, { attempts: 2, registerAttempts: 1 });
     current = harness.robot.queues;
     queueSource = () => current;

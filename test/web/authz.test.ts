@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import { seedSandboxDeclarations } from '../../src/sandbox/declarations.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SystemException } from '../../src/domain/errors.js';
@@ -236,6 +237,8 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
   beforeAll(async () => {
     const url = new URL(REDIS_URL);
     queues = openQueues({ host: url.hostname, port: Number(url.port || 6379) }, `authz-${uniqueId('q')}`);
+    // Replaying from intake asks the registers: the admins hold SSBTEK declarations (issue 13).
+    await seedSandboxDeclarations(db(), 'robot', '2000-01-01');
     app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
     await registerTestAuth(app);
     await app.register(adminRoutes({ db: db(), rules, queues: () => queues }));

@@ -11,6 +11,7 @@ import { sql as caseRecovery } from './0010_case_recovery.js';
 import { sql as intakeSafety } from './0011_intake_safety.js';
 import { sql as workbench } from './0012_workbench.js';
 import { sql as workLeases } from './0013_work_leases.js';
+import { sql as ssbtekTerms } from './0014_ssbtek_terms.js';
 import { sql as invalidAtIntake } from './0015_invalid_at_intake.js';
 
 export interface Migration {
@@ -35,5 +36,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'intake_safety', sql: intakeSafety },
   { version: 12, name: 'workbench', sql: workbench },
   { version: 13, name: 'work_leases', sql: workLeases },
+  { version: 14, name: 'ssbtek_terms', sql: ssbtekTerms },
   { version: 15, name: 'invalid_at_intake', sql: invalidAtIntake },
 ];

@@ -129,6 +129,14 @@ export async function listAuditForCase(db: Queryable, caseId: string): Promise<A
   return rows.map(toRecord);
 }
 
+/** The rows with these ids (e.g. those behind a log follow-up finding), oldest first; ids that are not numbers are skipped. */
+export async function listAuditByIds(db: Queryable, ids: readonly string[]): Promise<AuditEntry[]> {
+  const numeric = ids.filter((id) => /^[0-9]{1,18}$/.test(id));
+  if (numeric.length === 0) return [];
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE id = ANY($1::bigint[]) ORDER BY id`, [numeric]);
+  return rows.map(toRecord);
+}
+
 /** For a register inspection: every look-up of one person (by pseudonym), oldest first. */
 export async function listAuditForSubject(db: Queryable, subjectRef: string): Promise<AuditEntry[]> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE subject_ref = $1 ORDER BY id`, [subjectRef]);

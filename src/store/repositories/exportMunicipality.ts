@@ -31,13 +31,17 @@ export const EXPORT_TABLES = [
   'retention_runs',
   'retention_items',
   'retention_destructions',
+  'ssbtek_declarations',
+  'ssbtek_declaration_ends',
+  'log_followup_reports',
+  'log_followup_signoffs',
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export type ExportRow = Record<string, unknown>;
 
 interface TableQuery {
-  /** SELECT ... FROM ... WHERE <municipality filter>; $1 is the municipality. */
+  /** SELECT ... FROM ... WHERE <municipality filter>; $1 is the municipality. The filter must be one term (parenthesise an OR): the keyset is ANDed after it. */
   select: string;
   /** The keyset: columns (qualified) and how each cursor parameter is cast. */
   key: ReadonlyArray<{ column: string; name: string; cast: string }>;
@@ -89,7 +93,14 @@ const QUERIES: Record<ExportTable, TableQuery> = {
       { column: 'ev.kind', name: 'kind', cast: 'text' },
     ],
   },
-  audit_log: byCase('audit_log', 'l', 'l.*'),
+  // The rows of its cases, and the rows of no case that are the municipality's own records:
+  // its SSBTEK declarations and its log follow-up (issue 13), named by details.municipality.
+  audit_log: {
+    select: `SELECT l.* FROM audit_log l LEFT JOIN cases c ON c.id = l.case_id
+             WHERE (c.municipality = $1
+                OR (l.case_id IS NULL AND (l.action LIKE 'declaration.%' OR l.action LIKE 'logfollowup.%') AND l.details ->> 'municipality' = $1))`,
+    key: [{ column: 'l.id', name: 'id', cast: 'bigint' }],
+  },
   // Gallring: the municipality's runs, their reports and the record of what was destroyed (the
   // cases themselves are gone, so these go by the run's municipality).
   retention_runs: {
@@ -109,6 +120,22 @@ const QUERIES: Record<ExportTable, TableQuery> = {
       { column: 'x.run_id', name: 'run_id', cast: 'text' },
       { column: 'x.case_id', name: 'case_id', cast: 'text' },
     ],
+  },
+  ssbtek_declarations: {
+    select: 'SELECT d.* FROM ssbtek_declarations d WHERE d.municipality = $1',
+    key: [{ column: 'd.id', name: 'id', cast: 'bigint' }],
+  },
+  ssbtek_declaration_ends: {
+    select: 'SELECT e.* FROM ssbtek_declaration_ends e JOIN ssbtek_declarations d ON d.id = e.declaration_id WHERE d.municipality = $1',
+    key: [{ column: 'e.declaration_id', name: 'declaration_id', cast: 'bigint' }],
+  },
+  log_followup_reports: {
+    select: 'SELECT r.* FROM log_followup_reports r WHERE r.municipality = $1',
+    key: [{ column: 'r.id', name: 'id', cast: 'bigint' }],
+  },
+  log_followup_signoffs: {
+    select: 'SELECT so.* FROM log_followup_signoffs so JOIN log_followup_reports r ON r.id = so.report_id WHERE r.municipality = $1',
+    key: [{ column: 'so.report_id', name: 'report_id', cast: 'bigint' }],
   },
 };
 

@@ -20,7 +20,9 @@ import type { QueueSource } from './queues.js';
 import { releaseHeld } from '../../robot/held.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { REPLAY_REFUSAL_WORDS } from '../../robot/replay.js';
+import { replayWhy } from '../../robot/declarations.js';
 import { registerRetentionRoutes } from './retention.js';
+import { registerDeclarationRoutes } from './declarations.js';
 import { registerStatisticsRoutes } from './statistics.js';
 import { formatTime, parseLocalTime } from './time.js';
 import { gatherTodos, renderTodos } from './todo.js';
@@ -36,6 +38,8 @@ export interface AdminOptions {
   clock?: () => Date;
   /** bull-board at /admin/koer; default on. */
   bullBoard?: boolean;
+  /** The robot's account (config ROBOT_IDENTITY), named on the declarations page. */
+  robotIdentity?: string;
   /** bull-board without its changing buttons; default true (see bullBoard.ts). */
   bullBoardReadOnly?: boolean;
 }
@@ -58,6 +62,7 @@ const BULK_LIMIT = 500;
  *   GET  /admin/logg.csv            the same search as CSV
  *   GET  /admin/statistik[/:kommun/:period.txt]  Socialstyrelsen's statistics file (statistics.ts)
  *   *    /admin/gallring[/...]      retention: dry-run reports, approval, what was destroyed (retention.ts)
+ *   *    /admin/forsakringar[/...]  SSBTEK declarations: record, end (declarations.ts)
  *   *    /admin/koer/...            bull-board
  * Every page and action is limited to the admin's municipalities (authz.adminScope): another
  * municipality's case answers 404 as if it did not exist, and the refusal is audit-logged
@@ -152,8 +157,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       }
       const queues = await options.queues();
       if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
-      const outcome = await replayOne({ db, rules, queues }, caseId, mode, request.user!.id);
-      await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome) }, caseId);
+      const outcome = await replayOne({ db, rules, queues, clock }, caseId, mode, request.user!.id);
+      await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), why: replayWhy(body.skal), via: 'web' }, caseId);
       // An id that names no case is an error, not a case "behandlat".
       if (resultCode(outcome) === 'unknown-case') {
         return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert" class="error" id="resultat" tabindex="-1" autofocus><p>Det finns inget ärende med id ${esc(caseId)}. Kontrollera id:t.</p></div>${BACK}`, 404);
@@ -176,8 +181,8 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       await auditAdmin(db, request, 'admin.replay.since', 'started', { mode, since: since.toISOString(), cases: cases.length });
       const outcomes: ReplayOutcome[] = [];
       for (const c of cases) {
-        const outcome = await replayOne({ db, rules, queues }, c.caseId, mode, request.user!.id);
-        await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), since: since.toISOString() }, c.caseId);
+        const outcome = await replayOne({ db, rules, queues, clock }, c.caseId, mode, request.user!.id);
+        await auditAdmin(db, request, 'admin.replay', succeeded(outcome) ? 'ok' : 'refused', { mode, result: resultCode(outcome), since: since.toISOString(), why: replayWhy(body.skal), via: 'web' }, c.caseId);
         outcomes.push(outcome);
       }
       const more = cases.length === BULK_LIMIT ? `<p>Högst ${BULK_LIMIT} ärenden körs om per gång; kör igen för resten.</p>` : '';
@@ -279,6 +284,16 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       csrfPlaceholder: TOKEN,
     });
 
+    await registerDeclarationRoutes(app, {
+      db,
+      clock,
+      ...(options.robotIdentity ? { robotIdentity: options.robotIdentity } : {}),
+      render,
+      notFound: async (request, reply) => sendNotFound(reply, request.user, await csrfTokenFor(reply)),
+      protectedPost,
+      csrfPlaceholder: TOKEN,
+    });
+
     if (options.bullBoard !== false) {
       await registerBullBoard(app, db, options.queues, options.bullBoardReadOnly ?? true, async (request, reply) => {
         if (!scopeOf(request.user!)) return true;
@@ -329,6 +344,7 @@ function describe(o: ReplayOutcome): string {
   if (o.mode === 'intake') {
     if (o.result === 'requeued') return 'Skickat till kön igen: ärendet hämtar registeruppgifter på nytt och får ett förslag när det är klart.';
     if (o.result === 'unknown-case') return 'Inget ärende med det id:t.';
+    if (o.result === 'no-declaration') return 'Inte omkört: du har ingen giltig försäkran för SSBTEK i ärendets kommun i dag, och en omkörning från intaget hämtar uppgifter från registren. En administratör registrerar försäkran under Försäkringar för SSBTEK.';
     return `Inte omkört: ${REPLAY_REFUSAL_WORDS[o.result]}.`;
   }
   const r = o.result;

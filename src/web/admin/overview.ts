@@ -316,7 +316,7 @@ ${failed}
 
 <section aria-labelledby="omkorning-rubrik">
 <h2 id="omkorning-rubrik">Kör om ärenden</h2>
-<p><strong>Från intaget</strong>: ärendet går igenom hela flödet igen och registren tillfrågas på nytt (efter ett avbrott).
+<p><strong>Från intaget</strong>: ärendet går igenom hela flödet igen och registren tillfrågas på nytt (efter ett avbrott). Det kräver att du har en giltig försäkran för SSBTEK i ärendets kommun; vem som bad om omkörningen och varför sparas i loggen.
 <strong>Från sparad ögonblicksbild</strong>: förslaget räknas om utan att registren tillfrågas. Har ärendet redan ett förslag
 sparas inget nytt; sidan visar om omräkningen ger samma resultat. Ett ärende med tekniskt fel som saknar förslag får det omräknade förslaget.</p>
 <form method="post" action="/admin/omkorning">
@@ -326,6 +326,7 @@ ${hidden(csrf)}
 <div><input type="radio" id="satt-en-intag" name="satt" value="intake" checked> <label for="satt-en-intag">Från intaget</label></div>
 <div><input type="radio" id="satt-en-bild" name="satt" value="snapshot"> <label for="satt-en-bild">Från sparad ögonblicksbild</label></div>
 </fieldset>
+<div><label for="omkorning-skal">Skäl (sparas i loggen; tomt: efter tekniskt fel eller avbrott)</label> <input id="omkorning-skal" name="skal" maxlength="500" autocomplete="off"></div>
 <button type="submit">Kör om ärendet</button>
 </form>
 <form method="post" action="/admin/omkorning/sedan">

@@ -1,6 +1,7 @@
 import { assess } from '../../assessment/assess.js';
 import { validateSnapshot } from '../../domain/snapshot.js';
 import { replayCase, type ReplayResult } from '../../robot/replay.js';
+import { mayCauseLookup } from '../../robot/declarations.js';
 import type { Queues } from '../../robot/queues.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import {
@@ -102,15 +103,19 @@ function sameAmount(a: string | null, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-export type ReplayOutcome = { caseId: string; mode: 'intake'; result: ReplayResult } | { caseId: string; mode: 'snapshot'; result: SnapshotReplayResult };
+/** `no-declaration`: the actor holds no SSBTEK declaration for the case's municipality today (robot/declarations.ts). */
+export type ReplayOutcome = { caseId: string; mode: 'intake'; result: ReplayResult | 'no-declaration' } | { caseId: string; mode: 'snapshot'; result: SnapshotReplayResult };
 
 export async function replayOne(
-  deps: { db: Db; rules: RuleSet; queues: Queues | undefined },
+  deps: { db: Db; rules: RuleSet; queues: Queues | undefined; clock?: () => Date },
   caseId: string,
   mode: ReplayMode,
   actor: string,
 ): Promise<ReplayOutcome> {
   if (mode === 'snapshot') return { caseId, mode, result: await replayFromSnapshot(deps.db, deps.rules, caseId, actor) };
+  // A replay from intake asks the registers again on the person's behalf: only with a declaration.
+  const permission = await mayCauseLookup(deps.db, actor, caseId, (deps.clock ?? (() => new Date()))());
+  if (!permission.ok) return { caseId, mode, result: permission.problem };
   if (!deps.queues) throw new Error('no queues: no robot has run against this database yet');
   return { caseId, mode, result: await replayCase({ db: deps.db }, deps.queues, caseId, actor) };
 }

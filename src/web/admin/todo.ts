@@ -4,7 +4,7 @@ import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { reportExpired } from '../../retention/run.js';
 import { comingMonth, ruleGaps, type RuleGap } from '../../rules/coverage.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { listOpenAppeals, listRetentionRuns, type Db } from '../../store/index.js';
+import { listFollowUpReports, listOpenAppeals, listRetentionRuns, type Db } from '../../store/index.js';
 import { APPEAL_REMINDER_DAYS } from '../caseworker/appealPages.js';
 import { esc } from '../layout.js';
 
@@ -13,8 +13,12 @@ import { esc } from '../layout.js';
  * The statistics file of last month (due on the 15th) until it has been taken out as a valid
  * file, gallring reports that wait for someone to review them, appeals not yet handled, and,
  * from the first day of the month before, every rule the coming month lacks or has only
- * provisionally (rules/coverage.ts).
+ * provisionally (rules/coverage.ts), and log follow-up reports waiting for review (red after
+ * FOLLOW_UP_REVIEW_DAYS).
  */
+/** A log follow-up report not reviewed after this many days is shown in red. */
+export const FOLLOW_UP_REVIEW_DAYS = 14;
+
 export interface TodoItem {
   municipality: string;
   text: string;
@@ -106,6 +110,17 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
       } (${waited} dagar).`,
       href: `/admin/logg?arende=${encodeURIComponent(appeal.caseId)}`,
       urgent: waited > APPEAL_REMINDER_DAYS,
+    });
+  }
+  // Log follow-up reports nobody has reviewed yet (SSBTEK's agreement: followed up regularly).
+  for (const report of await listFollowUpReports(db, municipalities)) {
+    if (report.signOff) continue;
+    const waited = daysBetween(stockholmDate(report.madeAt), today);
+    todos.push({
+      municipality: report.municipality,
+      text: `Logguppföljning ${report.periodFrom} – ${report.periodTo} väntar på granskning (${report.findings.length === 1 ? '1 fynd' : `${report.findings.length} fynd`}).`,
+      href: `/logguppfoljning/${report.id}`,
+      urgent: waited > FOLLOW_UP_REVIEW_DAYS,
     });
   }
   if (rules) todos.push(...ruleTodos(rules, municipalities, today));

@@ -4,7 +4,7 @@ import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import { monthName } from '../../assessment/explain.js';
 import type { CaseView } from './service.js';
-import { householdFacts, registerFacts } from './facts.js';
+import { householdFacts, registerFacts, type SsbtekAccess } from './facts.js';
 import { signerName } from './service.js';
 import { calculationTable, formatDateTime, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList, type MunicipalityNames } from './view.js';
 import { EDITABLE_KINDS, parseAmountInput } from './decision.js';
@@ -27,8 +27,11 @@ function outcomeClass(outcome: string | undefined): string {
 
 const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till verksamhetssystemet', payment: 'utbetalning', notify: 'meddelande' };
 
-/** `extra`: sections of other modules (the återkrav point, appeals) placed after the decision. */
-export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, names: MunicipalityNames, message?: CasePageMessage, extra = ''): string {
+/**
+ * `extra`: sections of other modules (the återkrav point, appeals) placed after the decision.
+ * `ssbtek`: whether the user may see SSBTEK's facts today (hidden unless told).
+ */
+export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, names: MunicipalityNames, message?: CasePageMessage, extra = '', ssbtek?: SsbtekAccess): string {
   const c = view.case;
   const p = view.proposal;
   const id = encodeURIComponent(c.id);
@@ -135,7 +138,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   parts.push('<p class="small">Personnummer visas bara med födelsedatum. Fullständiga personnummer finns i verksamhetssystemet och i beslutsbrevet.</p>');
   parts.push('<h2>Registeruppgifter</h2>');
   parts.push(`<p class="small">Som de lästes när förslaget gjordes${view.snapshot ? ` (${esc(formatDateTime(view.snapshot.createdAt))})` : ''}.</p>`);
-  parts.push(registerFacts(view.snapshot?.snapshot as never, names));
+  parts.push(registerFacts(view.snapshot?.snapshot as never, names, ssbtek));
 
   if (view.screenshots.length > 0) {
     parts.push('<h2>Skärmbilder från verksamhetssystemet</h2>');

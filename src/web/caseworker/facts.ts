@@ -72,13 +72,22 @@ export function householdFacts(snapshot: SnapshotLike): string {
 </dl>`;
 }
 
-export function registerFacts(snapshot: SnapshotLike | undefined, names: MunicipalityNames): string {
+/**
+ * Whether the reader may see SSBTEK's facts today: only with a signed declaration ("Försäkran
+ * för handläggare vid socialnämnd") that holds on the day (web/ssbtekAccess.ts). Otherwise the
+ * page says that the facts exist and why they are hidden.
+ */
+export type SsbtekAccess = { visible: true } | { visible: false; reason: string };
+
+export function registerFacts(snapshot: SnapshotLike | undefined, names: MunicipalityNames, ssbtek: SsbtekAccess = { visible: false, reason: 'Behörigheten kunde inte kontrolleras.' }): string {
   if (!snapshot) return '<p>Inga registeruppgifter har hämtats för ärendet ännu.</p>';
   const regs = snapshot.registers ?? {};
   const out: string[] = [];
 
   out.push('<h3>SSBTEK – utbetalningar från myndigheter</h3>');
-  if (isUnavailable(regs.ssbtek) || !Array.isArray(regs.ssbtek)) {
+  if (!ssbtek.visible) {
+    out.push(`<p class="notice" data-testid="ssbtek-hidden">Det finns uppgifter från SSBTEK i ärendet, men de visas inte för dig. ${esc(ssbtek.reason)}</p>`);
+  } else if (isUnavailable(regs.ssbtek) || !Array.isArray(regs.ssbtek)) {
     out.push('<p class="error">SSBTEK kunde inte läsas.</p>');
   } else {
     for (const entry of regs.ssbtek as Array<Record<string, unknown>>) {

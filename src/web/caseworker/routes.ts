@@ -26,6 +26,7 @@ import { reclaimPoint, viewAppeal } from './correction.js';
 import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.js';
 import { registerSearchRoutes } from './searchRoutes.js';
 import { DEVELOPMENT_PSEUDONYM_SECRET } from '../../config.js';
+import { ssbtekAccess } from '../ssbtekAccess.js';
 
 /**
  * The caseworker's pages:
@@ -117,7 +118,8 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
       await auditCaseRead(db, user, c.id);
-      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), names, message, extra), status);
+      const ssbtek = await ssbtekAccess(db, user.id, c.municipality, clock());
+      return html(reply, request, `Ärende ${c.id}`, casePageBody(view, user, csrfToken(reply), clock(), names, message, extra, ssbtek), status);
     }
 
     app.get<{ Querystring: { sortera?: string; ordning?: string; visa?: string } }>('/inkorg', { preHandler: readers }, async (request, reply) => {

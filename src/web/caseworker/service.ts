@@ -113,7 +113,7 @@ export async function auditCaseRead(
   action: 'case.read' | 'letter.read' | 'screenshot.read' = 'case.read',
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await appendAudit(db, { actor: user.id, action, caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role, ...details } });
+  await appendAudit(db, { actor: user.id, action, caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role, municipalities: [...user.municipalities], ...details } });
 }
 
 export type SignOutcome =

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
+import { scheduledFollowUp } from '../../src/logfollowup/run.js';
+import { getFollowUpReport, IN_MEMORY, openDatabase, searchAudit, type Db } from '../../src/store/index.js';
+import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
+import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
+import { fakePdf } from '../web/support.js';
+import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+
+/**
+ * The log follow-up as Svedala's auditor (Per Granskare) meets it, in Debian's Chromium at
+ * 390 px: April's monthly report, with a case opened by a caseworker who has nothing to do with
+ * it and one opened on a Saturday night, is waiting for review. He opens it, follows a finding
+ * to the audit rows behind it, comes back, marks the report reviewed with a comment using the
+ * keyboard, and the form is gone: a sign-off is made once. Every page passes axe-core.
+ */
+const COMMENT = 'Kontrollerat med enhetschefen: Johan hjälpte till under Karins semester.';
+
+async function visit(page: Page, name: string, ...own: Locator[]): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `logfollowup-${name}.png`), fullPage: true });
+  await axeCheck(page, name);
+  for (const part of own) {
+    const box = (await part.boundingBox())!;
+    expect(box, name).not.toBeNull();
+    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
+  }
+}
+
+describe('the log follow-up in Chromium', () => {
+  let db: Db;
+  let site: BrowserSite;
+  let reportId: string;
+  const caseId = 'A-2026-LOG1';
+
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: IN_MEMORY });
+    await db.query("INSERT INTO applications (id, municipality, received_at, raw) VALUES ($1, '1263', '2026-04-07T08:00:00+02:00', '{}'::jsonb)", [caseId]);
+    await db.query(
+      "INSERT INTO cases (id, municipality, month, state, state_changed_at, created_at, owner) VALUES ($1, '1263', '2026-04', 'MANUAL', '2026-04-07T08:00:00+02:00', '2026-04-07T08:00:00+02:00', 'hl-svedala-1')",
+      [caseId],
+    );
+    const view = (actor: string, at: string) =>
+      db.query("INSERT INTO audit_log (at, actor, action, case_id, purpose, result, details) VALUES ($1, $2, 'case.read', $3, 'handläggning', 'ok', $4::jsonb)", [
+        at,
+        actor,
+        caseId,
+        JSON.stringify({ role: 'caseworker', municipalities: ['1263'] }),
+      ]);
+    await view('hl-svedala-1', '2026-04-07T10:00:00+02:00');
+    await view('hl-svedala-2', '2026-04-08T10:00:00+02:00');
+    await view('hl-svedala-1', '2026-04-11T23:10:00+02:00');
+    reportId = (await scheduledFollowUp(db, ['1263'], new Date('2026-05-01T04:00:00+02:00'), 'bistandsrobot', LOG_FOLLOW_UP_DEFAULTS))[0]!;
+    // The inbox too: the auditor lands there and finds the follow-up in the menu.
+    site = await serveInChromium(db, async (app) => {
+      await app.register(caseworkerRoutes({ db, pdf: fakePdf }));
+      await app.register(logFollowUpRoutes({ db }));
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await site?.close();
+    await db?.close();
+  });
+
+  it('the auditor reads a report, follows a finding to its audit rows and signs it off once', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await loginAs(page, site.base, /Per Granskare/, '/inkorg');
+    await page.getByRole('link', { name: 'Logguppföljning' }).click();
+    await page.waitForURL(`${site.base}/logguppfoljning`);
+    const reports = page.getByRole('table', { name: 'Rapporter' });
+    expect((await reports.textContent())?.replace(/\s+/g, ' ')).toContain('Väntar på granskning');
+    await visit(page, 'list', page.getByRole('button', { name: 'Gör rapporten' }));
+
+    await page.getByRole('link', { name: '2026-04-01 – 2026-04-30' }).click();
+    await page.waitForURL(`${site.base}/logguppfoljning/${reportId}`);
+    const findings = page.getByRole('region', { name: 'Fynd' });
+    const text = (await findings.textContent())!.replace(/\s+/g, ' ');
+    expect(text).toContain('hl-svedala-2');
+    expect(text).toContain(caseId);
+    expect(text).toContain('utanför kontorstid');
+    await visit(page, 'report', findings, page.getByRole('button', { name: 'Markera som granskad' }));
+
+    await page.getByRole('link', { name: /för fynd 1$/ }).click();
+    await page.waitForURL(`${site.base}/logguppfoljning/${reportId}/fynd/1`);
+    const rows = page.getByRole('region', { name: /Loggrader/ });
+    expect((await rows.textContent())?.replace(/\s+/g, ' ')).toContain('case.read');
+    await visit(page, 'rows', rows);
+    await page.getByRole('link', { name: 'Tillbaka till rapporten' }).click();
+
+    await page.getByLabel(/Kommentar/).focus();
+    await page.keyboard.type(COMMENT);
+    await page.getByRole('button', { name: 'Markera som granskad' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${site.base}/logguppfoljning/${reportId}?granskad=1`);
+    expect(await page.getByRole('status').textContent()).toContain('markerad som granskad');
+    expect(await page.getByTestId('signoff').textContent()).toContain('granskare-svedala');
+    expect(await page.getByRole('button', { name: 'Markera som granskad' }).count()).toBe(0);
+    await visit(page, 'signed');
+
+    // A second sign-off (a form kept open in another tab) is refused and the first stands.
+    const again = await page.request.post(`${site.base}/logguppfoljning/${reportId}/granska`, {
+      form: { kommentar: 'Igen', _csrf: (await page.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '' },
+    });
+    expect(again.status()).toBe(409);
+    expect((await getFollowUpReport(db, reportId))!.signOff).toMatchObject({ signedBy: 'granskare-svedala', comment: COMMENT });
+    const logged = (await searchAudit(db, { actor: 'granskare-svedala' })).map((e) => `${e.action}:${e.result}`);
+    expect(logged).toEqual(expect.arrayContaining(['logfollowup.read:ok', 'logfollowup.rows:ok', 'logfollowup.signoff:ok', 'logfollowup.signoff:refused']));
+    await context.close();
+  }, 120_000);
+});
