@@ -1,6 +1,6 @@
 import { RobotError } from './domain/errors.js';
 import { z } from 'zod';
-import type { Role } from './web/auth/user.js';
+import type { Role } from './domain/roles.js';
 
 /**
  * The robot's configuration, read once from environment variables at start.

@@ -1,6 +1,6 @@
 import { RobotError } from '../domain/errors.js';
 import { createHash } from 'node:crypto';
-import { followUpCsv } from '../logfollowup/csv.js';
+import { followUpCsv } from '../web/logfollowup/csv.js';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

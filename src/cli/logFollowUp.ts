@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { CHECK_WORDS, type CheckCode } from '../logfollowup/checks.js';
-import { followUpCsv } from '../logfollowup/csv.js';
+import { followUpCsv } from '../web/logfollowup/csv.js';
 import { lastMonth, makeFollowUpReport, periodProblem } from '../logfollowup/run.js';
 import { loadBasics } from './daemon.js';
 import { EXIT_USAGE, MUNICIPALITY_CODE, parseOrExit, processOutput, str, usageText, type ParsedValues } from './args.js';

@@ -1,3 +1,4 @@
+import { COMPONENT_WORDS, technicalErrorWords } from './errors.js';
 /** Reason codes (RULES.md 4, 5 and 7) and how a caseworker reads them. */
 
 export const MANUAL_REASONS = [
@@ -81,17 +82,6 @@ export const HISTORY_REASON_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** The parts of the robot a technical error or a step names, in words. */
-export const COMPONENT_WORDS: Readonly<Record<string, string>> = {
-  ssbtek: 'SSBTEK',
-  kir: 'KIR',
-  plan: 'planeringsmodulen',
-  queue: 'robotens kö',
-  'carry-out': 'verkställigheten',
-  'write-back': 'återskrivningen till verksamhetssystemet',
-  payment: 'utbetalningen',
-  notify: 'meddelandet till den sökande',
-  eservice: 'e-tjänsten',
-};
 
 /**
  * A history reason in words: a known word, a list of reason codes ("EXPENSE_ABOVE_GUIDELINE,
@@ -100,8 +90,11 @@ export const COMPONENT_WORDS: Readonly<Record<string, string>> = {
  */
 export function historyReasonText(reason: string | null, personName: (id: string) => string): string {
   if (reason === null || reason === '') return '';
-  const known = HISTORY_REASON_WORDS[reason];
+  const known = Object.hasOwn(HISTORY_REASON_WORDS, reason) ? HISTORY_REASON_WORDS[reason] : undefined;
   if (known) return known;
+  // A technical error in the catalogue's words (domain/errors.ts).
+  const technical = technicalErrorWords(reason);
+  if (technical) return technical;
   if (reason.startsWith('REASSIGNED:')) {
     const to = reason.slice('REASSIGNED:'.length);
     return to === '-' ? 'Lade tillbaka ärendet i kön' : `Fördelade ärendet till ${personName(to)}`;
@@ -112,12 +105,9 @@ export function historyReasonText(reason: string | null, personName: (id: string
   if (colon > 0) {
     const head = reason.slice(0, colon);
     const rest = reason.slice(colon + 2);
-    const part = COMPONENT_WORDS[rest.split(' ')[0] ?? ''] ?? rest;
-    if (head === 'TECHNICAL_ERROR') {
-      const [component, ...more] = rest.split(' — ');
-      return `Tekniskt fel i ${COMPONENT_WORDS[component!.trim()] ?? component}${more.length ? `: ${more.join(' — ')}` : ''}`;
-    }
-    if (head === 'RECOVERED') return `Fick ett nytt jobb: ${rest}`;
+    const first = rest.split(' ')[0] ?? '';
+    const part = Object.hasOwn(COMPONENT_WORDS, first) ? COMPONENT_WORDS[first]! : rest;
+    if (head === 'RECOVERED') return `Roboten gav ärendet ett nytt jobb: ${rest}`;
     if ((REASON_CODES as readonly string[]).includes(head)) return `${REASON_TITLES[head as ReasonCode]} (${part})`;
   }
   return reason;

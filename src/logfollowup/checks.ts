@@ -58,44 +58,9 @@ export const SEARCH_ACTION = 'case.search';
 /** States in which the robot gathers register facts for a case (store/caseStates.ts). */
 export const HANDLING_STATES = ['GATHERING', 'WAITING_FOR_PLAN'] as const;
 
-export interface LookupFact {
-  auditId: string;
-  at: Date;
-  actor: string;
-  action: string;
-  caseId: string | null;
-  /** The case's state when the look-up was recorded (from its history); null: no case, or none known. */
-  stateThen: string | null;
-}
-
-export interface ViewFact {
-  auditId: string;
-  at: Date;
-  actor: string;
-  caseId: string;
-  caseMunicipality: string;
-  owner: string | null;
-  /** The viewer signed, claimed, took over, closed or otherwise acted on the case (any time up to the period's end). */
-  actedOnCase: boolean;
-  protectedIdentity: boolean;
-  /** The viewer's municipalities as recorded with the view; null for rows written before they were. */
-  viewerMunicipalities: string[] | null;
-}
-
-export interface SearchFact {
-  auditId: string;
-  at: Date;
-  actor: string;
-  hits: number;
-  caseIds: string[];
-}
-
-export interface DeclarationFact {
-  userId: string;
-  municipality: string;
-  signedOn: string;
-  lastDay: string | null;
-}
+// The facts' shapes live with the store that fills them (store -> logfollowup would be a cycle).
+export type { DeclarationFact, LookupFact, SearchFact, ViewFact } from '../store/index.js';
+import type { DeclarationFact, LookupFact, SearchFact, ViewFact } from '../store/index.js';
 
 export interface FollowUpInput {
   municipality: string;

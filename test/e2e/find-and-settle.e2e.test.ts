@@ -68,9 +68,10 @@ describe('finding and settling in Chromium', () => {
 
     await page.getByLabel('Personnummer (sökande eller medsökande)').fill(`${pn.slice(0, 8)}-${pn.slice(8)}`);
     await page.keyboard.press('Enter');
-    await page.waitForLoadState();
-    expect(page.url()).toBe(`${site.base}/sok`);
+    // The form posts to the same address, so wait for the answer's hits rather than a new URL.
     const hits = page.getByRole('table', { name: 'Sökträffar' });
+    await hits.waitFor();
+    expect(page.url()).toBe(`${site.base}/sok`);
     expect(await hits.getByRole('link', { name: decided.id }).count()).toBe(1);
     expect(await hits.getByRole('link', { name: other.id }).count()).toBe(0);
     const row = ((await hits.textContent()) ?? '').replace(/\s+/g, ' ');

@@ -35,6 +35,7 @@ import { startTlsProxy, type TlsProxy } from '../support/tlsProxy.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const SECRET = 'a-production-pseudonym-key-for-this-test-only-0123456789';
 const SESSION_SECRET = 'a-production-session-secret-for-this-test-only-0123456789';
+const METRICS_TOKEN = 'a-production-metrics-token-for-this-test-only-0123456789';
 
 interface Child {
   name: string;
@@ -206,6 +207,7 @@ beforeAll(async () => {
     ORGANISATION_NUMBER: '212000-1165',
     FK_AKTORSID: 'aktor-1287',
     PSEUDONYM_SECRET: SECRET,
+    METRICS_TOKEN,
     CASESYSTEM_URL: caseSystem.url,
     PAYMENT_URL: payments.url,
     NOTIFY_URL: notifications.url,

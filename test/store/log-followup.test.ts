@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exportMunicipality } from '../../src/cli/export.js';
 import { ConfigError, loadConfig, LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
 import { CHECKS, followUp, inOfficeHours, median, type CheckCode } from '../../src/logfollowup/checks.js';
-import { followUpCsv } from '../../src/logfollowup/csv.js';
+import { followUpCsv } from '../../src/web/logfollowup/csv.js';
 import { makeFollowUpReport, scheduledFollowUp, signOffFollowUp } from '../../src/logfollowup/run.js';
 import { getFollowUpReport, listAuditByIds, pseudonymFor, readFollowUpFacts, recordDeclaration, searchAudit, type Db } from '../../src/store/index.js';
 import { forEachBackend, rejection, uniqueId, useDatabase } from './backends.js';

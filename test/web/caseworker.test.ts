@@ -536,7 +536,7 @@ describe('web auth configuration', () => {
     expect(() => loadWebAuthConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET[\s\S]*OIDC_ISSUER/);
     const prod = loadWebAuthConfig({
       NODE_ENV: 'production',
-      SESSION_SECRET: 'x'.repeat(40),
+      SESSION_SECRET: 'a-production-secret-nobody-has-seen-4f9c2e7b1d',
       OIDC_ISSUER: 'https://idp.example',
       OIDC_CLIENT_ID: 'robot',
       OIDC_CLIENT_SECRET: 'secret',

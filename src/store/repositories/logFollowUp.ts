@@ -1,5 +1,44 @@
-import type { DeclarationFact, LookupFact, SearchFact, ViewFact } from '../../logfollowup/checks.js';
 import type { Queryable } from '../db.js';
+
+/** The facts the log follow-up's checks read (src/logfollowup/checks.ts), one per audit row. */
+export interface LookupFact {
+  auditId: string;
+  at: Date;
+  actor: string;
+  action: string;
+  caseId: string | null;
+  /** The case's state when the look-up was recorded (from its history); null: no case, or none known. */
+  stateThen: string | null;
+}
+
+export interface ViewFact {
+  auditId: string;
+  at: Date;
+  actor: string;
+  caseId: string;
+  caseMunicipality: string;
+  owner: string | null;
+  /** The viewer signed, claimed, took over, closed or otherwise acted on the case (any time up to the period's end). */
+  actedOnCase: boolean;
+  protectedIdentity: boolean;
+  /** The viewer's municipalities as recorded with the view; null for rows written before they were. */
+  viewerMunicipalities: string[] | null;
+}
+
+export interface SearchFact {
+  auditId: string;
+  at: Date;
+  actor: string;
+  hits: number;
+  caseIds: string[];
+}
+
+export interface DeclarationFact {
+  userId: string;
+  municipality: string;
+  signedOn: string;
+  lastDay: string | null;
+}
 
 /**
  * The store's side of the logguppföljning (migration 0014, src/logfollowup): the facts the

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../domain/roles.js';
 
 /**
  * Who is signed in, as every page and action sees it. Set by the session plugin
  * (src/web/auth/sessions.ts) from a development login or OpenID Connect; never from the client.
  */
-/** teamlead: a caseworker who also reassigns cases between caseworkers (arbetsledare). */
-export type Role = 'caseworker' | 'teamlead' | 'admin' | 'auditor';
+export type { Role };
 
 export interface WebUser {
   /** Stable user id (the OIDC subject or the seeded development id); used as actor in the audit log. */

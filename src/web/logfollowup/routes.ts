@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { LOG_FOLLOW_UP_DEFAULTS, type LogFollowUpSettings } from '../../config.js';
 import { CHECKS, CHECK_WORDS, type CheckCode } from '../../logfollowup/checks.js';
-import { followUpCsv } from '../../logfollowup/csv.js';
+import { followUpCsv } from './csv.js';
 import { FOLLOW_UP_PURPOSE, lastMonth, makeFollowUpReport, periodProblem, signOffFollowUp } from '../../logfollowup/run.js';
 import { appendAudit, getFollowUpReport, listAuditByIds, listFollowUpReports, type Db, type FollowUpReportRecord } from '../../store/index.js';
 import { csrfToken } from '../auth/guards.js';

@@ -1,6 +1,6 @@
-import { CHECK_WORDS, type CheckCode } from './checks.js';
-import type { FollowUpReportRecord } from '../store/index.js';
-import { CSV_BOM, csvRow } from '../web/admin/csv.js';
+import { CHECK_WORDS, type CheckCode } from '../../logfollowup/checks.js';
+import type { FollowUpReportRecord } from '../../store/index.js';
+import { CSV_BOM, csvRow } from '../admin/csv.js';
 
 const swedish = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
