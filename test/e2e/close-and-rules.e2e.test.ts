@@ -1,5 +1,3 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { getCase, getProposalForCase, IN_MEMORY, listReviewQueue, openDatabase, 
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
 import { fakePdf, seedCase } from '../web/support.js';
+import { rulesWithBufferEntered } from '../support/rulesEntered.js';
 
 /**
  * Two of issue 12's "done when" walks in Debian's Chromium at 390 px, with axe-core and a
@@ -31,14 +30,7 @@ async function visit(page: Page, name: string): Promise<void> {
 
 const words = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
-// The rules as socialnämnden has entered them: Trelleborg's asset buffer official.
-const dir = mkdtempSync(join(tmpdir(), 'rules-entered-e2e-'));
-cpSync(join(import.meta.dirname, '..', '..', 'rules'), dir, { recursive: true });
-const file = join(dir, 'municipalities', '1287-trelleborg.yaml');
-const text = readFileSync(file, 'utf8');
-const fixed = text.replace(/(assetBuffer:\n(?:.*\n)*?\s+status: )provisional/, '$1official');
-if (fixed === text) throw new Error('test set-up: the asset buffer is no longer provisional in rules/');
-writeFileSync(file, fixed);
+const entering = rulesWithBufferEntered();
 
 describe('closing a case and rules entered, in Chromium', () => {
   let db: Db;
@@ -51,7 +43,7 @@ describe('closing a case and rules entered, in Chromium', () => {
   afterAll(async () => {
     await site?.close();
     await db?.close();
-    rmSync(dir, { recursive: true, force: true });
+    entering.remove();
   });
 
   it('claims a manual case and closes it as handled in the case system; it leaves the inbox', async () => {
@@ -101,7 +93,7 @@ describe('closing a case and rules entered, in Chromium', () => {
 
       // Socialnämnden's value entered; the worker rechecks at start-up (here called as it does).
       const logger = createLogger({ nodeEnv: 'test', logLevel: 'warn' });
-      const result = await recheckCasesWaitingForRules({ db, rules: loadRules(dir), identity: 'robot:test', logger });
+      const result = await recheckCasesWaitingForRules({ db, rules: loadRules(entering.dir), identity: 'robot:test', logger });
       expect(result.proposed).toBeGreaterThanOrEqual(1);
 
       await page.reload();
