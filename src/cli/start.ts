@@ -4,6 +4,7 @@ import { seedSandboxDeclarations } from '../sandbox/declarations.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { addDemo } from '../sandbox/demo.js';
+import { addOldCases } from '../sandbox/oldCases.js';
 import { CASE_JOB_OPTIONS } from '../robot/queues.js';
 import { start as startCaseSystemApi } from '../sandbox/caseSystemApi.js';
 import { start as startLegacyCaseSystem, DEFAULT_LEGACY_USERS } from '../sandbox/legacyCaseSystem.js';
@@ -54,7 +55,10 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   // Demo applications dated around today (the clock is read here, at the edge), and one that
   // ends in TECHNICAL_ERROR: SSBTEK fails every call the robot makes for it (each attempt of the
   // case job times the client's own tries), then answers a replay.
-  const demo = addDemo(sandbox, { now: new Date(), failingCalls: config.registerAttempts * Number(CASE_JOB_OPTIONS.attempts ?? 1) });
+  const now = new Date();
+  const demo = addDemo(sandbox, { now, failingCalls: config.registerAttempts * Number(CASE_JOB_OPTIONS.attempts ?? 1) });
+  // And a few closed cases seven years old in both municipalities, due for gallring (oldCases.ts).
+  const oldCases = await addOldCases(db, { now });
   // Carrying out signed decisions, against simulated outside systems: the case system (its API,
   // and the legacy UI for municipalities set to CASESYSTEM_ADAPTER_<kod>=rpa), payments, Mina ärenden.
   // And first meetings: the booking system.
@@ -123,6 +127,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
       'Biståndsroboten körs i sandlådan (simulerade register, PGlite, lokal Redis).',
       `  ${intake.fetched} demoansökningar hämtade från den simulerade e-tjänsten (${intake.invalid} ogiltiga), varav ${demo.households.length} för ${demo.months.join(' och ')} i Trelleborg och Svedala.`,
       `  Ärende ${demo.technicalError} får tekniskt fel (SSBTEK svarar inte) inom någon minut; kör om det från ${`http://${config.host}:${config.port}`}/admin.`,
+      ...(oldCases.length > 0 ? [`  ${oldCases.length} gamla avslutade ärenden (sju år) väntar på gallring; provkör den på ${base}/admin/gallring.`] : []),
       `  Logga in: ${base}/login  (utvecklingsinloggning: handläggare i Trelleborg och Svedala, administratör, granskare)`,
       `  Hälsa:    ${base}/healthz`,
       `  Mätvärden: ${base}/metrics`,

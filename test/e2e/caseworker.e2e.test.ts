@@ -134,6 +134,50 @@ describe('caseworker review in Chromium', () => {
     }
   }, 120_000);
 
+  it('"Ändra belopp" shows the recomputed outcome and amount to confirm, keeps what was typed on "Ändra igen", and signs only on confirm', async () => {
+    // Another Trelleborg grant than the one signed above.
+    const { rows } = await db.query<{ id: string }>(
+      "SELECT c.id FROM cases c JOIN proposals p ON p.case_id = c.id WHERE c.state = 'PROPOSED' AND c.municipality = '1287' AND p.outcome = 'PROPOSE_GRANT' AND c.id <> $1 ORDER BY c.id LIMIT 1",
+      [TRELLEBORG_GRANT],
+    );
+    const id = rows[0]!.id;
+    const stored = (await getProposalForCase(db, id))!;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    try {
+      await login(page, base, 'hl-trelleborg-1');
+      await page.goto(`${base}/arenden/${id}/andra`);
+      // The first cost: lowered by 100 kr, so the grant is 100 kr lower.
+      const field = page.locator('tr:has-text("Kostnad, förslag") input.amount').first();
+      const before = (await field.inputValue()).replace(/[\s\u00a0]/g, '').replace(',', '.');
+      const lowered = (Number(before) - 100).toFixed(2);
+      await field.fill(lowered.replace('.', ','));
+      await page.getByLabel('Motivering (krävs)').fill('Beloppet är 100 kr lägre enligt underlaget.');
+      await page.getByRole('button', { name: 'Räkna om och granska' }).click();
+      await page.waitForURL(`${base}/arenden/${id}/andra/bekrafta`);
+      const expected = String(Number(stored.amount) - 100);
+      expect((await page.locator('#bekrafta-utfall').textContent())?.replace(/\s/g, ' ')).toContain(`bevilja ${kronor(expected).replace(/\s/g, ' ')} kr`);
+      expect((await getCase(db, id))!.state).toBe('PROPOSED');
+      await visit(page, '11-edit-confirm');
+
+      await page.getByRole('button', { name: 'Ändra igen' }).click();
+      await page.waitForURL(`${base}/arenden/${id}/andra/igen`);
+      expect((await field.inputValue()).replace(/[\s\u00a0]/g, '')).toBe(lowered.replace('.', ','));
+      await page.getByRole('button', { name: 'Räkna om och granska' }).click();
+      await page.waitForURL(`${base}/arenden/${id}/andra/bekrafta`);
+      await page.getByRole('button', { name: 'Bekräfta och signera' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/arenden/${id}?signerat=1`);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('resultat');
+      await visit(page, '12-edit-signed');
+      const decision = (await currentDecision(db, id))!;
+      expect(decision.kind).toBe('edited');
+      expect(decision.amount).toBe(expected);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('the Svedala auditor reads a Svedala case but cannot sign it, and cannot see a Trelleborg case', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

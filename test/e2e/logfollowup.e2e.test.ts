@@ -75,7 +75,7 @@ describe('the log follow-up in Chromium', () => {
 
     await page.getByRole('link', { name: '2026-04-01 – 2026-04-30' }).click();
     await page.waitForURL(`${site.base}/logguppfoljning/${reportId}`);
-    const findings = page.getByRole('region', { name: 'Fynd' });
+    const findings = page.getByRole('region', { name: 'Fynd', exact: true });
     const text = (await findings.textContent())!.replace(/\s+/g, ' ');
     expect(text).toContain('hl-svedala-2');
     expect(text).toContain(caseId);

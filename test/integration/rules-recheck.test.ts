@@ -1,6 +1,3 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { recheckCasesWaitingForRules } from '../../src/robot/rulesRecheck.js';
@@ -16,6 +13,7 @@ import {
 } from '../../src/store/index.js';
 import { IN_MEMORY, openDatabase } from '../../src/store/index.js';
 import { startPipeline } from '../support/pipeline.js';
+import { rulesWithBufferEntered } from '../support/rulesEntered.js';
 import { forEachBackend, useDatabase } from '../store/backends.js';
 import { APPLICANT_PN, CO_APPLICANT_PN, seedCase } from '../web/support.js';
 
@@ -26,15 +24,9 @@ import { APPLICANT_PN, CO_APPLICANT_PN, seedCase } from '../web/support.js';
  * nothing can be asked again.
  */
 const shipped = loadRules();
-const dir = mkdtempSync(join(tmpdir(), 'rules-entered-'));
-cpSync(join(import.meta.dirname, '..', '..', 'rules'), dir, { recursive: true });
-const file = join(dir, 'municipalities', '1287-trelleborg.yaml');
-const text = readFileSync(file, 'utf8');
-const fixed = text.replace(/(assetBuffer:\n(?:.*\n)*?\s+status: )provisional/, '$1official');
-if (fixed === text) throw new Error('test set-up: the asset buffer is no longer provisional in rules/');
-writeFileSync(file, fixed);
-const entered = loadRules(dir);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const entering = rulesWithBufferEntered();
+const entered = loadRules(entering.dir);
+afterAll(() => entering.remove());
 
 const logs: string[] = [];
 const logger = createLogger({ nodeEnv: 'test', logLevel: 'info' }, { write: (s: string) => void logs.push(s) });

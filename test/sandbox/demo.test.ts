@@ -3,6 +3,11 @@ import { SystemException } from '../../src/domain/errors.js';
 import { addDemo } from '../../src/sandbox/demo.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { clientsFor } from './gather.js';
+import { addOldCases } from '../../src/sandbox/oldCases.js';
+import { dryRunRetention } from '../../src/retention/run.js';
+import { loadRules } from '../../src/rules/load.js';
+import { getCase } from '../../src/store/index.js';
+import { forEachBackend, useDatabase } from '../store/backends.js';
 
 /** The demo of `npm start`: applications dated around the day it runs, and one that fails. */
 let sandbox: Sandbox | undefined;
@@ -58,5 +63,39 @@ describe('the sandbox demo', () => {
     } finally {
       await second.stop();
     }
+  });
+});
+
+forEachBackend('the sandbox demo: old cases due for gallring', (backend) => {
+  const db = useDatabase(backend);
+  const now = new Date('2026-11-29T12:00:00Z');
+
+  it('plants closed cases seven years old in both municipalities, and a gallring dry run that day finds them to destroy', async () => {
+    const ids = await addOldCases(db(), { now });
+    expect(ids).toHaveLength(4);
+    // Twice writes nothing new.
+    expect(await addOldCases(db(), { now })).toEqual([]);
+    const rules = loadRules();
+    for (const municipality of ['1287', '1263']) {
+      const own = (await db().query<{ id: string }>('SELECT id FROM cases WHERE municipality = $1 AND id = ANY($2::text[])', [municipality, ids])).rows.map((r) => r.id);
+      expect(own, municipality).toHaveLength(2);
+      const { plan } = await dryRunRetention({ db: db(), rules, clock: () => now, actor: 'bistandsrobot' }, municipality);
+      const destroy = plan.due.filter((i) => i.verdict === 'destroy').map((i) => i.caseId);
+      expect(destroy.sort()).toEqual(own.sort());
+      // Long past the deadline (31 December of the year after the due day): overdue.
+      expect(plan.due.every((i) => i.lastEntryOn === '2019-11-29' && i.overdue)).toBe(true);
+    }
+    // Readable as cases: closed as handled in the case system, with their application.
+    const c = await getCase(db(), ids[0]!);
+    expect(c).toMatchObject({ state: 'MANUAL' });
+    expect(c!.closedAt).toBeInstanceOf(Date);
+  });
+
+  it('five years to the day: not due the day before, due that day', async () => {
+    const [id] = await addOldCases(db(), { now: new Date('2026-11-29T12:00:00Z'), yearsBack: 5, perMunicipality: 1 });
+    const dueOn = async (day: string) =>
+      (await dryRunRetention({ db: db(), rules: loadRules(), clock: () => new Date(`${day}T12:00:00Z`), actor: 'bistandsrobot' }, '1287')).plan.due.map((i) => i.caseId);
+    expect(await dueOn('2026-11-28')).not.toContain(id);
+    expect(await dueOn('2026-11-29')).toContain(id);
   });
 });

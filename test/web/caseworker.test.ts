@@ -16,6 +16,7 @@ import {
 import { DEFAULT_ORGANISATIONS, DEFAULT_ROLE_VALUES, loadWebAuthConfig } from '../../src/config.js';
 import { userFromClaims } from '../../src/web/auth/oidc.js';
 import { safeNext } from '../../src/web/auth/guards.js';
+import { kronor } from '../../src/domain/labels.js';
 import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
 import { APPLICANT_PN, buildPages, Client, CO_APPLICANT_PN, csrfFrom, seedCase } from './support.js';
 
@@ -300,36 +301,58 @@ forEachBackend('caseworker pages', (backend) => {
       expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(1);
     });
 
-    it('edit-and-sign needs a motivation; with one, the changed amounts are recomputed and signed', async () => {
+    it('edit-and-sign needs a motivation; with one, the recomputed outcome and amount are confirmed, then signed', async () => {
       const seeded = await seedCase(db(), { municipality: '1287' });
       const form = await anna.get(`/arenden/${seeded.id}/andra`);
       expect(form.statusCode).toBe(200);
       expect(form.body).toContain('<label for="motivering">');
+      expect(form.body).toContain(`action="/arenden/${seeded.id}/andra/bekrafta"`);
       const token = csrfFrom(form.body);
-      const without = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: '4000', motivering: '   ' });
+      const without = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '4000', motivering: '   ' });
       expect(without.statusCode).toBe(400);
       expect(without.body).toContain('Skriv en motivering');
       expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
-      const unchanged = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, motivering: 'Ingen ändring' });
+      const unchanged = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, motivering: 'Ingen ändring' });
       expect(unchanged.statusCode).toBe(400);
       expect(unchanged.body).toContain('Inget belopp ändrades');
-      const bad = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: 'fyratusen', motivering: 'Ny hyra' });
+      const bad = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: 'fyratusen', motivering: 'Ny hyra' });
       expect(bad.statusCode).toBe(400);
       // Amounts are shown the Swedish way; every problem is reported at once, tied to its field.
       expect(form.body).toMatch(/id="belopp-2" name="belopp_2" value="5(\u00a0| )000,00"/);
-      const both = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: 'fyratusen', motivering: '' });
+      const both = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: 'fyratusen', motivering: '' });
       expect(both.statusCode).toBe(400);
       expect(both.body).toContain('beloppet är inte ett belopp i kronor');
       expect(both.body).toContain('Skriv en motivering');
       expect(both.body).toMatch(/id="belopp-2" name="belopp_2" value="fyratusen" aria-invalid="true" aria-describedby="fel forslag-2 belopp-hjalp"/);
       expect(both.body).toMatch(/id="motivering"[^>]*aria-invalid="true" aria-describedby="fel"/);
       expect(both.body).not.toMatch(/id="belopp-3"[^>]*aria-invalid/);
-      const ok = await anna.post(`/arenden/${seeded.id}/andra`, { _csrf: token, belopp_2: '4 000,00', motivering: 'Hyran är 4 000 kr enligt nytt hyresavtal.' });
+      // The confirmation states the outcome and amount as the signature will compute them, and signs nothing.
+      const motivering = 'Hyran är 4 000 kr enligt nytt hyresavtal.';
+      const confirm = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '4 000,00', motivering });
+      expect(confirm.statusCode).toBe(200);
+      const expected = String(Number(seeded.amount) - 1000);
+      const text = confirm.body.replace(/\u00a0/g, ' ');
+      expect(text).toMatch(new RegExp(`beslutar du att <strong>bevilja ${kronor(expected).replace(/\u00a0/g, ' ')} kr i försörjningsstöd`));
+      expect(text).toContain('5 000,00 kr</td><td class="num">4 000,00 kr');
+      expect(confirm.body).toContain(`action="/arenden/${seeded.id}/andra"`);
+      expect(confirm.body).toContain('name="belopp_2" value="4000.00"');
+      expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
+      expect(await currentDecision(db(), seeded.id)).toBeUndefined();
+      // "Ändra igen" gives the form back with what was posted, the Swedish way.
+      const again = await anna.post(`/arenden/${seeded.id}/andra/igen`, { _csrf: csrfFrom(confirm.body), belopp_2: '4000.00', motivering });
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toMatch(/id="belopp-2" name="belopp_2" value="4(\u00a0| )000,00"/);
+      expect(again.body).toContain(motivering);
+      // The confirmation's button signs.
+      const hidden = Object.fromEntries([...confirm.body.split('<form method="post" action="/arenden/')[1]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      expect(Object.keys(hidden)).toEqual(expect.arrayContaining(['_csrf', 'proposalId', 'belopp_2', 'motivering']));
+      const ok = await anna.post(`/arenden/${seeded.id}/andra`, { ...hidden, motivering });
       expect(ok.statusCode).toBe(303);
+      expect(ok.headers.location).toBe(`/arenden/${seeded.id}?signerat=1`);
       const decision = (await currentDecision(db(), seeded.id))!;
       expect(decision.kind).toBe('edited');
       expect(decision.motivation).toBe('Hyran är 4 000 kr enligt nytt hyresavtal.');
-      expect(decision.amount).toBe(String(Number(seeded.amount) - 1000));
+      expect(decision.amount).toBe(expected);
       const edits = decision.content.edits as { from: string; to: string }[];
       expect(edits).toEqual([expect.objectContaining({ from: '5000.00', to: '4000.00' })]);
       expect(verifyDecision(decision)).toBe(true);

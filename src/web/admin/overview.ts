@@ -201,11 +201,11 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
     ? ''
     : !o.shared
       ? '<p>Köerna är gemensamma för alla kommuner och visas bara för en administratör för alla kommuner. Dina kommuners fel och fastnade ärenden står under Fel.</p>'
-      : `<table>
-<caption>Jobb per kö och läge</caption>
+      : `<div class="table-scroll" role="region" aria-labelledby="jobb-rubrik" tabindex="0"><table>
+<caption id="jobb-rubrik">Jobb per kö och läge</caption>
 <thead><tr><th scope="col">Kö</th>${JOB_STATES.map((s) => `<th scope="col">${esc(JOB_STATE_WORDS[s])}</th>`).join('')}</tr></thead>
 <tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(ownValue(QUEUE_WORDS, q.queue) ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
-</table>
+</table></div>
 <p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`;
 
   const technicalRows = o.technicalErrors

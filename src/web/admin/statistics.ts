@@ -128,11 +128,11 @@ function municipalitySection(municipality: string, name: string, months: readonl
     .map((year) => `<li><a href="${esc(statisticsFileUrl(municipality, { kind: 'year', year }))}">Årsfil ${esc(year)}</a></li>`)
     .join('');
   return `<h2>${esc(name)} (${esc(municipality)})</h2>
-<table>
-<caption>${esc(name)}: beviljat ekonomiskt bistånd per månad som stödet avser</caption>
+<div class="table-scroll" role="region" aria-labelledby="statistik-${esc(municipality)}" tabindex="0"><table>
+<caption id="statistik-${esc(municipality)}">${esc(name)}: beviljat ekonomiskt bistånd per månad som stödet avser</caption>
 <thead><tr><th scope="col">Månad</th><th scope="col">Lämnas senast</th><th scope="col" class="num">Hushåll</th><th scope="col" class="num">Personer</th><th scope="col" class="num">Summa (kr)</th><th scope="col">Fil</th></tr></thead>
 <tbody>${rows}</tbody>
-</table>
+</table></div>
 <ul class="plain">${yearLinks}</ul>`;
 }
 

@@ -184,8 +184,8 @@ export function editPageBody(view: CaseView, csrf: string, values: ReadonlyMap<n
   const noMotivation = failed && motivation.trim().length === 0;
   return `<h1>Ändra belopp och signera – ärende ${esc(view.case.id)}</h1>
 ${failed ? `<div class="error" role="alert" id="fel" tabindex="-1" autofocus><p>Beslutet är inte signerat. Rätta detta:</p><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>` : ''}
-<p>${esc(OUTCOME_WORDS[p.outcome])}${p.outcome === 'PROPOSE_GRANT' ? `, ${esc(kronor(p.amount))} kr` : ''}. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om när du signerar; ett resultat på noll eller mindre blir avslag.</p>
-<form method="post" action="/arenden/${id}/andra">
+<p>${esc(OUTCOME_WORDS[p.outcome])}${p.outcome === 'PROPOSE_GRANT' ? `, ${esc(kronor(p.amount))} kr` : ''}. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om och visas för dig att bekräfta innan något signeras; ett resultat på noll eller mindre blir avslag.</p>
+<form method="post" action="/arenden/${id}/andra/bekrafta">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
 <table class="amounts">
@@ -196,7 +196,7 @@ ${failed ? `<div class="error" role="alert" id="fel" tabindex="-1" autofocus><p>
 <p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p>
 <label for="motivering">Motivering (krävs)</label>
 <textarea id="motivering" name="motivering" required aria-required="true"${noMotivation ? ' aria-invalid="true" aria-describedby="fel"' : ''}>${esc(motivation)}</textarea>
-<button type="submit">Signera det ändrade beslutet</button>
+<button type="submit">Räkna om och granska</button>
 </form>
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;
 }

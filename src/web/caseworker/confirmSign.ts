@@ -38,3 +38,58 @@ ${input.motivation ? `<p><strong>Motivering i brevet:</strong> ${esc(input.motiv
 </form>
 <p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;
 }
+
+/**
+ * The confirmation step of "Ändra belopp" (POST /arenden/:id/andra/bekrafta): the outcome and
+ * amount as the edited calculation gives them (editedOutcome in decision.ts, the same
+ * computation the signature stores), the changed lines, and the motivation; its button posts
+ * the same amounts to POST /arenden/:id/andra, which signs. "Ändra igen" posts them back to the
+ * form with what was typed; going back signs nothing.
+ */
+export interface ConfirmEditInput {
+  caseId: string;
+  proposalId: string | undefined;
+  month: string;
+  /** After the edit: GRANT with the amount in kronor, or REJECT. */
+  outcome: 'GRANT' | 'REJECT';
+  amount: string;
+  edits: readonly { line: number; label: string; from: string; to: string }[];
+  /** Every amount field as parsed (line index -> öre string), sent on unchanged. */
+  amounts: ReadonlyMap<number, string>;
+  motivation: string;
+  csrf: string;
+}
+
+export function confirmEditBody(input: ConfirmEditInput): string {
+  const id = encodeURIComponent(input.caseId);
+  const sentence = outcomeSentence({ outcome: input.outcome === 'GRANT' ? 'PROPOSE_GRANT' : 'PROPOSE_REJECT', amount: input.amount, month: input.month });
+  const fields = [
+    `<input type="hidden" name="_csrf" value="${esc(input.csrf)}">`,
+    `<input type="hidden" name="proposalId" value="${esc(input.proposalId)}">`,
+    ...[...input.amounts].map(([i, amount]) => `<input type="hidden" name="belopp_${i}" value="${esc(amount)}">`),
+    `<input type="hidden" name="motivering" value="${esc(input.motivation)}">`,
+  ].join('\n');
+  const rows = input.edits
+    .map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`)
+    .join('\n');
+  return `<h1>Bekräfta det ändrade beslutet – ärende ${esc(input.caseId)}</h1>
+<p class="confirm" id="bekrafta-utfall">Med de ändrade beloppen beslutar du att <strong>${esc(sentence)}</strong>.</p>
+<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
+<table>
+<caption>Ändrade belopp</caption>
+<thead><tr><th scope="col">Post</th><th scope="col" class="num">Förslag</th><th scope="col" class="num">Nytt belopp</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+</div>
+<p><strong>Motivering i brevet:</strong> ${esc(input.motivation)}</p>
+<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>
+<form method="post" action="/arenden/${id}/andra">
+${fields}
+<button type="submit" aria-describedby="bekrafta-utfall">Bekräfta och signera</button>
+</form>
+<form method="post" action="/arenden/${id}/andra/igen">
+${fields}
+<button type="submit" class="secondary">Ändra igen</button>
+</form>
+<p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;
+}

@@ -84,11 +84,25 @@ export function outcomeAfterEdit(proposal: Pick<Proposal, 'reasons'>, calculatio
   return { outcome: 'GRANT', amount, reasons: proposal.reasons.filter((r) => r !== 'INCOME_EXCEEDS_NORM') };
 }
 
-export function contentEdited(proposal: Proposal, ctx: SignContext, amounts: ReadonlyMap<number, string>, motivation: string): DecisionContent | { noChange: true } {
+/**
+ * What an edit of the proposal's amounts decides: the recomputed calculation, the lines that
+ * changed, and the outcome and amount (kronor string) after the edit. The confirmation page
+ * shows this and the signature stores it (contentEdited), so both say the same.
+ * `{ noChange: true }` when no amount differs from the proposal.
+ */
+export function editedOutcome(
+  proposal: Pick<Proposal, 'calculation' | 'reasons'>,
+  amounts: ReadonlyMap<number, string>,
+): { calculation: Calculation; edits: LineEdit[]; outcome: DecisionOutcome; amount: string; reasons: ReasonCode[] } | { noChange: true } {
   const { calculation, edits } = applyEdits(proposal.calculation, amounts);
   if (edits.length === 0) return { noChange: true };
-  const after = outcomeAfterEdit(proposal, calculation);
-  return decisionContent(proposal, ctx, { ...after, calculation, edits, motivation: motivation.trim() });
+  return { ...outcomeAfterEdit(proposal, calculation), calculation, edits };
+}
+
+export function contentEdited(proposal: Proposal, ctx: SignContext, amounts: ReadonlyMap<number, string>, motivation: string): DecisionContent | { noChange: true } {
+  const edited = editedOutcome(proposal, amounts);
+  if ('noChange' in edited) return edited;
+  return decisionContent(proposal, ctx, { ...edited, motivation: motivation.trim() });
 }
 
 /**

@@ -8,8 +8,9 @@ import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
 import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
-import { parseLineAmounts } from './decision.js';
-import { confirmSignBody } from './confirmSign.js';
+import { editedOutcome, parseAmountInput, parseLineAmounts } from './decision.js';
+import { confirmEditBody, confirmSignBody } from './confirmSign.js';
+import { kronor } from '../../domain/labels.js';
 import { inboxBody, inboxOwner, parseInboxQuery } from './inbox.js';
 import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
@@ -34,7 +35,9 @@ import { ssbtekAccess } from '../ssbtekAccess.js';
  *   GET  /arenden/:id               the case page (audit: case.read)
  *   POST /arenden/:id/signera       sign as proposed
  *   GET  /arenden/:id/andra         edit amounts (audit: case.read)
- *   POST /arenden/:id/andra         edit amounts, motivate and sign
+ *   POST /arenden/:id/andra/bekrafta  the edited outcome and amount to confirm (nothing signed)
+ *   POST /arenden/:id/andra/igen    back to the form from the confirmation, with what was posted
+ *   POST /arenden/:id/andra         edit amounts, motivate and sign (the confirmation's button)
  *   POST /arenden/:id/ta-over       take over for manual handling
  *   GET  /arenden/:id/beslut        the decision letter (audit: letter.read)
  *   GET  /arenden/:id/beslut.pdf    the same as PDF
@@ -213,18 +216,29 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), new Map(), ''));
     });
 
-    app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
+    type EditRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, string | undefined> }>;
+    /**
+     * The posted edit form read and checked, every problem at once (then the form is shown again
+     * with what was typed, status 400, and undefined returned): the case, the parsed amounts,
+     * the motivation, and the outcome and amount after the edit (editedOutcome, as the signature
+     * computes them).
+     */
+    async function editRequest(request: EditRequest, reply: FastifyReply) {
       const c = await caseFor(request, reply, 'case.editSign');
-      if (!c) return reply;
+      if (!c) return undefined;
       const user = userOf(request);
       const body = request.body ?? {};
       const view = await loadCaseView(db, c);
-      if (!view.proposal) return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
+      if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
+        await showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
+        return undefined;
+      }
       const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);
       const motivation = (body.motivering ?? '').trim();
       const again = async (...errors: string[]) => {
         await auditCaseRead(db, user, c.id);
-        return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, errors), 400);
+        await html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, errors), 400);
+        return undefined;
       };
       // Every problem at once, so the caseworker corrects them in one go.
       const problems = [
@@ -233,9 +247,58 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         ...(motivation.length > 4000 ? ['Motiveringen får vara högst 4 000 tecken.'] : []),
       ];
       if (problems.length > 0) return again(...problems);
-      const result = await signCase(db, user, { caseId: c.id, proposalId: body.proposalId, edit: { amounts, motivation } }, clock());
+      const edited = editedOutcome(view.proposal, amounts);
+      if ('noChange' in edited) return again('Inget belopp ändrades. Signera förslaget som det står, eller ändra ett belopp.');
+      return { c, user, view, proposal: view.proposal, amounts, motivation, edited, again };
+    }
+
+    // "Ändra belopp" posts here first: a page stating the outcome and amount after the edit,
+    // whose button posts the same fields to /andra below, which signs (confirmSign.ts).
+    app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra/bekrafta', { preHandler: readers }, async (request, reply) => {
+      const asked = await editRequest(request, reply);
+      if (!asked) return reply;
+      const { c, user, view, proposal, amounts, motivation, edited } = asked;
+      await auditCaseRead(db, user, c.id);
+      return html(reply, request, `Bekräfta det ändrade beslutet – ärende ${c.id}`, confirmEditBody({
+        caseId: c.id,
+        // The proposal the outcome was computed from: signing a newer one is refused.
+        proposalId: request.body?.proposalId || view.proposalRecord?.id,
+        month: proposal.month,
+        outcome: edited.outcome,
+        amount: edited.amount,
+        edits: edited.edits,
+        amounts,
+        motivation,
+        csrf: csrfToken(reply),
+      }));
+    });
+
+    // "Ändra igen" on the confirmation: the form again with the amounts and motivation as posted.
+    app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra/igen', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.editSign');
+      if (!c) return reply;
+      const view = await loadCaseView(db, c);
+      if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
+        return reply.redirect(`/arenden/${encodeURIComponent(c.id)}`, 303);
+      }
+      const body = request.body ?? {};
+      const { typed } = parseLineAmounts(view.proposal.calculation.lines, body);
+      // The confirmation carries parsed amounts ("4000.00"); shown again the Swedish way.
+      for (const [i, amount] of typed) {
+        const parsed = parseAmountInput(amount);
+        if (parsed !== undefined) typed.set(i, kronor(parsed));
+      }
+      await auditCaseRead(db, userOf(request), c.id);
+      return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, (body.motivering ?? '').trim()));
+    });
+
+    app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
+      const asked = await editRequest(request, reply);
+      if (!asked) return reply;
+      const { c, user, amounts, motivation, again } = asked;
+      const result = await signCase(db, user, { caseId: c.id, proposalId: request.body?.proposalId, edit: { amounts, motivation } }, clock());
       if (!result.ok) {
-        if (result.status === 400) return again(result.message);
+        if (result.status === 400) return (await again(result.message)) ?? reply;
         const fresh = (await getCase(db, c.id)) ?? c;
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
       }

@@ -67,7 +67,7 @@ export function logFollowUpRoutes(options: LogFollowUpRoutesOptions): FastifyPlu
         .join('');
       return `<h1>Logguppföljning</h1>
 <p>Anslutningsavtalet för SSBTEK kräver att all åtkomst till personuppgifter loggas och att loggarna följs upp regelbundet och systematiskt. Varje månad görs en rapport per kommun; du kan också beställa en för valfri period. Fynden anger användare, ärende och tid, aldrig personnummer, och länkar till loggraderna bakom dem. Granska rapporten och markera den som granskad med en kommentar.</p>
-${rows ? `<table><caption>Rapporter</caption><thead><tr><th scope="col">Period</th><th scope="col">Kommun</th><th scope="col">Slag</th><th scope="col">Fynd</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Inga rapporter ännu.</p>'}
+${rows ? `<div class="table-scroll" role="region" aria-labelledby="rapporter-rubrik" tabindex="0"><table><caption id="rapporter-rubrik">Rapporter</caption><thead><tr><th scope="col">Period</th><th scope="col">Kommun</th><th scope="col">Slag</th><th scope="col">Fynd</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>` : '<p>Inga rapporter ännu.</p>'}
 <h2>Beställ en rapport</h2>
 ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p></div>` : ''}
 <form method="post" action="/logguppfoljning">${hidden(reply)}
@@ -130,7 +130,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
 ${message}
 <p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(r.madeBy)}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
 <p class="small">Kontorstid ${esc(String(s.officeStart ?? ''))}–${esc(String(s.officeEnd ?? ''))} måndag–fredag. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
-<table><caption>Fynd per kontroll</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Fynd</th></tr></thead><tbody>${countRows}</tbody></table>
+<div class="table-scroll" role="region" aria-labelledby="kontroller-rubrik" tabindex="0"><table><caption id="kontroller-rubrik">Fynd per kontroll</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Fynd</th></tr></thead><tbody>${countRows}</tbody></table></div>
 ${findingRows ? `<div class="table-scroll" role="region" aria-labelledby="fynd-rubrik" tabindex="0"><table><caption id="fynd-rubrik">Fynd</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Användare</th><th scope="col">Ärende</th><th scope="col">Tid</th><th scope="col">Vad</th><th scope="col">Loggrader</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : '<p>Inga fynd under perioden.</p>'}
 <p><a href="/logguppfoljning/${esc(r.id)}.csv">Ladda ner rapporten som CSV (för Excel)</a></p>
 ${signOff}
