@@ -45,7 +45,7 @@ describe('which rules the coming month lacks', () => {
       ['1263', true],
       ['1287', true],
     ]);
-    expect(items[1]!.text).toBe('Regler för 2027-01: saknas: riksnormen (21 värden); preliminärt: municipality.1287.assetBuffer. Kontrollera med npm run rules -- check --month 2027-01.');
+    expect(items[1]!.text).toBe('Regler för 2027-01: saknas: riksnormen (21 värden); preliminärt: buffert för tillgångar i Trelleborgs kommun. Kontrollera med npm run rules -- check --month 2027-01.');
     expect(ruleTodos(rules, ['1287'], '2026-11-02').map((i) => i.urgent)).toEqual([false]);
   });
 });
