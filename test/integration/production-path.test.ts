@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { start as startPayments, type PaymentSandbox } from '../../src/sandbox/payments.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
-import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
+import { dropSchema, randomSchema, SERVER_URL } from '../support/backends.js';
 import { startOidcProvider, testTls, type OidcProvider, type TestTls } from '../support/tlsOidcProvider.js';
 import { registerEnv } from '../support/processWorld.js';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/redisServer.js';

@@ -5,7 +5,7 @@ import type { Proposal } from '../../src/domain/proposal.js';
 import { loadRules } from '../../src/rules/load.js';
 import { contentSettled, pointsOf, settle, type Point } from '../../src/web/caseworker/manualDecision.js';
 import { municipalityNames } from '../../src/web/caseworker/view.js';
-import { seedSnapshot } from '../web/support.js';
+import { seedSnapshot } from '../support/web.js';
 
 /**
  * Settling a cost over the guideline gives exactly what the robot's own calculation (`assess`,

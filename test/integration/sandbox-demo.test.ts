@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemException } from '../../src/domain/errors.js';
 import { addDemo } from '../../src/sandbox/demo.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { clientsFor } from './gather.js';
+import { clientsFor } from '../support/gather.js';
 
 /** The demo of `npm start`: applications dated around the day it runs, and one that fails. */
 let sandbox: Sandbox | undefined;
