@@ -47,8 +47,11 @@ export interface Config {
   robotIdentity: string;
   /** The municipality's organisationsnummer, 12 digits as SSBTEK wants it (16 + 10 digits). */
   organisationNumber: string;
-  /** The municipality's name as SSBTEK's ingivare states it. */
-  organisationName: string;
+  /**
+   * The municipality's name as SSBTEK's ingivare states it; undefined in the sandbox, which takes
+   * SANDBOX_ORGANISATION_MUNICIPALITY's officialName from the rules (cli/wiring.ts organisationName).
+   */
+  organisationName: string | undefined;
   /** Försäkringskassan's aktörsid for the municipality (LEFI questions need it). */
   fkAktorsId: string;
   /** Key for the audit log's person pseudonyms (HMAC), at least 32 characters; a fixed development key unless production. */
@@ -211,6 +214,8 @@ export function weakSecretProblem(value: string): string | undefined {
 
 /** A fictitious-looking but well-formed number (Trelleborgs kommun), used by the sandbox. */
 export const SANDBOX_ORGANISATION_NUMBER = '162120001165';
+/** The municipality SANDBOX_ORGANISATION_NUMBER belongs to; the sandbox's ingivare is named from its rules file. */
+export const SANDBOX_ORGANISATION_MUNICIPALITY = '1287';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -292,7 +297,7 @@ const schema = z.object({
         error: "must be the municipality's organisationsnummer (NNNNNN-NNNN or 16NNNNNNNNNN) with a valid check digit",
       }),
   ),
-  ORGANISATION_NAME: optional(z.string().min(2).max(100)).transform((v) => v ?? 'Trelleborgs kommun'),
+  ORGANISATION_NAME: optional(z.string().min(2).max(100)),
   FK_AKTORSID: optional(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be the aktörsid Försäkringskassan assigned (letters, digits, . _ -)' })),
   PSEUDONYM_SECRET: optional(z.string().min(32, { error: 'must be at least 32 characters' })),
   // Read here only to be checked; the web login takes it from the environment (src/web/auth/session.ts).

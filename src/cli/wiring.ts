@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { SANDBOX_ORGANISATION_MUNICIPALITY, type Config } from '../config.js';
 import { createMetrics, type RobotMetrics } from '../observability/metrics.js';
 import { createBookingClient } from '../casesystem/booking.js';
 import { createNotifyClient } from '../casesystem/notify.js';
@@ -30,6 +30,14 @@ export function openStore(config: Config): Promise<Db> {
   return config.databaseUrl ? openDatabase({ url: config.databaseUrl, schema }) : openDatabase({ dataDir: join(config.dataDir, 'pglite'), schema });
 }
 
+/**
+ * SSBTEK's ingivare name: ORGANISATION_NAME, or else the sandbox municipality's name as its rules
+ * file gives it (officialName), so no name is written twice.
+ */
+export function organisationName(config: Pick<Config, 'organisationName'>, rules: Pick<RuleSet, 'municipalityName'>): string {
+  return config.organisationName ?? rules.municipalityName(SANDBOX_ORGANISATION_MUNICIPALITY) ?? `kommun ${SANDBOX_ORGANISATION_MUNICIPALITY}`;
+}
+
 export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: RuleSet, logger: Logger, metrics: RobotMetrics): RobotDeps {
   const http = { timeoutMs: config.registerTimeoutMs, retry: { attempts: config.registerAttempts } };
   return {
@@ -45,7 +53,7 @@ export function robotDeps(config: Config, urls: RegisterUrls, db: Db, rules: Rul
     ssbtek: createSsbtekClient({
       url: urls.ssbtek,
       ...http,
-      ingivare: { organisationsnummer: config.organisationNumber, namn: config.organisationName, handlaggare: config.robotIdentity },
+      ingivare: { organisationsnummer: config.organisationNumber, namn: organisationName(config, rules), handlaggare: config.robotIdentity },
       fkAktorsId: config.fkAktorsId,
     }),
     kir: createKirClient({ url: urls.kir, ...http }),

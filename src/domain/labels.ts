@@ -52,12 +52,13 @@ export function kronor(amount: string): string {
   return `${negative ? '−' : ''}${grouped}${fraction !== undefined ? `,${fraction}` : ''}`;
 }
 
-/** The municipalities by SCB code, as people name them. */
-export const MUNICIPALITY_NAMES: Readonly<Record<string, string>> = { '1287': 'Trelleborgs kommun', '1263': 'Svedala kommun' };
-
-export function municipalityName(code: string): string {
-  return MUNICIPALITY_NAMES[code] ?? `kommun ${code}`;
-}
+/**
+ * A municipality's name as people read it, by SCB code: "Trelleborgs kommun". The names live in
+ * the rules files (rules/municipalities/<code>-<name>.yaml `officialName`); the web layer builds this from
+ * the loaded rules (web/caseworker/view.ts municipalityNames) and passes it in, so the domain
+ * holds no names of its own.
+ */
+export type MunicipalityNames = (code: string) => string;
 
 /** The application's income types (rules/incomes.yaml `types`), in lower case for running text. */
 export const INCOME_TYPE_WORDS: Readonly<Record<string, string>> = {
@@ -96,10 +97,10 @@ const MUNICIPAL_RULE_WORDS: Readonly<Record<string, (name: string) => string>> =
 
 /**
  * A rule id of the rules folder in words, e.g. `riksnorm.children.4-6` is "riksnormen för barn
- * 4–6 år", `municipality.1287.assetBuffer` "buffert för tillgångar i Trelleborgs kommun". An id
- * this does not know comes back as it is.
+ * 4–6 år", `municipality.1287.assetBuffer` "buffert för tillgångar i Trelleborgs kommun" (the
+ * name from `names`). An id this does not know comes back as it is.
  */
-export function ruleLabel(rule: string): string {
+export function ruleLabel(rule: string, names: MunicipalityNames): string {
   const parts = rule.split('.');
   const [head, second, third, fourth] = parts;
   if (head === 'riksnorm') {
@@ -112,7 +113,7 @@ export function ruleLabel(rule: string): string {
     }
   }
   if (head === 'municipality' && second) {
-    const name = municipalityName(second);
+    const name = names(second);
     if (third === 'costs' && fourth) return `riktlinjen för ${costLabel(fourth).toLowerCase()} i ${name}`;
     if (third === 'automatedDecisions') return `delegationen för automatiska beslut i ${name}`;
     const words = third ? MUNICIPAL_RULE_WORDS[third] : undefined;
@@ -135,8 +136,8 @@ const RULE_ID = /\b(?:riksnorm\.[A-Za-z]+\.[0-9A-Za-z-]+|municipality\.\d{4}\.[A
  * A stored message (a reason, a warning) with its rule ids in words. Proposals are stored as
  * the robot wrote them, ids and all; people read them with this.
  */
-export function withRuleWords(text: string): string {
-  return text.replace(RULE_ID, (id) => ruleLabel(id));
+export function withRuleWords(text: string, names: MunicipalityNames): string {
+  return text.replace(RULE_ID, (id) => ruleLabel(id, names));
 }
 
 /** The application's single fields (snapshot.ts paths) as the subject of a sentence. */

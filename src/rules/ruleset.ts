@@ -66,6 +66,11 @@ export class RuleSet {
   municipalityName(code: string): string | undefined {
     return this.municipalities.get(code)?.officialName;
   }
+
+  /** The förvaltningsrätt that tries appeals of the municipality's decisions ("Förvaltningsrätten i Malmö"); undefined for one the robot does not serve. */
+  administrativeCourt(code: string): string | undefined {
+    return this.municipalities.get(code)?.administrativeCourt.name;
+  }
 }
 
 /** The documents by subject; a file without a known subject stops it. */

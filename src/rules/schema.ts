@@ -195,6 +195,15 @@ export const municipalityFile = z
     name: z.string().min(1),
     /** As people read it ("Trelleborgs kommun"): the letter's sender, the pages. */
     officialName: z.string({ error: 'officialName saknas: kommunens namn som det skrivs i brev, t.ex. "Trelleborgs kommun"' }).min(3),
+    /**
+     * The förvaltningsrätt that tries appeals of the municipality's decisions: the court of the
+     * domkrets the municipality lies in (lagen 1971:289 14 §), with that source. The covering
+     * letter of a forwarded appeal is addressed to it. Plain, not dated: domkretsar seldom change.
+     */
+    administrativeCourt: z.strictObject(
+      { name: z.string().min(3), source },
+      { error: 'administrativeCourt saknas: förvaltningsrätten för kommunens domkrets, { name, source }' },
+    ),
     allowProvisionalRules: z.boolean({ error: 'allowProvisionalRules ska vara true eller false' }),
     costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),

@@ -7,7 +7,7 @@ import { loadRules } from '../../src/rules/load.js';
 import { getCase, getProposalForCase, IN_MEMORY, listReviewQueue, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
-import { fakePdf, seedCase } from '../web/support.js';
+import { fakePdf, seedCase } from '../support/web.js';
 import { rulesWithBufferEntered } from '../support/rulesEntered.js';
 
 /**

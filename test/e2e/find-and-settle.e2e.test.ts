@@ -9,7 +9,7 @@ import { devUser } from '../../src/web/auth/devUsers.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { signCase } from '../../src/web/caseworker/service.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
-import { fakePdf, seedCase, seedSnapshot } from '../web/support.js';
+import { fakePdf, seedCase, seedSnapshot } from '../support/web.js';
 
 /**
  * In Debian's Chromium at 390 px: Svedala's auditor finds a decided case by personal number

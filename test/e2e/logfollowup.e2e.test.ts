@@ -6,7 +6,7 @@ import { scheduledFollowUp } from '../../src/logfollowup/run.js';
 import { getFollowUpReport, IN_MEMORY, openDatabase, searchAudit, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
-import { fakePdf } from '../web/support.js';
+import { fakePdf } from '../support/web.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
 
 /**

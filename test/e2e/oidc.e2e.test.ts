@@ -11,7 +11,7 @@ import type { Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { forEachBackend } from '../store/backends.js';
+import { forEachBackend } from '../support/backends.js';
 import { axeCheck, SHOTS } from '../support/browser.js';
 import { startTestProvider, type TestProvider } from '../support/oidcProvider.js';
 

@@ -9,7 +9,7 @@ import { stockholmDate } from '../../src/domain/dates.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { axeCheck, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
-import { seedCase } from '../web/support.js';
+import { seedCase } from '../support/web.js';
 
 /**
  * WCAG 2.1 1.4.10 Reflow: every page of the caseworker and the admin, at 390 CSS px (a phone,

@@ -7,8 +7,8 @@ import { SELECTORS, type CaseSystemSelectors } from '../../src/casesystem/select
 import { SystemException } from '../../src/domain/errors.js';
 import { start, type LegacyCaseSystem } from '../../src/sandbox/legacyCaseSystem.js';
 import { SHOTS } from '../support/browser.js';
-import { decision } from '../casesystem/decisions.js';
-import { everythingIn, rejectionOf } from '../registers/netSpy.js';
+import { decision } from '../support/decisions.js';
+import { everythingIn, rejectionOf } from '../support/netSpy.js';
 
 /**
  * The RPA adapter in Debian's Chromium against the sandbox's legacy case-system UI (pages a bit

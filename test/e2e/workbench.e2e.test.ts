@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDecision, getCase, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
-import { fakePdf, seedCase } from '../web/support.js';
+import { fakePdf, seedCase } from '../support/web.js';
 
 /**
  * The workbench as a new caseworker meets it, in Debian's Chromium at 390 px: a Trelleborg case

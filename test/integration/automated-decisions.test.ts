@@ -22,7 +22,7 @@ import {
 } from '../../src/store/index.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import { signCase } from '../../src/web/caseworker/service.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 import { rulesWithDelegation, TEST_DELEGATED_BY, TEST_REFERENCE } from '../support/automationRules.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 

@@ -13,7 +13,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { start as startPayments } from '../../src/sandbox/payments.js';
 import { openDatabase, storeIdentity, type Db } from '../../src/store/index.js';
-import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
+import { dropSchema, randomSchema, SERVER_URL } from '../support/backends.js';
 import { REDIS_URL } from '../support/pipeline.js';
 import { deleteRedisKeys, registerEnv } from '../support/processWorld.js';
 

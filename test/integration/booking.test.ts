@@ -17,7 +17,7 @@ import {
   type BookingRecord,
   type Db,
 } from '../../src/store/index.js';
-import { forEachBackend } from '../store/backends.js';
+import { forEachBackend } from '../support/backends.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**

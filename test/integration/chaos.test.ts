@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERVER_URL } from '../store/backends.js';
+import { SERVER_URL } from '../support/backends.js';
 import { runChaos } from '../support/chaos.js';
 
 /**

@@ -28,8 +28,8 @@ import { casePageBody } from '../../src/web/caseworker/casePage.js';
 import { changeDecision, reclaimPoint } from '../../src/web/caseworker/correction.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { loadCaseView, signCase } from '../../src/web/caseworker/service.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { seedCase } from '../web/support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { seedCase } from '../support/web.js';
 
 /**
  * Carrying out a decision that supersedes a carried-out one (ändring / omprövning), on both

@@ -15,7 +15,7 @@ import {
 import { EXPORT_TABLES, type ExportTable } from '../../src/store/repositories/exportMunicipality.js';
 import { dryRunRetention } from '../../src/retention/run.js';
 import { loadRules } from '../../src/rules/load.js';
-import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
+import { forEachBackend, rejection, useDatabase } from '../support/backends.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { releaseHeld } from '../../src/robot/held.js';
 import { caseJobId } from '../../src/robot/queues.js';
 import { getCase, getCaseWork } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**

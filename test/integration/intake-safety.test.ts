@@ -11,8 +11,8 @@ import { gatherOverview, renderOverview } from '../../src/web/admin/overview.js'
 import { buildWebServer } from '../../src/web/server.js';
 import { getApplication, getCase, getIntakeCursor, getIntakeStatus, type Db } from '../../src/store/index.js';
 import { looksLikePersonalNumber } from '../../src/store/personalDataGuard.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { buildPages, Client } from '../web/support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { buildPages, Client } from '../support/web.js';
 import type { FastifyInstance } from 'fastify';
 import { ENDED, REDIS_URL, startPipeline, type PipelineHarness } from '../support/pipeline.js';
 

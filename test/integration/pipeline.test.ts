@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { robotMetrics } from '../../src/cli/wiring.js';
 import { replayCase } from '../../src/robot/replay.js';
 import { getApplication, getProposalForCase, getStateHistory, listAuditForCase } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 import { REDIS_URL, startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**

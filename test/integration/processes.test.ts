@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { caseJobId, DEFAULT_PREFIX, QUEUE } from '../../src/robot/queues.js';
 import { startSandbox, type GeneratedHousehold, type Sandbox } from '../../src/sandbox/index.js';
 import { getStateHistory, openDatabase, storeIdentity, type CaseState, type Db } from '../../src/store/index.js';
-import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
+import { dropSchema, randomSchema, SERVER_URL } from '../support/backends.js';
 import { REDIS_URL } from '../support/pipeline.js';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/redisServer.js';
 import { deleteRedisKeys, registerEnv } from '../support/processWorld.js';

@@ -12,10 +12,11 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { start as startPayments, type PaymentSandbox } from '../../src/sandbox/payments.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
-import { dropSchema, randomSchema, SERVER_URL } from '../store/backends.js';
-import { startOidcProvider, testTls, type OidcProvider, type TestTls } from '../support/tlsOidcProvider.js';
+import { dropSchema, randomSchema, SERVER_URL } from '../support/backends.js';
+import { startTestProvider, type TestProvider } from '../support/oidcProvider.js';
 import { registerEnv } from '../support/processWorld.js';
 import { startThrowawayRedis, type ThrowawayRedis } from '../support/redisServer.js';
+import { testTls, type TestTls } from '../support/tls.js';
 import { startTlsProxy, type TlsProxy } from '../support/tlsProxy.js';
 
 /**
@@ -57,7 +58,7 @@ let payments: PaymentSandbox;
 let notifications: NotificationSandbox;
 let booking: BookingSandbox;
 let tls: TestTls;
-let provider: OidcProvider;
+let provider: TestProvider;
 let proxy: TlsProxy;
 let applicationsDir: string;
 
@@ -119,6 +120,8 @@ function layOutImage(dir: string): string[] {
 // A browser's part, over https: cookies, forms, following redirects by hand
 
 const jar = new Map<string, string>();
+/** The provider's own cookies (its interaction and session), kept apart from the robot's. */
+const providerJar = new Map<string, string>();
 
 interface Answer {
   status: number;
@@ -129,7 +132,8 @@ interface Answer {
 function browse(url: string, options: { method?: 'GET' | 'POST'; form?: Record<string, string> } = {}): Promise<Answer> {
   const target = new URL(url);
   const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
-  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const cookies = target.origin === proxy.url ? jar : target.origin === provider?.issuer ? providerJar : undefined;
+  const cookie = cookies ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       target,
@@ -137,7 +141,7 @@ function browse(url: string, options: { method?: 'GET' | 'POST'; form?: Record<s
         method: options.method ?? 'GET',
         ca: tls.cert,
         headers: {
-          ...(cookie && target.origin === proxy.url ? { cookie } : {}),
+          ...(cookie ? { cookie } : {}),
           ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
         },
       },
@@ -145,11 +149,11 @@ function browse(url: string, options: { method?: 'GET' | 'POST'; form?: Record<s
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          if (target.origin === proxy.url) {
+          if (cookies) {
             for (const line of [res.headers['set-cookie'] ?? []].flat()) {
               const [pair] = line.split(';');
               const eq = pair!.indexOf('=');
-              jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+              cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
             }
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
@@ -191,10 +195,13 @@ beforeAll(async () => {
   tls = testTls();
   const webPort = await freePort();
   proxy = await startTlsProxy(tls, { host: '127.0.0.1', port: webPort });
-  provider = await startOidcProvider({
+  provider = await startTestProvider({
     tls,
-    client: { id: 'bistandsrobot', secret: 'client-secret-for-this-test', redirectUri: `${proxy.url}/auth/callback` },
-    account: { sub: 'hl.trelleborg', name: 'Handläggare Trelleborg', claims: { roles: ['bistand-handlaggare'], organisation: 'trelleborg' } },
+    redirectUri: `${proxy.url}/auth/callback`,
+    postLogoutRedirectUri: `${proxy.url}/utloggad`,
+    accounts: { 'hl.trelleborg': { name: 'Handläggare Trelleborg', roles: ['bistand-handlaggare'], organisation: 'trelleborg' } },
+    // Signed in at the provider already (single sign-on): the login is redirects only.
+    signedIn: 'hl.trelleborg',
   });
 
   const production = {
@@ -223,8 +230,8 @@ beforeAll(async () => {
     PORT: String(webPort),
     SESSION_SECRET,
     OIDC_ISSUER: provider.issuer,
-    OIDC_CLIENT_ID: 'bistandsrobot',
-    OIDC_CLIENT_SECRET: 'client-secret-for-this-test',
+    OIDC_CLIENT_ID: provider.clientId,
+    OIDC_CLIENT_SECRET: provider.clientSecret,
     OIDC_REDIRECT_URI: `${proxy.url}/auth/callback`,
     // The municipality's CA, as its servers trust it (here: the test's self-signed certificate).
     NODE_EXTRA_CA_CERTS: tls.certFile,
@@ -237,7 +244,8 @@ afterAll(async () => {
   for (const child of children) if (child.running()) child.proc.kill('SIGKILL');
   await Promise.all(children.map((c) => Promise.race([c.exited, sleep(10_000)])));
   await db?.close().catch(() => undefined);
-  await Promise.all([sandbox, caseSystem, payments, notifications, booking, provider, proxy].map((s) => s?.stop().catch(() => undefined)));
+  await Promise.all([sandbox, caseSystem, payments, notifications, booking, proxy].map((s) => s?.stop().catch(() => undefined)));
+  await provider?.close().catch(() => undefined);
   await redis?.stop().catch(() => undefined);
   if (schema) await dropSchema(schema);
   for (const dir of [image, applicationsDir]) if (dir) rmSync(dir, { recursive: true, force: true });
@@ -299,7 +307,7 @@ describe('the production path: the compiled robot as the image runs it', () => {
 
     // Login: the web sends the browser to the provider, the provider back with a code.
     const signedIn = await follow(`${proxy.url}/login?next=${encodeURIComponent(`/arenden/${caseId}`)}`);
-    expect(signedIn.hops.some((h) => h.startsWith(`${provider.issuer}/authorize?`))).toBe(true);
+    expect(signedIn.hops.some((h) => h.startsWith(`${provider.issuer}/auth?`))).toBe(true);
     expect(signedIn.hops.some((h) => h.startsWith(`${proxy.url}/auth/callback?`))).toBe(true);
     expect(signedIn.url).toBe(`${proxy.url}/arenden/${caseId}`);
     expect(signedIn.answer.status).toBe(200);

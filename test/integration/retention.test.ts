@@ -7,7 +7,7 @@ import { dryRunRetention, executeRetention, RetentionError, scheduledRetention, 
 import { RETENTION_DRY_RUN_PATTERN, RETENTION_SCHEDULER_ID } from '../../src/robot/worker.js';
 import { CASE_TABLES, getRetentionRun, IN_MEMORY, insertRetentionRun, listRetentionDestructions, listRetentionItems, openDatabase, type Db } from '../../src/store/index.js';
 import { startPipeline } from '../support/pipeline.js';
-import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
+import { forEachBackend, rejection, useDatabase } from '../support/backends.js';
 import { seedCase, seededRowCounts, type SeedCase } from '../support/retention.js';
 import { personalNumber } from '../support/snapshots.js';
 

@@ -14,8 +14,8 @@ import {
 import { IN_MEMORY, openDatabase } from '../../src/store/index.js';
 import { startPipeline } from '../support/pipeline.js';
 import { rulesWithBufferEntered } from '../support/rulesEntered.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { APPLICANT_PN, CO_APPLICANT_PN, seedCase } from '../web/support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { APPLICANT_PN, CO_APPLICANT_PN, seedCase } from '../support/web.js';
 
 /**
  * Cases waiting for rules come back by themselves: Trelleborg's asset buffer is provisional in

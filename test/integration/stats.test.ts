@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { statsCommand, type StatsIo } from '../../src/cli/stats.js';
 import { searchAudit, statisticsCases } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { addDecision, EXPECTED, PEOPLE, seedCase, seedScenario, SVEDALA_PEOPLE, writtenForms, type SeededCase } from '../stats/seed.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { addDecision, EXPECTED, PEOPLE, seedCase, seedScenario, SVEDALA_PEOPLE, writtenForms, type SeededCase } from '../support/statsSeed.js';
 
 /**
  * `stats` end to end on both back ends: cases of Trelleborg (1287) and Svedala (1263, handled

@@ -6,7 +6,7 @@ import { whatIfFromStore } from '../../src/cli/whatIf.js';
 import { Decimal } from '../../src/domain/money.js';
 import { DEFAULT_RULES_DIR, loadRules } from '../../src/rules/load.js';
 import type { Db } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**

@@ -13,7 +13,7 @@ import { start as startNotifications } from '../../src/sandbox/notifications.js'
 import { start as startPayments } from '../../src/sandbox/payments.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
-import { dropSchema } from '../store/backends.js';
+import { dropSchema } from './backends.js';
 import { deleteRedisKeys, registerEnv } from './processWorld.js';
 import { signCase } from '../../src/web/caseworker/service.js';
 

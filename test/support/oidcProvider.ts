@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Provider, { type Configuration } from 'oidc-provider';
 
 /**
@@ -10,6 +11,11 @@ import Provider, { type Configuration } from 'oidc-provider';
  * `tamper` lets a test change the ID token in the token endpoint's reply, as a provider mix-up
  * or a token meant for another client would look: the claim is changed and the token signed
  * again with the provider's own key, so only our side's claim checks can refuse it.
+ *
+ * `tls` serves it over https (issuer https://…), as a municipality's provider is; `signedIn`
+ * names an account that is signed in at once, as with an existing single sign-on session: the
+ * login interaction is finished for it (oidc-provider's interactionFinished) instead of showing
+ * the form, so a client that only follows redirects can log in.
  */
 
 export interface TestAccount {
@@ -28,6 +34,8 @@ export interface TestProvider {
   tamper: IdTokenTamper | undefined;
   /** The token endpoint replies that were changed. */
   tampered: number;
+  /** Authorisations answered with a code, and codes exchanged for tokens, for assertions. */
+  stats(): { authorizations: number; tokens: number };
   close(): Promise<void>;
 }
 
@@ -61,22 +69,38 @@ function interceptTokenReply(res: ServerResponse, change: (idToken: string) => s
   }) as typeof res.end;
 }
 
-export async function startTestProvider(options: { redirectUri: string; postLogoutRedirectUri: string; accounts: Record<string, TestAccount> }): Promise<TestProvider> {
+export async function startTestProvider(options: {
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  accounts: Record<string, TestAccount>;
+  tls?: { cert: string; key: string };
+  signedIn?: string;
+}): Promise<TestProvider> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const clientId = 'bistandsrobot';
   const clientSecret = randomBytes(24).toString('base64url');
   let handler: ((req: Parameters<Server['emit']>[1], res: ServerResponse) => void) | undefined;
   const state = { tamper: undefined as IdTokenTamper | undefined, tampered: 0 };
-  const server = createServer((req, res) => {
+  const stats = { authorizations: 0, tokens: 0 };
+  let provider: Provider | undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.signedIn !== undefined && req.method === 'GET' && req.url?.startsWith('/interaction/')) {
+      provider!.interactionFinished(req, res, { login: { accountId: options.signedIn } }, { mergeWithLastSubmission: false }).catch(() => {
+        res.statusCode = 400;
+        res.end();
+      });
+      return;
+    }
     const change = state.tamper;
     if (change && req.method === 'POST' && req.url?.startsWith('/token')) {
       interceptTokenReply(res, (idToken) => resign(idToken, privateKey, change), () => state.tampered++);
     }
     handler!(req as never, res);
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const issuer = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as { port: number }).port}`;
 
   const configuration: Configuration = {
     clients: [
@@ -114,7 +138,9 @@ export async function startTestProvider(options: { redirectUri: string; postLogo
       return grant;
     },
   };
-  const provider = new Provider(issuer, configuration);
+  provider = new Provider(issuer, configuration);
+  provider.on('authorization.success', () => stats.authorizations++);
+  provider.on('grant.success', () => stats.tokens++);
   handler = provider.callback() as never;
 
   return {
@@ -130,6 +156,11 @@ export async function startTestProvider(options: { redirectUri: string; postLogo
     get tampered() {
       return state.tampered;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stats: () => ({ ...stats }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

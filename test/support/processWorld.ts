@@ -4,7 +4,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 /**
  * What the tests that run the robot as worker processes (test/support/workerProcess.ts) share:
  * the registers' addresses as a worker's environment, and deleting a queue prefix's keys
- * afterwards, whether or not the test passed (schemas: dropSchema in test/store/backends.ts).
+ * afterwards, whether or not the test passed (schemas: dropSchema in test/support/backends.ts).
  */
 
 /** SSBTEK_URL, KIR_URL, PLAN_URL and ESERVICE_URL of a sandbox, for a worker's environment. */

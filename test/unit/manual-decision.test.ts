@@ -4,7 +4,8 @@ import { assess } from '../../src/assessment/assess.js';
 import type { Proposal } from '../../src/domain/proposal.js';
 import { loadRules } from '../../src/rules/load.js';
 import { contentSettled, pointsOf, settle, type Point } from '../../src/web/caseworker/manualDecision.js';
-import { seedSnapshot } from '../web/support.js';
+import { municipalityNames } from '../../src/web/caseworker/view.js';
+import { seedSnapshot } from '../support/web.js';
 
 /**
  * Settling a cost over the guideline gives exactly what the robot's own calculation (`assess`,
@@ -13,6 +14,7 @@ import { seedSnapshot } from '../web/support.js';
  * stood. Trelleborg, a couple (cap 5 852 kr for rent), electricity 400 kr beside it.
  */
 const rules = loadRules();
+const names = municipalityNames(rules);
 const ctx = { proposalId: '1', snapshotId: '1', applicantPersonalNumber: null, signedBy: 'hl-x', signedByName: 'X', signedAt: new Date('2026-03-03T09:00:00Z') };
 const ELECTRICITY = { type: 'electricity', amount: '400' };
 
@@ -22,7 +24,7 @@ function proposalWithRent(rent: string | null): Proposal {
 }
 
 function settled(proposal: Proposal, choice: string) {
-  const { points, unsupported } = pointsOf(proposal);
+  const { points, unsupported } = pointsOf(proposal, names);
   expect(unsupported).toEqual([]);
   const result = settle(points, new Map(points.map((p) => [p.id, { choice, motivation: 'Bedömt.' }])));
   if (!result.ok) throw new Error([...result.errors.values()].join(' '));
@@ -33,7 +35,7 @@ describe('deciding a cost over the guideline', () => {
   const cap = proposalWithRent('15000').calculation.lines.find((l) => l.kind === 'cost' && l.cap)!.cap!;
 
   it('is one point with the applied amount and the cap, three choices', () => {
-    const { points } = pointsOf(proposalWithRent('15000'));
+    const { points } = pointsOf(proposalWithRent('15000'), names);
     expect(points).toEqual([expect.objectContaining({ kind: 'cost', code: 'EXPENSE_ABOVE_GUIDELINE', applied: '15000.00', cap, choices: ['accept', 'cap', 'refuse'] })]);
   });
 
@@ -55,7 +57,7 @@ describe('deciding a cost over the guideline', () => {
   });
 
   it('needs a choice it offers and a motivation for every point; says which', () => {
-    const { points } = pointsOf(proposalWithRent('15000'));
+    const { points } = pointsOf(proposalWithRent('15000'), names);
     const id = points[0]!.id;
     const bad = (given: { choice?: string; motivation?: string }) => {
       const r = settle(points, new Map([[id, given]]));
@@ -79,7 +81,7 @@ describe('deciding a cost over the guideline', () => {
 
   it('a reason the page cannot settle is named, so the case is settled in the case system', () => {
     const waiting = assess(seedSnapshot('A-2026-000901', { municipality: '1287', assets: '800' }), rules);
-    expect(pointsOf(waiting).unsupported).toEqual(['PROVISIONAL_RULES']);
+    expect(pointsOf(waiting, names).unsupported).toEqual(['PROVISIONAL_RULES']);
   });
 });
 
@@ -97,7 +99,7 @@ describe('deciding an income discrepancy', () => {
   function settleIncome(declared: string, registered: string, choice: string) {
     const snapshot = snapshotWith(declared, registered);
     const proposal = assess(snapshot, rules);
-    const { points, unsupported } = pointsOf(proposal, { snapshot, rules });
+    const { points, unsupported } = pointsOf(proposal, names, { snapshot, rules });
     expect(unsupported).toEqual([]);
     const result = settle(points, new Map(points.map((p) => [p.id, { choice, motivation: 'Beloppet stämmer med intyget.' }])));
     if (!result.ok) throw new Error([...result.errors.values()].join(' '));
@@ -108,9 +110,9 @@ describe('deciding an income discrepancy', () => {
     const snapshot = snapshotWith('6000', '6340.50');
     const proposal = assess(snapshot, rules);
     expect(proposal.reasons).toEqual(['INCOME_DISCREPANCY']);
-    expect(pointsOf(proposal).unsupported).toEqual(['INCOME_DISCREPANCY']);
-    expect(pointsOf(proposal, { snapshot, rules: { ...rules, version: 'another' } as typeof rules }).unsupported).toEqual(['INCOME_DISCREPANCY']);
-    expect(pointsOf(proposal, { snapshot, rules }).points).toEqual([
+    expect(pointsOf(proposal, names).unsupported).toEqual(['INCOME_DISCREPANCY']);
+    expect(pointsOf(proposal, names, { snapshot, rules: { ...rules, version: 'another' } as typeof rules }).unsupported).toEqual(['INCOME_DISCREPANCY']);
+    expect(pointsOf(proposal, names, { snapshot, rules }).points).toEqual([
       expect.objectContaining({ kind: 'income', code: 'INCOME_DISCREPANCY', key: 'applicant:sicknessBenefit', label: 'Sjukpenning, sökande', declared: '6000.00', registered: '6340.50', choices: ['registered', 'declared'] }),
     ]);
   });
@@ -144,7 +146,7 @@ describe('deciding an income discrepancy', () => {
 
   it('asks which amount to count', () => {
     const snapshot = snapshotWith('6000', '6340.50');
-    const { points } = pointsOf(assess(snapshot, rules), { snapshot, rules });
+    const { points } = pointsOf(assess(snapshot, rules), names, { snapshot, rules });
     const r = settle(points, new Map([[points[0]!.id, { motivation: 'x' }]]));
     expect(r.ok ? undefined : r.errors.get(points[0]!.id)).toBe('Sjukpenning, sökande: välj vilket belopp som ska räknas.');
   });
@@ -167,7 +169,7 @@ describe('deciding the assessed facts', () => {
     } as typeof base;
     const proposal = assess(snapshot, rules);
     expect(proposal.reasons).toEqual(['NEW_APPLICATION', 'VEHICLE_OWNED', 'PLAN_ASSESSMENT_PENDING']);
-    const { points, unsupported } = pointsOf(proposal);
+    const { points, unsupported } = pointsOf(proposal, names);
     expect(unsupported).toEqual([]);
     expect(points.map((p) => [p.kind, p.code])).toEqual([
       ['assessed', 'VEHICLE_OWNED'],
@@ -187,7 +189,7 @@ describe('deciding the assessed facts', () => {
     const snapshot = seedSnapshot('A-2026-000904', { municipality: '1287', kind: 'manual' });
     const proposal = assess(snapshot, rules);
     expect(proposal.reasons).toEqual(['ASSETS_ABOVE_LIMIT', 'PROVISIONAL_RULES']);
-    const { points, unsupported } = pointsOf(proposal);
+    const { points, unsupported } = pointsOf(proposal, names);
     expect(unsupported).toEqual(['PROVISIONAL_RULES']);
     expect(points.map((p) => p.code)).toContain('ASSETS_ABOVE_LIMIT');
   });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { technicalErrorWords } from '../../src/domain/errors.js';
-import { ageBandLabel, costLabel } from '../../src/domain/labels.js';
+import { ageBandLabel, costLabel, ruleLabel, withRuleWords } from '../../src/domain/labels.js';
 import { isOwnKey, ownValue } from '../../src/domain/ownKey.js';
 import { recoveriesSpentReason } from '../../src/robot/recovery.js';
+import { loadRules } from '../../src/rules/load.js';
 import { historyReasonWords } from '../../src/web/caseworker/ownership.js';
+import { municipalityNames } from '../../src/web/caseworker/view.js';
 
 describe('own keys only', () => {
   it('never finds what every object inherits', () => {
@@ -36,5 +38,18 @@ describe('history reasons in words', () => {
     expect(historyReasonWords('EXPENSE_ABOVE_GUIDELINE,PROVISIONAL_RULES')).toBe('Kostnad över kommunens riktlinje; Beräkningen bygger på preliminära normbelopp');
     expect(historyReasonWords('RECOVERED: jobbet saknades i kön')).toBe('Roboten gav ärendet ett nytt jobb: jobbet saknades i kön');
     expect(historyReasonWords('constructor')).toBe('constructor');
+  });
+});
+
+describe('municipality names come from the rules files', () => {
+  const names = municipalityNames(loadRules());
+
+  it('names a municipal rule id with the name the rules give, and only that', () => {
+    expect(ruleLabel('municipality.1287.assetBuffer', names)).toBe('buffert för tillgångar i Trelleborgs kommun');
+    expect(ruleLabel('municipality.1263.costs.rent', names)).toBe('riktlinjen för boendekostnad i Svedala kommun');
+    expect(ruleLabel('municipality.1280.paymentDay', names)).toBe('utbetalningsdag i kommun 1280');
+    // The words carry whatever name is passed in: there is no second table of names.
+    expect(ruleLabel('municipality.1287.automatedDecisions', (code) => `Kommun nr ${code}`)).toBe('delegationen för automatiska beslut i Kommun nr 1287');
+    expect(withRuleWords('Tillgångar över gränsen (municipality.1287.assetBuffer).', names)).toBe('Tillgångar över gränsen (buffert för tillgångar i Trelleborgs kommun).');
   });
 });

@@ -126,6 +126,13 @@ describe('the rules files', () => {
     expect(rules.municipalityName('1280')).toBeUndefined();
   });
 
+  it('name the court of each municipality\'s domkrets, with its source, from its own file', () => {
+    expect(rules.administrativeCourt('1287')).toBe('Förvaltningsrätten i Malmö');
+    expect(rules.administrativeCourt('1263')).toBe('Förvaltningsrätten i Malmö');
+    expect(rules.administrativeCourt('1280')).toBeUndefined();
+    expect(rules.municipality('1263')!.administrativeCourt.source).toMatch(/1971:289\) om allmänna förvaltningsdomstolar 14 §/);
+  });
+
   it("carry Trelleborg's grant delegation as provisional with the placeholder reference, and nothing for rejections", () => {
     const grant = rules.municipality('1287')!.automatedDecision('grant', '2026-11-29');
     expect(grant).toMatchObject({ status: 'provisional', rule: 'municipality.1287.automatedDecisions.grant', file: 'rules/municipalities/1287-trelleborg.yaml' });
@@ -201,6 +208,8 @@ describe('a bad rules file stops the robot, naming file and field', () => {
     { why: 'a first-meeting switch that is not true or false', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('book: true', 'book: "ja"'), field: /firstMeeting\[0\]\.book/, problem: /true eller false/ },
     { why: 'a first-meeting switch without a source', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/    book: true\n    source: .*\n/, '    book: true\n'), field: /firstMeeting\[0\]\.source/, problem: /källa/ },
     { why: 'a municipality without the name people read', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace(/officialName: .*\n/, ''), field: /^officialName$/, problem: /officialName/ },
+    { why: 'a municipality without its court', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/administrativeCourt:\n  name: .*\n  source: .*\n/, ''), field: /^administrativeCourt$/, problem: /administrativeCourt/ },
+    { why: 'a court without a source', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace(/(administrativeCourt:\n  name: .*\n)  source: .*\n/, '$1'), field: /administrativeCourt\.source/, problem: /källa/ },
     { why: 'a result rounded to öre', file: 'rounding.yaml', edit: (t) => t.replace('result: { places: 0', 'result: { places: 2'), field: /result\.places/, problem: /hela kronor/ },
   ];
 

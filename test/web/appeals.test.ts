@@ -13,8 +13,8 @@ import { gatherTodos } from '../../src/web/admin/todo.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { signCase } from '../../src/web/caseworker/service.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from './support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from '../support/web.js';
 
 /**
  * Appeals over HTTP: recording one (in time on day 20, too late on day 23), the omprövning that

@@ -8,7 +8,7 @@ import { adminRoutes } from '../../src/web/admin/index.js';
 import { PAGE_SIZE } from '../../src/web/admin/auditLog.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 
 const ADMIN = { 'x-test-user': 'admin' };
 

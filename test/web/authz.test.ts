@@ -15,8 +15,8 @@ import { signCase } from '../../src/web/caseworker/service.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
 import { REDIS_URL } from '../support/pipeline.js';
-import { forEachBackend, uniqueId, useDatabase } from '../store/backends.js';
-import { buildPages, Client, seedCase } from './support.js';
+import { forEachBackend, uniqueId, useDatabase } from '../support/backends.js';
+import { buildPages, Client, seedCase } from '../support/web.js';
 
 /**
  * The authorisation matrix, over HTTP against a real database: every seeded role and

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getBooking, listAuditForCase, openBooking, recordBooked, recordBookingFailure, recordBookingMessage, transitionCase } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { buildPages, Client, seedCase } from './support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { buildPages, Client, seedCase } from '../support/web.js';
 
 /**
  * The first meeting on the review pages (fastify inject, both databases): the booked time on

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { validateApplicationPayload } from '../../src/domain/snapshot.js';
 import { createCase, recordDeclaration, saveApplication } from '../../src/store/index.js';
-import { forEachBackend, uniqueId, useDatabase } from '../store/backends.js';
-import { buildPages, Client, seedCase } from './support.js';
+import { forEachBackend, uniqueId, useDatabase } from '../support/backends.js';
+import { buildPages, Client, seedCase } from '../support/web.js';
 
 /** Text of a page without tags and with plain spaces, for reading what a person reads. */
 function text(html: string): string {

@@ -17,8 +17,8 @@ import { DEFAULT_ORGANISATIONS, DEFAULT_ROLE_VALUES, loadWebAuthConfig } from '.
 import { userFromClaims } from '../../src/web/auth/oidc.js';
 import { safeNext } from '../../src/web/auth/guards.js';
 import { kronor } from '../../src/domain/labels.js';
-import { forEachBackend, rejection, useDatabase } from '../store/backends.js';
-import { APPLICANT_PN, buildPages, Client, CO_APPLICANT_PN, csrfFrom, seedCase } from './support.js';
+import { forEachBackend, rejection, useDatabase } from '../support/backends.js';
+import { APPLICANT_PN, buildPages, Client, CO_APPLICANT_PN, csrfFrom, seedCase } from '../support/web.js';
 
 /** The caseworker's pages over HTTP (fastify inject) against PGlite and the PostgreSQL server. */
 const PN_FORMS = [APPLICANT_PN, CO_APPLICANT_PN].flatMap((pn) => [pn, pn.slice(2), `${pn.slice(2, 8)}-${pn.slice(8)}`, `${pn.slice(0, 8)}-${pn.slice(8)}`]);

@@ -17,7 +17,7 @@ import {
 import { adminRoutes } from '../../src/web/admin/index.js';
 import type { WebUser } from '../../src/web/auth/user.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { forEachBackend, uniqueId, useDatabase } from '../store/backends.js';
+import { forEachBackend, uniqueId, useDatabase } from '../support/backends.js';
 import { registerTestAuth } from '../support/adminServer.js';
 
 /**
@@ -171,7 +171,7 @@ function table(html: string, caption: string): Map<string, string[]> {
   const start = html.indexOf(`${caption}</caption>`);
   expect(start, `table "${caption}"`).toBeGreaterThan(-1);
   const body = html.slice(start, html.indexOf('</table>', start));
-  // No-break spaces (in "37,5 %" and "9 500 kr") read as spaces here; their use is tested in test/stats.
+  // No-break spaces (in "37,5 %" and "9 500 kr") read as spaces here; their use is tested in test/unit/kpi.test.ts.
   const text = (s: string) => s.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
   const rows = new Map<string, string[]>();
   for (const m of body.matchAll(/<tr><th scope="row">(.*?)<\/th>(.*?)<\/tr>/g)) {

@@ -8,7 +8,7 @@ import { contentHash, type DecisionRecord } from '../../src/store/index.js';
 import { letterDocument } from '../../src/web/caseworker/letter.js';
 import { chromiumPdfRenderer } from '../../src/web/caseworker/pdf.js';
 import { municipalityNames } from '../../src/web/caseworker/view.js';
-import { seedSnapshot } from './support.js';
+import { seedSnapshot } from '../support/web.js';
 import { pdfFacts } from '../support/pdfFacts.js';
 
 /**

@@ -9,7 +9,7 @@ import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
 import { seedCase } from '../support/retention.js';
 import { personalNumber } from '../support/snapshots.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 
 /**
  * The gallring pages: a dry run from the page, its report, the approval that needs the

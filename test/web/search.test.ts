@@ -4,8 +4,8 @@ import { DEVELOPMENT_PSEUDONYM_SECRET } from '../../src/config.js';
 import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
 import { pseudonymFor } from '../../src/store/index.js';
 import { findPersonalNumber } from '../../src/store/personalDataGuard.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { buildPages, Client, seedCase } from './support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { buildPages, Client, seedCase } from '../support/web.js';
 
 /** A valid test personal number of a day in 1985 with the serial given: 12 digits. */
 function personalNumber(day: number, serial: number): string {

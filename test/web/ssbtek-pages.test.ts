@@ -7,7 +7,7 @@ import { declarationOn, IN_MEMORY, openDatabase, recordDeclaration, searchAudit,
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
-import { buildPages, Client, csrfFrom, seedCase } from './support.js';
+import { buildPages, Client, csrfFrom, seedCase } from '../support/web.js';
 
 /** The pages of issue 13 over HTTP: SSBTEK facts only with a declaration; the admin's declarations page. */
 describe('SSBTEK declarations on the pages', () => {

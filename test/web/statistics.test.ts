@@ -10,7 +10,7 @@ import type { WebUser } from '../../src/web/auth/user.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
-import { EXPECTED, PEOPLE, seedCase, seedScenario, writtenForms, type SeededCase } from '../stats/seed.js';
+import { EXPECTED, PEOPLE, seedCase, seedScenario, writtenForms, type SeededCase } from '../support/statsSeed.js';
 
 /**
  * The statistics pages of the admin console on a real database (PGlite): the list per

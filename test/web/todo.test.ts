@@ -11,7 +11,7 @@ import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
 import { seedCase } from '../support/retention.js';
 import { personalNumber } from '../support/snapshots.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 
 /** "Att göra" on the overview: last month's statistics file until taken out, gallring reports waiting for review. */
 const rules = loadRules();

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, verifyDecision } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
-import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from './support.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from '../support/web.js';
 
 /** The workbench over HTTP: claiming, handing back, reassigning (PGlite and the PostgreSQL server). */
 forEachBackend('workbench pages', (backend) => {
@@ -61,7 +61,7 @@ forEachBackend('workbench pages', (backend) => {
       const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
       const formPage = await omar.get(url(seeded.id));
       await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
-      const { csrfFrom } = await import('./support.js');
+      const { csrfFrom } = await import('../support/web.js');
       const late = await omar.post(`${url(seeded.id)}/ta`, { _csrf: csrfFrom(formPage.body) });
       expect(late.statusCode).toBe(409);
       expect(late.body).toContain('Anna Lind har redan tagit ärendet');

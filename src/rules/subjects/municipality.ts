@@ -17,6 +17,8 @@ export interface MunicipalityRules {
   name: string;
   /** As people read it, e.g. "Trelleborgs kommun" (the letter's sender, the pages). */
   officialName: string;
+  /** The förvaltningsrätt of the municipality's domkrets, e.g. "Förvaltningsrätten i Malmö", and its legal source. */
+  administrativeCourt: { name: string; source: string };
   allowProvisionalRules: boolean;
   /** Where the guidelines come from when another municipality's are used (Svedala <- Trelleborg). */
   guidelinesFrom?: { code: string; source: string } | undefined;
@@ -143,6 +145,7 @@ export function loadMunicipalities(documents: readonly RulesDocument[], context:
       code: doc.code,
       name: doc.name,
       officialName: doc.officialName,
+      administrativeCourt: doc.administrativeCourt,
       allowProvisionalRules: doc.allowProvisionalRules,
       guidelinesFrom: doc.guidelinesFrom,
       costRule: (type, date): CostRuleAt => {

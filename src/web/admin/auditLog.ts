@@ -3,6 +3,7 @@ import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import { auditActionWords } from '../../domain/reasons.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 import { signerName } from '../caseworker/service.js';
+import type { MunicipalityNames } from '../../domain/labels.js';
 import { auditDetailsWords } from './auditWords.js';
 
 /** The robot's account when ROBOT_IDENTITY is not set (config.ts): "Roboten" finds it by name. */
@@ -99,9 +100,10 @@ const RESULT_WORDS: Readonly<Record<string, string>> = { ok: 'Genomförd', refus
 /**
  * The search page: the form, then one page of entries (PAGE_SIZE, newest first) with users by
  * name, actions and details in words, and links to the pages before and after. `entries` may
- * hold one more than a page: that tells there is a next page.
+ * hold one more than a page: that tells there is a next page. `names`: the municipalities' names
+ * from the rules (web/caseworker/view.ts municipalityNames).
  */
-export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[]): string {
+export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[], names: MunicipalityNames): string {
   const errors = parsed.ok
     ? ''
     : `<div role="alert" class="errors"><h2>Sökningen kunde inte göras</h2><ul>${parsed.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>`;
@@ -117,7 +119,7 @@ export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, e
 <td class="code">${esc(e.subjectRef ? `${e.subjectRef.slice(0, 12)}…` : '–')}</td>
 <td>${esc(e.purpose)}</td>
 <td>${esc(RESULT_WORDS[e.result] ?? e.result)}</td>
-<td>${esc(auditDetailsWords(e.details))}</td>
+<td>${esc(auditDetailsWords(e.details, names))}</td>
 </tr>`,
     )
     .join('');

@@ -1,4 +1,4 @@
-import { municipalityName } from '../../domain/labels.js';
+import type { MunicipalityNames } from '../../domain/labels.js';
 import { AUDIT_DETAIL_WORDS, REASON_CODES, REASON_TITLES, ROLE_WORDS, type ReasonCode } from '../../domain/reasons.js';
 import { signerName } from '../caseworker/service.js';
 import { STATE_WORDS } from '../caseworker/view.js';
@@ -6,29 +6,30 @@ import { STATE_WORDS } from '../caseworker/view.js';
 /**
  * An audit entry's details as a person reads them: "roll: granskare · träffar: 1 · sökte på
  * personnummer: ja". Keys and known values in words (roles, reason codes, users by name,
- * municipalities by name); digests shortened; what is not known is shown as it is. Pure.
+ * municipalities by name from `names`, the rules' names); digests shortened; what is not known
+ * is shown as it is. Pure.
  */
-export function auditDetailsWords(details: Readonly<Record<string, unknown>>): string {
+export function auditDetailsWords(details: Readonly<Record<string, unknown>>, names: MunicipalityNames): string {
   return Object.entries(details)
-    .map(([key, value]) => `${AUDIT_DETAIL_WORDS[key] ?? key}: ${valueWords(key, value)}`)
+    .map(([key, value]) => `${AUDIT_DETAIL_WORDS[key] ?? key}: ${valueWords(key, value, names)}`)
     .join(' · ');
 }
 
 const PERSON_KEYS = new Set(['from', 'to', 'actor', 'owner']);
 
-function valueWords(key: string, value: unknown): string {
+function valueWords(key: string, value: unknown, names: MunicipalityNames): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? 'ja' : 'nej';
   if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map((v) => valueWords(key, v)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => valueWords(key, v, names)).join(', ');
   if (typeof value === 'object') {
     const inner = Object.entries(value as Record<string, unknown>);
-    return inner.length === 0 ? 'inga' : `(${inner.map(([k, v]) => `${AUDIT_DETAIL_WORDS[k] ?? k}: ${valueWords(k, v)}`).join(', ')})`;
+    return inner.length === 0 ? 'inga' : `(${inner.map(([k, v]) => `${AUDIT_DETAIL_WORDS[k] ?? k}: ${valueWords(k, v, names)}`).join(', ')})`;
   }
   const text = String(value);
   if (key === 'role') return ROLE_WORDS[text] ?? text;
   if (key === 'state' && text in STATE_WORDS) return STATE_WORDS[text as keyof typeof STATE_WORDS];
-  if (key === 'municipality' && /^\d{4}$/.test(text)) return municipalityName(text);
+  if (key === 'municipality' && /^\d{4}$/.test(text)) return names(text);
   if ((key === 'reason' || key === 'problem') && (REASON_CODES as readonly string[]).includes(text)) return REASON_TITLES[text as ReasonCode];
   if (PERSON_KEYS.has(key)) return signerName(text);
   if (key === 'contentHash' && text.length > 16) return `${text.slice(0, 12)}…`;

@@ -121,7 +121,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const queues = await options.queues();
       const now = clock();
       const overview = await gatherOverview(db, queues, now, scopeOf(request.user!), request.user!.municipalities);
-      const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now, rules));
+      const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now, rules), names);
       const query = request.query as { meddelande?: string; kommun?: string };
       return render(request, reply, 'Drift', renderOverview(overview, TOKEN, query.meddelande, todos, query.kommun));
     });
@@ -236,7 +236,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const parsed = parseAuditQuery(query);
       if (!parsed.ok) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
-        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, []), 400);
+        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names), 400);
       }
       if (parsed.search.caseId && !(await caseInScope(request.user!, parsed.search.caseId))) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'not-found-or-out-of-scope' }, parsed.search.caseId);
@@ -246,7 +246,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       await auditAdmin(db, request, 'admin.audit.search', 'ok', parsed.filters, parsed.search.caseId ?? null);
       // One page, and one entry more to tell whether there is a next page.
       const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: PAGE_SIZE + 1, offset: (parsed.page - 1) * PAGE_SIZE, order: 'newest' });
-      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries));
+      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries, names));
     });
 
     app.get('/admin/logg.csv', async (request, reply) => {

@@ -1,5 +1,5 @@
 import { addMonths, daysBetween, stockholmDate } from '../../domain/dates.js';
-import { municipalityName, ruleLabel } from '../../domain/labels.js';
+import { ruleLabel, type MunicipalityNames } from '../../domain/labels.js';
 import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { reportExpired } from '../../retention/run.js';
 import { comingMonth, ruleGaps, type RuleGap } from '../../rules/coverage.js';
@@ -7,6 +7,7 @@ import type { RuleSet } from '../../rules/ruleset.js';
 import { listFollowUpReports, listOpenAppeals, listRetentionRuns, type Db } from '../../store/index.js';
 import { APPEAL_REMINDER_DAYS } from '../caseworker/appealPages.js';
 import { esc } from '../layout.js';
+import { municipalityNames } from '../caseworker/view.js';
 
 /**
  * "Att göra" on the overview: what an admin on call must not miss in their municipalities.
@@ -39,9 +40,9 @@ async function statisticsTaken(db: Db, municipality: string, month: string): Pro
 }
 
 /** "riksnormen (21 värden)" rather than 21 rule ids; other rules in words (domain/labels.ts ruleLabel). */
-function ruleList(gaps: readonly RuleGap[]): string {
+function ruleList(gaps: readonly RuleGap[], names: MunicipalityNames): string {
   const riksnorm = gaps.filter((g) => g.rule.startsWith('riksnorm.')).length;
-  const others = gaps.filter((g) => !g.rule.startsWith('riksnorm.')).map((g) => ruleLabel(g.rule));
+  const others = gaps.filter((g) => !g.rule.startsWith('riksnorm.')).map((g) => ruleLabel(g.rule, names));
   return [...(riksnorm > 0 ? [`riksnormen (${riksnorm} ${riksnorm === 1 ? 'värde' : 'värden'})`] : []), ...others].join(', ');
 }
 
@@ -49,6 +50,7 @@ function ruleList(gaps: readonly RuleGap[]): string {
 export function ruleTodos(rules: RuleSet, municipalities: readonly string[], today: string): TodoItem[] {
   const month = comingMonth(today);
   const gaps = ruleGaps(rules, month);
+  const names = municipalityNames(rules);
   const out: TodoItem[] = [];
   for (const municipality of [...municipalities].sort()) {
     const own = gaps.filter((g) => g.municipality === null || g.municipality === municipality);
@@ -56,8 +58,8 @@ export function ruleTodos(rules: RuleSet, municipalities: readonly string[], tod
     const provisional = own.filter((g) => g.problem === 'provisional');
     if (own.length === 0) continue;
     const parts = [
-      ...(missing.length ? [`saknas: ${ruleList(missing)}`] : []),
-      ...(provisional.length ? [`preliminärt: ${ruleList(provisional)}`] : []),
+      ...(missing.length ? [`saknas: ${ruleList(missing, names)}`] : []),
+      ...(provisional.length ? [`preliminärt: ${ruleList(provisional, names)}`] : []),
     ];
     out.push({
       municipality,
@@ -127,10 +129,11 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
   return todos;
 }
 
-export function renderTodos(todos: readonly TodoItem[]): string {
+/** `names`: the municipalities' names from the rules (web/caseworker/view.ts municipalityNames). */
+export function renderTodos(todos: readonly TodoItem[], names: MunicipalityNames): string {
   if (todos.length === 0) return '<section aria-labelledby="att-gora"><h2 id="att-gora">Att göra</h2><p>Inget väntar.</p></section>';
   const items = todos
-    .map((t) => `<li${t.urgent ? ' class="late"' : ''}>${esc(municipalityName(t.municipality))}: <a href="${esc(t.href)}">${esc(t.text)}</a></li>`)
+    .map((t) => `<li${t.urgent ? ' class="late"' : ''}>${esc(names(t.municipality))}: <a href="${esc(t.href)}">${esc(t.text)}</a></li>`)
     .join('');
   return `<section aria-labelledby="att-gora"><h2 id="att-gora">Att göra</h2><ul>${items}</ul></section>`;
 }

@@ -1,7 +1,7 @@
-import { ownValue } from '../../domain/ownKey.js';
 import { monthName } from '../../assessment/explain.js';
 import { kronor } from '../../domain/labels.js';
 import { stockholmDate } from '../../domain/dates.js';
+import type { RuleSet } from '../../rules/ruleset.js';
 import type { DecisionRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
 import type { DecisionContent } from './decision.js';
@@ -17,12 +17,6 @@ import type { AppealView } from './correction.js';
  * paragraphs as secondary). Rendered from stored records only.
  */
 
-/** Which förvaltningsrätt tries the municipality's decisions (domkrets by county; both are in Skåne). */
-export const ADMINISTRATIVE_COURT: Readonly<Record<string, string>> = {
-  '1287': 'Förvaltningsrätten i Malmö',
-  '1263': 'Förvaltningsrätten i Malmö',
-};
-
 export interface CoveringLetterInput {
   view: AppealView;
   /** The decision the appeal is about. */
@@ -34,6 +28,8 @@ export interface CoveringLetterInput {
   date: string;
   /** The municipalities' names from the rules. */
   names: MunicipalityNames;
+  /** The rules: the court of the municipality's domkrets (rules/municipalities `administrativeCourt`). */
+  rules: Pick<RuleSet, 'administrativeCourt'>;
 }
 
 function decisionWords(d: DecisionRecord): string {
@@ -44,7 +40,7 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
   const { appeal, deadline, inTime } = input.view;
   const c = input.appealed.content as unknown as DecisionContent;
   const kommun = input.names(c.municipality);
-  const court = ownValue(ADMINISTRATIVE_COURT, c.municipality) ?? 'Förvaltningsrätten';
+  const court = input.rules.administrativeCourt(c.municipality) ?? 'Förvaltningsrätten';
   const kept = appeal.events.some((e) => e.kind === 'kept');
   const timeliness = deadline
     ? // A message in Mina ärenden has no read receipt: it is not delgivning, and the letter must not say it was.

@@ -142,7 +142,7 @@ ${appealRecordForm(c.id, csrfToken(reply), clock(), typed, parsed.errors)}
       request,
       `Följebrev – ärende ${c.id}`,
       `<p class="no-print"><a href="${caseUrl(c.id)}/overklaganden/${appeal.id}">Tillbaka till överklagandet</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
-${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? signerName(forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()), names })}`,
+${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? signerName(forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()), names, rules })}`,
     );
   });
 }

@@ -92,7 +92,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <p><strong>Skäl:</strong> ${esc(c.closedReason)}</p>`);
   }
   parts.push(ownershipSection(c, user, csrf));
-  parts.push(manualSection(view, user, csrf));
+  parts.push(manualSection(view, user, csrf, names));
 
   // Actions: only what this user may do, only in a state where it can be done.
   if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {
@@ -127,10 +127,10 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   }
 
   if (p) {
-    parts.push(calculationSection(p, decision));
+    parts.push(calculationSection(p, decision, names));
     parts.push(`<p class="small">Regelversion ${esc(p.rulesVersion)}</p>`);
-    parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails, reasonFigures(view)));
-    parts.push('<h2>Att observera</h2>', warningsList(p.warnings));
+    parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails, names, reasonFigures(view)));
+    parts.push('<h2>Att observera</h2>', warningsList(p.warnings, names));
   }
 
   parts.push('<h2>Hushållet</h2>');

@@ -76,7 +76,7 @@ ${reasonsSection(c)}
 ${c.motivation ? `<p>Handläggarens motivering: ${esc(c.motivation)}</p>` : ''}
 <p>${esc(legalBasis(c))}</p>
 <h2>Så har vi räknat</h2>
-${calculationTable(c.calculation, c.month, { caption: `Beräkning för ${month}`, withRules: false })}
+${calculationTable(c.calculation, c.month, names, { caption: `Beräkning för ${month}`, withRules: false })}
 ${sources.length ? `<p class="small" data-testid="letter-amount-sources">Normbeloppen för ${esc(month)}: ${esc(sources.join('; '))}.</p>` : ''}
 ${appealSection(c, kommun)}
 <div class="signature">${decidedBy(c, kommun)}

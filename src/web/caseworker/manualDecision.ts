@@ -1,5 +1,5 @@
 import { Decimal, formatOre, type Money } from '../../domain/money.js';
-import { kronor, withRuleWords } from '../../domain/labels.js';
+import { kronor, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
@@ -62,9 +62,10 @@ export interface Points {
 /**
  * The points of a MANUAL proposal, in calculation order, then the incomes with a discrepancy,
  * then the assessed facts. Without a `basis` of the proposal's rules version, an income
- * discrepancy cannot be settled here (it is listed as unsupported).
+ * discrepancy cannot be settled here (it is listed as unsupported). `names` puts municipal rule
+ * ids in the assessed facts in words.
  */
-export function pointsOf(proposal: Proposal, basis?: RecomputeBasis): Points {
+export function pointsOf(proposal: Proposal, names: MunicipalityNames, basis?: RecomputeBasis): Points {
   const points: Point[] = [];
   const reasons = new Set(proposal.reasons);
   const lines = proposal.calculation.lines;
@@ -90,7 +91,7 @@ export function pointsOf(proposal: Proposal, basis?: RecomputeBasis): Points {
   }
   for (const code of ASSESSED) {
     if (!reasons.has(code)) continue;
-    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => withRuleWords(d.message));
+    const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => withRuleWords(d.message, names));
     points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts });
   }
   const settledHere = new Set<ReasonCode>(points.map((p) => p.code));

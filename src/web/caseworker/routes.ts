@@ -352,7 +352,7 @@ ${letterBody(decision, names)}`,
 
     registerAppealRoutes(app, { db, rules, clock, html, caseFor, signed, preHandler: readers });
     registerWorkbenchRoutes(app, { db, rules, clock, html, caseFor, showCase, signed, preHandler: readers });
-    registerSearchRoutes(app, { db, clock, html, preHandler: readers, pseudonymSecret: options.pseudonymSecret ?? DEVELOPMENT_PSEUDONYM_SECRET });
+    registerSearchRoutes(app, { db, clock, html, names, preHandler: readers, pseudonymSecret: options.pseudonymSecret ?? DEVELOPMENT_PSEUDONYM_SECRET });
 
     app.get<{ Params: { id: string; shot: string } }>('/arenden/:id/skarmbilder/:shot', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');

@@ -10,8 +10,7 @@ import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import { signerName } from './service.js';
-import { municipalityName } from '../../domain/labels.js';
-import { maskPersonalNumber, STATE_WORDS } from './view.js';
+import { maskPersonalNumber, STATE_WORDS, type MunicipalityNames } from './view.js';
 
 /**
  * The search page (`/sok`): find any case the user may read, decided and closed ones included,
@@ -108,6 +107,7 @@ export function searchPageBody(
   user: WebUser,
   csrf: string,
   form: SearchForm,
+  names: MunicipalityNames,
   result: { errors?: { field: keyof SearchForm; message: string }[]; hits?: readonly CaseSearchHit[]; byPersonalNumber?: boolean },
 ): string {
   const errors = result.errors ?? [];
@@ -128,7 +128,7 @@ export function searchPageBody(
     ...(may(user, 'case.claim') ? [{ value: 'mine', words: 'Mina ärenden' }] : []),
     ...ownerChoices(user).map((u) => ({ value: u.id, words: u.displayName })),
   ];
-  const municipalities = user.municipalities.map((m) => ({ value: m, words: municipalityName(m) }));
+  const municipalities = user.municipalities.map((m) => ({ value: m, words: names(m) }));
   const parts: string[] = [`<h1>Sök ärende</h1>`];
   if (errors.length > 0) {
     parts.push(`<div class="error" role="alert" id="fel"><p>Sökningen kunde inte göras:</p><ul>${errors.map((e) => `<li><a href="#sok-${e.field}">${esc(e.message)}</a></li>`).join('')}</ul></div>`);
@@ -151,7 +151,7 @@ ${errorText('handlaggare')}<select id="sok-handlaggare" name="handlaggare"${desc
 ${errorText('kommun')}<select id="sok-kommun" name="kommun"${described('kommun')}>${options(municipalities, form.kommun, 'Alla mina kommuner')}</select>
 <button type="submit">Sök</button>
 </form>`);
-  if (result.hits) parts.push(hitsTable(result.hits, user, result.byPersonalNumber === true));
+  if (result.hits) parts.push(hitsTable(result.hits, user, result.byPersonalNumber === true, names));
   return parts.join('\n');
 }
 
@@ -161,7 +161,7 @@ function decisionWords(h: CaseSearchHit): string {
   return '–';
 }
 
-function hitsTable(hits: readonly CaseSearchHit[], user: WebUser, byPersonalNumber: boolean): string {
+function hitsTable(hits: readonly CaseSearchHit[], user: WebUser, byPersonalNumber: boolean, names: MunicipalityNames): string {
   const heading = `<h2 id="traffar" tabindex="-1">${hits.length === 0 ? 'Inga ärenden hittades' : `${hits.length} ${hits.length === 1 ? 'ärende' : 'ärenden'}`}</h2>`;
   if (hits.length === 0) {
     return `${heading}<p role="status">Inga ärenden som du får läsa matchar sökningen${byPersonalNumber ? ' på personnumret' : ''}.</p>`;
@@ -170,7 +170,7 @@ function hitsTable(hits: readonly CaseSearchHit[], user: WebUser, byPersonalNumb
     .map((h) => {
       const state = `${STATE_WORDS[h.state]}${h.closedAt ? ' (avslutat, handläggs i verksamhetssystemet)' : ''}`;
       const reasons = h.reasons.map((r) => REASON_TITLES[r as ReasonCode] ?? 'Okänt skäl').join('; ');
-      return `<tr><th scope="row"><a href="/arenden/${encodeURIComponent(h.caseId)}">${esc(h.caseId)}</a></th><td>${esc(maskPersonalNumber(h.applicantPersonalNumber))}</td><td>${h.month ? esc(monthName(h.month)) : 'okänd'}</td><td>${esc(municipalityName(h.municipality))}</td><td>${esc(state)}</td><td>${esc(decisionWords(h))}</td><td>${esc(reasons || '–')}</td><td>${esc(h.owner === null ? '–' : h.owner === user.id ? `Du (${signerName(h.owner)})` : signerName(h.owner))}</td></tr>`;
+      return `<tr><th scope="row"><a href="/arenden/${encodeURIComponent(h.caseId)}">${esc(h.caseId)}</a></th><td>${esc(maskPersonalNumber(h.applicantPersonalNumber))}</td><td>${h.month ? esc(monthName(h.month)) : 'okänd'}</td><td>${esc(names(h.municipality))}</td><td>${esc(state)}</td><td>${esc(decisionWords(h))}</td><td>${esc(reasons || '–')}</td><td>${esc(h.owner === null ? '–' : h.owner === user.id ? `Du (${signerName(h.owner)})` : signerName(h.owner))}</td></tr>`;
     })
     .join('\n');
   return `${heading}

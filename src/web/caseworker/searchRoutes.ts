@@ -4,6 +4,7 @@ import { csrfToken, userOf } from '../auth/guards.js';
 import { may, mayOnCase, sendNotFound } from '../authz.js';
 import { parseSearch, searchAuditDetails, searchPageBody, URL_FIELDS, type SearchForm } from './search.js';
 import { AUDIT_PURPOSE } from './service.js';
+import type { MunicipalityNames } from './view.js';
 
 /**
  * Finding any case:
@@ -18,6 +19,8 @@ export interface SearchRouteContext {
   clock: () => Date;
   /** The audit log's HMAC key (config.pseudonymSecret). */
   pseudonymSecret: string;
+  /** The municipalities' names from the rules (view.ts municipalityNames). */
+  names: MunicipalityNames;
   html(reply: FastifyReply, request: FastifyRequest, title: string, body: string, status?: number): FastifyReply | Promise<FastifyReply>;
   preHandler: preHandlerHookHandler;
 }
@@ -30,8 +33,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SearchRouteConte
     if (!may(user, 'case.read')) return sendNotFound(reply, user, csrfToken(reply));
     const parsed = parseSearch(form, user, ctx.clock());
     const shown: SearchForm = Object.fromEntries(URL_FIELDS.map((k) => [k, form[k]]));
-    if (!parsed.ok) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, { errors: parsed.errors }), 400);
-    if (!parsed.asked) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, {}));
+    if (!parsed.ok) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, { errors: parsed.errors }), 400);
+    if (!parsed.asked) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, {}));
     const found = await searchCases(db, { ...parsed.query, municipalities: user.municipalities, organisation: user.organisation });
     const hits = found.filter((h) => mayOnCase(user, 'case.read', h));
     // Written before the hits leave: no search goes unrecorded.
@@ -44,7 +47,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SearchRouteConte
       result: 'ok',
       details: searchAuditDetails(user, parsed, hits.length),
     });
-    return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, { hits, byPersonalNumber: parsed.personalNumber !== null }));
+    return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, { hits, byPersonalNumber: parsed.personalNumber !== null }));
   }
 
   app.get<{ Querystring: SearchForm }>('/sok', { preHandler: ctx.preHandler }, async (request, reply) => {

@@ -35,7 +35,7 @@ import { contentSettled, pointsOf, settle, type RecomputeBasis, type SettleError
 import { validateSnapshot } from '../../domain/snapshot.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { DEV_USERS } from '../auth/devUsers.js';
-import { formatDateTime } from './view.js';
+import { formatDateTime, type MunicipalityNames } from './view.js';
 
 /** Everything the case page shows, read in one go. */
 export interface CaseView {
@@ -251,6 +251,8 @@ export interface ManualSignRequest {
   input: SettleInput;
   /** The rules of this process: an income with a discrepancy is recomputed under them (same version as the proposal only). */
   rules?: RuleSet;
+  /** The municipalities' names from the rules (view.ts municipalityNames), for the points' facts. */
+  names: MunicipalityNames;
 }
 
 export type ManualSignOutcome = SignOutcome | { ok: false; status: 400; message: string; errors: SettleErrors };
@@ -277,7 +279,7 @@ export async function signManualCase(db: Db, user: WebUser, req: ManualSignReque
       }
       const proposal = record.proposal as Proposal;
       const basis = recomputeBasis((await getSnapshot(tx, record.snapshotId)) ?? undefined, req.rules);
-      const { points, unsupported } = pointsOf(proposal, basis);
+      const { points, unsupported } = pointsOf(proposal, req.names, basis);
       if (unsupported.length > 0) {
         return { ok: false, status: 409, message: 'Ärendet har skäl som inte kan avgöras här. Handlägg det i verksamhetssystemet och avsluta det här.' };
       }

@@ -1,6 +1,6 @@
 import { ownValue } from '../../domain/ownKey.js';
 import { addMonths } from '../../domain/dates.js';
-import { kronor, ruleLabel, withRuleWords } from '../../domain/labels.js';
+import { kronor, ruleLabel, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
 import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
 import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
@@ -28,8 +28,7 @@ export const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
   MANUAL: 'Manuell handläggning',
 };
 
-/** A municipality's name as people read it, by SCB code: "Trelleborgs kommun". */
-export type MunicipalityNames = (code: string) => string;
+export type { MunicipalityNames };
 
 /** The names from the rules files (officialName); `kommun <code>` for a municipality the robot does not serve. */
 export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'>): MunicipalityNames {
@@ -87,26 +86,27 @@ export function formatPersonalNumber(pn: string | null): string {
 
 const STATUS_WORDS: Record<string, string> = { provisional: 'preliminärt värde', secondary: 'sekundär källa', official: '' };
 
-function ruleCell(l: TraceLine): string {
+function ruleCell(l: TraceLine, names: MunicipalityNames): string {
   const extra = [
     l.status && ownValue(STATUS_WORDS, l.status) ? `(${ownValue(STATUS_WORDS, l.status)})` : '',
     l.cap ? `riktlinje ${kronor(l.cap)} kr` : '',
     l.basis ? `av ${kronor(l.basis)} kr` : '',
     l.note ?? '',
   ].filter(Boolean);
-  return `${esc(ruleLabel(l.rule))}${extra.length ? `<br><span class="small">${esc(extra.join(' · '))}</span>` : ''}`;
+  return `${esc(ruleLabel(l.rule, names))}${extra.length ? `<br><span class="small">${esc(extra.join(' · '))}</span>` : ''}`;
 }
 
 /**
  * The calculation as a table: the same sections, lines, rules, sources and totals as
  * `calc --explain` (assessment/explain.ts), with row and column headers for screen readers.
+ * `names` puts municipal rule ids in words.
  */
-export function calculationTable(calc: Calculation, month: string, options: { caption?: string; withRules?: boolean } = {}): string {
+export function calculationTable(calc: Calculation, month: string, names: MunicipalityNames, options: { caption?: string; withRules?: boolean } = {}): string {
   const withRules = options.withRules ?? true;
   const cols = withRules ? 4 : 2;
   const lineRow = (l: TraceLine) =>
     `<tr><th scope="row">${esc(l.label)}</th><td class="num">${esc(kronor(l.amount))}</td>${
-      withRules ? `<td>${ruleCell(l)}</td><td>${esc(l.source)}</td>` : ''
+      withRules ? `<td>${ruleCell(l, names)}</td><td>${esc(l.source)}</td>` : ''
     }</tr>`;
   const section = (title: string, kind: TraceLine['kind'], total?: string) => {
     const lines = calc.lines.filter((l) => l.kind === kind);
@@ -133,17 +133,17 @@ ${calc.complete ? '' : '<p class="error">Obs! Beräkningen är ofullständig: re
  * The reasons in words: the title, what the robot found (rule ids in words) and, where given,
  * the figures behind it (`figures` by reason code, e.g. both amounts of an income discrepancy).
  */
-export function reasonsList(reasons: readonly ReasonCode[], details: readonly ReasonDetail[], figures: ReadonlyMap<ReasonCode, readonly string[]> = new Map()): string {
+export function reasonsList(reasons: readonly ReasonCode[], details: readonly ReasonDetail[], names: MunicipalityNames, figures: ReadonlyMap<ReasonCode, readonly string[]> = new Map()): string {
   if (reasons.length === 0) return '<p>Inga skäl till avslag eller manuell handläggning.</p>';
   return `<ul class="plain">${reasons
     .map((code) => {
-      const own = [...details.filter((d) => d.code === code).map((d) => withRuleWords(d.message)), ...(figures.get(code) ?? [])];
+      const own = [...details.filter((d) => d.code === code).map((d) => withRuleWords(d.message, names)), ...(figures.get(code) ?? [])];
       return `<li><strong>${esc(ownValue(REASON_TITLES, code) ?? 'Okänt skäl')}</strong>${own.length ? `<ul>${own.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>` : ''}</li>`;
     })
     .join('')}</ul>`;
 }
 
-export function warningsList(warnings: readonly string[]): string {
+export function warningsList(warnings: readonly string[], names: MunicipalityNames): string {
   if (warnings.length === 0) return '<p>Inga.</p>';
-  return `<ul class="plain">${warnings.map((w) => `<li>${esc(withRuleWords(w))}</li>`).join('')}</ul>`;
+  return `<ul class="plain">${warnings.map((w) => `<li>${esc(withRuleWords(w, names))}</li>`).join('')}</ul>`;
 }

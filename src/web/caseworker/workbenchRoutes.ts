@@ -9,6 +9,7 @@ import type { CasePageMessage } from './casePage.js';
 import { pointsOf, type SettleErrors } from './manualDecision.js';
 import { claimCase, reassignCase, releaseCase, type OwnershipOutcome } from './ownership.js';
 import { auditCaseRead, closeCase, loadCaseView, recomputeBasis, signManualCase } from './service.js';
+import { municipalityNames } from './view.js';
 import { decidePageBody } from './workbenchView.js';
 
 /**
@@ -69,7 +70,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
       await reply.redirect(caseUrl(c.id), 303);
       return undefined;
     }
-    const found = pointsOf(proposal, recomputeBasis(view.snapshot, ctx.rules));
+    const found = pointsOf(proposal, municipalityNames(ctx.rules), recomputeBasis(view.snapshot, ctx.rules));
     if (found.unsupported.length > 0) {
       await reply.redirect(caseUrl(c.id), 303);
       return undefined;
@@ -90,7 +91,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     const user = userOf(request);
     const body = request.body ?? {};
     const input = new Map(found.points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`] }]));
-    const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules }, ctx.clock());
+    const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules, names: municipalityNames(ctx.rules) }, ctx.clock());
     if (!result.ok) {
       const errors: SettleErrors = 'errors' in result ? result.errors : new Map();
       if (result.status === 400) {

@@ -1,4 +1,4 @@
-import { kronor } from '../../domain/labels.js';
+import { kronor, type MunicipalityNames } from '../../domain/labels.js';
 import { Decimal, formatOre } from '../../domain/money.js';
 import { REASON_TITLES } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
@@ -54,13 +54,13 @@ ${parts.join('\n')}</section>`;
  * here (the points and what stands in the way otherwise), and closing as handled in the case
  * system with a reason.
  */
-export function manualSection(view: CaseView, user: WebUser, csrf: string): string {
+export function manualSection(view: CaseView, user: WebUser, csrf: string, names: MunicipalityNames): string {
   const c = view.case;
   if (c.state !== 'MANUAL' || c.closedAt || view.decisions.length > 0 || c.owner !== user.id) return '';
   const id = encodeURIComponent(c.id);
   const parts: string[] = ['<h2 id="avgora-rubrik">Avgöra ärendet</h2>'];
   const proposal = view.proposal;
-  const found = proposal && proposal.outcome === 'MANUAL' ? pointsOf(proposal, recomputeBasis(view.snapshot, view.rules)) : undefined;
+  const found = proposal && proposal.outcome === 'MANUAL' ? pointsOf(proposal, names, recomputeBasis(view.snapshot, view.rules)) : undefined;
   if (found && may(user, 'case.decide')) {
     if (found.unsupported.length === 0) {
       parts.push(`<p>${found.points.length} ${found.points.length === 1 ? 'punkt' : 'punkter'} att ta ställning till. Beräkningen görs om med dina val och du signerar beslutet här.</p>

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { getApplication, saveApplication, StoreError } from '../../src/store/index.js';
-import { forEachBackend, rejection, uniqueId, useDatabase } from './backends.js';
+import { forEachBackend, rejection, uniqueId, useDatabase } from '../support/backends.js';
 
 forEachBackend('db', (backend) => {
   const db = useDatabase(backend);

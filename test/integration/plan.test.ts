@@ -3,7 +3,7 @@ import { SystemException } from '../../src/domain/errors.js';
 import type { HttpAttemptEvent } from '../../src/registers/http.js';
 import { createPlanClient } from '../../src/registers/plan.js';
 import { start, type PlanSandbox } from '../../src/sandbox/plan.js';
-import { everythingIn, rejectionOf, spyingFetch } from './netSpy.js';
+import { everythingIn, rejectionOf, spyingFetch } from '../support/netSpy.js';
 
 // Synthetic applicants from fixtures/registers/plan.
 const ACTIVE = '198504129803'; // 2026-03-registered-income-matching

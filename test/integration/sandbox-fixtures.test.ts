@@ -7,8 +7,8 @@ import { loadApplicationFixtures, type ApplicationFixture } from '../../src/sand
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { loadKirFixtures } from '../../src/sandbox/kir.js';
 import { loadPlanFixtures } from '../../src/sandbox/plan.js';
-import { spyingFetch } from '../registers/netSpy.js';
-import { clientsFor, snapshotFor } from './gather.js';
+import { spyingFetch } from '../support/netSpy.js';
+import { clientsFor, snapshotFor } from '../support/gather.js';
 
 /**
  * Each fixture application, read from the e-service and joined with what the KIR, plan and

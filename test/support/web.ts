@@ -11,7 +11,7 @@ import { loadWebAuthConfig } from '../../src/config.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import type { PdfRenderer } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { uniqueId } from '../store/backends.js';
+import { uniqueId } from './backends.js';
 
 /** Cases seeded straight into the store (no queue), and a logged-in client for fastify inject. */
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'applications', '2026-03-svedala-couple.json'), 'utf8')) as {

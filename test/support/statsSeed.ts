@@ -7,8 +7,8 @@ import {
   type Db,
   type DecisionRecord,
 } from '../../src/store/index.js';
-import { uniqueId } from '../store/backends.js';
-import { personalNumber } from '../support/snapshots.js';
+import { uniqueId } from './backends.js';
+import { personalNumber } from './snapshots.js';
 
 /**
  * Cases with signed decisions straight into the store (no queue, no registers), for the

@@ -8,7 +8,7 @@ import { CHECKS, followUp, inOfficeHours, median, type CheckCode } from '../../s
 import { followUpCsv } from '../../src/web/logfollowup/csv.js';
 import { makeFollowUpReport, scheduledFollowUp, signOffFollowUp } from '../../src/logfollowup/run.js';
 import { getFollowUpReport, listAuditByIds, pseudonymFor, readFollowUpFacts, recordDeclaration, searchAudit, type Db } from '../../src/store/index.js';
-import { forEachBackend, rejection, uniqueId, useDatabase } from './backends.js';
+import { forEachBackend, rejection, uniqueId, useDatabase } from '../support/backends.js';
 
 // Synthetic test personal number (valid check digit): must never reach a finding or the CSV.
 const PN = '198507099805';

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { SystemException } from '../../src/domain/errors.js';
 import { createJsonHttpClient, isRetryableStatus, looksLikePersonalNumber, type HttpAttemptEvent, type JsonHttpOptions } from '../../src/registers/http.js';
 import { backoffDelay, DEFAULT_RETRY, retryPolicy } from '../../src/registers/retry.js';
-import { everythingIn, rejectionOf, scriptedFetch } from './netSpy.js';
+import { everythingIn, rejectionOf, scriptedFetch } from '../support/netSpy.js';
 
 const PERSON = '198504129803';
 const CASE = 'A-2026-000123';

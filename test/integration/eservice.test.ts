@@ -4,7 +4,7 @@ import { createEServiceClient, feedReplySchema } from '../../src/registers/eserv
 import type { HttpAttemptEvent } from '../../src/registers/http.js';
 import type { EServiceClient, IncomingApplication } from '../../src/registers/types.js';
 import { loadApplicationFixtures, start, type EServiceSandbox } from '../../src/sandbox/eservice.js';
-import { rejectionOf, scriptedFetch, spyingFetch } from './netSpy.js';
+import { rejectionOf, scriptedFetch, spyingFetch } from '../support/netSpy.js';
 
 let sandbox: EServiceSandbox;
 let urls: string[];

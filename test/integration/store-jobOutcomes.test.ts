@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { listJobOutcomesForCase, recordJobOutcome } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from './backends.js';
-import { makeCase } from './fixtures.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { makeCase } from '../support/storeFixtures.js';
 
 forEachBackend('job outcomes', (backend) => {
   const db = useDatabase(backend);

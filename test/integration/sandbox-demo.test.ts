@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemException } from '../../src/domain/errors.js';
 import { addDemo } from '../../src/sandbox/demo.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { clientsFor } from './gather.js';
+import { clientsFor } from '../support/gather.js';
 import { addOldCases } from '../../src/sandbox/oldCases.js';
 import { dryRunRetention } from '../../src/retention/run.js';
 import { loadRules } from '../../src/rules/load.js';
 import { getCase } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from '../store/backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 
 /** The demo of `npm start`: applications dated around the day it runs, and one that fails. */
 let sandbox: Sandbox | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendAudit, listAuditForCase, listAuditForSubject, pseudonymFor, StoreError, transitionCase } from '../../src/store/index.js';
-import { forEachBackend, rejection, useDatabase } from './backends.js';
-import { makeCase, ROBOT } from './fixtures.js';
+import { forEachBackend, rejection, useDatabase } from '../support/backends.js';
+import { makeCase, ROBOT } from '../support/storeFixtures.js';
 
 const SECRET = 'test-secret-0123456789abcdef';
 // A synthetic test personal number (valid check digit), used only to prove it never lands.

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { getApplication, saveApplication } from '../../src/store/index.js';
-import { forEachBackend, uniqueId, useDatabase } from './backends.js';
+import { forEachBackend, uniqueId, useDatabase } from '../support/backends.js';
 
 forEachBackend('applications', (backend) => {
   const db = useDatabase(backend);

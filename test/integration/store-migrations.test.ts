@@ -6,7 +6,7 @@ import { CASE_STATES, migrate, openDatabase } from '../../src/store/index.js';
 import { checksum } from '../../src/store/migrate.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { sql as invalidAtIntake } from '../../src/store/migrations/0015_invalid_at_intake.js';
-import { forEachBackend, randomSchema, SERVER_URL, useDatabase } from './backends.js';
+import { forEachBackend, randomSchema, SERVER_URL, useDatabase } from '../support/backends.js';
 
 forEachBackend('migrations', (backend) => {
   const db = useDatabase(backend);

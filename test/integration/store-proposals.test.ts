@@ -11,8 +11,8 @@ import {
   type NewProposal,
   type SnapshotAndProposal,
 } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from './backends.js';
-import { makeCase } from './fixtures.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { makeCase } from '../support/storeFixtures.js';
 import type { Db } from '../../src/store/index.js';
 
 async function prepared(db: Db, amount: string | null = '7431'): Promise<NewProposal> {

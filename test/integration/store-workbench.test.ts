@@ -8,8 +8,8 @@ import {
   listReviewQueue,
   transitionCase,
 } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from './backends.js';
-import { makeCase, ROBOT } from './fixtures.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { makeCase, ROBOT } from '../support/storeFixtures.js';
 
 /** Owning cases on the workbench, and closing a manual case, against both back ends. */
 forEachBackend('workbench store', (backend) => {

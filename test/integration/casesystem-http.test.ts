@@ -3,8 +3,8 @@ import { HttpCaseSystemAdapter, type HttpCaseSystemOptions } from '../../src/cas
 import { SystemException } from '../../src/domain/errors.js';
 import type { HttpAttemptEvent } from '../../src/registers/http.js';
 import { start, type CaseSystemApiSandbox } from '../../src/sandbox/caseSystemApi.js';
-import { everythingIn, rejectionOf, spyingFetch } from '../registers/netSpy.js';
-import { decision } from './decisions.js';
+import { everythingIn, rejectionOf, spyingFetch } from '../support/netSpy.js';
+import { decision } from '../support/decisions.js';
 
 const CASE = 'A-2026-000206';
 const PERSONAL_NUMBER = '198504129803'; // synthetic, from fixtures/registers/kir

@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { FEED, pollOnce } from '../../src/robot/intake.js';
 import type { RobotDeps } from '../../src/robot/deps.js';
 import { getIntakeStatus, setIntakePaused } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from './backends.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
 
 /** The whole intake's pause, kept in the database (migration 0015): what every process's metrics and the poll read. */
 forEachBackend('intake pause', (backend) => {

@@ -13,8 +13,8 @@ import {
   transitionCase,
   type CaseState,
 } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from './backends.js';
-import { makeCase, ROBOT } from './fixtures.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { makeCase, ROBOT } from '../support/storeFixtures.js';
 
 describe('the state table', () => {
   it('names only known states, and every state but INVALID (old histories only) is reachable from RECEIVED', () => {

@@ -8,8 +8,8 @@ import { municipalityNames } from '../../src/web/caseworker/view.js';
 import { replayOne } from '../../src/web/admin/replay.js';
 import { ssbtekAccess } from '../../src/web/ssbtekAccess.js';
 import { loadRules } from '../../src/rules/load.js';
-import { forEachBackend, rejection, useDatabase, uniqueId } from './backends.js';
-import { makeCase, ROBOT } from './fixtures.js';
+import { forEachBackend, rejection, useDatabase, uniqueId } from '../support/backends.js';
+import { makeCase, ROBOT } from '../support/storeFixtures.js';
 
 const names = municipalityNames(loadRules());
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { getSnapshot, insertSnapshot, latestSnapshotForCase } from '../../src/store/index.js';
-import { forEachBackend, useDatabase } from './backends.js';
-import { makeCase } from './fixtures.js';
+import { forEachBackend, useDatabase } from '../support/backends.js';
+import { makeCase } from '../support/storeFixtures.js';
 
 const SNAPSHOT = {
   application: {

@@ -3,7 +3,7 @@ import { SystemException } from '../../src/domain/errors.js';
 import type { HttpAttemptEvent } from '../../src/registers/http.js';
 import { createKirClient, type KirClientOptions } from '../../src/registers/kir.js';
 import { start, type KirSandbox } from '../../src/sandbox/kir.js';
-import { everythingIn, rejectionOf, spyingFetch } from './netSpy.js';
+import { everythingIn, rejectionOf, spyingFetch } from '../support/netSpy.js';
 
 // Synthetic people from fixtures/registers/kir.
 const RESIDENT = '198504129803'; // 2026-03-registered-income-matching, Trelleborg

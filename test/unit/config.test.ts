@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { organisationName } from '../../src/cli/wiring.js';
 import { ConfigError, DEVELOPMENT_PSEUDONYM_SECRET, DEVELOPMENT_SESSION_SECRET, describeConfig, loadConfig } from '../../src/config.js';
+import { loadRules } from '../../src/rules/load.js';
 
 const SECRET = 'a-production-key-that-is-long-enough-0123456789';
 const PRODUCTION = {
@@ -57,6 +59,13 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
     expect(config.organisationNumber).toBe('162120001165');
     expect(config.pseudonymSecret).toBe(SECRET);
+  });
+
+  it("names SSBTEK's ingivare as ORGANISATION_NAME says, else as the sandbox municipality's rules file does", () => {
+    const rules = loadRules();
+    expect(loadConfig({}).organisationName).toBeUndefined();
+    expect(organisationName(loadConfig({}), rules)).toBe('Trelleborgs kommun');
+    expect(organisationName(loadConfig({ ORGANISATION_NAME: 'Socialnämnden i Trelleborg' }), rules)).toBe('Socialnämnden i Trelleborg');
   });
 
   it('treats empty strings as unset', () => {

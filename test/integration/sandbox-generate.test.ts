@@ -3,7 +3,7 @@ import { validateSnapshot } from '../../src/domain/snapshot.js';
 import { generateHouseholds, seededRandom } from '../../src/sandbox/generate.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { isSafeCaseId } from '../../src/registers/retry.js';
-import { clientsFor, snapshotFor } from './gather.js';
+import { clientsFor, snapshotFor } from '../support/gather.js';
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
