@@ -107,7 +107,7 @@ describe('admin console in Chromium', () => {
       await page.getByRole('link', { name: 'Exportera sökträffarna som CSV' }).click();
       const csv = readFileSync((await (await download).path())!, 'utf8');
       // For Swedish Excel: a byte order mark and semicolons between the columns.
-      expect(csv.startsWith('\ufeffid;tid_utc;')).toBe(true);
+      expect(csv.startsWith('\ufeffid;tid_svensk;')).toBe(true);
       expect(csv).toContain(`admin.replay;${id}`);
 
       // The KPIs, reached from the menu: charts each followed by its table, one municipality at a time.

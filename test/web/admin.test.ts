@@ -24,6 +24,7 @@ import {
 } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { csvCell } from '../../src/web/admin/csv.js';
+import { auditCsvRow } from '../../src/web/admin/auditLog.js';
 import { parseLocalTime, toLocalInput } from '../../src/web/admin/time.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { registerTestAuth } from '../support/adminServer.js';
@@ -327,16 +328,20 @@ describe('admin pages', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="granskningslogg-\d{12}\.csv"$/);
     const text = res.body;
-    expect(text.startsWith('\ufeffid;tid_utc;anvandare;atgard;arende;person_pseudonym;syfte;resultat;detaljer\r\n')).toBe(true);
+    expect(text.startsWith('\ufeffid;tid_svensk;anvandare;atgard;arende;person_pseudonym;syfte;resultat;detaljer\r\n')).toBe(true);
     expect(text).toContain(`;"'=HYPERLINK(""http://x"")";a,b;CSV-TEST-1;;"rad ett\nrad ""två""";ok;"{""note"":""@SUM(1)""}"\r\n`);
     expect(text).toContain(`;'+cmd;'-2+3;CSV-TEST-1;;'@x;ok;\r\n`);
     const lines = text.split('\r\n').filter(Boolean);
     // Header, the two entries, and the export itself (written before the read, with the case as filter).
     expect(lines).toHaveLength(4);
-    expect(lines[3]).toMatch(/^\d+;[^;]+;admin-1;admin\.audit\.export;CSV-TEST-1;/);
+    expect(lines[3]).toMatch(/^\d+;\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2};admin-1;admin\.audit\.export;CSV-TEST-1;/);
     expect(csvCell('a;b')).toBe('"a;b"');
     expect(csvCell('\tx')).toBe("'\tx");
     expect(csvCell(null)).toBe('');
+    // The time as people read it: Swedish local time, winter (+1 h) and summer (+2 h).
+    const entry = { id: '7', actor: 'admin-1', action: 'case.read', caseId: 'A-1', subjectRef: null, purpose: 'p', result: 'ok' as const, details: {} };
+    expect(auditCsvRow({ ...entry, at: new Date('2026-11-29T17:46:05Z') })).toBe('7;2026-11-29 18:46:05;admin-1;case.read;A-1;;p;ok;\r\n');
+    expect(auditCsvRow({ ...entry, at: new Date('2026-07-01T10:00:00Z') })).toBe('7;2026-07-01 12:00:00;admin-1;case.read;A-1;;p;ok;\r\n');
     const exports = (await searchAudit(db, { actor: 'admin-1', limit: 10 })).filter((e) => e.action === 'admin.audit.export');
     expect(exports[0]?.details.caseId).toBe(caseId);
   });

@@ -163,8 +163,13 @@ ${parsed.ok ? `<p><a href="/admin/logg.csv${esc(queryString(query))}" download>E
 ${results}`;
 }
 
-export const CSV_HEADER = ['id', 'tid_utc', 'anvandare', 'atgard', 'arende', 'person_pseudonym', 'syfte', 'resultat', 'detaljer'];
+/**
+ * The audit CSV: the codes kept (it is read by machines too), the time as people read it, Swedish
+ * local time "2026-11-29 18:46:05" (Europe/Stockholm, the column says so; in the hour repeated
+ * when summer time ends the id orders the entries).
+ */
+export const CSV_HEADER = ['id', 'tid_svensk', 'anvandare', 'atgard', 'arende', 'person_pseudonym', 'syfte', 'resultat', 'detaljer'];
 
 export function auditCsvRow(e: AuditEntry): string {
-  return csvRow([e.id, e.at, e.actor, e.action, e.caseId, e.subjectRef, e.purpose, e.result, Object.keys(e.details).length ? JSON.stringify(e.details) : '']);
+  return csvRow([e.id, formatTime(new Date(e.at)), e.actor, e.action, e.caseId, e.subjectRef, e.purpose, e.result, Object.keys(e.details).length ? JSON.stringify(e.details) : '']);
 }
