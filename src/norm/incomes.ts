@@ -14,6 +14,9 @@ const ZERO_AMOUNT = /^0(\.0+)?$/;
 /** The note on an income line where a caseworker chose the declared amount over the registered one. */
 export const DECLARED_NOTE = 'uppgivet belopp räknas (handläggarens val)';
 
+/** The note on an income line whose counted amount a caseworker set (an undeclared or assessed income). */
+export const SETTLED_NOTE = 'belopp enligt handläggarens bedömning';
+
 interface Bucket {
   person: string;
   type: string;
@@ -37,6 +40,11 @@ export function incomeKey(person: string, type: string): string {
  */
 export interface IncomeChoices {
   countDeclared?: ReadonlySet<string>;
+  /**
+   * The incomes, by incomeKey, whose counted amount the caseworker set (öre strings, "0.00" for
+   * not counted): an undeclared registered income or one that needs assessment. Beats countDeclared.
+   */
+  counted?: ReadonlyMap<string, string>;
 }
 
 /** Declared and registered amounts per person and income type, for the month before the assistance month. */
@@ -110,6 +118,53 @@ export function incomeDiscrepancies(snapshot: CaseSnapshot, rules: RuleSet): Inc
     }));
 }
 
+/** An income a caseworker settles on the workbench: one registered but not declared, or one to assess. */
+export interface IncomeToSettle {
+  code: 'UNDECLARED_INCOME' | 'INCOME_NEEDS_ASSESSMENT';
+  /** incomeKey(person, type): what IncomeChoices.counted names. */
+  key: string;
+  /** The calculation line's label, "Studiemedel, sökande". */
+  label: string;
+  /** What the robot counts, öre string (the registered amount where SSBTEK reports the type). */
+  amount: string;
+  /** The SSBTEK benefit names behind a registered amount, as reported (empty when declared only). */
+  benefits: string[];
+  /** An income to assess that is also registered but not declared: its point settles UNDECLARED_INCOME too. */
+  undeclared: boolean;
+}
+
+/**
+ * The incomes of a snapshot that give UNDECLARED_INCOME or INCOME_NEEDS_ASSESSMENT, with the
+ * amount the robot counts: the same buckets and tests as addIncomes. A child's earnings over a
+ * prisbasbelopp (also INCOME_NEEDS_ASSESSMENT) are not here: they are exempt, not an amount to
+ * set. An income that both is undeclared and needs assessment is one INCOME_NEEDS_ASSESSMENT. Pure.
+ */
+export function incomesToSettle(snapshot: CaseSnapshot, rules: RuleSet): IncomeToSettle[] {
+  const household = householdOf(snapshot);
+  const classification = rules.incomes;
+  const answered = answeredByRole(snapshot, household);
+  const out: IncomeToSettle[] = [];
+  for (const b of bucketsOf(snapshot, household, classification).values()) {
+    const typeRule = classification.type(b.type);
+    if (b.person.startsWith('child:') && b.type === 'salary') continue;
+    const covered = typeRule?.registered === true && answered.has(b.person);
+    const amount = formatOre(covered ? (b.registered ?? new Decimal(0)) : (b.registered ?? b.declared ?? new Decimal(0)));
+    const undeclared = covered && typeRule.treatment !== 'exempt' && b.declared === undefined && (b.registered ?? new Decimal(0)).greaterThan(0);
+    const common = { key: incomeKey(b.person, b.type), amount, benefits: [...b.benefits], undeclared };
+    if (!typeRule) {
+      const label = `${b.benefits.size > 0 ? [...b.benefits].join(', ') : `Inkomst av okänd typ (${b.type})`}, ${personLabel(b.person)}`;
+      out.push({ code: 'INCOME_NEEDS_ASSESSMENT', label, ...common });
+      continue;
+    }
+    const label = `${typeRule.label}, ${personLabel(b.person)}`;
+    if (typeRule.treatment === 'assess') out.push({ code: 'INCOME_NEEDS_ASSESSMENT', label, ...common });
+    else if (undeclared) {
+      out.push({ code: 'UNDECLARED_INCOME', label, ...common });
+    }
+  }
+  return out;
+}
+
 /**
  * RULES.md 5: incomes paid in the month before the assistance month. Registered (SSBTEK)
  * amounts beat declared ones; disagreements and undeclared payments go to a caseworker.
@@ -152,6 +207,12 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
     } else {
       counted = b.registered ?? b.declared ?? new Decimal(0);
     }
+    // The robot's amount decides the shape of the lines (jobbstimulans or not); a caseworker's
+    // amount only what they count, so a settled calculation lines up with the proposal's.
+    const robotCounted = counted;
+    const settled = isChild && b.type === 'salary' ? undefined : choices.counted?.get(incomeKey(b.person, b.type));
+    if (settled !== undefined) counted = new Decimal(settled);
+    const settledNote = settled !== undefined ? SETTLED_NOTE : undefined;
 
     if (!typeRule) {
       trace.reason(
@@ -160,7 +221,7 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
           ? `Förmån från SSBTEK (${[...b.agencies].join(', ')}) som regelverket inte klassar, för ${who}: kräver bedömning`
           : `Inkomst av okänd typ för ${who}: kräver bedömning`,
       );
-      trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, note: 'Kräver bedömning' });
+      trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, ...notes('Kräver bedömning', settledNote) });
       continue;
     }
 
@@ -177,12 +238,12 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
     }
     const assessNote = typeRule.treatment === 'assess' ? 'Kräver bedömning' : undefined;
 
-    if (b.type === 'salary' && !isChild && jobStimulus && jobStimulus.share.greaterThan(0) && counted.greaterThan(0)) {
+    if (b.type === 'salary' && !isChild && jobStimulus && jobStimulus.share.greaterThan(0) && robotCounted.greaterThan(0)) {
       // RULES.md 5: jobbstimulans - a share of an adult's net salary is not counted.
       jobStimulusUsed = true;
       const exempt = trace.roundShare(counted.times(jobStimulus.share));
       const percent = jobStimulus.share.times(100).toString();
-      trace.line({ kind: 'income', label, amount: counted.minus(exempt), rule, source, person: b.person, basis: counted, note: [`${percent} % räknas inte (jobbstimulans)`, ...(declaredChosen ? [DECLARED_NOTE] : [])].join('; ') });
+      trace.line({ kind: 'income', label, amount: counted.minus(exempt), rule, source, person: b.person, basis: counted, note: [`${percent} % räknas inte (jobbstimulans)`, ...(declaredChosen && settled === undefined ? [DECLARED_NOTE] : []), ...(settledNote ? [settledNote] : [])].join('; ') });
       trace.line({
         kind: 'exempt',
         label: `Jobbstimulans, ${who}: ${percent} % av nettolönen räknas inte`,
@@ -196,7 +257,7 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
       });
       continue;
     }
-    trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, ...notes(assessNote, declaredChosen ? DECLARED_NOTE : undefined) });
+    trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, ...notes(assessNote, declaredChosen && settled === undefined ? DECLARED_NOTE : undefined, settledNote) });
   }
   return jobStimulusUsed && jobStimulus ? jobStimulus.state : null;
 }

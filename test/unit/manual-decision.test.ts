@@ -194,3 +194,105 @@ describe('deciding the assessed facts', () => {
     expect(points.map((p) => p.code)).toContain('ASSETS_ABOVE_LIMIT');
   });
 });
+
+/**
+ * The incomes only the caseworker can weigh (part 2 of the workbench issue): a registered income
+ * not declared in the application (UNDECLARED_INCOME: count it or not) and an income that needs
+ * assessment (INCOME_NEEDS_ASSESSMENT: in full, another amount, not at all). Settled, the
+ * calculation is `calculate` again from the snapshot with the amount set, and gives what the
+ * robot computes for the same household with that amount as a plain income (or none).
+ */
+describe('deciding an undeclared income and an income to assess', () => {
+  const paid = (benefit: string, net: string) => [{ agency: benefit === 'Studiemedel' ? ('CSN' as const) : ('FK' as const), benefit, paidOn: '2026-02-20', net }];
+  type Incomes = { person: string; type: string; amount: string }[];
+  const snap = (incomes: Incomes, payments: ReturnType<typeof paid>) => seedSnapshot('A-2026-000903', { municipality: '1287', incomes, payments });
+  /** The robot's own proposal for the household with `amount` as a plain declared income ("Övrig inkomst"), or none. */
+  const plain = (amount: string | null) => assess(snap(amount === null ? [] : [{ person: 'applicant', type: 'other', amount }], []), rules);
+
+  function settleWith(snapshot: ReturnType<typeof snap>, answer: { choice: string; motivation?: string; amount?: string }) {
+    const proposal = assess(snapshot, rules);
+    const found = pointsOf(proposal, names, { snapshot, rules });
+    expect(found.unsupported).toEqual([]);
+    const result = settle(found.points, new Map(found.points.map((p) => [p.id, answer])));
+    if (!result.ok) throw new Error([...result.errors.values()].join(' '));
+    return { proposal, points: found.points, content: contentSettled(proposal, ctx, found.points, result.settlements, { snapshot, rules }) };
+  }
+
+  const pension = snap([], paid('PM', '4000.50'));
+  const studies = snap([{ person: 'applicant', type: 'studentFinance', amount: '3000' }], paid('Studiemedel', '3000'));
+  const lottery = snap([], paid('Lotterivinst', '500'));
+
+  it('each is one point with the registered amount and the benefit in words; without the snapshot the case system settles it', () => {
+    expect(assess(pension, rules).reasons).toEqual(['UNDECLARED_INCOME']);
+    expect(pointsOf(assess(pension, rules), names).unsupported).toEqual(['UNDECLARED_INCOME']);
+    expect(pointsOf(assess(pension, rules), names, { snapshot: pension, rules }).points).toEqual([
+      { kind: 'undeclared', id: 'ej-uppgiven-applicant-pension', code: 'UNDECLARED_INCOME', key: 'applicant:pension', label: 'Pension, sökande', registered: '4000.50', benefits: 'Pension (Pensionsmyndigheten)', choices: ['count', 'exclude'] },
+    ]);
+    expect(assess(studies, rules).reasons).toEqual(['INCOME_NEEDS_ASSESSMENT']);
+    expect(pointsOf(assess(studies, rules), names, { snapshot: studies, rules }).points).toEqual([
+      { kind: 'assessIncome', id: 'bedom-applicant-studentFinance', code: 'INCOME_NEEDS_ASSESSMENT', key: 'applicant:studentFinance', label: 'Studiemedel, sökande', amount: '3000.00', benefits: 'Studiemedel', choices: ['full', 'other', 'exclude'] },
+    ]);
+    // Registered studiemedel not declared: one point settles both reasons.
+    const undeclaredStudies = snap([], paid('Studiemedel', '3000'));
+    expect(assess(undeclaredStudies, rules).reasons).toEqual(expect.arrayContaining(['INCOME_NEEDS_ASSESSMENT', 'UNDECLARED_INCOME']));
+    const both = pointsOf(assess(undeclaredStudies, rules), names, { snapshot: undeclaredStudies, rules });
+    expect(both.unsupported).toEqual([]);
+    expect(both.points.map((p) => p.kind)).toEqual(['assessIncome']);
+  });
+
+  // Worked cases: the settled decision against the robot's proposal for the plain household.
+  const cases: { name: string; snapshot: ReturnType<typeof snap>; answer: { choice: string; motivation?: string; amount?: string }; same: string | null; edit?: { from: string; to: string } }[] = [
+    { name: 'undeclared pension counted (no motivation needed)', snapshot: pension, answer: { choice: 'count' }, same: '4000.50' },
+    { name: 'undeclared pension not counted', snapshot: pension, answer: { choice: 'exclude', motivation: 'Pensionen gäller februari och är redan förbrukad.' }, same: null, edit: { from: '4000.50', to: '0.00' } },
+    { name: 'studiemedel in full', snapshot: studies, answer: { choice: 'full', motivation: 'Studiemedlen täcker månaden.' }, same: '3000' },
+    { name: 'studiemedel, another amount with a decimal comma', snapshot: studies, answer: { choice: 'other', amount: '1 250,50', motivation: 'Bara levnadskostnadsdelen räknas.' }, same: '1250.50', edit: { from: '3000.00', to: '1250.50' } },
+    { name: 'studiemedel, another amount with a point', snapshot: studies, answer: { choice: 'other', amount: '1250.50', motivation: 'Bara levnadskostnadsdelen räknas.' }, same: '1250.50', edit: { from: '3000.00', to: '1250.50' } },
+    { name: 'studiemedel not counted', snapshot: studies, answer: { choice: 'exclude', motivation: 'Återbetalas.' }, same: null, edit: { from: '3000.00', to: '0.00' } },
+    { name: 'an unknown benefit not counted', snapshot: lottery, answer: { choice: 'exclude', motivation: 'Engångsbelopp som redan använts.' }, same: null, edit: { from: '500.00', to: '0.00' } },
+  ];
+  it.each(cases)('$name: the calculation is the robot\'s for the household with that income', ({ snapshot, answer, same, edit }) => {
+    const { proposal, content } = settleWith(snapshot, answer);
+    const expected = plain(same);
+    expect(content).toMatchObject({ amount: expected.amount, calculation: { incomes: expected.calculation.incomes, result: expected.calculation.result } });
+    expect(content.reasons).toEqual([]);
+    const line = proposal.calculation.lines.findIndex((l) => l.kind === 'income');
+    expect(content.edits).toEqual(edit ? [{ line, label: proposal.calculation.lines[line]!.label, ...edit }] : []);
+    if (edit) expect(content.calculation.lines[line]!.note).toContain('belopp enligt handläggarens bedömning');
+  });
+
+  it('another amount of an income to assess gives what the robot computes for that amount as a plain income (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12_000 }), fc.integer({ min: 0, max: 12_000 }), fc.integer({ min: 0, max: 99 }), (registered, kronor, ore) => {
+        const typed = `${kronor.toLocaleString('sv-SE')},${String(ore).padStart(2, '0')}`;
+        const exact = `${kronor}.${String(ore).padStart(2, '0')}`;
+        const snapshot = snap([{ person: 'applicant', type: 'studentFinance', amount: String(registered) }], paid('Studiemedel', String(registered)));
+        const { content } = settleWith(snapshot, { choice: 'other', amount: typed, motivation: 'Bedömt.' });
+        const expected = plain(exact);
+        expect(content).toMatchObject({ amount: expected.amount, calculation: { incomes: expected.calculation.incomes, result: expected.calculation.result } });
+        expect(content.outcome).toBe(expected.outcome === 'PROPOSE_GRANT' ? 'GRANT' : 'REJECT');
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('says what is missing: a choice, another amount that is an amount, a motivation for not counting', () => {
+    const errorOf = (snapshot: ReturnType<typeof snap>, answer: { choice?: string; motivation?: string; amount?: string }) => {
+      const { points } = pointsOf(assess(snapshot, rules), names, { snapshot, rules });
+      const r = settle(points, new Map([[points[0]!.id, answer]]));
+      return r.ok ? undefined : r.errors.get(points[0]!.id);
+    };
+    expect(errorOf(pension, { motivation: 'x' })).toBe('Pension, sökande: välj om och hur inkomsten ska räknas.');
+    expect(errorOf(pension, { choice: 'exclude' })).toBe('Pension, sökande: skriv en motivering.');
+    expect(errorOf(pension, { choice: 'count' })).toBeUndefined();
+    expect(errorOf(studies, { choice: 'full' })).toBe('Studiemedel, sökande: skriv en motivering.');
+    expect(errorOf(studies, { choice: 'other', amount: 'tusen', motivation: 'x' })).toBe('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
+    expect(errorOf(studies, { choice: 'other', motivation: 'x' })).toBe('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
+  });
+
+  it('the motivation names the choice and the amount counted', () => {
+    expect(settleWith(studies, { choice: 'other', amount: '1 250,50', motivation: 'Bara levnadskostnadsdelen.' }).content.motivation).toBe(
+      'Studiemedel, sökande: räkna ett annat belopp (1\u00a0250,50 kr). Bara levnadskostnadsdelen.',
+    );
+    expect(settleWith(pension, { choice: 'count' }).content.motivation).toBe('Pension, sökande: räkna inkomsten (4\u00a0000,50 kr).');
+  });
+});

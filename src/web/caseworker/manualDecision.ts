@@ -1,13 +1,13 @@
 import { Decimal, formatOre, type Money } from '../../domain/money.js';
-import { kronor, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
+import { benefitName, kronor, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
 import type { CaseSnapshot } from '../../domain/snapshot.js';
 import { calculate } from '../../norm/calculate.js';
-import { incomeDiscrepancies } from '../../norm/incomes.js';
+import { incomeDiscrepancies, incomesToSettle, type IncomeChoices } from '../../norm/incomes.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { applyEdits, outcomeAfterEdit } from './decision.js';
+import { applyEdits, outcomeAfterEdit, parseAmountInput } from './decision.js';
 
 /**
  * Deciding a MANUAL case on the workbench: each manual reason becomes a point to settle with its
@@ -18,18 +18,24 @@ import { applyEdits, outcomeAfterEdit } from './decision.js';
  * Points settled here: a cost over the guideline (accept, accept up to the cap, refuse), a cost
  * that needs assessment (accept, refuse), an income whose declared amount differs from the
  * registered one (count either; the calculation is then made again by `calculate`, the function
- * `calc` runs, from the stored snapshot), and facts that do not change amounts once assessed
+ * `calc` runs, from the stored snapshot), a registered income not declared in the application
+ * (count it or not), an income that needs assessment (count it in full, another amount, or not
+ * at all; both also made again by `calculate` with the amount set), and facts that do not change amounts once assessed
  * (a vehicle, assets over the buffer, a new application, a pending plan assessment). Any other
- * reason (missing rules, register errors, an income to weigh) is settled in the case system:
+ * reason (missing rules, register errors, a child's earnings over a prisbasbelopp) is settled in the case system:
  * the page says so and offers closing the case instead.
  */
 export type CostChoice = 'accept' | 'cap' | 'refuse';
 /** Which amount of an income with a discrepancy counts. */
 export type IncomeChoice = 'registered' | 'declared';
+/** An undeclared registered income: count it or not; an income to assess: in full, another amount, or not. */
+export type SettleIncomeChoice = 'count' | 'exclude' | 'full' | 'other';
 
 export type Point =
   | { kind: 'cost'; id: string; code: 'EXPENSE_ABOVE_GUIDELINE' | 'EXPENSE_NEEDS_ASSESSMENT'; line: number; label: string; applied: string; cap: string | null; choices: CostChoice[] }
   | { kind: 'income'; id: string; code: 'INCOME_DISCREPANCY'; key: string; label: string; declared: string; registered: string; choices: IncomeChoice[] }
+  | { kind: 'undeclared'; id: string; code: 'UNDECLARED_INCOME'; key: string; label: string; registered: string; benefits: string; choices: Array<'count' | 'exclude'> }
+  | { kind: 'assessIncome'; id: string; code: 'INCOME_NEEDS_ASSESSMENT'; key: string; label: string; amount: string; benefits: string; choices: Array<'full' | 'other' | 'exclude'> }
   | { kind: 'assessed'; id: string; code: ReasonCode; label: string; facts: string[] };
 
 /**
@@ -45,7 +51,11 @@ export interface RecomputeBasis {
 /** Reasons a caseworker assesses without changing an amount: the assessment is the motivation. */
 const ASSESSED: readonly ReasonCode[] = ['VEHICLE_OWNED', 'ASSETS_ABOVE_LIMIT', 'NEW_APPLICATION', 'PLAN_ASSESSMENT_PENDING'];
 
-export const CHOICE_WORDS: Record<CostChoice | IncomeChoice, string> = {
+export const CHOICE_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice, string> = {
+  count: 'Räkna inkomsten',
+  exclude: 'Räkna inte inkomsten',
+  full: 'Räkna hela beloppet',
+  other: 'Räkna ett annat belopp',
   accept: 'Godta hela beloppet',
   cap: 'Godta upp till riktlinjen',
   refuse: 'Godta inte kostnaden',
@@ -89,12 +99,30 @@ export function pointsOf(proposal: Proposal, names: MunicipalityNames, basis?: R
       points.push({ kind: 'income', id: `inkomst-${d.key.replace(/[^A-Za-z0-9]/g, '-')}`, code: 'INCOME_DISCREPANCY', key: d.key, label: d.label, declared: d.declared, registered: d.registered, choices: ['registered', 'declared'] });
     }
   }
+  let toAssess = 0;
+  let undeclaredAssessed = false;
+  if ((reasons.has('UNDECLARED_INCOME') || reasons.has('INCOME_NEEDS_ASSESSMENT')) && basis && basis.rules.version === proposal.rulesVersion) {
+    for (const income of incomesToSettle(basis.snapshot, basis.rules)) {
+      const id = `${income.code === 'UNDECLARED_INCOME' ? 'ej-uppgiven' : 'bedom'}-${income.key.replace(/[^A-Za-z0-9]/g, '-')}`;
+      const benefits = income.benefits.map(benefitName).join(', ');
+      if (income.code === 'UNDECLARED_INCOME') {
+        points.push({ kind: 'undeclared', id, code: income.code, key: income.key, label: income.label, registered: income.amount, benefits, choices: ['count', 'exclude'] });
+      } else {
+        toAssess += 1;
+        undeclaredAssessed ||= income.undeclared;
+        points.push({ kind: 'assessIncome', id, code: income.code, key: income.key, label: income.label, amount: income.amount, benefits, choices: ['full', 'other', 'exclude'] });
+      }
+    }
+  }
   for (const code of ASSESSED) {
     if (!reasons.has(code)) continue;
     const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => withRuleWords(d.message, names));
     points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts });
   }
   const settledHere = new Set<ReasonCode>(points.map((p) => p.code));
+  if (undeclaredAssessed) settledHere.add('UNDECLARED_INCOME');
+  // One INCOME_NEEDS_ASSESSMENT per income; one without a point (a child's earnings) is not settled here.
+  if (proposal.reasonDetails.filter((d) => d.code === 'INCOME_NEEDS_ASSESSMENT').length > toAssess) settledHere.delete('INCOME_NEEDS_ASSESSMENT');
   const unsupported = proposal.reasons.filter((r) => isManualReason(r) && !settledHere.has(r));
   if (!proposal.calculation.complete && !unsupported.includes('RULES_MISSING')) unsupported.push('RULES_MISSING');
   return { points, unsupported };
@@ -105,19 +133,21 @@ export interface Settlement {
   code: ReasonCode;
   label: string;
   /** For a cost or an income: the choice and the amount counted; for an assessed fact: 'assessed'. */
-  choice: CostChoice | IncomeChoice | 'assessed';
+  choice: CostChoice | IncomeChoice | SettleIncomeChoice | 'assessed';
   amount?: string;
   motivation: string;
 }
 
-export type SettleInput = ReadonlyMap<string, { choice?: string; motivation?: string }>;
+/** Per point id: the choice, the motivation, and for an income to assess the other amount as typed ("1 250,50"). */
+export type SettleInput = ReadonlyMap<string, { choice?: string; motivation?: string; amount?: string }>;
 
 /** Why the settlements cannot be signed, per point id (Swedish, naming the point). */
 export type SettleErrors = Map<string, string>;
 
 /**
  * Checks the caseworker's answers: every point needs a choice it offers and a motivation of at
- * most 2 000 characters. Returns the settlements, or the errors by point.
+ * most 2 000 characters (counting an undeclared registered income needs none: the registers
+ * say so; not counting it does); another amount of an income to assess must be an amount. Returns the settlements, or the errors by point.
  */
 export function settle(points: readonly Point[], input: SettleInput): { ok: true; settlements: Settlement[] } | { ok: false; errors: SettleErrors } {
   const errors: SettleErrors = new Map();
@@ -127,10 +157,15 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
     const given = input.get(p.id) ?? {};
     const motivation = (given.motivation ?? '').trim();
     if (p.kind !== 'assessed' && !(p.choices as string[]).includes(given.choice ?? '')) {
-      errors.set(p.id, `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : 'välj vilket belopp som ska räknas'}.`);
+      errors.set(p.id, `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : p.kind === 'income' ? 'välj vilket belopp som ska räknas' : 'välj om och hur inkomsten ska räknas'}.`);
       continue;
     }
-    if (motivation.length === 0) {
+    const other = p.kind === 'assessIncome' && given.choice === 'other' ? parseAmountInput(given.amount) : undefined;
+    if (p.kind === 'assessIncome' && given.choice === 'other' && other === undefined) {
+      errors.set(p.id, `${p.label}: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.`);
+      continue;
+    }
+    if (motivation.length === 0 && !(p.kind === 'undeclared' && given.choice === 'count')) {
       errors.set(p.id, `${p.label}: skriv en motivering.`);
       continue;
     }
@@ -140,6 +175,16 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
     }
     if (p.kind === 'assessed') {
       settlements.push({ point: p.id, code: p.code, label: p.label, choice: 'assessed', motivation });
+      continue;
+    }
+    if (p.kind === 'undeclared') {
+      const choice = given.choice as 'count' | 'exclude';
+      settlements.push({ point: p.id, code: p.code, label: p.label, choice, amount: choice === 'count' ? p.registered : '0.00', motivation });
+      continue;
+    }
+    if (p.kind === 'assessIncome') {
+      const choice = given.choice as 'full' | 'other' | 'exclude';
+      settlements.push({ point: p.id, code: p.code, label: p.label, choice, amount: choice === 'full' ? p.amount : choice === 'other' ? other! : '0.00', motivation });
       continue;
     }
     if (p.kind === 'income') {
@@ -165,7 +210,7 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
 /** "Hyra: godta upp till riktlinjen (6 500,00 kr). <motivation>", one paragraph per point. */
 export function settlementText(s: Settlement): string {
   const what = s.choice === 'assessed' ? 'bedömt' : `${CHOICE_WORDS[s.choice].toLowerCase()}${s.amount !== undefined ? ` (${kronor(s.amount)} kr)` : ''}`;
-  return `${s.label}: ${what}. ${s.motivation}`;
+  return s.motivation ? `${s.label}: ${what}. ${s.motivation}` : `${s.label}: ${what}.`;
 }
 
 /**
@@ -183,12 +228,15 @@ export function contentSettled(
 ): DecisionContent & { settlements: Settlement[] } {
   const amounts = new Map<number, string>();
   const countDeclared = new Set<string>();
+  const counted = new Map<string, string>();
   for (const s of settlements) {
     const p = points.find((x) => x.id === s.point);
     if (p?.kind === 'cost' && s.amount !== undefined) amounts.set(p.line, s.amount);
     if (p?.kind === 'income' && s.choice === 'declared') countDeclared.add(p.key);
+    // Counting an undeclared income or an assessed one in full is the robot's amount: nothing to set.
+    if ((p?.kind === 'undeclared' || p?.kind === 'assessIncome') && s.amount !== undefined && s.choice !== 'count' && s.choice !== 'full') counted.set(p.key, s.amount);
   }
-  const { base, incomeEdits } = withIncomeChoices(proposal, countDeclared, basis);
+  const { base, incomeEdits } = withIncomeChoices(proposal, { countDeclared, counted }, basis);
   const applied = applyEdits(base, amounts);
   const calculation = applied.calculation;
   const edits = [...applied.edits, ...incomeEdits].sort((a, b) => a.line - b.line);
@@ -199,15 +247,15 @@ export function contentSettled(
 
 /**
  * The proposal's calculation made again by `calculate` (as `calc` makes it) from the stored
- * snapshot, counting the declared amount of the incomes in `countDeclared`; the changed income
- * lines as edits. The proposal's own calculation when nothing is counted differently.
+ * snapshot with the caseworker's income choices (the declared amounts in `countDeclared`, the
+ * amounts set in `counted`); the changed income lines as edits. The proposal's own calculation when nothing is counted differently.
  * Throws when a declared amount is chosen without a basis of the proposal's rules version, or
  * when the recomputed calculation does not line up with the proposal's (a programming error).
  */
-function withIncomeChoices(proposal: Proposal, countDeclared: ReadonlySet<string>, basis: RecomputeBasis | undefined): { base: Proposal['calculation']; incomeEdits: LineEdit[] } {
-  if (countDeclared.size === 0) return { base: proposal.calculation, incomeEdits: [] };
+function withIncomeChoices(proposal: Proposal, choices: Required<IncomeChoices>, basis: RecomputeBasis | undefined): { base: Proposal['calculation']; incomeEdits: LineEdit[] } {
+  if (choices.countDeclared.size === 0 && choices.counted.size === 0) return { base: proposal.calculation, incomeEdits: [] };
   if (!basis || basis.rules.version !== proposal.rulesVersion) throw new Error('an income choice needs the snapshot and the rules the proposal was computed under');
-  const base = calculate(basis.snapshot, basis.rules, { countDeclared }).calculation;
+  const base = calculate(basis.snapshot, basis.rules, choices).calculation;
   const before = proposal.calculation.lines;
   if (base.lines.length !== before.length || base.lines.some((l, i) => l.kind !== before[i]!.kind || l.label !== before[i]!.label)) {
     throw new Error('the recomputed calculation does not line up with the proposal');

@@ -18,7 +18,7 @@ import { decidePageBody } from './workbenchView.js';
  *   POST /arenden/:id/lamna     the owner hands the case back to the queue (case.claim)
  *   POST /arenden/:id/fordela   a team lead gives the case to someone, or to the queue (case.reassign; body: till)
  *   GET  /arenden/:id/avgora    the owner's settle-and-sign page of a MANUAL case (case.decide; audit: case.read)
- *   POST /arenden/:id/avgora    settle every point (val_<punkt>, motivering_<punkt>) and sign (case.decide)
+ *   POST /arenden/:id/avgora    settle every point (val_<punkt>, motivering_<punkt>, belopp_<punkt> for another amount) and sign (case.decide)
  *   POST /arenden/:id/avsluta   close as handled in the case system (case.close; body: skal)
  * Same rules as the other case routes: role and scope on the server, CSRF on every form.
  */
@@ -90,7 +90,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     if (!found) return reply;
     const user = userOf(request);
     const body = request.body ?? {};
-    const input = new Map(found.points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`] }]));
+    const input = new Map(found.points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`], amount: body[`belopp_${p.id}`] }]));
     const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules, names: municipalityNames(ctx.rules) }, ctx.clock());
     if (!result.ok) {
       const errors: SettleErrors = 'errors' in result ? result.errors : new Map();

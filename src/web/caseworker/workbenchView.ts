@@ -97,19 +97,21 @@ export function decidePageBody(view: CaseView, points: readonly Point[], csrf: s
       const offered = choicesOf(p);
       const choices =
         offered.length > 0
-          ? `<fieldset><legend>${p.kind === 'cost' ? 'Hur ska kostnaden räknas?' : 'Vilket belopp ska räknas?'}</legend>${offered
+          ? `<fieldset><legend>${LEGENDS[p.kind]}</legend>${offered
               .map(
                 ({ value, words }) =>
                   `<div><input type="radio" id="val-${p.id}-${value}" name="val_${p.id}" value="${value}"${given.choice === value ? ' checked' : ''}${err ? ` aria-describedby="${errId}"` : ''}><label for="val-${p.id}-${value}">${esc(words)}</label></div>`,
               )
-              .join('')}</fieldset>`
+              .join('')}${p.kind === 'assessIncome' ? otherAmount(p.id, given.amount, err ? errId : undefined) : ''}</fieldset>`
           : '';
+      // Counting an undeclared registered income needs no motivation; not counting it does (settle()).
+      const required = p.kind === 'undeclared' ? '' : ' required aria-required="true"';
       return `<section aria-labelledby="punkt-${p.id}"><h2 id="punkt-${p.id}">${n + 1}. ${esc(p.label)}${p.kind !== 'assessed' ? ` – ${esc(REASON_TITLES[p.code])}` : ''}</h2>
 ${err ? `<p class="error" id="${errId}">${esc(err)}</p>` : ''}
 ${facts}
 ${choices}
-<label for="motivering-${p.id}">Motivering (krävs)</label>
-<textarea id="motivering-${p.id}" name="motivering_${p.id}" rows="3" maxlength="2000" required aria-required="true"${described}>${esc(given.motivation ?? '')}</textarea>
+<label for="motivering-${p.id}">${p.kind === 'undeclared' ? 'Motivering (krävs om inkomsten inte räknas)' : 'Motivering (krävs)'}</label>
+<textarea id="motivering-${p.id}" name="motivering_${p.id}" rows="3" maxlength="2000"${required}${described}>${esc(given.motivation ?? '')}</textarea>
 </section>`;
     })
     .join('\n');
@@ -125,6 +127,21 @@ ${fieldsets}
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;
 }
 
+const LEGENDS: Record<Point['kind'], string> = {
+  assessed: '',
+  cost: 'Hur ska kostnaden räknas?',
+  income: 'Vilket belopp ska räknas?',
+  undeclared: 'Ska inkomsten räknas?',
+  assessIncome: 'Hur ska inkomsten räknas?',
+};
+
+/** The other amount of an income to assess, typed as a Swedish amount ("1 250,50") or with a point. */
+function otherAmount(id: string, typed: string | undefined, errId: string | undefined): string {
+  return `<div><label for="belopp-${id}">Annat belopp i kronor (om du räknar ett annat belopp)</label>
+<input id="belopp-${id}" name="belopp_${id}" inputmode="decimal" autocomplete="off" value="${esc(typed ?? '')}" aria-describedby="belopp-hjalp-${id}${errId ? ` ${errId}` : ''}">
+<p id="belopp-hjalp-${id}" class="small">Till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p></div>`;
+}
+
 /** The facts beside a point: the amounts a cost or an income is settled between, or what the robot found. */
 function pointFacts(p: Point): string {
   if (p.kind === 'cost') {
@@ -134,6 +151,14 @@ function pointFacts(p: Point): string {
     const difference = formatOre(new Decimal(p.declared).minus(p.registered).abs());
     return `<dl class="facts"><dt>Uppgivet i ansökan</dt><dd data-testid="declared">${esc(kronor(p.declared))} kr</dd><dt>Registrerat i SSBTEK</dt><dd data-testid="registered">${esc(kronor(p.registered))} kr</dd><dt>Skillnad</dt><dd>${esc(kronor(difference))} kr</dd></dl>
 <p class="small">Roboten räknar det registrerade beloppet. Väljer du det uppgivna räknas beräkningen om med det när du signerar.</p>`;
+  }
+  if (p.kind === 'undeclared') {
+    return `<dl class="facts"><dt>Uppgivet i ansökan</dt><dd>Ingenting</dd><dt>Registrerat i SSBTEK</dt><dd data-testid="registered">${esc(kronor(p.registered))} kr</dd>${p.benefits ? `<dt>Förmån</dt><dd>${esc(p.benefits)}</dd>` : ''}</dl>
+<p class="small">Roboten räknar det registrerade beloppet. Räknar du inte inkomsten görs beräkningen om utan den när du signerar.</p>`;
+  }
+  if (p.kind === 'assessIncome') {
+    return `<dl class="facts"><dt>Belopp som roboten räknar</dt><dd data-testid="amount">${esc(kronor(p.amount))} kr</dd>${p.benefits ? `<dt>Förmån i SSBTEK</dt><dd>${esc(p.benefits)}</dd>` : ''}</dl>
+<p class="small">Inkomsten kräver din bedömning. Beräkningen görs om med det belopp du väljer när du signerar.</p>`;
   }
   return p.facts.length > 0 ? `<ul>${p.facts.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '';
 }
@@ -148,6 +173,12 @@ function choicesOf(p: Point): { value: string; words: string }[] {
   }
   if (p.kind === 'income') {
     return p.choices.map((ch) => ({ value: ch, words: `${CHOICE_WORDS[ch]}: ${kronor(ch === 'declared' ? p.declared : p.registered)} kr` }));
+  }
+  if (p.kind === 'undeclared') {
+    return p.choices.map((ch) => ({ value: ch, words: `${CHOICE_WORDS[ch]} (${ch === 'count' ? kronor(p.registered) : '0'} kr)` }));
+  }
+  if (p.kind === 'assessIncome') {
+    return p.choices.map((ch) => ({ value: ch, words: ch === 'other' ? CHOICE_WORDS[ch] : `${CHOICE_WORDS[ch]} (${ch === 'full' ? kronor(p.amount) : '0'} kr)` }));
   }
   return [];
 }
