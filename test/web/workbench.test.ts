@@ -179,6 +179,68 @@ forEachBackend('workbench pages', (backend) => {
     });
   });
 
+  describe('deciding an income only the caseworker can weigh', () => {
+    const ELECTRICITY = [{ type: 'electricity', amount: '400' }];
+
+    it('an income to assess: the amount beside it; another amount typed the Swedish way is counted, recomputed and signed', async () => {
+      const seeded = await seedCase(db(), {
+        municipality: '1287',
+        costs: ELECTRICITY,
+        incomes: [{ person: 'applicant', type: 'studentFinance', amount: '3000' }],
+        payments: [{ agency: 'CSN', benefit: 'Studiemedel', paidOn: '2026-02-20', net: '3000' }],
+      });
+      expect(seeded).toMatchObject({ outcome: 'MANUAL', reasons: ['INCOME_NEEDS_ASSESSMENT'] });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      expect((await anna.get(url(seeded.id))).body).toContain('Avgör ärendet');
+      const page = await anna.get(`${url(seeded.id)}/avgora`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Studiemedel, sökande');
+      expect(page.body).toContain('3\u00a0000,00 kr');
+      expect(page.body).toContain('Räkna ett annat belopp');
+      const id = 'bedom-applicant-studentFinance';
+      const bad = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(page.body), [`val_${id}`]: 'other', [`belopp_${id}`]: 'tretusen', [`motivering_${id}`]: 'Bara levnadskostnaden.' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
+      expect(bad.body).toContain('value="tretusen"');
+      expect(bad.body).toContain('Bara levnadskostnaden.');
+
+      const res = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(bad.body), [`val_${id}`]: 'other', [`belopp_${id}`]: '1 250,50', [`motivering_${id}`]: 'Bara levnadskostnadsdelen av studiemedlen räknas.' });
+      expect(res.statusCode).toBe(303);
+      const decision = await currentDecision(db(), seeded.id);
+      // 7 100 + 1 410 (riksnorm) + 400 (electricity) - 1 250,50 (studiemedel as assessed), rounded as calc rounds.
+      const expected = await seedCase(db(), { municipality: '1287', costs: ELECTRICITY, incomes: [{ person: 'applicant', type: 'other', amount: '1250.50' }] });
+      expect(decision).toMatchObject({ outcome: 'GRANT', amount: expected.amount, kind: 'edited', signedBy: 'hl-trelleborg-1' });
+      expect(verifyDecision(decision!)).toBe(true);
+      const content = decision!.content as { settlements: { choice: string; amount: string }[]; edits: { from: string; to: string }[]; reasons: string[] };
+      expect(content.settlements).toEqual([expect.objectContaining({ choice: 'other', amount: '1250.50' })]);
+      expect(content.edits).toEqual([expect.objectContaining({ from: '3000.00', to: '1250.50' })]);
+      expect(content.reasons).toEqual([]);
+      expect((await getCase(db(), seeded.id))?.state).toBe('SIGNED');
+      expect(enqueued).toContain(decision!.id);
+      const letter = await anna.get(`${url(seeded.id)}/beslut`);
+      expect(letter.body).toContain('Bara levnadskostnadsdelen av studiemedlen räknas.');
+    });
+
+    it('an undeclared registered income: the benefit in words; not counting it needs a motivation, then the calculation is made without it', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: ELECTRICITY, payments: [{ agency: 'FK', benefit: 'PM', paidOn: '2026-02-20', net: '4000.50' }] });
+      expect(seeded).toMatchObject({ outcome: 'MANUAL', reasons: ['UNDECLARED_INCOME'] });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const page = await anna.get(`${url(seeded.id)}/avgora`);
+      expect(page.body).toContain('Pension (Pensionsmyndigheten)');
+      expect(page.body).toContain('4\u00a0000,50 kr');
+      const id = 'ej-uppgiven-applicant-pension';
+      const bare = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(page.body), [`val_${id}`]: 'exclude' });
+      expect(bare.statusCode).toBe(400);
+      expect(bare.body).toContain('Pension, sökande: skriv en motivering.');
+      const res = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(bare.body), [`val_${id}`]: 'exclude', [`motivering_${id}`]: 'Pensionen avser januari och är redan redovisad.' });
+      expect(res.statusCode).toBe(303);
+      // 7 100 + 1 410 + 400: the pension not counted.
+      expect(await currentDecision(db(), seeded.id)).toMatchObject({ outcome: 'GRANT', amount: '8910' });
+      const content = (await currentDecision(db(), seeded.id))!.content as { edits: { from: string; to: string }[] };
+      expect(content.edits).toEqual([expect.objectContaining({ from: '4000.50', to: '0.00' })]);
+    });
+  });
+
   describe('closing as handled in the case system', () => {
     it('the owner closes with a reason: it leaves every inbox view; the audit records the act, not the words', async () => {
       const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
