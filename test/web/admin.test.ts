@@ -356,10 +356,11 @@ describe('admin pages', () => {
     // Every queue, carrying out (outbound) included.
     expect(queues.map((q) => q.name).sort()).toEqual(['booking', 'cases', 'intake', 'maintenance', 'outbound']);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
-    // With or without the trailing slash: the same board (its <base> makes the links absolute).
+    // Without the trailing slash: sent to the board (the CSP's base-uri 'none' disregards its
+    // <base>, so its relative links need the slash; found by a trial in Chromium).
     const bare = await app.inject({ method: 'GET', url: '/admin/koer', headers: ADMIN });
-    expect(bare.statusCode).toBe(200);
-    expect(bare.body).toContain('<base href="/admin/koer/"');
+    expect(bare.statusCode).toBe(301);
+    expect(bare.headers.location).toBe('/admin/koer/');
     const carryOut = await app.inject({ method: 'GET', url: '/admin/koer/api/queues?activeQueue=outbound&status=latest&page=1', headers: ADMIN });
     expect(carryOut.statusCode).toBe(200);
     const forged = await app.inject({ method: 'PUT', url: '/admin/koer/api/queues/intake/pause', headers: { ...ADMIN, origin: 'https://evil.example' } });

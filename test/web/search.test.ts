@@ -55,7 +55,8 @@ forEachBackend('case search', (backend) => {
     expect(rows).toHaveLength(before + 1);
     const row = rows.at(-1)!;
     expect(row).toMatchObject({ actor: 'granskare-svedala', subject_ref: pseudonymFor(pn, DEVELOPMENT_PSEUDONYM_SECRET) });
-    expect(row.details).toMatchObject({ role: 'auditor', byPersonalNumber: true, hits: 1, filters: {} });
+    // The shape the log follow-up reads (store/repositories/logFollowUp.ts): the cases listed and the searcher's municipalities.
+    expect(row.details).toMatchObject({ role: 'auditor', byPersonalNumber: true, hits: 1, filters: {}, caseIds: [seeded.id], municipalities: ['1263'] });
     expect(findPersonalNumber(row.details)).toBeUndefined();
     expect(JSON.stringify(row.details)).not.toContain(pn.slice(2, 8));
   });

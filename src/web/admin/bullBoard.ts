@@ -50,6 +50,9 @@ export async function registerBullBoard(
     scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       if (reply.sent) return reply;
       if (!(await admit(request, reply))) return reply;
+      // The board's files are relative links, and the CSP's base-uri 'none' disregards its <base>:
+      // without the slash the browser would ask /admin/static/… and the board would never load.
+      if (request.method === 'GET' && request.url.split('?')[0] === BOARD_PATH) return reply.redirect(`${BOARD_PATH}/`, 301);
       if (request.method !== 'GET' && request.method !== 'HEAD' && !sameOrigin(request)) {
         return reply.code(403).type('text/plain; charset=utf-8').send('Förfrågan kom inte från den här webbplatsen.');
       }

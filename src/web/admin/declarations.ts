@@ -37,7 +37,7 @@ interface FormValues {
 }
 
 /** Each error names its field; nothing typed is lost (the form comes back filled in). */
-export function parseDeclarationForm(body: FormValues, municipalities: readonly string[]): { ok: true; value: Required<Omit<FormValues, 'sista'>> & { sista: string | null } } | { ok: false; errors: Record<string, string> } {
+export function parseDeclarationForm(body: FormValues, municipalities: readonly string[], today: string): { ok: true; value: Required<Omit<FormValues, 'sista'>> & { sista: string | null } } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const v = (x: unknown) => (typeof x === 'string' ? x.trim() : '');
   const anvandare = v(body.anvandare);
@@ -49,6 +49,9 @@ export function parseDeclarationForm(body: FormValues, municipalities: readonly 
   if (!USER_ID.test(anvandare)) errors.anvandare = 'Användar-id: ange användarens id (bokstäver, siffror, punkt, bindestreck).';
   if (!municipalities.includes(kommun)) errors.kommun = 'Kommun: välj en av dina kommuner.';
   if (!isIsoDate(undertecknad)) errors.undertecknad = 'Undertecknad: ange datum som ÅÅÅÅ-MM-DD.';
+  // A registration is never changed, so a typo in the date would stay for good: a declaration
+  // cannot have been signed after today (Stockholm date).
+  else if (undertecknad > today) errors.undertecknad = `Undertecknad: kan inte vara senare än i dag (${today}).`;
   if (mottagen.length < 1 || mottagen.length > 200) errors.mottagen = 'Mottagen av: ange vem som tog emot försäkran (högst 200 tecken).';
   if (dokument.length < 1 || dokument.length > 200) errors.dokument = 'Dokumentreferens: ange diarienummer eller annan referens (högst 200 tecken).';
   for (const [field, value, label] of [['anvandare', anvandare, 'Användar-id'], ['mottagen', mottagen, 'Mottagen av'], ['dokument', dokument, 'Dokumentreferens']] as const) {
@@ -109,7 +112,7 @@ ${field('sista', 'Gäller till och med (frivilligt)', `<input type="date" ${attr
 
   app.post('/admin/forsakringar', options.protectedPost, async (request, reply) => {
     const body = (request.body ?? {}) as FormValues;
-    const parsed = parseDeclarationForm(body, request.user!.municipalities);
+    const parsed = parseDeclarationForm(body, request.user!.municipalities, stockholmDate(clock()));
     if (!parsed.ok) {
       await appendAudit(db, { actor: request.user!.id, action: 'declaration.record', purpose: ADMIN_PURPOSE, result: 'refused', details: { problem: 'invalid-input', fields: Object.keys(parsed.errors) } });
       // What was typed comes back, except a field that holds a personal number (never echoed).

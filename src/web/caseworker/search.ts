@@ -90,9 +90,10 @@ export function ownerChoices(user: WebUser): WebUser[] {
 }
 
 /** What the audit entry of a search says: the filters (never the number), whether a person was searched for, and the number of hits. */
-export function searchAuditDetails(user: WebUser, parsed: Extract<ParsedSearch, { ok: true }>, hits: number): Record<string, unknown> {
+export function searchAuditDetails(user: WebUser, parsed: Extract<ParsedSearch, { ok: true }>, caseIds: readonly string[]): Record<string, unknown> {
   const { personalNumber: _never, ...filters } = parsed.query;
-  return { role: user.role, filters, byPersonalNumber: parsed.personalNumber !== null, hits };
+  // hits, caseIds and municipalities are what the log follow-up reads (logfollowup/checks.ts, SEARCH_ACTION).
+  return { role: user.role, filters, byPersonalNumber: parsed.personalNumber !== null, hits: caseIds.length, caseIds: [...caseIds], municipalities: [...user.municipalities] };
 }
 
 function options(values: readonly { value: string; words: string }[], chosen: string | undefined, any: string): string {

@@ -45,7 +45,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SearchRouteConte
       ...(parsed.personalNumber ? { subjectRef: pseudonymFor(parsed.personalNumber, ctx.pseudonymSecret) } : {}),
       purpose: AUDIT_PURPOSE,
       result: 'ok',
-      details: searchAuditDetails(user, parsed, hits.length),
+      details: searchAuditDetails(user, parsed, hits.map((h) => h.caseId)),
     });
     return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, { hits, byPersonalNumber: parsed.personalNumber !== null }));
   }
