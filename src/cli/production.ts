@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
+import { municipalityNames } from '../web/caseworker/view.js';
 import { loadWebAuthConfig, type Config, type WebAuthConfig } from '../config.js';
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
@@ -154,7 +155,7 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
       routes: [
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
         adminRoutes({ db, rules, queues, robotIdentity: config.robotIdentity }),
-        logFollowUpRoutes({ db, settings: config.logFollowUp }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp, names: municipalityNames(rules) }),
       ],
     },
     trustProxy: config.nodeEnv === 'production',

@@ -1,5 +1,6 @@
 import { checkIntake } from '../robot/intake.js';
 import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
+import { municipalityNames } from '../web/caseworker/view.js';
 import { seedSandboxDeclarations } from '../sandbox/declarations.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
@@ -113,7 +114,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
         adminRoutes({ db, rules, queues: () => robot?.queues, robotIdentity: config.robotIdentity }),
-        logFollowUpRoutes({ db, settings: config.logFollowUp }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp, names: municipalityNames(rules) }),
       ],
     },
   });

@@ -85,7 +85,7 @@ describe('the log follow-up in Chromium', () => {
     await page.getByRole('link', { name: /för fynd 1$/ }).click();
     await page.waitForURL(`${site.base}/logguppfoljning/${reportId}/fynd/1`);
     const rows = page.getByRole('region', { name: /Loggrader/ });
-    expect((await rows.textContent())?.replace(/\s+/g, ' ')).toContain('case.read');
+    expect((await rows.textContent())?.replace(/\s+/g, ' ')).toContain('Öppnade ärendet');
     await visit(page, 'rows', rows);
     await page.getByRole('link', { name: 'Tillbaka till rapporten' }).click();
 

@@ -123,7 +123,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const overview = await gatherOverview(db, queues, now, scopeOf(request.user!), request.user!.municipalities);
       const todos = renderTodos(await gatherTodos(db, request.user!.municipalities, now, rules), names);
       const query = request.query as { meddelande?: string; kommun?: string };
-      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, query.meddelande, todos, query.kommun));
+      return render(request, reply, 'Drift', renderOverview(overview, TOKEN, query.meddelande, todos, query.kommun, names));
     });
 
     // One municipality at a time, from the admin's own list; any other code is 404 (authz.ts).

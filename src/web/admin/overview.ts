@@ -168,14 +168,14 @@ export function throughputChart(slots: readonly ThroughputSlot[]): string {
   });
 }
 
-export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = '', kommun?: string): string {
+export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = '', kommun?: string, names: (code: string) => string = (code) => `kommun ${code}`): string {
   const text = message ? ownValue(MESSAGES, message)?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? kommun! : '') : undefined;
   const notice = text ? `<p role="status" class="notice">${esc(text)}</p>` : '';
   const perMunicipality = o.held
     .map((h) =>
       h.held
-        ? `<li>Kommun ${esc(h.municipality)}: <strong>pausat</strong>; nya ansökningar sparas men behandlas inte. <form method="post" action="/admin/intag/aterupta" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Återuppta intaget för ${esc(h.municipality)}</button></form></li>`
-        : `<li>Kommun ${esc(h.municipality)}: igång. <form method="post" action="/admin/intag/pausa" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Pausa intaget för ${esc(h.municipality)}</button></form></li>`,
+        ? `<li>${esc(names(h.municipality))}: <strong>pausat</strong>; nya ansökningar sparas men behandlas inte. <form method="post" action="/admin/intag/aterupta" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Återuppta intaget för ${esc(names(h.municipality))}</button></form></li>`
+        : `<li>${esc(names(h.municipality))}: igång. <form method="post" action="/admin/intag/pausa" class="inline">${hidden(csrf)}<input type="hidden" name="kommun" value="${esc(h.municipality)}"><button type="submit">Pausa intaget för ${esc(names(h.municipality))}</button></form></li>`,
     )
     .join('');
   const heldList = perMunicipality ? `<p>Per kommun (ansökningarna hämtas och sparas ändå, eftersom e-tjänsten är gemensam; registren tillfrågas inte förrän intaget återupptas):</p><ul>${perMunicipality}</ul>` : '';

@@ -10,6 +10,9 @@ import { requireUser } from '../auth/user.js';
 import { sendNotFound } from '../authz.js';
 import { esc, page } from '../layout.js';
 import { formatTime } from '../admin/time.js';
+import { auditActionWords } from '../../domain/reasons.js';
+import type { MunicipalityNames } from '../../domain/labels.js';
+import { signerName } from '../caseworker/service.js';
 
 /**
  * Logguppföljning for the auditor (granskare) and the admin, limited to their municipalities:
@@ -25,18 +28,21 @@ export interface LogFollowUpRoutesOptions {
   db: Db;
   clock?: () => Date;
   settings?: LogFollowUpSettings;
+  /** Municipality names from the rules files (web/caseworker/view.ts municipalityNames); codes are not for people. */
+  names?: MunicipalityNames;
 }
 
 const ROLE_WORDS: Record<string, string> = { auditor: 'granskare', admin: 'administratör' };
 
 function statusWords(r: FollowUpReportRecord): string {
-  return r.signOff ? `Granskad ${formatTime(r.signOff.signedAt)} av ${r.signOff.signedBy}` : 'Väntar på granskning';
+  return r.signOff ? `Granskad ${formatTime(r.signOff.signedAt)} av ${signerName(r.signOff.signedBy)}` : 'Väntar på granskning';
 }
 
 export function logFollowUpRoutes(options: LogFollowUpRoutesOptions): FastifyPluginAsync {
   const { db } = options;
   const clock = options.clock ?? (() => new Date());
   const settings = options.settings ?? LOG_FOLLOW_UP_DEFAULTS;
+  const names: MunicipalityNames = options.names ?? ((code) => `kommun ${code}`);
   return async (app: FastifyInstance) => {
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
     app.addHook('preHandler', requireUser('auditor', 'admin'));
@@ -62,7 +68,7 @@ export function logFollowUpRoutes(options: LogFollowUpRoutesOptions): FastifyPlu
       const ordered = [...reports].sort((a, b) => Number(Boolean(a.signOff)) - Number(Boolean(b.signOff)));
       const rows = ordered
         .map(
-          (r) => `<tr><th scope="row"><a href="/logguppfoljning/${esc(r.id)}">${esc(r.periodFrom)} – ${esc(r.periodTo)}</a></th><td>${esc(r.municipality)}</td><td>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(r.madeBy)}`}</td><td>${r.findings.length}</td><td>${esc(statusWords(r))}</td></tr>`,
+          (r) => `<tr><th scope="row"><a href="/logguppfoljning/${esc(r.id)}">${esc(r.periodFrom)} – ${esc(r.periodTo)}</a></th><td>${esc(names(r.municipality))}</td><td>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(signerName(r.madeBy))}`}</td><td>${r.findings.length}</td><td>${esc(statusWords(r))}</td></tr>`,
         )
         .join('');
       return `<h1>Logguppföljning</h1>
@@ -71,7 +77,7 @@ ${rows ? `<div class="table-scroll" role="region" aria-labelledby="rapporter-rub
 <h2>Beställ en rapport</h2>
 ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p></div>` : ''}
 <form method="post" action="/logguppfoljning">${hidden(reply)}
-<div><label for="lu-kommun">Kommun</label> <select id="lu-kommun" name="kommun">${mine.map((m) => `<option value="${esc(m)}"${form.kommun === m ? ' selected' : ''}>${esc(m)}</option>`).join('')}</select></div>
+<div><label for="lu-kommun">Kommun</label> <select id="lu-kommun" name="kommun">${mine.map((m) => `<option value="${esc(m)}"${form.kommun === m ? ' selected' : ''}>${esc(names(m))}</option>`).join('')}</select></div>
 <div><label for="lu-fran">Från (ÅÅÅÅ-MM-DD)</label> <input id="lu-fran" name="fran" type="date" required value="${esc(form.fran ?? from)}"${error ? ' aria-describedby="period-fel"' : ''}></div>
 <div><label for="lu-till">Till och med (ÅÅÅÅ-MM-DD)</label> <input id="lu-till" name="till" type="date" required value="${esc(form.till ?? to)}"${error ? ' aria-describedby="period-fel"' : ''}></div>
 <button type="submit">Gör rapporten</button>
@@ -128,7 +134,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
 </form></section>`;
       return `<h1>Logguppföljning ${esc(r.municipality)}, ${esc(r.periodFrom)} – ${esc(r.periodTo)}</h1>
 ${message}
-<p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(r.madeBy)}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
+<p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(signerName(r.madeBy))}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
 <p class="small">Kontorstid ${esc(String(s.officeStart ?? ''))}–${esc(String(s.officeEnd ?? ''))} måndag–fredag. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
 <div class="table-scroll" role="region" aria-labelledby="kontroller-rubrik" tabindex="0"><table><caption id="kontroller-rubrik">Fynd per kontroll</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Fynd</th></tr></thead><tbody>${countRows}</tbody></table></div>
 ${findingRows ? `<div class="table-scroll" role="region" aria-labelledby="fynd-rubrik" tabindex="0"><table><caption id="fynd-rubrik">Fynd</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Användare</th><th scope="col">Ärende</th><th scope="col">Tid</th><th scope="col">Vad</th><th scope="col">Loggrader</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : '<p>Inga fynd under perioden.</p>'}
@@ -152,7 +158,7 @@ ${signOff}
       await audit(request, 'logfollowup.rows', 'ok', { reportId: report.id, municipality: report.municipality, finding: Number(request.params.n) });
       const rows = await listAuditByIds(db, finding.auditIds);
       const table = rows
-        .map((e) => `<tr><th scope="row">${esc(e.id)}</th><td>${esc(formatTime(e.at))}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.caseId ?? '–')}</td><td>${esc(e.result)}</td></tr>`)
+        .map((e) => `<tr><th scope="row">${esc(e.id)}</th><td>${esc(formatTime(e.at))}</td><td>${esc(signerName(e.actor))}</td><td>${esc(auditActionWords(e.action))}</td><td>${esc(e.caseId ?? '–')}</td><td>${esc(e.result)}</td></tr>`)
         .join('');
       return render(
         request,
