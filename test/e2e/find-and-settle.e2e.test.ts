@@ -117,7 +117,10 @@ describe('finding and settling in Chromium', () => {
     await point.getByLabel(/Räkna det uppgivna beloppet/).check();
     await point.getByLabel('Motivering (krävs)').focus();
     await page.keyboard.type('Intyget från Försäkringskassan visar 6 000 kr för februari.');
-    await page.getByRole('button', { name: 'Signera beslutet' }).focus();
+    await page.getByRole('button', { name: 'Räkna om och granska' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${site.base}/arenden/${seeded.id}/avgora/bekrafta`);
+    await page.getByRole('button', { name: 'Bekräfta och signera' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(`${site.base}/arenden/${seeded.id}?signerat=1`);
     expect(await page.getByRole('status').textContent()).toBe('Beslutet är signerat.');

@@ -76,16 +76,23 @@ describe('the workbench in Chromium', () => {
     // Signing without a choice names the point and keeps the motivation.
     await page.getByLabel('Motivering (krävs)').focus();
     await page.keyboard.type(MOTIVATION);
-    await page.getByRole('button', { name: 'Signera beslutet' }).focus();
+    await page.getByRole('button', { name: 'Räkna om och granska' }).focus();
     await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('Boendekostnad: välj hur kostnaden ska räknas.');
     expect(await page.getByLabel('Motivering (krävs)').inputValue()).toBe(MOTIVATION);
     await visit(page, 'settle-error', point);
     expect((await getCase(db, caseId))?.state).toBe('MANUAL');
 
     await page.getByLabel(/Godta upp till riktlinjen/).check();
-    await page.getByRole('button', { name: 'Signera beslutet' }).focus();
+    await page.getByRole('button', { name: 'Räkna om och granska' }).focus();
+    await page.keyboard.press('Enter');
+    // The confirmation states the outcome and amount before anything is signed.
+    await page.waitForURL(`${site.base}/arenden/${caseId}/avgora/bekrafta`);
+    expect(await page.locator('#bekrafta-utfall').textContent()).toMatch(/bevilja 14\s762 kr i försörjningsstöd/);
+    expect((await getCase(db, caseId))?.state).toBe('MANUAL');
+    await visit(page, 'settle-confirm', page.locator('#bekrafta-utfall'));
+    await page.getByRole('button', { name: 'Bekräfta och signera' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(`${site.base}/arenden/${caseId}?signerat=1`);
     expect(await page.getByRole('status').textContent()).toBe('Beslutet är signerat.');

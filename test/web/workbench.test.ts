@@ -143,6 +143,27 @@ forEachBackend('workbench pages', (backend) => {
       expect((await omar.get(`${url(seeded.id)}/avgora`)).statusCode).toBe(303);
     });
 
+    it('the confirmation states the outcome and amount the signature will store, and signs nothing', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
+      await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
+      const motivation = 'Hyran godtas upp till riktlinjen.';
+      const confirm = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/bekrafta`, { val_rad2: 'cap', motivering_rad2: motivation });
+      expect(confirm.statusCode).toBe(200);
+      expect(confirm.body).toMatch(/bevilja 14\u00a0762 kr i försörjningsstöd/);
+      // The choices go on unchanged to the signing form and to "Ändra igen".
+      expect(confirm.body).toContain('name="val_rad2" value="cap"');
+      expect(confirm.body).toContain(`name="motivering_rad2" value="${motivation}"`);
+      expect((await getCase(db(), seeded.id))?.state).toBe('MANUAL');
+      expect(await currentDecision(db(), seeded.id)).toBeUndefined();
+      const again = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/igen`, { val_rad2: 'cap', motivering_rad2: motivation });
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toContain(motivation);
+      // An unsettled point is refused on the confirmation step too, with the point named.
+      const missing = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/bekrafta`, { motivering_rad2: motivation });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.body).toContain('Boendekostnad: välj hur kostnaden ska räknas.');
+    });
+
     it('up to the cap: recomputed as calc does, signed with hash through the same path, carried out, the letter explains', async () => {
       const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
       await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);

@@ -93,3 +93,43 @@ ${fields}
 </form>
 <p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;
 }
+
+/**
+ * The confirmation step of deciding a manual case (POST /arenden/:id/avgora/bekrafta): the
+ * outcome and amount as the settled points give them (previewManualCase, the computation the
+ * signature stores); its button posts the same choices to POST /arenden/:id/avgora, which signs.
+ * "Ändra igen" posts them back to the settle page; going back signs nothing.
+ */
+export interface ConfirmManualInput {
+  caseId: string;
+  proposalId: string | undefined;
+  month: string;
+  outcome: 'GRANT' | 'REJECT';
+  /** Kronor. */
+  amount: string;
+  /** Every field of the settle form as posted (val_*, motivering_*, belopp_*), sent on unchanged. */
+  fields: ReadonlyMap<string, string>;
+  csrf: string;
+}
+
+export function confirmManualBody(input: ConfirmManualInput): string {
+  const id = encodeURIComponent(input.caseId);
+  const sentence = outcomeSentence({ outcome: input.outcome === 'GRANT' ? 'PROPOSE_GRANT' : 'PROPOSE_REJECT', amount: input.amount, month: input.month });
+  const fields = [
+    `<input type="hidden" name="_csrf" value="${esc(input.csrf)}">`,
+    `<input type="hidden" name="proposalId" value="${esc(input.proposalId)}">`,
+    ...[...input.fields].map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`),
+  ].join('\n');
+  return `<h1>Bekräfta beslutet – ärende ${esc(input.caseId)}</h1>
+<p class="confirm" id="bekrafta-utfall">Med dina ställningstaganden beslutar du att <strong>${esc(sentence)}</strong>.</p>
+<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>
+<form method="post" action="/arenden/${id}/avgora">
+${fields}
+<button type="submit" aria-describedby="bekrafta-utfall">Bekräfta och signera</button>
+</form>
+<form method="post" action="/arenden/${id}/avgora/igen">
+${fields}
+<button type="submit" class="secondary">Ändra igen</button>
+</form>
+<p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;
+}

@@ -178,7 +178,7 @@ export async function signCase(db: Db, user: WebUser, req: SignRequest, now = ne
 }
 
 /** Why a signature lost (someone signed first, the robot decided, the case moved on), in words. */
-async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Promise<SignOutcome> {
+async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Promise<Extract<SignOutcome, { ok: false }>> {
   const existing = await currentDecision(db, caseId);
   const current = await getCase(db, caseId);
   if (existing?.delegationReference) {
@@ -257,6 +257,42 @@ export interface ManualSignRequest {
 
 export type ManualSignOutcome = SignOutcome | { ok: false; status: 400; message: string; errors: SettleErrors };
 
+/** The checks of a manual signature and the decision they give, without signing: for the confirmation page and for signManualCase. */
+type SettledContent = { ok: true; record: NonNullable<Awaited<ReturnType<typeof getProposalForCase>>>; content: DecisionContent } | Exclude<ManualSignOutcome, { ok: true }>;
+
+async function settledContent(tx: Queryable, user: WebUser, req: ManualSignRequest, now: Date): Promise<SettledContent> {
+  const c = await getCase(tx, req.caseId);
+  if (!c || c.state !== 'MANUAL' || c.closedAt) return refusedAlready(tx, user, req.caseId);
+  if (c.owner !== user.id) return { ok: false, status: 409, message: 'Ta ärendet först: bara den som har ärendet kan avgöra det.' };
+  if (await currentDecision(tx, req.caseId)) return refusedAlready(tx, user, req.caseId);
+  const record = await getProposalForCase(tx, req.caseId);
+  if (!record || (record.proposal as Proposal).outcome !== 'MANUAL') {
+    return { ok: false, status: 409, message: 'Ärendet har inget underlag att avgöra här. Ladda om sidan.' };
+  }
+  if (req.proposalId !== undefined && req.proposalId !== record.id) {
+    return { ok: false, status: 409, message: 'Underlaget har räknats om sedan sidan visades. Ladda om sidan och gå igenom punkterna igen.' };
+  }
+  const proposal = record.proposal as Proposal;
+  const basis = recomputeBasis((await getSnapshot(tx, record.snapshotId)) ?? undefined, req.rules);
+  const { points, unsupported } = pointsOf(proposal, req.names, basis);
+  if (unsupported.length > 0) {
+    return { ok: false, status: 409, message: 'Ärendet har skäl som inte kan avgöras här. Handlägg det i verksamhetssystemet och avsluta det här.' };
+  }
+  const settled = settle(points, req.input);
+  if (!settled.ok) return { ok: false, status: 400, message: 'Alla punkter är inte avgjorda.', errors: settled.errors };
+  const content = contentSettled(proposal, await signContext(tx, record, user, now), points, settled.settlements, basis);
+  return { ok: true, record, content };
+}
+
+/**
+ * What signing the settled points would decide (outcome, amount, the whole content), computed
+ * exactly as signManualCase stores it, for the confirmation step (POST /arenden/:id/avgora/bekrafta).
+ * Signs nothing; the same refusals as signManualCase.
+ */
+export async function previewManualCase(db: Db, user: WebUser, req: ManualSignRequest, now = new Date()): Promise<SettledContent> {
+  return settledContent(db, user, req, now);
+}
+
 /**
  * Signs the decision of a MANUAL case its owner has settled point by point (manualDecision.ts):
  * MANUAL -> SIGNED through the same path as a proposal (recordSignature: hash, audit; the
@@ -266,26 +302,9 @@ export type ManualSignOutcome = SignOutcome | { ok: false; status: 400; message:
 export async function signManualCase(db: Db, user: WebUser, req: ManualSignRequest, now = new Date()): Promise<ManualSignOutcome> {
   try {
     return await db.transaction(async (tx): Promise<ManualSignOutcome> => {
-      const c = await getCase(tx, req.caseId);
-      if (!c || c.state !== 'MANUAL' || c.closedAt) return refusedAlready(tx, user, req.caseId);
-      if (c.owner !== user.id) return { ok: false, status: 409, message: 'Ta ärendet först: bara den som har ärendet kan avgöra det.' };
-      if (await currentDecision(tx, req.caseId)) return refusedAlready(tx, user, req.caseId);
-      const record = await getProposalForCase(tx, req.caseId);
-      if (!record || (record.proposal as Proposal).outcome !== 'MANUAL') {
-        return { ok: false, status: 409, message: 'Ärendet har inget underlag att avgöra här. Ladda om sidan.' };
-      }
-      if (req.proposalId !== undefined && req.proposalId !== record.id) {
-        return { ok: false, status: 409, message: 'Underlaget har räknats om sedan sidan visades. Ladda om sidan och gå igenom punkterna igen.' };
-      }
-      const proposal = record.proposal as Proposal;
-      const basis = recomputeBasis((await getSnapshot(tx, record.snapshotId)) ?? undefined, req.rules);
-      const { points, unsupported } = pointsOf(proposal, req.names, basis);
-      if (unsupported.length > 0) {
-        return { ok: false, status: 409, message: 'Ärendet har skäl som inte kan avgöras här. Handlägg det i verksamhetssystemet och avsluta det här.' };
-      }
-      const settled = settle(points, req.input);
-      if (!settled.ok) return { ok: false, status: 400, message: 'Alla punkter är inte avgjorda.', errors: settled.errors };
-      const content = contentSettled(proposal, await signContext(tx, record, user, now), points, settled.settlements, basis);
+      const found = await settledContent(tx, user, req, now);
+      if (!found.ok) return found;
+      const { record, content } = found;
       const decision = await recordSignature(tx, user, { caseId: req.caseId, from: 'MANUAL', reason: 'SIGNED_MANUAL', proposalId: record.id, kind: 'edited', content, now });
       return { ok: true, decision };
     });

@@ -6,9 +6,10 @@ import { csrfToken, userOf } from '../auth/guards.js';
 import type { WebUser } from '../auth/user.js';
 import type { Action } from '../authz.js';
 import type { CasePageMessage } from './casePage.js';
-import { pointsOf, type SettleErrors } from './manualDecision.js';
+import { pointsOf, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { claimCase, reassignCase, releaseCase, type OwnershipOutcome } from './ownership.js';
-import { auditCaseRead, closeCase, loadCaseView, recomputeBasis, signManualCase } from './service.js';
+import { auditCaseRead, closeCase, loadCaseView, previewManualCase, recomputeBasis, signManualCase, type ManualSignOutcome } from './service.js';
+import { confirmManualBody } from './confirmSign.js';
 import { municipalityNames } from './view.js';
 import { decidePageBody } from './workbenchView.js';
 
@@ -85,22 +86,62 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), new Map()));
   });
 
+  /** The settle form as posted: each point's choice, motivation and amount, and every such field to send on. */
+  function settleInput(points: readonly { id: string }[], body: Record<string, string | undefined>) {
+    const input = new Map(points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`], amount: body[`belopp_${p.id}`] }]));
+    const fields = new Map<string, string>();
+    for (const p of points) {
+      for (const name of [`val_${p.id}`, `motivering_${p.id}`, `belopp_${p.id}`]) {
+        const value = body[name];
+        if (typeof value === 'string') fields.set(name, value);
+      }
+    }
+    return { input, fields };
+  }
+
+  /** A refusal from settling: the settle page with its errors (400), or the case page saying why. */
+  async function refused(request: Req, reply: FastifyReply, found: NonNullable<Awaited<ReturnType<typeof decidable>>>, input: SettleInput, result: Exclude<ManualSignOutcome, { ok: true }>) {
+    const user = userOf(request);
+    const errors: SettleErrors = 'errors' in result ? result.errors : new Map();
+    if (result.status === 400) {
+      await auditCaseRead(db, user, found.c.id);
+      const text = `${result.message} ${[...errors.values()].join(' ')}`;
+      return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), input, errors, text), 400);
+    }
+    return ctx.showCase(request, reply, (await getCase(db, found.c.id)) ?? found.c, user, { kind: 'error', text: result.message }, result.status);
+  }
+
+  app.post<Route>('/arenden/:id/avgora/bekrafta', { preHandler }, async (request, reply) => {
+    const found = await decidable(request, reply);
+    if (!found) return reply;
+    const body = request.body ?? {};
+    const { input, fields } = settleInput(found.points, body);
+    const preview = await previewManualCase(db, userOf(request), { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules, names: municipalityNames(ctx.rules) }, ctx.clock());
+    if (!preview.ok) return refused(request, reply, found, input, preview);
+    const c = preview.content;
+    return ctx.html(
+      reply,
+      request,
+      `Bekräfta beslutet i ärende ${found.c.id}`,
+      confirmManualBody({ caseId: found.c.id, proposalId: body.proposalId, month: c.month, outcome: c.outcome, amount: c.amount, fields, csrf: csrfToken(reply) }),
+    );
+  });
+
+  app.post<Route>('/arenden/:id/avgora/igen', { preHandler }, async (request, reply) => {
+    const found = await decidable(request, reply);
+    if (!found) return reply;
+    const { input } = settleInput(found.points, request.body ?? {});
+    return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), input));
+  });
+
   app.post<Route>('/arenden/:id/avgora', { preHandler }, async (request, reply) => {
     const found = await decidable(request, reply);
     if (!found) return reply;
     const user = userOf(request);
     const body = request.body ?? {};
-    const input = new Map(found.points.map((p) => [p.id, { choice: body[`val_${p.id}`], motivation: body[`motivering_${p.id}`], amount: body[`belopp_${p.id}`] }]));
+    const { input } = settleInput(found.points, body);
     const result = await signManualCase(db, user, { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules, names: municipalityNames(ctx.rules) }, ctx.clock());
-    if (!result.ok) {
-      const errors: SettleErrors = 'errors' in result ? result.errors : new Map();
-      if (result.status === 400) {
-        await auditCaseRead(db, user, found.c.id);
-        const text = `${result.message} ${[...errors.values()].join(' ')}`;
-        return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), input, errors, text), 400);
-      }
-      return ctx.showCase(request, reply, (await getCase(db, found.c.id)) ?? found.c, user, { kind: 'error', text: result.message }, result.status);
-    }
+    if (!result.ok) return refused(request, reply, found, input, result);
     await ctx.signed(request, result.decision.id, found.c.id);
     return reply.redirect(caseUrl(found.c.id, '?signerat=1'), 303);
   });

@@ -117,12 +117,12 @@ ${choices}
     .join('\n');
   return `<h1>Avgör ärende ${esc(view.case.id)}</h1>
 ${error ? `<p class="error" role="alert" id="fel">${esc(error)}</p>` : ''}
-<p>Ansökan om ekonomiskt bistånd för ${esc(month)}. Ta ställning till varje punkt med en motivering. Beräkningen görs om med dina val när du signerar; ett resultat på noll eller mindre blir avslag. Motiveringarna står i beslutsbrevet.</p>
-<form method="post" action="/arenden/${id}/avgora">
+<p>Ansökan om ekonomiskt bistånd för ${esc(month)}. Ta ställning till varje punkt med en motivering. Beräkningen görs om med dina val, och du får se beslutets utfall och belopp innan du signerar; ett resultat på noll eller mindre blir avslag. Motiveringarna står i beslutsbrevet.</p>
+<form method="post" action="/arenden/${id}/avgora/bekrafta">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
 ${fieldsets}
-<button type="submit">Signera beslutet</button>
+<button type="submit">Räkna om och granska</button>
 </form>
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;
 }
