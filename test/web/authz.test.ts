@@ -426,7 +426,8 @@ forEachBackend('admin routes by municipality over HTTP', (backend) => {
             }
             expect(res.body.includes('Jobb per kö och läge')).toBe(who === 'admin');
             expect(res.body.includes('<button type="submit">Pausa intaget</button>')).toBe(who === 'admin');
-            for (const m of ['1287', '1263'] as Muni[]) expect(res.body.includes(`Pausa intaget för ${m}`)).toBe(ADMIN_MATRIX[who][m].holdMunicipality === 'allow');
+            const NAME: Record<Muni, string> = { '1287': 'Trelleborgs kommun', '1263': 'Svedala kommun' };
+            for (const m of ['1287', '1263'] as Muni[]) expect(res.body.includes(`Pausa intaget för ${NAME[m]}`)).toBe(ADMIN_MATRIX[who][m].holdMunicipality === 'allow');
           }
           await queues.intake.resume();
           for (const m of ['1287', '1263']) await queues.releaseMunicipality(m);
