@@ -61,20 +61,16 @@ export interface ConfirmEditInput {
 }
 
 export function confirmEditBody(input: ConfirmEditInput): string {
-  const id = encodeURIComponent(input.caseId);
-  const sentence = outcomeSentence({ outcome: input.outcome === 'GRANT' ? 'PROPOSE_GRANT' : 'PROPOSE_REJECT', amount: input.amount, month: input.month });
-  const fields = [
-    `<input type="hidden" name="_csrf" value="${esc(input.csrf)}">`,
-    `<input type="hidden" name="proposalId" value="${esc(input.proposalId)}">`,
-    ...[...input.amounts].map(([i, amount]) => `<input type="hidden" name="belopp_${i}" value="${esc(amount)}">`),
-    `<input type="hidden" name="motivering" value="${esc(input.motivation)}">`,
-  ].join('\n');
+  const fields = [...[...input.amounts].map(([i, amount]) => [`belopp_${i}`, amount] as const), ['motivering', input.motivation] as const];
   const rows = input.edits
     .map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`)
     .join('\n');
-  return `<h1>Bekräfta det ändrade beslutet – ärende ${esc(input.caseId)}</h1>
-<p class="confirm" id="bekrafta-utfall">Med de ändrade beloppen beslutar du att <strong>${esc(sentence)}</strong>.</p>
-<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
+  return confirmWithChangeAgain({
+    caseId: input.caseId,
+    heading: 'Bekräfta det ändrade beslutet',
+    lead: 'Med de ändrade beloppen beslutar du att',
+    decided: input,
+    details: `<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
 <table>
 <caption>Ändrade belopp</caption>
 <thead><tr><th scope="col">Post</th><th scope="col" class="num">Förslag</th><th scope="col" class="num">Nytt belopp</th></tr></thead>
@@ -82,16 +78,10 @@ export function confirmEditBody(input: ConfirmEditInput): string {
 </table>
 </div>
 <p><strong>Motivering i brevet:</strong> ${esc(input.motivation)}</p>
-<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>
-<form method="post" action="/arenden/${id}/andra">
-${fields}
-<button type="submit" aria-describedby="bekrafta-utfall">Bekräfta och signera</button>
-</form>
-<form method="post" action="/arenden/${id}/andra/igen">
-${fields}
-<button type="submit" class="secondary">Ändra igen</button>
-</form>
-<p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;
+<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
+    path: 'andra',
+    fields: hiddenFields(input.csrf, input.proposalId, fields),
+  });
 }
 
 /**
@@ -113,22 +103,42 @@ export interface ConfirmManualInput {
 }
 
 export function confirmManualBody(input: ConfirmManualInput): string {
-  const id = encodeURIComponent(input.caseId);
-  const sentence = outcomeSentence({ outcome: input.outcome === 'GRANT' ? 'PROPOSE_GRANT' : 'PROPOSE_REJECT', amount: input.amount, month: input.month });
-  const fields = [
-    `<input type="hidden" name="_csrf" value="${esc(input.csrf)}">`,
-    `<input type="hidden" name="proposalId" value="${esc(input.proposalId)}">`,
-    ...[...input.fields].map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`),
+  return confirmWithChangeAgain({
+    caseId: input.caseId,
+    heading: 'Bekräfta beslutet',
+    lead: 'Med dina ställningstaganden beslutar du att',
+    decided: input,
+    details: '<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>',
+    path: 'avgora',
+    fields: hiddenFields(input.csrf, input.proposalId, input.fields),
+  });
+}
+
+/** Hidden fields that carry the checked form on, unchanged, to signing and to "Ändra igen". */
+function hiddenFields(csrf: string, proposalId: string | undefined, fields: Iterable<readonly [string, string]>): string {
+  return [
+    `<input type="hidden" name="_csrf" value="${esc(csrf)}">`,
+    `<input type="hidden" name="proposalId" value="${esc(proposalId)}">`,
+    ...[...fields].map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`),
   ].join('\n');
-  return `<h1>Bekräfta beslutet – ärende ${esc(input.caseId)}</h1>
-<p class="confirm" id="bekrafta-utfall">Med dina ställningstaganden beslutar du att <strong>${esc(sentence)}</strong>.</p>
-<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>
-<form method="post" action="/arenden/${id}/avgora">
-${fields}
+}
+
+/**
+ * A confirmation that can go back to its form: the outcome sentence, `details`, and two forms
+ * posting the same fields to `path` (signs) and `path`/igen (the form again with what was typed).
+ */
+function confirmWithChangeAgain(o: { caseId: string; heading: string; lead: string; decided: { outcome: 'GRANT' | 'REJECT'; amount: string; month: string }; details: string; path: string; fields: string }): string {
+  const id = encodeURIComponent(o.caseId);
+  const sentence = outcomeSentence({ outcome: o.decided.outcome === 'GRANT' ? 'PROPOSE_GRANT' : 'PROPOSE_REJECT', amount: o.decided.amount, month: o.decided.month });
+  return `<h1>${esc(o.heading)} – ärende ${esc(o.caseId)}</h1>
+<p class="confirm" id="bekrafta-utfall">${esc(o.lead)} <strong>${esc(sentence)}</strong>.</p>
+${o.details}
+<form method="post" action="/arenden/${id}/${o.path}">
+${o.fields}
 <button type="submit" aria-describedby="bekrafta-utfall">Bekräfta och signera</button>
 </form>
-<form method="post" action="/arenden/${id}/avgora/igen">
-${fields}
+<form method="post" action="/arenden/${id}/${o.path}/igen">
+${o.fields}
 <button type="submit" class="secondary">Ändra igen</button>
 </form>
 <p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;

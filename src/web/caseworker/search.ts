@@ -140,7 +140,7 @@ export function searchPageBody(
 <label for="sok-arende">Ärende-id</label>
 ${errorText('arende')}<input type="text" id="sok-arende" name="arende" value="${esc(looksLikePersonalNumber(form.arende ?? '') ? '' : (form.arende ?? ''))}" autocomplete="off"${described('arende')}>
 <label for="sok-personnummer">Personnummer (sökande eller medsökande)</label>
-<p id="sok-personnummer-hjalp" class="small">12 eller 10 siffror, t.ex. 19850312-1234.</p>
+<p id="sok-personnummer-hjalp" class="small">12 eller 10 siffror, med eller utan bindestreck före de fyra sista (ÅÅÅÅMMDD-NNNN).</p>
 ${errorText('personnummer')}<input type="text" id="sok-personnummer" name="personnummer" value="" inputmode="numeric" autocomplete="off"${described('personnummer', 'sok-personnummer-hjalp')}>
 <label for="sok-status">Status</label>
 ${errorText('status')}<select id="sok-status" name="status"${described('status')}>${options(states, form.status, 'Alla')}</select>
