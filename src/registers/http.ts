@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { looksLikePersonalNumber } from '../domain/personalNumberInText.js';
 import { RequestRefusedException, SystemException } from '../domain/errors.js';
 import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type HttpSend, type RetryPolicy } from './retry.js';
 
@@ -65,42 +66,8 @@ export interface JsonHttpClient {
 /** One failed attempt: what to call it and whether another may help. */
 export { isRetryableStatus } from './retry.js';
 
-/** Luhn over the ten-digit form (YYMMDDNNN -> C). */
-function luhnOk(ten: string): boolean {
-  let total = 0;
-  for (let i = 0; i < 10; i++) {
-    let d = Number(ten[i]) * (i % 2 === 0 ? 2 : 1);
-    if (d > 9) d -= 9;
-    total += d;
-  }
-  return total % 10 === 0;
-}
-
-function plausibleDate(month: string, day: string): boolean {
-  const m = Number(month);
-  const d = Number(day);
-  // Samordningsnummer add 60 to the day.
-  return m >= 1 && m <= 12 && ((d >= 1 && d <= 31) || (d >= 61 && d <= 91));
-}
-
-/**
- * Whether text holds something that reads as a personal number: a digit run of exactly 12
- * (YYYYMMDDNNNC) or 10 (YYMMDDNNNC), or YYMMDD-NNNC, with a date and a Luhn check digit that
- * fit. Exact run lengths and the check digit keep opaque cursors and timestamps (13 digits of
- * epoch milliseconds, say) from tripping it, while a real number still cannot slip through.
- */
-export function looksLikePersonalNumber(text: string): boolean {
-  for (const match of text.matchAll(/\d+/g)) {
-    const run = match[0];
-    if (run.length === 12 && plausibleDate(run.slice(4, 6), run.slice(6, 8)) && luhnOk(run.slice(2))) return true;
-    if (run.length === 10 && plausibleDate(run.slice(2, 4), run.slice(4, 6)) && luhnOk(run)) return true;
-  }
-  for (const match of text.matchAll(/(\d{6})[-+](\d{4})/g)) {
-    const [, date, tail] = match as unknown as [string, string, string];
-    if (plausibleDate(date.slice(2, 4), date.slice(4, 6)) && luhnOk(date + tail)) return true;
-  }
-  return false;
-}
+/** The one detector (domain/personalNumberInText.ts), re-exported for the clients that import it from here. */
+export { looksLikePersonalNumber };
 
 /** Field paths of a failed reply, never its values: the reply may be full of personal data. */
 function shapeProblems(error: z.ZodError): string {

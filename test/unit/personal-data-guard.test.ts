@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findPersonalNumber, looksLikePersonalNumber } from '../../src/store/personalDataGuard.js';
+import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
+import { looksLikePersonalNumber as viaHttp } from '../../src/registers/http.js';
 import { personalNumber } from '../support/snapshots.js';
 
 describe('the store refuses personal numbers but not digests', () => {
@@ -46,5 +48,50 @@ describe('the store refuses personal numbers but not digests', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+});
+
+describe('one detector, found the same way on every path', () => {
+  const pn = personalNumber('1985-07-09', '980');
+
+  /** The detector without its shortcuts: take digests and UUIDs out of every text, try every candidate. */
+  function reference(text: string): boolean {
+    const plain = text.replace(/(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])/g, ' ').replace(/(?<![0-9A-Za-z-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z-])/g, ' ');
+    for (const m of plain.matchAll(/(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)(?!\d)/g)) {
+      const [, yy, mm, dd, serial, check] = m as unknown as string[];
+      const day = Number(dd);
+      if (Number(mm) < 1 || Number(mm) > 12 || !((day >= 1 && day <= 31) || (day >= 61 && day <= 91))) continue;
+      if (luhnCheckDigit(`${yy}${mm}${dd}${serial}`) === Number(check)) return true;
+    }
+    return false;
+  }
+
+  const piece = fc.oneof(
+    fc.constantFrom(pn, pn.slice(2), `${pn.slice(0, 8)}-${pn.slice(8)}`, `${pn.slice(2, 8)}+${pn.slice(8)}`, '1772000000000', '-', ' ', 'x'),
+    fc.stringMatching(/^[0-9]{1,14}$/),
+    fc.stringMatching(/^[0-9a-f]{20,70}$/),
+    fc.uuid(),
+    fc.string({ maxLength: 12 }),
+  );
+
+  it('answers as the plain detector does on mixed text, short and long', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const text = pieces.join('');
+        expect(looksLikePersonalNumber(text)).toBe(reference(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('is the same function for the store, the register clients and the search', () => {
+    expect(viaHttp).toBe(looksLikePersonalNumber);
+  });
+
+  it('names the path of a hit in arrays and keys, and only of the first', () => {
+    expect(findPersonalNumber({ a: [1, 'x', { b: `note ${pn}` }] })).toBe('$.a[2].b');
+    expect(findPersonalNumber([[{ [pn]: 1 }]])).toBe('$[0][0] (a key)');
+    expect(findPersonalNumber({ ok: 'fall-2026-000123', n: 42 })).toBeUndefined();
+    expect(findPersonalNumber({ one: pn, two: pn })).toBe('$.one');
   });
 });
