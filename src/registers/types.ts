@@ -16,6 +16,8 @@ export interface LookupContext {
 export interface KirClient {
   /** Resident municipality and protected identity for one person (12-digit personal number). */
   lookup(personalNumber: string, context: LookupContext): Promise<KirAnswer>;
+  /** The same for a whole household in one call, answers in the order asked. */
+  lookupHousehold(personalNumbers: readonly string[], context: LookupContext): Promise<KirAnswer[]>;
 }
 
 export type PlanStatus = 'active' | 'notActive' | 'pending';

@@ -52,40 +52,57 @@ function auditWriter(db: Db): { write(entries: readonly NewAuditEntry[]): Promis
   };
 }
 
+/** One register's part of a case's look-ups: whom to ask about, and how (one call or several). */
+export interface LookupPlan<T> {
+  register: Register;
+  personalNumbers: readonly string[];
+  /** The answers for `personalNumbers`, in their order. */
+  ask(personalNumbers: readonly string[]): Promise<T[]>;
+}
+
+type Answers<P extends readonly LookupPlan<unknown>[]> = { -readonly [K in keyof P]: P[K] extends LookupPlan<infer T> ? T[] : never };
+
 /**
- * Reads one register for several persons of a case. Every look-up is written to the audit log
- * before it is made ("started") and again with its result before the reply is used. If the
- * log cannot be written the look-up is not made: the error propagates and the job retries.
+ * Reads the registers of one case, all at once. Every look-up (register and person) is
+ * written to the audit log before any is made ("started", one write for all of them) and
+ * again with its result ("ok" or "unavailable") before any reply is used. If the log cannot
+ * be written no look-up is made, or no reply used: the error propagates and the job retries.
+ * When a register fails, the first failing one in `plans`' order is thrown (so the case names
+ * the same register whatever answered first), after the others have been recorded.
+ * Each person's pseudonym is computed once per case, however many registers ask about them.
  */
-export async function auditedLookups<T>(
-  deps: RobotDeps,
-  caseId: string,
-  register: Register,
-  personalNumbers: readonly string[],
-  lookup: (personalNumber: string) => Promise<T>,
-): Promise<T[]> {
+export async function auditedLookups<P extends readonly LookupPlan<unknown>[]>(deps: RobotDeps, caseId: string, plans: P): Promise<Answers<P>> {
   const log = auditWriter(deps.db);
-  const subjects = personalNumbers.map((pn) => pseudonymFor(pn, deps.pseudonymSecret));
-  const entries = (result: 'started' | 'ok' | 'unavailable'): NewAuditEntry[] =>
-    subjects.map((subjectRef) => ({
+  const pseudonyms = new Map<string, string>();
+  const subjectOf = (pn: string) => {
+    let ref = pseudonyms.get(pn);
+    if (ref === undefined) pseudonyms.set(pn, (ref = pseudonymFor(pn, deps.pseudonymSecret)));
+    return ref;
+  };
+  const entries = (plan: LookupPlan<unknown>, result: 'started' | 'ok' | 'unavailable'): NewAuditEntry[] =>
+    plan.personalNumbers.map((pn) => ({
       actor: deps.identity,
-      action: `${register}.lookup`,
+      action: `${plan.register}.lookup`,
       caseId,
-      subjectRef,
+      subjectRef: subjectOf(pn),
       purpose: LOOKUP_PURPOSE,
       result,
     }));
-  await log.write(entries('started'));
-  let replies: T[];
-  try {
-    replies = await Promise.all(personalNumbers.map(lookup));
-  } catch (error) {
-    deps.hooks?.lookup?.(register, 'failed');
+  await log.write(plans.flatMap((plan) => entries(plan, 'started')));
+  const settled = await Promise.allSettled(plans.map((plan) => plan.ask(plan.personalNumbers)));
+  const failed = settled.findIndex((s) => s.status === 'rejected');
+  const outcomes = plans.flatMap((plan, i) => entries(plan, settled[i]!.status === 'fulfilled' ? 'ok' : 'unavailable'));
+  plans.forEach((plan, i) => deps.hooks?.lookup?.(plan.register, settled[i]!.status === 'fulfilled' ? 'ok' : 'failed'));
+  if (failed >= 0) {
     // Best effort: the failure itself is the important part and is rethrown regardless.
-    await log.write(entries('unavailable')).catch(() => undefined);
-    throw error;
+    await log.write(outcomes).catch(() => undefined);
+    throw (settled[failed] as PromiseRejectedResult).reason;
   }
-  await log.write(entries('ok'));
-  deps.hooks?.lookup?.(register, 'ok');
-  return replies;
+  await log.write(outcomes);
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown[]>).value) as Answers<P>;
+}
+
+/** One call per person, for a register that answers about one person at a time. */
+export function onePerCall<T>(ask: (personalNumber: string) => Promise<T>): (personalNumbers: readonly string[]) => Promise<T[]> {
+  return (personalNumbers) => Promise.all(personalNumbers.map(ask));
 }

@@ -4,7 +4,9 @@ import { jsonFaultPlanSchema } from './jsonSim.js';
 import { startPersonRegister, type PersonRegister, type PersonRegisterOptions } from './personRegisterSim.js';
 
 /**
- * A loopback KIR: POST /kir/v1/lookup {personalNumber} -> {municipality, protectedIdentity}.
+ * A loopback KIR: POST /kir/v1/lookup {personalNumber} -> {municipality, protectedIdentity}, and
+ * the household in one call: POST /kir/v1/household {personalNumbers: [...]} ->
+ * {persons: [{personalNumber, municipality, protectedIdentity}]}.
  * People come from fixtures/registers/kir (one file per household, `people: [...]`), from the
  * start options, or from add() / POST /__people at run time. A person KIR does not know is a
  * 404: the robot must not read "not found" as "resident, not protected".
@@ -42,6 +44,7 @@ export async function start(options: KirSandboxOptions = {}): Promise<KirSandbox
   return startPersonRegister({
     schema: kirPersonSchema,
     path: '/kir/v1/lookup',
+    householdPath: '/kir/v1/household',
     unknown: 'personen finns inte i KIR',
     people: options.people ?? (await loadKirFixtures(options.fixturesDir)),
     options,

@@ -122,3 +122,57 @@ describe('KIR over loopback', () => {
     expect(events.map((e) => e.outcome)).toEqual(['ok', 'http', 'ok']);
   });
 });
+
+describe('the household in one KIR call', () => {
+  const HOUSEHOLD = [RESIDENT, PROTECTED_CHILD, ELSEWHERE, SVEDALA];
+
+  it('answers every member, in the order asked, in one request', async () => {
+    const answers = await client().lookupHousehold(HOUSEHOLD, CONTEXT);
+    expect(answers).toEqual([
+      { personalNumber: RESIDENT, status: 'answered', municipality: '1287', protectedIdentity: false },
+      { personalNumber: PROTECTED_CHILD, status: 'answered', municipality: '1287', protectedIdentity: true },
+      { personalNumber: ELSEWHERE, status: 'answered', municipality: '1280', protectedIdentity: false },
+      { personalNumber: SVEDALA, status: 'answered', municipality: '1263', protectedIdentity: false },
+    ]);
+    expect(urls).toEqual([`${sandbox.url}/kir/v1/household`]);
+    expect(sandbox.stats()).toMatchObject({ requests: 1, answered: 1 });
+  });
+
+  it('answers exactly as one call per person does', async () => {
+    const kir = client();
+    const one = await Promise.all(HOUSEHOLD.map((pn) => kir.lookup(pn, CONTEXT)));
+    expect(await kir.lookupHousehold(HOUSEHOLD, CONTEXT)).toEqual(one);
+  });
+
+  it('fails the whole household, without retrying, when KIR does not know one member', async () => {
+    const error = await failure(client().lookupHousehold([RESIDENT, UNKNOWN], CONTEXT), UNKNOWN);
+    expect(error.message).toContain('HTTP 404');
+    expect(everythingIn(error)).not.toContain(RESIDENT);
+    expect(events).toHaveLength(1);
+  });
+
+  it('refuses a reply that leaves a member out, adds someone, or answers one twice', async () => {
+    const replies = [
+      { persons: [{ personalNumber: RESIDENT, municipality: '1287', protectedIdentity: false }] },
+      { persons: [RESIDENT, PROTECTED_CHILD, SVEDALA].map((pn) => ({ personalNumber: pn, municipality: '1287', protectedIdentity: false })) },
+      { persons: [RESIDENT, RESIDENT].map((pn) => ({ personalNumber: pn, municipality: '1287', protectedIdentity: false })) },
+    ];
+    for (const reply of replies) {
+      const served = async () => new Response(JSON.stringify(reply), { status: 200, headers: { 'content-type': 'application/json' } });
+      const error = await failure(client({ fetch: served as typeof fetch }).lookupHousehold([RESIDENT, PROTECTED_CHILD], CONTEXT), PROTECTED_CHILD);
+      expect(error.message).toMatch(/gällde inte de personer som frågades/);
+      expect(everythingIn(error)).not.toContain(RESIDENT);
+    }
+  });
+
+  it('takes the faults of a member into the household call, and retries them', async () => {
+    sandbox.add([{ personalNumber: UNKNOWN, municipality: '1287', protectedIdentity: false, faults: { failNext: 1 } }]);
+    expect(await client().lookupHousehold([RESIDENT, UNKNOWN], CONTEXT)).toHaveLength(2);
+    expect(events.map((e) => e.outcome)).toEqual(['http', 'ok']);
+  });
+
+  it('refuses numbers in other forms than 12 digits before anything is sent', async () => {
+    await failure(client().lookupHousehold([RESIDENT, '850412-9803'], CONTEXT), '850412-9803');
+    expect(urls).toEqual([]);
+  });
+});

@@ -51,6 +51,26 @@ describe('admin endpoints', () => {
     }
   });
 
+  it('KIR answers a household in one call, and refuses what is not one', async () => {
+    const kir = await startKir({ port: 0 });
+    try {
+      const household = (body: unknown) => post(`${kir.url}/kir/v1/household`, body);
+      expect(await (await household({ personalNumbers: ['198504129803', '201709093460'], caseId: 'A-1' })).json()).toEqual({
+        persons: [
+          { personalNumber: '198504129803', municipality: '1287', protectedIdentity: false },
+          { personalNumber: '201709093460', municipality: '1287', protectedIdentity: true },
+        ],
+      });
+      expect((await household({ personalNumbers: ['198504129803', '198607279893'] })).status).toBe(404);
+      for (const bad of [{}, { personalNumbers: [] }, { personalNumbers: ['x'] }, { personalNumbers: Array(51).fill('198504129803') }]) {
+        expect((await household(bad)).status, JSON.stringify(bad).slice(0, 40)).toBe(400);
+      }
+      expect((await fetch(`${kir.url}/kir/v1/household`)).status).toBe(405);
+    } finally {
+      await kir.stop();
+    }
+  });
+
   it('fail with the given probability, using the injected chance', async () => {
     const rolls = [0.1, 0.9];
     const plan = await startPlan({ port: 0, faults: { failProbability: 0.5 }, random: () => rolls.shift() ?? 0.9 });

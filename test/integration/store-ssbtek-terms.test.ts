@@ -135,14 +135,14 @@ forEachBackend('SSBTEK declarations and look-ups', (backend) => {
       const asked: string[] = [];
       const lookup = (caseId: string) => async () => {
         asked.push(caseId);
-        return 'reply';
+        return ['reply'];
       };
       const [refused, answered] = await Promise.allSettled([
-        auditedLookups(deps(db()), closed.id, 'ssbtek', [PN], lookup(closed.id)),
-        auditedLookups(deps(db()), open.id, 'ssbtek', [PN], lookup(open.id)),
+        auditedLookups(deps(db()), closed.id, [{ register: 'ssbtek', personalNumbers: [PN], ask: lookup(closed.id) }]),
+        auditedLookups(deps(db()), open.id, [{ register: 'ssbtek', personalNumbers: [PN], ask: lookup(open.id) }]),
       ]);
       expect(refused.status).toBe('rejected');
-      expect(answered).toEqual({ status: 'fulfilled', value: ['reply'] });
+      expect(answered).toEqual({ status: 'fulfilled', value: [['reply']] });
       expect(asked).toEqual([open.id]);
     });
   });
