@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { looksLikePersonalNumber } from '../domain/personalNumberInText.js';
+import type { LookupContext } from './types.js';
 import { RequestRefusedException, SystemException } from '../domain/errors.js';
 import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type HttpSend, type RetryPolicy } from './retry.js';
 
@@ -68,6 +69,15 @@ export { isRetryableStatus } from './retry.js';
 
 /** The one detector (domain/personalNumberInText.ts), re-exported for the clients that import it from here. */
 export { looksLikePersonalNumber };
+
+/**
+ * A question about people for one case: POST to `path` with the personal numbers (`people`) in
+ * the body beside the case and the municipality asking, so the register can log why it was
+ * asked; never a personal number in the URL.
+ */
+export function askAboutPeople<T>(http: JsonHttpClient, path: string, people: Record<string, unknown>, context: LookupContext, reply: z.ZodType<T>): Promise<T> {
+  return http.request({ method: 'POST', path, body: { ...people, caseId: context.caseId, askingMunicipality: context.municipality }, caseId: context.caseId }, reply);
+}
 
 /** Field paths of a failed reply, never its values: the reply may be full of personal data. */
 function shapeProblems(error: z.ZodError): string {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { KirAnswer } from '../domain/snapshot.js';
 import { SystemException } from '../domain/errors.js';
-import { createJsonHttpClient, requireTwelveDigits, type JsonHttpSettings } from './http.js';
+import { askAboutPeople, createJsonHttpClient, requireTwelveDigits, type JsonHttpSettings } from './http.js';
 import type { KirClient, LookupContext } from './types.js';
 
 /**
@@ -32,30 +32,13 @@ export function createKirClient(options: KirClientOptions): KirClient {
   return {
     async lookup(personalNumber: string, context: LookupContext): Promise<KirAnswer> {
       requireTwelveDigits('kir', 'KIR', personalNumber, context.caseId);
-      const reply = await http.request(
-        {
-          method: 'POST',
-          path: '/kir/v1/lookup',
-          // The case and the municipality asking travel with the question: KIR logs why it was asked.
-          body: { personalNumber, caseId: context.caseId, askingMunicipality: context.municipality },
-          caseId: context.caseId,
-        },
-        kirReplySchema,
-      );
+      const reply = await askAboutPeople(http, '/kir/v1/lookup', { personalNumber }, context, kirReplySchema);
       return { personalNumber, status: 'answered', municipality: reply.municipality, protectedIdentity: reply.protectedIdentity };
     },
 
     async lookupHousehold(personalNumbers: readonly string[], context: LookupContext): Promise<KirAnswer[]> {
       for (const pn of personalNumbers) requireTwelveDigits('kir', 'KIR', pn, context.caseId);
-      const reply = await http.request(
-        {
-          method: 'POST',
-          path: '/kir/v1/household',
-          body: { personalNumbers, caseId: context.caseId, askingMunicipality: context.municipality },
-          caseId: context.caseId,
-        },
-        kirHouseholdReplySchema,
-      );
+      const reply = await askAboutPeople(http, '/kir/v1/household', { personalNumbers }, context, kirHouseholdReplySchema);
       // Every person asked, once each, and no one else: anything else is not an answer to
       // this question, and a person left out must not pass as "not protected".
       const byPerson = new Map(reply.persons.map((p) => [p.personalNumber, p]));

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { createJsonHttpClient, requireTwelveDigits, type JsonHttpSettings } from './http.js';
+import { askAboutPeople, createJsonHttpClient, requireTwelveDigits, type JsonHttpSettings } from './http.js';
 import type { LookupContext, PlanAnswer, PlanClient, PlanStatus } from './types.js';
 
 /**
@@ -28,15 +28,7 @@ export function createPlanClient(options: PlanClientOptions): PlanClient {
   return {
     async assessment(personalNumber: string, context: LookupContext): Promise<PlanAnswer> {
       requireTwelveDigits('plan', 'Planeringsmodulen', personalNumber, context.caseId);
-      const reply = await http.request(
-        {
-          method: 'POST',
-          path: '/plan/v1/assessment',
-          body: { personalNumber, caseId: context.caseId, askingMunicipality: context.municipality },
-          caseId: context.caseId,
-        },
-        planReplySchema,
-      );
+      const reply = await askAboutPeople(http, '/plan/v1/assessment', { personalNumber }, context, planReplySchema);
       return {
         status: reply.status,
         ...(reply.assessedOn !== undefined ? { assessedOn: reply.assessedOn } : {}),
