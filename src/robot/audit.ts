@@ -1,11 +1,11 @@
 import { auditRows, insertAuditRows, pseudonymFor, type Db, type NewAuditEntry } from '../store/index.js';
+import { stockholmDate } from '../domain/dates.js';
 import { batchPerTurn, perDb } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
+import { lookupPurpose } from './purposes.js';
 
 export type Register = 'ssbtek' | 'kir' | 'plan';
 
-/** Why the robot reads a register: the purpose in the audit log and in SSBTEK's request. */
-export const LOOKUP_PURPOSE = 'Utredning av rätt till ekonomiskt bistånd (SoL 4 kap. 1 §)';
 
 /**
  * Group commit for the audit log. Every caller still waits until its own entries are stored;
@@ -66,13 +66,14 @@ export async function auditedLookups<T>(
 ): Promise<T[]> {
   const log = auditWriter(deps.db);
   const subjects = personalNumbers.map((pn) => pseudonymFor(pn, deps.pseudonymSecret));
+  const purpose = lookupPurpose(stockholmDate(deps.clock()));
   const entries = (result: 'started' | 'ok' | 'unavailable'): NewAuditEntry[] =>
     subjects.map((subjectRef) => ({
       actor: deps.identity,
       action: `${register}.lookup`,
       caseId,
       subjectRef,
-      purpose: LOOKUP_PURPOSE,
+      purpose,
       result,
     }));
   await log.write(entries('started'));
