@@ -197,7 +197,8 @@ export const municipalityFile = z
     officialName: z.string({ error: 'officialName saknas: kommunens namn som det skrivs i brev, t.ex. "Trelleborgs kommun"' }).min(3),
     /**
      * The förvaltningsrätt that tries appeals of the municipality's decisions: the court of the
-     * domkrets the municipality lies in (lagen 1971:289 14 §), with that source. The covering
+     * domkrets the municipality lies in (lagen 1971:289 14 § andra stycket; the domkretsar in
+     * förordningen 1977:937 5 §), with that source. The covering
      * letter of a forwarded appeal is addressed to it. Plain, not dated: domkretsar seldom change.
      */
     administrativeCourt: z.strictObject(

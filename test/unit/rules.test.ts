@@ -130,7 +130,13 @@ describe('the rules files', () => {
     expect(rules.administrativeCourt('1287')).toBe('Förvaltningsrätten i Malmö');
     expect(rules.administrativeCourt('1263')).toBe('Förvaltningsrätten i Malmö');
     expect(rules.administrativeCourt('1280')).toBeUndefined();
-    expect(rules.municipality('1263')!.administrativeCourt.source).toMatch(/1971:289\) om allmänna förvaltningsdomstolar 14 §/);
+    for (const code of ['1287', '1263']) {
+      const source = rules.municipality(code)!.administrativeCourt.source;
+      expect(source, code).toMatch(/1971:289\) om allmänna förvaltningsdomstolar 14 § andra stycket/);
+      expect(source, code).toMatch(/5 § förordningen \(1977:937\)/);
+      expect(source, code).toMatch(/Skåne län/);
+      expect(source, code).toMatch(/Sekundär källa, lagtexten inte läst/);
+    }
   });
 
   it("carry Trelleborg's grant delegation as provisional with the placeholder reference, and nothing for rejections", () => {
