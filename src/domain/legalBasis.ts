@@ -8,8 +8,10 @@ import type { IsoDate } from './dates.js';
  * (2001:937) before. Appeals of decisions made before 2025-07-01 are tried under the old law
  * (p. 6), so an old decision keeps its old citations.
  *
- * The new-law references are read in the statute (law-2025.md, "verified"); the old-law ones
- * are the project's earlier references and are not verified against the repealed text.
+ * The new-law references are read in the statute (law-2025.md, "verified"). Of the old-law
+ * ones, 4 kap. 1 a § (children's earnings) and 1 b § (jobbstimulans) are read in a copy of the
+ * printed SFS 2013:421, which inserted 1 b § and renumbered the earlier 1 b § as 1 c §; the
+ * others are the project's earlier references, not verified against the repealed text.
  */
 export const NEW_SOCIAL_SERVICES_ACT_FROM: IsoDate = '2025-07-01';
 
@@ -40,8 +42,8 @@ const OLD: Record<Provision, string> = {
   labourMarket: '4 kap. 1 § andra stycket socialtjänstlagen (2001:453)',
   refusal: '4 kap. 5 § socialtjänstlagen (2001:453)',
   calculation: '4 kap. 3 § socialtjänstlagen (2001:453)',
-  jobbstimulans: '4 kap. 1 c § socialtjänstlagen (2001:453)',
-  childrensEarnings: 'Socialstyrelsens allmänna råd (SOSFS 2013:1) om ekonomiskt bistånd',
+  jobbstimulans: '4 kap. 1 b § socialtjänstlagen (2001:453)',
+  childrensEarnings: '4 kap. 1 a § socialtjänstlagen (2001:453)',
   amounts: '2 kap. 1 § socialtjänstförordningen (2001:937)',
   sharedCosts: '2 kap. 1 § socialtjänstförordningen (2001:937)',
   appeal: '16 kap. 3 § socialtjänstlagen (2001:453)',

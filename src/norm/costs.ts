@@ -1,5 +1,6 @@
 import type { Application } from '../domain/snapshot.js';
 import { costLabel } from '../domain/labels.js';
+import { cite } from '../domain/legalBasis.js';
 import { Decimal, sum, type Money } from '../domain/money.js';
 import type { CostCap } from '../rules/ruleset.js';
 import type { HouseholdCapKey } from '../rules/schema.js';
@@ -35,7 +36,9 @@ export function addCosts(application: Application, household: Household, trace: 
     const costRule = municipality.costRule(cost.type, trace.ruleDate);
     if (costRule.basis === 'assess') {
       trace.reason('EXPENSE_NEEDS_ASSESSMENT', `${label}: kostnaden kräver handläggarens bedömning`, field);
-      trace.line({ kind: 'cost', label, amount, rule: costRule.rule, source: 'Prövas av handläggare (SoL 4 kap. 1 §)', note: 'Kräver bedömning' });
+      // A cost outside the norm and the listed costs is a levnadskostnad i övrigt: the right
+      // to bistånd in force for the month computed, as the rules values beside it.
+      trace.line({ kind: 'cost', label, amount, rule: costRule.rule, source: `Prövas av handläggare enligt ${cite('right', trace.ruleDate)}`, note: 'Kräver bedömning' });
       return;
     }
     const entry = costRule.entry;

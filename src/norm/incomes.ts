@@ -179,6 +179,13 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
 
   const jobStimulus = jobStimulusFor(snapshot, household, trace);
   let jobStimulusUsed = false;
+  // Looked up once, when a line first needs it: a type with its own source does not.
+  let generalSource: string | null | undefined;
+  const sourceOf = (typeRule: { source?: string | undefined } | undefined): string => {
+    if (typeRule?.source) return typeRule.source;
+    if (generalSource === undefined) generalSource = incomeSource(trace) ?? null;
+    return generalSource ?? 'saknas i regelverket för månaden';
+  };
 
   for (const b of buckets.values()) {
     const who = personLabel(b.person);
@@ -186,7 +193,7 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
     const typeRule = classification.type(b.type);
     const label = `${typeRule?.label ?? (b.benefits.size > 0 ? [...b.benefits].join(', ') : `Inkomst av okänd typ (${b.type})`)}, ${who}`;
     const rule = typeRule?.rule ?? `incomes.unknown`;
-    const source = typeRule?.source ?? classification.source;
+    const source = sourceOf(typeRule);
     const registeredSource = b.agencies.size > 0 ? `; registrerat i SSBTEK (${[...b.agencies].join(', ')}), utbetalt ${incomeMonth}` : '';
 
     // Registered beats declared where SSBTEK covers the type and answered for the person.
@@ -260,6 +267,20 @@ export function addIncomes(snapshot: CaseSnapshot, household: Household, trace: 
     trace.line({ kind: 'income', label, amount: counted, rule, source: source + registeredSource, person: b.person, ...notes(assessNote, declaredChosen && settled === undefined ? DECLARED_NOTE : undefined, settledNote) });
   }
   return jobStimulusUsed && jobStimulus ? jobStimulus.state : null;
+}
+
+/**
+ * The legal ground of the income classification for the month (rules/incomes.yaml `sources`):
+ * the law in force on the first day of the assistance month. Missing for the month: the
+ * calculation is incomplete (RULES_MISSING), never given another month's citation.
+ */
+function incomeSource(trace: Trace): string | undefined {
+  const entry = trace.rules.incomes.sourceAt(trace.ruleDate);
+  if (!entry) {
+    trace.missing('incomes', 'Rättslig grund för inkomster');
+    return undefined;
+  }
+  return trace.use(entry).source;
 }
 
 /** SoL (2025:400) 12 kap. 9 § (RULES.md 5): children's own earnings are not counted, up to one prisbasbelopp a year. */

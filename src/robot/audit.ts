@@ -1,11 +1,11 @@
 import { auditRows, insertAuditRows, pseudonymFor, type Db, type NewAuditEntry } from '../store/index.js';
+import { stockholmDate } from '../domain/dates.js';
 import { batchPerTurn, perDb } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
+import { lookupPurpose } from './purposes.js';
 
 export type Register = 'ssbtek' | 'kir' | 'plan';
 
-/** Why the robot reads a register: the purpose in the audit log and in SSBTEK's request. */
-export const LOOKUP_PURPOSE = 'Utredning av rätt till ekonomiskt bistånd (SoL 4 kap. 1 §)';
 
 /**
  * Group commit for the audit log. Every caller still waits until its own entries are stored;
@@ -79,13 +79,14 @@ export async function auditedLookups<P extends readonly LookupPlan<unknown>[]>(d
     if (ref === undefined) pseudonyms.set(pn, (ref = pseudonymFor(pn, deps.pseudonymSecret)));
     return ref;
   };
+  const purpose = lookupPurpose(stockholmDate(deps.clock()));
   const entries = (plan: LookupPlan<unknown>, result: 'started' | 'ok' | 'unavailable'): NewAuditEntry[] =>
     plan.personalNumbers.map((pn) => ({
       actor: deps.identity,
       action: `${plan.register}.lookup`,
       caseId,
       subjectRef: subjectOf(pn),
-      purpose: LOOKUP_PURPOSE,
+      purpose,
       result,
     }));
   await log.write(plans.flatMap((plan) => entries(plan, 'started')));

@@ -17,6 +17,7 @@ import {
   type NewAuditEntry,
 } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
+import { bookingPurpose } from './purposes.js';
 import type { Queues } from './queues.js';
 
 /**
@@ -43,8 +44,6 @@ export interface BookingAdapters {
 }
 
 export type FirstMeetingResult = 'BOOKED' | 'ALREADY_DONE' | 'FAILED' | 'NOT_READY' | 'UNKNOWN_BOOKING';
-
-export const BOOKING_PURPOSE = 'Bokning av första möte med arbetsmarknadssekreterare vid nyansökan om ekonomiskt bistånd (SoL 4 kap. 1 §)';
 
 /** Cases the robot has assessed: their register facts are known. */
 const ASSESSED = new Set(['PROPOSED', 'MANUAL', 'SIGNED', 'COMPLETED']);
@@ -100,12 +99,13 @@ export async function bookFirstMeeting(deps: RobotDeps, adapters: BookingAdapter
 
   const municipality = booking.municipality;
   let subjectRef: string | null = null;
+  const purpose = bookingPurpose(stockholmDate(deps.clock()));
   const audit = (action: string, result: 'started' | 'ok' | 'error', details: Record<string, unknown>): NewAuditEntry => ({
     actor: deps.identity,
     action,
     caseId,
     subjectRef,
-    purpose: BOOKING_PURPOSE,
+    purpose,
     result,
     details: { municipality, ...details },
   });

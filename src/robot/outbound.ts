@@ -25,6 +25,7 @@ import {
   type OutboundStep,
 } from '../store/index.js';
 import type { RobotDeps } from './deps.js';
+import { outboundPurpose } from './purposes.js';
 import { outboundJobId, type Queues } from './queues.js';
 import { QUEUE_DEFAULTS } from '../config.js';
 
@@ -63,8 +64,6 @@ export interface OutboundRun {
   /** True on the job's last attempt: a system exception then routes the case instead of retrying. */
   lastAttempt: boolean;
 }
-
-export const OUTBOUND_PURPOSE = 'Verkställighet av beslut om ekonomiskt bistånd (SoL 4 kap. 1 §)';
 
 /** What a failing step is called in the case's history. */
 const STEP_LABEL: Record<OutboundStep, string> = {
@@ -188,8 +187,9 @@ async function carryOutHeld(deps: RobotDeps, adapters: OutboundAdapters, decisio
   const caseId = decision.caseId;
   const order = toCarryOut(decision);
   const done = await getDecisionSteps(deps.db, decisionId);
+  const purpose = outboundPurpose(stockholmDate(deps.clock()));
   const audit = (action: string, result: 'started' | 'ok' | 'error', details: Record<string, unknown>) =>
-    ({ actor: deps.identity, action, caseId, purpose: OUTBOUND_PURPOSE, result, details: { decisionId, ...details } }) as const;
+    ({ actor: deps.identity, action, caseId, purpose, result, details: { decisionId, ...details } }) as const;
 
   let current: OutboundStep = OUTBOUND_STEPS[0];
   try {
@@ -296,7 +296,7 @@ async function moveCase(deps: Pick<RobotDeps, 'db' | 'identity' | 'logger'>, cas
  * decision is carried out or handed to a person, whatever happened to the processes in between.
  */
 export async function sweepOutbound(
-  deps: Pick<RobotDeps, 'db' | 'logger' | 'identity'>,
+  deps: Pick<RobotDeps, 'db' | 'logger' | 'identity' | 'clock'>,
   queues: Queues,
   options: { maxRecoveries?: number; limit?: number } = {},
 ): Promise<{ pending: number; requeued: number; routed: number }> {
@@ -320,7 +320,7 @@ export async function sweepOutbound(
         actor: deps.identity,
         action: 'decision.recoveries-spent',
         caseId: p.caseId,
-        purpose: OUTBOUND_PURPOSE,
+        purpose: outboundPurpose(stockholmDate(deps.clock())),
         result: 'error',
         details: { decisionId: p.decisionId, recoveries: earlier },
       });

@@ -108,17 +108,17 @@ export function buildRuleSet(documents: readonly RulesDocument[], version: strin
   loadRiksnorm(single('riksnorm'), context);
   loadPrisbasbelopp(single('prisbasbelopp'), context);
   const jobStimulus = loadJobbstimulans(single('jobbstimulans'), context);
-  const incomes = loadIncomes(single('incomes'));
+  const incomes = loadIncomes(single('incomes'), context);
   const rounding = loadRounding(single('rounding'));
   const municipalities = loadMunicipalities(files.get('municipality') ?? [], context);
   const retention = loadRetention(single('retention'), context);
   const bankDays = loadBankdays(single('bankdays'), context);
 
-  const overlaps = [...bankDays.problems(), ...retention.problems(), ...amounts.problems(), ...jobStimulus.problems(), ...municipalities.problems()];
+  const overlaps = [...bankDays.problems(), ...retention.problems(), ...amounts.problems(), ...jobStimulus.problems(), ...incomes.sources.problems(), ...municipalities.problems()];
   if (overlaps.length > 0) {
     const { entry, problem } = overlaps[0]!;
     throw new RulesFileError(entry.file, entry.rule, problem);
   }
 
-  return new RuleSet(version, amounts, jobStimulus, incomes, rounding, municipalities.municipalities, context.all, retention, bankDays);
+  return new RuleSet(version, amounts, jobStimulus, incomes.classification, rounding, municipalities.municipalities, context.all, retention, bankDays);
 }

@@ -65,11 +65,14 @@ const incomeTypeRule = z.strictObject({
 });
 export type IncomeTypeRule = z.infer<typeof incomeTypeRule>;
 
+/**
+ * The income classification is one table for every month; its legal ground is dated, because
+ * the law it rests on changed (SoL 2001:453 to 2025-06-30, SoL 2025:400 from 2025-07-01): each
+ * value names the provisions in force in its period, with their status.
+ */
 export const incomesFile = z.strictObject({
   subject: z.literal('incomes'),
-  from: date,
-  status,
-  source,
+  sources: z.array(z.strictObject(dated)).min(1),
   discrepancyTolerance: amount,
   types: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'inkomsttyp ska skrivas camelCase'), incomeTypeRule),
   ssbtekBenefits: z.record(z.string().min(1), z.string().min(1)),
@@ -197,7 +200,8 @@ export const municipalityFile = z
     officialName: z.string({ error: 'officialName saknas: kommunens namn som det skrivs i brev, t.ex. "Trelleborgs kommun"' }).min(3),
     /**
      * The förvaltningsrätt that tries appeals of the municipality's decisions: the court of the
-     * domkrets the municipality lies in (lagen 1971:289 14 §), with that source. The covering
+     * domkrets the municipality lies in (lagen 1971:289 14 § andra stycket; the domkretsar in
+     * förordningen 1977:937 5 §), with that source. The covering
      * letter of a forwarded appeal is addressed to it. Plain, not dated: domkretsar seldom change.
      */
     administrativeCourt: z.strictObject(

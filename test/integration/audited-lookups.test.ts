@@ -11,7 +11,7 @@ const ADULT = '198507099805';
 const CHILD = '201709093460';
 
 function deps(db: Db, seen: string[] = []): RobotDeps {
-  return { db, identity: ROBOT, pseudonymSecret: 'test-secret-0123456789abcdef', hooks: { lookup: (register: string, outcome: string) => seen.push(`${register}:${outcome}`) } } as unknown as RobotDeps;
+  return { db, identity: ROBOT, pseudonymSecret: 'test-secret-0123456789abcdef', clock: () => new Date('2026-03-10T10:00:00+01:00'), hooks: { lookup: (register: string, outcome: string) => seen.push(`${register}:${outcome}`) } } as unknown as RobotDeps;
 }
 
 async function gatheringCase(db: Db): Promise<string> {

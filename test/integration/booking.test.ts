@@ -107,6 +107,7 @@ forEachBackend('first meetings in the pipeline', (backend) => {
         'booking.message:ok',
       ]);
       expect(audit.every((a) => a.actor === h.deps.identity && a.subjectRef !== null)).toBe(true);
+      expect(new Set(audit.map((a) => a.purpose))).toEqual(new Set(['Bokning av första möte med arbetsmarknadssekreterare vid nyansökan om ekonomiskt bistånd enligt 12 kap. 1 § socialtjänstlagen (2025:400)']));
       expect(JSON.stringify(audit)).not.toContain(first.find((x) => x.id === id)!.payload.application.applicant.personalNumber);
     }
     expect(new Set(booked.map((b) => `${b.startsAt!.toISOString()} ${b.location}`)).size).toBe(3);

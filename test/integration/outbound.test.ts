@@ -118,6 +118,8 @@ describe('carrying out a signed decision', () => {
     const audit = (await listAuditForCase(db, caseId)).filter((a) => a.action.startsWith('decision.') && a.action !== 'decision.sign');
     expect(audit.every((a) => a.actor === h.deps.identity)).toBe(true);
     expect(audit.map((a) => `${a.action}:${a.result}`)).toContain('decision.carried-out:ok');
+    // A decision for 2021 carried out today: under the law of today, SoL (2025:400).
+    expect(new Set(audit.map((a) => a.purpose))).toEqual(new Set(['Verkställighet av beslut om ekonomiskt bistånd enligt 12 kap. 1 § socialtjänstlagen (2025:400)']));
 
     // Again: nothing more happens anywhere.
     expect(await carryOutDecision(h.deps, adapters, decisionId, { lastAttempt: false })).toBe('ALREADY_DONE');

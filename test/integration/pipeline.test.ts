@@ -74,6 +74,10 @@ forEachBackend('pipeline', (backend) => {
       expect(entry.actor).toBe('bistandsrobot');
       expect(entry.subjectRef).toMatch(/^[0-9a-f]{32}$/);
     }
+    // Made today, under the law of today (an application for 2021 included): SoL (2025:400).
+    for (const entry of audit.filter((a) => a.action.endsWith('.lookup'))) {
+      expect(entry.purpose).toBe('Utredning av rätt till ekonomiskt bistånd enligt 12 kap. 1 § socialtjänstlagen (2025:400)');
+    }
   });
 
   it('polling the same applications again gives no new case, job or proposal', async () => {

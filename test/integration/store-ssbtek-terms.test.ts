@@ -32,7 +32,7 @@ async function declare(db: Db, userId: string, signedOn = '2026-01-01', municipa
 }
 
 function deps(db: Db): RobotDeps {
-  return { db, identity: ROBOT, pseudonymSecret: SECRET } as unknown as RobotDeps;
+  return { db, identity: ROBOT, pseudonymSecret: SECRET, clock: () => NOW } as unknown as RobotDeps;
 }
 
 forEachBackend('SSBTEK declarations and look-ups', (backend) => {

@@ -130,7 +130,13 @@ describe('the rules files', () => {
     expect(rules.administrativeCourt('1287')).toBe('Förvaltningsrätten i Malmö');
     expect(rules.administrativeCourt('1263')).toBe('Förvaltningsrätten i Malmö');
     expect(rules.administrativeCourt('1280')).toBeUndefined();
-    expect(rules.municipality('1263')!.administrativeCourt.source).toMatch(/1971:289\) om allmänna förvaltningsdomstolar 14 §/);
+    for (const code of ['1287', '1263']) {
+      const source = rules.municipality(code)!.administrativeCourt.source;
+      expect(source, code).toMatch(/1971:289\) om allmänna förvaltningsdomstolar 14 § andra stycket/);
+      expect(source, code).toMatch(/5 § förordningen \(1977:937\)/);
+      expect(source, code).toMatch(/Skåne län/);
+      expect(source, code).toMatch(/Sekundär källa, lagtexten inte läst/);
+    }
   });
 
   it("carry Trelleborg's grant delegation as provisional with the placeholder reference, and nothing for rejections", () => {
@@ -195,7 +201,11 @@ describe('a bad rules file stops the robot, naming file and field', () => {
     { why: 'a missing child band', file: 'riksnorm.yaml', edit: (t) => t.replace('"19-20": "3910" }', '}').replace(', }', ' }'), field: /periods\[1\]\.children\.19-20/, problem: /.+/ },
     { why: 'a status that does not exist', file: 'riksnorm.yaml', edit: (t) => t.replace('status: secondary\n    source: "SoF 2001:937 2 kap. 1 §; belopp enligt en kommuns', 'status: guessed\n    source: "SoF 2001:937 2 kap. 1 §; belopp enligt en kommuns'), field: /periods\[3\]\.status/, problem: /official, secondary eller provisional/ },
     { why: 'overlapping periods', file: 'riksnorm.yaml', edit: (t) => t.replace('from: "2019-01-01"', 'from: "2015-06-01"'), field: /riksnorm\./, problem: /överlappar/ },
-    { why: 'a missing source', file: 'jobbstimulans.yaml', edit: (t) => t.replace(/    source: "SoL \(2001:453\) 4 kap. 1 c §.*\n/, ''), field: /values\[1\]\.source/, problem: /källa/ },
+    { why: 'a missing source', file: 'jobbstimulans.yaml', edit: (t) => t.replace(/    source: "SoL \(2001:453\) 4 kap. 1 b §.*\n/, ''), field: /values\[1\]\.source/, problem: /källa/ },
+    { why: 'an income source without its source', file: 'incomes.yaml', edit: (t) => t.replace(/    source: "SoL \(2025:400\) 12 kap. 1 och 7 §§"\n/, ''), field: /^sources\[1\]\.source$/, problem: /källa/ },
+    { why: 'an income source with a status that does not exist', file: 'incomes.yaml', edit: (t) => t.replace('    to: null\n    status: official', '    to: null\n    status: verified'), field: /^sources\[1\]\.status$/, problem: /official, secondary eller provisional/ },
+    { why: 'income sources whose periods overlap', file: 'incomes.yaml', edit: (t) => t.replace('    to: "2025-06-30"', '    to: "2025-07-31"'), field: /^incomes$/, problem: /överlappar/ },
+    { why: 'the old undated income source', file: 'incomes.yaml', edit: (t) => t.replace('sources:', 'source: "SoL (2001:453) 4 kap. 1 och 3 §§"\nsources:'), field: /.*/, problem: /source/ },
     { why: 'YAML that does not parse', file: 'incomes.yaml', edit: (t) => t.replace('types:', 'types: [oops'), field: /rad \d+|\(fil\)/, problem: /YAML/ },
     { why: 'a benefit mapped to an unknown income type', file: 'incomes.yaml', edit: (t) => t.replace('"Bostadsbidrag": housingAllowance', '"Bostadsbidrag": housingAllowence'), field: /ssbtekBenefits\.Bostadsbidrag/, problem: /housingAllowence/ },
     { why: 'guidelines from a municipality that is not there', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('code: "1287"', 'code: "1280"'), field: /guidelinesFrom\.code/, problem: /1280/ },

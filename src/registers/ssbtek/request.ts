@@ -10,9 +10,15 @@ import { escapeXml } from './xml.js';
 export const SSBT_NS = 'http://schema.forsakringskassan.se/integration/ssbt/10';
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
-/** The purpose and legal ground every look-up states (the registers log them). */
+/**
+ * The purpose and legal ground every look-up states (the registers log them). A look-up is made
+ * now, so under SoL (2025:400): 15 kap. 10 § gives the nämnd its right to information from CSN,
+ * Försäkringskassan, Pensionsmyndigheten and the arbetslöshetskassor (it replaced SoL 2001:453
+ * 11 kap. 11 §). Förordningen (2008:975) 7 § is the earlier reference, not checked against the
+ * förordning's current text.
+ */
 export const DEFAULT_SYFTE = 'Handläggning av ansökan om ekonomiskt bistånd';
-export const DEFAULT_LAGTEXT = '11 kap. 11 § socialtjänstlagen (2001:453); 7 § förordningen (2008:975)';
+export const DEFAULT_LAGTEXT = '15 kap. 10 § socialtjänstlagen (2025:400); 7 § förordningen (2008:975)';
 
 export interface Ingivare {
   /** The municipality's organisationsnummer, 12 digits as the XSD wants it (e.g. 162120001234). */

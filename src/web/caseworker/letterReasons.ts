@@ -92,7 +92,8 @@ export function amountSources(c: DecisionContent): string[] {
 /**
  * Whether the decision may be appealed to förvaltningsrätten: SoL (2025:400) 35 kap. 1 § lists,
  * among the bistånd decisions, those under 12 kap. 1 § and 12 kap. 5 § (before 2025-07-01:
- * SoL 2001:453 16 kap. 3 §, bistånd under 4 kap. 1 §). A decision with another basis (bistånd
+ * SoL 2001:453 16 kap. 3 §, bistånd under 4 kap. 1 §: earlier references, not verified against
+ * the repealed text). A decision with another basis (bistånd
  * utöver under 12 kap. 2 §, återkrav, an anvisning) cannot; its letter says how to ask for a
  * new assessment instead. Försörjningsstöd decisions without a stated basis are 12 kap. 1 §.
  */
