@@ -98,7 +98,13 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
   const fail = (message: string, cause?: string) =>
     new SystemException(options.register, message, cause === undefined ? undefined : { cause: new Error(cause) });
 
+  // Addresses without a query, checked once: the same few paths serve every case.
+  const checkedPaths = new Map<string, string>();
+
   function buildUrl(request: JsonRequest, forCase: string): string {
+    const plain = request.query === undefined || Object.values(request.query).every((v) => v === undefined);
+    const known = plain ? checkedPaths.get(request.path) : undefined;
+    if (known !== undefined) return known;
     const url = new URL(base + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -108,6 +114,7 @@ export function createJsonHttpClient(options: JsonHttpOptions): JsonHttpClient {
     if (looksLikePersonalNumber(url.pathname + url.search)) {
       throw fail(`${label}-anropet${forCase} skickades inte: adressen ser ut att innehålla ett personnummer`);
     }
+    if (plain && checkedPaths.size < 64) checkedPaths.set(request.path, text);
     return text;
   }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 import { RobotError } from '../domain/errors.js';
 /**
@@ -101,6 +102,22 @@ export async function fetchWithDeadline(doFetch: typeof fetch | undefined, url: 
   }
 }
 
+/**
+ * An address read once into request options (what http.request would make of it on every
+ * call): the clients call the same few addresses for every case. Bounded, for safety.
+ */
+const targets = new Map<string, { secure: boolean; options: http.RequestOptions }>();
+function targetOf(url: string): { secure: boolean; options: http.RequestOptions } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { secure: parsed.protocol === 'https:', options: urlToHttpOptions(parsed) };
+    if (targets.size >= 256) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /** fetchWithDeadline over node:http(s) with the kept-alive agents. */
 function sendWithDeadline(url: string, init: HttpSend, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -121,11 +138,10 @@ function sendWithDeadline(url: string, init: HttpSend, timeoutMs: number): Promi
     }, timeoutMs);
     let request: http.ClientRequest | undefined;
     try {
-      const target = new URL(url);
-      const secure = target.protocol === 'https:';
+      const { secure, options } = targetOf(url);
       const headers: Record<string, string | number> = { ...init.headers };
       if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
-      request = (secure ? https : http).request(target, { method: init.method, headers, agent: secure ? agents.https : agents.http }, (response) => {
+      request = (secure ? https : http).request({ ...options, method: init.method, headers, agent: secure ? agents.https : agents.http }, (response) => {
         response.setEncoding('utf8');
         let text = '';
         response.on('data', (chunk: string) => (text += chunk));

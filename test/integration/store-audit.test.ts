@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendAudit, listAuditForCase, listAuditForSubject, pseudonymFor, StoreError, transitionCase } from '../../src/store/index.js';
+import { appendAudit, auditRows, insertAuditRows, listAuditForCase, listAuditForSubject, pseudonymFor, StoreError, transitionCase, type NewAuditEntry } from '../../src/store/index.js';
 import { forEachBackend, rejection, useDatabase } from '../support/backends.js';
 import { makeCase, ROBOT } from '../support/storeFixtures.js';
 
@@ -35,6 +35,23 @@ forEachBackend('audit log', (backend) => {
     expect(byCase[0]).toMatchObject({ actor: ROBOT, action: 'ssbtek.lookup', result: 'ok', details: { register: 'ssbtek' } });
     const bySubject = await listAuditForSubject(db(), pseudonymFor(PERSONAL_NUMBER, SECRET));
     expect(bySubject.map((e) => e.id)).toContain(entry.id);
+  });
+
+  it('the pipeline’s batch write stores exactly what appendAudit does, in order, nulls and odd text included', async () => {
+    const c = await makeCase(db());
+    const entries: NewAuditEntry[] = [
+      { actor: ROBOT, action: 'case.read', caseId: c.id, purpose: 'citat "så" här \\ och\nrad', result: 'ok', details: { note: 'åäö ✓', list: [1, null, 'x'] } },
+      { actor: 'hl-1', action: 'case.search', caseId: null, subjectRef: pseudonymFor(PERSONAL_NUMBER, SECRET), purpose: 'sökning', result: 'ok' },
+      { actor: ROBOT, action: 'case.read', caseId: c.id, purpose: 'tredje', result: 'refused', details: {} },
+    ];
+    await insertAuditRows(db(), auditRows(entries));
+    const { rows } = await db().query<Record<string, unknown>>(
+      "SELECT actor, action, case_id, subject_ref, purpose, result, details FROM audit_log WHERE purpose IN ('sökning', 'tredje') OR case_id = $1 ORDER BY id",
+      [c.id],
+    );
+    expect(rows).toEqual(
+      entries.map((e) => ({ actor: e.actor, action: e.action, case_id: e.caseId, subject_ref: e.subjectRef ?? null, purpose: e.purpose, result: e.result, details: e.details ?? {} })),
+    );
   });
 
   it('the database refuses UPDATE', async () => {

@@ -90,16 +90,15 @@ const AUDIT_INSERT_ROWS = 1_000;
  */
 export async function insertAuditRows(db: Queryable, rows: readonly unknown[][]): Promise<void> {
   for (let start = 0; start < rows.length; start += AUDIT_INSERT_ROWS) {
-    const chunk = rows.slice(start, start + AUDIT_INSERT_ROWS);
-    const columns: unknown[][] = [[], [], [], [], [], [], []];
-    for (const row of chunk) for (let c = 0; c < 7; c++) columns[c]!.push(row[c]);
+    // The rows as one JSON text: one native stringify instead of escaping every value of
+    // seven text arrays (the audit log takes about ten rows per application).
+    const chunk = JSON.stringify(rows.slice(start, start + AUDIT_INSERT_ROWS));
     await db.query(
       `INSERT INTO audit_log (actor, action, case_id, subject_ref, purpose, result, details)
-       SELECT actor, action, case_id, subject_ref, purpose, result, details::jsonb
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           WITH ORDINALITY AS t(actor, action, case_id, subject_ref, purpose, result, details, n)
+       SELECT r->>0, r->>1, r->>2, r->>3, r->>4, r->>5, (r->>6)::jsonb
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(r, n)
         ORDER BY n`,
-      columns,
+      [chunk],
     );
   }
 }
