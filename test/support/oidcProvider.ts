@@ -120,7 +120,18 @@ export async function startTestProvider(options: {
     // The robot reads role and organisation from the ID token, as the municipality's provider is set up to give them.
     conformIdTokenClaims: false,
     pkce: { methods: ['S256'], required: () => true },
-    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      // The provider's own confirmation page, written out: its default prints a NOTICE on every logout.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.body = `<!doctype html><html lang="en"><head><title>Sign out</title></head><body>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button><button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>`;
+        },
+      },
+    },
+    // Explicit lifetimes (seconds) as a real provider is set up with; unset, each prints a NOTICE.
+    ttl: { AccessToken: 3600, AuthorizationCode: 60, Grant: 3600, IdToken: 3600, Interaction: 600, Session: 3600 },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
       claims: () => {
