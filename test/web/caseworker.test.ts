@@ -128,7 +128,11 @@ forEachBackend('caseworker pages', (backend) => {
       const page = await anna.get(`/arenden/${seeded.id}`);
       expect(page.body).toContain(`action="/arenden/${seeded.id}/signera/bekrafta"`);
       const proposalId = /name="proposalId" value="([^"]+)"/.exec(page.body)![1]!;
-      const confirm = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { proposalId, motivering: 'Enligt normen.' });
+      const checked = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { proposalId, motivering: 'Enligt normen.' });
+      // Post/Redirect/Get: the confirmation is a page of its own, so Back and reload never resend a form.
+      expect(checked.statusCode).toBe(303);
+      expect(checked.headers.location).toBe(`/arenden/${seeded.id}/signera/bekrafta`);
+      const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body.replace(/\u00a0/g, ' ')).toContain(`Du beslutar att <strong>bevilja ${seeded.amount.replace(/\B(?=(\d{3})+$)/g, ' ')} kr i försörjningsstöd för mars 2026</strong>.`);
       expect(confirm.body).toContain(`action="/arenden/${seeded.id}/signera"`);
@@ -138,6 +142,14 @@ forEachBackend('caseworker pages', (backend) => {
       const signedRes = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(confirm.body), proposalId, motivering: 'Enligt normen.' });
       expect(signedRes.statusCode).toBe(303);
       expect((await currentDecision(db(), seeded.id))?.motivation).toBe('Enligt normen.');
+      // Back to the confirmation after signing: the case, signed, and nothing to sign again.
+      const back = await anna.get(`/arenden/${seeded.id}/signera/bekrafta`);
+      expect(back.statusCode).toBe(303);
+      expect(back.headers.location).toBe(`/arenden/${seeded.id}`);
+      // A second signature is still refused.
+      const twice = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(confirm.body), proposalId, motivering: 'Enligt normen.' });
+      expect(twice.statusCode).toBe(409);
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(1);
       const again = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`);
       expect(again.statusCode).toBe(409);
       const manual = await seedCase(db(), { municipality: '1287', kind: 'manual' });
@@ -328,7 +340,10 @@ forEachBackend('caseworker pages', (backend) => {
       expect(both.body).not.toMatch(/id="belopp-3"[^>]*aria-invalid/);
       // The confirmation states the outcome and amount as the signature will compute them, and signs nothing.
       const motivering = 'Hyran är 4 000 kr enligt nytt hyresavtal.';
-      const confirm = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '4 000,00', motivering });
+      const checked = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '4 000,00', motivering });
+      expect(checked.statusCode).toBe(303);
+      expect(checked.headers.location).toBe(`/arenden/${seeded.id}/andra/bekrafta`);
+      const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       const expected = String(Number(seeded.amount) - 1000);
       const text = confirm.body.replace(/\u00a0/g, ' ');
@@ -338,8 +353,9 @@ forEachBackend('caseworker pages', (backend) => {
       expect(confirm.body).toContain('name="belopp_2" value="4000.00"');
       expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
       expect(await currentDecision(db(), seeded.id)).toBeUndefined();
-      // "Ändra igen" gives the form back with what was posted, the Swedish way.
-      const again = await anna.post(`/arenden/${seeded.id}/andra/igen`, { _csrf: csrfFrom(confirm.body), belopp_2: '4000.00', motivering });
+      // "Ändra igen" (a GET) gives the form back with what was posted, the Swedish way.
+      expect(confirm.body).toContain(`<form method="get" action="/arenden/${seeded.id}/andra">`);
+      const again = await anna.get(`/arenden/${seeded.id}/andra?igen=1`);
       expect(again.statusCode).toBe(200);
       expect(again.body).toMatch(/id="belopp-2" name="belopp_2" value="4(\u00a0| )000,00"/);
       expect(again.body).toContain(motivering);
@@ -349,6 +365,8 @@ forEachBackend('caseworker pages', (backend) => {
       const ok = await anna.post(`/arenden/${seeded.id}/andra`, { ...hidden, motivering });
       expect(ok.statusCode).toBe(303);
       expect(ok.headers.location).toBe(`/arenden/${seeded.id}?signerat=1`);
+      // The draft went with the signature: back to the confirmation leads to the case.
+      expect((await anna.get(`/arenden/${seeded.id}/andra/bekrafta`)).headers.location).toBe(`/arenden/${seeded.id}`);
       const decision = (await currentDecision(db(), seeded.id))!;
       expect(decision.kind).toBe('edited');
       expect(decision.motivation).toBe('Hyran är 4 000 kr enligt nytt hyresavtal.');
