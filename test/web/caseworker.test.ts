@@ -158,6 +158,44 @@ forEachBackend('caseworker pages', (backend) => {
     });
   });
 
+  describe('the motivation\'s limit', () => {
+    const FIELD = /<textarea id="signera-motivering" name="motivering" rows="3" maxlength="4000"[^>]*aria-describedby="[^"]*signera-motivering-grans[^"]*">/;
+
+    it('is shown beside the field; over it, the case page again names the field and keeps the text as typed', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const page = await anna.get(`/arenden/${seeded.id}`);
+      expect(page.body).toMatch(FIELD);
+      expect(page.body).toContain('<p id="signera-motivering-grans" class="small">Högst 4\u00a0000 tecken.</p>');
+      const typed = `Enligt normen. ${'å'.repeat(4001)}`;
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { motivering: typed });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Motivering i beslutsbrevet: texten är 4\u00a0016 tecken, högst 4\u00a0000 får plats.');
+      expect(res.body).toMatch(new RegExp(`<textarea id="signera-motivering"[^>]*aria-invalid="true"[^>]*>${typed}</textarea>`));
+      expect((await getCase(db(), seeded.id))?.state).toBe('PROPOSED');
+    });
+
+    it('counts a line break as one character, as the field does (browsers send CRLF)', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      // 3 499 characters in the field, 4 198 as posted.
+      const typed = 'Rad.\r\n'.repeat(700).trim();
+      expect(typed.length).toBeGreaterThan(4000);
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { motivering: typed });
+      expect(res.statusCode).toBe(303);
+    });
+
+    it('on the edit form: shown, and over it the form again with the field named and the text kept', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const form = await anna.get(`/arenden/${seeded.id}/andra`);
+      expect(form.body).toMatch(/<textarea id="motivering" name="motivering" required aria-required="true" maxlength="4000" aria-describedby="motivering-grans">/);
+      expect(form.body).toContain('Högst 4\u00a0000 tecken.');
+      const typed = 'x'.repeat(4500);
+      const res = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: csrfFrom(form.body), belopp_2: '4000', motivering: typed });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Motivering: texten är 4\u00a0500 tecken, högst 4\u00a0000 får plats.');
+      expect(res.body).toMatch(new RegExp(`aria-invalid="true" aria-describedby="fel motivering-grans">${typed}</textarea>`));
+    });
+  });
+
   describe('case page', () => {
     it('shows a technical error as the catalogue\'s Swedish sentence, not as a code', async () => {
       const broken = await seedCase(db(), { municipality: '1287', technicalError: true });
@@ -336,7 +374,7 @@ forEachBackend('caseworker pages', (backend) => {
       expect(both.body).toContain('beloppet är inte ett belopp i kronor');
       expect(both.body).toContain('Skriv en motivering');
       expect(both.body).toMatch(/id="belopp-2" name="belopp_2" value="fyratusen" aria-invalid="true" aria-describedby="fel forslag-2 belopp-hjalp"/);
-      expect(both.body).toMatch(/id="motivering"[^>]*aria-invalid="true" aria-describedby="fel"/);
+      expect(both.body).toMatch(/id="motivering"[^>]*aria-invalid="true" aria-describedby="fel motivering-grans"/);
       expect(both.body).not.toMatch(/id="belopp-3"[^>]*aria-invalid/);
       // The confirmation states the outcome and amount as the signature will compute them, and signs nothing.
       const motivering = 'Hyran är 4 000 kr enligt nytt hyresavtal.';

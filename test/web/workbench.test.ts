@@ -163,6 +163,9 @@ forEachBackend('workbench pages', (backend) => {
       expect(again.statusCode).toBe(200);
       expect(again.body).toContain(motivation);
       expect(again.body).toMatch(/value="cap"[^>]*checked/);
+      // Each point's motivation has its limit beside it.
+      expect(again.body).toMatch(/<textarea id="motivering-rad2" name="motivering_rad2" rows="3" maxlength="2000" required aria-required="true" aria-describedby="grans-rad2">/);
+      expect(again.body).toContain('<p id="grans-rad2" class="small">Högst 2\u00a0000 tecken.</p>');
       // An unsettled point is refused on the confirmation step too, with the point named.
       const missing = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/bekrafta`, { motivering_rad2: motivation });
       expect(missing.statusCode).toBe(400);

@@ -7,7 +7,8 @@ import { csrfToken, userOf } from '../auth/guards.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
-import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
+import { casePageBody, editPageBody, SIGN_MOTIVATION_LABEL, type CasePageMessage } from './casePage.js';
+import { readMotivation, tooLong } from './motivation.js';
 import { editedOutcome, parseAmountInput, parseLineAmounts } from './decision.js';
 import { confirmEditBody, confirmSignBody } from './confirmSign.js';
 import { kronor } from '../../domain/labels.js';
@@ -186,9 +187,11 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const c = await caseFor(request, reply, 'case.sign');
       if (!c) return undefined;
       const user = userOf(request);
-      const motivation = typeof request.body?.motivering === 'string' ? request.body.motivering.trim() : '';
-      if (motivation.length > 4000) {
-        await showCase(request, reply, c, user, { kind: 'error', text: 'Motiveringen får vara högst 4 000 tecken.' }, 400);
+      const motivation = readMotivation(request.body?.motivering);
+      const over = tooLong(SIGN_MOTIVATION_LABEL, motivation);
+      if (over) {
+        // The case page again, with the text as typed in the field: nothing is lost.
+        await showCase(request, reply, c, user, { kind: 'error', text: over, motivation }, 400);
         return undefined;
       }
       return { c, user, motivation };
@@ -274,7 +277,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         return undefined;
       }
       const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);
-      const motivation = (body.motivering ?? '').trim();
+      const motivation = readMotivation(body.motivering);
       const again = async (...errors: string[]) => {
         await auditCaseRead(db, user, c.id);
         await html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, errors), 400);
@@ -284,7 +287,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const problems = [
         ...bad.map((label) => `${label}: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.`),
         ...(motivation.length === 0 ? ['Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.'] : []),
-        ...(motivation.length > 4000 ? ['Motiveringen får vara högst 4 000 tecken.'] : []),
+        ...[tooLong('Motivering', motivation)].filter((e) => e !== undefined),
       ];
       if (problems.length > 0) return again(...problems);
       const edited = editedOutcome(view.proposal, amounts);
