@@ -60,6 +60,16 @@ export function kronor(amount: string): string {
  */
 export type MunicipalityNames = (code: string) => string;
 
+/**
+ * A municipality the robot does not serve, in words: "en kommun som roboten inte hanterar (kod
+ * 1280)". The rules files name only the served municipalities; no list of every municipality's
+ * name is kept in the project, and a hand-made one would go stale, so the code is given, said
+ * plainly what it is.
+ */
+export function unservedMunicipality(code: string): string {
+  return `en kommun som roboten inte hanterar (kod ${code})`;
+}
+
 /** The application's income types (rules/incomes.yaml `types`), in lower case for running text. */
 export const INCOME_TYPE_WORDS: Readonly<Record<string, string>> = {
   salary: 'lön',

@@ -47,7 +47,7 @@ describe('municipality names come from the rules files', () => {
   it('names a municipal rule id with the name the rules give, and only that', () => {
     expect(ruleLabel('municipality.1287.assetBuffer', names)).toBe('buffert för tillgångar i Trelleborgs kommun');
     expect(ruleLabel('municipality.1263.costs.rent', names)).toBe('riktlinjen för boendekostnad i Svedala kommun');
-    expect(ruleLabel('municipality.1280.paymentDay', names)).toBe('utbetalningsdag i kommun 1280');
+    expect(ruleLabel('municipality.1280.paymentDay', names)).toBe('utbetalningsdag i en kommun som roboten inte hanterar (kod 1280)');
     // The words carry whatever name is passed in: there is no second table of names.
     expect(ruleLabel('municipality.1287.automatedDecisions', (code) => `Kommun nr ${code}`)).toBe('delegationen för automatiska beslut i Kommun nr 1287');
     expect(withRuleWords('Tillgångar över gränsen (municipality.1287.assetBuffer).', names)).toBe('Tillgångar över gränsen (buffert för tillgångar i Trelleborgs kommun).');
