@@ -152,6 +152,8 @@ export function withRuleWords(text: string, names: MunicipalityNames): string {
 
 /** The application's single fields (snapshot.ts paths) as the subject of a sentence. */
 const FIELD_SUBJECTS: Readonly<Record<string, string>> = {
+  application: 'Ansökan',
+  history: 'Historiken',
   'application.id': 'Ansökans id',
   'application.municipality': 'Kommunkoden',
   'application.receivedAt': 'Tidpunkten då ansökan kom in',
@@ -197,7 +199,12 @@ function itemOf(list: unknown, i: number): Record<string, unknown> | undefined {
 
 /** "Beloppet för boendekostnad", "Personnumret för barn 2": a field of the application in words. */
 export function fieldSubject(field: string, application: RawApplication): string {
-  const known = FIELD_SUBJECTS[field];
+  return namedFieldSubject(field, application) ?? 'En uppgift i ansökan';
+}
+
+/** A field of the application (or its history) in words, or undefined for a field this does not name. */
+export function namedFieldSubject(field: string, application: RawApplication): string | undefined {
+  const known = ownValue(FIELD_SUBJECTS, field);
   if (known) return known;
   const m = /^application\.(costs|incomes|assets|children)\[(\d+)\](?:\.(\w+))?$/.exec(field);
   if (m) {
@@ -216,7 +223,7 @@ export function fieldSubject(field: string, application: RawApplication): string
     if (key === 'type') return `Typen av ${list === 'costs' ? 'kostnad' : list === 'incomes' ? 'inkomst' : 'tillgång'} ${n + 1}`;
     if (key === 'person') return `Vem inkomst ${n + 1} gäller`;
   }
-  return 'En uppgift i ansökan';
+  return undefined;
 }
 
 /**
@@ -225,10 +232,19 @@ export function fieldSubject(field: string, application: RawApplication): string
  * application as it came (to name the cost or income concerned); never echoes a value.
  */
 export function applicationErrorText(field: string, message: string, application: RawApplication): string {
-  const words = MESSAGE_WORDS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
-  // A message that is a sentence already (intake's) stands alone; a predicate follows its subject.
+  return fieldErrorSentence(fieldSubject(field, application), message);
+}
+
+/**
+ * A validation message after its field's subject, as one sentence: ("Ansökan", "saknas") is
+ * "Ansökan saknas.". With `codesInWords` (a caseworker's page) the application's codes in the
+ * message are said in words (MESSAGE_WORDS); without (the command line, for the one who edits
+ * the JSON) they stay. A message that is a sentence already (intake's) stands alone.
+ */
+export function fieldErrorSentence(subject: string, message: string, codesInWords = true): string {
+  const words = codesInWords ? MESSAGE_WORDS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message) : message;
   if (/^[A-ZÅÄÖ(]/.test(words)) return words;
   const predicate = /^(ska|är|kan|får|saknas|måste)\b/.test(words);
-  const sentence = `${fieldSubject(field, application)}${predicate ? ' ' : ': '}${words}`;
+  const sentence = `${subject}${predicate ? ' ' : ': '}${words}`;
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
