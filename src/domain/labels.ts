@@ -58,7 +58,22 @@ export function kronor(amount: string): string {
  * the loaded rules (web/caseworker/view.ts municipalityNames) and passes it in, so the domain
  * holds no names of its own.
  */
-export type MunicipalityNames = (code: string) => string;
+export type MunicipalityNames = ((code: string) => string) & {
+  /** The municipality whose guidelines `code` applies under a partnership (the rules' guidelinesFrom); undefined: its own. */
+  guidelinesFrom?: ((code: string) => string | undefined) | undefined;
+  /** The municipality of the case the words are about (namesForCase): its borrowed guidelines are said to be borrowed. */
+  caseMunicipality?: string | undefined;
+};
+
+/**
+ * `names` for the words about one case of `municipality`: a rule of the municipality whose
+ * guidelines it applies is then said as that municipality's, applied under the partnership
+ * ("Trelleborgs kommuns riktlinje för boendekostnad, som Svedala kommun tillämpar enligt
+ * samverkansavtalet"), not as if it were the case's municipality's own (ruleLabel).
+ */
+export function namesForCase(names: MunicipalityNames, municipality: string): MunicipalityNames {
+  return Object.assign((code: string) => names(code), { guidelinesFrom: names.guidelinesFrom, caseMunicipality: municipality });
+}
 
 /**
  * A municipality the robot does not serve, in words: "en kommun som roboten inte hanterar (kod
@@ -99,11 +114,17 @@ export function benefitName(benefit: string): string {
   return BENEFIT_NAMES[benefit] ?? benefit;
 }
 
-const MUNICIPAL_RULE_WORDS: Readonly<Record<string, (name: string) => string>> = {
-  assetBuffer: (name) => `buffert för tillgångar i ${name}`,
-  paymentDay: (name) => `utbetalningsdag i ${name}`,
-  firstMeeting: (name) => `bokning av första möte i ${name}`,
+/** A municipal rule by its key: what it is, after "… i <kommun>" or "<kommun>s …". */
+const MUNICIPAL_RULE_WORDS: Readonly<Record<string, string>> = {
+  assetBuffer: 'buffert för tillgångar',
+  paymentDay: 'utbetalningsdag',
+  firstMeeting: 'bokning av första möte',
 };
+
+/** "Trelleborgs kommun" -> "Trelleborgs kommuns" (a name ending in s, x or z takes none). */
+function genitive(name: string): string {
+  return /[sxz]$/.test(name) ? name : `${name}s`;
+}
 
 /**
  * A rule id of the rules folder in words, e.g. `riksnorm.children.4-6` is "riksnormen för barn
@@ -124,10 +145,16 @@ export function ruleLabel(rule: string, names: MunicipalityNames): string {
   }
   if (head === 'municipality' && second) {
     const name = names(second);
-    if (third === 'costs' && fourth) return `riktlinjen för ${costLabel(fourth).toLowerCase()} i ${name}`;
     if (third === 'automatedDecisions') return `delegationen för automatiska beslut i ${name}`;
-    const words = third ? MUNICIPAL_RULE_WORDS[third] : undefined;
-    if (words) return words(name);
+    const what = third === 'costs' && fourth ? `riktlinje för ${costLabel(fourth).toLowerCase()}` : third ? ownValue(MUNICIPAL_RULE_WORDS, third) : undefined;
+    if (what) {
+      // A case of a municipality that applies this one's guidelines (Svedala, Trelleborg's): said so.
+      const applying = names.caseMunicipality;
+      if (applying && applying !== second && names.guidelinesFrom?.(applying) === second) {
+        return `${genitive(name)} ${what}, som ${names(applying)} tillämpar enligt samverkansavtalet`;
+      }
+      return third === 'costs' ? `${what.replace(/^riktlinje /, 'riktlinjen ')} i ${name}` : `${what} i ${name}`;
+    }
   }
   if (head === 'incomes') {
     if (second === 'types' && third) return `regeln för ${INCOME_TYPE_WORDS[third] ?? 'inkomsttypen'}`;

@@ -1,4 +1,4 @@
-import { kronor } from '../../domain/labels.js';
+import { kronor, namesForCase } from '../../domain/labels.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
@@ -37,8 +37,9 @@ const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till 
  * `extra`: sections of other modules (the återkrav point, appeals) placed after the decision.
  * `ssbtek`: whether the user may see SSBTEK's facts today (hidden unless told).
  */
-export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, names: MunicipalityNames, message?: CasePageMessage, extra = '', ssbtek?: SsbtekAccess): string {
+export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, allNames: MunicipalityNames, message?: CasePageMessage, extra = '', ssbtek?: SsbtekAccess): string {
   const c = view.case;
+  const names = namesForCase(allNames, c.municipality);
   const p = view.proposal;
   const id = encodeURIComponent(c.id);
   const left = view.receivedAt ? timeLeft(view.receivedAt, now) : undefined;

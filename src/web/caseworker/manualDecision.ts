@@ -1,5 +1,5 @@
 import { Decimal, formatOre, type Money } from '../../domain/money.js';
-import { benefitName, kronor, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
+import { benefitName, kronor, namesForCase, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
@@ -79,7 +79,8 @@ export interface Points {
  * discrepancy cannot be settled here (it is listed as unsupported). `names` puts municipal rule
  * ids in the assessed facts in words.
  */
-export function pointsOf(proposal: Proposal, names: MunicipalityNames, basis?: RecomputeBasis): Points {
+export function pointsOf(proposal: Proposal, allNames: MunicipalityNames, basis?: RecomputeBasis): Points {
+  const names = namesForCase(allNames, proposal.municipality);
   const points: Point[] = [];
   const reasons = new Set(proposal.reasons);
   const lines = proposal.calculation.lines;

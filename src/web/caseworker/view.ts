@@ -30,9 +30,14 @@ export const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
 
 export type { MunicipalityNames };
 
-/** The names from the rules files (officialName); for a municipality the robot does not serve, unservedMunicipality's words. */
-export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'>): MunicipalityNames {
-  return (code) => rules.municipalityName(code) ?? unservedMunicipality(code);
+/**
+ * The names from the rules files (officialName); for a municipality the robot does not serve,
+ * unservedMunicipality's words. With the rules' guidelinesFrom, for namesForCase.
+ */
+export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'> & Partial<Pick<RuleSet, 'municipality'>>): MunicipalityNames {
+  return Object.assign((code: string) => rules.municipalityName(code) ?? unservedMunicipality(code), {
+    guidelinesFrom: rules.municipality ? (code: string) => rules.municipality!(code)?.guidelinesFrom?.code : undefined,
+  });
 }
 
 const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
