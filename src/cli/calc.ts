@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { assess } from '../assessment/assess.js';
 import { explain } from '../assessment/explain.js';
 import { RulesFileError } from '../domain/errors.js';
-import { validateSnapshot } from '../domain/snapshot.js';
+import { validateSnapshot, type FieldError } from '../domain/snapshot.js';
+import { fieldErrorSentence, namedFieldSubject } from '../domain/labels.js';
+import { ownValue } from '../domain/ownKey.js';
 import { loadRules } from '../rules/load.js';
 import { parseOrExit, str, usageText } from './args.js';
 import { CALC } from './commands.js';
@@ -52,7 +54,8 @@ export function runCalc(args: readonly string[], io: CliIo): number {
 
   const validation = validateSnapshot(input);
   if (!validation.ok) {
-    return fail(io, validation.errors.map((e) => `${e.field}: ${e.message}`).join('\n'), EXIT_INVALID_INPUT);
+    const application = (input as { application?: unknown } | null)?.application;
+    return fail(io, validation.errors.map((e) => `${e.field}: ${snapshotErrorText(e, application)}`).join('\n'), EXIT_INVALID_INPUT);
   }
 
   let rules;
@@ -66,6 +69,26 @@ export function runCalc(args: readonly string[], io: CliIo): number {
   const proposal = assess(validation.snapshot, rules);
   io.stdout(explainIt ? explain(proposal) : `${JSON.stringify(proposal, null, 2)}\n`);
   return EXIT_OK;
+}
+
+/** The snapshot's parts outside the application, in words, as the subject of an error. */
+const SNAPSHOT_SUBJECTS: Readonly<Record<string, string>> = {
+  '(hela dokumentet)': 'Indata (en ögonblicksbild av ärendet)',
+  registers: 'Registeruppgifterna',
+  'registers.ssbtek': 'Svaren från SSBTEK',
+  'registers.kir': 'Svaren från KIR',
+  'registers.plan': 'Svaret från planeringsmodulen',
+};
+
+/**
+ * One validation error as the web's pages say it: the field in words and the problem, "Ansökan
+ * saknas." (the field's path stands before it on the line, and the JSON's codes stay in the
+ * message, for the one who edits the JSON). A field without words keeps the message alone.
+ * Never a value.
+ */
+function snapshotErrorText(e: FieldError, application: unknown): string {
+  const subject = ownValue(SNAPSHOT_SUBJECTS, e.field) ?? namedFieldSubject(e.field, application as Parameters<typeof namedFieldSubject>[1]);
+  return subject ? fieldErrorSentence(subject, e.message, false) : e.message;
 }
 
 function fail(io: CliIo, message: string, code: number): number {

@@ -58,7 +58,32 @@ export function kronor(amount: string): string {
  * the loaded rules (web/caseworker/view.ts municipalityNames) and passes it in, so the domain
  * holds no names of its own.
  */
-export type MunicipalityNames = (code: string) => string;
+export type MunicipalityNames = ((code: string) => string) & {
+  /** The municipality whose guidelines `code` applies under a partnership (the rules' guidelinesFrom); undefined: its own. */
+  guidelinesFrom?: ((code: string) => string | undefined) | undefined;
+  /** The municipality of the case the words are about (namesForCase): its borrowed guidelines are said to be borrowed. */
+  caseMunicipality?: string | undefined;
+};
+
+/**
+ * `names` for the words about one case of `municipality`: a rule of the municipality whose
+ * guidelines it applies is then said as that municipality's, applied under the partnership
+ * ("Trelleborgs kommuns riktlinje för boendekostnad, som Svedala kommun tillämpar enligt
+ * samverkansavtalet"), not as if it were the case's municipality's own (ruleLabel).
+ */
+export function namesForCase(names: MunicipalityNames, municipality: string): MunicipalityNames {
+  return Object.assign((code: string) => names(code), { guidelinesFrom: names.guidelinesFrom, caseMunicipality: municipality });
+}
+
+/**
+ * A municipality the robot does not serve, in words: "en kommun som roboten inte hanterar (kod
+ * 1280)". The rules files name only the served municipalities; no list of every municipality's
+ * name is kept in the project, and a hand-made one would go stale, so the code is given, said
+ * plainly what it is.
+ */
+export function unservedMunicipality(code: string): string {
+  return `en kommun som roboten inte hanterar (kod ${code})`;
+}
 
 /** The application's income types (rules/incomes.yaml `types`), in lower case for running text. */
 export const INCOME_TYPE_WORDS: Readonly<Record<string, string>> = {
@@ -89,11 +114,17 @@ export function benefitName(benefit: string): string {
   return BENEFIT_NAMES[benefit] ?? benefit;
 }
 
-const MUNICIPAL_RULE_WORDS: Readonly<Record<string, (name: string) => string>> = {
-  assetBuffer: (name) => `buffert för tillgångar i ${name}`,
-  paymentDay: (name) => `utbetalningsdag i ${name}`,
-  firstMeeting: (name) => `bokning av första möte i ${name}`,
+/** A municipal rule by its key: what it is, after "… i <kommun>" or "<kommun>s …". */
+const MUNICIPAL_RULE_WORDS: Readonly<Record<string, string>> = {
+  assetBuffer: 'buffert för tillgångar',
+  paymentDay: 'utbetalningsdag',
+  firstMeeting: 'bokning av första möte',
 };
+
+/** "Trelleborgs kommun" -> "Trelleborgs kommuns" (a name ending in s, x or z takes none). */
+function genitive(name: string): string {
+  return /[sxz]$/.test(name) ? name : `${name}s`;
+}
 
 /**
  * A rule id of the rules folder in words, e.g. `riksnorm.children.4-6` is "riksnormen för barn
@@ -114,10 +145,16 @@ export function ruleLabel(rule: string, names: MunicipalityNames): string {
   }
   if (head === 'municipality' && second) {
     const name = names(second);
-    if (third === 'costs' && fourth) return `riktlinjen för ${costLabel(fourth).toLowerCase()} i ${name}`;
     if (third === 'automatedDecisions') return `delegationen för automatiska beslut i ${name}`;
-    const words = third ? MUNICIPAL_RULE_WORDS[third] : undefined;
-    if (words) return words(name);
+    const what = third === 'costs' && fourth ? `riktlinje för ${costLabel(fourth).toLowerCase()}` : third ? ownValue(MUNICIPAL_RULE_WORDS, third) : undefined;
+    if (what) {
+      // A case of a municipality that applies this one's guidelines (Svedala, Trelleborg's): said so.
+      const applying = names.caseMunicipality;
+      if (applying && applying !== second && names.guidelinesFrom?.(applying) === second) {
+        return `${genitive(name)} ${what}, som ${names(applying)} tillämpar enligt samverkansavtalet`;
+      }
+      return third === 'costs' ? `${what.replace(/^riktlinje /, 'riktlinjen ')} i ${name}` : `${what} i ${name}`;
+    }
   }
   if (head === 'incomes') {
     if (second === 'types' && third) return `regeln för ${INCOME_TYPE_WORDS[third] ?? 'inkomsttypen'}`;
@@ -142,6 +179,8 @@ export function withRuleWords(text: string, names: MunicipalityNames): string {
 
 /** The application's single fields (snapshot.ts paths) as the subject of a sentence. */
 const FIELD_SUBJECTS: Readonly<Record<string, string>> = {
+  application: 'Ansökan',
+  history: 'Historiken',
   'application.id': 'Ansökans id',
   'application.municipality': 'Kommunkoden',
   'application.receivedAt': 'Tidpunkten då ansökan kom in',
@@ -187,7 +226,12 @@ function itemOf(list: unknown, i: number): Record<string, unknown> | undefined {
 
 /** "Beloppet för boendekostnad", "Personnumret för barn 2": a field of the application in words. */
 export function fieldSubject(field: string, application: RawApplication): string {
-  const known = FIELD_SUBJECTS[field];
+  return namedFieldSubject(field, application) ?? 'En uppgift i ansökan';
+}
+
+/** A field of the application (or its history) in words, or undefined for a field this does not name. */
+export function namedFieldSubject(field: string, application: RawApplication): string | undefined {
+  const known = ownValue(FIELD_SUBJECTS, field);
   if (known) return known;
   const m = /^application\.(costs|incomes|assets|children)\[(\d+)\](?:\.(\w+))?$/.exec(field);
   if (m) {
@@ -206,7 +250,7 @@ export function fieldSubject(field: string, application: RawApplication): string
     if (key === 'type') return `Typen av ${list === 'costs' ? 'kostnad' : list === 'incomes' ? 'inkomst' : 'tillgång'} ${n + 1}`;
     if (key === 'person') return `Vem inkomst ${n + 1} gäller`;
   }
-  return 'En uppgift i ansökan';
+  return undefined;
 }
 
 /**
@@ -215,10 +259,19 @@ export function fieldSubject(field: string, application: RawApplication): string
  * application as it came (to name the cost or income concerned); never echoes a value.
  */
 export function applicationErrorText(field: string, message: string, application: RawApplication): string {
-  const words = MESSAGE_WORDS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
-  // A message that is a sentence already (intake's) stands alone; a predicate follows its subject.
+  return fieldErrorSentence(fieldSubject(field, application), message);
+}
+
+/**
+ * A validation message after its field's subject, as one sentence: ("Ansökan", "saknas") is
+ * "Ansökan saknas.". With `codesInWords` (a caseworker's page) the application's codes in the
+ * message are said in words (MESSAGE_WORDS); without (the command line, for the one who edits
+ * the JSON) they stay. A message that is a sentence already (intake's) stands alone.
+ */
+export function fieldErrorSentence(subject: string, message: string, codesInWords = true): string {
+  const words = codesInWords ? MESSAGE_WORDS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message) : message;
   if (/^[A-ZÅÄÖ(]/.test(words)) return words;
   const predicate = /^(ska|är|kan|får|saknas|måste)\b/.test(words);
-  const sentence = `${fieldSubject(field, application)}${predicate ? ' ' : ': '}${words}`;
+  const sentence = `${subject}${predicate ? ' ' : ': '}${words}`;
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }

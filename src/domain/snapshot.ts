@@ -156,7 +156,31 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(hela dokumentet)';
 }
 
-const swedish = z.locales.sv().localeError;
+const zodSwedish = z.locales.sv().localeError;
+
+/** What a field should have been, in words, by zod's name of the type. */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'ett objekt ({ … })',
+  array: 'en lista ([ … ])',
+  string: 'en text',
+  number: 'ett tal',
+  int: 'ett heltal',
+  boolean: 'true eller false',
+};
+
+/**
+ * The messages of fields without their own: a missing field "saknas", a field of the wrong kind
+ * "ska vara en lista ([ … ])"; anything else zod's Swedish. zod's own invalid_type message
+ * ("Ogiltig inmatning: förväntat object, fick undefined") names its types in English.
+ */
+const swedish: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'saknas';
+    const words = Object.hasOwn(TYPE_WORDS, issue.expected) ? TYPE_WORDS[issue.expected] : undefined;
+    if (words) return `ska vara ${words}`;
+  }
+  return zodSwedish(issue);
+};
 
 /**
  * Validates and normalises a snapshot: structure first, then the facts that only make sense

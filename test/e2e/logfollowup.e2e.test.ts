@@ -85,7 +85,11 @@ describe('the log follow-up in Chromium', () => {
     await page.getByRole('link', { name: /för fynd 1$/ }).click();
     await page.waitForURL(`${site.base}/logguppfoljning/${reportId}/fynd/1`);
     const rows = page.getByRole('region', { name: /Loggrader/ });
-    expect((await rows.textContent())?.replace(/\s+/g, ' ')).toContain('Öppnade ärendet');
+    const rowText = (await rows.textContent())?.replace(/\s+/g, ' ');
+    expect(rowText).toContain('Öppnade ärendet');
+    // The result and the details in words, not codes.
+    expect(rowText).toContain('Genomförd');
+    expect(rowText).toContain('roll: handläggare · kommuner: Svedala kommun');
     await visit(page, 'rows', rows);
     await page.getByRole('link', { name: 'Tillbaka till rapporten' }).click();
 

@@ -74,6 +74,24 @@ describe('npm run --silent calc', () => {
     expect(stderr).not.toContain('19850709');
   });
 
+  it('names a missing or wrong part in Swedish words, as the web does, never zod\'s English type names', () => {
+    const snapshot = JSON.parse(readFileSync(example, 'utf8'));
+    delete snapshot.application;
+    snapshot.registers.kir = 'KIR';
+    const { code, stdout, stderr } = calc([], JSON.stringify(snapshot));
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n').sort()).toEqual([
+      'application: Ansökan saknas.',
+      'registers.kir: Svaren från KIR ska vara en lista med KIR-svar per person, eller { "status": "unavailable", "register": "kir" }.',
+    ]);
+    const notAnObject = calc([], '[]');
+    expect(notAnObject.stderr).toBe('(hela dokumentet): Indata (en ögonblicksbild av ärendet) ska vara ett objekt ({ … }).\n');
+    const wrongKind = calc([], JSON.stringify({ ...JSON.parse(readFileSync(example, 'utf8')), history: [] }));
+    expect(wrongKind.stderr).toBe('history: Historiken ska vara ett objekt ({ … }).\n');
+    for (const text of [stderr, notAnObject.stderr, wrongKind.stderr]) expect(text).not.toMatch(/Ogiltig inmatning|förväntat|undefined|object|array/);
+  });
+
   it('refuses text that is not JSON without echoing it', () => {
     const { code, stdout, stderr } = calc([], '{"application": {"applicant": "198507099805",');
     expect(code).toBe(2);

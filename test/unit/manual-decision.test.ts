@@ -66,7 +66,9 @@ describe('deciding a cost over the guideline', () => {
     expect(bad({ motivation: 'x' })).toBe('Boendekostnad: välj hur kostnaden ska räknas.');
     expect(bad({ choice: 'halva', motivation: 'x' })).toBe('Boendekostnad: välj hur kostnaden ska räknas.');
     expect(bad({ choice: 'cap', motivation: '   ' })).toBe('Boendekostnad: skriv en motivering.');
-    expect(bad({ choice: 'cap', motivation: 'x'.repeat(2001) })).toBe('Boendekostnad: motiveringen får vara högst 2 000 tecken.');
+    expect(bad({ choice: 'cap', motivation: 'x'.repeat(2001) })).toBe('Boendekostnad, motivering: texten är 2\u00a0001 tecken, högst 2\u00a0000 får plats. Korta texten; det du skrev finns kvar i fältet.');
+    // A line break is one character, as the field's maxlength counts it (browsers send CRLF).
+    expect(bad({ choice: 'cap', motivation: 'x\r\n'.repeat(1000) })).toBeUndefined();
     expect(bad({ choice: 'cap', motivation: 'Skälig hyra.' })).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { technicalErrorWords } from '../../src/domain/errors.js';
-import { ageBandLabel, costLabel, ruleLabel, withRuleWords } from '../../src/domain/labels.js';
+import { ageBandLabel, costLabel, namesForCase, ruleLabel, withRuleWords } from '../../src/domain/labels.js';
 import { isOwnKey, ownValue } from '../../src/domain/ownKey.js';
 import { recoveriesSpentReason } from '../../src/robot/recovery.js';
 import { loadRules } from '../../src/rules/load.js';
@@ -47,9 +47,20 @@ describe('municipality names come from the rules files', () => {
   it('names a municipal rule id with the name the rules give, and only that', () => {
     expect(ruleLabel('municipality.1287.assetBuffer', names)).toBe('buffert för tillgångar i Trelleborgs kommun');
     expect(ruleLabel('municipality.1263.costs.rent', names)).toBe('riktlinjen för boendekostnad i Svedala kommun');
-    expect(ruleLabel('municipality.1280.paymentDay', names)).toBe('utbetalningsdag i kommun 1280');
+    expect(ruleLabel('municipality.1280.paymentDay', names)).toBe('utbetalningsdag i en kommun som roboten inte hanterar (kod 1280)');
     // The words carry whatever name is passed in: there is no second table of names.
     expect(ruleLabel('municipality.1287.automatedDecisions', (code) => `Kommun nr ${code}`)).toBe('delegationen för automatiska beslut i Kommun nr 1287');
     expect(withRuleWords('Tillgångar över gränsen (municipality.1287.assetBuffer).', names)).toBe('Tillgångar över gränsen (buffert för tillgångar i Trelleborgs kommun).');
+  });
+
+  it("says plainly that a Svedala case applies Trelleborg's guidelines under the partnership", () => {
+    const svedala = namesForCase(names, '1263');
+    expect(ruleLabel('municipality.1287.costs.rent', svedala)).toBe('Trelleborgs kommuns riktlinje för boendekostnad, som Svedala kommun tillämpar enligt samverkansavtalet');
+    expect(ruleLabel('municipality.1287.assetBuffer', svedala)).toBe('Trelleborgs kommuns buffert för tillgångar, som Svedala kommun tillämpar enligt samverkansavtalet');
+    // Svedala's own rules stay its own; a Trelleborg case's guideline is Trelleborg's, as before.
+    expect(ruleLabel('municipality.1263.firstMeeting', svedala)).toBe('bokning av första möte i Svedala kommun');
+    expect(ruleLabel('municipality.1287.costs.rent', namesForCase(names, '1287'))).toBe('riktlinjen för boendekostnad i Trelleborgs kommun');
+    // Only the rules' own partnership counts: names without the rules' guidelinesFrom say nothing of it.
+    expect(ruleLabel('municipality.1287.costs.rent', namesForCase((code) => `kommun ${code}`, '1263'))).toBe('riktlinjen för boendekostnad i kommun 1287');
   });
 });

@@ -108,6 +108,9 @@ describe('admin pages', () => {
     expect(res.body).toContain(`Förslag att granska <span class="code">(PROPOSED)</span></th><td>${counts.PROPOSED}</td>`);
     expect(res.body).toContain(`Manuell handläggning <span class="code">(MANUAL)</span></th><td>${counts.MANUAL}</td>`);
     expect(res.body).toContain('Jobb per kö och läge');
+    // A row per state, a short column per queue: it fits a phone (test/e2e/reflow.e2e.test.ts).
+    expect(res.body).toContain('<thead><tr><th scope="col">Läge</th><th scope="col" class="num">Intag</th><th scope="col" class="num">Ärenden</th></tr></thead>');
+    expect(res.body).toMatch(/<tr><th scope="row">Väntar<\/th><td class="num">[\d\u00a0]+<\/td><td class="num">[\d\u00a0]+<\/td><\/tr>/);
     expect(res.body).toMatch(/<svg class="chart" role="img" aria-labelledby="genomstromning-titel genomstromning-beskrivning"/);
     expect(res.body.match(/<rect /g)?.length ?? 0).toBeGreaterThan(3);
     // The table says the same as the chart: its totals add up to the cases finished in the hour.

@@ -137,6 +137,14 @@ forEachBackend('appeals on the case pages', (backend) => {
     const noMotivation = await cw.post(`/arenden/${id}/andra-beslut`, { _csrf: csrfFrom(form.body), beslut: decisionId, overklagande: appealId, [`belopp_${i}`]: raised, motivering: '' });
     expect(noMotivation.statusCode).toBe(400);
     expect(noMotivation.body).toContain('Motivering:');
+    // The limit is beside the field; over it, the field is named and the text kept.
+    expect(form.body).toMatch(/<textarea id="motivering" name="motivering" required aria-required="true" maxlength="4000" aria-describedby="motivering-grans">/);
+    expect(form.body).toContain('Högst 4\u00a0000 tecken.');
+    const long = 'Normen var fel. '.repeat(260);
+    const tooLong = await cw.post(`/arenden/${id}/andra-beslut`, { _csrf: csrfFrom(form.body), beslut: decisionId, overklagande: appealId, [`belopp_${i}`]: raised, motivering: long });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain('Motivering: texten är 4\u00a0159 tecken, högst 4\u00a0000 får plats.');
+    expect(tooLong.body).toContain(`${long.trim()}</textarea>`);
     const changed = await cw.post(`/arenden/${id}/andra-beslut`, { _csrf: csrfFrom(form.body), beslut: decisionId, overklagande: appealId, [`belopp_${i}`]: raised, motivering: 'Normen var fel för hushållet.' });
     expect(changed.statusCode).toBe(303);
 

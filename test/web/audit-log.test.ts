@@ -53,6 +53,32 @@ forEachBackend('audit log in words', (backend) => {
     expect(text(nobody.body)).toContain('Inga poster matchar sökningen.');
   });
 
+  it('shows the coded values of details in words: why refused, how run again, what was decided, from where', async () => {
+    const entry = (action: string, result: 'ok' | 'refused', details: Record<string, unknown>) =>
+      appendAudit(db(), { actor: 'admin-1', action, caseId: null, purpose: 'drift', result, details });
+    await entry('admin.queues.view', 'refused', { problem: 'not-all-municipalities' });
+    await entry('admin.replay', 'refused', { mode: 'snapshot', result: 'compared-different', why: 'Efter avbrott', via: 'web' });
+    await entry('admin.audit.search', 'refused', { problem: 'not-found-or-out-of-scope' });
+    await entry('case.takeover', 'ok', { from: 'PROPOSED' });
+    await entry('decision.sign', 'ok', { kind: 'as-proposed', outcome: 'GRANT', municipalities: ['1287', '1263'] });
+    const res = await app.inject({ method: 'GET', url: `/admin/logg?anvandare=${encodeURIComponent('admin-1')}`, headers: ADMIN });
+    const page = text(res.body);
+    for (const part of [
+      'problem: gäller alla kommuner, och användaren är inte administratör för alla',
+      'sätt: från ögonblicksbilden',
+      'resultat: omräknat, annat förslag',
+      'skäl: Efter avbrott',
+      'via: webben',
+      'problem: finns inte eller ligger utanför användarens kommuner',
+      'från: Förslag väntar på signering',
+      'slag: som föreslaget',
+      'utfall: bifall',
+      'kommuner: Trelleborgs kommun, Svedala kommun',
+      'Nekad',
+    ]) expect(page).toContain(part);
+    for (const code of ['not-all-municipalities', 'not-found-or-out-of-scope', 'compared-different', 'snapshot', 'as-proposed', 'GRANT', '1287', 'PROPOSED']) expect(page).not.toContain(code);
+  });
+
   it('pages: the newest first, then the next page, each with links to the others', async () => {
     const first = await app.inject({ method: 'GET', url: '/admin/logg?anvandare=Anna', headers: ADMIN });
     const one = text(first.body);

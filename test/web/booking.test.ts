@@ -59,15 +59,18 @@ forEachBackend('first meetings on the review pages', (backend) => {
     expect((await getBooking(db(), seeded.id))!.state).toBe('failed');
 
     const retried = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/forsta-mote/forsok-igen`);
-    expect(retried.statusCode).toBe(200);
-    expect(retried.body).toContain('Roboten försöker boka mötet igen');
+    // Post/Redirect/Get: the case page says what was done, and reloading it does nothing again.
+    expect(retried.statusCode).toBe(303);
+    expect(retried.headers.location).toBe(`/arenden/${seeded.id}?bokas=1`);
+    expect((await anna.get(retried.headers.location!)).body).toContain('Roboten försöker boka mötet igen');
     expect(await getBooking(db(), seeded.id)).toMatchObject({ state: 'pending', failure: null });
     // Nothing left to act on: a second press says so.
     expect((await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/forsta-mote/hanterad`)).statusCode).toBe(409);
 
     await recordBookingFailure(db(), seeded.id, 'Bokningssystemet svarade inte trots flera försök.');
     const handled = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/forsta-mote/hanterad`);
-    expect(handled.statusCode).toBe(200);
+    expect(handled.statusCode).toBe(303);
+    expect((await anna.get(handled.headers.location!)).body).toContain('Punkten om första mötet är markerad som hanterad.');
     expect(await getBooking(db(), seeded.id)).toMatchObject({ state: 'handled', handledBy: 'hl-trelleborg-1' });
     expect((await anna.get('/inkorg')).body).not.toContain(`Första mötet:</strong> <span class="small">Bokningssystemet svarade inte`);
     const audit = (await listAuditForCase(db(), seeded.id)).filter((a) => a.action.startsWith('booking.'));

@@ -31,6 +31,15 @@ forEachBackend('case page in words', (backend) => {
   }, 60_000);
   afterAll(async () => app?.close());
 
+  it("a Svedala case says plainly that the guideline is Trelleborg's, applied under the partnership", async () => {
+    const seeded = await seedCase(db(), { municipality: '1263', costs: [{ type: 'rent', amount: '15000' }, { type: 'electricity', amount: '400' }] });
+    expect(seeded.reasons).toContain('EXPENSE_ABOVE_GUIDELINE');
+    const karin = await Client.login(app, 'hl-svedala-1');
+    const page = text((await karin.get(`/arenden/${seeded.id}`)).body);
+    expect(page).toContain('Trelleborgs kommuns riktlinje för boendekostnad, som Svedala kommun tillämpar enligt samverkansavtalet');
+    expect(page).not.toContain('riktlinjen för boendekostnad i Trelleborgs kommun');
+  });
+
   it('after "Ändra belopp" the page shows the signed calculation and the changed lines beside the robot\'s proposal', async () => {
     const seeded = await seedCase(db(), { municipality: '1287', costs: [{ type: 'rent', amount: '5000' }, { type: 'electricity', amount: '400' }] });
     expect(seeded.outcome).toBe('PROPOSE_GRANT');

@@ -128,7 +128,11 @@ forEachBackend('caseworker pages', (backend) => {
       const page = await anna.get(`/arenden/${seeded.id}`);
       expect(page.body).toContain(`action="/arenden/${seeded.id}/signera/bekrafta"`);
       const proposalId = /name="proposalId" value="([^"]+)"/.exec(page.body)![1]!;
-      const confirm = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { proposalId, motivering: 'Enligt normen.' });
+      const checked = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { proposalId, motivering: 'Enligt normen.' });
+      // Post/Redirect/Get: the confirmation is a page of its own, so Back and reload never resend a form.
+      expect(checked.statusCode).toBe(303);
+      expect(checked.headers.location).toBe(`/arenden/${seeded.id}/signera/bekrafta`);
+      const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body.replace(/\u00a0/g, ' ')).toContain(`Du beslutar att <strong>bevilja ${seeded.amount.replace(/\B(?=(\d{3})+$)/g, ' ')} kr i försörjningsstöd för mars 2026</strong>.`);
       expect(confirm.body).toContain(`action="/arenden/${seeded.id}/signera"`);
@@ -138,11 +142,57 @@ forEachBackend('caseworker pages', (backend) => {
       const signedRes = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(confirm.body), proposalId, motivering: 'Enligt normen.' });
       expect(signedRes.statusCode).toBe(303);
       expect((await currentDecision(db(), seeded.id))?.motivation).toBe('Enligt normen.');
+      // Back to the confirmation after signing: the case, signed, and nothing to sign again.
+      const back = await anna.get(`/arenden/${seeded.id}/signera/bekrafta`);
+      expect(back.statusCode).toBe(303);
+      expect(back.headers.location).toBe(`/arenden/${seeded.id}`);
+      // A second signature is still refused.
+      const twice = await anna.post(`/arenden/${seeded.id}/signera`, { _csrf: csrfFrom(confirm.body), proposalId, motivering: 'Enligt normen.' });
+      expect(twice.statusCode).toBe(409);
+      expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(1);
       const again = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`);
       expect(again.statusCode).toBe(409);
       const manual = await seedCase(db(), { municipality: '1287', kind: 'manual' });
       expect((await anna.submit(`/arenden/${manual.id}`, `/arenden/${manual.id}/signera/bekrafta`)).statusCode).toBe(409);
       expect((await auditor.submit(null, `/arenden/${seeded.id}/signera/bekrafta`)).statusCode).toBe(404);
+    });
+  });
+
+  describe('the motivation\'s limit', () => {
+    const FIELD = /<textarea id="signera-motivering" name="motivering" rows="3" maxlength="4000"[^>]*aria-describedby="[^"]*signera-motivering-grans[^"]*">/;
+
+    it('is shown beside the field; over it, the case page again names the field and keeps the text as typed', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const page = await anna.get(`/arenden/${seeded.id}`);
+      expect(page.body).toMatch(FIELD);
+      expect(page.body).toContain('<p id="signera-motivering-grans" class="small">Högst 4\u00a0000 tecken.</p>');
+      const typed = `Enligt normen. ${'å'.repeat(4001)}`;
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { motivering: typed });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Motivering i beslutsbrevet: texten är 4\u00a0016 tecken, högst 4\u00a0000 får plats.');
+      expect(res.body).toMatch(new RegExp(`<textarea id="signera-motivering"[^>]*aria-invalid="true"[^>]*>${typed}</textarea>`));
+      expect((await getCase(db(), seeded.id))?.state).toBe('PROPOSED');
+    });
+
+    it('counts a line break as one character, as the field does (browsers send CRLF)', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      // 3 499 characters in the field, 4 198 as posted.
+      const typed = 'Rad.\r\n'.repeat(700).trim();
+      expect(typed.length).toBeGreaterThan(4000);
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { motivering: typed });
+      expect(res.statusCode).toBe(303);
+    });
+
+    it('on the edit form: shown, and over it the form again with the field named and the text kept', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const form = await anna.get(`/arenden/${seeded.id}/andra`);
+      expect(form.body).toMatch(/<textarea id="motivering" name="motivering" required aria-required="true" maxlength="4000" aria-describedby="motivering-grans">/);
+      expect(form.body).toContain('Högst 4\u00a0000 tecken.');
+      const typed = 'x'.repeat(4500);
+      const res = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: csrfFrom(form.body), belopp_2: '4000', motivering: typed });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Motivering: texten är 4\u00a0500 tecken, högst 4\u00a0000 får plats.');
+      expect(res.body).toMatch(new RegExp(`aria-invalid="true" aria-describedby="fel motivering-grans">${typed}</textarea>`));
     });
   });
 
@@ -324,11 +374,14 @@ forEachBackend('caseworker pages', (backend) => {
       expect(both.body).toContain('beloppet är inte ett belopp i kronor');
       expect(both.body).toContain('Skriv en motivering');
       expect(both.body).toMatch(/id="belopp-2" name="belopp_2" value="fyratusen" aria-invalid="true" aria-describedby="fel forslag-2 belopp-hjalp"/);
-      expect(both.body).toMatch(/id="motivering"[^>]*aria-invalid="true" aria-describedby="fel"/);
+      expect(both.body).toMatch(/id="motivering"[^>]*aria-invalid="true" aria-describedby="fel motivering-grans"/);
       expect(both.body).not.toMatch(/id="belopp-3"[^>]*aria-invalid/);
       // The confirmation states the outcome and amount as the signature will compute them, and signs nothing.
       const motivering = 'Hyran är 4 000 kr enligt nytt hyresavtal.';
-      const confirm = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '4 000,00', motivering });
+      const checked = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '4 000,00', motivering });
+      expect(checked.statusCode).toBe(303);
+      expect(checked.headers.location).toBe(`/arenden/${seeded.id}/andra/bekrafta`);
+      const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       const expected = String(Number(seeded.amount) - 1000);
       const text = confirm.body.replace(/\u00a0/g, ' ');
@@ -338,8 +391,9 @@ forEachBackend('caseworker pages', (backend) => {
       expect(confirm.body).toContain('name="belopp_2" value="4000.00"');
       expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');
       expect(await currentDecision(db(), seeded.id)).toBeUndefined();
-      // "Ändra igen" gives the form back with what was posted, the Swedish way.
-      const again = await anna.post(`/arenden/${seeded.id}/andra/igen`, { _csrf: csrfFrom(confirm.body), belopp_2: '4000.00', motivering });
+      // "Ändra igen" (a GET) gives the form back with what was posted, the Swedish way.
+      expect(confirm.body).toContain(`<form method="get" action="/arenden/${seeded.id}/andra">`);
+      const again = await anna.get(`/arenden/${seeded.id}/andra?igen=1`);
       expect(again.statusCode).toBe(200);
       expect(again.body).toMatch(/id="belopp-2" name="belopp_2" value="4(\u00a0| )000,00"/);
       expect(again.body).toContain(motivering);
@@ -349,6 +403,8 @@ forEachBackend('caseworker pages', (backend) => {
       const ok = await anna.post(`/arenden/${seeded.id}/andra`, { ...hidden, motivering });
       expect(ok.statusCode).toBe(303);
       expect(ok.headers.location).toBe(`/arenden/${seeded.id}?signerat=1`);
+      // The draft went with the signature: back to the confirmation leads to the case.
+      expect((await anna.get(`/arenden/${seeded.id}/andra/bekrafta`)).headers.location).toBe(`/arenden/${seeded.id}`);
       const decision = (await currentDecision(db(), seeded.id))!;
       expect(decision.kind).toBe('edited');
       expect(decision.motivation).toBe('Hyran är 4 000 kr enligt nytt hyresavtal.');

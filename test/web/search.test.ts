@@ -109,6 +109,27 @@ forEachBackend('case search', (backend) => {
     expect(await searchRows()).toHaveLength(before);
   });
 
+  it('a masked personal number is refused in words that say what to do, in either field, and never written back', async () => {
+    const before = (await searchRows()).length;
+    for (const typed of ['19960404-****', '960404-****', '19960404 XXXX']) {
+      const res = await auditor.submit('/sok', '/sok', { arende: typed });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Ärende-id: ett maskerat personnummer (med **** i stället för de fyra sista siffrorna) kan inte sökas');
+      expect(res.body).toContain('Skriv hela personnumret i fältet Personnummer.');
+      expect(res.body).toMatch(/id="sok-arende" name="arende" value=""/);
+      expect(res.body).not.toContain(typed.slice(0, 6));
+      const inField = await auditor.submit('/sok', '/sok', { personnummer: typed });
+      expect(inField.statusCode).toBe(400);
+      expect(inField.body).toContain('Personnummer: ett maskerat personnummer');
+      expect(inField.body).not.toContain(typed.slice(0, 6));
+    }
+    // A number shaped like one but with a wrong check digit is not written back either.
+    const wrong = await auditor.submit('/sok', '/sok', { arende: '19960404-1235' });
+    expect(wrong.body).toContain('Ärende-id: det ser ut som ett personnummer.');
+    expect(wrong.body).not.toContain('19960404');
+    expect(await searchRows()).toHaveLength(before);
+  });
+
   it('a personal number in the URL is not searched for', async () => {
     const before = (await searchRows()).length;
     const res = await auditor.get(`/sok?personnummer=${personalNumber(12, 123)}`);

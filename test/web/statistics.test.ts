@@ -61,15 +61,15 @@ describe('admin: statistics to Socialstyrelsen', () => {
     expect(body).toContain('<h2>Svedala kommun (1263)</h2>');
     expect(body).toContain('<h2>Trelleborgs kommun (1287)</h2>');
     const trelleborg = body.slice(body.indexOf('<h2>Trelleborgs kommun (1287)</h2>'));
-    expect(trelleborg).toContain('<th scope="row">oktober 2026</th><td>2026-11-15</td><td class="num">3</td><td class="num">4</td><td class="num">17448</td>');
-    expect(trelleborg).toContain('<th scope="row">september 2026</th><td>2026-10-15</td><td class="num">1</td><td class="num">1</td><td class="num">1500</td>');
+    expect(trelleborg).toContain('<th scope="row">oktober 2026</th><td>2026-11-15</td><td class="num">3</td><td class="num">4</td><td class="num">17\u00a0448</td>');
+    expect(trelleborg).toContain('<th scope="row">september 2026</th><td>2026-10-15</td><td class="num">1</td><td class="num">1</td><td class="num">1\u00a0500</td>');
     expect(trelleborg).toContain('<th scope="row">november 2026 <span class="small">(månaden pågår)</span></th><td>2026-12-15</td><td class="num">0</td>');
     expect(trelleborg).toContain('<th scope="row">december 2025</th>');
     expect(trelleborg).not.toContain('november 2025');
     expect(trelleborg).toContain('href="/admin/statistik/1287/2026-10.txt"');
     expect(trelleborg).toContain('href="/admin/statistik/1287/2026.txt"');
     expect(trelleborg).toContain('href="/admin/statistik/1287/2025.txt"');
-    expect(body).toContain('<th scope="row">oktober 2026</th><td>2026-11-15</td><td class="num">2</td><td class="num">3</td><td class="num">15101</td>');
+    expect(body).toContain('<th scope="row">oktober 2026</th><td>2026-11-15</td><td class="num">2</td><td class="num">3</td><td class="num">15\u00a0101</td>');
     for (const column of LAYOUT) expect(body).toContain(`<th scope="row">${column.name}</th>`);
     noPersonalNumbers(body);
   });

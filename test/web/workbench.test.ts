@@ -147,17 +147,25 @@ forEachBackend('workbench pages', (backend) => {
       const seeded = await seedCase(db(), { municipality: '1287', costs: RENT });
       await anna.submit(url(seeded.id), `${url(seeded.id)}/ta`);
       const motivation = 'Hyran godtas upp till riktlinjen.';
-      const confirm = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/bekrafta`, { val_rad2: 'cap', motivering_rad2: motivation });
+      const checked = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/bekrafta`, { val_rad2: 'cap', motivering_rad2: motivation });
+      // Post/Redirect/Get: the confirmation is a page of its own, so Back and reload never resend a form.
+      expect(checked.statusCode).toBe(303);
+      expect(checked.headers.location).toBe(`${url(seeded.id)}/avgora/bekrafta`);
+      const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body).toMatch(/bevilja 14\u00a0762 kr i försörjningsstöd/);
-      // The choices go on unchanged to the signing form and to "Ändra igen".
+      // The choices go on unchanged to the signing form and to "Ändra igen" (a GET of the settle page).
       expect(confirm.body).toContain('name="val_rad2" value="cap"');
       expect(confirm.body).toContain(`name="motivering_rad2" value="${motivation}"`);
       expect((await getCase(db(), seeded.id))?.state).toBe('MANUAL');
       expect(await currentDecision(db(), seeded.id)).toBeUndefined();
-      const again = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/igen`, { val_rad2: 'cap', motivering_rad2: motivation });
+      const again = await anna.get(`${url(seeded.id)}/avgora?igen=1`);
       expect(again.statusCode).toBe(200);
       expect(again.body).toContain(motivation);
+      expect(again.body).toMatch(/value="cap"[^>]*checked/);
+      // Each point's motivation has its limit beside it.
+      expect(again.body).toMatch(/<textarea id="motivering-rad2" name="motivering_rad2" rows="3" maxlength="2000" required aria-required="true" aria-describedby="grans-rad2">/);
+      expect(again.body).toContain('<p id="grans-rad2" class="small">Högst 2\u00a0000 tecken.</p>');
       // An unsettled point is refused on the confirmation step too, with the point named.
       const missing = await anna.submit(`${url(seeded.id)}/avgora`, `${url(seeded.id)}/avgora/bekrafta`, { motivering_rad2: motivation });
       expect(missing.statusCode).toBe(400);

@@ -4,7 +4,7 @@ import { auditActionWords } from '../../domain/reasons.js';
 import { DEV_USERS } from '../auth/devUsers.js';
 import { signerName } from '../caseworker/service.js';
 import type { MunicipalityNames } from '../../domain/labels.js';
-import { auditDetailsWords } from './auditWords.js';
+import { auditDetailsWords, auditResultWords } from './auditWords.js';
 
 /** The robot's account when ROBOT_IDENTITY is not set (config.ts): "Roboten" finds it by name. */
 const ROBOT_IDENTITY_DEFAULT = 'bistandsrobot';
@@ -95,7 +95,6 @@ export function queryString(query: AuditQuery): string {
 
 export const EXPORT_LIMIT = 100_000;
 
-const RESULT_WORDS: Readonly<Record<string, string>> = { ok: 'Genomförd', refused: 'Nekad', error: 'Fel' };
 
 /**
  * The search page: the form, then one page of entries (PAGE_SIZE, newest first) with users by
@@ -118,7 +117,7 @@ export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, e
 <td>${e.caseId ? `<a href="/admin/logg?arende=${encodeURIComponent(e.caseId)}">${esc(e.caseId)}</a>` : '–'}</td>
 <td class="code">${esc(e.subjectRef ? `${e.subjectRef.slice(0, 12)}…` : '–')}</td>
 <td>${esc(e.purpose)}</td>
-<td>${esc(RESULT_WORDS[e.result] ?? e.result)}</td>
+<td>${esc(auditResultWords(e.result))}</td>
 <td>${esc(auditDetailsWords(e.details, names))}</td>
 </tr>`,
     )

@@ -1,5 +1,6 @@
 import type { MunicipalityNames } from '../../domain/labels.js';
-import { AUDIT_DETAIL_WORDS, REASON_CODES, REASON_TITLES, ROLE_WORDS, type ReasonCode } from '../../domain/reasons.js';
+import { AUDIT_DETAIL_WORDS, AUDIT_VALUE_WORDS, REASON_CODES, REASON_TITLES, ROLE_WORDS, type ReasonCode } from '../../domain/reasons.js';
+import { ownValue } from '../../domain/ownKey.js';
 import { signerName } from '../caseworker/service.js';
 import { STATE_WORDS } from '../caseworker/view.js';
 
@@ -15,7 +16,14 @@ export function auditDetailsWords(details: Readonly<Record<string, unknown>>, na
     .join(' · ');
 }
 
-const PERSON_KEYS = new Set(['from', 'to', 'actor', 'owner']);
+const RESULT_WORDS: Readonly<Record<string, string>> = { ok: 'Genomförd', refused: 'Nekad', error: 'Fel', started: 'Påbörjad', unavailable: 'Registret svarade inte' };
+
+/** An audit entry's result in words ("Genomförd", "Nekad"); a result this does not know as it is. */
+export function auditResultWords(result: string): string {
+  return ownValue(RESULT_WORDS, result) ?? result;
+}
+
+const PERSON_KEYS = new Set(['from', 'to', 'actor', 'owner', 'userId']);
 
 function valueWords(key: string, value: unknown, names: MunicipalityNames): string {
   if (value === null || value === undefined) return '–';
@@ -29,8 +37,13 @@ function valueWords(key: string, value: unknown, names: MunicipalityNames): stri
   const text = String(value);
   if (key === 'role') return ROLE_WORDS[text] ?? text;
   if (key === 'state' && text in STATE_WORDS) return STATE_WORDS[text as keyof typeof STATE_WORDS];
-  if (key === 'municipality' && /^\d{4}$/.test(text)) return names(text);
+  if ((key === 'municipality' || key === 'municipalities') && /^\d{4}$/.test(text)) return names(text);
   if ((key === 'reason' || key === 'problem') && (REASON_CODES as readonly string[]).includes(text)) return REASON_TITLES[text as ReasonCode];
+  const coded = ownValue(AUDIT_VALUE_WORDS, key);
+  const words = coded ? ownValue(coded, text) : undefined;
+  if (words !== undefined) return words;
+  // A take-over's from is the state the case left; an owner change's from and to are users.
+  if ((key === 'from' || key === 'to') && text in STATE_WORDS) return STATE_WORDS[text as keyof typeof STATE_WORDS];
   if (PERSON_KEYS.has(key)) return signerName(text);
   if (key === 'contentHash' && text.length > 16) return `${text.slice(0, 12)}…`;
   return text;

@@ -1,4 +1,5 @@
 import { ownValue } from '../../domain/ownKey.js';
+import { kronor } from '../../domain/labels.js';
 import { FEED, INTAKE_FAILURES_DOWN } from '../../robot/intake.js';
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
 import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, getIntakeStatus, type IntakeStatus, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
@@ -135,7 +136,8 @@ const JOB_STATE_WORDS: Record<string, string> = {
   completed: 'Klara',
 };
 
-const QUEUE_WORDS: Record<string, string> = { intake: 'Intag (hämtning från e-tjänsten)', cases: 'Ärenden' };
+/** Short, as column headings: a phone has room for two of them beside the states. */
+const QUEUE_WORDS: Record<string, string> = { intake: 'Intag', cases: 'Ärenden' };
 
 const MESSAGES: Record<string, string> = {
   'intag-pausat': 'Intaget är pausat. Inga nya ansökningar hämtas förrän det återupptas.',
@@ -201,11 +203,14 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
     ? ''
     : !o.shared
       ? '<p>Köerna är gemensamma för alla kommuner och visas bara för en administratör för alla kommuner. Dina kommuners fel och fastnade ärenden står under Fel.</p>'
-      : `<div class="table-scroll" role="region" aria-labelledby="jobb-rubrik" tabindex="0"><table>
+      : // One row per state and a column per queue (two): it reads on a phone without scrolling
+        // sideways, where six state columns did not.
+        `<div class="table-scroll" role="region" aria-labelledby="jobb-rubrik" tabindex="0"><table>
 <caption id="jobb-rubrik">Jobb per kö och läge</caption>
-<thead><tr><th scope="col">Kö</th>${JOB_STATES.map((s) => `<th scope="col">${esc(JOB_STATE_WORDS[s])}</th>`).join('')}</tr></thead>
-<tbody>${o.jobCounts.map((q) => `<tr><th scope="row">${esc(ownValue(QUEUE_WORDS, q.queue) ?? q.queue)}</th>${JOB_STATES.map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}</tr>`).join('')}</tbody>
+<thead><tr><th scope="col">Läge</th>${o.jobCounts.map((q) => `<th scope="col" class="num">${esc(ownValue(QUEUE_WORDS, q.queue) ?? q.queue)}</th>`).join('')}</tr></thead>
+<tbody>${JOB_STATES.map((s) => `<tr><th scope="row">${esc(JOB_STATE_WORDS[s])}</th>${o.jobCounts.map((q) => `<td class="num">${esc(kronor(String(q.counts[s] ?? 0)))}</td>`).join('')}</tr>`).join('')}</tbody>
 </table></div>
+<p class="small">Intag: hämtningen av ansökningar från e-tjänsten. Ärenden: robotens arbete med varje ärende.</p>
 <p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`;
 
   const technicalRows = o.technicalErrors

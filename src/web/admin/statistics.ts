@@ -16,6 +16,7 @@ import { readStatistics, statisticsMonthFigures, type Db } from '../../store/ind
 import { sendNotFound } from '../authz.js';
 import type { MunicipalityNames } from '../caseworker/view.js';
 import { esc } from '../layout.js';
+import { kronor } from '../../domain/labels.js';
 import { auditAdmin } from './audit.js';
 
 /**
@@ -120,7 +121,8 @@ function municipalitySection(municipality: string, name: string, months: readonl
       const deadline = monthlyDeadline(month);
       const note = month === currentMonth ? ' <span class="small">(månaden pågår)</span>' : '';
       const period = parsePeriod(month)!;
-      return `<tr><th scope="row">${esc(monthWords(month))}${note}</th><td>${esc(deadline)}</td><td class="num">${f?.households ?? 0}</td><td class="num">${f?.persons ?? 0}</td><td class="num">${esc(f?.total ?? '0')}</td><td><a href="${esc(statisticsFileUrl(municipality, period))}">Ladda ner<span class="sr-only"> filen för ${esc(monthWords(month))}</span></a></td></tr>`;
+      // Swedish grouping on the page ("37 910"); the file and the audit keep plain digits.
+      return `<tr><th scope="row">${esc(monthWords(month))}${note}</th><td>${esc(deadline)}</td><td class="num">${esc(kronor(String(f?.households ?? 0)))}</td><td class="num">${esc(kronor(String(f?.persons ?? 0)))}</td><td class="num">${esc(kronor(f?.total ?? '0'))}</td><td><a href="${esc(statisticsFileUrl(municipality, period))}">Ladda ner<span class="sr-only"> filen för ${esc(monthWords(month))}</span></a></td></tr>`;
     })
     .join('');
   const years = [...new Set(months.map((m) => m.slice(0, 4)))].sort().reverse();

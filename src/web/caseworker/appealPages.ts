@@ -9,6 +9,7 @@ import { EDITABLE_KINDS, parseAmountInput, type DecisionContent } from './decisi
 import { isoDateWords } from './letterChange.js';
 import { formatDateTime } from './view.js';
 import { signerName } from './service.js';
+import { limitNote, MOTIVATION_MAX } from './motivation.js';
 
 /** The pages of changing a decision and handling an appeal, and the case page's appeal section. */
 
@@ -194,7 +195,8 @@ ${appeal ? `<input type="hidden" name="overklagande" value="${esc(appeal.id)}">`
 </table>
 <p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p>
 <label for="motivering">Motivering (krävs; står i beslutsbrevet)</label>
-<textarea id="motivering" name="motivering" required aria-required="true"${input.error ? ' aria-describedby="fel"' : ''}>${esc(input.motivation)}</textarea>
+<textarea id="motivering" name="motivering" required aria-required="true" maxlength="${MOTIVATION_MAX}" aria-describedby="${input.error ? 'fel ' : ''}motivering-grans">${esc(input.motivation)}</textarea>
+${limitNote('motivering-grans')}
 ${appeal ? `<p><input type="checkbox" id="tillgodoser" name="tillgodoser" value="ja"> <label for="tillgodoser" class="inline">Ändringen ger sökanden det som överklagandet begär (överklagandet förfaller)</label></p>` : ''}
 <button type="submit">Signera det nya beslutet</button>
 </form>

@@ -11,6 +11,7 @@ import { parseLineAmounts, type DecisionContent } from './decision.js';
 import { esc } from '../layout.js';
 import { auditCaseRead, signerName } from './service.js';
 import { municipalityNames } from './view.js';
+import { readMotivation, tooLong } from './motivation.js';
 
 /**
  * Changing a decision and handling appeals:
@@ -67,12 +68,13 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
     if (!decision) return reply.redirect(caseUrl(c.id), 303);
     const content = decision.content as unknown as DecisionContent;
     const { typed, amounts, bad } = parseLineAmounts(content.calculation.lines, body);
-    const motivation = (body.motivering ?? '').trim();
+    const motivation = readMotivation(body.motivering);
     const appealId = body.overklagande || undefined;
     const again = (error: string, status: 400 | 409 = 400) => changeForm(request, reply, c, appealId, typed, motivation, error, status);
     if (bad.length > 0) return again(`Beloppet är inte ett belopp i kronor för: ${bad.join(', ')}.`);
     if (motivation.length === 0) return again('Motivering: skriv varför beslutet ändras. Ett ändrat beslut kan inte signeras utan motivering.');
-    if (motivation.length > 4000) return again('Motivering: högst 4 000 tecken.');
+    const over = tooLong('Motivering', motivation);
+    if (over) return again(over);
     const result = await changeDecision(
       db,
       userOf(request),

@@ -1,4 +1,4 @@
-import { kronor } from '../../domain/labels.js';
+import { kronor, namesForCase } from '../../domain/labels.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
@@ -15,10 +15,16 @@ import { firstMeetingSection } from './firstMeeting.js';
 import { calculationSection } from './signedCalculation.js';
 import { reasonFigures } from './reasonFigures.js';
 import { invalidApplicationSection } from './invalidApplication.js';
+import { MOTIVATION_MAX, limitNote } from './motivation.js';
+
+/** The signing form's motivation field by its label, as errors name it. */
+export const SIGN_MOTIVATION_LABEL = 'Motivering i beslutsbrevet';
 
 export interface CasePageMessage {
   kind: 'error' | 'success';
   text: string;
+  /** An error about the signing form's motivation: the text as typed, shown again in the field, which points at the error. */
+  motivation?: string;
 }
 
 function outcomeClass(outcome: string | undefined): string {
@@ -31,12 +37,14 @@ const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till 
  * `extra`: sections of other modules (the återkrav point, appeals) placed after the decision.
  * `ssbtek`: whether the user may see SSBTEK's facts today (hidden unless told).
  */
-export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, names: MunicipalityNames, message?: CasePageMessage, extra = '', ssbtek?: SsbtekAccess): string {
+export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, allNames: MunicipalityNames, message?: CasePageMessage, extra = '', ssbtek?: SsbtekAccess): string {
   const c = view.case;
+  const names = namesForCase(allNames, c.municipality);
   const p = view.proposal;
   const id = encodeURIComponent(c.id);
   const left = view.receivedAt ? timeLeft(view.receivedAt, now) : undefined;
   const decision = view.decisions.at(-1);
+  const typed = message?.kind === 'error' ? message.motivation : undefined;
   const parts: string[] = [];
 
   parts.push(`<h1>Ärende ${esc(c.id)}</h1>`);
@@ -103,9 +111,10 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <form method="post" action="/arenden/${id}/signera/bekrafta">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
-<label for="signera-motivering">Motivering i beslutsbrevet (frivillig)</label>
-<textarea id="signera-motivering" name="motivering" rows="3" maxlength="4000" aria-describedby="signera-motivering-hjalp"></textarea>
+<label for="signera-motivering">${SIGN_MOTIVATION_LABEL} (frivillig)</label>
+<textarea id="signera-motivering" name="motivering" rows="3" maxlength="${MOTIVATION_MAX}"${typed !== undefined ? ' aria-invalid="true" aria-describedby="resultat signera-motivering-hjalp signera-motivering-grans"' : ' aria-describedby="signera-motivering-hjalp signera-motivering-grans"'}>${esc(typed ?? '')}</textarea>
 <p id="signera-motivering-hjalp" class="small">Skrivs in i brevet under skälen och ingår i det du signerar. Du får bekräfta beslutet innan det signeras.</p>
+${limitNote('signera-motivering-grans')}
 <button type="submit">Signera beslutet</button>
 </form></section>`);
     }
@@ -181,7 +190,7 @@ export function editPageBody(view: CaseView, csrf: string, values: ReadonlyMap<n
 <td class="num"><input class="amount" type="text" inputmode="decimal" id="belopp-${i}" name="belopp_${i}" value="${esc(typed ?? kronor(l.amount))}"${bad ? ' aria-invalid="true"' : ''} aria-describedby="${bad ? 'fel ' : ''}forslag-${i} belopp-hjalp"></td></tr>`;
     })
     .join('\n');
-  const noMotivation = failed && motivation.trim().length === 0;
+  const badMotivation = failed && (motivation.trim().length === 0 || motivation.length > MOTIVATION_MAX);
   return `<h1>Ändra belopp och signera – ärende ${esc(view.case.id)}</h1>
 ${failed ? `<div class="error" role="alert" id="fel" tabindex="-1" autofocus><p>Beslutet är inte signerat. Rätta detta:</p><ul>${errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>` : ''}
 <p>${esc(OUTCOME_WORDS[p.outcome])}${p.outcome === 'PROPOSE_GRANT' ? `, ${esc(kronor(p.amount))} kr` : ''}. Ändra de belopp som ska vara annorlunda. Summor och resultat räknas om och visas för dig att bekräfta innan något signeras; ett resultat på noll eller mindre blir avslag.</p>
@@ -195,7 +204,8 @@ ${failed ? `<div class="error" role="alert" id="fel" tabindex="-1" autofocus><p>
 </table>
 <p id="belopp-hjalp" class="small">Belopp i kronor, till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p>
 <label for="motivering">Motivering (krävs)</label>
-<textarea id="motivering" name="motivering" required aria-required="true"${noMotivation ? ' aria-invalid="true" aria-describedby="fel"' : ''}>${esc(motivation)}</textarea>
+<textarea id="motivering" name="motivering" required aria-required="true" maxlength="${MOTIVATION_MAX}"${badMotivation ? ' aria-invalid="true" aria-describedby="fel motivering-grans"' : ' aria-describedby="motivering-grans"'}>${esc(motivation)}</textarea>
+${limitNote('motivering-grans')}
 <button type="submit">Räkna om och granska</button>
 </form>
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att signera</a></p>`;

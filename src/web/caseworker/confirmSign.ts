@@ -4,7 +4,7 @@ import { monthName } from '../../assessment/explain.js';
 import { esc } from '../layout.js';
 
 /**
- * The confirmation step before signing a proposal as it stands (POST /arenden/:id/signera/bekrafta):
+ * The confirmation step before signing a proposal as it stands (GET /arenden/:id/signera/bekrafta):
  * a page of its own, so that it works without script (the CSP allows none inline), saying
  * what the signature decides, the outcome and the amount, before the form that signs
  * (POST /arenden/:id/signera, unchanged). Going back signs nothing.
@@ -40,11 +40,11 @@ ${input.motivation ? `<p><strong>Motivering i brevet:</strong> ${esc(input.motiv
 }
 
 /**
- * The confirmation step of "Ändra belopp" (POST /arenden/:id/andra/bekrafta): the outcome and
+ * The confirmation step of "Ändra belopp" (GET /arenden/:id/andra/bekrafta): the outcome and
  * amount as the edited calculation gives them (editedOutcome in decision.ts, the same
  * computation the signature stores), the changed lines, and the motivation; its button posts
- * the same amounts to POST /arenden/:id/andra, which signs. "Ändra igen" posts them back to the
- * form with what was typed; going back signs nothing.
+ * the same amounts to POST /arenden/:id/andra, which signs. "Ändra igen" shows the form again
+ * with what was typed; going back signs nothing.
  */
 export interface ConfirmEditInput {
   caseId: string;
@@ -85,10 +85,10 @@ export function confirmEditBody(input: ConfirmEditInput): string {
 }
 
 /**
- * The confirmation step of deciding a manual case (POST /arenden/:id/avgora/bekrafta): the
+ * The confirmation step of deciding a manual case (GET /arenden/:id/avgora/bekrafta): the
  * outcome and amount as the settled points give them (previewManualCase, the computation the
  * signature stores); its button posts the same choices to POST /arenden/:id/avgora, which signs.
- * "Ändra igen" posts them back to the settle page; going back signs nothing.
+ * "Ändra igen" shows the settle page again with them; going back signs nothing.
  */
 export interface ConfirmManualInput {
   caseId: string;
@@ -114,7 +114,7 @@ export function confirmManualBody(input: ConfirmManualInput): string {
   });
 }
 
-/** Hidden fields that carry the checked form on, unchanged, to signing and to "Ändra igen". */
+/** Hidden fields that carry the checked form on, unchanged, to signing. */
 function hiddenFields(csrf: string, proposalId: string | undefined, fields: Iterable<readonly [string, string]>): string {
   return [
     `<input type="hidden" name="_csrf" value="${esc(csrf)}">`,
@@ -124,8 +124,9 @@ function hiddenFields(csrf: string, proposalId: string | undefined, fields: Iter
 }
 
 /**
- * A confirmation that can go back to its form: the outcome sentence, `details`, and two forms
- * posting the same fields to `path` (signs) and `path`/igen (the form again with what was typed).
+ * A confirmation that can go back to its form: the outcome sentence, `details`, a form posting
+ * the fields to `path` (signs), and "Ändra igen", a GET of `path`?igen=1 (the form again with
+ * the draft the confirmation was made from, drafts.ts).
  */
 function confirmWithChangeAgain(o: { caseId: string; heading: string; lead: string; decided: { outcome: 'GRANT' | 'REJECT'; amount: string; month: string }; details: string; path: string; fields: string }): string {
   const id = encodeURIComponent(o.caseId);
@@ -137,8 +138,8 @@ ${o.details}
 ${o.fields}
 <button type="submit" aria-describedby="bekrafta-utfall">Bekräfta och signera</button>
 </form>
-<form method="post" action="/arenden/${id}/${o.path}/igen">
-${o.fields}
+<form method="get" action="/arenden/${id}/${o.path}">
+<input type="hidden" name="igen" value="1">
 <button type="submit" class="secondary">Ändra igen</button>
 </form>
 <p><a href="/arenden/${id}">Avbryt, tillbaka till ärendet utan att signera</a></p>`;

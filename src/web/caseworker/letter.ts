@@ -1,4 +1,4 @@
-import { kronor } from '../../domain/labels.js';
+import { kronor, namesForCase } from '../../domain/labels.js';
 import { cite } from '../../domain/legalBasis.js';
 import { monthName } from '../../assessment/explain.js';
 import { esc } from '../layout.js';
@@ -49,8 +49,9 @@ function appealSection(c: DecisionContent, kommun: string): string {
 }
 
 /** `names`: the municipalities' names from the rules (view.ts municipalityNames). */
-export function letterBody(decision: DecisionRecord, names: MunicipalityNames): string {
+export function letterBody(decision: DecisionRecord, allNames: MunicipalityNames): string {
   const c = decision.content as unknown as DecisionContent;
+  const names = namesForCase(allNames, c.municipality);
   const kommun = names(c.municipality);
   const month = monthName(c.month);
   const grant = c.outcome === 'GRANT';

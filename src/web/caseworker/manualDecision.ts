@@ -1,5 +1,5 @@
 import { Decimal, formatOre, type Money } from '../../domain/money.js';
-import { benefitName, kronor, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
+import { benefitName, kronor, namesForCase, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { isManualReason, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { decisionContent, type DecisionContent, type LineEdit, type SignContext } from '../../decisions/content.js';
@@ -8,6 +8,7 @@ import { calculate } from '../../norm/calculate.js';
 import { incomeDiscrepancies, incomesToSettle, type IncomeChoices } from '../../norm/incomes.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { applyEdits, outcomeAfterEdit, parseAmountInput } from './decision.js';
+import { readMotivation, tooLong } from './motivation.js';
 
 /**
  * Deciding a MANUAL case on the workbench: each manual reason becomes a point to settle with its
@@ -49,6 +50,9 @@ export interface RecomputeBasis {
 }
 
 /** Reasons a caseworker assesses without changing an amount: the assessment is the motivation. */
+/** A settled point's motivation, in characters: a decision's letter holds one per point. */
+export const POINT_MOTIVATION_MAX = 2000;
+
 const ASSESSED: readonly ReasonCode[] = ['VEHICLE_OWNED', 'ASSETS_ABOVE_LIMIT', 'NEW_APPLICATION', 'PLAN_ASSESSMENT_PENDING'];
 
 export const CHOICE_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice, string> = {
@@ -75,7 +79,8 @@ export interface Points {
  * discrepancy cannot be settled here (it is listed as unsupported). `names` puts municipal rule
  * ids in the assessed facts in words.
  */
-export function pointsOf(proposal: Proposal, names: MunicipalityNames, basis?: RecomputeBasis): Points {
+export function pointsOf(proposal: Proposal, allNames: MunicipalityNames, basis?: RecomputeBasis): Points {
+  const names = namesForCase(allNames, proposal.municipality);
   const points: Point[] = [];
   const reasons = new Set(proposal.reasons);
   const lines = proposal.calculation.lines;
@@ -155,7 +160,7 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
   let capUsed = new Map<string, Money>();
   for (const p of points) {
     const given = input.get(p.id) ?? {};
-    const motivation = (given.motivation ?? '').trim();
+    const motivation = readMotivation(given.motivation);
     if (p.kind !== 'assessed' && !(p.choices as string[]).includes(given.choice ?? '')) {
       errors.set(p.id, `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : p.kind === 'income' ? 'välj vilket belopp som ska räknas' : 'välj om och hur inkomsten ska räknas'}.`);
       continue;
@@ -169,8 +174,9 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
       errors.set(p.id, `${p.label}: skriv en motivering.`);
       continue;
     }
-    if (motivation.length > 2000) {
-      errors.set(p.id, `${p.label}: motiveringen får vara högst 2 000 tecken.`);
+    const over = tooLong(`${p.label}, motivering`, motivation, POINT_MOTIVATION_MAX);
+    if (over) {
+      errors.set(p.id, over);
       continue;
     }
     if (p.kind === 'assessed') {

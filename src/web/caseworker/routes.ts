@@ -7,7 +7,8 @@ import { csrfToken, userOf } from '../auth/guards.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
-import { casePageBody, editPageBody, type CasePageMessage } from './casePage.js';
+import { casePageBody, editPageBody, SIGN_MOTIVATION_LABEL, type CasePageMessage } from './casePage.js';
+import { readMotivation, tooLong } from './motivation.js';
 import { editedOutcome, parseAmountInput, parseLineAmounts } from './decision.js';
 import { confirmEditBody, confirmSignBody } from './confirmSign.js';
 import { kronor } from '../../domain/labels.js';
@@ -26,6 +27,7 @@ import { registerAppealRoutes } from './appealRoutes.js';
 import { reclaimPoint, viewAppeal } from './correction.js';
 import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.js';
 import { registerSearchRoutes } from './searchRoutes.js';
+import { draftOf, dropDrafts, keepDraft } from './drafts.js';
 import { DEVELOPMENT_PSEUDONYM_SECRET } from '../../config.js';
 import { ssbtekAccess } from '../ssbtekAccess.js';
 
@@ -33,17 +35,22 @@ import { ssbtekAccess } from '../ssbtekAccess.js';
  * The caseworker's pages:
  *   GET  /inkorg                    the review queue (visa=ko|mina|alla: shared queue, one's own, all; sortera=mottagen|arende|status|belopp|kommun, ordning=stigande|fallande)
  *   GET  /arenden/:id               the case page (audit: case.read)
- *   POST /arenden/:id/signera       sign as proposed
- *   GET  /arenden/:id/andra         edit amounts (audit: case.read)
- *   POST /arenden/:id/andra/bekrafta  the edited outcome and amount to confirm (nothing signed)
- *   POST /arenden/:id/andra/igen    back to the form from the confirmation, with what was posted
+ *   POST /arenden/:id/signera/bekrafta  checks the motivation, keeps it as a draft (drafts.ts), 303 to:
+ *   GET  /arenden/:id/signera/bekrafta  the outcome and amount to confirm (nothing signed; audit: case.read)
+ *   POST /arenden/:id/signera       sign as proposed (the confirmation's button)
+ *   GET  /arenden/:id/andra[?igen=1]  edit amounts; igen: with the draft's amounts and motivation (audit: case.read)
+ *   POST /arenden/:id/andra/bekrafta  checks the edit, keeps it as a draft, 303 to:
+ *   GET  /arenden/:id/andra/bekrafta  the edited outcome and amount to confirm (nothing signed; audit: case.read)
  *   POST /arenden/:id/andra         edit amounts, motivate and sign (the confirmation's button)
  *   POST /arenden/:id/ta-over       take over for manual handling
+ *   POST /arenden/:id/forsta-mote/forsok-igen|hanterad  the first-meeting point (case.booking)
  *   GET  /arenden/:id/beslut        the decision letter (audit: letter.read)
  *   GET  /arenden/:id/beslut.pdf    the same as PDF
  *   .../andra-beslut, .../overklaganden/...   changing a decision and appeals (appealRoutes.ts)
  *   GET|POST /sok                   finding any case (searchRoutes.ts; audit: case.search)
  * Every route checks role and scope on the server; a case outside the user's scope is 404.
+ * Every POST that is accepted answers 303 See Other to a page fetched with GET (Post/Redirect/Get),
+ * so Back and reload never ask to send a form again; a refused one shows why (400, 403, 404, 409).
  */
 export interface CaseworkerRoutesOptions {
   db: Db;
@@ -62,6 +69,14 @@ export interface CaseworkerRoutesOptions {
 }
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const caseUrl = (id: string) => `/arenden/${encodeURIComponent(id)}`;
+
+/** The confirmation the case page shows after an accepted POST, by its query flag. */
+const DONE_MESSAGES: Readonly<Record<string, string>> = {
+  ...WORKBENCH_MESSAGES,
+  bokas: 'Roboten försöker boka mötet igen inom en minut.',
+  motehanterat: 'Punkten om första mötet är markerad som hanterad.',
+};
 /** The inbox lists the robot's automated decisions of this many days. */
 const AUTOMATED_DAYS = 7;
 
@@ -78,7 +93,9 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
   const css = stylesheet();
   const rules = options.rules ?? loadRules();
   const names = municipalityNames(rules);
+  /** After every signature: the case's drafts go (their text is in the decision), and carrying out starts. */
   const signed = async (request: FastifyRequest, decisionId: string, caseId: string) => {
+    dropDrafts(request, caseId);
     try {
       await options.onSigned?.(decisionId, caseId);
     } catch (error) {
@@ -151,9 +168,9 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
     app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/arenden/:id', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.read');
       if (!c) return reply;
-      const workbench = Object.keys(WORKBENCH_MESSAGES).find((k) => request.query[k] !== undefined);
-      const message: CasePageMessage | undefined = workbench
-        ? { kind: 'success', text: WORKBENCH_MESSAGES[workbench]! }
+      const done = Object.keys(DONE_MESSAGES).find((k) => request.query[k] !== undefined);
+      const message: CasePageMessage | undefined = done
+        ? { kind: 'success', text: DONE_MESSAGES[done]! }
         :
         request.query.signerat !== undefined
           ? { kind: 'success', text: 'Beslutet är signerat.' }
@@ -170,16 +187,18 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const c = await caseFor(request, reply, 'case.sign');
       if (!c) return undefined;
       const user = userOf(request);
-      const motivation = typeof request.body?.motivering === 'string' ? request.body.motivering.trim() : '';
-      if (motivation.length > 4000) {
-        await showCase(request, reply, c, user, { kind: 'error', text: 'Motiveringen får vara högst 4 000 tecken.' }, 400);
+      const motivation = readMotivation(request.body?.motivering);
+      const over = tooLong(SIGN_MOTIVATION_LABEL, motivation);
+      if (over) {
+        // The case page again, with the text as typed in the field: nothing is lost.
+        await showCase(request, reply, c, user, { kind: 'error', text: over, motivation }, 400);
         return undefined;
       }
       return { c, user, motivation };
     }
 
-    // The case page's "Signera beslutet" comes here first: a page stating outcome and amount,
-    // whose button posts to /signera below (confirmSign.ts).
+    // The case page's "Signera beslutet" comes here first: the motivation checked and kept, then
+    // a page stating outcome and amount, whose button posts to /signera below (confirmSign.ts).
     app.post<{ Params: { id: string }; Body: { proposalId?: string; motivering?: string } }>('/arenden/:id/signera/bekrafta', { preHandler: readers }, async (request, reply) => {
       const asked = await signRequest(request, reply);
       if (!asked) return reply;
@@ -188,8 +207,24 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
         return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
       }
-      await auditCaseRead(db, user, c.id);
-      return html(reply, request, `Bekräfta beslutet – ärende ${c.id}`, confirmSignBody({ caseId: c.id, proposalId: request.body?.proposalId, proposal: view.proposal, motivation, csrf: csrfToken(reply) }));
+      keepDraft(request, c.id, 'signera', { proposalId: request.body?.proposalId ?? '', motivering: motivation });
+      return reply.redirect(`${caseUrl(c.id)}/signera/bekrafta`, 303);
+    });
+
+    // Also where Back from the signed case lands: with nothing left to sign, the case itself.
+    app.get<{ Params: { id: string } }>('/arenden/:id/signera/bekrafta', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.sign');
+      if (!c) return reply;
+      const draft = draftOf(request, c.id, 'signera');
+      const view = await loadCaseView(db, c);
+      if (!draft || c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') return reply.redirect(caseUrl(c.id), 303);
+      await auditCaseRead(db, userOf(request), c.id);
+      return html(
+        reply,
+        request,
+        `Bekräfta beslutet – ärende ${c.id}`,
+        confirmSignBody({ caseId: c.id, proposalId: draft.proposalId || undefined, proposal: view.proposal, motivation: draft.motivering ?? '', csrf: csrfToken(reply) }),
+      );
     });
 
     app.post<{ Params: { id: string }; Body: { proposalId?: string; motivering?: string } }>('/arenden/:id/signera', { preHandler: readers }, async (request, reply) => {
@@ -202,18 +237,26 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
       }
       await signed(request, result.decision.id, c.id);
-      return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?signerat=1`, 303);
+      return reply.redirect(`${caseUrl(c.id)}?signerat=1`, 303);
     });
 
-    app.get<{ Params: { id: string } }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
+    // "Ändra igen" on the confirmation comes here with igen=1: the form with the draft as checked.
+    app.get<{ Params: { id: string }; Querystring: { igen?: string } }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
       const c = await caseFor(request, reply, 'case.editSign');
       if (!c) return reply;
       const view = await loadCaseView(db, c);
       if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
-        return reply.redirect(`/arenden/${encodeURIComponent(c.id)}`, 303);
+        return reply.redirect(caseUrl(c.id), 303);
+      }
+      const draft = request.query.igen !== undefined ? draftOf(request, c.id, 'andra') : undefined;
+      const { typed } = parseLineAmounts(view.proposal.calculation.lines, draft ?? {});
+      // The draft holds parsed amounts ("4000.00"); shown again the Swedish way.
+      for (const [i, amount] of typed) {
+        const parsed = parseAmountInput(amount);
+        if (parsed !== undefined) typed.set(i, kronor(parsed));
       }
       await auditCaseRead(db, userOf(request), c.id);
-      return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), new Map(), ''));
+      return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, draft?.motivering ?? ''));
     });
 
     type EditRequest = FastifyRequest<{ Params: { id: string }; Body: Record<string, string | undefined> }>;
@@ -234,7 +277,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         return undefined;
       }
       const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);
-      const motivation = (body.motivering ?? '').trim();
+      const motivation = readMotivation(body.motivering);
       const again = async (...errors: string[]) => {
         await auditCaseRead(db, user, c.id);
         await html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, motivation, errors), 400);
@@ -244,7 +287,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const problems = [
         ...bad.map((label) => `${label}: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.`),
         ...(motivation.length === 0 ? ['Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.'] : []),
-        ...(motivation.length > 4000 ? ['Motiveringen får vara högst 4 000 tecken.'] : []),
+        ...[tooLong('Motivering', motivation)].filter((e) => e !== undefined),
       ];
       if (problems.length > 0) return again(...problems);
       const edited = editedOutcome(view.proposal, amounts);
@@ -252,44 +295,44 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       return { c, user, view, proposal: view.proposal, amounts, motivation, edited, again };
     }
 
-    // "Ändra belopp" posts here first: a page stating the outcome and amount after the edit,
-    // whose button posts the same fields to /andra below, which signs (confirmSign.ts).
+    // "Ändra belopp" posts here first: the edit checked and kept, then a page stating the outcome
+    // and amount after the edit, whose button posts the same fields to /andra below, which signs.
     app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra/bekrafta', { preHandler: readers }, async (request, reply) => {
       const asked = await editRequest(request, reply);
       if (!asked) return reply;
-      const { c, user, view, proposal, amounts, motivation, edited } = asked;
-      await auditCaseRead(db, user, c.id);
+      const { c, view, amounts, motivation } = asked;
+      keepDraft(request, c.id, 'andra', {
+        // The proposal the outcome was computed from: signing a newer one is refused.
+        proposalId: request.body?.proposalId || view.proposalRecord?.id || '',
+        ...Object.fromEntries([...amounts].map(([i, amount]) => [`belopp_${i}`, amount])),
+        motivering: motivation,
+      });
+      return reply.redirect(`${caseUrl(c.id)}/andra/bekrafta`, 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/arenden/:id/andra/bekrafta', { preHandler: readers }, async (request, reply) => {
+      const c = await caseFor(request, reply, 'case.editSign');
+      if (!c) return reply;
+      const draft = draftOf(request, c.id, 'andra');
+      const view = await loadCaseView(db, c);
+      if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') return reply.redirect(caseUrl(c.id), 303);
+      if (!draft) return reply.redirect(`${caseUrl(c.id)}/andra`, 303);
+      // Computed again from the kept amounts, as the signature will compute them.
+      const { amounts } = parseLineAmounts(view.proposal.calculation.lines, draft);
+      const edited = editedOutcome(view.proposal, amounts);
+      if ('noChange' in edited) return reply.redirect(`${caseUrl(c.id)}/andra?igen=1`, 303);
+      await auditCaseRead(db, userOf(request), c.id);
       return html(reply, request, `Bekräfta det ändrade beslutet – ärende ${c.id}`, confirmEditBody({
         caseId: c.id,
-        // The proposal the outcome was computed from: signing a newer one is refused.
-        proposalId: request.body?.proposalId || view.proposalRecord?.id,
-        month: proposal.month,
+        proposalId: draft.proposalId || undefined,
+        month: view.proposal.month,
         outcome: edited.outcome,
         amount: edited.amount,
         edits: edited.edits,
         amounts,
-        motivation,
+        motivation: draft.motivering ?? '',
         csrf: csrfToken(reply),
       }));
-    });
-
-    // "Ändra igen" on the confirmation: the form again with the amounts and motivation as posted.
-    app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra/igen', { preHandler: readers }, async (request, reply) => {
-      const c = await caseFor(request, reply, 'case.editSign');
-      if (!c) return reply;
-      const view = await loadCaseView(db, c);
-      if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
-        return reply.redirect(`/arenden/${encodeURIComponent(c.id)}`, 303);
-      }
-      const body = request.body ?? {};
-      const { typed } = parseLineAmounts(view.proposal.calculation.lines, body);
-      // The confirmation carries parsed amounts ("4000.00"); shown again the Swedish way.
-      for (const [i, amount] of typed) {
-        const parsed = parseAmountInput(amount);
-        if (parsed !== undefined) typed.set(i, kronor(parsed));
-      }
-      await auditCaseRead(db, userOf(request), c.id);
-      return html(reply, request, `Ändra belopp – ärende ${c.id}`, editPageBody(view, csrfToken(reply), typed, (body.motivering ?? '').trim()));
     });
 
     app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/arenden/:id/andra', { preHandler: readers }, async (request, reply) => {
@@ -303,7 +346,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, result.status);
       }
       await signed(request, result.decision.id, c.id);
-      return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?signerat=1`, 303);
+      return reply.redirect(`${caseUrl(c.id)}?signerat=1`, 303);
     });
 
     app.post<{ Params: { id: string } }>('/arenden/:id/ta-over', { preHandler: readers }, async (request, reply) => {
@@ -315,22 +358,20 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         const fresh = (await getCase(db, c.id)) ?? c;
         return showCase(request, reply, fresh, user, { kind: 'error', text: result.message }, 409);
       }
-      return reply.redirect(`/arenden/${encodeURIComponent(c.id)}?overtaget=1`, 303);
+      return reply.redirect(`${caseUrl(c.id)}?overtaget=1`, 303);
     });
 
-    for (const [path, act, done] of [
-      ['forsok-igen', 'retry', 'Roboten försöker boka mötet igen inom en minut.'],
-      ['hanterad', 'handled', 'Punkten om första mötet är markerad som hanterad.'],
+    for (const [path, act, flag] of [
+      ['forsok-igen', 'retry', 'bokas'],
+      ['hanterad', 'handled', 'motehanterat'],
     ] as const) {
       app.post<{ Params: { id: string } }>(`/arenden/:id/forsta-mote/${path}`, { preHandler: readers }, async (request, reply) => {
         const c = await caseFor(request, reply, 'case.booking');
         if (!c) return reply;
         const user = userOf(request);
-        const ok = await actOnBookingPoint(db, user, c.id, act);
+        if (await actOnBookingPoint(db, user, c.id, act)) return reply.redirect(`${caseUrl(c.id)}?${flag}=1`, 303);
         const fresh = (await getCase(db, c.id)) ?? c;
-        return ok
-          ? showCase(request, reply, fresh, user, { kind: 'success', text: done })
-          : showCase(request, reply, fresh, user, { kind: 'error', text: 'Det finns ingen punkt om första mötet att åtgärda (någon annan hann före). Ladda om sidan.' }, 409);
+        return showCase(request, reply, fresh, user, { kind: 'error', text: 'Det finns ingen punkt om första mötet att åtgärda (någon annan hann före). Ladda om sidan.' }, 409);
       });
     }
 

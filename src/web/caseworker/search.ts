@@ -37,6 +37,24 @@ export type ParsedSearch =
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
+/** A personal number's shape, whatever its check digit: 6 or 8 digits, a hyphen or plus, 4 digits or masking characters. */
+const PN_SHAPED = /^(?:\d{6}|\d{8})\s*[-+]?\s*[\d*xX•#]{4}$/;
+/** The pages' own masking ("19960404-****") and its kin: the last four not all digits. */
+const MASKED = /[*xX•#]/;
+
+/** Typed as a personal number, full or masked: never searched as a case id, never written back into the page. */
+function personalNumberLike(text: string): boolean {
+  return looksLikePersonalNumber(text) || PN_SHAPED.test(text.trim());
+}
+
+/** A masked personal number as shown on the pages (the last four hidden): it names nobody and cannot be searched. */
+function masked(text: string): boolean {
+  const t = text.trim();
+  return PN_SHAPED.test(t) && MASKED.test(t.slice(-4));
+}
+
+const MASKED_WORDS = 'ett maskerat personnummer (med **** i stället för de fyra sista siffrorna) kan inte sökas, eftersom flera personer kan ha samma födelsedatum.';
+
 /** Reads the form: every field checked, every error at once, naming its field; `asked` false when nothing was given. */
 export function parseSearch(form: SearchForm, user: WebUser, today: Date): ParsedSearch {
   const errors: { field: keyof SearchForm; message: string }[] = [];
@@ -52,13 +70,15 @@ export function parseSearch(form: SearchForm, user: WebUser, today: Date): Parse
 
   if (caseId) {
     // Never searched or logged as a case id: it would travel into the audit entry.
-    if (looksLikePersonalNumber(caseId)) errors.push({ field: 'arende', message: 'Ärende-id: det ser ut som ett personnummer. Sök personnummer i fältet Personnummer.' });
+    if (masked(caseId)) errors.push({ field: 'arende', message: `Ärende-id: ${MASKED_WORDS} Skriv hela personnumret i fältet Personnummer.` });
+    else if (personalNumberLike(caseId)) errors.push({ field: 'arende', message: 'Ärende-id: det ser ut som ett personnummer. Sök personnummer i fältet Personnummer.' });
     else if (!CASE_ID.test(caseId)) errors.push({ field: 'arende', message: 'Ärende-id: bara bokstäver, siffror, - och _ (högst 64 tecken). Sök personnummer i fältet Personnummer.' });
     else query.caseId = caseId;
   }
   if (pnText) {
     const parsed = parsePersonalNumber(pnText, stockholmDate(today));
-    if (!parsed.ok) errors.push({ field: 'personnummer', message: 'Personnummer: skriv 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 siffror (ÅÅMMDD-NNNN) med rätt kontrollsiffra.' });
+    if (masked(pnText)) errors.push({ field: 'personnummer', message: `Personnummer: ${MASKED_WORDS} Skriv hela personnumret, med alla fyra sista siffrorna.` });
+    else if (!parsed.ok) errors.push({ field: 'personnummer', message: 'Personnummer: skriv 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 siffror (ÅÅMMDD-NNNN) med rätt kontrollsiffra.' });
     else personalNumber = parsed.value.normalized;
   }
   if (state) {
@@ -138,7 +158,7 @@ export function searchPageBody(
 <form method="post" action="/sok" class="search">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <label for="sok-arende">Ärende-id</label>
-${errorText('arende')}<input type="text" id="sok-arende" name="arende" value="${esc(looksLikePersonalNumber(form.arende ?? '') ? '' : (form.arende ?? ''))}" autocomplete="off"${described('arende')}>
+${errorText('arende')}<input type="text" id="sok-arende" name="arende" value="${esc(personalNumberLike(form.arende ?? '') ? '' : (form.arende ?? ''))}" autocomplete="off"${described('arende')}>
 <label for="sok-personnummer">Personnummer (sökande eller medsökande)</label>
 <p id="sok-personnummer-hjalp" class="small">12 eller 10 siffror, med eller utan bindestreck före de fyra sista (ÅÅÅÅMMDD-NNNN).</p>
 ${errorText('personnummer')}<input type="text" id="sok-personnummer" name="personnummer" value="" inputmode="numeric" autocomplete="off"${described('personnummer', 'sok-personnummer-hjalp')}>

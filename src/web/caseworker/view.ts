@@ -1,6 +1,6 @@
 import { ownValue } from '../../domain/ownKey.js';
 import { addMonths } from '../../domain/dates.js';
-import { kronor, ruleLabel, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
+import { kronor, ruleLabel, unservedMunicipality, withRuleWords, type MunicipalityNames } from '../../domain/labels.js';
 import type { Calculation, Proposal, ReasonDetail, TraceLine } from '../../domain/proposal.js';
 import { REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
@@ -30,9 +30,14 @@ export const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
 
 export type { MunicipalityNames };
 
-/** The names from the rules files (officialName); `kommun <code>` for a municipality the robot does not serve. */
-export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'>): MunicipalityNames {
-  return (code) => rules.municipalityName(code) ?? `kommun ${code}`;
+/**
+ * The names from the rules files (officialName); for a municipality the robot does not serve,
+ * unservedMunicipality's words. With the rules' guidelinesFrom, for namesForCase.
+ */
+export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'> & Partial<Pick<RuleSet, 'municipality'>>): MunicipalityNames {
+  return Object.assign((code: string) => rules.municipalityName(code) ?? unservedMunicipality(code), {
+    guidelinesFrom: rules.municipality ? (code: string) => rules.municipality!(code)?.guidelinesFrom?.code : undefined,
+  });
 }
 
 const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });

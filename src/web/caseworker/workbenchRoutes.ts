@@ -12,13 +12,16 @@ import { auditCaseRead, closeCase, loadCaseView, previewManualCase, recomputeBas
 import { confirmManualBody } from './confirmSign.js';
 import { municipalityNames } from './view.js';
 import { decidePageBody } from './workbenchView.js';
+import { draftOf, keepDraft } from './drafts.js';
 
 /**
  * The workbench: owning a case and deciding a manual one.
  *   POST /arenden/:id/ta        "Jag tar ärendet" (case.claim)
  *   POST /arenden/:id/lamna     the owner hands the case back to the queue (case.claim)
  *   POST /arenden/:id/fordela   a team lead gives the case to someone, or to the queue (case.reassign; body: till)
- *   GET  /arenden/:id/avgora    the owner's settle-and-sign page of a MANUAL case (case.decide; audit: case.read)
+ *   GET  /arenden/:id/avgora[?igen=1]  the owner's settle-and-sign page of a MANUAL case; igen: with the draft (case.decide; audit: case.read)
+ *   POST /arenden/:id/avgora/bekrafta  checks the settled points, keeps them as a draft (drafts.ts), 303 to:
+ *   GET  /arenden/:id/avgora/bekrafta  the outcome and amount to confirm (nothing signed)
  *   POST /arenden/:id/avgora    settle every point (val_<punkt>, motivering_<punkt>, belopp_<punkt> for another amount) and sign (case.decide)
  *   POST /arenden/:id/avsluta   close as handled in the case system (case.close; body: skal)
  * Same rules as the other case routes: role and scope on the server, CSRF on every form.
@@ -79,11 +82,13 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     return { c, view, points: found.points };
   }
 
-  app.get<Route>('/arenden/:id/avgora', { preHandler }, async (request, reply) => {
+  // "Ändra igen" on the confirmation comes here with igen=1: the settle page with the draft.
+  app.get<Route & { Querystring: { igen?: string } }>('/arenden/:id/avgora', { preHandler }, async (request, reply) => {
     const found = await decidable(request, reply);
     if (!found) return reply;
+    const draft = request.query.igen !== undefined ? draftOf(request, found.c.id, 'avgora') : undefined;
     await auditCaseRead(db, userOf(request), found.c.id);
-    return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), new Map()));
+    return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), settleInput(found.points, draft ?? {}).input));
   });
 
   /** The settle form as posted: each point's choice, motivation and amount, and every such field to send on. */
@@ -111,27 +116,37 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     return ctx.showCase(request, reply, (await getCase(db, found.c.id)) ?? found.c, user, { kind: 'error', text: result.message }, result.status);
   }
 
+  /** The outcome and amount the settled points give (previewManualCase: what signing computes). */
+  const preview = (request: Req, found: NonNullable<Awaited<ReturnType<typeof decidable>>>, proposalId: string | undefined, input: SettleInput) =>
+    previewManualCase(db, userOf(request), { caseId: found.c.id, proposalId, input, rules: ctx.rules, names: municipalityNames(ctx.rules) }, ctx.clock());
+
   app.post<Route>('/arenden/:id/avgora/bekrafta', { preHandler }, async (request, reply) => {
     const found = await decidable(request, reply);
     if (!found) return reply;
     const body = request.body ?? {};
     const { input, fields } = settleInput(found.points, body);
-    const preview = await previewManualCase(db, userOf(request), { caseId: found.c.id, proposalId: body.proposalId, input, rules: ctx.rules, names: municipalityNames(ctx.rules) }, ctx.clock());
-    if (!preview.ok) return refused(request, reply, found, input, preview);
-    const c = preview.content;
+    const checked = await preview(request, found, body.proposalId, input);
+    if (!checked.ok) return refused(request, reply, found, input, checked);
+    keepDraft(request, found.c.id, 'avgora', { ...Object.fromEntries(fields), proposalId: body.proposalId ?? '' });
+    return reply.redirect(caseUrl(found.c.id, '/avgora/bekrafta'), 303);
+  });
+
+  // Also where Back from the signed case lands: with nothing left to decide, decidable() answers with the case.
+  app.get<Route>('/arenden/:id/avgora/bekrafta', { preHandler }, async (request, reply) => {
+    const found = await decidable(request, reply);
+    if (!found) return reply;
+    const draft = draftOf(request, found.c.id, 'avgora');
+    if (!draft) return reply.redirect(caseUrl(found.c.id, '/avgora'), 303);
+    const { input, fields } = settleInput(found.points, draft);
+    const checked = await preview(request, found, draft.proposalId || undefined, input);
+    if (!checked.ok) return reply.redirect(caseUrl(found.c.id, '/avgora?igen=1'), 303);
+    const c = checked.content;
     return ctx.html(
       reply,
       request,
       `Bekräfta beslutet i ärende ${found.c.id}`,
-      confirmManualBody({ caseId: found.c.id, proposalId: body.proposalId, month: c.month, outcome: c.outcome, amount: c.amount, fields, csrf: csrfToken(reply) }),
+      confirmManualBody({ caseId: found.c.id, proposalId: draft.proposalId || undefined, month: c.month, outcome: c.outcome, amount: c.amount, fields, csrf: csrfToken(reply) }),
     );
-  });
-
-  app.post<Route>('/arenden/:id/avgora/igen', { preHandler }, async (request, reply) => {
-    const found = await decidable(request, reply);
-    if (!found) return reply;
-    const { input } = settleInput(found.points, request.body ?? {});
-    return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), input));
   });
 
   app.post<Route>('/arenden/:id/avgora', { preHandler }, async (request, reply) => {

@@ -7,7 +7,8 @@ import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import { assignees, ownable } from './ownership.js';
-import { CHOICE_WORDS, pointsOf, type Point, type SettleErrors, type SettleInput } from './manualDecision.js';
+import { CHOICE_WORDS, pointsOf, POINT_MOTIVATION_MAX, type Point, type SettleErrors, type SettleInput } from './manualDecision.js';
+import { limitNote } from './motivation.js';
 import { recomputeBasis, signerName, type CaseView } from './service.js';
 
 /** Who has the case, in words: for the facts list and the inbox. */
@@ -91,7 +92,7 @@ export function decidePageBody(view: CaseView, points: readonly Point[], csrf: s
     .map((p, n) => {
       const err = errors.get(p.id);
       const errId = `fel-${p.id}`;
-      const described = err ? ` aria-describedby="${errId}" aria-invalid="true"` : '';
+      const described = err ? ` aria-describedby="${errId} grans-${p.id}" aria-invalid="true"` : ` aria-describedby="grans-${p.id}"`;
       const given = values.get(p.id) ?? {};
       const facts = pointFacts(p);
       const offered = choicesOf(p);
@@ -111,7 +112,8 @@ ${err ? `<p class="error" id="${errId}">${esc(err)}</p>` : ''}
 ${facts}
 ${choices}
 <label for="motivering-${p.id}">${p.kind === 'undeclared' ? 'Motivering (krävs om inkomsten inte räknas)' : 'Motivering (krävs)'}</label>
-<textarea id="motivering-${p.id}" name="motivering_${p.id}" rows="3" maxlength="2000"${required}${described}>${esc(given.motivation ?? '')}</textarea>
+<textarea id="motivering-${p.id}" name="motivering_${p.id}" rows="3" maxlength="${POINT_MOTIVATION_MAX}"${required}${described}>${esc(given.motivation ?? '')}</textarea>
+${limitNote(`grans-${p.id}`, POINT_MOTIVATION_MAX)}
 </section>`;
     })
     .join('\n');

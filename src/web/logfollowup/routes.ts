@@ -13,6 +13,9 @@ import { formatTime } from '../admin/time.js';
 import { auditActionWords } from '../../domain/reasons.js';
 import type { MunicipalityNames } from '../../domain/labels.js';
 import { signerName } from '../caseworker/service.js';
+import { municipalityNames } from '../caseworker/view.js';
+import { loadRules } from '../../rules/load.js';
+import { auditDetailsWords, auditResultWords } from '../admin/auditWords.js';
 
 /**
  * Logguppföljning for the auditor (granskare) and the admin, limited to their municipalities:
@@ -28,7 +31,7 @@ export interface LogFollowUpRoutesOptions {
   db: Db;
   clock?: () => Date;
   settings?: LogFollowUpSettings;
-  /** Municipality names from the rules files (web/caseworker/view.ts municipalityNames); codes are not for people. */
+  /** Municipality names from the rules files (web/caseworker/view.ts municipalityNames); read from rules/ when not given. Codes are not for people. */
   names?: MunicipalityNames;
 }
 
@@ -42,7 +45,7 @@ export function logFollowUpRoutes(options: LogFollowUpRoutesOptions): FastifyPlu
   const { db } = options;
   const clock = options.clock ?? (() => new Date());
   const settings = options.settings ?? LOG_FOLLOW_UP_DEFAULTS;
-  const names: MunicipalityNames = options.names ?? ((code) => `kommun ${code}`);
+  const names: MunicipalityNames = options.names ?? municipalityNames(loadRules());
   return async (app: FastifyInstance) => {
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
     app.addHook('preHandler', requireUser('auditor', 'admin'));
@@ -158,7 +161,10 @@ ${signOff}
       await audit(request, 'logfollowup.rows', 'ok', { reportId: report.id, municipality: report.municipality, finding: Number(request.params.n) });
       const rows = await listAuditByIds(db, finding.auditIds);
       const table = rows
-        .map((e) => `<tr><th scope="row">${esc(e.id)}</th><td>${esc(formatTime(e.at))}</td><td>${esc(signerName(e.actor))}</td><td>${esc(auditActionWords(e.action))}</td><td>${esc(e.caseId ?? '–')}</td><td>${esc(e.result)}</td></tr>`)
+        .map(
+          (e) =>
+            `<tr><th scope="row">${esc(e.id)}</th><td>${esc(formatTime(e.at))}</td><td>${esc(signerName(e.actor))}</td><td>${esc(auditActionWords(e.action))}</td><td>${esc(e.caseId ?? '–')}</td><td>${esc(auditResultWords(e.result))}</td><td>${esc(auditDetailsWords(e.details, names))}</td></tr>`,
+        )
         .join('');
       return render(
         request,
@@ -166,7 +172,7 @@ ${signOff}
         'Loggrader',
         `<h1>Loggrader bakom fynd ${esc(request.params.n)}</h1>
 <p>${esc(CHECK_WORDS[finding.check as CheckCode] ?? finding.check)}: ${esc(finding.text)}</p>
-<div class="table-scroll" role="region" aria-labelledby="rader-rubrik" tabindex="0"><table><caption id="rader-rubrik">Loggrader (${rows.length})</caption><thead><tr><th scope="col">Rad</th><th scope="col">Tid</th><th scope="col">Användare</th><th scope="col">Händelse</th><th scope="col">Ärende</th><th scope="col">Resultat</th></tr></thead><tbody>${table}</tbody></table></div>
+<div class="table-scroll" role="region" aria-labelledby="rader-rubrik" tabindex="0"><table><caption id="rader-rubrik">Loggrader (${rows.length})</caption><thead><tr><th scope="col">Rad</th><th scope="col">Tid</th><th scope="col">Användare</th><th scope="col">Händelse</th><th scope="col">Ärende</th><th scope="col">Resultat</th><th scope="col">Detaljer</th></tr></thead><tbody>${table}</tbody></table></div>
 <p><a href="/logguppfoljning/${esc(report.id)}">Tillbaka till rapporten</a></p>`,
       );
     });
