@@ -39,7 +39,7 @@ export async function runLogFollowUp(env: NodeJS.ProcessEnv, args: readonly stri
   const db = await openStore(basics.config);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const report = (await makeFollowUpReport(db, { ...parsed, kind: 'on-demand', actor: `cli:${env.USER ?? 'okänd'}`, settings: basics.config.logFollowUp }))!;
+    const report = (await makeFollowUpReport(db, { ...parsed, kind: 'on-demand', actor: `cli:${env.USER ?? 'okänd'}`, settings: basics.config.logFollowUp, closedDays: basics.rules.closedBankDayRules() }))!;
     out(`Logguppföljning ${report.id}, kommun ${report.municipality}, ${report.periodFrom} – ${report.periodTo}: ${report.findings.length} fynd`);
     for (const f of report.findings) out(`${CHECK_WORDS[f.check as CheckCode] ?? f.check}\t${f.user}\t${f.caseId ?? '-'}\t${f.at}\t${f.text}\tloggrader ${f.auditIds.join(',')}`);
     if (parsed.csv) {

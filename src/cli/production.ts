@@ -155,7 +155,7 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
       routes: [
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
         adminRoutes({ db, rules, queues, robotIdentity: config.robotIdentity }),
-        logFollowUpRoutes({ db, settings: config.logFollowUp, names: municipalityNames(rules) }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp, closedDays: rules.closedBankDayRules(), names: municipalityNames(rules) }),
       ],
     },
     trustProxy: config.nodeEnv === 'production',

@@ -114,7 +114,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
         // Carried out at once after a signature; the sweep is the safety net.
         caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => robot?.enqueueDecision(decisionId, caseId) }),
         adminRoutes({ db, rules, queues: () => robot?.queues, robotIdentity: config.robotIdentity }),
-        logFollowUpRoutes({ db, settings: config.logFollowUp, names: municipalityNames(rules) }),
+        logFollowUpRoutes({ db, settings: config.logFollowUp, closedDays: rules.closedBankDayRules(), names: municipalityNames(rules) }),
       ],
     },
   });

@@ -1,4 +1,5 @@
 import { stockholmDate } from '../domain/dates.js';
+import { officeTime, outsideOfficeWords, type ClosedDaysInForce } from './officeHours.js';
 
 /**
  * Logguppföljning (issue 13): the checks an auditor runs over a period's audit log, as pure
@@ -36,7 +37,7 @@ export const CHECK_WORDS: Record<CheckCode, string> = {
 };
 
 export interface FollowUpSettings {
-  /** Office hours, Stockholm wall-clock "HH:MM", start inclusive, end exclusive; Monday to Friday. */
+  /** Office hours, Stockholm wall-clock "HH:MM", start inclusive, end exclusive; Monday to Friday except closed days (officeHours.ts). */
   officeStart: string;
   officeEnd: string;
   /** A user's views are far above the colleagues' when more than factor × the others' median. */
@@ -68,6 +69,8 @@ export interface FollowUpInput {
   views: readonly ViewFact[];
   searches: readonly SearchFact[];
   declarations: readonly DeclarationFact[];
+  /** The closed days by period as the rules give them (rule `bankdays`, RuleSet.closedBankDayRules). */
+  closedDays: readonly ClosedDaysInForce[];
 }
 
 export interface Finding {
@@ -91,24 +94,12 @@ export function declarationHolds(declarations: readonly DeclarationFact[], userI
   return declarations.some((d) => d.userId === userId && d.municipality === municipality && d.signedOn <= day && (d.lastDay === null || d.lastDay >= day));
 }
 
-const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-/** Whether an instant falls in office hours (Monday–Friday, Stockholm time). */
-export function inOfficeHours(at: Date, settings: Pick<FollowUpSettings, 'officeStart' | 'officeEnd'>): boolean {
-  const parts = Object.fromEntries(clock.formatToParts(at).map((p) => [p.type, p.value]));
-  if (parts.weekday === 'Sat' || parts.weekday === 'Sun') return false;
-  const hhmm = `${parts.hour}:${parts.minute}`;
-  return hhmm >= settings.officeStart && hhmm < settings.officeEnd;
-}
-
 export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
-
-const swedishTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** Collects rows into findings: one per check, user, case and Stockholm day. */
 class Findings {
@@ -166,8 +157,9 @@ export function followUp(input: FollowUpInput, settings: FollowUpSettings): Foll
     if (v.protectedIdentity) {
       out.add('view-protected-identity', v.actor, v.caseId, v.at, [v.auditId], (n) => `Ärendet gäller en person med skyddade personuppgifter (${rowsWord(n)}).`);
     }
-    if (!inOfficeHours(v.at, settings)) {
-      out.add('view-outside-office-hours', v.actor, v.caseId, v.at, [v.auditId], (n) => `Öppnat kl. ${swedishTime.format(v.at)}, utanför kontorstid ${settings.officeStart}–${settings.officeEnd} måndag–fredag (${rowsWord(n)}).`);
+    const time = officeTime(v.at, settings, input.closedDays);
+    if (!time.inside) {
+      out.add('view-outside-office-hours', v.actor, v.caseId, v.at, [v.auditId], (n) => `${outsideOfficeWords(v.at, time, settings)} (${rowsWord(n)}).`);
     }
     const theirs = v.viewerMunicipalities ?? [...new Set(input.declarations.filter((d) => d.userId === v.actor).map((d) => d.municipality))];
     if (theirs.length > 0 && !theirs.includes(v.caseMunicipality)) {

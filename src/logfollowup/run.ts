@@ -2,6 +2,7 @@ import { addMonths, daysBetween, firstDayOf, isIsoDate, lastDayOf, stockholmDate
 import type { LogFollowUpSettings } from '../config.js';
 import { appendAudit, insertFollowUpReport, insertFollowUpSignOff, getFollowUpReport, readFollowUpFacts, type Db, type FollowUpReportRecord } from '../store/index.js';
 import { followUp } from './checks.js';
+import type { ClosedDaysInForce } from './officeHours.js';
 
 /**
  * Making and signing off a logguppföljning (the edge around the pure checks of checks.ts):
@@ -41,12 +42,14 @@ export interface MakeReport {
   kind: 'scheduled' | 'on-demand';
   actor: string;
   settings: LogFollowUpSettings;
+  /** The closed days from the loaded rules (RuleSet.closedBankDayRules): not office hours. */
+  closedDays: readonly ClosedDaysInForce[];
 }
 
 /** Makes and stores a report; undefined when the scheduled report of that month already exists. */
 export async function makeFollowUpReport(db: Db, r: MakeReport): Promise<FollowUpReportRecord | undefined> {
   const facts = await readFollowUpFacts(db, r.municipality, startOf(r.from), startOf(dayAfter(r.to)));
-  const result = followUp({ municipality: r.municipality, ...facts }, r.settings);
+  const result = followUp({ municipality: r.municipality, ...facts, closedDays: r.closedDays }, r.settings);
   return db.transaction(async (tx) => {
     const report = await insertFollowUpReport(tx, {
       municipality: r.municipality,
@@ -78,11 +81,18 @@ export function lastMonth(now: Date): { from: string; to: string } {
 }
 
 /** The monthly job: last month's report for every municipality that has none yet. Returns the ids made. */
-export async function scheduledFollowUp(db: Db, municipalities: readonly string[], now: Date, actor: string, settings: LogFollowUpSettings): Promise<string[]> {
+export async function scheduledFollowUp(
+  db: Db,
+  municipalities: readonly string[],
+  now: Date,
+  actor: string,
+  settings: LogFollowUpSettings,
+  closedDays: readonly ClosedDaysInForce[],
+): Promise<string[]> {
   const { from, to } = lastMonth(now);
   const made: string[] = [];
   for (const municipality of [...municipalities].sort()) {
-    const report = await makeFollowUpReport(db, { municipality, from, to, kind: 'scheduled', actor, settings });
+    const report = await makeFollowUpReport(db, { municipality, from, to, kind: 'scheduled', actor, settings, closedDays });
     if (report) made.push(report.id);
   }
   return made;

@@ -431,7 +431,7 @@ async function retentionJob(deps: RobotDeps, autoExecuteAfterDays: number | unde
 
 /** Last month's log follow-up for every municipality; one report each however often it runs (unique in the store). */
 async function logFollowUpJob(deps: RobotDeps, settings: LogFollowUpSettings): Promise<{ reports: string[] }> {
-  const reports = await scheduledFollowUp(deps.db, deps.rules.municipalityCodes(), deps.clock(), deps.identity, settings);
+  const reports = await scheduledFollowUp(deps.db, deps.rules.municipalityCodes(), deps.clock(), deps.identity, settings, deps.rules.closedBankDayRules());
   deps.logger.info({ reports }, 'log follow-up job done');
   return { reports };
 }

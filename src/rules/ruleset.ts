@@ -45,6 +45,11 @@ export class RuleSet {
     return this.bankDayRules.at('bankdays', date);
   }
 
+  /** Every dated value of the closed days, oldest first: for checks over a period that may span values (logfollowup/officeHours.ts). */
+  closedBankDayRules(): readonly Dated<readonly ClosedDay[]>[] {
+    return this.bankDayRules.all();
+  }
+
   /** The retention rule in force on `date` (the day a retention run is made). */
   retentionAt(date: IsoDate): Dated<RetentionRule> | undefined {
     return this.retentionRules.at('retention', date);

@@ -17,6 +17,7 @@ export * from './repositories/operations.js';
 export * from './repositories/decisions.js';
 export * from './repositories/webSessions.js';
 export * from './repositories/inbox.js';
+export * from './repositories/caseScope.js';
 export * from './repositories/outbound.js';
 export * from './repositories/statistics.js';
 export * from './repositories/kpi.js';

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Role, WebUser } from './auth/user.js';
 import { esc, page } from './layout.js';
+import type { CaseScope } from '../store/index.js';
 
 /**
  * Authorisation as data: which role may do what (PERMISSIONS), and on whose cases (scope).
@@ -64,6 +65,11 @@ export interface ScopedCase {
   municipality: string;
   /** The handling unit when known; a case with one belongs to that organisation only. */
   organisation: string | null;
+}
+
+/** The user's scope for the store's listings (store/repositories/caseScope.ts holds the same rule in SQL). */
+export function caseScopeOf(user: WebUser): CaseScope {
+  return { municipalities: user.municipalities, organisation: user.organisation };
 }
 
 export function inScope(user: WebUser, c: ScopedCase): boolean {

@@ -104,7 +104,7 @@ describe('closing a case and rules entered, in Chromium', () => {
       expect(shown).toBe(proposal!.amount);
       expect(await page.getByRole('button', { name: 'Signera beslutet' }).count()).toBe(1);
       await visit(page, 'proposed');
-      const queued = await listReviewQueue(db, { municipalities: ['1287'], owner: 'all', limit: 1000 });
+      const queued = await listReviewQueue(db, { municipalities: ['1287'], organisation: null, owner: 'all', limit: 1000 });
       expect(queued.filter((i) => i.caseId === waiting.id)).toEqual([expect.objectContaining({ state: 'PROPOSED' })]);
     } finally {
       await context.close();

@@ -3,11 +3,14 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
 import { scheduledFollowUp } from '../../src/logfollowup/run.js';
+import { loadRules } from '../../src/rules/load.js';
 import { getFollowUpReport, IN_MEMORY, openDatabase, searchAudit, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
 import { fakePdf } from '../support/web.js';
 import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+
+const CLOSED_DAYS = loadRules().closedBankDayRules();
 
 /**
  * The log follow-up as Svedala's auditor (Per Granskare) meets it, in Debian's Chromium at
@@ -51,11 +54,11 @@ describe('the log follow-up in Chromium', () => {
     await view('hl-svedala-1', '2026-04-07T10:00:00+02:00');
     await view('hl-svedala-2', '2026-04-08T10:00:00+02:00');
     await view('hl-svedala-1', '2026-04-11T23:10:00+02:00');
-    reportId = (await scheduledFollowUp(db, ['1263'], new Date('2026-05-01T04:00:00+02:00'), 'bistandsrobot', LOG_FOLLOW_UP_DEFAULTS))[0]!;
+    reportId = (await scheduledFollowUp(db, ['1263'], new Date('2026-05-01T04:00:00+02:00'), 'bistandsrobot', LOG_FOLLOW_UP_DEFAULTS, CLOSED_DAYS))[0]!;
     // The inbox too: the auditor lands there and finds the follow-up in the menu.
     site = await serveInChromium(db, async (app) => {
       await app.register(caseworkerRoutes({ db, pdf: fakePdf }));
-      await app.register(logFollowUpRoutes({ db }));
+      await app.register(logFollowUpRoutes({ db, closedDays: CLOSED_DAYS }));
     });
   }, 120_000);
   afterAll(async () => {

@@ -71,7 +71,7 @@ describe('every page at 390 px without sideways scrolling', () => {
     const routes = async (app: FastifyInstance) => {
       await app.register(caseworkerRoutes({ db, rules: harness.deps.rules }));
       await app.register(adminRoutes({ db, rules: harness.deps.rules, queues: () => harness.robot.queues, bullBoard: false }));
-      await app.register(logFollowUpRoutes({ db }));
+      await app.register(logFollowUpRoutes({ db, closedDays: harness.deps.rules.closedBankDayRules() }));
     };
     site = await serveInChromium(db, routes);
     await harness.robot.pollNow();

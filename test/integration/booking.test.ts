@@ -135,7 +135,7 @@ forEachBackend('first meetings in the pipeline', (backend) => {
     const audit = (await listAuditForCase(db, id)).filter((a) => a.action === 'booking.first-meeting');
     expect(audit.at(-1)).toMatchObject({ result: 'error', details: { component: 'booking' } });
     // On the caseworker's list, with the point.
-    const queue = await listReviewQueue(db, { municipalities: ['1287'] });
+    const queue = await listReviewQueue(db, { municipalities: ['1287'], organisation: null });
     expect(queue.find((q) => q.caseId === id)?.bookingPoint).toMatch(/Bokningssystemet svarade inte/);
 
     bookingSystem.clearFaults();
@@ -145,7 +145,7 @@ forEachBackend('first meetings in the pipeline', (backend) => {
     expect(booked.state).toBe('booked');
     expect(bookingSystem.byCase().get(id)).toHaveLength(1);
     expect(messages.meetings.byDecision().get(id)).toHaveLength(1);
-    expect((await listReviewQueue(db, { municipalities: ['1287'] })).find((q) => q.caseId === id)?.bookingPoint).toBeNull();
+    expect((await listReviewQueue(db, { municipalities: ['1287'], organisation: null })).find((q) => q.caseId === id)?.bookingPoint).toBeNull();
   }, 120_000);
 
   it('no free slot, and a protected identity: a point for the caseworker at once, and nothing sent to the booking system', async () => {

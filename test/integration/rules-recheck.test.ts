@@ -60,7 +60,7 @@ forEachBackend('recheck of cases waiting for rules', (backend) => {
     expect((await getStateHistory(db(), waiting.id)).at(-1)).toMatchObject({ fromState: 'MANUAL', toState: 'PROPOSED', actor: 'robot:test', reason: 'RULES_ENTERED' });
     const audit = (await listAuditForCase(db(), waiting.id)).find((a) => a.action === 'proposal.recompute');
     expect(audit?.details).toMatchObject({ supersedes: first?.id, proposalId: now?.id, outcome: 'PROPOSE_GRANT' });
-    const queued = await listReviewQueue(db(), { municipalities: ['1287'], owner: 'all', limit: 10_000 });
+    const queued = await listReviewQueue(db(), { municipalities: ['1287'], organisation: null, owner: 'all', limit: 10_000 });
     expect(queued.filter((i) => i.caseId === waiting.id)).toEqual([expect.objectContaining({ state: 'PROPOSED', outcome: 'PROPOSE_GRANT' })]);
 
     const again = await recheckCasesWaitingForRules(deps());

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportMunicipality } from '../../src/cli/export.js';
 import { ConfigError, loadConfig, LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
-import { CHECKS, followUp, inOfficeHours, median, type CheckCode } from '../../src/logfollowup/checks.js';
+import { CHECKS, followUp, median, type CheckCode } from '../../src/logfollowup/checks.js';
+import { inOfficeHours } from '../../src/logfollowup/officeHours.js';
+import { loadRules } from '../../src/rules/load.js';
 import { followUpCsv } from '../../src/web/logfollowup/csv.js';
 import { makeFollowUpReport, scheduledFollowUp, signOffFollowUp } from '../../src/logfollowup/run.js';
 import { getFollowUpReport, listAuditByIds, pseudonymFor, readFollowUpFacts, recordDeclaration, searchAudit, type Db } from '../../src/store/index.js';
@@ -14,6 +16,7 @@ import { forEachBackend, rejection, uniqueId, useDatabase } from '../support/bac
 const PN = '198507099805';
 const SECRET = 'test-secret-0123456789abcdef';
 const SETTINGS = LOG_FOLLOW_UP_DEFAULTS;
+const CLOSED_DAYS = loadRules().closedBankDayRules();
 
 let nextMunicipality = 3000;
 
@@ -129,12 +132,12 @@ forEachBackend('log follow-up', (backend) => {
 
   it('each check finds the rows planted for it, and nothing in a clean month', async () => {
     const s = await seed(db());
-    const clean = followUp({ municipality: s.municipality, ...(await readFollowUpFacts(db(), s.municipality, MAY.from, MAY.to)) }, SETTINGS);
+    const clean = followUp({ municipality: s.municipality, ...(await readFollowUpFacts(db(), s.municipality, MAY.from, MAY.to)), closedDays: CLOSED_DAYS }, SETTINGS);
     expect(clean.counts.lookups).toBe(1);
     expect(clean.counts.views).toBe(2);
     expect(clean.findings).toEqual([]);
 
-    const april = followUp({ municipality: s.municipality, ...(await readFollowUpFacts(db(), s.municipality, APRIL.from, APRIL.to)) }, SETTINGS);
+    const april = followUp({ municipality: s.municipality, ...(await readFollowUpFacts(db(), s.municipality, APRIL.from, APRIL.to)), closedDays: CLOSED_DAYS }, SETTINGS);
     const of = (check: CheckCode) => april.findings.filter((f) => f.check === check).map((f) => ({ user: f.user, caseId: f.caseId, auditIds: f.auditIds }));
     const { users, ids } = s;
     expect(of('lookup-not-in-handling')).toEqual([{ user: users.robot, caseId: ids.a, auditIds: [ids.notInHandling] }]);
@@ -157,7 +160,7 @@ forEachBackend('log follow-up', (backend) => {
 
   it('a report is stored, signed off once with a comment, and the database refuses to change it', async () => {
     const s = await seed(db());
-    const report = (await makeFollowUpReport(db(), { municipality: s.municipality, from: '2026-04-01', to: '2026-04-30', kind: 'on-demand', actor: 'granskare-1', settings: SETTINGS }))!;
+    const report = (await makeFollowUpReport(db(), { municipality: s.municipality, from: '2026-04-01', to: '2026-04-30', kind: 'on-demand', actor: 'granskare-1', settings: SETTINGS, closedDays: CLOSED_DAYS }))!;
     expect(report.findings.length).toBeGreaterThanOrEqual(8);
     expect(report.signOff).toBeNull();
     // The links behind a finding are the audit rows themselves.
@@ -187,7 +190,7 @@ forEachBackend('log follow-up', (backend) => {
 
   it('the municipality export holds its declarations, reports, sign-offs, their audit rows, and each report as CSV', async () => {
     const s = await seed(db());
-    const report = (await makeFollowUpReport(db(), { municipality: s.municipality, from: '2026-04-01', to: '2026-04-30', kind: 'on-demand', actor: 'granskare-1', settings: SETTINGS }))!;
+    const report = (await makeFollowUpReport(db(), { municipality: s.municipality, from: '2026-04-01', to: '2026-04-30', kind: 'on-demand', actor: 'granskare-1', settings: SETTINGS, closedDays: CLOSED_DAYS }))!;
     await signOffFollowUp(db(), { reportId: report.id, user: 'granskare-1', role: 'auditor', comment: 'Granskat.' });
     const dir = join(mkdtempSync(join(tmpdir(), 'lu-export-')), 'out');
     try {
@@ -208,19 +211,19 @@ forEachBackend('log follow-up', (backend) => {
   it('the monthly job makes last month’s report once per municipality', async () => {
     const s = await seed(db());
     const now = new Date('2026-05-01T04:00:00+02:00');
-    const made = await scheduledFollowUp(db(), [s.municipality], now, 'robot', SETTINGS);
+    const made = await scheduledFollowUp(db(), [s.municipality], now, 'robot', SETTINGS, CLOSED_DAYS);
     expect(made).toHaveLength(1);
-    expect(await scheduledFollowUp(db(), [s.municipality], now, 'robot', SETTINGS)).toEqual([]);
+    expect(await scheduledFollowUp(db(), [s.municipality], now, 'robot', SETTINGS, CLOSED_DAYS)).toEqual([]);
   });
 });
 
 describe('log follow-up, pure parts', () => {
   it('office hours are Monday to Friday, Stockholm time, start inclusive and end exclusive', () => {
-    expect(inOfficeHours(new Date('2026-04-07T07:00:00+02:00'), SETTINGS)).toBe(true);
-    expect(inOfficeHours(new Date('2026-04-07T06:59:00+02:00'), SETTINGS)).toBe(false);
-    expect(inOfficeHours(new Date('2026-04-07T18:00:00+02:00'), SETTINGS)).toBe(false);
-    expect(inOfficeHours(new Date('2026-01-13T17:59:00+01:00'), SETTINGS)).toBe(true);
-    expect(inOfficeHours(new Date('2026-04-11T10:00:00+02:00'), SETTINGS)).toBe(false);
+    expect(inOfficeHours(new Date('2026-04-07T07:00:00+02:00'), SETTINGS, CLOSED_DAYS)).toBe(true);
+    expect(inOfficeHours(new Date('2026-04-07T06:59:00+02:00'), SETTINGS, CLOSED_DAYS)).toBe(false);
+    expect(inOfficeHours(new Date('2026-04-07T18:00:00+02:00'), SETTINGS, CLOSED_DAYS)).toBe(false);
+    expect(inOfficeHours(new Date('2026-01-13T17:59:00+01:00'), SETTINGS, CLOSED_DAYS)).toBe(true);
+    expect(inOfficeHours(new Date('2026-04-11T10:00:00+02:00'), SETTINGS, CLOSED_DAYS)).toBe(false);
   });
 
   it('the thresholds come from the configuration, and a bad value is refused naming the variable', () => {

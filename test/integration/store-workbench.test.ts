@@ -61,14 +61,14 @@ forEachBackend('workbench store', (backend) => {
       const shared = await manualCase();
       await claim(mine.id, 'hl-queue');
       const ids = async (owner: Parameters<typeof listReviewQueue>[1]['owner']) =>
-        (await listReviewQueue(db(), { municipalities: ['1287'], owner, limit: 10_000 })).map((i) => i.caseId);
+        (await listReviewQueue(db(), { municipalities: ['1287'], organisation: null, owner, limit: 10_000 })).map((i) => i.caseId);
       expect(await ids('shared')).toContain(shared.id);
       expect(await ids('shared')).not.toContain(mine.id);
       expect(await ids({ owner: 'hl-queue' })).toEqual([mine.id]);
-      const all = await listReviewQueue(db(), { municipalities: ['1287'], owner: 'all', limit: 10_000 });
+      const all = await listReviewQueue(db(), { municipalities: ['1287'], organisation: null, owner: 'all', limit: 10_000 });
       expect(all.find((i) => i.caseId === mine.id)?.owner).toBe('hl-queue');
       expect(all.find((i) => i.caseId === shared.id)?.owner).toBeNull();
-      expect((await countReviewQueue(db(), ['1287'], { owner: 'hl-queue' })).MANUAL).toBe(1);
+      expect((await countReviewQueue(db(), { municipalities: ['1287'], organisation: null }, { owner: 'hl-queue' })).MANUAL).toBe(1);
     });
   });
 
@@ -83,7 +83,7 @@ forEachBackend('workbench store', (backend) => {
       const closed = await getCase(db(), c.id);
       expect(closed).toMatchObject({ state: 'MANUAL', owner: 'hl-a', closedReason: 'Handläggs i Procapita' });
       expect(closed?.closedAt).toBeInstanceOf(Date);
-      const all = await listReviewQueue(db(), { municipalities: ['1287'], owner: 'all', limit: 10_000 });
+      const all = await listReviewQueue(db(), { municipalities: ['1287'], organisation: null, owner: 'all', limit: 10_000 });
       expect(all.map((i) => i.caseId)).not.toContain(c.id);
       expect(await changeOwner(db(), { caseId: c.id, expectedOwner: 'hl-a', newOwner: null, actor: 'hl-a', reason: 'RELEASED' })).toBe(false);
       expect((await getStateHistory(db(), c.id)).at(-1)).toMatchObject({ fromState: 'MANUAL', toState: 'MANUAL', reason: 'CLOSED_IN_CASE_SYSTEM' });

@@ -282,7 +282,7 @@ forEachBackend('workbench pages', (backend) => {
       expect(res.statusCode).toBe(303);
       expect(await getCase(db(), seeded.id)).toMatchObject({ state: 'MANUAL', closedReason: 'Sparkapital utreds i verksamhetssystemet.' });
       for (const view of ['ko', 'mina', 'alla']) expect((await omar.get(`/inkorg?visa=${view}`)).body).not.toContain(seeded.id);
-      const queue = await listReviewQueue(db(), { municipalities: ['1287'], owner: 'all', limit: 10_000 });
+      const queue = await listReviewQueue(db(), { municipalities: ['1287'], organisation: null, owner: 'all', limit: 10_000 });
       expect(queue.map((i) => i.caseId)).not.toContain(seeded.id);
       const page = (await omar.get(url(seeded.id))).body;
       expect(page).toContain('Sparkapital utreds i verksamhetssystemet.');

@@ -1,17 +1,14 @@
 import type { Queryable } from '../db.js';
 import type { CaseState } from '../../domain/caseStates.js';
+import { caseScopeSql, queryParams, type CaseScope } from './caseScope.js';
 
 /**
  * Finding any case (the workbench's search): by case id or by a person's number, decided and
  * closed cases included, narrowed by state, manual reason, owner and municipality. Always
- * limited to the caller's municipalities (and organisation) in SQL; the page checks each hit
- * against the user's scope again.
+ * limited to the caller's scope in SQL (caseScope.ts, the same condition as the inbox's); the
+ * page checks each hit against the user's scope again.
  */
-export interface CaseSearchQuery {
-  /** The user's municipalities: nothing outside them is ever read. */
-  municipalities: readonly string[];
-  /** The user's organisation: a case of another organisation is left out (null: cases of no organisation only). */
-  organisation: string | null;
+export interface CaseSearchQuery extends CaseScope {
   /** Exact case id, or its beginning (at least 3 characters). */
   caseId?: string;
   /**
@@ -51,15 +48,8 @@ export interface CaseSearchHit {
 const DIGITS = (path: string) => `regexp_replace(coalesce(a.raw->'application'->${path}->>'personalNumber', ''), '[^0-9]', '', 'g')`;
 
 export async function searchCases(db: Queryable, q: CaseSearchQuery): Promise<CaseSearchHit[]> {
-  const params: unknown[] = [JSON.stringify(q.municipalities), q.organisation];
-  const where: string[] = [
-    'c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))',
-    '(c.organisation IS NULL OR c.organisation = $2)',
-  ];
-  const add = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const { values: params, add } = queryParams();
+  const where: string[] = [caseScopeSql(q, add)];
   if (q.caseId) {
     const exact = add(q.caseId);
     const prefix = add(`${q.caseId.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);

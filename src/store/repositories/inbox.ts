@@ -2,8 +2,9 @@ import { ownValue } from '../../domain/ownKey.js';
 import type { Queryable } from '../db.js';
 import type { CaseState } from '../../domain/caseStates.js';
 import { BOOKING_POINT_SQL } from './bookings.js';
+import { caseScopeSql, queryParams, type CaseScope } from './caseScope.js';
 
-/** The caseworkers' queue: cases awaiting signature or manual handling, in the user's municipalities. */
+/** The caseworkers' queue: cases awaiting signature or manual handling, in the user's scope (caseScope.ts). */
 export const REVIEW_STATES = ['PROPOSED', 'MANUAL', 'TECHNICAL_ERROR'] as const satisfies readonly CaseState[];
 
 export interface ReviewItem {
@@ -29,11 +30,11 @@ export interface ReviewItem {
  */
 export type ReviewOwner = 'shared' | 'all' | { owner: string };
 
-/** The SQL condition on `c.owner` for `owner`, its value going in as parameter `$n`. */
-function ownerFilter(owner: ReviewOwner | undefined, n: number): { sql: string; value: string | null } {
-  if (owner === undefined || owner === 'shared') return { sql: `c.owner IS NULL AND $${n}::text IS NULL`, value: null };
-  if (owner === 'all') return { sql: `$${n}::text IS NULL`, value: null };
-  return { sql: `c.owner = $${n}`, value: owner.owner };
+/** The SQL condition on `c.owner` for `owner`, its value going in through `param`. */
+function ownerFilter(owner: ReviewOwner | undefined, param: (value: unknown) => string): string {
+  if (owner === undefined || owner === 'shared') return 'c.owner IS NULL';
+  if (owner === 'all') return 'TRUE';
+  return `c.owner = ${param(owner.owner)}`;
 }
 
 /** Sort keys, each a fixed SQL expression: nothing from the query string reaches SQL. */
@@ -46,8 +47,7 @@ export const REVIEW_SORTS = {
 } as const;
 export type ReviewSort = keyof typeof REVIEW_SORTS;
 
-export interface ReviewQuery {
-  municipalities: readonly string[];
+export interface ReviewQuery extends CaseScope {
   /** Default: the oldest first. */
   sort?: ReviewSort;
   descending?: boolean;
@@ -59,7 +59,11 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
   // Own keys only: an inherited one ("constructor") would put a function's text into the SQL.
   const column = ownValue(REVIEW_SORTS, q.sort ?? 'mottagen') ?? REVIEW_SORTS.mottagen;
   const direction = q.descending ? 'DESC' : 'ASC';
-  const owner = ownerFilter(q.owner, 4);
+  const params = queryParams();
+  const scope = caseScopeSql(q, params.add);
+  const states = params.add(JSON.stringify(REVIEW_STATES));
+  const owner = ownerFilter(q.owner, params.add);
+  const limit = params.add(q.limit ?? 500);
   const { rows } = await db.query<{
     id: string;
     municipality: string;
@@ -79,12 +83,12 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
      JOIN applications a ON a.id = c.id
      LEFT JOIN proposals p ON p.case_id = c.id AND NOT EXISTS (SELECT 1 FROM proposals n WHERE n.supersedes = p.id)
      LEFT JOIN bookings b ON b.case_id = c.id
-     WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
-       AND (c.state IN (SELECT jsonb_array_elements_text($2::jsonb)) OR ${BOOKING_POINT_SQL})
-       AND c.closed_at IS NULL AND ${owner.sql}
+     WHERE ${scope}
+       AND (c.state IN (SELECT jsonb_array_elements_text(${states}::jsonb)) OR ${BOOKING_POINT_SQL})
+       AND c.closed_at IS NULL AND ${owner}
      ORDER BY ${column} ${direction} NULLS LAST, a.received_at ASC, c.id ASC
-     LIMIT $3`,
-    [JSON.stringify(q.municipalities), JSON.stringify(REVIEW_STATES), q.limit ?? 500, owner.value],
+     LIMIT ${limit}`,
+    params.values,
   );
   return rows.map((r) => ({
     caseId: r.id,
@@ -110,20 +114,16 @@ export async function countBookingPoints(db: Queryable, municipalities: readonly
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Counts per review state in the user's municipalities (not limited like the list). */
-export async function countReviewQueue(
-  db: Queryable,
-  municipalities: readonly string[],
-  whose: ReviewOwner = 'all',
-): Promise<Record<(typeof REVIEW_STATES)[number], number>> {
-  const owner = ownerFilter(whose, 3);
+/** Counts per review state in the user's scope (caseScope.ts; not limited like the list). */
+export async function countReviewQueue(db: Queryable, scope: CaseScope, whose: ReviewOwner = 'all'): Promise<Record<(typeof REVIEW_STATES)[number], number>> {
+  const params = queryParams();
   const { rows } = await db.query<{ state: (typeof REVIEW_STATES)[number]; n: string }>(
     `SELECT c.state, count(*) AS n FROM cases c
-     WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
-       AND c.state IN (SELECT jsonb_array_elements_text($2::jsonb))
-       AND c.closed_at IS NULL AND ${owner.sql}
+     WHERE ${caseScopeSql(scope, params.add)}
+       AND c.state IN (SELECT jsonb_array_elements_text(${params.add(JSON.stringify(REVIEW_STATES))}::jsonb))
+       AND c.closed_at IS NULL AND ${ownerFilter(whose, params.add)}
      GROUP BY c.state`,
-    [JSON.stringify(municipalities), JSON.stringify(REVIEW_STATES), owner.value],
+    params.values,
   );
   const counts = { PROPOSED: 0, MANUAL: 0, TECHNICAL_ERROR: 0 };
   for (const r of rows) counts[r.state] = Number(r.n);

@@ -5,7 +5,7 @@ import { countBookingPoints, countReviewQueue, currentDecision, getCase, getCase
 import { automatedDecisionsList } from './automatedView.js';
 import { csrfToken, userOf } from '../auth/guards.js';
 import { requireUser, type WebUser } from '../auth/user.js';
-import { may, mayOnCase, sendNotFound, type Action } from '../authz.js';
+import { caseScopeOf, may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
 import { casePageBody, editPageBody, SIGN_MOTIVATION_LABEL, type CasePageMessage } from './casePage.js';
 import { readMotivation, tooLong } from './motivation.js';
@@ -147,13 +147,13 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
       const [items, counts, appeals, bookingPoints, automated] = await Promise.all([
-        listReviewQueue(db, { municipalities: user.municipalities, sort: q.sort, descending: q.descending, owner: inboxOwner(q.view, user) }),
-        countReviewQueue(db, user.municipalities, inboxOwner(q.view, user)),
+        listReviewQueue(db, { ...caseScopeOf(user), sort: q.sort, descending: q.descending, owner: inboxOwner(q.view, user) }),
+        countReviewQueue(db, caseScopeOf(user), inboxOwner(q.view, user)),
         listOpenAppeals(db, user.municipalities),
         countBookingPoints(db, user.municipalities),
         listAutomatedDecisions(db, { municipalities: user.municipalities, since: new Date(clock().getTime() - AUTOMATED_DAYS * 86_400_000) }),
       ]);
-      // Out-of-organisation cases never reach the list, even within a shared municipality.
+      // The SQL keeps to the same scope; checked again here so no listing depends on the SQL alone.
       const visible = items.filter((i) => mayOnCase(user, 'case.read', i));
       const openAppeals = appeals.filter((a) => mayOnCase(user, 'case.read', a)).map((a) => ({ ...viewAppeal(a, rules), municipality: a.municipality }));
       const decided = automated.filter((i) => mayOnCase(user, 'case.read', i));

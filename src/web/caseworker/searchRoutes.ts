@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { appendAudit, pseudonymFor, searchCases, type Db } from '../../store/index.js';
 import { csrfToken, userOf } from '../auth/guards.js';
-import { may, mayOnCase, sendNotFound } from '../authz.js';
+import { caseScopeOf, may, mayOnCase, sendNotFound } from '../authz.js';
 import { parseSearch, searchAuditDetails, searchPageBody, URL_FIELDS, type SearchForm } from './search.js';
 import { AUDIT_PURPOSE } from './service.js';
 import type { MunicipalityNames } from './view.js';
@@ -35,7 +35,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SearchRouteConte
     const shown: SearchForm = Object.fromEntries(URL_FIELDS.map((k) => [k, form[k]]));
     if (!parsed.ok) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, { errors: parsed.errors }), 400);
     if (!parsed.asked) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, {}));
-    const found = await searchCases(db, { ...parsed.query, municipalities: user.municipalities, organisation: user.organisation });
+    const found = await searchCases(db, { ...parsed.query, ...caseScopeOf(user) });
     const hits = found.filter((h) => mayOnCase(user, 'case.read', h));
     // Written before the hits leave: no search goes unrecorded.
     await appendAudit(db, {

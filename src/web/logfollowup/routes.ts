@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { LOG_FOLLOW_UP_DEFAULTS, type LogFollowUpSettings } from '../../config.js';
 import { CHECKS, CHECK_WORDS, type CheckCode } from '../../logfollowup/checks.js';
+import { officeHoursWords, type ClosedDaysInForce } from '../../logfollowup/officeHours.js';
 import { followUpCsv } from './csv.js';
 import { FOLLOW_UP_PURPOSE, lastMonth, makeFollowUpReport, periodProblem, signOffFollowUp } from '../../logfollowup/run.js';
 import { appendAudit, getFollowUpReport, listAuditByIds, listFollowUpReports, type Db, type FollowUpReportRecord } from '../../store/index.js';
@@ -31,6 +32,8 @@ export interface LogFollowUpRoutesOptions {
   db: Db;
   clock?: () => Date;
   settings?: LogFollowUpSettings;
+  /** The closed days from the loaded rules (RuleSet.closedBankDayRules): not office hours. */
+  closedDays: readonly ClosedDaysInForce[];
   /** Municipality names from the rules files (web/caseworker/view.ts municipalityNames); read from rules/ when not given. Codes are not for people. */
   names?: MunicipalityNames;
 }
@@ -104,7 +107,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
         const reports = await listFollowUpReports(db, request.user!.municipalities);
         return render(request, reply, 'Logguppföljning', listBody(request, reply, reports, problem, form), 400);
       }
-      const report = await makeFollowUpReport(db, { municipality: form.kommun, from: form.fran, to: form.till, kind: 'on-demand', actor: request.user!.id, settings });
+      const report = await makeFollowUpReport(db, { municipality: form.kommun, from: form.fran, to: form.till, kind: 'on-demand', actor: request.user!.id, settings, closedDays: options.closedDays });
       return reply.redirect(`/logguppfoljning/${report!.id}`, 303);
     });
 
@@ -138,7 +141,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
       return `<h1>Logguppföljning ${esc(r.municipality)}, ${esc(r.periodFrom)} – ${esc(r.periodTo)}</h1>
 ${message}
 <p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(signerName(r.madeBy))}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
-<p class="small">Kontorstid ${esc(String(s.officeStart ?? ''))}–${esc(String(s.officeEnd ?? ''))} måndag–fredag. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
+<p class="small">Kontorstid ${esc(officeHoursWords({ officeStart: String(s.officeStart ?? ''), officeEnd: String(s.officeEnd ?? '') }))}. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
 <div class="table-scroll" role="region" aria-labelledby="kontroller-rubrik" tabindex="0"><table><caption id="kontroller-rubrik">Fynd per kontroll</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Fynd</th></tr></thead><tbody>${countRows}</tbody></table></div>
 ${findingRows ? `<div class="table-scroll" role="region" aria-labelledby="fynd-rubrik" tabindex="0"><table><caption id="fynd-rubrik">Fynd</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Användare</th><th scope="col">Ärende</th><th scope="col">Tid</th><th scope="col">Vad</th><th scope="col">Loggrader</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : '<p>Inga fynd under perioden.</p>'}
 <p><a href="/logguppfoljning/${esc(r.id)}.csv">Ladda ner rapporten som CSV (för Excel)</a></p>
