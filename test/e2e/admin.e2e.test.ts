@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { seedSandboxDeclarations } from '../../src/sandbox/declarations.js';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCase, getProposalForCase, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
-import { axeCheck, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { axeCheck, DESKTOP, loginAs, look, openPage, serveInChromium, shoot, signIn, type BrowserSite } from '../support/browser.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -13,11 +12,6 @@ import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
  * during a simulated SSBTEK outage, replays it, and its proposal appears. Every admin page is
  * photographed to test-artifacts/screenshots/ and checked with axe-core.
  */
-
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 describe('admin console in Chromium', () => {
   let db: Db;
@@ -56,26 +50,21 @@ describe('admin console in Chromium', () => {
       harness.sandbox.ssbtek.clearFaults();
     }
 
-    const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser, { locale: 'sv-SE', viewport: DESKTOP });
     try {
       await page.goto(`${base}/admin`);
       await expect.poll(() => page.url()).toContain('/login');
       await shoot(page, 'admin-00-login');
-      await page.getByLabel(/Lena Drift/).check();
-      await page.getByRole('button', { name: 'Logga in' }).click();
-      await page.waitForURL(`${base}/admin`);
+      await signIn(page, base, /Lena Drift/, '/admin');
       await expect(page.getByRole('heading', { level: 1, name: 'Drift' }).isVisible()).resolves.toBe(true);
       const row = page.getByRole('row', { name: new RegExp(id) });
       await expect(row.getByRole('cell', { name: 'ssbtek', exact: true }).isVisible()).resolves.toBe(true);
-      await shoot(page, 'admin-01-overview-outage');
-      await axeCheck(page, 'overview');
+      await look(page, 'admin-01-overview-outage', 'overview');
 
       await page.getByRole('button', { name: `Kör om från intaget, ärende ${id}` }).click();
       await page.waitForURL(`${base}/admin/omkorning`);
       await expect(page.getByRole('status').textContent()).resolves.toContain('Skickat till kön igen');
-      await shoot(page, 'admin-02-replay-result');
-      await axeCheck(page, 'replay result');
+      await look(page, 'admin-02-replay-result', 'replay result');
 
       const settled = await harness.settle([id], ['PROPOSED', 'MANUAL']);
       expect(['PROPOSED', 'MANUAL']).toContain(settled.get(id));
@@ -92,16 +81,14 @@ describe('admin console in Chromium', () => {
       await page.getByRole('button', { name: 'Kör om ärendet' }).click();
       await page.waitForURL(`${base}/admin/omkorning`);
       await expect(page.getByRole('cell', { name: /samma förslag som det sparade/ }).isVisible()).resolves.toBe(true);
-      await shoot(page, 'admin-04-snapshot-compare');
-      await axeCheck(page, 'snapshot compare');
+      await look(page, 'admin-04-snapshot-compare', 'snapshot compare');
 
       // The audit log of the case: the admin's replay and the register look-ups after it.
       await page.goto(`${base}/admin/logg?arende=${encodeURIComponent(id)}`);
       // Actions and users in words (the CSV keeps the codes).
       await expect(page.getByRole('cell', { name: 'Skickade ärende igenom igen', exact: true }).first().isVisible()).resolves.toBe(true);
       await expect(page.getByRole('cell', { name: 'Lena Drift', exact: true }).first().isVisible()).resolves.toBe(true);
-      await shoot(page, 'admin-05-audit-search');
-      await axeCheck(page, 'audit search');
+      await look(page, 'admin-05-audit-search', 'audit search');
 
       const download = page.waitForEvent('download');
       await page.getByRole('link', { name: 'Exportera sökträffarna som CSV' }).click();
@@ -115,8 +102,7 @@ describe('admin console in Chromium', () => {
       await page.waitForURL(`${base}/admin/nyckeltal`);
       await expect(page.getByRole('heading', { level: 1, name: /Nyckeltal – Trelleborgs kommun/ }).isVisible()).resolves.toBe(true);
       await expect(page.getByRole('img', { name: /Andel beslutade inom 24 timmar/ }).isVisible()).resolves.toBe(true);
-      await shoot(page, 'admin-05b-nyckeltal');
-      await axeCheck(page, 'kpi');
+      await look(page, 'admin-05b-nyckeltal', 'kpi');
       await page.getByLabel('Kommun', { exact: true }).selectOption('1263');
       await page.getByRole('button', { name: 'Visa' }).click();
       await page.waitForURL(`${base}/admin/nyckeltal?kommun=1263`);
@@ -128,8 +114,7 @@ describe('admin console in Chromium', () => {
       await page.getByRole('button', { name: 'Pausa intaget', exact: true }).click();
       await page.waitForURL(/meddelande=intag-pausat/);
       expect(await harness.robot.queues.intake.isPaused()).toBe(true);
-      await shoot(page, 'admin-06-intake-paused');
-      await axeCheck(page, 'intake paused');
+      await look(page, 'admin-06-intake-paused', 'intake paused');
       await page.getByRole('button', { name: 'Återuppta intaget', exact: true }).click();
       await page.waitForURL(/meddelande=intag-aterupptaget/);
       expect(await harness.robot.queues.intake.isPaused()).toBe(false);
@@ -145,13 +130,9 @@ describe('admin console in Chromium', () => {
   }, 120_000);
 
   it('a caseworker gets 404 on the admin pages', async () => {
-    const context = await browser.newContext({ locale: 'sv-SE' });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser, { locale: 'sv-SE' });
     try {
-      await page.goto(`${base}/login`);
-      await page.getByLabel(/Anna Lind/).check();
-      await page.getByRole('button', { name: 'Logga in' }).click();
-      await page.waitForLoadState();
+      await loginAs(page, base, /Anna Lind/, '/inkorg');
       for (const path of ['/admin', '/admin/nyckeltal', '/admin/logg', '/admin/logg.csv', '/admin/koer/']) {
         const res = await page.goto(`${base}${path}`);
         expect(res?.status(), path).toBe(404);

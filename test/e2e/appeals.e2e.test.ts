@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpCaseSystemAdapter } from '../../src/casesystem/http.js';
@@ -24,7 +23,8 @@ import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { signCase } from '../../src/web/caseworker/service.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { onPhone, phoneVisit } from '../support/phone.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -49,23 +49,7 @@ const anna = DEV_USERS.find((u) => u.id === 'hl-trelleborg-1')!;
 const fast = { timeoutMs: 2000, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 } };
 
 /** Screenshot, axe-core, and (for what this feature adds) no horizontal overflow at 390 px. */
-async function visit(page: Page, name: string, ...own: Locator[]): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `appeals-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  for (const part of own) {
-    const box = (await part.boundingBox())!;
-    expect(box, name).not.toBeNull();
-    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
-    // Nothing inside spills out of the part either (a scrolling region would be fine; none is expected).
-    const spill = await part.evaluate((el) => {
-      const right = el.getBoundingClientRect().right;
-      return [...el.querySelectorAll('*')]
-        .filter((d) => d.getBoundingClientRect().right > right + 0.5)
-        .map((d) => `${d.tagName.toLowerCase()}${d.id ? `#${d.id}` : ''} ends at ${Math.round(d.getBoundingClientRect().right)} px`);
-    });
-    expect(spill, `${name}: wider than the part`).toEqual([]);
-  }
-}
+const visit = phoneVisit('appeals', { spill: true });
 
 const words = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
@@ -151,8 +135,7 @@ describe('appeals and omprövning in Chromium', () => {
   });
 
   it('day 23 after delivery is too late: refused input comes back kept, then the appeal page says too late with the dates, and it is dismissed', async () => {
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       await page.goto(`${site.base}/arenden/${lateCase}`);
@@ -209,8 +192,7 @@ describe('appeals and omprövning in Chromium', () => {
     const raised = (Number(line.amount) + RAISE).toFixed(2);
     expect(paidFor(first.id)).toEqual([first.amount]);
 
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       await page.goto(`${site.base}/arenden/${IN_TIME_CASE}`);

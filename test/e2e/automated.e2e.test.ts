@@ -1,10 +1,9 @@
-import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDecision, getCase, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { rulesWithDelegation, TEST_DELEGATED_BY, TEST_REFERENCE } from '../support/automationRules.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { onPhone, phoneVisit } from '../support/phone.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -17,16 +16,9 @@ import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 const AUTOMATED = 'A-2021-000101';
 const SVEDALA_GRANT = 'A-2026-000210';
 
-async function visit(page: Page, name: string, own?: Locator): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `automated-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  // What this feature adds fits in 390 px (its table scrolls in its own region). The older
-  // calculation and inbox tables are wider than a phone; that is not this test's business.
-  if (own) {
-    const box = (await own.boundingBox())!;
-    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
-  }
-}
+// What this feature adds fits in 390 px (its table scrolls in its own region). The older
+// calculation and inbox tables are wider than a phone; that is not this test's business.
+const visit = phoneVisit('automated');
 
 describe('an automated decision in Chromium', () => {
   let db: Db;
@@ -54,8 +46,7 @@ describe('an automated decision in Chromium', () => {
     const decision = (await currentDecision(db, AUTOMATED))!;
     expect(decision.delegationReference).toBe(TEST_REFERENCE);
 
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       const automated = page.getByRole('table', { name: /Automatiskt beslut de senaste 7 dagarna/ });
@@ -99,8 +90,7 @@ describe('an automated decision in Chromium', () => {
   it("Svedala: the same kind of clean renewal waits in the inbox for a caseworker's signature", async () => {
     expect((await getCase(db, SVEDALA_GRANT))!.state).toBe('PROPOSED');
     expect(await currentDecision(db, SVEDALA_GRANT)).toBeUndefined();
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
       await loginAs(page, site.base, /Karin Berg/, '/inkorg');
       expect(await page.getByText('Roboten har inte fattat några automatiska beslut de senaste 7 dagarna.').count()).toBe(1);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCase, IN_MEMORY, listDecisionsForCase, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { loginAs, openPage, serveInChromium, type BrowserSite } from '../support/browser.js';
 import { fakePdf, seedCase } from '../support/web.js';
 
 /**
@@ -36,8 +36,7 @@ describe('back and reload after signing, in Chromium', () => {
 
   it('signing as proposed: back from the signed case shows a page, not a resubmission, and signs nothing again', async () => {
     const { id } = await seedCase(db, { municipality: '1287' });
-    const context = await site.browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await openPage(site.browser);
     await loginAs(page, site.base, /Anna Lind/, '/inkorg');
     await page.goto(`${site.base}/arenden/${id}`);
     await page.getByLabel(/Motivering i beslutsbrevet/).fill('Enligt förslaget.');
@@ -56,8 +55,7 @@ describe('back and reload after signing, in Chromium', () => {
 
   it('edit and sign, by way of "Ändra igen": back through every step shows pages, and reload signs nothing', async () => {
     const { id } = await seedCase(db, { municipality: '1287' });
-    const context = await site.browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await openPage(site.browser);
     await loginAs(page, site.base, /Anna Lind/, '/inkorg');
     await page.goto(`${site.base}/arenden/${id}/andra`);
     const field = page.locator('#belopp-2');
@@ -86,8 +84,7 @@ describe('back and reload after signing, in Chromium', () => {
 
   it('a manual case: claim, settle, sign; back through every step shows pages, and reload signs nothing', async () => {
     const { id } = await seedCase(db, { municipality: '1287', costs: [{ type: 'rent', amount: '15000' }, { type: 'electricity', amount: '400' }] });
-    const context = await site.browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await openPage(site.browser);
     await loginAs(page, site.base, /Anna Lind/, '/inkorg');
     await page.goto(`${site.base}/arenden/${id}`);
     await page.getByRole('button', { name: 'Jag tar ärendet' }).click();

@@ -10,7 +10,8 @@ import { start as startBooking, type BookingSandbox } from '../../src/sandbox/bo
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { getBooking, IN_MEMORY, listAuditForCase, openDatabase, type BookingRecord, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { axeCheck, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, look, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { expectEveryWithinPhone, expectNoSidewaysScroll, onPhone } from '../support/phone.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -36,13 +37,8 @@ async function settledBooking(db: Db, caseId: string, booked = false): Promise<B
 
 /** Photographed and checked with axe; what this feature adds (`selectors`) fits the phone's width. */
 async function visit(page: Page, name: string, selectors: readonly string[]): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `booking-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  for (const selector of selectors) {
-    const boxes = await page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
-    expect(boxes.length, selector).toBeGreaterThan(0);
-    for (const right of boxes) expect(right, `${name}: ${selector} is wider than 390 px`).toBeLessThanOrEqual(390);
-  }
+  await look(page, `booking-${name}`, name);
+  for (const selector of selectors) await expectEveryWithinPhone(page, selector, name);
 }
 
 describe('the first meeting on the case page in Chromium', () => {
@@ -87,13 +83,9 @@ describe('the first meeting on the case page in Chromium', () => {
   });
 
   it('shows the booked time in Swedish; a booking the robot could not make is a point, and "try again" books it', async () => {
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
-      await page.goto(`${site.base}/login`);
-      await page.locator('#u-hl-trelleborg-1').check();
-      await page.getByRole('button', { name: 'Logga in' }).click();
-      await page.waitForURL(`${site.base}/inkorg`);
+      await loginAs(page, site.base, 'hl-trelleborg-1', '/inkorg');
       // The inbox: the failed booking is a point on the list.
       const row = page.getByRole('row').filter({ hasText: full });
       await expect.poll(() => row.getByText('Första mötet:').count()).toBe(1);
@@ -101,7 +93,7 @@ describe('the first meeting on the case page in Chromium', () => {
       expect(await page.getByText(/1 första möte som roboten inte kunde boka/).count()).toBe(1);
       await visit(page, '01-inbox', ['.counts li']);
       // The inbox table scrolls inside its own region, not the page.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await expectNoSidewaysScroll(page, '01-inbox');
 
       // The booked case: the time as the booking system gave it, in Swedish.
       await page.getByRole('link', { name: booked }).click();

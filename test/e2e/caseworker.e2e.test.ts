@@ -1,17 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/observability/logger.js';
-import { createMetrics } from '../../src/observability/metrics.js';
 import { currentDecision, getCase, getProposalForCase, IN_MEMORY, listAuditForCase, openDatabase, type Db } from '../../src/store/index.js';
-import { loadWebAuthConfig } from '../../src/config.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
-import { buildWebServer } from '../../src/web/server.js';
 import { kronor } from '../../src/domain/labels.js';
-import { axeCheck, SHOTS } from '../support/browser.js';
+import { DESKTOP, loginAs, look, openPage, serveInChromium, shoot, type BrowserSite } from '../support/browser.js';
+import { onPhone } from '../support/phone.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -23,60 +16,38 @@ import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 const TRELLEBORG_GRANT = 'A-2021-000101';
 const SVEDALA_GRANT = 'A-2026-000210';
 
-
-async function visit(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `caseworker-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-}
-
-async function login(page: Page, base: string, userId: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.locator(`#u-${userId}`).check();
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${base}/inkorg`);
-}
+const visit = (page: Page, name: string) => look(page, `caseworker-${name}`, name);
 
 describe('caseworker review in Chromium', () => {
   let db: Db;
   let harness: PipelineHarness;
-  let app: FastifyInstance;
+  let site: BrowserSite;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     db = await openDatabase({ dataDir: IN_MEMORY });
     harness = await startPipeline(db);
     await harness.robot.pollNow();
     const { rows } = await db.query<{ id: string }>('SELECT id FROM cases');
     await harness.settle(rows.map((r) => r.id));
-    const logger = createLogger({ nodeEnv: 'test', logLevel: 'warn' });
-    app = buildWebServer({
-      logger,
-      metrics: createMetrics({ defaultMetrics: false }),
-      checks: {},
-      pages: { db, auth: loadWebAuthConfig({ NODE_ENV: 'test' }), routes: [caseworkerRoutes({ db })] },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    site = await serveInChromium(db, caseworkerRoutes({ db }));
+    browser = site.browser;
+    base = site.base;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await site?.close();
     await harness?.stop();
     await db?.close();
   });
 
   it('a Trelleborg caseworker logs in, checks the amount against the stored proposal, signs, and reads the letter', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser, { viewport: DESKTOP });
     try {
       await page.goto(`${base}/login`);
       await visit(page, '01-login');
-      await login(page, base, 'hl-trelleborg-1');
+      await loginAs(page, base, 'hl-trelleborg-1', '/inkorg');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Inkorg');
       await visit(page, '02-inbox');
       expect(await page.locator(`a[href="/arenden/${SVEDALA_GRANT}"]`).count()).toBe(0);
@@ -119,7 +90,7 @@ describe('caseworker review in Chromium', () => {
       expect(await page.locator('article.letter').textContent()).toContain('förvaltningsrätten');
       await visit(page, '06-letter');
       await page.emulateMedia({ media: 'print' });
-      await page.screenshot({ path: join(SHOTS, 'caseworker-07-letter-print.png'), fullPage: true });
+      await shoot(page, 'caseworker-07-letter-print');
       await page.emulateMedia({ media: 'screen' });
 
       const pdf = await page.request.get(`${base}/arenden/${TRELLEBORG_GRANT}/beslut.pdf`);
@@ -142,10 +113,9 @@ describe('caseworker review in Chromium', () => {
     );
     const id = rows[0]!.id;
     const stored = (await getProposalForCase(db, id))!;
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(browser);
     try {
-      await login(page, base, 'hl-trelleborg-1');
+      await loginAs(page, base, 'hl-trelleborg-1', '/inkorg');
       await page.goto(`${base}/arenden/${id}/andra`);
       // The first cost: lowered by 100 kr, so the grant is 100 kr lower.
       const field = page.locator('tr:has-text("Kostnad, förslag") input.amount').first();
@@ -179,10 +149,9 @@ describe('caseworker review in Chromium', () => {
   }, 120_000);
 
   it('the Svedala auditor reads a Svedala case but cannot sign it, and cannot see a Trelleborg case', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser, { viewport: DESKTOP });
     try {
-      await login(page, base, 'granskare-svedala');
+      await loginAs(page, base, 'granskare-svedala', '/inkorg');
       await visit(page, '08-auditor-inbox');
       await page.goto(`${base}/arenden/${SVEDALA_GRANT}`);
       expect(await page.getByRole('button', { name: 'Signera beslutet' }).count()).toBe(0);

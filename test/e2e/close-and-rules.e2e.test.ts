@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
@@ -6,7 +5,8 @@ import { recheckCasesWaitingForRules } from '../../src/robot/rulesRecheck.js';
 import { loadRules } from '../../src/rules/load.js';
 import { getCase, getProposalForCase, IN_MEMORY, listReviewQueue, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { onPhone, phoneVisit } from '../support/phone.js';
 import { fakePdf, seedCase } from '../support/web.js';
 import { rulesWithBufferEntered } from '../support/rulesEntered.js';
 
@@ -20,13 +20,7 @@ import { rulesWithBufferEntered } from '../support/rulesEntered.js';
  *    and the robot's start-up recheck (robot/rulesRecheck.ts, as the worker runs it) recomputes
  *    it from its snapshot: the page now shows a proposal to sign.
  */
-const WIDTH = 390;
-
-async function visit(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `close-rules-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(WIDTH);
-}
+const visit = phoneVisit('close-rules', { wholePage: true });
 
 const words = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
@@ -49,8 +43,7 @@ describe('closing a case and rules entered, in Chromium', () => {
   it('claims a manual case and closes it as handled in the case system; it leaves the inbox', async () => {
     const manual = await seedCase(db, { municipality: '1287', assets: '5000' });
     expect(manual.outcome).toBe('MANUAL');
-    const context = await site.browser.newContext({ viewport: { width: WIDTH, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       expect(await page.locator(`a[href="/arenden/${manual.id}"]`).count()).toBe(1);
@@ -83,8 +76,7 @@ describe('closing a case and rules entered, in Chromium', () => {
   it('a case waiting for rules comes back with a proposal once the rules are entered', async () => {
     const waiting = await seedCase(db, { municipality: '1287', assets: '800' });
     expect(waiting).toMatchObject({ outcome: 'MANUAL', reasons: ['PROVISIONAL_RULES'] });
-    const context = await site.browser.newContext({ viewport: { width: WIDTH, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     try {
       await loginAs(page, site.base, /Anna Lind/, '/inkorg');
       await page.goto(`${site.base}/arenden/${waiting.id}`);

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assess } from '../../src/assessment/assess.js';
 import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
@@ -8,7 +6,8 @@ import { currentDecision, getCase, IN_MEMORY, openDatabase, type Db } from '../.
 import { devUser } from '../../src/web/auth/devUsers.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { signCase } from '../../src/web/caseworker/service.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { onPhone, phoneVisit } from '../support/phone.js';
 import { fakePdf, seedCase, seedSnapshot } from '../support/web.js';
 
 /**
@@ -24,15 +23,7 @@ const rules = loadRules();
  * Screenshot, axe, and the parts this work added within 390 px. (The whole page's reflow at
  * 390 px, header and older tables included, is another change's work.)
  */
-async function visit(page: Page, name: string, ...own: Locator[]): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `find-settle-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  for (const part of own) {
-    const box = (await part.boundingBox())!;
-    expect(box, name).not.toBeNull();
-    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
-  }
-}
+const visit = phoneVisit('find-settle');
 
 function personalNumber(serial: number): string {
   const nine = `870415${String(serial).padStart(3, '0')}`;
@@ -59,8 +50,7 @@ describe('finding and settling in Chromium', () => {
     expect(signed.ok).toBe(true);
     const other = await seedCase(db, { municipality: '1263', applicant: personalNumber(320) });
 
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     await loginAs(page, site.base, /Per Granskare/, '/inkorg');
     await page.getByRole('link', { name: 'Sök ärende' }).click();
     await page.waitForURL(`${site.base}/sok`);
@@ -96,8 +86,7 @@ describe('finding and settling in Chromium', () => {
     const asDeclared = assess(seedSnapshot('A-2026-000999', { municipality: '1287', incomes, payments: [{ agency: 'FK', benefit: 'Sjukpenning', paidOn: '2026-02-20', net: '6000' }] }), rules);
     expect(asDeclared.outcome).toBe('PROPOSE_GRANT');
 
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     await loginAs(page, site.base, /Anna Lind/, '/inkorg');
     await page.goto(`${site.base}/arenden/${seeded.id}`);
     const reasons = ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
 import { scheduledFollowUp } from '../../src/logfollowup/run.js';
@@ -8,7 +6,8 @@ import { getFollowUpReport, IN_MEMORY, openDatabase, searchAudit, type Db } from
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
 import { fakePdf } from '../support/web.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { onPhone, phoneVisit } from '../support/phone.js';
 
 const CLOSED_DAYS = loadRules().closedBankDayRules();
 
@@ -21,15 +20,7 @@ const CLOSED_DAYS = loadRules().closedBankDayRules();
  */
 const COMMENT = 'Kontrollerat med enhetschefen: Johan hjälpte till under Karins semester.';
 
-async function visit(page: Page, name: string, ...own: Locator[]): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `logfollowup-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  for (const part of own) {
-    const box = (await part.boundingBox())!;
-    expect(box, name).not.toBeNull();
-    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
-  }
-}
+const visit = phoneVisit('logfollowup');
 
 describe('the log follow-up in Chromium', () => {
   let db: Db;
@@ -67,8 +58,7 @@ describe('the log follow-up in Chromium', () => {
   });
 
   it('the auditor reads a report, follows a finding to its audit rows and signs it off once', async () => {
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     await loginAs(page, site.base, /Per Granskare/, '/inkorg');
     await page.getByRole('link', { name: 'Logguppföljning' }).click();
     await page.waitForURL(`${site.base}/logguppfoljning`);

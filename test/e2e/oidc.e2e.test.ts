@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +10,8 @@ import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
 import { forEachBackend } from '../support/backends.js';
-import { axeCheck, SHOTS } from '../support/browser.js';
+import { look } from '../support/browser.js';
+import { PHONE } from '../support/phone.js';
 import { startTestProvider, type TestProvider } from '../support/oidcProvider.js';
 
 /**
@@ -49,7 +48,6 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     database = await backend.open();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -87,12 +85,9 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
     return cookie ? decodeURIComponent(cookie.value) : undefined;
   };
   const storedId = (cookieValue: string) => cookieValue.slice(0, cookieValue.lastIndexOf('.'));
-  const shoot = async (page: Page, name: string) => {
-    await page.screenshot({ path: join(SHOTS, `oidc-${backend.name}-${name}.png`), fullPage: true });
-    await axeCheck(page, name);
-  };
+  const shoot = (page: Page, name: string) => look(page, `oidc-${backend.name}-${name}`, name);
   const fresh = async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({ viewport: PHONE });
     context.setDefaultTimeout(90_000);
     return context;
   };

@@ -1,13 +1,13 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDecision, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
 import { stockholmDate } from '../../src/domain/dates.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { axeCheck, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { axeCheck, loginAs, serveInChromium, shoot, type BrowserSite } from '../support/browser.js';
+import { onPhone, PHONE_WIDTH } from '../support/phone.js';
 import { startPipeline, type PipelineHarness } from '../support/pipeline.js';
 import { seedCase } from '../support/web.js';
 
@@ -21,12 +21,12 @@ import { seedCase } from '../support/web.js';
  * Each page is measured again at 640 px (a 1 280 px window at 200 % zoom).
  * Not visited: bull-board (/admin/koer, a third-party page) and the downloads (CSV, PDF, text).
  */
-const WIDTH = 390;
+const WIDTH = PHONE_WIDTH;
 /** A 1 280 px window at 200 % zoom (WCAG 1.4.10 names 1 280 px at 400 %, i.e. 320 px: below 390). */
 const ZOOMED = 640;
 
 async function fits(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `reflow-${name}.png`), fullPage: true });
+  await shoot(page, `reflow-${name}`);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   // What sticks out, to make a failure readable.
   const wide = width > WIDTH ? await page.evaluate((max) => [...document.querySelectorAll('body *')]
@@ -49,13 +49,6 @@ async function fits(page: Page, name: string): Promise<void> {
 }
 
 const tooWide: string[] = [];
-
-async function login(page: Page, base: string, label: RegExp, landing: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(label).check();
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${base}${landing}`);
-}
 
 describe('every page at 390 px without sideways scrolling', () => {
   let db: Db;
@@ -92,10 +85,7 @@ describe('every page at 390 px without sideways scrolling', () => {
     await db?.close();
   });
 
-  async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await site.browser.newContext({ locale: 'sv-SE', viewport: { width: WIDTH, height: 844 } });
-    return { context, page: await context.newPage() };
-  }
+  const phone = () => onPhone(site.browser, { locale: 'sv-SE' });
 
   it('the caseworker pages', async () => {
     const { context, page } = await phone();
@@ -103,7 +93,7 @@ describe('every page at 390 px without sideways scrolling', () => {
     try {
       await page.goto(`${base}/login`);
       await fits(page, 'login');
-      await login(page, base, /Anna Lind/, '/inkorg');
+      await loginAs(page, base, /Anna Lind/, '/inkorg');
       await fits(page, 'inbox');
       await page.goto(`${base}/inkorg?visa=mina`);
       await fits(page, 'inbox-mine');
@@ -174,7 +164,7 @@ describe('every page at 390 px without sideways scrolling', () => {
     const { context, page } = await phone();
     const base = site.base;
     try {
-      await login(page, base, /Lena Drift/, '/admin');
+      await loginAs(page, base, /Lena Drift/, '/admin');
       expect(await page.content()).toContain(technical);
       await fits(page, 'admin-overview');
       // The jobs table reads whole, with no sideways scrolling in its own region either: six state

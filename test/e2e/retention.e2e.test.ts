@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { axeCheck, DESKTOP, loginAs, look, openPage, serveInChromium, type BrowserSite } from '../support/browser.js';
 import { seedCase } from '../support/retention.js';
 import { personalNumber } from '../support/snapshots.js';
 
@@ -31,8 +30,7 @@ describe('gallring pages in Chromium', () => {
   });
 
   it('an admin dry-runs, reviews, carries out and reads the record', async () => {
-    const context = await site.browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const { context, page } = await openPage(site.browser, { locale: 'sv-SE', viewport: DESKTOP });
     try {
       await loginAs(page, site.base, /Lena Drift/, '/admin');
       await page.getByRole('link', { name: 'Gallring', exact: true }).click();
@@ -44,8 +42,7 @@ describe('gallring pages in Chromium', () => {
       await expect(report.getByRole('row', { name: /E-GALLRAS/ }).textContent()).resolves.toContain('Gallras');
       await expect(report.getByRole('row', { name: /E-FORSKNING/ }).textContent()).resolves.toContain('Bevaras för forskning');
       await expect(report.getByRole('row', { name: /E-OPPET/ }).textContent()).resolves.toContain('inte avslutat');
-      await page.screenshot({ path: join(SHOTS, 'admin-gallring-provkorning.png'), fullPage: true });
-      await axeCheck(page, 'gallring-provkorning');
+      await look(page, 'admin-gallring-provkorning', 'gallring-provkorning');
 
       // The browser itself refuses the form until the box is ticked.
       await page.getByRole('button', { name: 'Verkställ gallringen' }).click();
@@ -56,8 +53,7 @@ describe('gallring pages in Chromium', () => {
       const destroyed = page.getByRole('table', { name: 'Gallrade ärenden' });
       await expect(destroyed.getByRole('row').count()).resolves.toBe(2);
       await expect(destroyed.getByRole('row', { name: /E-GALLRAS/ }).isVisible()).resolves.toBe(true);
-      await page.screenshot({ path: join(SHOTS, 'admin-gallring-verkstalld.png'), fullPage: true });
-      await axeCheck(page, 'gallring-verkstalld');
+      await look(page, 'admin-gallring-verkstalld', 'gallring-verkstalld');
       expect((await db.query("SELECT id FROM cases ORDER BY id")).rows).toEqual([{ id: 'E-FORSKNING' }, { id: 'E-OPPET' }]);
     } finally {
       await context.close();

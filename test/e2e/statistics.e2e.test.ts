@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { EXPECTED, seedScenario } from '../support/statsSeed.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { DESKTOP, loginAs, look, openPage, serveInChromium, type BrowserSite } from '../support/browser.js';
 
 /**
  * The statistics page in Debian's Chromium behind the real session plugin (development login,
@@ -28,16 +27,14 @@ describe('statistics page in Chromium', () => {
   });
 
   it('an admin opens Statistik from the menu and downloads October for Trelleborg', async () => {
-    const context = await site.browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
+    const { context, page } = await openPage(site.browser, { locale: 'sv-SE', viewport: DESKTOP, acceptDownloads: true });
     const base = site.base;
     try {
       await loginAs(page, base, /Lena Drift/, '/admin');
       await page.getByRole('link', { name: 'Statistik', exact: true }).click();
       await page.waitForURL(`${base}/admin/statistik`);
       await expect(page.getByRole('heading', { level: 1, name: 'Statistik till Socialstyrelsen' }).isVisible()).resolves.toBe(true);
-      await page.screenshot({ path: join(SHOTS, 'admin-statistik.png'), fullPage: true });
-      await axeCheck(page, 'statistik');
+      await look(page, 'admin-statistik', 'statistik');
 
       const table = page.getByRole('table', { name: /Trelleborgs kommun/ });
       const [download] = await Promise.all([page.waitForEvent('download'), table.getByRole('link', { name: 'Ladda ner filen för oktober 2026' }).click()]);

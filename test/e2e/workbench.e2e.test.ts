@@ -1,9 +1,8 @@
-import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDecision, getCase, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { axeCheck, loginAs, serveInChromium, SHOTS, type BrowserSite } from '../support/browser.js';
+import { loginAs, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { onPhone, phoneVisit } from '../support/phone.js';
 import { fakePdf, seedCase } from '../support/web.js';
 
 /**
@@ -15,15 +14,7 @@ import { fakePdf, seedCase } from '../support/web.js';
  */
 const MOTIVATION = 'Hyran godtas upp till riktlinjen; hushållet har fått tid att söka en billigare bostad.';
 
-async function visit(page: Page, name: string, ...own: Locator[]): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `workbench-${name}.png`), fullPage: true });
-  await axeCheck(page, name);
-  for (const part of own) {
-    const box = (await part.boundingBox())!;
-    expect(box, name).not.toBeNull();
-    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
-  }
-}
+const visit = phoneVisit('workbench');
 
 describe('the workbench in Chromium', () => {
   let db: Db;
@@ -43,8 +34,7 @@ describe('the workbench in Chromium', () => {
   });
 
   it('claims a manual case with the rent over the guideline, settles it, signs and reads the letter', async () => {
-    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
+    const { context, page } = await onPhone(site.browser);
     await loginAs(page, site.base, /Anna Lind/, '/inkorg');
     await visit(page, 'queue', page.getByRole('navigation', { name: 'Vilka ärenden' }));
     await page.getByRole('link', { name: caseId }).click();

@@ -1,13 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { Db } from '../../src/store/index.js';
 import { loadWebAuthConfig } from '../../src/config.js';
-import { registerWebAuth } from '../../src/web/auth/webAuth.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
 
@@ -36,6 +35,30 @@ export async function axeCheck(page: Page, name: string): Promise<void> {
   expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }
 
+/**
+ * A full-page screenshot saved as test-artifacts/screenshots/`file`.png (the folder is made if
+ * missing), so a person can look at what the test saw.
+ */
+export async function shoot(page: Page, file: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${file}.png`), fullPage: true });
+}
+
+/** What every visited page gets: a screenshot `file`.png (see shoot), then axeCheck under `name`. */
+export async function look(page: Page, file: string, name: string): Promise<void> {
+  await shoot(page, file);
+  await axeCheck(page, name);
+}
+
+/** Laptop-sized viewport in CSS px, for the pages that are not tested at a phone's width. */
+export const DESKTOP = { width: 1280, height: 900 } as const;
+
+/** A new browser context with `options` and a page in it; the caller closes the context. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  return { context, page: await context.newPage() };
+}
+
 export interface BrowserSite {
   /** http://127.0.0.1:<port> of the server. */
   base: string;
@@ -45,15 +68,17 @@ export interface BrowserSite {
 }
 
 /**
- * A web server on a free loopback port with the real session plugin (development login, CSRF,
- * CSP) and `routes` in its context, and Debian's Chromium to drive it.
+ * A web server on a free loopback port with its pages set up as production sets them up
+ * (buildWebServer's `pages`: the real session plugin with the development login, CSRF, CSP, and
+ * the refusal of unstorable text) and `routes` in that context, and Debian's Chromium to drive it.
  */
 export async function serveInChromium(db: Db, routes: FastifyPluginAsync): Promise<BrowserSite> {
   mkdirSync(SHOTS, { recursive: true });
-  const app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
-  await app.register(async (pages) => {
-    await registerWebAuth(pages, { db, auth: loadWebAuthConfig({ NODE_ENV: 'test' }) });
-    await pages.register(routes);
+  const app = buildWebServer({
+    logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }),
+    metrics: createMetrics({ defaultMetrics: false }),
+    checks: {},
+    pages: { db, auth: loadWebAuthConfig({ NODE_ENV: 'test' }), routes: [routes] },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -70,10 +95,28 @@ export async function serveInChromium(db: Db, routes: FastifyPluginAsync): Promi
   };
 }
 
-/** Signs in with the development login as the user whose label matches, and waits for `landing`. */
-export async function loginAs(page: Page, base: string, user: RegExp, landing: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(user).check();
+/**
+ * A development-login user: a RegExp matches the radio button's label (display name, role,
+ * organisation, municipalities); a string is the user's id (src/web/auth/devUsers.ts).
+ */
+export type DevLoginUser = RegExp | string;
+
+function devLoginChoice(page: Page, user: DevLoginUser): Locator {
+  return typeof user === 'string' ? page.locator(`#u-${user}`) : page.getByLabel(user);
+}
+
+/**
+ * On the development login page already open in `page`: picks `user`, presses "Logga in" and
+ * waits until the browser is at `base` + `landing` (a path such as '/inkorg').
+ */
+export async function signIn(page: Page, base: string, user: DevLoginUser, landing: string): Promise<void> {
+  await devLoginChoice(page, user).check();
   await page.getByRole('button', { name: 'Logga in' }).click();
   await page.waitForURL(`${base}${landing}`);
+}
+
+/** Opens `base`/login and signs in as `user` (see signIn), waiting for `landing`. */
+export async function loginAs(page: Page, base: string, user: DevLoginUser, landing: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await signIn(page, base, user, landing);
 }

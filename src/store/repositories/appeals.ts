@@ -1,6 +1,7 @@
 import { RobotError } from '../../domain/errors.js';
 import type { Queryable } from '../db.js';
 import { StoreError } from '../errors.js';
+import { caseScopeSql, municipalitiesSql, queryParams, type CaseScope } from './caseScope.js';
 
 /**
  * Appeals (överklagande) of a case's decisions: the appeal as received (never changed) and what
@@ -161,23 +162,35 @@ export async function getAppeal(db: Queryable, caseId: string, appealId: string)
   return (await withEvents(db, rows))[0];
 }
 
+export type OpenAppeal = AppealRecord & { municipality: string; organisation: string | null };
+
 /**
- * Appeals still to be handled (not forwarded, dismissed or resolved) in the municipalities,
- * oldest received first, with the case's municipality and organisation for scoping.
+ * Appeals still to be handled (not forwarded, dismissed or resolved) of the cases in a user's
+ * scope (caseScope.ts), oldest received first, at most `limit`, with the case's municipality and
+ * organisation.
  */
-export async function listOpenAppeals(
-  db: Queryable,
-  municipalities: readonly string[],
-  limit = 200,
-): Promise<Array<AppealRecord & { municipality: string; organisation: string | null }>> {
+export async function listOpenAppeals(db: Queryable, scope: CaseScope, limit = 200): Promise<OpenAppeal[]> {
+  return openAppealsWhere(db, (param) => caseScopeSql(scope, param), limit);
+}
+
+/**
+ * listOpenAppeals for the admins' reminders: every open appeal of the cases of `municipalities`,
+ * whatever their organisation (the reminder names the case id and dates only).
+ */
+export async function listOpenAppealsInMunicipalities(db: Queryable, municipalities: readonly string[], limit = 200): Promise<OpenAppeal[]> {
+  return openAppealsWhere(db, (param) => municipalitiesSql(municipalities, param), limit);
+}
+
+async function openAppealsWhere(db: Queryable, casesSql: (param: (value: unknown) => string) => string, limit: number): Promise<OpenAppeal[]> {
+  const params = queryParams();
   const { rows } = await db.query<AppealRow & { municipality: string; organisation: string | null }>(
     `SELECT ${appealColumns('a')}, c.municipality, c.organisation
        FROM appeals a JOIN cases c ON c.id = a.case_id
-      WHERE c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
+      WHERE ${casesSql(params.add)}
         AND NOT EXISTS (SELECT 1 FROM appeal_events e WHERE e.appeal_id = a.id AND (e.kind IN ('forwarded', 'dismissed') OR (e.kind = 'changed' AND e.resolved)))
       ORDER BY a.received_on, a.id
-      LIMIT $2`,
-    [JSON.stringify(municipalities), limit],
+      LIMIT ${params.add(limit)}`,
+    params.values,
   );
   const full = await withEvents(db, rows);
   return full.map((a, i) => ({ ...a, municipality: rows[i]!.municipality, organisation: rows[i]!.organisation }));

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { MONEY_PATTERN } from '../../domain/money.js';
 import type { Queryable } from '../db.js';
 import { StoreError } from '../errors.js';
+import { caseScopeSql, queryParams, type CaseScope } from './caseScope.js';
 
 /**
  * Decisions. A row is exactly what a caseworker signed, or what the robot decided itself under
@@ -194,13 +195,12 @@ export interface AutomatedDecisionItem {
 }
 
 /**
- * The robot's automated decisions in the given municipalities decided at or after `since`,
- * newest first, so caseworkers see what was decided without them.
+ * The robot's automated decisions on the cases in a user's scope (caseScope.ts) decided at or
+ * after `since`, newest first, at most `limit` (200), so caseworkers see what was decided
+ * without them.
  */
-export async function listAutomatedDecisions(
-  db: Queryable,
-  q: { municipalities: readonly string[]; since: Date; limit?: number },
-): Promise<AutomatedDecisionItem[]> {
+export async function listAutomatedDecisions(db: Queryable, q: CaseScope & { since: Date; limit?: number }): Promise<AutomatedDecisionItem[]> {
+  const params = queryParams();
   const { rows } = await db.query<{
     id: string;
     case_id: string;
@@ -216,11 +216,11 @@ export async function listAutomatedDecisions(
             EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id) AS superseded
        FROM decisions d JOIN cases c ON c.id = d.case_id
       WHERE d.delegation_reference IS NOT NULL
-        AND d.signed_at >= $2
-        AND c.municipality IN (SELECT jsonb_array_elements_text($1::jsonb))
+        AND d.signed_at >= ${params.add(q.since.toISOString())}
+        AND ${caseScopeSql(q, params.add)}
       ORDER BY d.signed_at DESC, d.id DESC
-      LIMIT $3`,
-    [JSON.stringify(q.municipalities), q.since.toISOString(), q.limit ?? 200],
+      LIMIT ${params.add(q.limit ?? 200)}`,
+    params.values,
   );
   return rows.map((r) => ({
     decisionId: r.id,

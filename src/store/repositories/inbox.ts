@@ -105,11 +105,12 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
   }));
 }
 
-/** First meetings the robot could not book or tell (points for the caseworker) in the user's municipalities. */
-export async function countBookingPoints(db: Queryable, municipalities: readonly string[]): Promise<number> {
+/** First meetings the robot could not book or tell (points for the caseworker) of the cases in the user's scope (caseScope.ts). */
+export async function countBookingPoints(db: Queryable, scope: CaseScope): Promise<number> {
+  const params = queryParams();
   const { rows } = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM bookings b WHERE b.municipality IN (SELECT jsonb_array_elements_text($1::jsonb)) AND ${BOOKING_POINT_SQL}`,
-    [JSON.stringify(municipalities)],
+    `SELECT count(*) AS n FROM bookings b JOIN cases c ON c.id = b.case_id WHERE ${caseScopeSql(scope, params.add)} AND ${BOOKING_POINT_SQL}`,
+    params.values,
   );
   return Number(rows[0]?.n ?? 0);
 }

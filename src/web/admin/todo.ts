@@ -4,7 +4,7 @@ import { monthlyDeadline } from '../../stats/socialstyrelsen/period.js';
 import { reportExpired } from '../../retention/run.js';
 import { comingMonth, ruleGaps, type RuleGap } from '../../rules/coverage.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { listFollowUpReports, listOpenAppeals, listRetentionRuns, type Db } from '../../store/index.js';
+import { listFollowUpReports, listOpenAppealsInMunicipalities, listRetentionRuns, type Db } from '../../store/index.js';
 import { APPEAL_REMINDER_DAYS } from '../caseworker/appealPages.js';
 import { esc } from '../layout.js';
 import { municipalityNames } from '../caseworker/view.js';
@@ -103,7 +103,7 @@ export async function gatherTodos(db: Db, municipalities: readonly string[], now
     });
   }
   // Appeals not yet reconsidered and forwarded (case ids and dates only: admins read no case content).
-  for (const appeal of await listOpenAppeals(db, municipalities)) {
+  for (const appeal of await listOpenAppealsInMunicipalities(db, municipalities)) {
     const waited = daysBetween(appeal.receivedOn, today);
     todos.push({
       municipality: appeal.municipality,
