@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/redis.js';
 import { loadWebAuthConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
