@@ -68,6 +68,9 @@ forEachBackend('caseworker pages', (backend) => {
       expect(res.body).toMatch(/<strong>[1-9]\d*<\/strong> för manuell handläggning/);
       expect(res.body).toContain('Försenat');
       expect(res.body).toContain('aria-sort="ascending"');
+      // Who is signed in, in words: the organisation with a capital, not the claim's key "trelleborg".
+      expect(res.body).toContain('<span>Anna Lind (handläggare, Trelleborg)</span>');
+      expect((await new Client(app).get('/login')).body).toContain('Anna Lind – handläggare, Trelleborg (kommun 1287)');
       const sorted = await anna.get('/inkorg?sortera=mottagen&ordning=fallande');
       expect(sorted.body.indexOf(manual.id)).toBeLessThan(sorted.body.indexOf(old.id));
       expect(sorted.body).toContain('aria-sort="descending"');
