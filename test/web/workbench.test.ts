@@ -191,6 +191,10 @@ forEachBackend('workbench pages', (backend) => {
       expect((await getCase(db(), seeded.id))?.state).toBe('SIGNED');
       expect(enqueued).toContain(decision!.id);
       expect((await getStateHistory(db(), seeded.id)).at(-1)).toMatchObject({ fromState: 'MANUAL', toState: 'SIGNED', reason: 'SIGNED_MANUAL' });
+      // Nothing the robot proposed was changed: the case page says the case was settled by hand.
+      const casePage = await anna.get(url(seeded.id));
+      expect(casePage.body).toContain('(avgjort av handläggaren i manuell handläggning).');
+      expect(casePage.body).not.toContain('belopp ändrade av handläggaren');
       const letter = await anna.get(`${url(seeded.id)}/beslut`);
       expect(letter.statusCode).toBe(200);
       expect(letter.body).toContain('14\u00a0762');
