@@ -297,6 +297,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     await registerDeclarationRoutes(app, {
       db,
       clock,
+      names,
       ...(options.robotIdentity ? { robotIdentity: options.robotIdentity } : {}),
       render,
       notFound: async (request, reply) => sendNotFound(reply, request.user, await csrfTokenFor(reply)),
