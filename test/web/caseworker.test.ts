@@ -327,6 +327,8 @@ forEachBackend('caseworker pages', (backend) => {
       const page = await anna.get(`/arenden/${seeded.id}?signerat=1`);
       expect(page.body).toContain('Beslutet är signerat.');
       expect(page.body).toContain(decision.contentHash);
+      // Signed from the shared queue, nobody owns it: but it is no longer in the queue either.
+      expect(page.body).toContain('<dd data-testid="owner">Ingen (ärendet är avgjort)</dd>');
     });
 
     it('hands a signed decision on to be carried out at once; when that fails the signature stands', async () => {

@@ -53,7 +53,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}" id="resultat" tabindex="-1" autofocus>${esc(message.text)}</p>`);
   parts.push(`<dl class="facts">
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
-<dt>Handläggare</dt><dd data-testid="owner">${esc(ownerWords(c.owner, user))}</dd>
+<dt>Handläggare</dt><dd data-testid="owner">${esc(c.owner === null && (c.state === 'SIGNED' || c.state === 'COMPLETED') ? 'Ingen (ärendet är avgjort)' : ownerWords(c.owner, user))}</dd>
 <dt>Kommun</dt><dd>${esc(names(c.municipality))}</dd>
 <dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
