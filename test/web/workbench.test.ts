@@ -154,6 +154,9 @@ forEachBackend('workbench pages', (backend) => {
       const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body).toMatch(/bevilja 14\u00a0762 kr i försörjningsstöd/);
+      // What the letter will say about the point, before signing (the page showed only outcome and amount).
+      expect(confirm.body).toContain('<h2>Motiveringar i brevet</h2>');
+      expect(confirm.body).toContain(`<li>Boendekostnad: kostnaden godtas upp till riktlinjen (5\u00a0852,00 kr). ${motivation}</li>`);
       // The choices go on unchanged to the signing form and to "Ändra igen" (a GET of the settle page).
       expect(confirm.body).toContain('name="val_rad2" value="cap"');
       expect(confirm.body).toContain(`name="motivering_rad2" value="${motivation}"`);

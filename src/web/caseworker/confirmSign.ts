@@ -156,16 +156,20 @@ export interface ConfirmManualInput {
   amount: string;
   /** Every field of the settle form as posted (val_*, motivering_*, belopp_*), sent on unchanged. */
   fields: ReadonlyMap<string, string>;
+  /** The letter's motivation as the signature will store it: one line per settled point (settlementText). */
+  motivation: string;
   csrf: string;
 }
 
 export function confirmManualBody(input: ConfirmManualInput): string {
+  const lines = input.motivation.split('\n').filter((l) => l.trim() !== '');
   return confirmWithChangeAgain({
     caseId: input.caseId,
     heading: 'Bekräfta beslutet',
     lead: 'Med dina ställningstaganden beslutar du att',
     decided: input,
-    details: '<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>',
+    // What the letter will say about each point, as it will say it: read before signing, as on the other confirmations.
+    details: `${lines.length > 0 ? `<h2>Motiveringar i brevet</h2>\n<ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n` : ''}<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
     path: 'avgora',
     fields: hiddenFields(input.csrf, input.proposalId, input.fields),
   });
