@@ -5,7 +5,7 @@ import { loadWebAuthConfig, type Config, type WebAuthConfig } from '../config.js
 import type { Robot } from '../robot/worker.js';
 import { DEFAULT_PREFIX, openQueues } from '../robot/queues.js';
 import { REPLAY_REFUSAL_WORDS, replayCase } from '../robot/replay.js';
-import { mayCauseLookup, replayWhy } from '../robot/declarations.js';
+import { mayCauseLookup, replayWhy, replayWhyProblem } from '../robot/declarations.js';
 import { checkIntake } from '../robot/intake.js';
 import { startRobot } from '../robot/worker.js';
 import { RedisPolicyError } from '../robot/redisCheck.js';
@@ -243,5 +243,7 @@ export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[])
 export function replayArguments(actor: string | undefined, why: string | undefined, caseIds: readonly string[]): { actor: string; why: string; caseIds: string[] } | string {
   if (!actor || !/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/.test(actor)) return 'replay: --av ANVÄNDAR-ID saknas eller är fel (vem som ber om omkörningen; hen behöver en giltig försäkran för SSBTEK)';
   if (caseIds.length === 0) return 'replay: ange minst ett ärende-id';
+  const whyProblem = replayWhyProblem(why);
+  if (whyProblem) return `replay: ${whyProblem}`;
   return { actor, why: replayWhy(why), caseIds: [...caseIds] };
 }

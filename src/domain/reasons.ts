@@ -155,6 +155,14 @@ export const AUDIT_ACTION_WORDS: Readonly<Record<string, string>> = {
   'retention.dry-run': 'Provkörning av gallring',
   'retention.destroy': 'Gallrade ärendet',
   'stats.produce': 'Tog fram statistik för Socialstyrelsen',
+  'stats.validate': 'Kontrollerade en statistikfil för Socialstyrelsen',
+  'declaration.record': 'Registrerade försäkran för SSBTEK',
+  'declaration.end': 'Registrerade sista dag för försäkran för SSBTEK',
+  'logfollowup.make': 'Gjorde en logguppföljning',
+  'logfollowup.read': 'Läste en logguppföljning',
+  'logfollowup.rows': 'Visade loggraderna bakom ett fynd i logguppföljningen',
+  'logfollowup.export': 'Laddade ned en logguppföljning som CSV',
+  'logfollowup.signoff': 'Markerade en logguppföljning som granskad',
   'appeal.record': 'Registrerade överklagande',
   'appeal.handle': 'Handlade överklagande',
   'appeal.kept': 'Omprövade: beslutet står fast',
@@ -233,6 +241,14 @@ export const AUDIT_DETAIL_WORDS: Readonly<Record<string, string>> = {
   counts: 'antal',
   mismatches: 'avvikelser',
   problems: 'problem',
+  reference: 'referens',
+  repeated: 'upprepat anrop',
+  existed: 'fanns redan',
+  startsAt: 'börjar',
+  error: 'felklass',
+  component: 'del',
+  screenshotId: 'skärmbild nr',
+  letter: 'brev',
 };
 
 /**
@@ -273,6 +289,9 @@ export const AUDIT_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, 
   kind: { 'as-proposed': 'som föreslaget', edited: 'med ändrade belopp', scheduled: 'månadsrapport', 'on-demand': 'beställd' },
   outcome: { GRANT: 'bifall', REJECT: 'avslag', PROPOSE_GRANT: 'förslag: bifall', PROPOSE_REJECT: 'förslag: avslag', MANUAL: 'manuell handläggning' },
   via: { web: 'webben', cli: 'kommandoraden' },
+  // The steps of carrying out a decision (robot/outbound.ts).
+  step: { 'write-back': 'återskrivning till verksamhetssystemet', payment: 'utbetalning', notify: 'meddelande till den sökande' },
+  letter: { covering: 'följebrev till förvaltningsrätten' },
 };
 
 /** Roles as people name them. */

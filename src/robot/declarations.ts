@@ -1,5 +1,6 @@
 import { stockholmDate } from '../domain/dates.js';
 import { declarationOn, getCase, type Queryable } from '../store/index.js';
+import { looksLikePersonalNumber } from '../store/personalDataGuard.js';
 
 /**
  * SSBTEK's terms for actions that make the robot ask the registers on a person's behalf (a
@@ -20,6 +21,17 @@ export async function mayCauseLookup(db: Queryable, actor: string, caseId: strin
 
 /** The reason recorded for a replay from intake when the person gives none. */
 export const DEFAULT_REPLAY_WHY = 'Omkörning från intaget efter ett tekniskt fel eller avbrott';
+
+/**
+ * What is wrong with a reason given for a replay, in Swedish naming the field, or undefined.
+ * The reason is written to the audit log, which refuses a personal number; asked before the
+ * replay, so a replay never runs without its audit row (and the person gets words, not a 500).
+ */
+export function replayWhyProblem(text: unknown): string | undefined {
+  return typeof text === 'string' && looksLikePersonalNumber(text)
+    ? 'Skäl: får inte innehålla ett personnummer (skälet sparas i granskningsloggen). Skriv vad som hände, utan uppgifter om personen.'
+    : undefined;
+}
 
 /** A reason as given in a form or on the command line: trimmed, at most 500 characters, or the default. */
 export function replayWhy(text: unknown): string {

@@ -22,6 +22,15 @@ export interface PageOptions {
 export const ROLE_WORDS: Record<string, string> = { caseworker: 'handläggare', teamlead: 'arbetsledare', admin: 'administratör', auditor: 'granskare' };
 
 /**
+ * The user's organisation as people write it: the claim's value ("trelleborg", set in
+ * OIDC_ORGANISATIONS) with a capital, "Trelleborg". The value is a key, not a name, and read
+ * as a code word in the header when shown as it came.
+ */
+export function organisationWords(organisation: string): string {
+  return organisation.charAt(0).toLocaleUpperCase('sv-SE') + organisation.slice(1);
+}
+
+/**
  * The frame of every page: Swedish, a skip link, landmarks, one h1 per page (in the body),
  * no inline scripts (the CSP forbids them), styles from /assets/site.css.
  */
@@ -37,7 +46,7 @@ export function page(options: PageOptions): string {
       </ul></nav>
       <form method="post" action="/logout" class="logout">
         <input type="hidden" name="_csrf" value="${esc(options.csrfToken)}">
-        <span>${esc(user.displayName)} (${esc(ROLE_WORDS[user.role] ?? user.role)}, ${esc(user.organisation)})</span>
+        <span>${esc(user.displayName)} (${esc(ROLE_WORDS[user.role] ?? user.role)}, ${esc(organisationWords(user.organisation))})</span>
         <button type="submit">Logga ut</button>
       </form>`
     : '';

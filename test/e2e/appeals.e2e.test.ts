@@ -215,13 +215,13 @@ describe('appeals and omprövning in Chromium', () => {
       await page.getByRole('link', { name: 'Ändra beslutet' }).click();
       await page.waitForURL(/\/andra-beslut\?overklagande=\d+$/);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Ompröva beslutet – ärende ${IN_TIME_CASE}`);
-      await visit(page, '06-change-form', page.locator('form[action$="/andra-beslut"]'));
+      await visit(page, '06-change-form', page.locator('form[action$="/andra-beslut/bekrafta"]'));
       const amount = page.getByLabel(line.label, { exact: true });
       await amount.focus();
       await page.keyboard.press('ControlOrMeta+A');
       await page.keyboard.type(raised.replace('.', ','));
       // Signing without a motivation: the browser's own check keeps the form and says which field.
-      await page.getByRole('button', { name: 'Signera det nya beslutet' }).focus();
+      await page.getByRole('button', { name: 'Räkna om och granska' }).focus();
       await page.keyboard.press('Enter');
       expect(await page.getByLabel(/Motivering/).evaluate((el: HTMLTextAreaElement) => el.validity.valueMissing)).toBe(true);
       expect(page.url()).toMatch(/\/andra-beslut\?overklagande=\d+$/);
@@ -232,18 +232,24 @@ describe('appeals and omprövning in Chromium', () => {
       await amount.focus();
       await page.keyboard.press('ControlOrMeta+A');
       await page.keyboard.type('366O');
-      await pressButton(page, 'Signera det nya beslutet', `${site.base}/arenden/${IN_TIME_CASE}/andra-beslut`, 400);
+      await pressButton(page, 'Räkna om och granska', `${site.base}/arenden/${IN_TIME_CASE}/andra-beslut/bekrafta`, 400);
       expect(await words(page.getByRole('alert'))).toBe(`Beloppet är inte ett belopp i kronor för: ${line.label}.`);
       const refused = page.getByLabel(line.label, { exact: true });
       expect([await refused.inputValue(), await refused.getAttribute('aria-invalid')]).toEqual(['366O', 'true']);
       expect(await refused.evaluate((el) => el.getAttribute('aria-describedby')!.split(' ')[0])).toBe('fel');
       expect(await page.getByLabel(/Motivering/).inputValue()).toBe(MOTIVATION);
       expect((await currentDecision(db, IN_TIME_CASE))!.id).toBe(first.id);
-      await visit(page, '07-change-refused', page.locator('form[action$="/andra-beslut"]'));
+      await visit(page, '07-change-refused', page.locator('form[action$="/andra-beslut/bekrafta"]'));
       await refused.focus();
       await page.keyboard.press('ControlOrMeta+A');
       await page.keyboard.type(raised.replace('.', ','));
-      await pressButton(page, 'Signera det nya beslutet', `${url}?andrat=1`);
+      // The new outcome and amount, and what happens to the difference, before anything is signed.
+      await pressButton(page, 'Räkna om och granska', `${site.base}/arenden/${IN_TIME_CASE}/andra-beslut/bekrafta`);
+      expect(await words(page.locator('#bekrafta-utfall'))).toContain(`bevilja ${kronor(String(Number(first.amount) + RAISE)).replace(/\u00a0/g, ' ')} kr`);
+      expect(await words(page.locator('main'))).toContain(`Det är ${kronor(String(RAISE)).replace(/\u00a0/g, ' ')} kr mer än det gällande beslutet; skillnaden betalas ut när du signerar.`);
+      expect((await currentDecision(db, IN_TIME_CASE))!.id).toBe(first.id);
+      await visit(page, '07b-change-confirm');
+      await pressButton(page, 'Bekräfta och signera', `${url}?andrat=1`);
       expect(await page.getByRole('status').textContent()).toBe('Det ändrade beslutet är signerat och verkställs.');
 
       // Carried out by the outbound job the signature enqueued: only the difference is paid.

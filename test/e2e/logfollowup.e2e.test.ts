@@ -70,7 +70,10 @@ describe('the log follow-up in Chromium', () => {
     await page.waitForURL(`${site.base}/logguppfoljning/${reportId}`);
     const findings = page.getByRole('region', { name: 'Fynd', exact: true });
     const text = (await findings.textContent())!.replace(/\s+/g, ' ');
-    expect(text).toContain('hl-svedala-2');
+    // People and the municipality by name, not by user id or code (found by trying the pages).
+    expect(text).toContain('Johan Ek');
+    expect(text).not.toContain('hl-svedala-2');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Logguppföljning Svedala kommun, 2026-04-01 – 2026-04-30');
     expect(text).toContain(caseId);
     expect(text).toContain('utanför kontorstid');
     await visit(page, 'report', findings, page.getByRole('button', { name: 'Markera som granskad' }));
@@ -92,7 +95,7 @@ describe('the log follow-up in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${site.base}/logguppfoljning/${reportId}?granskad=1`);
     expect(await page.getByRole('status').textContent()).toContain('markerad som granskad');
-    expect(await page.getByTestId('signoff').textContent()).toContain('granskare-svedala');
+    expect(await page.getByTestId('signoff').textContent()).toContain('av Per Granskare (granskare)');
     expect(await page.getByRole('button', { name: 'Markera som granskad' }).count()).toBe(0);
     await visit(page, 'signed');
 
@@ -101,6 +104,7 @@ describe('the log follow-up in Chromium', () => {
       form: { kommentar: 'Igen', _csrf: (await page.locator('input[name="_csrf"]').first().getAttribute('value')) ?? '' },
     });
     expect(again.status()).toBe(409);
+    expect(await again.text()).toContain('Rapporten är redan granskad av Per Granskare');
     expect((await getFollowUpReport(db, reportId))!.signOff).toMatchObject({ signedBy: 'granskare-svedala', comment: COMMENT });
     const logged = (await searchAudit(db, { actor: 'granskare-svedala' })).map((e) => `${e.action}:${e.result}`);
     expect(logged).toEqual(expect.arrayContaining(['logfollowup.read:ok', 'logfollowup.rows:ok', 'logfollowup.signoff:ok', 'logfollowup.signoff:refused']));

@@ -137,7 +137,7 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
       expect(q.get('nonce')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
       expect(q.get('nonce')).not.toBe(q.get('state'));
 
-      await expect(page.locator('form.logout span').textContent()).resolves.toBe('Karin Berg (handläggare, svedala)');
+      await expect(page.locator('form.logout span').textContent()).resolves.toBe('Karin Berg (handläggare, Svedala)');
       await shoot(page, '01-inbox');
       // One session, for the signed-in user, with what the claims gave.
       const rows = await sessions();

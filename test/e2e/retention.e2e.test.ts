@@ -36,7 +36,7 @@ describe('gallring pages in Chromium', () => {
       await page.getByRole('link', { name: 'Gallring', exact: true }).click();
       await page.waitForURL(`${site.base}/admin/gallring`);
       await axeCheck(page, 'gallring');
-      await page.getByRole('button', { name: 'Provkör gallring för 1287' }).click();
+      await page.getByRole('button', { name: 'Provkör gallring för Trelleborgs kommun' }).click();
       await page.waitForURL(/\/admin\/gallring\/[0-9a-f-]{36}$/);
       const report = page.getByRole('table', { name: 'Förfallna ärenden' });
       await expect(report.getByRole('row', { name: /E-GALLRAS/ }).textContent()).resolves.toContain('Gallras');

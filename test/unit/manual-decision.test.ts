@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assess } from '../../src/assessment/assess.js';
 import type { Proposal } from '../../src/domain/proposal.js';
 import { loadRules } from '../../src/rules/load.js';
-import { contentSettled, pointsOf, settle, type Point } from '../../src/web/caseworker/manualDecision.js';
+import { contentSettled, pointsOf, settle, settlementText, type Point } from '../../src/web/caseworker/manualDecision.js';
 import { municipalityNames } from '../../src/web/caseworker/view.js';
 import { seedSnapshot } from '../support/web.js';
 
@@ -142,7 +142,7 @@ describe('deciding an income discrepancy', () => {
     const line = proposal.calculation.lines.findIndex((l) => l.kind === 'income');
     expect(content.edits).toEqual([{ line, label: 'Sjukpenning, sökande', from: '6340.50', to: '6000.00' }]);
     expect(content.calculation.lines[line]!.note).toContain('uppgivet belopp räknas');
-    expect(content.motivation).toBe('Sjukpenning, sökande: räkna det uppgivna beloppet (ansökan) (6\u00a0000,00 kr). Beloppet stämmer med intyget.');
+    expect(content.motivation).toBe('Sjukpenning, sökande: det uppgivna beloppet (ansökan) räknas (6\u00a0000,00 kr). Beloppet stämmer med intyget.');
     expect(content.reasons).toEqual([]);
   });
 
@@ -291,10 +291,21 @@ describe('deciding an undeclared income and an income to assess', () => {
     expect(errorOf(studies, { choice: 'other', motivation: 'x' })).toBe('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
   });
 
+  // The letter states what was decided; the form's words are instructions ("Godta hela beloppet").
+  it.each([
+    ['accept', 'Akut tandvård: hela beloppet godtas (2\u00a0400,00 kr). Intyg finns.'],
+    ['cap', 'Akut tandvård: kostnaden godtas upp till riktlinjen (2\u00a0400,00 kr). Intyg finns.'],
+    ['refuse', 'Akut tandvård: kostnaden godtas inte (0,00 kr). Intyg finns.'],
+    ['exclude', 'Akut tandvård: inkomsten räknas inte. Intyg finns.'],
+  ] as const)('settled as %s, in the letter', (choice, words) => {
+    const amount = choice === 'exclude' ? undefined : choice === 'refuse' ? '0.00' : '2400.00';
+    expect(settlementText({ point: 'rad3', code: 'EXPENSE_NEEDS_ASSESSMENT', label: 'Akut tandvård', choice, motivation: 'Intyg finns.', ...(amount ? { amount } : {}) })).toBe(words);
+  });
+
   it('the motivation names the choice and the amount counted', () => {
     expect(settleWith(studies, { choice: 'other', amount: '1 250,50', motivation: 'Bara levnadskostnadsdelen.' }).content.motivation).toBe(
-      'Studiemedel, sökande: räkna ett annat belopp (1\u00a0250,50 kr). Bara levnadskostnadsdelen.',
+      'Studiemedel, sökande: ett annat belopp räknas (1\u00a0250,50 kr). Bara levnadskostnadsdelen.',
     );
-    expect(settleWith(pension, { choice: 'count' }).content.motivation).toBe('Pension, sökande: räkna inkomsten (4\u00a0000,50 kr).');
+    expect(settleWith(pension, { choice: 'count' }).content.motivation).toBe('Pension, sökande: inkomsten räknas (4\u00a0000,50 kr).');
   });
 });

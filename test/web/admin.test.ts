@@ -243,6 +243,28 @@ describe('admin pages', () => {
     expect(JSON.stringify(entries)).not.toContain('198507099805');
   });
 
+  it('refuses a personal number in the reason before replaying: a clear error naming the field, nothing run, nothing logged with the number', async () => {
+    const id = 'A-2026-990777';
+    await saveApplication(db, { id, municipality: '1287', receivedAt: new Date(), raw: { id } });
+    await createCase(db, { id, municipality: '1287', month: '2026-11', actor: 'test' });
+    await transitionCase(db, { caseId: id, from: 'RECEIVED', to: 'GATHERING', actor: 'test' });
+    await transitionCase(db, { caseId: id, from: 'GATHERING', to: 'TECHNICAL_ERROR', actor: 'test', reason: 'TECHNICAL_ERROR: ssbtek' });
+    for (const [url, fields] of [
+      ['/admin/omkorning', { arende: id, satt: 'intake', skal: 'Sökande 19930606-2291 ringde' }],
+      ['/admin/omkorning/sedan', { sedan: toLocalInput(new Date(Date.now() - 60_000)), satt: 'intake', skal: 'gäller 198507099805' }],
+    ] as const) {
+      const res = await post(url, fields);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.body).toContain('Skäl: får inte innehålla ett personnummer');
+      expect(res.body).toContain('Ingenting har körts om');
+      expect(res.body).not.toMatch(/19930606|198507099805/);
+    }
+    expect((await getCase(db, id))!.state).toBe('TECHNICAL_ERROR');
+    const entries = await searchAudit(db, { actor: 'admin-1', limit: 10 });
+    expect(entries.filter((e) => e.result === 'refused' && (e.details.fields as string[] | undefined)?.includes('skal'))).toHaveLength(2);
+    expect(JSON.stringify(entries)).not.toMatch(/19930606|198507099805/);
+  });
+
   it('pauses and resumes intake on the queue, for every process', async () => {
     const paused = await post('/admin/intag/pausa', {});
     expect(paused.statusCode).toBe(303);

@@ -11,6 +11,7 @@ import {
 } from '../../src/store/index.js';
 import { gatherTodos } from '../../src/web/admin/todo.js';
 import { DEV_USERS } from '../../src/web/auth/devUsers.js';
+import { kronor } from '../../src/domain/labels.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { signCase } from '../../src/web/caseworker/service.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
@@ -170,6 +171,53 @@ forEachBackend('appeals on the case pages', (backend) => {
     const audit = await listAuditForCase(db(), id);
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['appeal.record', 'decision.change', 'appeal.forwarded']));
     expect(JSON.stringify(audit.map((a) => a.details))).not.toContain(APPLICANT_PN);
+  });
+
+  it('a change is confirmed before it is signed: the new amount against the one in force and what happens to the difference; nothing is signed until then', async () => {
+    // Found by trying the pages: "Signera det nya beslutet" signed and paid out at once, so a
+    // mistyped amount (60 000 for 6 000) was paid before anyone saw the new total.
+    const { id, decisionId } = await completedCase(db());
+    const before = (await currentDecision(db(), id))!;
+    const lines = (before.content as unknown as DecisionContent).calculation.lines;
+    const i = lines.findIndex((l) => l.kind === 'cost');
+    const form = await cw.get(`/arenden/${id}/andra-beslut`);
+    expect(form.body).toContain(`<form method="post" action="/arenden/${id}/andra-beslut/bekrafta">`);
+    expect(form.body).toContain('<button type="submit">Räkna om och granska</button>');
+
+    const cases = [
+      // [typed, new amount, words about the difference]
+      [(Number(lines[i]!.amount) + 1000).toFixed(0), Number(before.amount) + 1000, `Det är 1\u00a0000 kr mer än det gällande beslutet; skillnaden betalas ut när du signerar.`],
+      [(Number(lines[i]!.amount) - 250).toFixed(2).replace('.', ','), Number(before.amount) - 250, 'Det är 250 kr mindre än det gällande beslutet. Roboten betalar inget mer och kräver aldrig tillbaka'],
+    ] as const;
+    for (const [typed, amount, words] of cases) {
+      const asked = await cw.submit(`/arenden/${id}/andra-beslut`, `/arenden/${id}/andra-beslut/bekrafta`, { beslut: decisionId, [`belopp_${i}`]: typed, motivering: 'Ny hyra.' });
+      expect(asked.statusCode).toBe(303);
+      expect(asked.headers.location).toBe(`/arenden/${id}/andra-beslut/bekrafta`);
+      const confirm = await cw.get(asked.headers.location as string);
+      expect(confirm.statusCode).toBe(200);
+      expect(confirm.body).toContain(`bevilja ${kronor(String(amount))} kr i försörjningsstöd`);
+      expect(confirm.body).toContain(`Gällande beslut: Beviljat ${kronor(before.amount)} kr.`);
+      expect(confirm.body).toContain(words);
+      expect(confirm.body).toContain('<strong>Motivering i brevet:</strong> Ny hyra.');
+      // Nothing signed yet.
+      expect((await currentDecision(db(), id))!.id).toBe(decisionId);
+      expect((await getCase(db(), id))!.state).toBe('COMPLETED');
+    }
+    // "Ändra igen": the form with the last draft's amount and motivation.
+    const again = await cw.get(`/arenden/${id}/andra-beslut?igen=1`);
+    expect(again.body).toContain(`value="${kronor((Number(lines[i]!.amount) - 250).toFixed(2))}"`);
+    expect(again.body).toContain('>Ny hyra.</textarea>');
+
+    // The confirmation's button signs what it showed.
+    const confirm = await cw.get(`/arenden/${id}/andra-beslut/bekrafta`);
+    const signed = await cw.submit(null, `/arenden/${id}/andra-beslut`, Object.fromEntries([...confirm.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].filter(([, n]) => n !== '_csrf').map(([, n, v]) => [n!, v!.replace(/&amp;/g, '&')])));
+    expect(signed.statusCode).toBe(303);
+    expect(signed.headers.location).toBe(`/arenden/${id}?andrat=1`);
+    const now = (await currentDecision(db(), id))!;
+    expect([now.supersedes, Number(now.amount)]).toEqual([decisionId, Number(before.amount) - 250]);
+    // The draft is gone: the confirmation page now sends back to the form.
+    const after = await cw.get(`/arenden/${id}/andra-beslut/bekrafta`);
+    expect(after.statusCode).toBe(303);
   });
 
   it('keeping the decision, and the auditor neither sees another municipality nor records', async () => {

@@ -79,6 +79,11 @@ forEachBackend('case page in words', (backend) => {
     expect(page).toContain('Ansökan gäller mars 2026');
     expect(page).toContain('Beloppet för boendekostnad är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.');
     expect(page).toContain('Ansökan är ofullständig eller innehåller fel');
+    // The inbox says why too, not a bare "–" (found by trying the inbox).
+    const inbox = (await anna.get('/inkorg')).body;
+    const row = new RegExp(`<a href="/arenden/${id}">${id}</a></th>[\\s\\S]*?</tr>`).exec(inbox)?.[0];
+    expect(row).toBeDefined();
+    expect(text(row!)).toContain('Ansökan är ofullständig eller innehåller fel');
   });
 
   it('reasons show their figures and no codes; rule ids, benefit codes and municipality codes are words', async () => {

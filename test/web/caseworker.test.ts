@@ -68,6 +68,9 @@ forEachBackend('caseworker pages', (backend) => {
       expect(res.body).toMatch(/<strong>[1-9]\d*<\/strong> för manuell handläggning/);
       expect(res.body).toContain('Försenat');
       expect(res.body).toContain('aria-sort="ascending"');
+      // Who is signed in, in words: the organisation with a capital, not the claim's key "trelleborg".
+      expect(res.body).toContain('<span>Anna Lind (handläggare, Trelleborg)</span>');
+      expect((await new Client(app).get('/login')).body).toContain('Anna Lind – handläggare, Trelleborg (kommun 1287)');
       const sorted = await anna.get('/inkorg?sortera=mottagen&ordning=fallande');
       expect(sorted.body.indexOf(manual.id)).toBeLessThan(sorted.body.indexOf(old.id));
       expect(sorted.body).toContain('aria-sort="descending"');
@@ -155,6 +158,31 @@ forEachBackend('caseworker pages', (backend) => {
       const manual = await seedCase(db(), { municipality: '1287', kind: 'manual' });
       expect((await anna.submit(`/arenden/${manual.id}`, `/arenden/${manual.id}/signera/bekrafta`)).statusCode).toBe(409);
       expect((await auditor.submit(null, `/arenden/${seeded.id}/signera/bekrafta`)).statusCode).toBe(404);
+    });
+
+    it('a colleague signed or took the case over meanwhile: the edit and the signature say who and what, in words', async () => {
+      // Found by trying two caseworkers at once: the edit answered "Ärendet har inget förslag att
+      // signera." after a colleague had signed, and a signature "(status: MANUAL)" after a take-over.
+      const signedByOmar = await seedCase(db(), { municipality: '1287' });
+      const edited = await anna.submit(`/arenden/${signedByOmar.id}/andra`, `/arenden/${signedByOmar.id}/andra/bekrafta`, { belopp_0: '5000', motivering: 'Höjt.' });
+      expect(edited.statusCode).toBe(303);
+      const confirm = await anna.get(edited.headers.location!);
+      expect((await omar.submit(`/arenden/${signedByOmar.id}`, `/arenden/${signedByOmar.id}/signera`, { motivering: '' })).statusCode).toBe(303);
+      const fields = Object.fromEntries([...confirm.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, n, v]) => [n!, v!]));
+      const late = await anna.post(`/arenden/${signedByOmar.id}/andra`, fields);
+      expect(late.statusCode).toBe(409);
+      expect(late.body).toContain('Ärendet är redan signerat av Omar Haddad (');
+      expect(await listDecisionsForCase(db(), signedByOmar.id)).toHaveLength(1);
+
+      const takenOver = await seedCase(db(), { municipality: '1287' });
+      const asked = await anna.submit(`/arenden/${takenOver.id}`, `/arenden/${takenOver.id}/signera/bekrafta`, { motivering: '' });
+      const signPage = await anna.get(asked.headers.location!);
+      expect((await omar.submit(`/arenden/${takenOver.id}`, `/arenden/${takenOver.id}/ta-over`)).statusCode).toBe(303);
+      const refused = await anna.post(`/arenden/${takenOver.id}/signera`, { _csrf: csrfFrom(signPage.body), motivering: '' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.body).toContain('Ärendet väntar inte längre på signering (nu: manuell handläggning).');
+      expect(refused.body).not.toContain('MANUAL');
+      expect(await listDecisionsForCase(db(), takenOver.id)).toHaveLength(0);
     });
   });
 
@@ -299,6 +327,8 @@ forEachBackend('caseworker pages', (backend) => {
       const page = await anna.get(`/arenden/${seeded.id}?signerat=1`);
       expect(page.body).toContain('Beslutet är signerat.');
       expect(page.body).toContain(decision.contentHash);
+      // Signed from the shared queue, nobody owns it: but it is no longer in the queue either.
+      expect(page.body).toContain('<dd data-testid="owner">Ingen (ärendet är avgjort)</dd>');
     });
 
     it('hands a signed decision on to be carried out at once; when that fails the signature stands', async () => {

@@ -59,6 +59,15 @@ forEachBackend('case search', (backend) => {
     expect(row.details).toMatchObject({ role: 'auditor', byPersonalNumber: true, hits: 1, filters: {}, caseIds: [seeded.id], municipalities: ['1263'] });
     expect(findPersonalNumber(row.details)).toBeUndefined();
     expect(JSON.stringify(row.details)).not.toContain(pn.slice(2, 8));
+
+    // With a space for the hyphen, as people also write it: the same case (it used to be refused).
+    for (const typed of [`${pn.slice(0, 8)} ${pn.slice(8)}`, `${pn.slice(2, 8)} ${pn.slice(8)}`, `${pn.slice(0, 8)} - ${pn.slice(8)}`]) {
+      const spaced = await auditor.submit('/sok', '/sok', { personnummer: typed });
+      expect(spaced.statusCode, typed).toBe(200);
+      expect(spaced.body).toContain(`>${seeded.id}</a>`);
+    }
+    // Anything else with spaces is still refused in words.
+    expect((await auditor.submit('/sok', '/sok', { personnummer: `${pn.slice(0, 4)} ${pn.slice(4)}` })).statusCode).toBe(400);
   });
 
   it('a case outside the user\'s municipalities is never found, by number or id', async () => {

@@ -154,6 +154,9 @@ forEachBackend('workbench pages', (backend) => {
       const confirm = await anna.get(checked.headers.location!);
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body).toMatch(/bevilja 14\u00a0762 kr i försörjningsstöd/);
+      // What the letter will say about the point, before signing (the page showed only outcome and amount).
+      expect(confirm.body).toContain('<h2>Motiveringar i brevet</h2>');
+      expect(confirm.body).toContain(`<li>Boendekostnad: kostnaden godtas upp till riktlinjen (5\u00a0852,00 kr). ${motivation}</li>`);
       // The choices go on unchanged to the signing form and to "Ändra igen" (a GET of the settle page).
       expect(confirm.body).toContain('name="val_rad2" value="cap"');
       expect(confirm.body).toContain(`name="motivering_rad2" value="${motivation}"`);
@@ -191,6 +194,10 @@ forEachBackend('workbench pages', (backend) => {
       expect((await getCase(db(), seeded.id))?.state).toBe('SIGNED');
       expect(enqueued).toContain(decision!.id);
       expect((await getStateHistory(db(), seeded.id)).at(-1)).toMatchObject({ fromState: 'MANUAL', toState: 'SIGNED', reason: 'SIGNED_MANUAL' });
+      // Nothing the robot proposed was changed: the case page says the case was settled by hand.
+      const casePage = await anna.get(url(seeded.id));
+      expect(casePage.body).toContain('(avgjort av handläggaren i manuell handläggning).');
+      expect(casePage.body).not.toContain('belopp ändrade av handläggaren');
       const letter = await anna.get(`${url(seeded.id)}/beslut`);
       expect(letter.statusCode).toBe(200);
       expect(letter.body).toContain('14\u00a0762');

@@ -77,7 +77,10 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
     owner: string | null;
     booking_point: string | null;
   }>(
-    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount, p.reasons, c.owner,
+    // An invalid application has no proposal; its reason is the application's errors, so the
+    // inbox says why it is manual rather than a bare "–".
+    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount,
+            COALESCE(p.reasons, CASE WHEN jsonb_array_length(a.validation_errors) > 0 THEN '["INVALID_APPLICATION"]'::jsonb END) AS reasons, c.owner,
             CASE WHEN ${BOOKING_POINT_SQL} THEN b.failure END AS booking_point
      FROM cases c
      JOIN applications a ON a.id = c.id

@@ -1,6 +1,8 @@
 import type { MunicipalityNames } from '../../domain/labels.js';
 import { AUDIT_DETAIL_WORDS, AUDIT_VALUE_WORDS, REASON_CODES, REASON_TITLES, ROLE_WORDS, type ReasonCode } from '../../domain/reasons.js';
 import { ownValue } from '../../domain/ownKey.js';
+import { COMPONENT_WORDS } from '../../domain/errors.js';
+import { formatTime } from './time.js';
 import { signerName } from '../caseworker/service.js';
 import { STATE_WORDS } from '../caseworker/view.js';
 
@@ -24,6 +26,7 @@ export function auditResultWords(result: string): string {
 }
 
 const PERSON_KEYS = new Set(['from', 'to', 'actor', 'owner', 'userId']);
+const TIME_KEYS = new Set(['startsAt']);
 
 function valueWords(key: string, value: unknown, names: MunicipalityNames): string {
   if (value === null || value === undefined) return '–';
@@ -45,6 +48,9 @@ function valueWords(key: string, value: unknown, names: MunicipalityNames): stri
   // A take-over's from is the state the case left; an owner change's from and to are users.
   if ((key === 'from' || key === 'to') && text in STATE_WORDS) return STATE_WORDS[text as keyof typeof STATE_WORDS];
   if (PERSON_KEYS.has(key)) return signerName(text);
+  if (key === 'component') return ownValue(COMPONENT_WORDS, text) ?? text;
+  // An instant (a booked meeting's start) in Swedish time, as every time on these pages.
+  if (TIME_KEYS.has(key) && !Number.isNaN(Date.parse(text))) return formatTime(new Date(text));
   if (key === 'contentHash' && text.length > 16) return `${text.slice(0, 12)}…`;
   return text;
 }

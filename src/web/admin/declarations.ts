@@ -4,6 +4,8 @@ import { appendAudit, endDeclaration, getDeclaration, listDeclarations, recordDe
 import { findPersonalNumber } from '../../store/personalDataGuard.js';
 import { esc } from '../layout.js';
 import { ADMIN_PURPOSE } from './audit.js';
+import type { MunicipalityNames } from '../../domain/labels.js';
+import { signerName } from '../caseworker/service.js';
 
 /**
  * SSBTEK declarations on the admin pages (issue 13):
@@ -18,6 +20,8 @@ import { ADMIN_PURPOSE } from './audit.js';
 export interface DeclarationRoutesOptions {
   db: Db;
   clock: () => Date;
+  /** Municipality names from the rules (web/caseworker/view.ts municipalityNames): codes are not for people. */
+  names: MunicipalityNames;
   robotIdentity?: string;
   render: (request: FastifyRequest, reply: FastifyReply, title: string, body: string, status?: number) => Promise<FastifyReply>;
   notFound: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
@@ -70,7 +74,9 @@ function statusWords(d: DeclarationRecord, today: string): string {
 }
 
 export async function registerDeclarationRoutes(app: FastifyInstance, options: DeclarationRoutesOptions): Promise<void> {
-  const { db, clock, render } = options;
+  const { db, clock, render, names } = options;
+  // The id is what an admin types and what the provider sends; the name beside it, when known.
+  const who = (id: string) => (signerName(id) === id ? id : `${signerName(id)} (${id})`);
   const csrf = `<input type="hidden" name="_csrf" value="${esc(options.csrfPlaceholder)}">`;
 
   const pageBody = async (request: FastifyRequest, message = '', form: FormValues = {}, errors: Record<string, string> = {}) => {
@@ -78,7 +84,7 @@ export async function registerDeclarationRoutes(app: FastifyInstance, options: D
     const today = stockholmDate(clock());
     const rows = (await listDeclarations(db, mine))
       .map(
-        (d) => `<tr><th scope="row">${esc(d.userId)}</th><td>${esc(d.municipality)}</td><td>${esc(d.signedOn)}</td><td>${esc(d.receivedBy)}</td><td>${esc(d.documentRef)}</td><td>${esc(statusWords(d, today))}</td><td>${
+        (d) => `<tr><th scope="row">${esc(who(d.userId))}</th><td>${esc(names(d.municipality))}</td><td>${esc(d.signedOn)}</td><td>${esc(d.receivedBy)}</td><td>${esc(d.documentRef)}</td><td>${esc(statusWords(d, today))}</td><td>${
           d.lastDay
             ? ''
             : `<form method="post" action="/admin/forsakringar/${esc(d.id)}/upphor" class="inline">${csrf}<label for="sista-${esc(d.id)}">Sista dag</label> <input id="sista-${esc(d.id)}" name="sista" type="date" required value="${esc(today)}"> <button type="submit">Registrera att den upphör</button></form>`
@@ -99,7 +105,7 @@ ${rows ? `<table><caption>Registrerade försäkringar</caption><thead><tr><th sc
 <h2>Registrera en undertecknad försäkran</h2>
 <form method="post" action="/admin/forsakringar" novalidate>${csrf}
 ${field('anvandare', 'Användar-id', `<input ${attrs('anvandare')} required maxlength="200" autocomplete="off">`)}
-${field('kommun', 'Kommun', `<select id="f-kommun" name="kommun">${mine.map((m) => `<option value="${esc(m)}"${form.kommun === m ? ' selected' : ''}>${esc(m)}</option>`).join('')}</select>`)}
+${field('kommun', 'Kommun', `<select id="f-kommun" name="kommun">${mine.map((m) => `<option value="${esc(m)}"${form.kommun === m ? ' selected' : ''}>${esc(names(m))}</option>`).join('')}</select>`)}
 ${field('undertecknad', 'Undertecknad (datum)', `<input type="date" ${attrs('undertecknad')} required>`)}
 ${field('mottagen', 'Mottagen av', `<input ${attrs('mottagen')} required maxlength="200" autocomplete="off">`)}
 ${field('dokument', 'Dokumentreferens (t.ex. diarienummer)', `<input ${attrs('dokument')} required maxlength="200" autocomplete="off">`)}
@@ -133,7 +139,7 @@ ${field('sista', 'Gäller till och med (frivilligt)', `<input type="date" ${attr
       });
       return d;
     });
-    return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, `<p role="status" class="success">Försäkran för ${esc(saved.userId)} (${esc(saved.municipality)}) är registrerad.</p>`));
+    return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, `<p role="status" class="success">Försäkran för ${esc(who(saved.userId))} i ${esc(names(saved.municipality))} är registrerad.</p>`));
   });
 
   app.post<{ Params: { id: string } }>('/admin/forsakringar/:id/upphor', options.protectedPost, async (request, reply) => {
@@ -150,7 +156,7 @@ ${field('sista', 'Gäller till och med (frivilligt)', `<input type="date" ${attr
       return done;
     });
     const message = ended
-      ? `<p role="status" class="success">Försäkran för ${esc(found.userId)} gäller till och med ${esc(lastDay)}.</p>`
+      ? `<p role="status" class="success">Försäkran för ${esc(who(found.userId))} i ${esc(names(found.municipality))} gäller till och med ${esc(lastDay)}.</p>`
       : '<div role="alert"><p>Försäkran har redan en sista dag; den ändras inte. Registrera en ny försäkran om den ska gälla igen.</p></div>';
     return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, message), ended ? 200 : 409);
   });

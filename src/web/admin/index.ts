@@ -20,7 +20,7 @@ import type { QueueSource } from './queues.js';
 import { releaseHeld } from '../../robot/held.js';
 import { replayOne, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { REPLAY_REFUSAL_WORDS } from '../../robot/replay.js';
-import { replayWhy } from '../../robot/declarations.js';
+import { replayWhy, replayWhyProblem } from '../../robot/declarations.js';
 import { registerRetentionRoutes } from './retention.js';
 import { registerDeclarationRoutes } from './declarations.js';
 import { registerStatisticsRoutes } from './statistics.js';
@@ -151,6 +151,11 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
         await auditAdmin(db, request, 'admin.replay', 'refused', { problem: 'invalid-input' });
         return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Ange ett ärende-id (inte ett personnummer) och ett sätt att köra om.</p></div>${BACK}`, 400);
       }
+      const whyProblem = replayWhyProblem(body.skal);
+      if (whyProblem) {
+        await auditAdmin(db, request, 'admin.replay', 'refused', { problem: 'invalid-input', fields: ['skal'] });
+        return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>${esc(whyProblem)} Ingenting har körts om.</p></div>${BACK}`, 400);
+      }
       if (!(await caseInScope(request.user!, caseId))) {
         await auditAdmin(db, request, 'admin.replay', 'refused', { mode, problem: 'not-found-or-out-of-scope' }, caseId);
         return sendNotFound(reply, request.user, await csrfTokenFor(reply));
@@ -173,6 +178,11 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       if (!since || !mode) {
         await auditAdmin(db, request, 'admin.replay.since', 'refused', { problem: 'invalid-input' });
         return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Ange en tidpunkt (ÅÅÅÅ-MM-DD TT:MM) och ett sätt att köra om.</p></div>${BACK}`, 400);
+      }
+      const whyProblem = replayWhyProblem(body.skal);
+      if (whyProblem) {
+        await auditAdmin(db, request, 'admin.replay.since', 'refused', { problem: 'invalid-input', fields: ['skal'] });
+        return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>${esc(whyProblem)} Ingenting har körts om.</p></div>${BACK}`, 400);
       }
       const queues = await options.queues();
       if (mode === 'intake' && !queues) return render(request, reply, 'Omkörning', `<h1>Omkörning</h1><div role="alert"><p>Köerna är inte tillgängliga.</p></div>${BACK}`, 503);
@@ -287,6 +297,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     await registerDeclarationRoutes(app, {
       db,
       clock,
+      names,
       ...(options.robotIdentity ? { robotIdentity: options.robotIdentity } : {}),
       render,
       notFound: async (request, reply) => sendNotFound(reply, request.user, await csrfTokenFor(reply)),

@@ -8,6 +8,8 @@ import { getRetentionRun, listRetentionDestructions, listRetentionItems, listRet
 import { esc } from '../layout.js';
 import { auditAdmin } from './audit.js';
 import { formatTime } from './time.js';
+import { signerName } from '../caseworker/service.js';
+import { municipalityNames } from '../caseworker/view.js';
 
 /**
  * Gallring on the admin pages:
@@ -55,6 +57,8 @@ function countsTable(counts: Partial<Record<RetentionVerdict, number>>): string 
 
 export async function registerRetentionRoutes(app: FastifyInstance, options: RetentionRoutesOptions): Promise<void> {
   const { db, rules, clock, render } = options;
+  // Municipalities and people by name: codes and user ids are not for people.
+  const names = municipalityNames(rules);
   const csrf = `<input type="hidden" name="_csrf" value="${esc(options.csrfPlaceholder)}">`;
   const mine = (request: FastifyRequest) => request.user!.municipalities;
   const ctxFor = (request: FastifyRequest) => ({ db, rules, clock, actor: request.user!.id });
@@ -65,11 +69,11 @@ export async function registerRetentionRoutes(app: FastifyInstance, options: Ret
       .map((r) => {
         const counts = (r.summary.counts ?? {}) as Partial<Record<RetentionVerdict, number>>;
         const what = r.mode === 'dry-run' ? `${counts.destroy ?? 0} att gallra, ${(counts['keep-research'] ?? 0) + (counts['keep-unknown-person'] ?? 0) + (counts['keep-open'] ?? 0)} bevaras` : `${String(r.summary.destroyed ?? 0)} gallrade`;
-        return `<tr><th scope="row"><a href="/admin/gallring/${esc(r.id)}">${esc(MODE_WORDS[r.mode])} ${esc(r.runDate)}</a></th><td>${esc(r.municipality)}</td><td>${esc(what)}</td><td>${esc(r.actor)}</td><td>${esc(statusOf(r))}</td></tr>`;
+        return `<tr><th scope="row"><a href="/admin/gallring/${esc(r.id)}">${esc(MODE_WORDS[r.mode])} ${esc(r.runDate)}</a></th><td>${esc(names(r.municipality))}</td><td>${esc(what)}</td><td>${esc(signerName(r.actor))}</td><td>${esc(statusOf(r))}</td></tr>`;
       })
       .join('');
     const forms = mine(request)
-      .map((m) => `<form method="post" action="/admin/gallring/provkorning">${csrf}<input type="hidden" name="kommun" value="${esc(m)}"><button type="submit">Provkör gallring för ${esc(m)}</button></form>`)
+      .map((m) => `<form method="post" action="/admin/gallring/provkorning">${csrf}<input type="hidden" name="kommun" value="${esc(m)}"><button type="submit">Provkör gallring för ${esc(names(m))}</button></form>`)
       .join('');
     const body = `<h1>Gallring</h1>
 <p>Personuppgifter i ett ärende gallras fem år efter den sista anteckningen i personens akt, och senast kalenderåret därefter. Akter för personer födda den 5, 15 eller 25 bevaras för forskning. En provkörning görs automatiskt varje månad och visar vad som skulle gallras; ingenting gallras förrän en administratör har granskat listan och verkställt den.</p>
@@ -95,8 +99,8 @@ ${rows ? `<table><caption>Körningar</caption><thead><tr><th scope="col">Körnin
       const rows = destroyed
         .map((d) => `<tr><th scope="row">${esc(d.caseId)}</th><td>${esc(d.month ?? '–')}</td><td>${esc(d.lastEntryOn)}</td><td>${esc(d.dueFrom)}</td><td>${Object.values(d.rowCounts).reduce((s, n) => s + n, 0)}</td><td>${esc(formatTime(d.destroyedAt))}</td></tr>`)
         .join('');
-      const body = `<h1>Gallring ${esc(run.runDate)}, kommun ${esc(run.municipality)}</h1>
-<p>Verkställde <a href="/admin/gallring/${esc(run.approves ?? '')}">provkörningen</a>. Av ${esc(run.actor)}. ${esc(statusOf(run))}.</p>${ruleNote(run)}
+      const body = `<h1>Gallring ${esc(run.runDate)}, ${esc(names(run.municipality))}</h1>
+<p>Verkställde <a href="/admin/gallring/${esc(run.approves ?? '')}">provkörningen</a>. Av ${esc(signerName(run.actor))}. ${esc(statusOf(run))}.</p>${ruleNote(run)}
 <p>${destroyed.length} ärenden gallrade${run.summary.skipped ? `, ${String(run.summary.skipped)} lämnades orörda (de hade fått nya anteckningar eller bedömdes annorlunda vid körningen)` : ''}. Här står vad som gallrades, inte det gallrade innehållet.</p>
 ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">Ärende</th><th scope="col">Månad</th><th scope="col">Sista anteckning</th><th scope="col">Gallringsplikt från</th><th scope="col">Rader gallrade</th><th scope="col">Gallrat</th></tr></thead><tbody>${rows}</tbody></table>` : ''}${BACK}`;
       return render(request, reply, 'Gallring', body);
@@ -119,8 +123,8 @@ ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">
             : `<form method="post" action="/admin/gallring/${esc(run.id)}/verkstall">${csrf}
 <p><label><input type="checkbox" name="granskad" value="ja" required> Jag har granskat listan och att regeln gäller. De ${destroyCount} ärenden som står som ”Gallras” och fortfarande är förfallna när körningen görs raderas, och kan inte återskapas.</label></p>
 <button type="submit">Verkställ gallringen</button></form>`;
-    const body = `<h1>Provkörning ${esc(run.runDate)}, kommun ${esc(run.municipality)}</h1>
-<p>Gjord av ${esc(run.actor)}. Provkörningen ändrar ingenting.</p>${ruleNote(run)}
+    const body = `<h1>Provkörning ${esc(run.runDate)}, ${esc(names(run.municipality))}</h1>
+<p>Gjord av ${esc(signerName(run.actor))}. Provkörningen ändrar ingenting.</p>${ruleNote(run)}
 ${countsTable((run.summary.counts ?? {}) as Partial<Record<RetentionVerdict, number>>)}
 ${rows ? `<table><caption>Förfallna ärenden</caption><thead><tr><th scope="col">Ärende</th><th scope="col">Månad</th><th scope="col">Sista anteckning i akten</th><th scope="col">Gallringsplikt från</th><th scope="col">Gallrat senast</th><th scope="col">Bedömning</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Inga ärenden är förfallna.</p>'}
 ${approve}${BACK}`;
@@ -142,7 +146,7 @@ ${approve}${BACK}`;
     } catch (error) {
       if (!(error instanceof RetentionError)) throw error;
       await auditAdmin(db, request, 'admin.retention.execute', 'refused', { run: run.id, problem: error.message });
-      return render(request, reply, 'Gallring', `<h1>Gallring</h1><div role="alert"><p>${esc(error.message)}</p></div>${BACK}`, 409);
+      return render(request, reply, 'Gallring', `<h1>Gallring</h1><div role="alert"><p>${esc(error.message.charAt(0).toUpperCase() + error.message.slice(1))}.</p></div>${BACK}`, 409);
     }
   });
 }

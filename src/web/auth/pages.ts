@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply } from 'fastify';
-import { esc, page, ROLE_WORDS } from '../layout.js';
+import { esc, organisationWords, page, ROLE_WORDS } from '../layout.js';
 import { DEV_USERS } from './devUsers.js';
 import type { WebUser } from './user.js';
 
@@ -46,7 +46,7 @@ export function loggedOutPage(): string {
 export function devLoginPage(token: string, next: unknown, error: unknown, withOidc: boolean): string {
   const users = DEV_USERS.map(
     (u, i) => `<li><input type="radio" name="userId" id="u-${esc(u.id)}" value="${esc(u.id)}"${i === 0 ? ' required' : ''}>
-      <label for="u-${esc(u.id)}">${esc(u.displayName)} – ${esc(ROLE_WORDS[u.role])}, ${esc(u.organisation)} (kommun ${esc(u.municipalities.join(', '))})</label></li>`,
+      <label for="u-${esc(u.id)}">${esc(u.displayName)} – ${esc(ROLE_WORDS[u.role])}, ${esc(organisationWords(u.organisation))} (kommun ${esc(u.municipalities.join(', '))})</label></li>`,
   ).join('\n');
   return page({
     title: 'Logga in',

@@ -13,7 +13,8 @@ import { limitNote, MOTIVATION_MAX } from './motivation.js';
 
 /** The pages of changing a decision and handling an appeal, and the case page's appeal section. */
 
-function decisionWords(d: Pick<DecisionRecord, 'outcome' | 'amount'>): string {
+/** A decision in words, as the change pages show it: "Beviljat 14 270 kr" or "Avslag". */
+export function decisionWords(d: Pick<DecisionRecord, 'outcome' | 'amount'>): string {
   return d.outcome === 'GRANT' ? `Beviljat ${kronor(d.amount)} kr` : 'Avslag';
 }
 
@@ -161,6 +162,8 @@ export interface ChangePageInput {
   csrf: string;
   typed: ReadonlyMap<number, string>;
   motivation: string;
+  /** The appeal's "gives the applicant what the appeal asks for" box, as ticked. */
+  resolves?: boolean;
   error?: string;
 }
 
@@ -184,7 +187,7 @@ export function changePageBody(input: ChangePageInput): string {
 ${input.error ? `<p class="error" role="alert" id="fel">${esc(input.error)}</p>` : ''}
 <p>Gällande beslut: ${esc(decisionWords(decision))}, signerat ${esc(formatDateTime(decision.signedAt))}. Det nya beslutet ersätter det och får ett eget beslutsbrev som säger vad som ändrats och varför. Är det nya beloppet högre betalas skillnaden ut; är det lägre än det som redan betalats går ärendet till handläggare som möjligt återkrav.</p>
 ${appeal ? `<p>Omprövning av överklagandet som kom in ${esc(isoDateWords(appeal.receivedOn))}: ${esc(appeal.concerns)}</p>` : ''}
-<form method="post" action="/arenden/${id}/andra-beslut">
+<form method="post" action="/arenden/${id}/andra-beslut/bekrafta">
 <input type="hidden" name="_csrf" value="${esc(input.csrf)}">
 <input type="hidden" name="beslut" value="${esc(decision.id)}">
 ${appeal ? `<input type="hidden" name="overklagande" value="${esc(appeal.id)}">` : ''}
@@ -197,8 +200,9 @@ ${appeal ? `<input type="hidden" name="overklagande" value="${esc(appeal.id)}">`
 <label for="motivering">Motivering (krävs; står i beslutsbrevet)</label>
 <textarea id="motivering" name="motivering" required aria-required="true" maxlength="${MOTIVATION_MAX}" aria-describedby="${input.error ? 'fel ' : ''}motivering-grans">${esc(input.motivation)}</textarea>
 ${limitNote('motivering-grans')}
-${appeal ? `<p><input type="checkbox" id="tillgodoser" name="tillgodoser" value="ja"> <label for="tillgodoser" class="inline">Ändringen ger sökanden det som överklagandet begär (överklagandet förfaller)</label></p>` : ''}
-<button type="submit">Signera det nya beslutet</button>
+${appeal ? `<p><input type="checkbox" id="tillgodoser" name="tillgodoser" value="ja"${input.resolves ? ' checked' : ''}> <label for="tillgodoser" class="inline">Ändringen ger sökanden det som överklagandet begär (överklagandet förfaller)</label></p>` : ''}
+<p class="small">Du får se det nya beslutets utfall och belopp, och vad som händer med skillnaden, innan något signeras.</p>
+<button type="submit">Räkna om och granska</button>
 </form>
 <p><a href="/arenden/${id}">Tillbaka till ärendet utan att ändra</a></p>`;
 }

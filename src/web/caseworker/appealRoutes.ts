@@ -4,10 +4,13 @@ import type { RuleSet } from '../../rules/ruleset.js';
 import { currentDecision, getAppeal, listDecisionsForCase, type CaseRecord, type Db } from '../../store/index.js';
 import { csrfToken, userOf } from '../auth/guards.js';
 import { sendNotFound, type Action } from '../authz.js';
-import { appealPageBody, appealRecordForm, changePageBody } from './appealPages.js';
+import { appealPageBody, appealRecordForm, changePageBody, decisionWords } from './appealPages.js';
 import { coveringLetterBody } from './appealCoveringLetter.js';
 import { appealStep, changeBlocker, changeDecision, parseAppealForm, recordAppeal, viewAppeal } from './correction.js';
-import { parseLineAmounts, type DecisionContent } from './decision.js';
+import { applyEdits, outcomeAfterEdit, parseLineAmounts, type DecisionContent } from './decision.js';
+import { confirmChangeBody } from './confirmSign.js';
+import { draftOf, dropDrafts, keepDraft } from './drafts.js';
+import { kronor } from '../../domain/labels.js';
 import { esc } from '../layout.js';
 import { auditCaseRead, signerName } from './service.js';
 import { municipalityNames } from './view.js';
@@ -15,8 +18,10 @@ import { readMotivation, tooLong } from './motivation.js';
 
 /**
  * Changing a decision and handling appeals:
- *   GET  /arenden/:id/andra-beslut[?overklagande=N]   the change form (ändring, or omprövning of appeal N)
- *   POST /arenden/:id/andra-beslut                    sign the superseding decision
+ *   GET  /arenden/:id/andra-beslut[?overklagande=N|igen=1]  the change form (ändring, or omprövning of appeal N; igen: the draft again)
+ *   POST /arenden/:id/andra-beslut/bekrafta           checks the change, keeps it as a draft (drafts.ts), 303 to:
+ *   GET  /arenden/:id/andra-beslut/bekrafta           the new outcome and amount against the decision in force (nothing signed)
+ *   POST /arenden/:id/andra-beslut                    sign the superseding decision (the confirmation's button)
  *   POST /arenden/:id/overklaganden                   record an appeal
  *   GET  /arenden/:id/overklaganden/:nr               the appeal: in time or not, omprövning, forwarding
  *   POST /arenden/:id/overklaganden/:nr/behall        omprövning: the decision stands
@@ -45,43 +50,117 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
   const { preHandler } = ctx;
   const caseUrl = (id: string) => `/arenden/${encodeURIComponent(id)}`;
 
-  async function changeForm(request: Req, reply: FastifyReply, c: CaseRecord, appealId: string | undefined, typed: ReadonlyMap<number, string>, motivation: string, error?: string, status = 200) {
+  async function changeForm(request: Req, reply: FastifyReply, c: CaseRecord, appealId: string | undefined, typed: ReadonlyMap<number, string>, motivation: string, error?: string, status = 200, resolves = false) {
     const decision = await currentDecision(db, c.id);
     if (!decision) return reply.redirect(caseUrl(c.id), 303);
     const appeal = appealId !== undefined ? await getAppeal(db, c.id, appealId) : undefined;
     const blocker = error ? undefined : await changeBlocker(db, c.id);
     await auditCaseRead(db, userOf(request), c.id);
-    return ctx.html(reply, request, `Ändra beslut – ärende ${c.id}`, changePageBody({ caseId: c.id, decision, appeal, csrf: csrfToken(reply), typed, motivation, error: error ?? blocker }), status);
+    return ctx.html(reply, request, `Ändra beslut – ärende ${c.id}`, changePageBody({ caseId: c.id, decision, appeal, csrf: csrfToken(reply), typed, motivation, resolves, error: error ?? blocker }), status);
   }
 
-  app.get<{ Params: { id: string }; Querystring: { overklagande?: string } }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {
+  /**
+   * The posted change form read and checked against the decision in force (every problem in
+   * words, the form shown again with what was typed, status 400, and undefined returned): the
+   * parsed amounts, the motivation, the appeal, and the outcome and amount after the change
+   * (applyEdits and outcomeAfterEdit, as the signature computes them).
+   */
+  async function changeRequest(request: FastifyRequest<{ Params: { id: string }; Body: Body }>, reply: FastifyReply) {
     const c = await ctx.caseFor(request, reply, 'decision.change');
-    if (!c) return reply;
-    return changeForm(request, reply, c, request.query.overklagande, new Map(), '');
-  });
-
-  app.post<{ Params: { id: string }; Body: Body }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {
-    const c = await ctx.caseFor(request, reply, 'decision.change');
-    if (!c) return reply;
+    if (!c) return undefined;
     const body = request.body ?? {};
     const decision = await currentDecision(db, c.id);
-    if (!decision) return reply.redirect(caseUrl(c.id), 303);
+    if (!decision) {
+      await reply.redirect(caseUrl(c.id), 303);
+      return undefined;
+    }
     const content = decision.content as unknown as DecisionContent;
     const { typed, amounts, bad } = parseLineAmounts(content.calculation.lines, body);
     const motivation = readMotivation(body.motivering);
     const appealId = body.overklagande || undefined;
-    const again = (error: string, status: 400 | 409 = 400) => changeForm(request, reply, c, appealId, typed, motivation, error, status);
+    const resolves = body.tillgodoser === 'ja';
+    const again = async (error: string, status: 400 | 409 = 400) => {
+      await changeForm(request, reply, c, appealId, typed, motivation, error, status, resolves);
+      return undefined;
+    };
     if (bad.length > 0) return again(`Beloppet är inte ett belopp i kronor för: ${bad.join(', ')}.`);
     if (motivation.length === 0) return again('Motivering: skriv varför beslutet ändras. Ett ändrat beslut kan inte signeras utan motivering.');
     const over = tooLong('Motivering', motivation);
     if (over) return again(over);
+    const { calculation, edits } = applyEdits(content.calculation, amounts);
+    if (edits.length === 0) return again('Inget belopp ändrades. Ändra minst ett belopp, eller behåll beslutet.');
+    const after = outcomeAfterEdit({ reasons: content.reasons }, calculation);
+    return { c, decision, content, amounts, motivation, appealId, resolves, edits, after, again };
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { overklagande?: string; igen?: string } }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'decision.change');
+    if (!c) return reply;
+    // "Ändra igen" from the confirmation: the form with the draft it was made from.
+    const draft = request.query.igen !== undefined ? draftOf(request, c.id, 'andra-beslut') : undefined;
+    if (!draft) return changeForm(request, reply, c, request.query.overklagande, new Map(), '');
+    const typed = new Map([...Object.entries(draft)].flatMap(([k, v]) => (/^belopp_\d+$/.test(k) ? [[Number(k.slice('belopp_'.length)), kronor(v)] as const] : [])));
+    return changeForm(request, reply, c, draft.overklagande || undefined, typed, draft.motivering ?? '', undefined, 200, draft.tillgodoser === 'ja');
+  });
+
+  // The change form posts here first: checked and kept as a draft, then a page stating the new
+  // outcome and amount against the decision in force, whose button posts the same fields to
+  // /andra-beslut below, which signs. A change pays out at once; it is confirmed like any signature.
+  app.post<{ Params: { id: string }; Body: Body }>('/arenden/:id/andra-beslut/bekrafta', { preHandler }, async (request, reply) => {
+    const asked = await changeRequest(request, reply);
+    if (!asked) return reply;
+    const { c, decision, amounts, motivation, appealId, resolves } = asked;
+    keepDraft(request, c.id, 'andra-beslut', {
+      beslut: decision.id,
+      ...Object.fromEntries([...amounts].map(([i, amount]) => [`belopp_${i}`, amount])),
+      motivering: motivation,
+      ...(appealId ? { overklagande: appealId } : {}),
+      ...(resolves ? { tillgodoser: 'ja' } : {}),
+    });
+    return reply.redirect(`${caseUrl(c.id)}/andra-beslut/bekrafta`, 303);
+  });
+
+  app.get<{ Params: { id: string } }>('/arenden/:id/andra-beslut/bekrafta', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'decision.change');
+    if (!c) return reply;
+    const draft = draftOf(request, c.id, 'andra-beslut');
+    const decision = await currentDecision(db, c.id);
+    if (!decision) return reply.redirect(caseUrl(c.id), 303);
+    // A draft of an older decision (someone changed it meanwhile) is not confirmed: the form again.
+    if (!draft || draft.beslut !== decision.id) return reply.redirect(`${caseUrl(c.id)}/andra-beslut`, 303);
+    const content = decision.content as unknown as DecisionContent;
+    const { amounts } = parseLineAmounts(content.calculation.lines, draft);
+    const { calculation, edits } = applyEdits(content.calculation, amounts);
+    if (edits.length === 0) return reply.redirect(`${caseUrl(c.id)}/andra-beslut?igen=1`, 303);
+    const after = outcomeAfterEdit({ reasons: content.reasons }, calculation);
+    await auditCaseRead(db, userOf(request), c.id);
+    return ctx.html(reply, request, `Bekräfta det nya beslutet – ärende ${c.id}`, confirmChangeBody({
+      caseId: c.id,
+      month: content.month,
+      verb: draft.overklagande ? 'Ompröva' : 'Ändra',
+      outcome: after.outcome === 'GRANT' ? 'GRANT' : 'REJECT',
+      amount: after.outcome === 'GRANT' ? after.amount : '0',
+      currentWords: decisionWords(decision),
+      currentAmount: decision.outcome === 'GRANT' ? decision.amount : '0',
+      edits,
+      fields: new Map(Object.entries(draft)),
+      motivation: draft.motivering ?? '',
+      csrf: csrfToken(reply),
+    }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Body }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {
+    const asked = await changeRequest(request, reply);
+    if (!asked) return reply;
+    const { c, amounts, motivation, appealId, resolves, again } = asked;
     const result = await changeDecision(
       db,
       userOf(request),
-      { caseId: c.id, basedOn: body.beslut, amounts, motivation, ...(appealId ? { appealId, resolvesAppeal: body.tillgodoser === 'ja' } : {}) },
+      { caseId: c.id, basedOn: request.body?.beslut, amounts, motivation, ...(appealId ? { appealId, resolvesAppeal: resolves } : {}) },
       clock(),
     );
-    if (!result.ok) return again(result.message, result.status);
+    if (!result.ok) return (await again(result.message, result.status)) ?? reply;
+    dropDrafts(request, c.id);
     await ctx.signed(request, result.value.id, c.id);
     return reply.redirect(appealId ? `${caseUrl(c.id)}/overklaganden/${encodeURIComponent(appealId)}?andrat=1` : `${caseUrl(c.id)}?andrat=1`, 303);
   });

@@ -53,7 +53,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}" id="resultat" tabindex="-1" autofocus>${esc(message.text)}</p>`);
   parts.push(`<dl class="facts">
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
-<dt>Handläggare</dt><dd data-testid="owner">${esc(ownerWords(c.owner, user))}</dd>
+<dt>Handläggare</dt><dd data-testid="owner">${esc(c.owner === null && (c.state === 'SIGNED' || c.state === 'COMPLETED') ? 'Ingen (ärendet är avgjort)' : ownerWords(c.owner, user))}</dd>
 <dt>Kommun</dt><dd>${esc(names(c.municipality))}</dd>
 <dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
@@ -83,11 +83,12 @@ ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.stat
   if (decision?.delegationReference) {
     parts.push(automatedDecisionSection(decision));
   } else if (decision) {
-    const content = decision.content as { outcome?: string; amount?: string; motivation?: string | null };
+    const content = decision.content as { outcome?: string; amount?: string; motivation?: string | null; proposedOutcome?: string; change?: unknown };
+    // A manual case's decision is stored as 'edited' (the caseworker settled its points), but
+    // nothing the robot proposed was changed: said as what happened.
+    const how = decision.kind !== 'edited' ? '' : content.proposedOutcome === 'MANUAL' && !content.change ? ' (avgjort av handläggaren i manuell handläggning)' : ' (belopp ändrade av handläggaren)';
     parts.push(`<h2>Beslut</h2>
-<p class="success">${decision.outcome === 'GRANT' ? `Beviljat ${esc(kronor(decision.amount))} kr` : 'Avslag'} – signerat av ${esc(signerName(decision.signedBy))} ${esc(formatDateTime(decision.signedAt))}${
-      decision.kind === 'edited' ? ' (belopp ändrade av handläggaren)' : ''
-    }.</p>
+<p class="success">${decision.outcome === 'GRANT' ? `Beviljat ${esc(kronor(decision.amount))} kr` : 'Avslag'} – signerat av ${esc(signerName(decision.signedBy))} ${esc(formatDateTime(decision.signedAt))}${how}.</p>
 ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation)}</p>` : ''}
 <p>Kontrollsumma (SHA-256) för det signerade innehållet: <span class="hash">${esc(decision.contentHash)}</span></p>
 <p><a href="/arenden/${id}/beslut">Visa beslutsbrevet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned beslutsbrevet som PDF</a></p>`);

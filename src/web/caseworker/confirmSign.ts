@@ -1,3 +1,4 @@
+import { Decimal } from '../../domain/money.js';
 import { kronor } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { monthName } from '../../assessment/explain.js';
@@ -85,6 +86,62 @@ export function confirmEditBody(input: ConfirmEditInput): string {
 }
 
 /**
+ * The confirmation step of changing a signed decision (GET /arenden/:id/andra-beslut/bekrafta):
+ * the new outcome and amount as the changed calculation gives them (the computation the
+ * signature stores), against the decision in force, what happens to the difference, the changed
+ * lines and the motivation; its button posts the same fields to POST /arenden/:id/andra-beslut,
+ * which signs and carries out. A change pays out at once, so it is confirmed like every other
+ * signature; going back signs nothing.
+ */
+export interface ConfirmChangeInput {
+  caseId: string;
+  month: string;
+  /** 'Ändra' or 'Ompröva' (an appeal). */
+  verb: 'Ändra' | 'Ompröva';
+  outcome: 'GRANT' | 'REJECT';
+  /** Kronor; '0' for a rejection. */
+  amount: string;
+  /** The decision in force, in words ("Beviljat 14 270 kr"), and its amount in kronor. */
+  currentWords: string;
+  currentAmount: string;
+  edits: readonly { line: number; label: string; from: string; to: string }[];
+  /** Every field of the change form as checked (beslut, belopp_*, motivering, overklagande, tillgodoser), sent on unchanged. */
+  fields: ReadonlyMap<string, string>;
+  motivation: string;
+  csrf: string;
+}
+
+export function confirmChangeBody(input: ConfirmChangeInput): string {
+  const rows = input.edits
+    .map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`)
+    .join('\n');
+  const difference = new Decimal(input.outcome === 'GRANT' ? input.amount : '0').minus(new Decimal(input.currentAmount));
+  const what = difference.greaterThan(0)
+    ? `Det är ${kronor(difference.toFixed(0))} kr mer än det gällande beslutet; skillnaden betalas ut när du signerar.`
+    : difference.lessThan(0)
+      ? `Det är ${kronor(difference.negated().toFixed(0))} kr mindre än det gällande beslutet. Roboten betalar inget mer och kräver aldrig tillbaka; är mer redan utbetalt går ärendet till handläggare som möjligt återkrav.`
+      : 'Beloppet är detsamma som i det gällande beslutet; inget mer betalas ut.';
+  return confirmWithChangeAgain({
+    caseId: input.caseId,
+    heading: `Bekräfta det nya beslutet (${input.verb === 'Ändra' ? 'ändring' : 'omprövning'})`,
+    lead: 'Med de ändrade beloppen beslutar du att',
+    decided: input,
+    details: `<p>Gällande beslut: ${esc(input.currentWords)}. <strong>${esc(what)}</strong></p>
+<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
+<table>
+<caption>Ändrade belopp</caption>
+<thead><tr><th scope="col">Post</th><th scope="col" class="num">Gällande</th><th scope="col" class="num">Nytt belopp</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+</div>
+<p><strong>Motivering i brevet:</strong> ${esc(input.motivation)}</p>
+<p>När du signerar ersätter det nya beslutet det gällande, beslutsbrevet skapas och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
+    path: 'andra-beslut',
+    fields: hiddenFields(input.csrf, undefined, input.fields),
+  });
+}
+
+/**
  * The confirmation step of deciding a manual case (GET /arenden/:id/avgora/bekrafta): the
  * outcome and amount as the settled points give them (previewManualCase, the computation the
  * signature stores); its button posts the same choices to POST /arenden/:id/avgora, which signs.
@@ -99,16 +156,20 @@ export interface ConfirmManualInput {
   amount: string;
   /** Every field of the settle form as posted (val_*, motivering_*, belopp_*), sent on unchanged. */
   fields: ReadonlyMap<string, string>;
+  /** The letter's motivation as the signature will store it: one line per settled point (settlementText). */
+  motivation: string;
   csrf: string;
 }
 
 export function confirmManualBody(input: ConfirmManualInput): string {
+  const lines = input.motivation.split('\n').filter((l) => l.trim() !== '');
   return confirmWithChangeAgain({
     caseId: input.caseId,
     heading: 'Bekräfta beslutet',
     lead: 'Med dina ställningstaganden beslutar du att',
     decided: input,
-    details: '<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>',
+    // What the letter will say about each point, as it will say it: read before signing, as on the other confirmations.
+    details: `${lines.length > 0 ? `<h2>Motiveringar i brevet</h2>\n<ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n` : ''}<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
     path: 'avgora',
     fields: hiddenFields(input.csrf, input.proposalId, input.fields),
   });

@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
  *
  * One draft per case and form; a signature drops the case's drafts, signing out drops them all.
  */
-const FORMS = ['signera', 'andra', 'avgora'] as const;
+const FORMS = ['signera', 'andra', 'avgora', 'andra-beslut'] as const;
 export type DraftForm = (typeof FORMS)[number];
 
 /** The form's fields as posted and checked (name -> value), sent on unchanged to signing. */

@@ -213,9 +213,25 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
   return errors.size > 0 ? { ok: false, errors } : { ok: true, settlements };
 }
 
-/** "Hyra: godta upp till riktlinjen (6 500,00 kr). <motivation>", one paragraph per point. */
+/**
+ * The choices as the letter states them to the applicant: what was decided, not the form's
+ * instruction to the caseworker ("godta hela beloppet" read as an order in a decision letter).
+ */
+export const SETTLED_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice, string> = {
+  count: 'inkomsten räknas',
+  exclude: 'inkomsten räknas inte',
+  full: 'hela beloppet räknas',
+  other: 'ett annat belopp räknas',
+  accept: 'hela beloppet godtas',
+  cap: 'kostnaden godtas upp till riktlinjen',
+  refuse: 'kostnaden godtas inte',
+  registered: 'det registrerade beloppet (SSBTEK) räknas',
+  declared: 'det uppgivna beloppet (ansökan) räknas',
+};
+
+/** "Hyra: kostnaden godtas upp till riktlinjen (6 500,00 kr). <motivation>", one paragraph per point. */
 export function settlementText(s: Settlement): string {
-  const what = s.choice === 'assessed' ? 'bedömt' : `${CHOICE_WORDS[s.choice].toLowerCase()}${s.amount !== undefined ? ` (${kronor(s.amount)} kr)` : ''}`;
+  const what = s.choice === 'assessed' ? 'bedömt' : `${SETTLED_WORDS[s.choice]}${s.amount !== undefined ? ` (${kronor(s.amount)} kr)` : ''}`;
   return s.motivation ? `${s.label}: ${what}. ${s.motivation}` : `${s.label}: ${what}.`;
 }
 

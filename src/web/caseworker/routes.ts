@@ -16,7 +16,7 @@ import { inboxBody, inboxOwner, parseInboxQuery } from './inbox.js';
 import { actOnBookingPoint } from './firstMeeting.js';
 import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
-import { auditCaseRead, loadCaseView, signCase, takeOver } from './service.js';
+import { auditCaseRead, loadCaseView, nothingToSignWords, signCase, takeOver } from './service.js';
 import { municipalityNames } from './view.js';
 import { loadRules } from '../../rules/load.js';
 import type { RuleSet } from '../../rules/ruleset.js';
@@ -207,7 +207,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const { c, user, motivation } = asked;
       const view = await loadCaseView(db, c);
       if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
-        return showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
+        return showCase(request, reply, c, user, { kind: 'error', text: await nothingToSignWords(db, user, c.id) }, 409);
       }
       keepDraft(request, c.id, 'signera', { proposalId: request.body?.proposalId ?? '', motivering: motivation });
       return reply.redirect(`${caseUrl(c.id)}/signera/bekrafta`, 303);
@@ -275,7 +275,8 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const body = request.body ?? {};
       const view = await loadCaseView(db, c);
       if (c.state !== 'PROPOSED' || !view.proposal || view.proposal.outcome === 'MANUAL') {
-        await showCase(request, reply, c, user, { kind: 'error', text: 'Ärendet har inget förslag att signera.' }, 409);
+        // Someone signed or took it over meanwhile (another tab, a colleague): said as the signature says it.
+        await showCase(request, reply, c, user, { kind: 'error', text: await nothingToSignWords(db, user, c.id) }, 409);
         return undefined;
       }
       const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);

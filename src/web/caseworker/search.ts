@@ -60,7 +60,8 @@ export function parseSearch(form: SearchForm, user: WebUser, today: Date): Parse
   const errors: { field: keyof SearchForm; message: string }[] = [];
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const caseId = text(form.arende);
-  const pnText = text(form.personnummer);
+  // "19850312 1234" as people also write it (and as it is often pasted): the space read as the hyphen.
+  const pnText = text(form.personnummer).replace(/^(\d{6}|\d{8})[\s\u00a0]+([-+]?)[\s\u00a0]*(\d{4})$/, (_, date: string, sign: string, last: string) => `${date}${sign || '-'}${last}`);
   const state = text(form.status);
   const reason = text(form.skal);
   const owner = text(form.handlaggare);
@@ -160,7 +161,7 @@ export function searchPageBody(
 <label for="sok-arende">Ärende-id</label>
 ${errorText('arende')}<input type="text" id="sok-arende" name="arende" value="${esc(personalNumberLike(form.arende ?? '') ? '' : (form.arende ?? ''))}" autocomplete="off"${described('arende')}>
 <label for="sok-personnummer">Personnummer (sökande eller medsökande)</label>
-<p id="sok-personnummer-hjalp" class="small">12 eller 10 siffror, med eller utan bindestreck före de fyra sista (ÅÅÅÅMMDD-NNNN).</p>
+<p id="sok-personnummer-hjalp" class="small">12 eller 10 siffror, med bindestreck, mellanslag eller ingenting före de fyra sista (ÅÅÅÅMMDD-NNNN).</p>
 ${errorText('personnummer')}<input type="text" id="sok-personnummer" name="personnummer" value="" inputmode="numeric" autocomplete="off"${described('personnummer', 'sok-personnummer-hjalp')}>
 <label for="sok-status">Status</label>
 ${errorText('status')}<select id="sok-status" name="status"${described('status')}>${options(states, form.status, 'Alla')}</select>

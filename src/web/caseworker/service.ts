@@ -35,7 +35,7 @@ import { contentSettled, pointsOf, settle, type RecomputeBasis, type SettleError
 import { validateSnapshot } from '../../domain/snapshot.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { DEV_USERS } from '../auth/devUsers.js';
-import { formatDateTime, type MunicipalityNames } from './view.js';
+import { formatDateTime, STATE_WORDS, type MunicipalityNames } from './view.js';
 
 /** Everything the case page shows, read in one go. */
 export interface CaseView {
@@ -195,8 +195,19 @@ async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Pro
   return {
     ok: false,
     status: 409,
-    message: `Ärendet väntar inte längre på signering (status: ${current?.state ?? 'okänd'}). Ladda om sidan för att se vad som hänt.`,
+    message: `Ärendet väntar inte längre på signering (nu: ${current ? STATE_WORDS[current.state].toLowerCase() : 'okänt'}). Ladda om sidan för att se vad som hänt.`,
   };
+}
+
+/**
+ * Why a case offers nothing to sign, in words for the page: signed already (by whom, when),
+ * decided automatically, or in another state; "Ärendet har inget förslag att signera." for a
+ * case that is PROPOSED without a proposal to sign (a MANUAL one).
+ */
+export async function nothingToSignWords(db: Queryable, user: WebUser, caseId: string): Promise<string> {
+  const c = await getCase(db, caseId);
+  if (c?.state === 'PROPOSED') return 'Ärendet har inget förslag att signera.';
+  return (await refusedAlready(db, user, caseId)).message;
 }
 
 async function signContext(tx: Queryable, record: ProposalRecord, user: WebUser, now: Date): Promise<SignContext> {

@@ -127,18 +127,18 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
       const countRows = CHECKS.map((c) => `<tr><th scope="row">${esc(CHECK_WORDS[c])}</th><td>${counts[c] ?? 0}</td></tr>`).join('');
       const findingRows = r.findings
         .map(
-          (f, i) => `<tr><td>${esc(CHECK_WORDS[f.check as CheckCode] ?? f.check)}</td><td>${esc(f.user)}</td><td>${esc(f.caseId ?? '–')}</td><td>${esc(formatTime(new Date(f.at)))}</td><td>${esc(f.text)}</td><td><a href="/logguppfoljning/${esc(r.id)}/fynd/${i + 1}">${f.auditIds.length === 1 ? '1 loggrad' : `${f.auditIds.length} loggrader`}<span class="sr-only"> för fynd ${i + 1}</span></a></td></tr>`,
+          (f, i) => `<tr><td>${esc(CHECK_WORDS[f.check as CheckCode] ?? f.check)}</td><td>${esc(signerName(f.user))}</td><td>${esc(f.caseId ?? '–')}</td><td>${esc(formatTime(new Date(f.at)))}</td><td>${esc(f.text)}</td><td><a href="/logguppfoljning/${esc(r.id)}/fynd/${i + 1}">${f.auditIds.length === 1 ? '1 loggrad' : `${f.auditIds.length} loggrader`}<span class="sr-only"> för fynd ${i + 1}</span></a></td></tr>`,
         )
         .join('');
       const s = r.settings as Partial<LogFollowUpSettings>;
       const signOff = r.signOff
-        ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(r.signOff.signedBy)} (${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}).</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
+        ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(signerName(r.signOff.signedBy))} (${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}).</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
         : `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2>
 <form method="post" action="/logguppfoljning/${esc(r.id)}/granska">${hidden(reply)}
 <div><label for="kommentar">Kommentar (vad du har kontrollerat och vad som ska göras)</label><br><textarea id="kommentar" name="kommentar" rows="4" cols="40" maxlength="4000" required></textarea></div>
 <button type="submit">Markera som granskad</button>
 </form></section>`;
-      return `<h1>Logguppföljning ${esc(r.municipality)}, ${esc(r.periodFrom)} – ${esc(r.periodTo)}</h1>
+      return `<h1>Logguppföljning ${esc(names(r.municipality))}, ${esc(r.periodFrom)} – ${esc(r.periodTo)}</h1>
 ${message}
 <p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(signerName(r.madeBy))}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
 <p class="small">Kontorstid ${esc(officeHoursWords({ officeStart: String(s.officeStart ?? ''), officeEnd: String(s.officeEnd ?? '') }))}. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
@@ -189,7 +189,7 @@ ${signOff}
       const text =
         result.problem === 'no-comment'
           ? 'Kommentar: skriv vad du har kontrollerat (högst 4 000 tecken).'
-          : `Rapporten är redan granskad${result.report?.signOff ? ` av ${result.report.signOff.signedBy}` : ''}; en granskning görs en gång och ändras inte.`;
+          : `Rapporten är redan granskad${result.report?.signOff ? ` av ${signerName(result.report.signOff.signedBy)}` : ''}; en granskning görs en gång och ändras inte.`;
       return render(request, reply, 'Logguppföljning', reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`), result.problem === 'no-comment' ? 400 : 409);
     });
   };
