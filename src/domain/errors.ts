@@ -105,6 +105,25 @@ export class RulesFileError extends RobotError {
  * What failed, in the Swedish a caseworker reads: the part named by SystemException.component
  * (and by the TECHNICAL_ERROR reasons of the carry-out steps and the case sweep).
  */
+/**
+ * An error class, as a failed job records it, in words for the admin pages: what kind of
+ * failure it was and what follows from it. An unknown class is named as written.
+ */
+const ERROR_CLASS_WORDS: Readonly<Record<string, string>> = {
+  SystemException: 'systemfel (roboten försökte igen)',
+  RequestRefusedException: 'frågan avvisades (försöks inte igen)',
+  BusinessException: 'verksamhetsfel (till handläggare)',
+  InvalidApplicationError: 'ansökan går inte att läsa (till handläggare)',
+  BookingNotPossibleException: 'mötet kunde inte bokas (till handläggare)',
+  RulesFileError: 'fel i regelfilerna (konfiguration)',
+  SsbtekResponseError: 'SSBTEK:s svar gick inte att läsa (systemfel)',
+  StoreError: 'databasfel (systemfel)',
+};
+
+export function errorClassWords(name: string): string {
+  return Object.hasOwn(ERROR_CLASS_WORDS, name) ? ERROR_CLASS_WORDS[name]! : `annat fel (${name})`;
+}
+
 export const COMPONENT_WORDS: Readonly<Record<string, string>> = {
   ssbtek: 'SSBTEK (uppgifter från Försäkringskassan, Skatteverket, CSN m.fl.)',
   kir: 'KIR (folkbokföring och skyddad identitet)',
@@ -127,6 +146,11 @@ export const COMPONENT_WORDS: Readonly<Record<string, string>> = {
  * the sentence a caseworker reads; undefined for any other reason. The detail after "—" is
  * already Swedish (recovery.ts, outbound.ts) and is kept.
  */
+/** The part of the robot or the outside system a component code names, in words (the code itself when unknown). */
+export function componentWords(component: string): string {
+  return Object.hasOwn(COMPONENT_WORDS, component) ? COMPONENT_WORDS[component]! : component;
+}
+
 export function technicalErrorWords(reason: string): string | undefined {
   const m = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})[^—]*(?:— (.*))?$/s.exec(reason);
   if (!m) return reason === 'TECHNICAL_ERROR' ? 'Tekniskt fel: roboten kunde inte slutföra ärendet. Det kan köras om när felet är åtgärdat.' : undefined;

@@ -134,9 +134,11 @@ describe('admin pages', () => {
     }
 
     const page = await app.inject({ method: 'GET', url: '/admin', headers: ADMIN });
-    const row = new RegExp(`<th scope="row">${id}</th>\\s*<td>[^<]+</td>\\s*<td>ssbtek</td>\\s*<td>(\\w+)</td>`).exec(page.body);
+    const row = new RegExp(`<th scope="row">${id}</th>\\s*<td>[^<]+</td>\\s*<td>([^<]+)</td>\\s*<td>([^<]+)</td>`).exec(page.body);
     expect(row, 'the case is listed with its failing register').not.toBeNull();
-    expect(row![1]).toBe('SystemException');
+    // In words: the register and the kind of failure, not the code and the class name.
+    expect(row![1]).toBe('SSBTEK (uppgifter från Försäkringskassan, Skatteverket, CSN m.fl.)');
+    expect(row![2]).toBe('systemfel (roboten försökte igen)');
     for (const form of numbers) expect(page.body).not.toContain(form);
 
     // Without the form token the replay is refused.
@@ -299,7 +301,7 @@ describe('admin pages', () => {
       for (let i = 0; i < 100 && (await other.cases.getFailedCount()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
       current = other;
       const res = await app.inject({ method: 'GET', url: '/admin', headers: ADMIN });
-      expect(res.body).toMatch(/<td>Ärenden<\/td><td>A-FAILED-1<\/td><td>SystemException<\/td><td>1<\/td>/);
+      expect(res.body).toMatch(/<td>Ärenden<\/td><td>A-FAILED-1<\/td><td>systemfel \(roboten försökte igen\)<\/td><td>1<\/td>/);
       expect(res.body).not.toMatch(/8507099805|850709-9805|refused/);
     } finally {
       current = harness.robot.queues;

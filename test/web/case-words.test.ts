@@ -64,6 +64,18 @@ forEachBackend('case page in words', (backend) => {
     expect(text((await anna.get(`/arenden/${seeded.id}/andra`)).body)).toContain('Förslag: avslå. Ändra');
   });
 
+  it('a case taken in without a month (an invalid application) shows the month the application names, never "okänd" beside it', async () => {
+    const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'applications', 'invalid-bad-amount.json'), 'utf8')) as { application: Record<string, unknown>; history: unknown };
+    const id = uniqueId('W');
+    const raw = { application: { ...fixture.application, id }, history: fixture.history };
+    const checked = validateApplicationPayload(raw);
+    await saveApplication(db(), { id, municipality: '1287', receivedAt: '2026-03-02T09:00:00+01:00', raw, validationErrors: checked.ok ? [] : checked.errors });
+    await createCase(db(), { id, municipality: '1287', month: null, actor: 'robot:test', state: 'MANUAL', reason: 'INVALID_APPLICATION' });
+    const page = text((await anna.get(`/arenden/${id}`)).body);
+    expect(page).toContain('Månad mars 2026 (enligt ansökan)');
+    expect(page).not.toContain('okänd');
+  });
+
   it('an invalid application says who applied, for which month, and each error in words', async () => {
     const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'applications', 'invalid-bad-amount.json'), 'utf8')) as { application: Record<string, unknown>; history: unknown };
     const id = uniqueId('W');

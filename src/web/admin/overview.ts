@@ -1,3 +1,4 @@
+import { componentWords, errorClassWords } from '../../domain/errors.js';
 import { ownValue } from '../../domain/ownKey.js';
 import { kronor } from '../../domain/labels.js';
 import { FEED, INTAKE_FAILURES_DOWN } from '../../robot/intake.js';
@@ -218,8 +219,8 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
       (t) => `<tr>
 <th scope="row">${esc(t.caseId)}</th>
 <td>${esc(formatTime(t.since))}</td>
-<td>${esc(t.component ?? '–')}</td>
-<td>${esc(t.errorClass ?? '–')}</td>
+<td>${esc(t.component === null ? '–' : componentWords(t.component))}</td>
+<td>${esc(t.errorClass === undefined ? '–' : errorClassWords(t.errorClass))}</td>
 <td><form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="intake"><button type="submit" aria-label="Kör om från intaget, ärende ${esc(t.caseId)}">Kör om från intaget</button></form>
 <form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="snapshot"><button type="submit" aria-label="Räkna om från ögonblicksbild, ärende ${esc(t.caseId)}">Räkna om från ögonblicksbild</button></form></td>
 </tr>`,
@@ -228,7 +229,7 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
   const technical = o.technicalErrors.length
     ? `<table>
 <caption>Ärenden i läget tekniskt fel (${o.technicalErrors.length})</caption>
-<thead><tr><th scope="col">Ärende</th><th scope="col">Sedan</th><th scope="col">Del som fallerade</th><th scope="col">Felklass</th><th scope="col">Åtgärd</th></tr></thead>
+<thead><tr><th scope="col">Ärende</th><th scope="col">Sedan</th><th scope="col">Del med fel</th><th scope="col">Slags fel</th><th scope="col">Åtgärd</th></tr></thead>
 <tbody>${technicalRows}</tbody>
 </table>`
     : '<p>Inga ärenden i läget tekniskt fel.</p>';
@@ -261,7 +262,7 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
 <tbody>${o.failedJobs
         .map(
           (j) =>
-            `<tr><td>${esc(ownValue(QUEUE_WORDS, j.queue) ?? j.queue)}</td><td>${esc(j.caseId ?? '–')}</td><td>${esc(j.errorClass ?? 'okänd')}</td><td>${j.attempts}</td><td>${esc(j.at ? formatTime(j.at) : '–')}</td></tr>`,
+            `<tr><td>${esc(ownValue(QUEUE_WORDS, j.queue) ?? j.queue)}</td><td>${esc(j.caseId ?? '–')}</td><td>${esc(j.errorClass === undefined ? 'okänt' : errorClassWords(j.errorClass))}</td><td>${j.attempts}</td><td>${esc(j.at ? formatTime(j.at) : '–')}</td></tr>`,
         )
         .join('')}</tbody>
 </table>`

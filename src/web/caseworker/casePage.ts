@@ -14,7 +14,7 @@ import { manualSection, ownershipSection, ownerWords } from './workbenchView.js'
 import { firstMeetingSection } from './firstMeeting.js';
 import { calculationSection } from './signedCalculation.js';
 import { reasonFigures } from './reasonFigures.js';
-import { invalidApplicationSection } from './invalidApplication.js';
+import { appliedFacts, invalidApplicationSection } from './invalidApplication.js';
 import { MOTIVATION_MAX, limitNote } from './motivation.js';
 
 /** The signing form's motivation field by its label, as errors name it. */
@@ -37,6 +37,13 @@ const STEP_WORDS: Record<string, string> = { 'write-back': 'återskrivning till 
  * `extra`: sections of other modules (the återkrav point, appeals) placed after the decision.
  * `ssbtek`: whether the user may see SSBTEK's facts today (hidden unless told).
  */
+/** The case's month; for a case taken in from an invalid application, the month the application names, if any. */
+function monthWords(month: string | null, view: CaseView): string {
+  if (month) return monthName(month);
+  const applied = view.validationErrors.length > 0 ? appliedFacts(view.intake?.raw).month : null;
+  return applied ? `${monthName(applied)} (enligt ansökan)` : 'framgår inte av ansökan';
+}
+
 export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: Date, allNames: MunicipalityNames, message?: CasePageMessage, extra = '', ssbtek?: SsbtekAccess): string {
   const c = view.case;
   const names = namesForCase(allNames, c.municipality);
@@ -55,7 +62,7 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
 <dt>Handläggare</dt><dd data-testid="owner">${esc(c.owner === null && (c.state === 'SIGNED' || c.state === 'COMPLETED') ? 'Ingen (ärendet är avgjort)' : ownerWords(c.owner, user))}</dd>
 <dt>Kommun</dt><dd>${esc(names(c.municipality))}</dd>
-<dt>Månad</dt><dd>${c.month ? esc(monthName(c.month)) : 'okänd'}</dd>
+<dt>Månad</dt><dd>${esc(monthWords(c.month, view))}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
 ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
 </dl>`);
