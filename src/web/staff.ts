@@ -1,4 +1,5 @@
 import { getStaffMember, listStaff, type Queryable, type StaffMember } from '../store/index.js';
+import { looksLikePersonalNumber } from '../store/personalDataGuard.js';
 import type { WebUser } from './auth/user.js';
 import { may, mayOnCase, type ScopedCase } from './authz.js';
 
@@ -68,15 +69,22 @@ export function assigneesIn(staff: StaffDirectory, c: ScopedCase, user: WebUser)
   return staff.members.filter((m) => mayBeGiven(m, c, user));
 }
 
+const SHOWABLE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$/;
+
 /**
  * Why `to` cannot be given the case, in Swedish words naming the field, or undefined when it
  * can. `member`: the directory's row for `to` (undefined: never signed in).
  */
 export function handOverRefusal(to: string, member: StaffMember | undefined, c: ScopedCase, user: WebUser): string | undefined {
-  if (!member) return `Fördela ärendet till: ${to} finns inte i personalkatalogen (har aldrig loggat in). Välj en handläggare i listan.`;
+  if (!member) {
+    // The posted text is named only when it is a plain user id: never a personal number, never anything else typed.
+    const who = SHOWABLE_ID.test(to) && !looksLikePersonalNumber(to) ? to : 'Den valda användaren';
+    return `Fördela ärendet till: ${who} finns inte i personalkatalogen (har aldrig loggat in). Välj en handläggare i listan.`;
+  }
   if (member.organisation !== user.organisation) return `Fördela ärendet till: ${member.displayName} hör till en annan organisation. Välj en handläggare i listan.`;
   if (!may(member, 'case.claim')) return `Fördela ärendet till: ${member.displayName} har en roll som inte handlägger ärenden. Välj en handläggare i listan.`;
-  if (!mayOnCase(member, 'case.claim', c)) return `Fördela ärendet till: ${member.displayName} arbetar inte med ärenden i ärendets kommun. Välj en handläggare i listan.`;
+  if (!member.municipalities.includes(c.municipality)) return `Fördela ärendet till: ${member.displayName} arbetar inte med ärenden i ärendets kommun. Välj en handläggare i listan.`;
+  if (!mayOnCase(member, 'case.claim', c)) return `Fördela ärendet till: ${member.displayName} får inte se ärendet. Välj en handläggare i listan.`;
   return undefined;
 }
 
