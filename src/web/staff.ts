@@ -19,7 +19,7 @@ export interface StaffDirectory {
    * not known (never signed in here), never a failure.
    */
   nameOf(id: string): string;
-  /** As nameOf, with the id after a known name ("Anna Lind (hl-trelleborg-1)"): for the log follow-up, where the id matters too. */
+  /** As nameOf, with the id after a name ("Anna Lind (hl-trelleborg-1)", "Roboten (bistandsrobot)"): where the id matters too (log follow-up, declarations, gallring). */
   nameAndId(id: string): string;
 }
 
@@ -43,8 +43,8 @@ export function staffDirectory(members: readonly StaffMember[]): StaffDirectory 
     member: (id) => byId.get(id),
     nameOf,
     nameAndId(id) {
-      const known = byId.get(id)?.displayName;
-      return known ? `${known} (${id})` : nameOf(id);
+      const name = nameOf(id);
+      return byId.has(id) || name === 'Roboten' ? `${name} (${id})` : name;
     },
   };
 }

@@ -37,9 +37,11 @@ describe('a user by name', () => {
     expect(staff.nameOf(id)).toBe(words);
   });
 
-  it('with the id for the log follow-up', () => {
+  it('with the id, where the id matters too', () => {
     expect(staff.nameAndId('anna')).toBe('Anna Lind (anna)');
     expect(staff.nameAndId('slutat-2019')).toBe(`slutat-2019 ${UNKNOWN_NAME_NOTE}`);
+    expect(staff.nameAndId('bistandsrobot')).toBe('Roboten (bistandsrobot)');
+    expect(staff.nameAndId('sandbox')).toBe('sandbox');
   });
 
   it('the signer as the signed content names them; an automated decision or content without a name from the directory', () => {

@@ -6,7 +6,7 @@ import { loadRules } from '../../src/rules/load.js';
 import type { WebUser } from '../../src/web/auth/user.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { registerTestAuth } from '../support/adminServer.js';
+import { recordTestLogins, registerTestAuth } from '../support/adminServer.js';
 import { seedCase } from '../support/retention.js';
 import { personalNumber } from '../support/snapshots.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
@@ -52,6 +52,7 @@ forEachBackend('admin gallring pages', (backend) => {
     await seedCase(db(), { id: 'W-SVEDALA', municipality: '1263', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: numbers[2]! });
     app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
     await registerTestAuth(app);
+    await recordTestLogins(db());
     app.addHook('onRequest', async (request) => {
       if (request.headers['x-test-user'] === 'admin-svedala') request.user = SVEDALA_ADMIN;
     });
@@ -85,6 +86,9 @@ forEachBackend('admin gallring pages', (backend) => {
     expect(report.body).toContain('SoL (2025:400) 16 kap. 1 och 4 §§; SoF (2025:468) 13 kap. 1 § (officiell källa)');
     expect(report.body).not.toContain('W-SVEDALA');
     expect(report.body).toContain('name="granskad"');
+    // Who made it, by name from the staff directory, with the id.
+    expect(report.body).toContain('Gjord av Lena Drift (admin-1).');
+    expect((await get('/admin/gallring')).body).toContain('<td>Lena Drift (admin-1)</td>');
     expectNoPersonalNumbers(report.body);
   });
 

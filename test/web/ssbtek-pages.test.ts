@@ -48,6 +48,8 @@ describe('SSBTEK declarations on the pages', () => {
     const page = await admin.inject({ method: 'GET', url: '/admin/forsakringar', headers: ADMIN });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('bistandsrobot');
+    // Anna signed in (the test before): by name from the staff directory, with her id.
+    expect(page.body).toContain('<th scope="row">Anna Lind (hl-trelleborg-1)</th>');
     const token = csrfFrom(page.body);
     const cookie = String(page.headers['set-cookie'] ?? '').split(';')[0]!;
     const post = (url: string, form: Record<string, string>) =>

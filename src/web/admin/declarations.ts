@@ -3,6 +3,7 @@ import { isIsoDate, stockholmDate } from '../../domain/dates.js';
 import { appendAudit, endDeclaration, getDeclaration, listDeclarations, recordDeclaration, type DeclarationRecord, type Db } from '../../store/index.js';
 import { findPersonalNumber } from '../../store/personalDataGuard.js';
 import { esc } from '../layout.js';
+import { loadStaffDirectory } from '../staff.js';
 import { ADMIN_PURPOSE } from './audit.js';
 
 /**
@@ -76,9 +77,10 @@ export async function registerDeclarationRoutes(app: FastifyInstance, options: D
   const pageBody = async (request: FastifyRequest, message = '', form: FormValues = {}, errors: Record<string, string> = {}) => {
     const mine = request.user!.municipalities;
     const today = stockholmDate(clock());
+    const staff = await loadStaffDirectory(db);
     const rows = (await listDeclarations(db, mine))
       .map(
-        (d) => `<tr><th scope="row">${esc(d.userId)}</th><td>${esc(d.municipality)}</td><td>${esc(d.signedOn)}</td><td>${esc(d.receivedBy)}</td><td>${esc(d.documentRef)}</td><td>${esc(statusWords(d, today))}</td><td>${
+        (d) => `<tr><th scope="row">${esc(staff.nameAndId(d.userId))}</th><td>${esc(d.municipality)}</td><td>${esc(d.signedOn)}</td><td>${esc(d.receivedBy)}</td><td>${esc(d.documentRef)}</td><td>${esc(statusWords(d, today))}</td><td>${
           d.lastDay
             ? ''
             : `<form method="post" action="/admin/forsakringar/${esc(d.id)}/upphor" class="inline">${csrf}<label for="sista-${esc(d.id)}">Sista dag</label> <input id="sista-${esc(d.id)}" name="sista" type="date" required value="${esc(today)}"> <button type="submit">Registrera att den upphör</button></form>`
