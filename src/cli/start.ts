@@ -2,6 +2,7 @@ import { checkIntake } from '../robot/intake.js';
 import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import { municipalityNames } from '../web/caseworker/view.js';
 import { seedSandboxDeclarations } from '../sandbox/declarations.js';
+import { seedSandboxStaff } from '../sandbox/staff.js';
 import { startRobot } from '../robot/worker.js';
 import { startSandbox } from '../sandbox/index.js';
 import { addDemo } from '../sandbox/demo.js';
@@ -52,11 +53,14 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   const db = await openStore(config);
   // Development users and the robot get an SSBTEK declaration, so the case pages show its facts.
   await seedSandboxDeclarations(db, config.robotIdentity, '2020-01-01');
-  const sandbox = await startSandbox();
-  // Demo applications dated around today (the clock is read here, at the edge), and one that
-  // ends in TECHNICAL_ERROR: SSBTEK fails every call the robot makes for it (each attempt of the
-  // case job times the client's own tries), then answers a replay.
+  // The clock is read here, at the edge. The development users go in the staff directory, so
+  // there are colleagues to hand cases to and names to show before anyone signs in.
   const now = new Date();
+  await seedSandboxStaff(db, now);
+  const sandbox = await startSandbox();
+  // Demo applications dated around today, and one that ends in TECHNICAL_ERROR: SSBTEK fails
+  // every call the robot makes for it (each attempt of the case job times the client's own
+  // tries), then answers a replay.
   const demo = addDemo(sandbox, { now, failingCalls: config.registerAttempts * Number(CASE_JOB_OPTIONS.attempts ?? 1) });
   // And a few closed cases seven years old in both municipalities, due for gallring (oldCases.ts).
   const oldCases = await addOldCases(db, { now });

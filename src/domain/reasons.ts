@@ -269,6 +269,7 @@ export const AUDIT_VALUE_WORDS: Readonly<Record<string, Readonly<Record<string, 
     'no-comment': 'ingen kommentar',
     'unknown-case': 'inget ärende med det id:t',
     'no-declaration': 'ingen giltig försäkran för SSBTEK',
+    'not-an-assignee': 'mottagaren finns inte i personalkatalogen eller får inte ha ärendet',
   },
   mode: { intake: 'från intaget', snapshot: 'från ögonblicksbilden' },
   result: {

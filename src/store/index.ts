@@ -30,3 +30,4 @@ export * from './repositories/leases.js';
 export * from './repositories/caseSearch.js';
 export * from './repositories/declarations.js';
 export * from './repositories/logFollowUp.js';
+export * from './repositories/staff.js';

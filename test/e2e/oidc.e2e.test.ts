@@ -5,7 +5,9 @@ import { freePort } from '../../src/cli/redis.js';
 import { loadWebAuthConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { Db } from '../../src/store/index.js';
+import { getStaffMember, type Db } from '../../src/store/index.js';
+import { loadRules } from '../../src/rules/load.js';
+import { adminRoutes } from '../../src/web/admin/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
@@ -28,6 +30,7 @@ const ACCOUNTS = {
   karin: { name: 'Karin Berg', roles: ['bistand-handlaggare'], organisation: 'svedala' },
   sara: { name: 'Sara Nilsson', roles: ['bistand-arbetsledare', 'ovrig-grupp'], organisation: 'Trelleborg' },
   mallory: { name: 'Mallory', roles: ['ekonomi'], organisation: 'trelleborg' },
+  lena: { name: 'Lena Ståhlberg', roles: ['bistand-admin'], organisation: 'trelleborg' },
 };
 
 /** Per test: a few seconds alone, far more on a loaded 2-core machine; a hang still fails. */
@@ -66,7 +69,7 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
       logger: createLogger({ nodeEnv: 'test', logLevel: 'info' }, { write: (line: string) => void logs.push(line) }),
       metrics: createMetrics({ defaultMetrics: false }),
       checks: {},
-      pages: { db: db(), auth, routes: [caseworkerRoutes({ db: db() })] },
+      pages: { db: db(), auth, routes: [caseworkerRoutes({ db: db() }), adminRoutes({ db: db(), rules: loadRules(), queues: () => undefined, bullBoard: false })] },
     });
     await app.listen({ port, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -145,6 +148,10 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
       const sid = await sidOf(context);
       const mine = rows.find((r) => r.sid === storedId(sid!));
       expect(mine?.data.user).toEqual({ id: 'karin', displayName: 'Karin Berg', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] });
+      // The staff directory has her, with the claims as they were at this login.
+      const staff = await getStaffMember(db(), 'karin');
+      expect(staff).toMatchObject({ id: 'karin', displayName: 'Karin Berg', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] });
+      expect(staff!.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 300_000);
       // The started login's cookie is gone once used.
       // (The provider's cookies share the host: cookies know no ports.)
       const names = (await context.cookies(base)).map((c) => c.name);
@@ -163,6 +170,7 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
       const sid = await sidOf(context);
       const row = (await sessions()).find((r) => r.sid === storedId(sid!));
       expect(row?.data.user).toMatchObject({ id: 'sara', role: 'teamlead', organisation: 'trelleborg', municipalities: ['1287'] });
+      expect(await getStaffMember(db(), 'sara')).toMatchObject({ displayName: 'Sara Nilsson', role: 'teamlead', organisation: 'trelleborg', municipalities: ['1287'] });
     } finally {
       await context.close();
     }
@@ -181,6 +189,28 @@ forEachBackend('OpenID Connect login in Chromium', (backend) => {
       await shoot(page, '02-no-role');
       expect(await sidOf(context)).toBeUndefined();
       expect(await sessions()).toHaveLength(before);
+      // Refused: not in the staff directory either.
+      expect(await getStaffMember(db(), 'mallory')).toBeUndefined();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the audit log finds a user who signed in with OpenID Connect by a part of the name', { timeout: SLOW }, async () => {
+    const context = await fresh();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/login`);
+      await signInAtProvider(page, 'lena');
+      await page.waitForURL(`${base}/admin`);
+      // Her own search of the log is written before it is read: she finds herself by "ståhl".
+      await page.goto(`${base}/admin/logg?anvandare=${encodeURIComponent('ståhl')}`);
+      const rows = page.getByRole('region', { name: 'Loggposter' }).locator('tbody tr');
+      await rows.first().waitFor();
+      const first = ((await rows.first().textContent()) ?? '').replace(/\s+/g, ' ');
+      expect(first).toContain('Lena Ståhlberg');
+      expect(await getStaffMember(db(), 'lena')).toMatchObject({ role: 'admin', organisation: 'trelleborg', municipalities: ['1287'] });
+      await shoot(page, '05-audit-by-name');
     } finally {
       await context.close();
     }

@@ -10,6 +10,7 @@ import {
   insertDecision,
   recordDecisionStep,
   recordJobOutcome,
+  recordStaffLogin,
   storeCaseScreenshot,
 } from '../../src/store/index.js';
 import { EXPORT_TABLES, type ExportTable } from '../../src/store/repositories/exportMunicipality.js';
@@ -51,7 +52,7 @@ const COUNT_SQL: Record<ExportTable, string> = {
   log_followup_signoffs: 'SELECT count(*) AS n FROM log_followup_signoffs s JOIN log_followup_reports r ON r.id = s.report_id WHERE r.municipality = $1',
 };
 
-const ALL_TABLES = [...EXPORT_TABLES, 'intake_cursors', 'store_identity', 'web_sessions', 'schema_migrations'];
+const ALL_TABLES = [...EXPORT_TABLES, 'intake_cursors', 'store_identity', 'web_sessions', 'schema_migrations', 'staff'];
 
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -115,6 +116,8 @@ forEachBackend('export --municipality', (backend) => {
     for (const m of ['1263', '1287']) await dryRunRetention({ db: db(), rules: loadRules(), clock: () => new Date('2032-03-01T09:00:00Z'), actor: 'admin-1' }, m);
     // An admin search: no case, so no municipality's archive.
     await appendAudit(db(), { actor: 'admin-1', action: 'audit.search', purpose: 'tillsyn', result: 'ok', details: { q: ids['1287'][0] } });
+    // Staff who have signed in: staff data, not the municipality's case data.
+    await recordStaffLogin(db(), { id: 'handlaggare-1', displayName: 'Hanna Handläggare', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] }, new Date('2026-03-10T09:00:00Z'));
   }, 120_000);
 
   afterAll(async () => {
@@ -191,8 +194,10 @@ forEachBackend('export --municipality', (backend) => {
     }
   });
 
-  it('the manifest names every file with its SHA-256', () => {
+  it('the manifest names every file with its SHA-256; the staff directory is not one of them', () => {
     const onDisk = listFiles(dir).filter((f) => f !== 'manifest.json').sort();
+    expect(onDisk.some((f) => f.startsWith('staff'))).toBe(false);
+    for (const f of onDisk) expect(readFileSync(join(dir, f)).includes('Hanna Handläggare'), f).toBe(false);
     expect(manifest.files.map((f) => f.file).sort()).toEqual(onDisk);
     const written = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ExportManifest;
     expect(written).toEqual(JSON.parse(JSON.stringify(manifest)));

@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance } from 'fastify';
+import { recordStaffLogin, type Queryable } from '../../src/store/index.js';
 import type { WebUser } from '../../src/web/auth/user.js';
 
 /**
@@ -22,4 +23,12 @@ export async function registerTestAuth(app: FastifyInstance): Promise<void> {
     const key = request.headers['x-test-user'];
     if (typeof key === 'string' && USERS[key]) request.user = USERS[key];
   });
+}
+
+/**
+ * The staff directory as the header's users' logins would have left it (sessions.ts signIn writes
+ * it at every login): the pages name them from there. Call once per database.
+ */
+export async function recordTestLogins(db: Queryable, at = new Date('2026-11-01T07:00:00Z')): Promise<void> {
+  for (const user of Object.values(USERS)) await recordStaffLogin(db, user, at);
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTION_WORDS, auditActionWords } from '../../src/domain/reasons.js';
 import { auditDetailsWords } from '../../src/web/admin/auditWords.js';
+import { staffDirectory } from '../../src/web/staff.js';
 
 /**
  * The audit log as the admin and the auditor read it (/admin/logg, the rows behind a finding of
@@ -24,7 +25,7 @@ describe('audit entries in words', () => {
     // What it does not know is shown as it is, never dropped.
     [{ startsAt: 'inte en tid', step: 'okänt-steg' }, 'börjar: inte en tid · steg: okänt-steg'],
   ])('%j', (details, words) => {
-    expect(auditDetailsWords(details, names)).toBe(words);
+    expect(auditDetailsWords(details, names, staffDirectory([]))).toBe(words);
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { recoveriesSpentReason } from '../../src/robot/recovery.js';
 import { loadRules } from '../../src/rules/load.js';
 import { historyReasonWords } from '../../src/web/caseworker/ownership.js';
 import { municipalityNames } from '../../src/web/caseworker/view.js';
+import { staffDirectory } from '../../src/web/staff.js';
 
 describe('own keys only', () => {
   it('never finds what every object inherits', () => {
@@ -33,11 +34,11 @@ describe('history reasons in words', () => {
   });
 
   it('shows reason codes as their titles and leaves free words alone', () => {
-    expect(historyReasonWords('TECHNICAL_ERROR: ssbtek')).not.toContain('TECHNICAL_ERROR');
-    expect(historyReasonWords('INVALID_APPLICATION')).toBe('Ansökan är ofullständig eller innehåller fel');
-    expect(historyReasonWords('EXPENSE_ABOVE_GUIDELINE,PROVISIONAL_RULES')).toBe('Kostnad över kommunens riktlinje; Beräkningen bygger på preliminära normbelopp');
-    expect(historyReasonWords('RECOVERED: jobbet saknades i kön')).toBe('Roboten gav ärendet ett nytt jobb: jobbet saknades i kön');
-    expect(historyReasonWords('constructor')).toBe('constructor');
+    expect(historyReasonWords('TECHNICAL_ERROR: ssbtek', staffDirectory([]))).not.toContain('TECHNICAL_ERROR');
+    expect(historyReasonWords('INVALID_APPLICATION', staffDirectory([]))).toBe('Ansökan är ofullständig eller innehåller fel');
+    expect(historyReasonWords('EXPENSE_ABOVE_GUIDELINE,PROVISIONAL_RULES', staffDirectory([]))).toBe('Kostnad över kommunens riktlinje; Beräkningen bygger på preliminära normbelopp');
+    expect(historyReasonWords('RECOVERED: jobbet saknades i kön', staffDirectory([]))).toBe('Roboten gav ärendet ett nytt jobb: jobbet saknades i kön');
+    expect(historyReasonWords('constructor', staffDirectory([]))).toBe('constructor');
   });
 });
 

@@ -27,7 +27,7 @@ import { csvCell } from '../../src/web/admin/csv.js';
 import { auditCsvRow } from '../../src/web/admin/auditLog.js';
 import { parseLocalTime, toLocalInput } from '../../src/web/admin/time.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { registerTestAuth } from '../support/adminServer.js';
+import { recordTestLogins, registerTestAuth } from '../support/adminServer.js';
 import { REDIS_URL, startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
 /**
@@ -80,6 +80,7 @@ describe('admin pages', () => {
     db = await openDatabase({ dataDir: IN_MEMORY });
     // Replaying from intake asks the registers: the admins hold SSBTEK declarations (issue 13).
     await seedSandboxDeclarations(db, 'robot', '2000-01-01');
+    await recordTestLogins(db);
     harness = await startPipeline(db, { attempts: 2, registerAttempts: 1 });
     current = harness.robot.queues;
     queueSource = () => current;

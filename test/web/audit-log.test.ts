@@ -3,11 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { loadRules } from '../../src/rules/load.js';
-import { appendAudit } from '../../src/store/index.js';
+import { appendAudit, recordStaffLogin } from '../../src/store/index.js';
+import { userFromClaims } from '../../src/web/auth/oidc.js';
+import { UNKNOWN_NAME_NOTE } from '../../src/web/staff.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { PAGE_SIZE } from '../../src/web/admin/auditLog.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { registerTestAuth } from '../support/adminServer.js';
+import { recordTestLogins, registerTestAuth } from '../support/adminServer.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
 
 const ADMIN = { 'x-test-user': 'admin' };
@@ -22,6 +24,8 @@ forEachBackend('audit log in words', (backend) => {
     await registerTestAuth(app);
     await app.register(adminRoutes({ db: db(), rules: loadRules(), queues: () => undefined, bullBoard: false }));
     await app.ready();
+    // Everyone who acts has signed in, and so is in the staff directory (the test's header stands in for the login).
+    await recordTestLogins(db());
     // Anna opens a case 60 times; Per searches once by personal number.
     for (let i = 0; i < PAGE_SIZE + 10; i++) {
       await appendAudit(db(), { actor: 'hl-trelleborg-1', action: 'case.read', caseId: null, purpose: 'handläggning', result: 'ok', details: { role: 'caseworker', n: i } });
@@ -77,6 +81,25 @@ forEachBackend('audit log in words', (backend) => {
       'Nekad',
     ]) expect(page).toContain(part);
     for (const code of ['not-all-municipalities', 'not-found-or-out-of-scope', 'compared-different', 'snapshot', 'as-proposed', 'GRANT', '1287', 'PROPOSED']) expect(page).not.toContain(code);
+  });
+
+  it('finds a user who signed in with OpenID Connect by a part of the name, any case; an id never seen shows as the id with a note', async () => {
+    // The claims as the provider sends them, mapped as the login maps them, written as the login writes them.
+    const mapped = userFromClaims(
+      { sub: 'a7c1e0f2-oidc', name: 'Märta Sjöström', roles: ['bistand-handlaggare'], organisation: 'trelleborg' },
+      { idClaim: 'sub', nameClaim: 'name', roleClaim: 'roles', organisationClaim: 'organisation', roleValues: { 'bistand-handlaggare': 'caseworker' }, organisations: { trelleborg: ['1287'] } },
+    );
+    if (!mapped.ok) throw new Error(mapped.problem);
+    await recordStaffLogin(db(), mapped.user, new Date('2026-11-28T07:00:00Z'));
+    await appendAudit(db(), { actor: 'a7c1e0f2-oidc', action: 'case.read', caseId: null, purpose: 'handläggning', result: 'ok', details: { role: 'caseworker' } });
+    await appendAudit(db(), { actor: 'slutat-2019', action: 'case.read', caseId: null, purpose: 'handläggning', result: 'ok', details: { role: 'caseworker' } });
+    for (const wanted of ['SJÖSTRÖM', 'märta', 'rta sj']) {
+      const page = text((await app.inject({ method: 'GET', url: `/admin/logg?anvandare=${encodeURIComponent(wanted)}`, headers: ADMIN })).body);
+      expect(page, wanted).toContain('Poster 1–1, senaste först');
+      expect(page, wanted).toContain('Märta Sjöström Öppnade ärendet');
+    }
+    const byId = text((await app.inject({ method: 'GET', url: '/admin/logg?anvandare=slutat-2019', headers: ADMIN })).body);
+    expect(byId).toContain(`slutat-2019 ${UNKNOWN_NAME_NOTE} Öppnade ärendet`);
   });
 
   it('pages: the newest first, then the next page, each with links to the others', async () => {

@@ -6,7 +6,7 @@ import { loadRules } from '../../src/rules/load.js';
 import type { WebUser } from '../../src/web/auth/user.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { buildWebServer } from '../../src/web/server.js';
-import { registerTestAuth } from '../support/adminServer.js';
+import { recordTestLogins, registerTestAuth } from '../support/adminServer.js';
 import { seedCase } from '../support/retention.js';
 import { personalNumber } from '../support/snapshots.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
@@ -52,6 +52,7 @@ forEachBackend('admin gallring pages', (backend) => {
     await seedCase(db(), { id: 'W-SVEDALA', municipality: '1263', month: '2026-01', state: 'COMPLETED', at: OLD, applicant: numbers[2]! });
     app = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
     await registerTestAuth(app);
+    await recordTestLogins(db());
     app.addHook('onRequest', async (request) => {
       if (request.headers['x-test-user'] === 'admin-svedala') request.user = SVEDALA_ADMIN;
     });
@@ -86,7 +87,9 @@ forEachBackend('admin gallring pages', (backend) => {
     expect(report.body).toContain('SoL (2025:400) 16 kap. 1 och 4 §§; SoF (2025:468) 13 kap. 1 § (officiell källa)');
     expect(report.body).not.toContain('W-SVEDALA');
     expect(report.body).toContain('name="granskad"');
-    expect(report.body).toMatch(/<h1>Provkörning \d{4}-\d{2}-\d{2}, Trelleborgs kommun<\/h1>\s*<p>Gjord av Lena Drift\./);
+    expect(report.body).toMatch(/<h1>Provkörning \d{4}-\d{2}-\d{2}, Trelleborgs kommun<\/h1>\s*<p>Gjord av Lena Drift \(admin-1\)\./);
+    // Who made it, by name from the staff directory, with the id.
+    expect((await get('/admin/gallring')).body).toContain('<td>Lena Drift (admin-1)</td>');
     expectNoPersonalNumbers(report.body);
   });
 
@@ -102,7 +105,7 @@ forEachBackend('admin gallring pages', (backend) => {
     expect(record.statusCode).toBe(200);
     expect(record.body).toContain('1 ärenden gallrade');
     expect(record.body).toMatch(/<h1>Gallring \d{4}-\d{2}-\d{2}, Trelleborgs kommun<\/h1>/);
-    expect(record.body).toContain('Av Lena Drift.');
+    expect(record.body).toContain('Av Lena Drift (admin-1).');
     expect(record.body).toMatch(/<tr><th scope="row">W-DESTROY<\/th><td>2026-01<\/td><td>2026-01-10<\/td><td>2031-01-10<\/td><td>17<\/td>/);
     expectNoPersonalNumbers(record.body);
     expect((await db().query("SELECT 1 FROM cases WHERE id = 'W-DESTROY'")).rows).toHaveLength(0);
@@ -114,7 +117,7 @@ forEachBackend('admin gallring pages', (backend) => {
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('<p>Provkörningen är redan verkställd');
     const list = await get('/admin/gallring');
-    expect(list.body).toMatch(/<td>Trelleborgs kommun<\/td><td>[^<]+<\/td><td>Lena Drift<\/td>/);
+    expect(list.body).toMatch(/<td>Trelleborgs kommun<\/td><td>[^<]+<\/td><td>Lena Drift \(admin-1\)<\/td>/);
 
     const audit = await db().query<{ actor: string; result: string }>("SELECT actor, result FROM audit_log WHERE action = 'admin.retention.execute' ORDER BY id");
     expect(audit.rows).toEqual([

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEVELOPMENT_PSEUDONYM_SECRET } from '../../src/config.js';
 import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
-import { pseudonymFor } from '../../src/store/index.js';
+import { changeOwner, pseudonymFor, recordStaffLogin } from '../../src/store/index.js';
 import { findPersonalNumber } from '../../src/store/personalDataGuard.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
 import { buildPages, Client, seedCase } from '../support/web.js';
@@ -94,6 +94,28 @@ forEachBackend('case search', (backend) => {
     expect(row).toMatchObject({ subject_ref: null, details: { byPersonalNumber: false, filters: { state: 'MANUAL', reason: 'ASSETS_ABOVE_LIMIT', owner: 'none', municipality: '1263' } } });
     // By the beginning of its id.
     expect((await auditor.get(`/sok?arende=${manual.id.slice(0, -2)}`)).body).toContain(`>${manual.id}</a>`);
+  });
+
+  it('the owner filter offers the staff directory\'s colleagues (OIDC sign-ins too) and refuses anyone else', async () => {
+    // Signed in with OpenID Connect: a caseworker of Svedala, and an auditor (no cases of their own).
+    await recordStaffLogin(db(), { id: 'oidc-maja', displayName: 'Maja Ström', role: 'caseworker', organisation: 'svedala', municipalities: ['1263'] }, new Date('2026-11-28T07:00:00Z'));
+    await recordStaffLogin(db(), { id: 'oidc-rev', displayName: 'Rut Revisor', role: 'auditor', organisation: 'svedala', municipalities: ['1263'] }, new Date('2026-11-28T07:00:00Z'));
+    const hers = await seedCase(db(), { municipality: '1263', kind: 'manual' });
+    expect(await changeOwner(db(), { caseId: hers.id, expectedOwner: null, newOwner: 'oidc-maja', actor: 'oidc-maja', reason: 'CLAIMED' })).toBe(true);
+    const form = (await auditor.get('/sok')).body;
+    const owners = [...form.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => `${m[1]}=${m[2]}`);
+    expect(owners).toContain('oidc-maja=Maja Ström');
+    expect(owners).toContain('hl-svedala-1=Karin Berg');
+    expect(owners.some((o) => o.startsWith('oidc-rev=') || o.startsWith('hl-trelleborg-1='))).toBe(false);
+    const found = await auditor.get('/sok?handlaggare=oidc-maja');
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain(`>${hers.id}</a>`);
+    expect(found.body).toContain('<td>Maja Ström</td>');
+    for (const nobody of ['oidc-rev', 'aldrig-inloggad', 'hl-trelleborg-1']) {
+      const refused = await auditor.get(`/sok?handlaggare=${nobody}`);
+      expect(refused.statusCode, nobody).toBe(400);
+      expect(refused.body, nobody).toContain('Handläggare: välj en handläggare i listan.');
+    }
   });
 
   it('bad input: every error at once, each naming and tied to its field; nothing searched, nothing logged', async () => {

@@ -48,6 +48,8 @@ describe('SSBTEK declarations on the pages', () => {
     const page = await admin.inject({ method: 'GET', url: '/admin/forsakringar', headers: ADMIN });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('bistandsrobot');
+    // Anna signed in (the test before): by name from the staff directory, with her id.
+    expect(page.body).toContain('<th scope="row">Anna Lind (hl-trelleborg-1)</th>');
     const token = csrfFrom(page.body);
     const cookie = String(page.headers['set-cookie'] ?? '').split(';')[0]!;
     const post = (url: string, form: Record<string, string>) =>
@@ -61,17 +63,17 @@ describe('SSBTEK declarations on the pages', () => {
 
     const ok = await post('/admin/forsakringar', { anvandare: 'hl-ny', kommun: '1263', undertecknad: '2026-02-01', mottagen: 'Enhetschef Eva', dokument: 'SN 2026/17' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.body).toContain('Försäkran för hl-ny i Svedala kommun är registrerad.');
+    expect(ok.body).toContain('Försäkran för hl-ny (namnet okänt: har inte loggat in här) i Svedala kommun är registrerad.');
     // Municipalities by name, and a known user by name beside the id (they showed 1263 and ids alone).
     expect(ok.body).toContain('<option value="1263">Svedala kommun</option>');
     expect(ok.body).toMatch(/<th scope="row">Anna Lind \(hl-trelleborg-1\)<\/th><td>Trelleborgs kommun<\/td>/);
-    expect(ok.body).toMatch(/<th scope="row">hl-ny<\/th><td>Svedala kommun<\/td>/);
+    expect(ok.body).toMatch(/<th scope="row">hl-ny \(namnet okänt: har inte loggat in här\)<\/th><td>Svedala kommun<\/td>/);
     const held = (await declarationOn(db, 'hl-ny', '1263', '2026-03-01'))!;
     expect(held).toMatchObject({ receivedBy: 'Enhetschef Eva', documentRef: 'SN 2026/17', recordedBy: 'admin-1', lastDay: null });
 
     const ended = await post(`/admin/forsakringar/${held.id}/upphor`, { sista: '2026-06-30' });
     expect(ended.statusCode).toBe(200);
-    expect(ended.body).toContain('Försäkran för hl-ny i Svedala kommun gäller till och med 2026-06-30.');
+    expect(ended.body).toContain('Försäkran för hl-ny (namnet okänt: har inte loggat in här) i Svedala kommun gäller till och med 2026-06-30.');
     expect(await declarationOn(db, 'hl-ny', '1263', '2026-07-01')).toBeUndefined();
     const again = await post(`/admin/forsakringar/${held.id}/upphor`, { sista: '2026-12-31' });
     expect(again.statusCode).toBe(409);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, verifyDecision } from '../../src/store/index.js';
+import { changeOwner, currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, recordStaffLogin, verifyDecision } from '../../src/store/index.js';
+import { UNKNOWN_NAME_NOTE } from '../../src/web/staff.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
 import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from '../support/web.js';
 
@@ -99,6 +100,53 @@ forEachBackend('workbench pages', (backend) => {
       const history = (await anna.get(url(seeded.id))).body;
       expect(history).toContain('Fördelade ärendet till Omar Haddad');
       expect(history).toContain('Lade tillbaka ärendet i kön');
+    });
+
+    it('hands a case over only to a colleague in the staff directory who may have it: checked on the server, refused in words naming why', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      const at = new Date('2026-11-28T08:00:00Z');
+      // Signed in with OpenID Connect (what the login writes): a caseworker, an auditor of the same
+      // organisation, and a caseworker of the same organisation who works with Svedala only.
+      await recordStaffLogin(db(), { id: 'oidc-nora', displayName: 'Nora Nyström', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1287'] }, at);
+      await recordStaffLogin(db(), { id: 'oidc-granskare', displayName: 'Gun Granskar', role: 'auditor', organisation: 'trelleborg', municipalities: ['1287'] }, at);
+      await recordStaffLogin(db(), { id: 'oidc-svedalafall', displayName: 'Sven Svedalasson', role: 'caseworker', organisation: 'trelleborg', municipalities: ['1263'] }, at);
+      await Client.login(app, 'hl-svedala-1');
+      const page = (await lead.get(url(seeded.id))).body;
+      const choices = [...page.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+      expect(choices).toContain('oidc-nora');
+      expect(choices).toContain('hl-trelleborg-2');
+      for (const never of ['oidc-granskare', 'oidc-svedalafall', 'hl-svedala-1', 'admin-1', 'aldrig-inloggad']) expect(choices).not.toContain(never);
+
+      const refused = [
+        ['aldrig-inloggad', 'Fördela ärendet till: aldrig-inloggad finns inte i personalkatalogen (har aldrig loggat in). Välj en handläggare i listan.'],
+        ['hl-svedala-1', 'Fördela ärendet till: Karin Berg hör till en annan organisation. Välj en handläggare i listan.'],
+        ['oidc-granskare', 'Fördela ärendet till: Gun Granskar har en roll som inte handlägger ärenden. Välj en handläggare i listan.'],
+        ['oidc-svedalafall', 'Fördela ärendet till: Sven Svedalasson arbetar inte med ärenden i ärendets kommun. Välj en handläggare i listan.'],
+      ] as const;
+      for (const [to, words] of refused) {
+        const res = await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: to });
+        expect(res.statusCode, to).toBe(409);
+        expect(res.body, to).toContain(words);
+        expect((await getCase(db(), seeded.id))?.owner, to).toBeNull();
+      }
+      const audit = await listAuditForCase(db(), seeded.id);
+      expect(audit.filter((a) => a.action === 'case.reassign' && a.result === 'refused').map((a) => a.details)).toEqual(refused.map(() => ({ problem: 'not-an-assignee' })));
+
+      // Someone who signed in with OpenID Connect and may have it: given, and named in the history.
+      expect((await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: 'oidc-nora' })).statusCode).toBe(303);
+      expect((await getCase(db(), seeded.id))?.owner).toBe('oidc-nora');
+      const after = (await lead.get(url(seeded.id))).body;
+      expect(after).toContain('Fördelade ärendet till Nora Nyström');
+      expect(after).toMatch(/data-testid="owner">Nora Nyström</);
+    });
+
+    it('an owner the directory has never seen shows as the id with a note, not a failure', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287', kind: 'manual' });
+      expect(await changeOwner(db(), { caseId: seeded.id, expectedOwner: null, newOwner: 'slutat-2019', actor: 'slutat-2019', reason: 'CLAIMED' })).toBe(true);
+      const page = await lead.get(url(seeded.id));
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`data-testid="owner">slutat-2019 ${UNKNOWN_NAME_NOTE}<`);
+      expect((await lead.get('/inkorg?visa=alla')).body).toContain(`slutat-2019 ${UNKNOWN_NAME_NOTE}`);
     });
 
     it('taking a proposal over for manual handling makes it the taker\'s', async () => {

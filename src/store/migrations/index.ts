@@ -13,6 +13,7 @@ import { sql as workbench } from './0012_workbench.js';
 import { sql as workLeases } from './0013_work_leases.js';
 import { sql as ssbtekTerms } from './0014_ssbtek_terms.js';
 import { sql as invalidAtIntake } from './0015_invalid_at_intake.js';
+import { sql as staff } from './0016_staff.js';
 
 export interface Migration {
   /** Ascending; the order they are applied in. */
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'work_leases', sql: workLeases },
   { version: 14, name: 'ssbtek_terms', sql: ssbtekTerms },
   { version: 15, name: 'invalid_at_intake', sql: invalidAtIntake },
+  { version: 16, name: 'staff', sql: staff },
 ];

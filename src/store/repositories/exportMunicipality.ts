@@ -9,7 +9,9 @@ import type { Queryable } from '../db.js';
  *
  * Not exported, by design: audit-log rows without a case id (admin searches, log-ins and the
  * like are not any one municipality's), job outcomes without a case id, intake cursors, the
- * store identity and web sessions (operational state of the robot, not case data).
+ * store identity and web sessions (operational state of the robot, not case data), and the
+ * staff directory (staff data from the identity provider, not client data; the signer's name
+ * travels in each decision's signed content).
  *
  * Rows come back as the database has them through the store's seam: NUMERIC and BIGINT as
  * strings (money never passes through a JS number), TIMESTAMPTZ as Date, JSONB parsed.

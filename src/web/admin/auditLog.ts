@@ -1,8 +1,7 @@
 import type { AuditEntry, AuditSearch } from '../../store/index.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import { auditActionWords } from '../../domain/reasons.js';
-import { DEV_USERS } from '../auth/devUsers.js';
-import { signerName } from '../caseworker/service.js';
+import { idsNamed, type StaffDirectory } from '../staff.js';
 import type { MunicipalityNames } from '../../domain/labels.js';
 import { auditDetailsWords, auditResultWords } from './auditWords.js';
 
@@ -32,18 +31,19 @@ const NAME = /^[\p{L}][\p{L} .'-]{0,99}$/u;
 /** Entries per page of the search. */
 export const PAGE_SIZE = 50;
 
-/** The ids of the users whose name contains `text` (case-insensitive): the staff directory is the sandbox's users. */
-export function usersNamed(text: string): string[] {
+/** The ids of the users of the staff directory whose name contains `text` (case-insensitive), and the robot's for "Roboten". */
+export function usersNamed(text: string, staff: StaffDirectory): string[] {
   const wanted = text.toLocaleLowerCase('sv');
-  const ids = DEV_USERS.filter((u) => u.displayName.toLocaleLowerCase('sv').includes(wanted)).map((u) => u.id);
+  const ids = idsNamed(staff, text);
   return 'roboten'.includes(wanted) && wanted.length >= 3 ? [...ids, ROBOT_IDENTITY_DEFAULT] : ids;
 }
 
 /**
  * Validates the filters. A personal number is refused outright (the log names people by
  * pseudonym only, and the value would otherwise travel into the audit entry of the search).
+ * `staff`: the directory a name is looked up in (anyone who has signed in, OIDC or not).
  */
-export function parseAuditQuery(query: AuditQuery): ParsedAuditQuery {
+export function parseAuditQuery(query: AuditQuery, staff: StaffDirectory): ParsedAuditQuery {
   const errors: string[] = [];
   const caseId = String(query.arende ?? '').trim();
   const actor = String(query.anvandare ?? '').trim();
@@ -77,7 +77,7 @@ export function parseAuditQuery(query: AuditQuery): ParsedAuditQuery {
   const search: AuditSearch = { caseId: caseId || undefined, from, to };
   if (actor) {
     if (ID.test(actor)) search.actor = actor;
-    search.actors = usersNamed(actor);
+    search.actors = usersNamed(actor, staff);
   }
   if (page > 1) filters.page = String(page);
   return { ok: true, search, filters, page };
@@ -102,7 +102,7 @@ export const EXPORT_LIMIT = 100_000;
  * hold one more than a page: that tells there is a next page. `names`: the municipalities' names
  * from the rules (web/caseworker/view.ts municipalityNames).
  */
-export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[], names: MunicipalityNames): string {
+export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[], names: MunicipalityNames, staff: StaffDirectory): string {
   const errors = parsed.ok
     ? ''
     : `<div role="alert" class="errors"><h2>Sökningen kunde inte göras</h2><ul>${parsed.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>`;
@@ -112,13 +112,13 @@ export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, e
     .map(
       (e) => `<tr>
 <td>${esc(formatTime(e.at))}</td>
-<td>${esc(signerName(e.actor))}</td>
+<td>${esc(staff.nameOf(e.actor))}</td>
 <td>${esc(auditActionWords(e.action))}</td>
 <td>${e.caseId ? `<a href="/admin/logg?arende=${encodeURIComponent(e.caseId)}">${esc(e.caseId)}</a>` : '–'}</td>
 <td class="code">${esc(e.subjectRef ? `${e.subjectRef.slice(0, 12)}…` : '–')}</td>
 <td>${esc(e.purpose)}</td>
 <td>${esc(auditResultWords(e.result))}</td>
-<td>${esc(auditDetailsWords(e.details, names))}</td>
+<td>${esc(auditDetailsWords(e.details, names, staff))}</td>
 </tr>`,
     )
     .join('');

@@ -3,18 +3,18 @@ import { AUDIT_DETAIL_WORDS, AUDIT_VALUE_WORDS, REASON_CODES, REASON_TITLES, ROL
 import { ownValue } from '../../domain/ownKey.js';
 import { COMPONENT_WORDS } from '../../domain/errors.js';
 import { formatTime } from './time.js';
-import { signerName } from '../caseworker/service.js';
+import type { StaffDirectory } from '../staff.js';
 import { STATE_WORDS } from '../caseworker/view.js';
 
 /**
  * An audit entry's details as a person reads them: "roll: granskare · träffar: 1 · sökte på
  * personnummer: ja". Keys and known values in words (roles, reason codes, users by name,
  * municipalities by name from `names`, the rules' names); digests shortened; what is not known
- * is shown as it is. Pure.
+ * is shown as it is. `staff`: users by name (staff.ts). Pure.
  */
-export function auditDetailsWords(details: Readonly<Record<string, unknown>>, names: MunicipalityNames): string {
+export function auditDetailsWords(details: Readonly<Record<string, unknown>>, names: MunicipalityNames, staff: StaffDirectory): string {
   return Object.entries(details)
-    .map(([key, value]) => `${AUDIT_DETAIL_WORDS[key] ?? key}: ${valueWords(key, value, names)}`)
+    .map(([key, value]) => `${AUDIT_DETAIL_WORDS[key] ?? key}: ${valueWords(key, value, names, staff)}`)
     .join(' · ');
 }
 
@@ -28,14 +28,14 @@ export function auditResultWords(result: string): string {
 const PERSON_KEYS = new Set(['from', 'to', 'actor', 'owner', 'userId']);
 const TIME_KEYS = new Set(['startsAt']);
 
-function valueWords(key: string, value: unknown, names: MunicipalityNames): string {
+function valueWords(key: string, value: unknown, names: MunicipalityNames, staff: StaffDirectory): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? 'ja' : 'nej';
   if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map((v) => valueWords(key, v, names)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => valueWords(key, v, names, staff)).join(', ');
   if (typeof value === 'object') {
     const inner = Object.entries(value as Record<string, unknown>);
-    return inner.length === 0 ? 'inga' : `(${inner.map(([k, v]) => `${AUDIT_DETAIL_WORDS[k] ?? k}: ${valueWords(k, v, names)}`).join(', ')})`;
+    return inner.length === 0 ? 'inga' : `(${inner.map(([k, v]) => `${AUDIT_DETAIL_WORDS[k] ?? k}: ${valueWords(k, v, names, staff)}`).join(', ')})`;
   }
   const text = String(value);
   if (key === 'role') return ROLE_WORDS[text] ?? text;
@@ -47,7 +47,7 @@ function valueWords(key: string, value: unknown, names: MunicipalityNames): stri
   if (words !== undefined) return words;
   // A take-over's from is the state the case left; an owner change's from and to are users.
   if ((key === 'from' || key === 'to') && text in STATE_WORDS) return STATE_WORDS[text as keyof typeof STATE_WORDS];
-  if (PERSON_KEYS.has(key)) return signerName(text);
+  if (PERSON_KEYS.has(key)) return staff.nameOf(text);
   if (key === 'component') return ownValue(COMPONENT_WORDS, text) ?? text;
   // An instant (a booked meeting's start) in Swedish time, as every time on these pages.
   if (TIME_KEYS.has(key) && !Number.isNaN(Date.parse(text))) return formatTime(new Date(text));

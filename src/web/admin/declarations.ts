@@ -3,9 +3,9 @@ import { isIsoDate, stockholmDate } from '../../domain/dates.js';
 import { appendAudit, endDeclaration, getDeclaration, listDeclarations, recordDeclaration, type DeclarationRecord, type Db } from '../../store/index.js';
 import { findPersonalNumber } from '../../store/personalDataGuard.js';
 import { esc } from '../layout.js';
+import { loadStaffDirectory } from '../staff.js';
 import { ADMIN_PURPOSE } from './audit.js';
 import type { MunicipalityNames } from '../../domain/labels.js';
-import { signerName } from '../caseworker/service.js';
 
 /**
  * SSBTEK declarations on the admin pages (issue 13):
@@ -75,16 +75,17 @@ function statusWords(d: DeclarationRecord, today: string): string {
 
 export async function registerDeclarationRoutes(app: FastifyInstance, options: DeclarationRoutesOptions): Promise<void> {
   const { db, clock, render, names } = options;
-  // The id is what an admin types and what the provider sends; the name beside it, when known.
-  const who = (id: string) => (signerName(id) === id ? id : `${signerName(id)} (${id})`);
+  // The id is what an admin types and what the provider sends; the name beside it, from the staff directory.
+  const who = async (id: string) => (await loadStaffDirectory(db)).nameAndId(id);
   const csrf = `<input type="hidden" name="_csrf" value="${esc(options.csrfPlaceholder)}">`;
 
   const pageBody = async (request: FastifyRequest, message = '', form: FormValues = {}, errors: Record<string, string> = {}) => {
     const mine = request.user!.municipalities;
     const today = stockholmDate(clock());
+    const staff = await loadStaffDirectory(db);
     const rows = (await listDeclarations(db, mine))
       .map(
-        (d) => `<tr><th scope="row">${esc(who(d.userId))}</th><td>${esc(names(d.municipality))}</td><td>${esc(d.signedOn)}</td><td>${esc(d.receivedBy)}</td><td>${esc(d.documentRef)}</td><td>${esc(statusWords(d, today))}</td><td>${
+        (d) => `<tr><th scope="row">${esc(staff.nameAndId(d.userId))}</th><td>${esc(names(d.municipality))}</td><td>${esc(d.signedOn)}</td><td>${esc(d.receivedBy)}</td><td>${esc(d.documentRef)}</td><td>${esc(statusWords(d, today))}</td><td>${
           d.lastDay
             ? ''
             : `<form method="post" action="/admin/forsakringar/${esc(d.id)}/upphor" class="inline">${csrf}<label for="sista-${esc(d.id)}">Sista dag</label> <input id="sista-${esc(d.id)}" name="sista" type="date" required value="${esc(today)}"> <button type="submit">Registrera att den upphör</button></form>`
@@ -139,7 +140,7 @@ ${field('sista', 'Gäller till och med (frivilligt)', `<input type="date" ${attr
       });
       return d;
     });
-    return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, `<p role="status" class="success">Försäkran för ${esc(who(saved.userId))} i ${esc(names(saved.municipality))} är registrerad.</p>`));
+    return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, `<p role="status" class="success">Försäkran för ${esc(await who(saved.userId))} i ${esc(names(saved.municipality))} är registrerad.</p>`));
   });
 
   app.post<{ Params: { id: string } }>('/admin/forsakringar/:id/upphor', options.protectedPost, async (request, reply) => {
@@ -156,7 +157,7 @@ ${field('sista', 'Gäller till och med (frivilligt)', `<input type="date" ${attr
       return done;
     });
     const message = ended
-      ? `<p role="status" class="success">Försäkran för ${esc(who(found.userId))} i ${esc(names(found.municipality))} gäller till och med ${esc(lastDay)}.</p>`
+      ? `<p role="status" class="success">Försäkran för ${esc(await who(found.userId))} i ${esc(names(found.municipality))} gäller till och med ${esc(lastDay)}.</p>`
       : '<div role="alert"><p>Försäkran har redan en sista dag; den ändras inte. Registrera en ny försäkran om den ska gälla igen.</p></div>';
     return render(request, reply, 'Försäkringar för SSBTEK', await pageBody(request, message), ended ? 200 : 409);
   });

@@ -10,6 +10,7 @@ import type { WebUser } from '../auth/user.js';
 import { adminScope, sendNotFound } from '../authz.js';
 import { esc, page } from '../layout.js';
 import { auditAdmin } from './audit.js';
+import { loadStaffDirectory } from '../staff.js';
 import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, PAGE_SIZE, parseAuditQuery, renderAuditSearch, type AuditQuery } from './auditLog.js';
 import { registerBullBoard } from './bullBoard.js';
 import { csvRow } from './csv.js';
@@ -243,10 +244,11 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
 
     app.get('/admin/logg', async (request, reply) => {
       const query = (request.query ?? {}) as AuditQuery;
-      const parsed = parseAuditQuery(query);
+      const staff = await loadStaffDirectory(db);
+      const parsed = parseAuditQuery(query, staff);
       if (!parsed.ok) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
-        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names), 400);
+        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff), 400);
       }
       if (parsed.search.caseId && !(await caseInScope(request.user!, parsed.search.caseId))) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'not-found-or-out-of-scope' }, parsed.search.caseId);
@@ -256,11 +258,11 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       await auditAdmin(db, request, 'admin.audit.search', 'ok', parsed.filters, parsed.search.caseId ?? null);
       // One page, and one entry more to tell whether there is a next page.
       const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: PAGE_SIZE + 1, offset: (parsed.page - 1) * PAGE_SIZE, order: 'newest' });
-      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries, names));
+      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries, names, staff));
     });
 
     app.get('/admin/logg.csv', async (request, reply) => {
-      const parsed = parseAuditQuery((request.query ?? {}) as AuditQuery);
+      const parsed = parseAuditQuery((request.query ?? {}) as AuditQuery, await loadStaffDirectory(db));
       if (!parsed.ok) {
         await auditAdmin(db, request, 'admin.audit.export', 'refused', { problem: 'invalid-filter' });
         return reply.code(400).type('text/plain; charset=utf-8').send(parsed.errors.join('\n'));

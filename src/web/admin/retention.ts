@@ -6,9 +6,9 @@ import { VERDICT_LABELS } from '../../retention/labels.js';
 import { APPROVAL_VALID_DAYS, dryRunRetention, executeRetention, reportExpired, RetentionError } from '../../retention/run.js';
 import { getRetentionRun, listRetentionDestructions, listRetentionItems, listRetentionRuns, type Db, type RetentionRunRecord } from '../../store/index.js';
 import { esc } from '../layout.js';
+import { loadStaffDirectory } from '../staff.js';
 import { auditAdmin } from './audit.js';
 import { formatTime } from './time.js';
-import { signerName } from '../caseworker/service.js';
 import { municipalityNames } from '../caseworker/view.js';
 
 /**
@@ -64,12 +64,12 @@ export async function registerRetentionRoutes(app: FastifyInstance, options: Ret
   const ctxFor = (request: FastifyRequest) => ({ db, rules, clock, actor: request.user!.id });
 
   app.get('/admin/gallring', async (request, reply) => {
-    const runs = await listRetentionRuns(db, mine(request));
+    const [runs, staff] = await Promise.all([listRetentionRuns(db, mine(request)), loadStaffDirectory(db)]);
     const rows = runs
       .map((r) => {
         const counts = (r.summary.counts ?? {}) as Partial<Record<RetentionVerdict, number>>;
         const what = r.mode === 'dry-run' ? `${counts.destroy ?? 0} att gallra, ${(counts['keep-research'] ?? 0) + (counts['keep-unknown-person'] ?? 0) + (counts['keep-open'] ?? 0)} bevaras` : `${String(r.summary.destroyed ?? 0)} gallrade`;
-        return `<tr><th scope="row"><a href="/admin/gallring/${esc(r.id)}">${esc(MODE_WORDS[r.mode])} ${esc(r.runDate)}</a></th><td>${esc(names(r.municipality))}</td><td>${esc(what)}</td><td>${esc(signerName(r.actor))}</td><td>${esc(statusOf(r))}</td></tr>`;
+        return `<tr><th scope="row"><a href="/admin/gallring/${esc(r.id)}">${esc(MODE_WORDS[r.mode])} ${esc(r.runDate)}</a></th><td>${esc(names(r.municipality))}</td><td>${esc(what)}</td><td>${esc(staff.nameAndId(r.actor))}</td><td>${esc(statusOf(r))}</td></tr>`;
       })
       .join('');
     const forms = mine(request)
@@ -94,13 +94,14 @@ ${rows ? `<table><caption>Körningar</caption><thead><tr><th scope="col">Körnin
     const id = (request.params as { id: string }).id;
     const run = RUN_ID.test(id) ? await getRetentionRun(db, id) : undefined;
     if (!run || !mine(request).includes(run.municipality)) return options.notFound(request, reply);
+    const by = (await loadStaffDirectory(db)).nameAndId(run.actor);
     if (run.mode === 'destroy') {
       const destroyed = await listRetentionDestructions(db, run.id);
       const rows = destroyed
         .map((d) => `<tr><th scope="row">${esc(d.caseId)}</th><td>${esc(d.month ?? '–')}</td><td>${esc(d.lastEntryOn)}</td><td>${esc(d.dueFrom)}</td><td>${Object.values(d.rowCounts).reduce((s, n) => s + n, 0)}</td><td>${esc(formatTime(d.destroyedAt))}</td></tr>`)
         .join('');
       const body = `<h1>Gallring ${esc(run.runDate)}, ${esc(names(run.municipality))}</h1>
-<p>Verkställde <a href="/admin/gallring/${esc(run.approves ?? '')}">provkörningen</a>. Av ${esc(signerName(run.actor))}. ${esc(statusOf(run))}.</p>${ruleNote(run)}
+<p>Verkställde <a href="/admin/gallring/${esc(run.approves ?? '')}">provkörningen</a>. Av ${esc(by)}. ${esc(statusOf(run))}.</p>${ruleNote(run)}
 <p>${destroyed.length} ärenden gallrade${run.summary.skipped ? `, ${String(run.summary.skipped)} lämnades orörda (de hade fått nya anteckningar eller bedömdes annorlunda vid körningen)` : ''}. Här står vad som gallrades, inte det gallrade innehållet.</p>
 ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">Ärende</th><th scope="col">Månad</th><th scope="col">Sista anteckning</th><th scope="col">Gallringsplikt från</th><th scope="col">Rader gallrade</th><th scope="col">Gallrat</th></tr></thead><tbody>${rows}</tbody></table>` : ''}${BACK}`;
       return render(request, reply, 'Gallring', body);
@@ -124,7 +125,7 @@ ${rows ? `<table><caption>Gallrade ärenden</caption><thead><tr><th scope="col">
 <p><label><input type="checkbox" name="granskad" value="ja" required> Jag har granskat listan och att regeln gäller. De ${destroyCount} ärenden som står som ”Gallras” och fortfarande är förfallna när körningen görs raderas, och kan inte återskapas.</label></p>
 <button type="submit">Verkställ gallringen</button></form>`;
     const body = `<h1>Provkörning ${esc(run.runDate)}, ${esc(names(run.municipality))}</h1>
-<p>Gjord av ${esc(signerName(run.actor))}. Provkörningen ändrar ingenting.</p>${ruleNote(run)}
+<p>Gjord av ${esc(by)}. Provkörningen ändrar ingenting.</p>${ruleNote(run)}
 ${countsTable((run.summary.counts ?? {}) as Partial<Record<RetentionVerdict, number>>)}
 ${rows ? `<table><caption>Förfallna ärenden</caption><thead><tr><th scope="col">Ärende</th><th scope="col">Månad</th><th scope="col">Sista anteckning i akten</th><th scope="col">Gallringsplikt från</th><th scope="col">Gallrat senast</th><th scope="col">Bedömning</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Inga ärenden är förfallna.</p>'}
 ${approve}${BACK}`;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebAuthConfig } from '../../config.js';
+import type { Db } from '../../store/index.js';
 import { devUser } from './devUsers.js';
 import { safeNext } from './guards.js';
 import { checkLoginFormToken, loginFormToken, rememberOidcLogin, takeOidcLogin } from './loginFlow.js';
@@ -16,9 +17,10 @@ declare module 'fastify' {
 
 /**
  * GET /login, POST /login (development only, rate-limited), GET /login/oidc, GET /auth/callback,
- * POST /logout and GET /utloggad. Nothing here writes a session before someone has signed in.
+ * POST /logout and GET /utloggad. Nothing here writes a session before someone has signed in;
+ * a successful login writes the user's claims to the staff directory (sessions.ts signIn).
  */
-export function registerLoginRoutes(app: FastifyInstance, auth: WebAuthConfig, oidc: OidcClient | undefined): void {
+export function registerLoginRoutes(app: FastifyInstance, auth: WebAuthConfig, oidc: OidcClient | undefined, db: Db): void {
   const flow = { secure: auth.secureCookies, maxAgeMs: auth.loginFlowMaxAgeMs };
   const refused = 'Inloggningen kunde inte slutföras';
 
@@ -49,7 +51,7 @@ export function registerLoginRoutes(app: FastifyInstance, auth: WebAuthConfig, o
           .type('text/html; charset=utf-8')
           .send(devLoginPage(loginFormToken(reply, flow), request.body?.next, 'okand', oidc !== undefined));
       }
-      await signIn(request, user);
+      await signIn(db, request, user);
       request.session.via = 'dev';
       request.log.info({ actor: user.id }, 'signed in (development login)');
       return reply.redirect(safeNext(request.body?.next, user), 303);
@@ -85,7 +87,7 @@ export function registerLoginRoutes(app: FastifyInstance, auth: WebAuthConfig, o
       request.log.warn({ problem: result.problem }, 'OIDC user refused');
       return htmlError(reply, 403, 'Ingen behörighet', `Ditt konto saknar behörighet till Biståndsroboten (${result.problem}). Kontakta behörighetsadministratören.`);
     }
-    await signIn(request, result.user);
+    await signIn(db, request, result.user);
     request.session.via = 'oidc';
     request.log.info({ actor: result.user.id }, 'signed in (OIDC)');
     return reply.redirect(safeNext(pending.next, result.user), 303);

@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebAuthConfig } from '../../config.js';
-import type { Db } from '../../store/index.js';
+import { recordStaffLogin, type Db, type Queryable } from '../../store/index.js';
 import { devUser } from './devUsers.js';
 import { databaseSessionStore } from './sessionStore.js';
 import type { WebUser } from './user.js';
@@ -47,8 +47,14 @@ export async function registerSessions(app: FastifyInstance, auth: WebAuthConfig
   });
 }
 
-/** Signs `user` in under a new session id (the old one, if any, is deleted: no fixation). */
-export async function signIn(request: FastifyRequest, user: WebUser): Promise<void> {
+/**
+ * Signs `user` in under a new session id (the old one, if any, is deleted: no fixation), after
+ * writing the user's claims as they are now to the staff directory (store/repositories/staff.ts),
+ * which is how other pages know this user's name, role and municipalities. Every login, OpenID
+ * Connect or development, comes through here; a directory that cannot be written fails the login.
+ */
+export async function signIn(db: Queryable, request: FastifyRequest, user: WebUser, now = new Date()): Promise<void> {
+  await recordStaffLogin(db, user, now);
   await request.session.regenerate();
   request.session.user = user;
   request.user = user;

@@ -103,5 +103,5 @@ export async function registerWebAuth(app: FastifyInstance, options: WebAuthOpti
 
   app.get('/', (request, reply) => reply.redirect(landingFor(request.user), 303));
 
-  registerLoginRoutes(app, auth, oidc);
+  registerLoginRoutes(app, auth, oidc, db);
 }

@@ -8,7 +8,7 @@ import type { AppealView } from './correction.js';
 import { EDITABLE_KINDS, parseAmountInput, type DecisionContent } from './decision.js';
 import { isoDateWords } from './letterChange.js';
 import { formatDateTime } from './view.js';
-import { signerName } from './service.js';
+import type { StaffDirectory } from '../staff.js';
 import { limitNote, MOTIVATION_MAX } from './motivation.js';
 
 /** The pages of changing a decision and handling an appeal, and the case page's appeal section. */
@@ -110,10 +110,12 @@ export interface AppealPageInput {
   csrf: string;
   blocker: string | undefined;
   message?: string;
+  /** Who recorded the appeal and its steps, by name. */
+  staff: StaffDirectory;
 }
 
 export function appealPageBody(input: AppealPageInput): string {
-  const { c, view, decisions, user, csrf } = input;
+  const { c, view, decisions, user, csrf, staff } = input;
   const a: AppealRecord = view.appeal;
   const id = encodeURIComponent(c.id);
   const base = `/arenden/${id}/overklaganden/${esc(a.id)}`;
@@ -145,11 +147,11 @@ ${input.message ? `<p class="success" role="status">${esc(input.message)}</p>` :
 <dt>Överklagat beslut</dt><dd>${appealed ? `${esc(decisionWords(appealed))}, signerat ${esc(formatDateTime(appealed.signedAt))}` : esc(a.decisionId)}</dd>
 <dt>Inkom</dt><dd>${esc(isoDateWords(a.receivedOn))} via ${esc(a.channel)}</dd>
 <dt>Gäller</dt><dd>${esc(a.concerns)}</dd>
-<dt>Registrerat av</dt><dd>${esc(signerName(a.recordedBy))}, ${esc(formatDateTime(a.recordedAt))}</dd>
+<dt>Registrerat av</dt><dd>${esc(staff.nameOf(a.recordedBy))}, ${esc(formatDateTime(a.recordedAt))}</dd>
 <dt>Kom in i tid?</dt><dd data-testid="appeal-verdict" class="${view.inTime === false ? 'late' : ''}">${esc(timelinessText(view))}</dd>
 </dl>
 <h2>Vad som hänt</h2>
-${a.events.length === 0 ? '<p>Inget ännu: beslutet ska omprövas.</p>' : `<ul>${a.events.map((e) => `<li>${esc(isoDateWords(e.onDate))}: ${esc(EVENT_WORDS[e.kind] ?? e.kind)}${e.kind === 'changed' && e.resolved ? ' (som sökanden begärde; överklagandet har förfallit)' : ''} – ${esc(signerName(e.actor))}</li>`).join('')}</ul>`}
+${a.events.length === 0 ? '<p>Inget ännu: beslutet ska omprövas.</p>' : `<ul>${a.events.map((e) => `<li>${esc(isoDateWords(e.onDate))}: ${esc(EVENT_WORDS[e.kind] ?? e.kind)}${e.kind === 'changed' && e.resolved ? ' (som sökanden begärde; överklagandet har förfallit)' : ''} – ${esc(staff.nameOf(e.actor))}</li>`).join('')}</ul>`}
 ${!open && a.events.some((e) => e.kind === 'forwarded') ? `<p><a href="${base}/foljebrev">Visa följebrevet</a></p>` : ''}
 ${actions.length ? `<h2>Åtgärder</h2><div class="actions">${actions.join('\n')}</div>` : ''}
 <p><a href="/arenden/${id}">Tillbaka till ärendet</a></p>`;

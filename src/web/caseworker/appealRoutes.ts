@@ -12,7 +12,8 @@ import { confirmChangeBody } from './confirmSign.js';
 import { draftOf, dropDrafts, keepDraft } from './drafts.js';
 import { kronor } from '../../domain/labels.js';
 import { esc } from '../layout.js';
-import { auditCaseRead, signerName } from './service.js';
+import { auditCaseRead } from './service.js';
+import { loadStaffDirectory, staffName } from '../staff.js';
 import { municipalityNames } from './view.js';
 import { readMotivation, tooLong } from './motivation.js';
 
@@ -191,7 +192,7 @@ ${appealRecordForm(c.id, csrfToken(reply), clock(), typed, parsed.errors)}
     const message =
       request.query.registrerat !== undefined ? 'Överklagandet är registrerat.' : request.query.andrat !== undefined ? 'Det ändrade beslutet är signerat och verkställs.' : undefined;
     const decisions = await listDecisionsForCase(db, c.id);
-    return ctx.html(reply, request, `Överklagande – ärende ${c.id}`, appealPageBody({ c, view: viewAppeal(appeal, rules), decisions, user: userOf(request), csrf: csrfToken(reply), blocker: await changeBlocker(db, c.id), ...(message ? { message } : {}) }));
+    return ctx.html(reply, request, `Överklagande – ärende ${c.id}`, appealPageBody({ c, view: viewAppeal(appeal, rules), decisions, user: userOf(request), csrf: csrfToken(reply), blocker: await changeBlocker(db, c.id), staff: await loadStaffDirectory(db), ...(message ? { message } : {}) }));
   });
 
   const steps = { behall: 'kept', avvisa: 'dismissed', overlamna: 'forwarded' } as const;
@@ -223,7 +224,7 @@ ${appealRecordForm(c.id, csrfToken(reply), clock(), typed, parsed.errors)}
       request,
       `Följebrev – ärende ${c.id}`,
       `<p class="no-print"><a href="${caseUrl(c.id)}/overklaganden/${appeal.id}">Tillbaka till överklagandet</a> · Skriv ut med webbläsarens utskriftsfunktion (Ctrl+P).</p>
-${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? signerName(forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()), names, rules })}`,
+${coveringLetterBody({ view: viewAppeal(appeal, rules), appealed, ...(changed ? { changed } : {}), senderName: forwarded && forwarded.actor !== user.id ? await staffName(db, forwarded.actor) : user.displayName, date: forwarded?.onDate ?? stockholmDate(clock()), names, rules })}`,
     );
   });
 }

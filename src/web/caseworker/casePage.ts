@@ -4,8 +4,8 @@ import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import { monthName } from '../../assessment/explain.js';
 import type { CaseView } from './service.js';
+import { signerOf } from '../staff.js';
 import { householdFacts, registerFacts, type SsbtekAccess } from './facts.js';
-import { signerName } from './service.js';
 import { calculationTable, formatDateTime, OUTCOME_WORDS, reasonsList, STATE_WORDS, timeLeft, warningsList, type MunicipalityNames } from './view.js';
 import { EDITABLE_KINDS, parseAmountInput } from './decision.js';
 import { automatedDecisionSection, stateWords } from './automatedView.js';
@@ -60,14 +60,14 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   if (message) parts.push(`<p class="${message.kind}" role="${message.kind === 'error' ? 'alert' : 'status'}" id="resultat" tabindex="-1" autofocus>${esc(message.text)}</p>`);
   parts.push(`<dl class="facts">
 <dt>Status</dt><dd>${esc(stateWords(c.state, Boolean(decision?.delegationReference)))}</dd>
-<dt>Handläggare</dt><dd data-testid="owner">${esc(c.owner === null && (c.state === 'SIGNED' || c.state === 'COMPLETED') ? 'Ingen (ärendet är avgjort)' : ownerWords(c.owner, user))}</dd>
+<dt>Handläggare</dt><dd data-testid="owner">${esc(c.owner === null && (c.state === 'SIGNED' || c.state === 'COMPLETED') ? 'Ingen (ärendet är avgjort)' : ownerWords(c.owner, user, view.staff))}</dd>
 <dt>Kommun</dt><dd>${esc(names(c.municipality))}</dd>
 <dt>Månad</dt><dd>${esc(monthWords(c.month, view))}</dd>
 <dt>Mottagen</dt><dd>${view.receivedAt ? esc(formatDateTime(view.receivedAt)) : 'okänt'}</dd>
 ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.state === 'TECHNICAL_ERROR') ? `<dt>Tid kvar till 24-timmarslöftet</dt><dd class="${left.late ? 'late' : left.soon ? 'soon' : ''}">${esc(left.text)}</dd>` : ''}
 </dl>`);
 
-  parts.push(firstMeetingSection(view.booking, user, csrf, c.id));
+  parts.push(firstMeetingSection(view.booking, user, csrf, c.id, view.staff));
 
   // The proposal and, once signed, the decision.
   parts.push('<h2>Förslag</h2>');
@@ -95,7 +95,7 @@ ${left && !decision && (c.state === 'PROPOSED' || c.state === 'MANUAL' || c.stat
     // nothing the robot proposed was changed: said as what happened.
     const how = decision.kind !== 'edited' ? '' : content.proposedOutcome === 'MANUAL' && !content.change ? ' (avgjort av handläggaren i manuell handläggning)' : ' (belopp ändrade av handläggaren)';
     parts.push(`<h2>Beslut</h2>
-<p class="success">${decision.outcome === 'GRANT' ? `Beviljat ${esc(kronor(decision.amount))} kr` : 'Avslag'} – signerat av ${esc(signerName(decision.signedBy))} ${esc(formatDateTime(decision.signedAt))}${how}.</p>
+<p class="success">${decision.outcome === 'GRANT' ? `Beviljat ${esc(kronor(decision.amount))} kr` : 'Avslag'} – signerat av ${esc(signerOf(decision, view.staff))} ${esc(formatDateTime(decision.signedAt))}${how}.</p>
 ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation)}</p>` : ''}
 <p>Kontrollsumma (SHA-256) för det signerade innehållet: <span class="hash">${esc(decision.contentHash)}</span></p>
 <p><a href="/arenden/${id}/beslut">Visa beslutsbrevet</a> · <a href="/arenden/${id}/beslut.pdf">Ladda ned beslutsbrevet som PDF</a></p>`);
@@ -107,7 +107,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <p class="notice">Ärendet avslutades ${esc(formatDateTime(c.closedAt))} för handläggning i verksamhetssystemet.</p>
 <p><strong>Skäl:</strong> ${esc(c.closedReason)}</p>`);
   }
-  parts.push(ownershipSection(c, user, csrf));
+  parts.push(ownershipSection(c, user, csrf, view.staff));
   parts.push(manualSection(view, user, csrf, names));
 
   // Actions: only what this user may do, only in a state where it can be done.
@@ -171,7 +171,7 @@ ${limitNote('signera-motivering-grans')}
 <tbody>${view.history
     .map(
       (h) =>
-        `<tr><td>${esc(formatDateTime(h.at))}</td><td>${h.fromState ? esc(STATE_WORDS[h.fromState]) : '–'}</td><th scope="row">${esc(STATE_WORDS[h.toState])}</th><td>${esc(signerName(h.actor))}</td><td>${esc(historyReasonWords(h.reason))}</td></tr>`,
+        `<tr><td>${esc(formatDateTime(h.at))}</td><td>${h.fromState ? esc(STATE_WORDS[h.fromState]) : '–'}</td><th scope="row">${esc(STATE_WORDS[h.toState])}</th><td>${esc(view.staff.nameOf(h.actor))}</td><td>${esc(historyReasonWords(h.reason, view.staff))}</td></tr>`,
     )
     .join('')}</tbody></table>`);
   parts.push('<p><a href="/inkorg">Tillbaka till inkorgen</a></p>');

@@ -3,7 +3,7 @@ import { appendAudit, isBookingPoint, markBookingHandled, retryBooking, type Boo
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
-import { signerName } from './service.js';
+import type { StaffDirectory } from '../staff.js';
 import { AUDIT_PURPOSE } from './service.js';
 
 /**
@@ -11,7 +11,7 @@ import { AUDIT_PURPOSE } from './service.js';
  * and whether the applicant has been told, or — a point for the caseworker — why the robot
  * could not, with "try again" and "I have handled it".
  */
-export function firstMeetingSection(booking: BookingRecord | undefined, user: WebUser, csrf: string, caseId: string): string {
+export function firstMeetingSection(booking: BookingRecord | undefined, user: WebUser, csrf: string, caseId: string, staff: StaffDirectory): string {
   if (!booking) return '';
   const id = encodeURIComponent(caseId);
   const parts: string[] = ['<h2 id="forsta-mote">Första möte</h2>'];
@@ -26,7 +26,7 @@ export function firstMeetingSection(booking: BookingRecord | undefined, user: We
     parts.push('<p>Roboten bokar ett möte med arbetsmarknadssekreterare och meddelar sökanden tiden i Mina ärenden.</p>');
   }
   if (booking.state === 'handled') {
-    parts.push(`<p class="small">Hanterat av ${esc(signerName(booking.handledBy ?? ''))}.</p>`);
+    parts.push(`<p class="small">Hanterat av ${esc(staff.nameOf(booking.handledBy ?? ''))}.</p>`);
   }
   if (isBookingPoint(booking)) {
     parts.push(`<div class="error" role="alert" data-testid="booking-point"><p><strong>Att göra:</strong> ${esc(booking.failure ?? 'Mötet kunde inte bokas.')}</p></div>`);

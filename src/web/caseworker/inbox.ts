@@ -4,6 +4,7 @@ import { REVIEW_SORTS, type ReviewItem, type ReviewOwner, type ReviewSort } from
 import type { WebUser } from '../auth/user.js';
 import { esc } from '../layout.js';
 import { ownerWords } from './workbenchView.js';
+import type { StaffDirectory } from '../staff.js';
 import { formatDateTime, OUTCOME_WORDS, STATE_WORDS, timeLeft, type MunicipalityNames } from './view.js';
 import { isOwnKey } from '../../domain/ownKey.js';
 
@@ -47,6 +48,7 @@ export function inboxBody(
   now: Date,
   user: WebUser,
   names: MunicipalityNames,
+  staff: StaffDirectory,
 ): string {
   const header = COLUMNS.map((c, i) => {
     const numClass = c.num ? ' class="num"' : '';
@@ -73,7 +75,7 @@ export function inboxBody(
       }</td>
 <td class="num">${item.amount !== null && item.outcome !== 'MANUAL' ? esc(kronor(item.amount)) : '–'}</td>
 <td>${esc(names(item.municipality))}</td>
-<td>${esc(ownerWords(item.owner, user))}</td>
+<td>${esc(ownerWords(item.owner, user, staff))}</td>
 </tr>`;
     })
     .join('\n');

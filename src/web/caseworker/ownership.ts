@@ -1,11 +1,10 @@
 import { technicalErrorWords } from '../../domain/errors.js';
 import { isOwnKey, ownValue } from '../../domain/ownKey.js';
 import { REASON_TITLES } from '../../domain/reasons.js';
-import { appendAudit, changeOwner, getCase, OWNABLE_STATES, OWNER_REASONS, type CaseRecord, type Db } from '../../store/index.js';
-import { DEV_USERS } from '../auth/devUsers.js';
+import { appendAudit, changeOwner, getCase, getStaffMember, OWNABLE_STATES, OWNER_REASONS, type CaseRecord, type Db } from '../../store/index.js';
 import type { WebUser } from '../auth/user.js';
-import { may } from '../authz.js';
-import { AUDIT_PURPOSE, signerName } from './service.js';
+import { handOverRefusal, staffName, type StaffDirectory } from '../staff.js';
+import { AUDIT_PURPOSE } from './service.js';
 import { historyReasonText } from '../../domain/reasons.js';
 
 /**
@@ -20,15 +19,6 @@ export function ownable(c: Pick<CaseRecord, 'state' | 'closedAt'>): boolean {
   return (OWNABLE_STATES as readonly string[]).includes(c.state) && c.closedAt === null;
 }
 
-/**
- * The people a case can be given to: caseworkers and team leads of the user's organisation who
- * see the case's municipality. The sandbox's users (DEV_USERS) are the only directory there is;
- * with OpenID Connect a directory of the municipality's staff takes their place.
- */
-export function assignees(c: Pick<CaseRecord, 'municipality'>, user: WebUser): WebUser[] {
-  return DEV_USERS.filter((u) => u.organisation === user.organisation && u.municipalities.includes(c.municipality) && may(u, 'case.claim'));
-}
-
 async function change(db: Db, user: WebUser, c: CaseRecord, to: string | null, reason: string, action: string): Promise<OwnershipOutcome> {
   const moved = await db.transaction(async (tx) => {
     const done = await changeOwner(tx, { caseId: c.id, expectedOwner: c.owner, newOwner: to, actor: user.id, reason });
@@ -39,14 +29,14 @@ async function change(db: Db, user: WebUser, c: CaseRecord, to: string | null, r
   });
   if (moved) return { ok: true };
   const now = await getCase(db, c.id);
-  if (now?.owner && now.owner !== c.owner) return { ok: false, message: `${signerName(now.owner)} har redan tagit ärendet. Ladda om sidan.` };
+  if (now?.owner && now.owner !== c.owner) return { ok: false, message: `${await staffName(db, now.owner)} har redan tagit ärendet. Ladda om sidan.` };
   return { ok: false, message: `Ärendet kan inte tas eller lämnas nu (status: ${now?.state ?? 'okänd'}). Ladda om sidan.` };
 }
 
 /** "Jag tar ärendet": an unowned case becomes the user's. */
 export async function claimCase(db: Db, user: WebUser, c: CaseRecord): Promise<OwnershipOutcome> {
   if (c.owner === user.id) return { ok: true };
-  if (c.owner) return { ok: false, message: `${signerName(c.owner)} har redan tagit ärendet.` };
+  if (c.owner) return { ok: false, message: `${await staffName(db, c.owner)} har redan tagit ärendet.` };
   return change(db, user, c, user.id, OWNER_REASONS.claimed, 'case.claim');
 }
 
@@ -56,14 +46,25 @@ export async function releaseCase(db: Db, user: WebUser, c: CaseRecord): Promise
   return change(db, user, c, null, OWNER_REASONS.released, 'case.release');
 }
 
-/** A team lead gives the case to `to` (one of `assignees`), or back to the queue (null). */
+/**
+ * A team lead gives the case to `to`, or back to the queue (null). `to` must be in the staff
+ * directory and may be given the case (staff.ts mayBeGiven: same organisation, may claim, the
+ * case in scope at the last login); checked here, not only by the page's list. A refusal is
+ * audit-logged with the problem, never with the posted text.
+ */
 export async function reassignCase(db: Db, user: WebUser, c: CaseRecord, to: string | null): Promise<OwnershipOutcome> {
-  if (to !== null && !assignees(c, user).some((u) => u.id === to)) return { ok: false, message: 'Välj en handläggare i listan.' };
+  if (to !== null) {
+    const refusal = handOverRefusal(to, await getStaffMember(db, to), c, user);
+    if (refusal) {
+      await appendAudit(db, { actor: user.id, action: 'case.reassign', caseId: c.id, purpose: AUDIT_PURPOSE, result: 'refused', details: { problem: 'not-an-assignee' } });
+      return { ok: false, message: refusal };
+    }
+  }
   if (to === c.owner) return { ok: true };
   return change(db, user, c, to, `${OWNER_REASONS.reassigned}:${to ?? '-'}`, 'case.reassign');
 }
 
-/** A history reason in words (domain/reasons.ts historyReasonText), people by name. */
-export function historyReasonWords(reason: string | null): string {
-  return historyReasonText(reason, signerName);
+/** A history reason in words (domain/reasons.ts historyReasonText), people by name from `staff`. */
+export function historyReasonWords(reason: string | null, staff: StaffDirectory): string {
+  return historyReasonText(reason, (id) => staff.nameOf(id));
 }

@@ -18,6 +18,7 @@ import { letterBody, letterDocument } from './letter.js';
 import { chromiumPdfRenderer, type PdfRenderer } from './pdf.js';
 import { auditCaseRead, loadCaseView, nothingToSignWords, signCase, takeOver } from './service.js';
 import { municipalityNames } from './view.js';
+import { loadStaffDirectory } from '../staff.js';
 import { loadRules } from '../../rules/load.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { listAppealsForCase, listOpenAppeals } from '../../store/index.js';
@@ -147,12 +148,13 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       if (!may(user, 'inbox.read')) return sendNotFound(reply, user, csrfToken(reply));
       const q = parseInboxQuery(request.query);
       const scope = caseScopeOf(user);
-      const [items, counts, appeals, bookingPoints, automated] = await Promise.all([
+      const [items, counts, appeals, bookingPoints, automated, staff] = await Promise.all([
         listReviewQueue(db, { ...scope, sort: q.sort, descending: q.descending, owner: inboxOwner(q.view, user) }),
         countReviewQueue(db, scope, inboxOwner(q.view, user)),
         listOpenAppeals(db, scope),
         countBookingPoints(db, scope),
         listAutomatedDecisions(db, { ...scope, since: new Date(clock().getTime() - AUTOMATED_DAYS * 86_400_000) }),
+        loadStaffDirectory(db),
       ]);
       // Every listing is scoped in its SQL by caseScopeSql, the rule of inScope, which
       // test/integration/case-scope.test.ts holds them to; the review queue is checked again here,
@@ -163,7 +165,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         reply,
         request,
         'Inkorg',
-        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock(), user, names)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(automated, AUTOMATED_DAYS, names)}`,
+        `${inboxBody(visible, { ...counts, bookingPoints }, q, clock(), user, names, staff)}\n${appealInboxSection(openAppeals, stockholmDate(clock()))}\n${automatedDecisionsList(automated, AUTOMATED_DAYS, names)}`,
       );
     });
 

@@ -4,12 +4,11 @@ import { parsePersonalNumber } from '../../domain/personalNumber.js';
 import { REASON_CODES, REASON_TITLES, type ReasonCode } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
 import { CASE_STATES, type CaseSearchHit, type CaseSearchQuery, type CaseState } from '../../store/index.js';
-import { DEV_USERS } from '../auth/devUsers.js';
+import type { StaffDirectory } from '../staff.js';
 import { looksLikePersonalNumber } from '../../store/personalDataGuard.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
-import { signerName } from './service.js';
 import { maskPersonalNumber, STATE_WORDS, type MunicipalityNames } from './view.js';
 
 /**
@@ -56,7 +55,7 @@ function masked(text: string): boolean {
 const MASKED_WORDS = 'ett maskerat personnummer (med **** i stället för de fyra sista siffrorna) kan inte sökas, eftersom flera personer kan ha samma födelsedatum.';
 
 /** Reads the form: every field checked, every error at once, naming its field; `asked` false when nothing was given. */
-export function parseSearch(form: SearchForm, user: WebUser, today: Date): ParsedSearch {
+export function parseSearch(form: SearchForm, user: WebUser, today: Date, staff: StaffDirectory): ParsedSearch {
   const errors: { field: keyof SearchForm; message: string }[] = [];
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const caseId = text(form.arende);
@@ -91,7 +90,7 @@ export function parseSearch(form: SearchForm, user: WebUser, today: Date): Parse
     else query.reason = reason;
   }
   if (owner) {
-    const known = owner === 'none' || owner === 'mine' || ownerChoices(user).some((u) => u.id === owner);
+    const known = owner === 'none' || owner === 'mine' || ownerChoices(user, staff).some((u) => u.id === owner);
     if (!known) errors.push({ field: 'handlaggare', message: 'Handläggare: välj en handläggare i listan.' });
     else query.owner = owner === 'mine' ? user.id : owner;
   }
@@ -105,9 +104,12 @@ export function parseSearch(form: SearchForm, user: WebUser, today: Date): Parse
   return { ok: true, query, personalNumber, asked };
 }
 
-/** Caseworkers and team leads of the user's organisation who see one of the user's municipalities. */
-export function ownerChoices(user: WebUser): WebUser[] {
-  return DEV_USERS.filter((u) => u.organisation === user.organisation && u.municipalities.some((m) => user.municipalities.includes(m)) && may(u, 'case.claim'));
+/**
+ * The owner filter's colleagues: caseworkers and team leads of the staff directory, of the
+ * user's organisation, who saw one of the user's municipalities at their last login.
+ */
+export function ownerChoices(user: WebUser, staff: StaffDirectory): WebUser[] {
+  return staff.members.filter((u) => u.organisation === user.organisation && u.municipalities.some((m) => user.municipalities.includes(m)) && may(u, 'case.claim'));
 }
 
 /** What the audit entry of a search says: the filters (never the number), whether a person was searched for, and the number of hits. */
@@ -130,6 +132,7 @@ export function searchPageBody(
   csrf: string,
   form: SearchForm,
   names: MunicipalityNames,
+  staff: StaffDirectory,
   result: { errors?: { field: keyof SearchForm; message: string }[]; hits?: readonly CaseSearchHit[]; byPersonalNumber?: boolean },
 ): string {
   const errors = result.errors ?? [];
@@ -148,7 +151,7 @@ export function searchPageBody(
   const owners = [
     { value: 'none', words: 'Ingen (gemensam kö)' },
     ...(may(user, 'case.claim') ? [{ value: 'mine', words: 'Mina ärenden' }] : []),
-    ...ownerChoices(user).map((u) => ({ value: u.id, words: u.displayName })),
+    ...ownerChoices(user, staff).map((u) => ({ value: u.id, words: u.displayName })),
   ];
   const municipalities = user.municipalities.map((m) => ({ value: m, words: names(m) }));
   const parts: string[] = [`<h1>Sök ärende</h1>`];
@@ -173,7 +176,7 @@ ${errorText('handlaggare')}<select id="sok-handlaggare" name="handlaggare"${desc
 ${errorText('kommun')}<select id="sok-kommun" name="kommun"${described('kommun')}>${options(municipalities, form.kommun, 'Alla mina kommuner')}</select>
 <button type="submit">Sök</button>
 </form>`);
-  if (result.hits) parts.push(hitsTable(result.hits, user, result.byPersonalNumber === true, names));
+  if (result.hits) parts.push(hitsTable(result.hits, user, result.byPersonalNumber === true, names, staff));
   return parts.join('\n');
 }
 
@@ -183,7 +186,7 @@ function decisionWords(h: CaseSearchHit): string {
   return '–';
 }
 
-function hitsTable(hits: readonly CaseSearchHit[], user: WebUser, byPersonalNumber: boolean, names: MunicipalityNames): string {
+function hitsTable(hits: readonly CaseSearchHit[], user: WebUser, byPersonalNumber: boolean, names: MunicipalityNames, staff: StaffDirectory): string {
   const heading = `<h2 id="traffar" tabindex="-1">${hits.length === 0 ? 'Inga ärenden hittades' : `${hits.length} ${hits.length === 1 ? 'ärende' : 'ärenden'}`}</h2>`;
   if (hits.length === 0) {
     return `${heading}<p role="status">Inga ärenden som du får läsa matchar sökningen${byPersonalNumber ? ' på personnumret' : ''}.</p>`;
@@ -192,7 +195,7 @@ function hitsTable(hits: readonly CaseSearchHit[], user: WebUser, byPersonalNumb
     .map((h) => {
       const state = `${STATE_WORDS[h.state]}${h.closedAt ? ' (avslutat, handläggs i verksamhetssystemet)' : ''}`;
       const reasons = h.reasons.map((r) => REASON_TITLES[r as ReasonCode] ?? 'Okänt skäl').join('; ');
-      return `<tr><th scope="row"><a href="/arenden/${encodeURIComponent(h.caseId)}">${esc(h.caseId)}</a></th><td>${esc(maskPersonalNumber(h.applicantPersonalNumber))}</td><td>${h.month ? esc(monthName(h.month)) : 'okänd'}</td><td>${esc(names(h.municipality))}</td><td>${esc(state)}</td><td>${esc(decisionWords(h))}</td><td>${esc(reasons || '–')}</td><td>${esc(h.owner === null ? '–' : h.owner === user.id ? `Du (${signerName(h.owner)})` : signerName(h.owner))}</td></tr>`;
+      return `<tr><th scope="row"><a href="/arenden/${encodeURIComponent(h.caseId)}">${esc(h.caseId)}</a></th><td>${esc(maskPersonalNumber(h.applicantPersonalNumber))}</td><td>${h.month ? esc(monthName(h.month)) : 'okänd'}</td><td>${esc(names(h.municipality))}</td><td>${esc(state)}</td><td>${esc(decisionWords(h))}</td><td>${esc(reasons || '–')}</td><td>${esc(h.owner === null ? '–' : h.owner === user.id ? `Du (${staff.nameOf(h.owner)})` : staff.nameOf(h.owner))}</td></tr>`;
     })
     .join('\n');
   return `${heading}

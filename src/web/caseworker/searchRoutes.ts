@@ -4,6 +4,7 @@ import { csrfToken, userOf } from '../auth/guards.js';
 import { caseScopeOf, may, mayOnCase, sendNotFound } from '../authz.js';
 import { parseSearch, searchAuditDetails, searchPageBody, URL_FIELDS, type SearchForm } from './search.js';
 import { AUDIT_PURPOSE } from './service.js';
+import { loadStaffDirectory } from '../staff.js';
 import type { MunicipalityNames } from './view.js';
 
 /**
@@ -31,10 +32,11 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SearchRouteConte
   async function answer(request: FastifyRequest, reply: FastifyReply, form: SearchForm) {
     const user = userOf(request);
     if (!may(user, 'case.read')) return sendNotFound(reply, user, csrfToken(reply));
-    const parsed = parseSearch(form, user, ctx.clock());
+    const staff = await loadStaffDirectory(db);
+    const parsed = parseSearch(form, user, ctx.clock(), staff);
     const shown: SearchForm = Object.fromEntries(URL_FIELDS.map((k) => [k, form[k]]));
-    if (!parsed.ok) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, { errors: parsed.errors }), 400);
-    if (!parsed.asked) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, {}));
+    if (!parsed.ok) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, staff, { errors: parsed.errors }), 400);
+    if (!parsed.asked) return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, staff, {}));
     const found = await searchCases(db, { ...parsed.query, ...caseScopeOf(user) });
     const hits = found.filter((h) => mayOnCase(user, 'case.read', h));
     // Written before the hits leave: no search goes unrecorded.
@@ -47,7 +49,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SearchRouteConte
       result: 'ok',
       details: searchAuditDetails(user, parsed, hits.map((h) => h.caseId)),
     });
-    return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, { hits, byPersonalNumber: parsed.personalNumber !== null }));
+    return ctx.html(reply, request, 'Sök ärende', searchPageBody(user, csrfToken(reply), shown, ctx.names, staff, { hits, byPersonalNumber: parsed.personalNumber !== null }));
   }
 
   app.get<{ Querystring: SearchForm }>('/sok', { preHandler: ctx.preHandler }, async (request, reply) => {

@@ -34,7 +34,7 @@ import { contentAsProposed, contentEdited, type DecisionContent, type SignContex
 import { contentSettled, pointsOf, settle, type RecomputeBasis, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { validateSnapshot } from '../../domain/snapshot.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { DEV_USERS } from '../auth/devUsers.js';
+import { loadStaffDirectory, signerOf, type StaffDirectory } from '../staff.js';
 import { formatDateTime, STATE_WORDS, type MunicipalityNames } from './view.js';
 
 /** Everything the case page shows, read in one go. */
@@ -55,18 +55,21 @@ export interface CaseView {
   booking?: BookingRecord;
   /** The rules this process computes with (to settle an income on the workbench), when the caller gave them. */
   rules?: RuleSet;
+  /** The staff directory: signers, owners and the colleagues the case can be handed to, by name. */
+  staff: StaffDirectory;
 }
 
 export const AUDIT_PURPOSE = 'handläggning av ekonomiskt bistånd';
 
 export async function loadCaseView(db: Queryable, c: CaseRecord, rules?: RuleSet): Promise<CaseView> {
-  const [application, proposalRecord, history, decisions, screenshots, booking] = await Promise.all([
+  const [application, proposalRecord, history, decisions, screenshots, booking, staff] = await Promise.all([
     getApplication(db, c.id),
     getProposalForCase(db, c.id),
     getStateHistory(db, c.id),
     listDecisionsForCase(db, c.id),
     listCaseScreenshotMeta(db, c.id),
     getBooking(db, c.id),
+    loadStaffDirectory(db),
   ]);
   const snapshot = proposalRecord ? await getSnapshot(db, proposalRecord.snapshotId) : await latestSnapshotForCase(db, c.id);
   return {
@@ -81,6 +84,7 @@ export async function loadCaseView(db: Queryable, c: CaseRecord, rules?: RuleSet
     screenshots,
     ...(booking ? { booking } : {}),
     ...(rules ? { rules } : {}),
+    staff,
   };
 }
 
@@ -119,16 +123,6 @@ export async function auditCaseRead(
 export type SignOutcome =
   | { ok: true; decision: DecisionRecord }
   | { ok: false; status: 400 | 409; message: string };
-
-/**
- * A user by name (history, owner, signer): the display name of a known user, "Roboten" for the
- * robot's account (its identity names the robot: bistandsrobot, robot:…), else the id.
- */
-export function signerName(id: string): string {
-  const known = DEV_USERS.find((u) => u.id === id)?.displayName;
-  if (known) return known;
-  return /robot/i.test(id) ? 'Roboten' : id;
-}
 
 export interface SignRequest {
   caseId: string;
@@ -185,7 +179,7 @@ async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Pro
     return { ok: false, status: 409, message: 'Ärendet är redan beslutat automatiskt enligt kommunens delegationsordning. Ett beslut kan inte signeras igen.' };
   }
   if (existing) {
-    const who = existing.signedBy === user.id ? 'dig' : signerName(existing.signedBy);
+    const who = existing.signedBy === user.id ? 'dig' : signerOf(existing, await loadStaffDirectory(db));
     return {
       ok: false,
       status: 409,

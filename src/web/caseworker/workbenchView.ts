@@ -6,22 +6,24 @@ import type { CaseRecord } from '../../store/index.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
-import { assignees, ownable } from './ownership.js';
+import { ownable } from './ownership.js';
+import { assigneesIn, type StaffDirectory } from '../staff.js';
 import { CHOICE_WORDS, pointsOf, POINT_MOTIVATION_MAX, type Point, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { limitNote } from './motivation.js';
-import { recomputeBasis, signerName, type CaseView } from './service.js';
+import { recomputeBasis, type CaseView } from './service.js';
 
-/** Who has the case, in words: for the facts list and the inbox. */
-export function ownerWords(owner: string | null, user: WebUser): string {
+/** Who has the case, in words (names from the staff directory): for the facts list, the inbox and the search. */
+export function ownerWords(owner: string | null, user: WebUser, staff: StaffDirectory): string {
   if (owner === null) return 'Ingen (gemensam kö)';
-  return owner === user.id ? `Du (${signerName(owner)})` : signerName(owner);
+  return owner === user.id ? `Du (${staff.nameOf(owner)})` : staff.nameOf(owner);
 }
 
 /**
  * The case page's ownership section: "Jag tar ärendet" for an unowned case, "Lämna tillbaka"
- * for one's own, and for a team lead a choice of caseworker. Empty when nothing may be done.
+ * for one's own, and for a team lead a choice of caseworker from the staff directory
+ * (staff.ts assigneesIn). Empty when nothing may be done.
  */
-export function ownershipSection(c: CaseRecord, user: WebUser, csrf: string): string {
+export function ownershipSection(c: CaseRecord, user: WebUser, csrf: string, staff: StaffDirectory): string {
   if (!ownable(c)) return '';
   const id = encodeURIComponent(c.id);
   const csrfField = `<input type="hidden" name="_csrf" value="${esc(csrf)}">`;
@@ -37,7 +39,8 @@ export function ownershipSection(c: CaseRecord, user: WebUser, csrf: string): st
 <button type="submit" class="secondary">Lämna tillbaka till kön</button></form>`);
   }
   if (may(user, 'case.reassign')) {
-    const options = assignees(c, user)
+    // Only a choice: reassignCase checks the chosen one against the directory again.
+    const options = assigneesIn(staff, c, user)
       .map((u) => `<option value="${esc(u.id)}"${u.id === c.owner ? ' selected' : ''}>${esc(u.displayName)}</option>`)
       .join('');
     parts.push(`<form method="post" action="/arenden/${id}/fordela">${csrfField}

@@ -13,7 +13,7 @@ import { esc, page } from '../layout.js';
 import { formatTime } from '../admin/time.js';
 import { auditActionWords } from '../../domain/reasons.js';
 import type { MunicipalityNames } from '../../domain/labels.js';
-import { signerName } from '../caseworker/service.js';
+import { loadStaffDirectory, type StaffDirectory } from '../staff.js';
 import { municipalityNames } from '../caseworker/view.js';
 import { loadRules } from '../../rules/load.js';
 import { auditDetailsWords, auditResultWords } from '../admin/auditWords.js';
@@ -40,8 +40,8 @@ export interface LogFollowUpRoutesOptions {
 
 const ROLE_WORDS: Record<string, string> = { auditor: 'granskare', admin: 'administratör' };
 
-function statusWords(r: FollowUpReportRecord): string {
-  return r.signOff ? `Granskad ${formatTime(r.signOff.signedAt)} av ${signerName(r.signOff.signedBy)}` : 'Väntar på granskning';
+function statusWords(r: FollowUpReportRecord, staff: StaffDirectory): string {
+  return r.signOff ? `Granskad ${formatTime(r.signOff.signedAt)} av ${staff.nameOf(r.signOff.signedBy)}` : 'Väntar på granskning';
 }
 
 export function logFollowUpRoutes(options: LogFollowUpRoutesOptions): FastifyPluginAsync {
@@ -68,13 +68,14 @@ export function logFollowUpRoutes(options: LogFollowUpRoutesOptions): FastifyPlu
       return report && request.user!.municipalities.includes(report.municipality) ? report : undefined;
     };
 
-    const listBody = (request: FastifyRequest, reply: FastifyReply, reports: readonly FollowUpReportRecord[], error = '', form: Record<string, string> = {}) => {
+    const listBody = async (request: FastifyRequest, reply: FastifyReply, reports: readonly FollowUpReportRecord[], error = '', form: Record<string, string> = {}) => {
+      const staff = await loadStaffDirectory(db);
       const mine = request.user!.municipalities;
       const { from, to } = lastMonth(clock());
       const ordered = [...reports].sort((a, b) => Number(Boolean(a.signOff)) - Number(Boolean(b.signOff)));
       const rows = ordered
         .map(
-          (r) => `<tr><th scope="row"><a href="/logguppfoljning/${esc(r.id)}">${esc(r.periodFrom)} – ${esc(r.periodTo)}</a></th><td>${esc(names(r.municipality))}</td><td>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(signerName(r.madeBy))}`}</td><td>${r.findings.length}</td><td>${esc(statusWords(r))}</td></tr>`,
+          (r) => `<tr><th scope="row"><a href="/logguppfoljning/${esc(r.id)}">${esc(r.periodFrom)} – ${esc(r.periodTo)}</a></th><td>${esc(names(r.municipality))}</td><td>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(staff.nameOf(r.madeBy))}`}</td><td>${r.findings.length}</td><td>${esc(statusWords(r, staff))}</td></tr>`,
         )
         .join('');
       return `<h1>Logguppföljning</h1>
@@ -92,7 +93,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
 
     app.get('/logguppfoljning', async (request, reply) => {
       const reports = await listFollowUpReports(db, request.user!.municipalities);
-      return render(request, reply, 'Logguppföljning', listBody(request, reply, reports));
+      return render(request, reply, 'Logguppföljning', await listBody(request, reply, reports));
     });
 
     app.post('/logguppfoljning', protectedPost, async (request, reply) => {
@@ -105,7 +106,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
       const problem = periodProblem(form.fran, form.till);
       if (problem) {
         const reports = await listFollowUpReports(db, request.user!.municipalities);
-        return render(request, reply, 'Logguppföljning', listBody(request, reply, reports, problem, form), 400);
+        return render(request, reply, 'Logguppföljning', await listBody(request, reply, reports, problem, form), 400);
       }
       const report = await makeFollowUpReport(db, { municipality: form.kommun, from: form.fran, to: form.till, kind: 'on-demand', actor: request.user!.id, settings, closedDays: options.closedDays });
       return reply.redirect(`/logguppfoljning/${report!.id}`, 303);
@@ -122,17 +123,18 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
         .send(followUpCsv(report));
     });
 
-    const reportBody = (request: FastifyRequest, reply: FastifyReply, r: FollowUpReportRecord, message = '') => {
+    const reportBody = async (request: FastifyRequest, reply: FastifyReply, r: FollowUpReportRecord, message = '') => {
+      const staff = await loadStaffDirectory(db);
       const counts = (r.counts.findings ?? {}) as Partial<Record<CheckCode, number>>;
       const countRows = CHECKS.map((c) => `<tr><th scope="row">${esc(CHECK_WORDS[c])}</th><td>${counts[c] ?? 0}</td></tr>`).join('');
       const findingRows = r.findings
         .map(
-          (f, i) => `<tr><td>${esc(CHECK_WORDS[f.check as CheckCode] ?? f.check)}</td><td>${esc(signerName(f.user))}</td><td>${esc(f.caseId ?? '–')}</td><td>${esc(formatTime(new Date(f.at)))}</td><td>${esc(f.text)}</td><td><a href="/logguppfoljning/${esc(r.id)}/fynd/${i + 1}">${f.auditIds.length === 1 ? '1 loggrad' : `${f.auditIds.length} loggrader`}<span class="sr-only"> för fynd ${i + 1}</span></a></td></tr>`,
+          (f, i) => `<tr><td>${esc(CHECK_WORDS[f.check as CheckCode] ?? f.check)}</td><td>${esc(staff.nameAndId(f.user))}</td><td>${esc(f.caseId ?? '–')}</td><td>${esc(formatTime(new Date(f.at)))}</td><td>${esc(f.text)}</td><td><a href="/logguppfoljning/${esc(r.id)}/fynd/${i + 1}">${f.auditIds.length === 1 ? '1 loggrad' : `${f.auditIds.length} loggrader`}<span class="sr-only"> för fynd ${i + 1}</span></a></td></tr>`,
         )
         .join('');
       const s = r.settings as Partial<LogFollowUpSettings>;
       const signOff = r.signOff
-        ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(signerName(r.signOff.signedBy))} (${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}).</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
+        ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(staff.nameAndId(r.signOff.signedBy))} (${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}).</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
         : `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2>
 <form method="post" action="/logguppfoljning/${esc(r.id)}/granska">${hidden(reply)}
 <div><label for="kommentar">Kommentar (vad du har kontrollerat och vad som ska göras)</label><br><textarea id="kommentar" name="kommentar" rows="4" cols="40" maxlength="4000" required></textarea></div>
@@ -140,7 +142,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
 </form></section>`;
       return `<h1>Logguppföljning ${esc(names(r.municipality))}, ${esc(r.periodFrom)} – ${esc(r.periodTo)}</h1>
 ${message}
-<p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(signerName(r.madeBy))}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r))}.</p>
+<p>${r.kind === 'scheduled' ? 'Månadsrapport' : `Beställd av ${esc(staff.nameOf(r.madeBy))}`}, gjord ${esc(formatTime(r.madeAt))}. ${esc(statusWords(r, staff))}.</p>
 <p class="small">Kontorstid ${esc(officeHoursWords({ officeStart: String(s.officeStart ?? ''), officeEnd: String(s.officeEnd ?? '') }))}. Många öppnade ärenden: fler än ${esc(String(s.viewFactor ?? ''))} gånger kollegornas median och minst ${esc(String(s.viewMinimum ?? ''))}. Genomgånget: ${esc(String(r.counts.lookups ?? 0))} registeruppslag, ${esc(String(r.counts.views ?? 0))} öppnade ärenden, ${esc(String(r.counts.searches ?? 0))} sökningar.</p>
 <div class="table-scroll" role="region" aria-labelledby="kontroller-rubrik" tabindex="0"><table><caption id="kontroller-rubrik">Fynd per kontroll</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Fynd</th></tr></thead><tbody>${countRows}</tbody></table></div>
 ${findingRows ? `<div class="table-scroll" role="region" aria-labelledby="fynd-rubrik" tabindex="0"><table><caption id="fynd-rubrik">Fynd</caption><thead><tr><th scope="col">Kontroll</th><th scope="col">Användare</th><th scope="col">Ärende</th><th scope="col">Tid</th><th scope="col">Vad</th><th scope="col">Loggrader</th></tr></thead><tbody>${findingRows}</tbody></table></div>` : '<p>Inga fynd under perioden.</p>'}
@@ -154,7 +156,7 @@ ${signOff}
       if (!report) return sendNotFound(reply, request.user, csrfToken(reply));
       await audit(request, 'logfollowup.read', 'ok', { reportId: report.id, municipality: report.municipality });
       const done = (request.query as { granskad?: string }).granskad !== undefined;
-      return render(request, reply, 'Logguppföljning', reportBody(request, reply, report, done ? '<p role="status" class="success">Rapporten är markerad som granskad.</p>' : ''));
+      return render(request, reply, 'Logguppföljning', await reportBody(request, reply, report, done ? '<p role="status" class="success">Rapporten är markerad som granskad.</p>' : ''));
     });
 
     app.get<{ Params: { id: string; n: string } }>('/logguppfoljning/:id/fynd/:n', async (request, reply) => {
@@ -162,11 +164,11 @@ ${signOff}
       const finding = report?.findings[Number(request.params.n) - 1];
       if (!report || !finding || !/^[0-9]{1,6}$/.test(request.params.n)) return sendNotFound(reply, request.user, csrfToken(reply));
       await audit(request, 'logfollowup.rows', 'ok', { reportId: report.id, municipality: report.municipality, finding: Number(request.params.n) });
-      const rows = await listAuditByIds(db, finding.auditIds);
+      const [rows, staff] = await Promise.all([listAuditByIds(db, finding.auditIds), loadStaffDirectory(db)]);
       const table = rows
         .map(
           (e) =>
-            `<tr><th scope="row">${esc(e.id)}</th><td>${esc(formatTime(e.at))}</td><td>${esc(signerName(e.actor))}</td><td>${esc(auditActionWords(e.action))}</td><td>${esc(e.caseId ?? '–')}</td><td>${esc(auditResultWords(e.result))}</td><td>${esc(auditDetailsWords(e.details, names))}</td></tr>`,
+            `<tr><th scope="row">${esc(e.id)}</th><td>${esc(formatTime(e.at))}</td><td>${esc(staff.nameAndId(e.actor))}</td><td>${esc(auditActionWords(e.action))}</td><td>${esc(e.caseId ?? '–')}</td><td>${esc(auditResultWords(e.result))}</td><td>${esc(auditDetailsWords(e.details, names, staff))}</td></tr>`,
         )
         .join('');
       return render(
@@ -189,8 +191,8 @@ ${signOff}
       const text =
         result.problem === 'no-comment'
           ? 'Kommentar: skriv vad du har kontrollerat (högst 4 000 tecken).'
-          : `Rapporten är redan granskad${result.report?.signOff ? ` av ${signerName(result.report.signOff.signedBy)}` : ''}; en granskning görs en gång och ändras inte.`;
-      return render(request, reply, 'Logguppföljning', reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`), result.problem === 'no-comment' ? 400 : 409);
+          : `Rapporten är redan granskad${result.report?.signOff ? ` av ${(await loadStaffDirectory(db)).nameAndId(result.report.signOff.signedBy)}` : ''}; en granskning görs en gång och ändras inte.`;
+      return render(request, reply, 'Logguppföljning', await reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`), result.problem === 'no-comment' ? 400 : 409);
     });
   };
 }
