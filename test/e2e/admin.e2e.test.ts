@@ -58,7 +58,7 @@ describe('admin console in Chromium', () => {
       await signIn(page, base, /Lena Drift/, '/admin');
       await expect(page.getByRole('heading', { level: 1, name: 'Drift' }).isVisible()).resolves.toBe(true);
       const row = page.getByRole('row', { name: new RegExp(id) });
-      await expect(row.getByRole('cell', { name: 'ssbtek', exact: true }).isVisible()).resolves.toBe(true);
+      await expect(row.getByRole('cell', { name: 'SSBTEK (uppgifter från Försäkringskassan, Skatteverket, CSN m.fl.)', exact: true }).isVisible()).resolves.toBe(true);
       await look(page, 'admin-01-overview-outage', 'overview');
 
       await page.getByRole('button', { name: `Kör om från intaget, ärende ${id}` }).click();

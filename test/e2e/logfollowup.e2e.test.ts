@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FOLLOW_UP_DEFAULTS } from '../../src/config.js';
 import { scheduledFollowUp } from '../../src/logfollowup/run.js';
 import { loadRules } from '../../src/rules/load.js';
+import { seedSandboxStaff } from '../../src/sandbox/staff.js';
 import { getFollowUpReport, IN_MEMORY, openDatabase, searchAudit, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
@@ -30,6 +31,8 @@ describe('the log follow-up in Chromium', () => {
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: IN_MEMORY });
+    // The people who opened the case had signed in, so the staff directory knows their names.
+    await seedSandboxStaff(db, new Date('2026-04-01T07:00:00+02:00'));
     await db.query("INSERT INTO applications (id, municipality, received_at, raw) VALUES ($1, '1263', '2026-04-07T08:00:00+02:00', '{}'::jsonb)", [caseId]);
     await db.query(
       "INSERT INTO cases (id, municipality, month, state, state_changed_at, created_at, owner) VALUES ($1, '1263', '2026-04', 'MANUAL', '2026-04-07T08:00:00+02:00', '2026-04-07T08:00:00+02:00', 'hl-svedala-1')",
@@ -71,8 +74,9 @@ describe('the log follow-up in Chromium', () => {
     const findings = page.getByRole('region', { name: 'Fynd', exact: true });
     const text = (await findings.textContent())!.replace(/\s+/g, ' ');
     // People and the municipality by name, not by user id or code (found by trying the pages).
-    expect(text).toContain('Johan Ek');
-    expect(text).not.toContain('hl-svedala-2');
+    // The auditor gets the id beside the name (the id is what the audit rows record).
+    expect(text).toContain('Johan Ek (hl-svedala-2)');
+    expect(text).not.toContain('namnet okänt');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Logguppföljning Svedala kommun, 2026-04-01 – 2026-04-30');
     expect(text).toContain(caseId);
     expect(text).toContain('utanför kontorstid');
@@ -95,7 +99,7 @@ describe('the log follow-up in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${site.base}/logguppfoljning/${reportId}?granskad=1`);
     expect(await page.getByRole('status').textContent()).toContain('markerad som granskad');
-    expect(await page.getByTestId('signoff').textContent()).toContain('av Per Granskare (granskare)');
+    expect(await page.getByTestId('signoff').textContent()).toContain('av Per Granskare (granskare-svedala), i rollen granskare.');
     expect(await page.getByRole('button', { name: 'Markera som granskad' }).count()).toBe(0);
     await visit(page, 'signed');
 

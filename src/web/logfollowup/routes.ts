@@ -134,7 +134,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
         .join('');
       const s = r.settings as Partial<LogFollowUpSettings>;
       const signOff = r.signOff
-        ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(staff.nameAndId(r.signOff.signedBy))} (${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}).</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
+        ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(staff.nameAndId(r.signOff.signedBy))}, i rollen ${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}.</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
         : `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2>
 <form method="post" action="/logguppfoljning/${esc(r.id)}/granska">${hidden(reply)}
 <div><label for="kommentar">Kommentar (vad du har kontrollerat och vad som ska göras)</label><br><textarea id="kommentar" name="kommentar" rows="4" cols="40" maxlength="4000" required></textarea></div>
