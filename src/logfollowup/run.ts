@@ -1,3 +1,4 @@
+import { looksLikePersonalNumber } from '../domain/personalNumberInText.js';
 import { addMonths, daysBetween, firstDayOf, isIsoDate, lastDayOf, stockholmDate, stockholmWallTime } from '../domain/dates.js';
 import type { LogFollowUpSettings } from '../config.js';
 import { appendAudit, insertFollowUpReport, insertFollowUpSignOff, getFollowUpReport, readFollowUpFacts, type Db, type FollowUpReportRecord } from '../store/index.js';
@@ -98,10 +99,10 @@ export async function scheduledFollowUp(
   return made;
 }
 
-export type SignOffResult = { ok: true; report: FollowUpReportRecord } | { ok: false; problem: 'not-found' | 'already-signed' | 'no-comment'; report?: FollowUpReportRecord };
+export type SignOffResult = { ok: true; report: FollowUpReportRecord } | { ok: false; problem: 'not-found' | 'already-signed' | 'no-comment' | 'personal-number'; report?: FollowUpReportRecord };
 
 /**
- * Marks a report reviewed with a comment. Made once: a second sign-off is refused (and logged as
+ * Marks a report reviewed with a comment (1–4 000 characters, no personal number). Made once: a second sign-off is refused (and logged as
  * refused); the database refuses any UPDATE of the one made.
  */
 export async function signOffFollowUp(db: Db, s: { reportId: string; user: string; role: string; comment: string }): Promise<SignOffResult> {
@@ -109,6 +110,8 @@ export async function signOffFollowUp(db: Db, s: { reportId: string; user: strin
   const report = await getFollowUpReport(db, s.reportId);
   if (!report) return { ok: false, problem: 'not-found' };
   if (comment.length === 0 || comment.length > 4000) return { ok: false, problem: 'no-comment', report };
+  // The comment is kept for good and exported: findings name users and cases, never clients.
+  if (looksLikePersonalNumber(comment)) return { ok: false, problem: 'personal-number', report };
   const signed = await db.transaction(async (tx) => {
     const done = await insertFollowUpSignOff(tx, { reportId: report.id, signedBy: s.user, role: s.role, comment });
     await appendAudit(tx, {

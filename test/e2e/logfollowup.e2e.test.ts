@@ -93,6 +93,13 @@ describe('the log follow-up in Chromium', () => {
     await visit(page, 'rows', rows);
     await page.getByRole('link', { name: 'Tillbaka till rapporten' }).click();
 
+    // A personal number in the comment is refused, said in words, and nothing is signed.
+    await page.getByLabel(/Kommentar/).fill('Kollade 19850709-9805');
+    await page.getByRole('button', { name: 'Markera som granskad' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('Kommentar: får inte innehålla ett personnummer');
+    expect((await getFollowUpReport(db, reportId))!.signOff).toBeNull();
+
+    await page.getByLabel(/Kommentar/).fill('');
     await page.getByLabel(/Kommentar/).focus();
     await page.keyboard.type(COMMENT);
     await page.getByRole('button', { name: 'Markera som granskad' }).focus();

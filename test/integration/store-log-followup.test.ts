@@ -171,6 +171,8 @@ forEachBackend('log follow-up', (backend) => {
     expect(csv).not.toMatch(/850709|9805/);
 
     expect(await signOffFollowUp(db(), { reportId: report.id, user: 'granskare-1', role: 'auditor', comment: '  ' })).toMatchObject({ ok: false, problem: 'no-comment' });
+    // Kept for good and exported: a personal number in it is refused, and nothing is signed.
+    expect(await signOffFollowUp(db(), { reportId: report.id, user: 'granskare-1', role: 'auditor', comment: 'Kollade 19850709-9805' })).toMatchObject({ ok: false, problem: 'personal-number' });
     const first = await signOffFollowUp(db(), { reportId: report.id, user: 'granskare-1', role: 'auditor', comment: 'Kontrollerat med enhetschefen.' });
     expect(first.ok).toBe(true);
     const second = await signOffFollowUp(db(), { reportId: report.id, user: 'admin-1', role: 'admin', comment: 'Igen' });

@@ -333,6 +333,12 @@ forEachBackend('workbench pages', (backend) => {
       expect(empty.statusCode).toBe(409);
       expect(empty.body).toContain('Skriv varför ärendet avslutas här');
       expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Nej' })).statusCode).toBe(409);
+      // A personal number in the reason is refused, without repeating it, and the case stays open.
+      const withNumber = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Medsökande 19850709-9805 utreds.' });
+      expect(withNumber.statusCode).toBe(409);
+      expect(withNumber.body).toContain('Skälet får inte innehålla ett personnummer');
+      expect(withNumber.body).not.toMatch(/850709-?9805/);
+      expect((await getCase(db(), seeded.id))?.closedAt).toBeNull();
       const res = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Sparkapital utreds i verksamhetssystemet.' });
       expect(res.statusCode).toBe(303);
       expect(await getCase(db(), seeded.id)).toMatchObject({ state: 'MANUAL', closedReason: 'Sparkapital utreds i verksamhetssystemet.' });

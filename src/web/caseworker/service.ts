@@ -34,6 +34,7 @@ import { contentAsProposed, contentEdited, type DecisionContent, type SignContex
 import { contentSettled, pointsOf, settle, type RecomputeBasis, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { validateSnapshot } from '../../domain/snapshot.js';
 import type { RuleSet } from '../../rules/ruleset.js';
+import { looksLikePersonalNumber } from '../../domain/personalNumberInText.js';
 import { loadStaffDirectory, signerOf, type StaffDirectory } from '../staff.js';
 import { formatDateTime, STATE_WORDS, type MunicipalityNames } from './view.js';
 
@@ -328,6 +329,8 @@ export async function closeCase(db: Db, user: WebUser, caseId: string, reason: s
   const text = reason.trim();
   if (text.length === 0) return { ok: false, message: 'Skriv varför ärendet avslutas här och handläggs i verksamhetssystemet.' };
   if (text.length > 2000) return { ok: false, message: 'Skälet får vara högst 2 000 tecken.' };
+  // Shown on the case and kept in its history: the case already says whom it is about.
+  if (looksLikePersonalNumber(text)) return { ok: false, message: 'Skälet får inte innehålla ett personnummer: ärendet anger redan vem det gäller.' };
   const closed = await db.transaction(async (tx) => {
     const done = await closeManualCase(tx, { caseId, owner: user.id, reason: text, actor: user.id });
     if (done) await appendAudit(tx, { actor: user.id, action: 'case.close', caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role } });
@@ -336,14 +339,14 @@ export async function closeCase(db: Db, user: WebUser, caseId: string, reason: s
   if (closed) return { ok: true };
   const c = await getCase(db, caseId);
   if (c?.owner !== user.id) return { ok: false, message: 'Ta ärendet först: bara den som har ärendet kan avsluta det.' };
-  return { ok: false, message: `Ärendet kan inte avslutas här (status: ${c.state}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
+  return { ok: false, message: `Ärendet kan inte avslutas här (nu: ${STATE_WORDS[c.state].toLowerCase()}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
 }
 
 /** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, claimed by the user if unclaimed, audit-logged. */
 export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const c = await getCase(db, caseId);
   if (!c || (c.state !== 'PROPOSED' && c.state !== 'TECHNICAL_ERROR')) {
-    return { ok: false, message: `Ärendet kan inte tas över nu (status: ${c?.state ?? 'okänd'}). Ladda om sidan.` };
+    return { ok: false, message: `Ärendet kan inte tas över nu (${c ? `nu: ${STATE_WORDS[c.state].toLowerCase()}` : 'ärendet finns inte'}). Ladda om sidan.` };
   }
   try {
     await db.transaction(async (tx) => {

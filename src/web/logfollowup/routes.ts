@@ -191,8 +191,10 @@ ${signOff}
       const text =
         result.problem === 'no-comment'
           ? 'Kommentar: skriv vad du har kontrollerat (högst 4 000 tecken).'
-          : `Rapporten är redan granskad${result.report?.signOff ? ` av ${(await loadStaffDirectory(db)).nameAndId(result.report.signOff.signedBy)}` : ''}; en granskning görs en gång och ändras inte.`;
-      return render(request, reply, 'Logguppföljning', await reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`), result.problem === 'no-comment' ? 400 : 409);
+          : result.problem === 'personal-number'
+            ? 'Kommentar: får inte innehålla ett personnummer. Ange ärende-id och användare i stället; granskningen sparas för gott.'
+            : `Rapporten är redan granskad${result.report?.signOff ? ` av ${(await loadStaffDirectory(db)).nameAndId(result.report.signOff.signedBy)}` : ''}; en granskning görs en gång och ändras inte.`;
+      return render(request, reply, 'Logguppföljning', await reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`), result.problem === 'no-comment' || result.problem === 'personal-number' ? 400 : 409);
     });
   };
 }
