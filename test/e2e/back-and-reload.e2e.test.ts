@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCase, IN_MEMORY, listDecisionsForCase, openDatabase, type Db } from '../../src/store/index.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { loginAs, openPage, serveInChromium, type BrowserSite } from '../support/browser.js';
+import { loginAs, look, openPage, serveInChromium, type BrowserSite } from '../support/browser.js';
 import { fakePdf, seedCase } from '../support/web.js';
 
 /**
@@ -59,17 +59,22 @@ describe('back and reload after signing, in Chromium', () => {
     await loginAs(page, site.base, /Anna Lind/, '/inkorg');
     await page.goto(`${site.base}/arenden/${id}/andra`);
     const field = page.locator('#belopp-2');
-    await field.fill('4 000');
+    // A slip of the keyboard: ten times the rent. The confirmation warns (a note, read by axe too).
+    await field.fill('50 000');
     await page.getByLabel('Motivering (krävs)').fill('Ny hyra enligt avtal.');
     await page.getByRole('button', { name: 'Räkna om och granska' }).click();
     await page.waitForURL(`${site.base}/arenden/${id}/andra/bekrafta`);
     await page.reload();
     await expectPlainPage(page, 'reload of the confirmation');
+    expect(await page.getByRole('note', { name: 'Kontrollera beloppen' }).textContent()).toMatch(/50\s000,00 kr är 10 gånger så mycket som 5\s000,00 kr/);
+    await look(page, 'back-reload-amount-warning', 'the confirmation with an amount warning');
     await page.getByRole('button', { name: 'Ändra igen' }).click();
     await page.waitForURL(`${site.base}/arenden/${id}/andra?igen=1`);
     expect(await page.getByLabel('Motivering (krävs)').inputValue()).toBe('Ny hyra enligt avtal.');
+    await field.fill('4 000');
     await page.getByRole('button', { name: 'Räkna om och granska' }).click();
     await page.waitForURL(`${site.base}/arenden/${id}/andra/bekrafta`);
+    expect(await page.getByRole('note', { name: 'Kontrollera beloppen' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Bekräfta och signera' }).click();
     await page.waitForURL(`${site.base}/arenden/${id}?signerat=1`);
     for (let step = 1; step <= 4; step++) {

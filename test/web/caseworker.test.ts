@@ -381,6 +381,19 @@ forEachBackend('caseworker pages', (backend) => {
       expect(await listDecisionsForCase(db(), seeded.id)).toHaveLength(1);
     });
 
+    it('a typed amount ten times the proposal is confirmed with a warning, and can still be signed', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const token = csrfFrom((await anna.get(`/arenden/${seeded.id}/andra`)).body);
+      const checked = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: token, belopp_2: '50 000', motivering: 'Ny hyra enligt avtal.' });
+      expect(checked.statusCode).toBe(303);
+      const confirm = await anna.get(checked.headers.location!);
+      const text = confirm.body.replace(/\u00a0/g, ' ');
+      expect(text).toContain('<h2 id="kontrollera-rubrik">Kontrollera beloppen</h2>');
+      expect(text).toMatch(/<li>[^<]+: 50 000,00 kr är 10 gånger så mycket som 5 000,00 kr\.<\/li>/);
+      // A warning, not a refusal: the form that signs is there.
+      expect(confirm.body).toContain(`action="/arenden/${seeded.id}/andra"`);
+    });
+
     it('edit-and-sign needs a motivation; with one, the recomputed outcome and amount are confirmed, then signed', async () => {
       const seeded = await seedCase(db(), { municipality: '1287' });
       const form = await anna.get(`/arenden/${seeded.id}/andra`);
@@ -417,6 +430,8 @@ forEachBackend('caseworker pages', (backend) => {
       const text = confirm.body.replace(/\u00a0/g, ' ');
       expect(text).toMatch(new RegExp(`beslutar du att <strong>bevilja ${kronor(expected).replace(/\u00a0/g, ' ')} kr i försörjningsstöd`));
       expect(text).toContain('5 000,00 kr</td><td class="num">4 000,00 kr');
+      // A plausible change gets no warning.
+      expect(text).not.toContain('Kontrollera beloppen');
       expect(confirm.body).toContain(`action="/arenden/${seeded.id}/andra"`);
       expect(confirm.body).toContain('name="belopp_2" value="4000.00"');
       expect((await getCase(db(), seeded.id))!.state).toBe('PROPOSED');

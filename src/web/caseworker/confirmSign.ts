@@ -3,6 +3,7 @@ import { kronor } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { monthName } from '../../assessment/explain.js';
 import { esc } from '../layout.js';
+import { amountWarnings } from './amountChecks.js';
 
 /**
  * The confirmation step before signing a proposal as it stands (GET /arenden/:id/signera/bekrafta):
@@ -63,21 +64,12 @@ export interface ConfirmEditInput {
 
 export function confirmEditBody(input: ConfirmEditInput): string {
   const fields = [...[...input.amounts].map(([i, amount]) => [`belopp_${i}`, amount] as const), ['motivering', input.motivation] as const];
-  const rows = input.edits
-    .map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`)
-    .join('\n');
   return confirmWithChangeAgain({
     caseId: input.caseId,
     heading: 'Bekräfta det ändrade beslutet',
     lead: 'Med de ändrade beloppen beslutar du att',
     decided: input,
-    details: `<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
-<table>
-<caption>Ändrade belopp</caption>
-<thead><tr><th scope="col">Post</th><th scope="col" class="num">Förslag</th><th scope="col" class="num">Nytt belopp</th></tr></thead>
-<tbody>${rows}</tbody>
-</table>
-</div>
+    details: `${editsTable(input.edits, 'Förslag')}
 <p><strong>Motivering i brevet:</strong> ${esc(input.motivation)}</p>
 <p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
     path: 'andra',
@@ -112,9 +104,6 @@ export interface ConfirmChangeInput {
 }
 
 export function confirmChangeBody(input: ConfirmChangeInput): string {
-  const rows = input.edits
-    .map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`)
-    .join('\n');
   const difference = new Decimal(input.outcome === 'GRANT' ? input.amount : '0').minus(new Decimal(input.currentAmount));
   const what = difference.greaterThan(0)
     ? `Det är ${kronor(difference.toFixed(0))} kr mer än det gällande beslutet; skillnaden betalas ut när du signerar.`
@@ -127,13 +116,7 @@ export function confirmChangeBody(input: ConfirmChangeInput): string {
     lead: 'Med de ändrade beloppen beslutar du att',
     decided: input,
     details: `<p>Gällande beslut: ${esc(input.currentWords)}. <strong>${esc(what)}</strong></p>
-<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
-<table>
-<caption>Ändrade belopp</caption>
-<thead><tr><th scope="col">Post</th><th scope="col" class="num">Gällande</th><th scope="col" class="num">Nytt belopp</th></tr></thead>
-<tbody>${rows}</tbody>
-</table>
-</div>
+${editsTable(input.edits, 'Gällande')}
 <p><strong>Motivering i brevet:</strong> ${esc(input.motivation)}</p>
 <p>När du signerar ersätter det nya beslutet det gällande, beslutsbrevet skapas och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
     path: 'andra-beslut',
@@ -173,6 +156,28 @@ export function confirmManualBody(input: ConfirmManualInput): string {
     path: 'avgora',
     fields: hiddenFields(input.csrf, input.proposalId, input.fields),
   });
+}
+
+/**
+ * The changed amounts, the one they replace (`fromHeading`: the proposal's or the decision in
+ * force) beside the new, with a warning first for any that looks mistyped (amountChecks.ts).
+ */
+function editsTable(edits: readonly { label: string; from: string; to: string }[], fromHeading: string): string {
+  const warnings = amountWarnings(edits);
+  const warning = warnings.length
+    ? `<div class="warning" role="note" aria-labelledby="kontrollera-rubrik"><h2 id="kontrollera-rubrik">Kontrollera beloppen</h2>
+<ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>
+<p>Stämmer beloppen kan du signera ändå. Annars: Ändra igen.</p></div>
+`
+    : '';
+  const rows = edits.map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`).join('\n');
+  return `${warning}<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
+<table>
+<caption>Ändrade belopp</caption>
+<thead><tr><th scope="col">Post</th><th scope="col" class="num">${esc(fromHeading)}</th><th scope="col" class="num">Nytt belopp</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+</div>`;
 }
 
 /** Hidden fields that carry the checked form on, unchanged, to signing. */
