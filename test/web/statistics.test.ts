@@ -126,6 +126,17 @@ describe('admin: statistics to Socialstyrelsen', () => {
     expect(anonymous.headers.location).toMatch(/^\/login\?next=/);
   });
 
+  it('a period that has not begun gets a Swedish page, not an empty file that would read as "nothing paid"', async () => {
+    for (const file of ['2026-12.txt', '2027-01.txt', '2027.txt']) {
+      const res = await app.inject({ method: 'GET', url: `/admin/statistik/1287/${file}`, headers: ADMIN });
+      expect(res.statusCode, file).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body).toContain('perioden har inte börjat');
+    }
+    // The month in progress is a file (the page marks it "månaden pågår").
+    expect((await app.inject({ method: 'GET', url: '/admin/statistik/1287/2026-11.txt', headers: ADMIN })).statusCode).toBe(200);
+  });
+
   it('a period or municipality that is not one is 404', async () => {
     for (const url of ['/admin/statistik/1287/2026-13.txt', '/admin/statistik/1287/2026-10.csv', '/admin/statistik/1287/okt.txt', '/admin/statistik/9999/2026-10.txt', '/admin/statistik/12870/2026-10.txt']) {
       const res = await app.inject({ method: 'GET', url, headers: ADMIN });

@@ -83,6 +83,19 @@ export async function registerStatisticsRoutes(app: FastifyInstance, options: St
     const period = match ? parsePeriod(match[1]!) : undefined;
     if (!CODE.test(params.municipality) || !user.municipalities.includes(params.municipality) || !period) return notFound(request, reply);
     const municipality = params.municipality;
+    // A period that has not begun has no decisions yet: an empty file would read as "none paid".
+    const thisMonth = stockholmDate(clock()).slice(0, 7);
+    if (period.kind === 'month' ? period.month > thisMonth : period.year > thisMonth.slice(0, 4)) {
+      return render(
+        request,
+        reply,
+        'Perioden har inte börjat',
+        `<h1>Perioden har inte börjat</h1>
+<div class="error" role="alert"><p>Det finns ingen statistik för ${esc(period.kind === 'month' ? monthWords(period.month) : `år ${period.year}`)} ännu: perioden har inte börjat. Välj en månad i listan.</p></div>
+<p><a href="/admin/statistik">Tillbaka till statistiken</a></p>`,
+        400,
+      );
+    }
 
     const { cases, reference } = await readStatistics(db, { municipality, period });
     const produced = produceStatisticsFile({ municipality, period, cases, reference });
