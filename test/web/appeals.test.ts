@@ -236,6 +236,13 @@ forEachBackend('appeals on the case pages', (backend) => {
     await recordDecisionStep(db(), { decisionId: lower.value.id, step: 'payment', outcome: 'skipped', reference: null, actor: 'robot:test' });
     await recordDecisionStep(db(), { decisionId: lower.value.id, step: 'notify', outcome: 'done', reference: 'MED-2', actor: 'robot:test' });
     await transitionCase(db(), { caseId: id, from: 'SIGNED', to: 'MANUAL', actor: 'robot:test', reason: 'POSSIBLE_RECLAIM' });
+    // Found by trying the pages: the inbox listed such a case as 'Förslag: bevilja' with the
+    // robot's first proposed amount, which is neither the decision in force nor what was paid.
+    const inbox = await cw.get('/inkorg?visa=alla');
+    const row = inbox.body.split('<tr>').find((r) => r.includes(`href="/arenden/${id}"`))!;
+    expect(row).toContain('Möjligt återkrav');
+    expect(row).not.toContain('Förslag: bevilja');
+    expect(row).toContain('<td class="num">–</td>');
     const paid = Number(first.amount);
     const cases = [
       // [raise over the lower decision, words]
