@@ -45,7 +45,7 @@ export const REASON_TITLES: Record<ReasonCode, string> = {
   VEHICLE_OWNED: 'En vuxen i hushållet äger fordon',
   ASSETS_ABOVE_LIMIT: 'Tillgångar över kommunens buffert',
   PLAN_ASSESSMENT_PENDING: 'Bedömning i planeringsmodulen saknas ännu',
-  PROVISIONAL_RULES: 'Beräkningen bygger på preliminära normbelopp',
+  PROVISIONAL_RULES: 'Beräkningen bygger på preliminära belopp i regelverket',
   RULES_MISSING: 'Regelvärden saknas för månaden',
   EXPENSE_ABOVE_GUIDELINE: 'Kostnad över kommunens riktlinje',
   EXPENSE_NEEDS_ASSESSMENT: 'Kostnad som kräver handläggarens bedömning',

@@ -78,7 +78,8 @@ const SHOWABLE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$/;
 export function handOverRefusal(to: string, member: StaffMember | undefined, c: ScopedCase, user: WebUser): string | undefined {
   if (!member) {
     // The posted text is named only when it is a plain user id: never a personal number, never anything else typed.
-    const who = SHOWABLE_ID.test(to) && !looksLikePersonalNumber(to) ? to : 'Den valda användaren';
+    // Six digits in a row are not repeated either: a personal number with a wrong check digit still reads as one.
+    const who = SHOWABLE_ID.test(to) && !looksLikePersonalNumber(to) && !/\d{6}/.test(to) ? to : 'Den valda användaren';
     return `Fördela ärendet till: ${who} finns inte i personalkatalogen (har aldrig loggat in). Välj en handläggare i listan.`;
   }
   if (member.organisation !== user.organisation) return `Fördela ärendet till: ${member.displayName} hör till en annan organisation. Välj en handläggare i listan.`;

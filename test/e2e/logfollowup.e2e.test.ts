@@ -98,6 +98,15 @@ describe('the log follow-up in Chromium', () => {
     await page.getByRole('button', { name: 'Markera som granskad' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('Kommentar: får inte innehålla ett personnummer');
     expect((await getFollowUpReport(db, reportId))!.signOff).toBeNull();
+    // Found by trying the pages: the refusal stood at the top of a long report and the focus
+    // on the page itself; the field is now marked, described by the problem and has the focus,
+    // and the refused text is not shown again.
+    const field = page.getByLabel(/Kommentar/);
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await field.getAttribute('aria-describedby')}`).textContent()).toContain('Kommentar: får inte innehålla ett personnummer');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('kommentar');
+    expect(await field.inputValue()).toBe('');
+    expect(await page.content()).not.toContain('19850709-9805');
 
     await page.getByLabel(/Kommentar/).fill('');
     await page.getByLabel(/Kommentar/).focus();

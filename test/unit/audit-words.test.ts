@@ -22,6 +22,11 @@ describe('audit entries in words', () => {
     [{ step: 'payment', component: 'payment', error: 'SystemException' }, 'steg: utbetalning · del: utbetalningssystemet · felklass: SystemException'],
     [{ appealId: '2', letter: 'covering' }, 'överklagande nr: 2 · brev: följebrev till förvaltningsrätten'],
     [{ reportId: '1', municipality: '1263', finding: 2 }, 'rapport nr: 1 · kommun: Svedala kommun · fynd nr: 2'],
+    // Found by trying the pages: a log follow-up's period read as two users never signed in
+    // ("till: 2026-11-29 (namnet okänt: har inte loggat in här)"), a possible återkrav's
+    // figures as bare digits ("utbetalt: 41471").
+    [{ to: '2026-11-29', from: '2026-11-01', kind: 'on-demand', findings: 18 }, 'till: 2026-11-29 · från: 2026-11-01 · slag: beställd · fynd: 18'],
+    [{ paid: '41471', granted: '11471', decisionId: '2', difference: '30000' }, 'utbetalt: 41\u00a0471 kr · beviljat: 11\u00a0471 kr · beslut nr: 2 · skillnad: 30\u00a0000 kr'],
     // What it does not know is shown as it is, never dropped.
     [{ startsAt: 'inte en tid', step: 'okänt-steg' }, 'börjar: inte en tid · steg: okänt-steg'],
   ])('%j', (details, words) => {

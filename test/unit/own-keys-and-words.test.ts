@@ -36,7 +36,7 @@ describe('history reasons in words', () => {
   it('shows reason codes as their titles and leaves free words alone', () => {
     expect(historyReasonWords('TECHNICAL_ERROR: ssbtek', staffDirectory([]))).not.toContain('TECHNICAL_ERROR');
     expect(historyReasonWords('INVALID_APPLICATION', staffDirectory([]))).toBe('Ansökan är ofullständig eller innehåller fel');
-    expect(historyReasonWords('EXPENSE_ABOVE_GUIDELINE,PROVISIONAL_RULES', staffDirectory([]))).toBe('Kostnad över kommunens riktlinje; Beräkningen bygger på preliminära normbelopp');
+    expect(historyReasonWords('EXPENSE_ABOVE_GUIDELINE,PROVISIONAL_RULES', staffDirectory([]))).toBe('Kostnad över kommunens riktlinje; Beräkningen bygger på preliminära belopp i regelverket');
     expect(historyReasonWords('RECOVERED: jobbet saknades i kön', staffDirectory([]))).toBe('Roboten gav ärendet ett nytt jobb: jobbet saknades i kön');
     expect(historyReasonWords('constructor', staffDirectory([]))).toBe('constructor');
   });

@@ -14,6 +14,7 @@ import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import { kronor } from '../../src/domain/labels.js';
 import type { DecisionContent } from '../../src/web/caseworker/decision.js';
 import { signCase } from '../../src/web/caseworker/service.js';
+import { changeDecision } from '../../src/web/caseworker/correction.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
 import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from '../support/web.js';
 
@@ -218,6 +219,45 @@ forEachBackend('appeals on the case pages', (backend) => {
     // The draft is gone: the confirmation page now sends back to the form.
     const after = await cw.get(`/arenden/${id}/andra-beslut/bekrafta`);
     expect(after.statusCode).toBe(303);
+  });
+
+  it('a change after a lower change that left a possible återkrav is confirmed against what was paid, not the decision in force', async () => {
+    // Found by trying the pages: the first decision paid X, a lower change left X − 30 000 kr and a
+    // possible återkrav; raising it again by 45 000 said "45 000 kr mer ... skillnaden betalas ut"
+    // while carrying it out pays the new amount minus what was paid (15 000 kr).
+    const { id, decisionId } = await completedCase(db());
+    const first = (await currentDecision(db(), id))!;
+    const lines = (first.content as unknown as DecisionContent).calculation.lines;
+    const i = lines.findIndex((l) => l.kind === 'cost');
+    const lower = await changeDecision(db(), anna, { caseId: id, basedOn: decisionId, amounts: new Map([[i, (Number(lines[i]!.amount) - 500).toFixed(2)]]), motivation: 'Lägre hyra.' });
+    if (!lower.ok) throw new Error(lower.message);
+    // Carried out as the outbound job does with a reclaim: nothing paid, the case to a caseworker.
+    await recordDecisionStep(db(), { decisionId: lower.value.id, step: 'write-back', outcome: 'done', reference: 'VS-2', actor: 'robot:test' });
+    await recordDecisionStep(db(), { decisionId: lower.value.id, step: 'payment', outcome: 'skipped', reference: null, actor: 'robot:test' });
+    await recordDecisionStep(db(), { decisionId: lower.value.id, step: 'notify', outcome: 'done', reference: 'MED-2', actor: 'robot:test' });
+    await transitionCase(db(), { caseId: id, from: 'SIGNED', to: 'MANUAL', actor: 'robot:test', reason: 'POSSIBLE_RECLAIM' });
+    // Found by trying the pages: the inbox listed such a case as 'Förslag: bevilja' with the
+    // robot's first proposed amount, which is neither the decision in force nor what was paid.
+    const inbox = await cw.get('/inkorg?visa=alla');
+    const row = inbox.body.split('<tr>').find((r) => r.includes(`href="/arenden/${id}"`))!;
+    expect(row).toContain('Möjligt återkrav');
+    expect(row).not.toContain('Förslag: bevilja');
+    expect(row).toContain('<td class="num">–</td>');
+    const paid = Number(first.amount);
+    const cases = [
+      // [raise over the lower decision, words]
+      [800, `Det är 800 kr mer än det gällande beslutet. Hittills har ${kronor(String(paid))} kr betalats ut; 300 kr betalas ut när du signerar.`],
+      [500, `Det är 500 kr mer än det gällande beslutet. Hittills har ${kronor(String(paid))} kr betalats ut, lika mycket som det nya beslutet; inget mer betalas ut.`],
+      [200, `Det är 200 kr mer än det gällande beslutet. Hittills har ${kronor(String(paid))} kr betalats ut, 300 kr mer än det nya beslutet. Roboten betalar inget mer och kräver aldrig tillbaka; ärendet går till handläggare som möjligt återkrav.`],
+    ] as const;
+    for (const [raise, words] of cases) {
+      const typed = (Number(lines[i]!.amount) - 500 + raise).toFixed(0);
+      const asked = await cw.submit(`/arenden/${id}/andra-beslut`, `/arenden/${id}/andra-beslut/bekrafta`, { beslut: lower.value.id, [`belopp_${i}`]: typed, motivering: 'Hyran igen.' });
+      expect(asked.statusCode).toBe(303);
+      const confirm = await cw.get(`/arenden/${id}/andra-beslut/bekrafta`);
+      expect(confirm.body).toContain(words);
+      expect(confirm.body).not.toContain('skillnaden betalas ut när du signerar');
+    }
   });
 
   it('keeping the decision, and the auditor neither sees another municipality nor records', async () => {

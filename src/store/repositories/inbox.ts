@@ -79,13 +79,21 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
   }>(
     // An invalid application has no proposal; its reason is the application's errors, so the
     // inbox says why it is manual rather than a bare "–".
-    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at, p.outcome, p.amount,
-            COALESCE(p.reasons, CASE WHEN jsonb_array_length(a.validation_errors) > 0 THEN '["INVALID_APPLICATION"]'::jsonb END) AS reasons, c.owner,
+    // A decided case back in manual handling (a possible återkrav after a lower change, a
+    // carry-out that stopped) is not shown with the robot's proposal: its amount is not the
+    // decision's, and the proposal is not why it is manual.
+    `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at,
+            CASE WHEN dec.decided THEN NULL ELSE p.outcome END AS outcome,
+            CASE WHEN dec.decided THEN NULL ELSE p.amount END AS amount,
+            CASE WHEN dec.decided
+                 THEN CASE WHEN (SELECT h.reason FROM case_state_history h WHERE h.case_id = c.id ORDER BY h.id DESC LIMIT 1) = 'POSSIBLE_RECLAIM' THEN '["POSSIBLE_RECLAIM"]'::jsonb ELSE '[]'::jsonb END
+                 ELSE COALESCE(p.reasons, CASE WHEN jsonb_array_length(a.validation_errors) > 0 THEN '["INVALID_APPLICATION"]'::jsonb END) END AS reasons, c.owner,
             CASE WHEN ${BOOKING_POINT_SQL} THEN b.failure END AS booking_point
      FROM cases c
      JOIN applications a ON a.id = c.id
      LEFT JOIN proposals p ON p.case_id = c.id AND NOT EXISTS (SELECT 1 FROM proposals n WHERE n.supersedes = p.id)
      LEFT JOIN bookings b ON b.case_id = c.id
+     CROSS JOIN LATERAL (SELECT c.state = 'MANUAL' AND EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id) AS decided) dec
      WHERE ${scope}
        AND (c.state IN (SELECT jsonb_array_elements_text(${states}::jsonb)) OR ${BOOKING_POINT_SQL})
        AND c.closed_at IS NULL AND ${owner}

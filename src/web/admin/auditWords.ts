@@ -1,4 +1,4 @@
-import type { MunicipalityNames } from '../../domain/labels.js';
+import { kronor, type MunicipalityNames } from '../../domain/labels.js';
 import { AUDIT_DETAIL_WORDS, AUDIT_VALUE_WORDS, REASON_CODES, REASON_TITLES, ROLE_WORDS, type ReasonCode } from '../../domain/reasons.js';
 import { ownValue } from '../../domain/ownKey.js';
 import { COMPONENT_WORDS } from '../../domain/errors.js';
@@ -27,6 +27,8 @@ export function auditResultWords(result: string): string {
 
 const PERSON_KEYS = new Set(['from', 'to', 'actor', 'owner', 'userId']);
 const TIME_KEYS = new Set(['startsAt']);
+// Kronor as a decimal string (a possible återkrav's figures).
+const MONEY_KEYS = new Set(['paid', 'granted', 'difference']);
 
 function valueWords(key: string, value: unknown, names: MunicipalityNames, staff: StaffDirectory): string {
   if (value === null || value === undefined) return '–';
@@ -47,7 +49,10 @@ function valueWords(key: string, value: unknown, names: MunicipalityNames, staff
   if (words !== undefined) return words;
   // A take-over's from is the state the case left; an owner change's from and to are users.
   if ((key === 'from' || key === 'to') && text in STATE_WORDS) return STATE_WORDS[text as keyof typeof STATE_WORDS];
+  // A log follow-up's period runs from and to a date: not a user.
+  if ((key === 'from' || key === 'to') && /^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
   if (PERSON_KEYS.has(key)) return staff.nameOf(text);
+  if (MONEY_KEYS.has(key) && /^-?\d+(\.\d+)?$/.test(text)) return `${kronor(text)} kr`;
   if (key === 'component') return ownValue(COMPONENT_WORDS, text) ?? text;
   // An instant (a booked meeting's start) in Swedish time, as every time on these pages.
   if (TIME_KEYS.has(key) && !Number.isNaN(Date.parse(text))) return formatTime(new Date(text));

@@ -6,7 +6,7 @@ import { csrfToken, userOf } from '../auth/guards.js';
 import { sendNotFound, type Action } from '../authz.js';
 import { appealPageBody, appealRecordForm, changePageBody, decisionWords } from './appealPages.js';
 import { coveringLetterBody } from './appealCoveringLetter.js';
-import { appealStep, changeBlocker, changeDecision, parseAppealForm, recordAppeal, viewAppeal } from './correction.js';
+import { appealStep, changeBlocker, changeDecision, paidUnderDecision, parseAppealForm, recordAppeal, viewAppeal } from './correction.js';
 import { applyEdits, outcomeAfterEdit, parseLineAmounts, type DecisionContent } from './decision.js';
 import { confirmChangeBody } from './confirmSign.js';
 import { draftOf, dropDrafts, keepDraft } from './drafts.js';
@@ -143,6 +143,7 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
       amount: after.outcome === 'GRANT' ? after.amount : '0',
       currentWords: decisionWords(decision),
       currentAmount: decision.outcome === 'GRANT' ? decision.amount : '0',
+      paid: await paidUnderDecision(db, decision),
       edits,
       fields: new Map(Object.entries(draft)),
       motivation: draft.motivering ?? '',

@@ -1,4 +1,4 @@
-import { Decimal } from '../../domain/money.js';
+import { Decimal, type Money } from '../../domain/money.js';
 import { kronor } from '../../domain/labels.js';
 import type { Proposal } from '../../domain/proposal.js';
 import { monthName } from '../../assessment/explain.js';
@@ -96,6 +96,12 @@ export interface ConfirmChangeInput {
   /** The decision in force, in words ("Beviljat 14 270 kr"), and its amount in kronor. */
   currentWords: string;
   currentAmount: string;
+  /**
+   * Kronor the chain has paid out so far (correction.ts paidUnderDecision), what the difference
+   * is paid against; undefined when unknown. Differs from currentAmount after a lower change
+   * left a possible återkrav, or when the decision in force was never paid.
+   */
+  paid?: string | undefined;
   edits: readonly { line: number; label: string; from: string; to: string }[];
   /** Every field of the change form as checked (beslut, belopp_*, motivering, overklagande, tillgodoser), sent on unchanged. */
   fields: ReadonlyMap<string, string>;
@@ -103,9 +109,20 @@ export interface ConfirmChangeInput {
   csrf: string;
 }
 
+/** What signing does with money when the chain paid something else than the decision in force grants (settlement.ts settle). */
+function paidWords(granted: Money, paid: Money): string {
+  const already = `Hittills har ${kronor(paid.toFixed(0))} kr betalats ut`;
+  if (granted.greaterThan(paid)) return `${already}; ${kronor(granted.minus(paid).toFixed(0))} kr betalas ut när du signerar.`;
+  if (granted.equals(paid)) return `${already}, lika mycket som det nya beslutet; inget mer betalas ut.`;
+  return `${already}, ${kronor(paid.minus(granted).toFixed(0))} kr mer än det nya beslutet. Roboten betalar inget mer och kräver aldrig tillbaka; ärendet går till handläggare som möjligt återkrav.`;
+}
+
 export function confirmChangeBody(input: ConfirmChangeInput): string {
-  const difference = new Decimal(input.outcome === 'GRANT' ? input.amount : '0').minus(new Decimal(input.currentAmount));
-  const what = difference.greaterThan(0)
+  const granted = new Decimal(input.outcome === 'GRANT' ? input.amount : '0');
+  const difference = granted.minus(new Decimal(input.currentAmount));
+  const what = input.paid !== undefined && !new Decimal(input.paid).equals(input.currentAmount)
+    ? `${difference.isZero() ? 'Beloppet är detsamma som i det gällande beslutet.' : `Det är ${kronor(difference.abs().toFixed(0))} kr ${difference.greaterThan(0) ? 'mer' : 'mindre'} än det gällande beslutet.`} ${paidWords(granted, new Decimal(input.paid))}`
+    : difference.greaterThan(0)
     ? `Det är ${kronor(difference.toFixed(0))} kr mer än det gällande beslutet; skillnaden betalas ut när du signerar.`
     : difference.lessThan(0)
       ? `Det är ${kronor(difference.negated().toFixed(0))} kr mindre än det gällande beslutet. Roboten betalar inget mer och kräver aldrig tillbaka; är mer redan utbetalt går ärendet till handläggare som möjligt återkrav.`

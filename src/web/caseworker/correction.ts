@@ -250,6 +250,25 @@ export async function appealStep(db: Db, user: WebUser, caseId: string, appealId
 }
 
 /**
+ * Kronor the decision in force and the earlier decisions of its chain have paid out: what a
+ * change of it is settled against (robot/outbound.ts settlementOf). After a lower change that
+ * left a possible återkrav this is more than the decision in force grants. Undefined when a
+ * payment of the chain is unknown (changeBlocker refuses the change then).
+ */
+export async function paidUnderDecision(db: Queryable, decision: Pick<DecisionRecord, 'id' | 'amount'>): Promise<string | undefined> {
+  const steps = await getDecisionSteps(db, decision.id);
+  const payment = steps.get('payment');
+  const own = { decisionId: decision.id, amount: decision.amount, writtenBack: steps.has('write-back'), ...(payment ? { payment: { outcome: payment.outcome, amount: payment.amount } } : {}) };
+  const chain = [...(await listChainBefore(db, decision.id)), own];
+  try {
+    return paidByChain(chain.map((d) => ({ decisionId: d.decisionId, decisionAmount: d.amount, writtenBack: d.writtenBack, ...(d.payment ? { payment: d.payment } : {}) }))).toFixed(0);
+  } catch (error) {
+    if (error instanceof UnknownPaymentError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * The återkrav point of a case the carry-out of a lower correction left with a caseworker
  * (MANUAL, reason POSSIBLE_RECLAIM): what was paid, what the decision in force grants, the
  * difference. Undefined for any other case.

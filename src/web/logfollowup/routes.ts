@@ -123,7 +123,12 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
         .send(followUpCsv(report));
     });
 
-    const reportBody = async (request: FastifyRequest, reply: FastifyReply, r: FollowUpReportRecord, message = '') => {
+    /**
+     * `commentError`: a refused comment's problem, shown at the field it concerns (aria-invalid,
+     * aria-describedby) with the focus there, so a keyboard user is back where to correct it; the
+     * refused text is not shown again (it may hold a personal number).
+     */
+    const reportBody = async (request: FastifyRequest, reply: FastifyReply, r: FollowUpReportRecord, message = '', commentError = '') => {
       const staff = await loadStaffDirectory(db);
       const counts = (r.counts.findings ?? {}) as Partial<Record<CheckCode, number>>;
       const countRows = CHECKS.map((c) => `<tr><th scope="row">${esc(CHECK_WORDS[c])}</th><td>${counts[c] ?? 0}</td></tr>`).join('');
@@ -137,7 +142,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
         ? `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2><p data-testid="signoff">Granskad ${esc(formatTime(r.signOff.signedAt))} av ${esc(staff.nameAndId(r.signOff.signedBy))}, i rollen ${esc(ROLE_WORDS[r.signOff.role] ?? r.signOff.role)}.</p><p>Kommentar: ${esc(r.signOff.comment)}</p><p class="small">Granskningen kan inte ändras.</p></section>`
         : `<section aria-labelledby="granskning"><h2 id="granskning">Granskning</h2>
 <form method="post" action="/logguppfoljning/${esc(r.id)}/granska">${hidden(reply)}
-<div><label for="kommentar">Kommentar (vad du har kontrollerat och vad som ska göras)</label><br><textarea id="kommentar" name="kommentar" rows="4" cols="40" maxlength="4000" required></textarea></div>
+<div><label for="kommentar">Kommentar (vad du har kontrollerat och vad som ska göras)</label><br>${commentError ? `<p class="error" id="kommentar-fel">${esc(commentError)}</p>` : ''}<textarea id="kommentar" name="kommentar" rows="4" cols="40" maxlength="4000" required${commentError ? ' aria-invalid="true" aria-describedby="kommentar-fel" autofocus' : ''}></textarea></div>
 <button type="submit">Markera som granskad</button>
 </form></section>`;
       return `<h1>Logguppföljning ${esc(names(r.municipality))}, ${esc(r.periodFrom)} – ${esc(r.periodTo)}</h1>
@@ -194,7 +199,8 @@ ${signOff}
           : result.problem === 'personal-number'
             ? 'Kommentar: får inte innehålla ett personnummer. Ange ärende-id och användare i stället; granskningen sparas för gott.'
             : `Rapporten är redan granskad${result.report?.signOff ? ` av ${(await loadStaffDirectory(db)).nameAndId(result.report.signOff.signedBy)}` : ''}; en granskning görs en gång och ändras inte.`;
-      return render(request, reply, 'Logguppföljning', await reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`), result.problem === 'no-comment' || result.problem === 'personal-number' ? 400 : 409);
+      const atField = result.problem === 'no-comment' || result.problem === 'personal-number';
+      return render(request, reply, 'Logguppföljning', await reportBody(request, reply, result.report ?? report, `<div role="alert"><p class="error">${esc(text)}</p></div>`, atField ? text : ''), atField ? 400 : 409);
     });
   };
 }
