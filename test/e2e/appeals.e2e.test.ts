@@ -233,7 +233,7 @@ describe('appeals and omprövning in Chromium', () => {
       await page.keyboard.press('ControlOrMeta+A');
       await page.keyboard.type('366O');
       await pressButton(page, 'Räkna om och granska', `${site.base}/arenden/${IN_TIME_CASE}/andra-beslut/bekrafta`, 400);
-      expect(await words(page.getByRole('alert'))).toBe(`Beloppet är inte ett belopp i kronor för: ${line.label}.`);
+      expect(await words(page.getByRole('alert'))).toBe(`${line.label}: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.`);
       const refused = page.getByLabel(line.label, { exact: true });
       expect([await refused.inputValue(), await refused.getAttribute('aria-invalid')]).toEqual(['366O', 'true']);
       expect(await refused.evaluate((el) => el.getAttribute('aria-describedby')!.split(' ')[0])).toBe('fel');

@@ -76,7 +76,7 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
       return undefined;
     }
     const content = decision.content as unknown as DecisionContent;
-    const { typed, amounts, bad } = parseLineAmounts(content.calculation.lines, body);
+    const { typed, amounts, problems } = parseLineAmounts(content.calculation.lines, body);
     const motivation = readMotivation(body.motivering);
     const appealId = body.overklagande || undefined;
     const resolves = body.tillgodoser === 'ja';
@@ -84,7 +84,7 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
       await changeForm(request, reply, c, appealId, typed, motivation, error, status, resolves);
       return undefined;
     };
-    if (bad.length > 0) return again(`Beloppet är inte ett belopp i kronor för: ${bad.join(', ')}.`);
+    if (problems.length > 0) return again(problems.join(' '));
     if (motivation.length === 0) return again('Motivering: skriv varför beslutet ändras. Ett ändrat beslut kan inte signeras utan motivering.');
     const over = tooLong('Motivering', motivation);
     if (over) return again(over);

@@ -9,35 +9,57 @@ export { contentAsProposed, type DecisionChange, type DecisionContent, type Line
 
 export const EDITABLE_KINDS: readonly TraceLine['kind'][] = ['norm', 'cost', 'income'];
 
-/** "3 292,50", "3292.5", "3292" -> "3292.50"; undefined for anything that is not an amount. */
+/**
+ * "3 292,50", "3292.5", "3292", "3 292 kr" -> "3292.50"; undefined for anything that is not an
+ * amount (a negative one included: amountProblem says which).
+ */
 export function parseAmountInput(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
-  const cleaned = text.replace(/[\s\u00a0]/g, '').replace(',', '.').replace(/^(\d+)\.$/, '$1');
+  const cleaned = plainAmount(text);
   if (!MONEY_PATTERN.test(cleaned)) return undefined;
   return formatOre(new Decimal(cleaned));
 }
 
+/** Spaces out, a trailing "kr" off (people write it), a decimal comma as a point. */
+function plainAmount(text: string): string {
+  return text
+    .replace(/[\s\u00a0]/g, '')
+    .replace(/kr\.?$/i, '')
+    .replace(',', '.')
+    .replace(/^(\d+)\.$/, '$1');
+}
+
+/** Why `text` is not an amount, in words for the line `label`; undefined when it is one. */
+export function amountProblem(label: string, text: string): string | undefined {
+  if (parseAmountInput(text) !== undefined) return undefined;
+  if (MONEY_PATTERN.test(plainAmount(text).replace(/^[-\u2212]/, ''))) return `${label}: beloppet kan inte vara negativt. Skriv 0 om posten inte ska räknas.`;
+  return `${label}: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.`;
+}
+
 /**
  * The amount fields of an edit form (`belopp_<line index>`), read against the lines they edit:
- * what was typed (to show it again), the amounts that parse (öre strings), and the labels of the
- * lines whose text is not an amount.
+ * what was typed (to show it again), the amounts that parse (öre strings), the labels of the
+ * lines whose text is not an amount, and why, in words (amountProblem).
  */
 export function parseLineAmounts(
   lines: readonly Pick<TraceLine, 'label'>[],
   body: Readonly<Record<string, string | undefined>>,
-): { typed: Map<number, string>; amounts: Map<number, string>; bad: string[] } {
+): { typed: Map<number, string>; amounts: Map<number, string>; bad: string[]; problems: string[] } {
   const typed = new Map<number, string>();
   const amounts = new Map<number, string>();
   const bad: string[] = [];
+  const problems: string[] = [];
   lines.forEach((line, i) => {
     const raw = body[`belopp_${i}`];
     if (raw === undefined) return;
     typed.set(i, raw);
     const parsed = parseAmountInput(raw);
-    if (parsed === undefined) bad.push(line.label);
-    else amounts.set(i, parsed);
+    if (parsed === undefined) {
+      bad.push(line.label);
+      problems.push(amountProblem(line.label, raw)!);
+    } else amounts.set(i, parsed);
   });
-  return { typed, amounts, bad };
+  return { typed, amounts, bad, problems };
 }
 
 /** The calculation with some lines' amounts changed, totals recomputed as the norm module does. */

@@ -281,7 +281,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
         await showCase(request, reply, c, user, { kind: 'error', text: await nothingToSignWords(db, user, c.id) }, 409);
         return undefined;
       }
-      const { typed, amounts, bad } = parseLineAmounts(view.proposal.calculation.lines, body);
+      const { typed, amounts, problems: amountProblems } = parseLineAmounts(view.proposal.calculation.lines, body);
       const motivation = readMotivation(body.motivering);
       const again = async (...errors: string[]) => {
         await auditCaseRead(db, user, c.id);
@@ -290,7 +290,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       };
       // Every problem at once, so the caseworker corrects them in one go.
       const problems = [
-        ...bad.map((label) => `${label}: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.`),
+        ...amountProblems,
         ...(motivation.length === 0 ? ['Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.'] : []),
         ...[tooLong('Motivering', motivation)].filter((e) => e !== undefined),
       ];
