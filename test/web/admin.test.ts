@@ -342,6 +342,18 @@ describe('admin pages', () => {
     const pn = await app.inject({ method: 'GET', url: '/admin/logg?anvandare=19850709-9805', headers: ADMIN });
     expect(pn.statusCode).toBe(400);
     expect(pn.body).not.toContain('850709-9805');
+    // The form posts: a typed personal number is refused without ever being in a URL, and a
+    // valid search goes on to the GET page with its filters (for paging and links).
+    const page = await app.inject({ method: 'GET', url: '/admin/logg', headers: ADMIN });
+    expect(page.body).toContain('<form method="post" action="/admin/logg" class="search">');
+    const typed = await post('/admin/logg', { anvandare: '19850709-9805', arende: '' });
+    expect(typed.statusCode).toBe(400);
+    expect(typed.headers.location).toBeUndefined();
+    expect(typed.body).toContain('Användare: sök inte på personnummer');
+    expect(typed.body).not.toContain('850709-9805');
+    const valid = await post('/admin/logg', { anvandare: 'Lena Drift', arende: '', fran: '', till: '' });
+    expect(valid.statusCode).toBe(303);
+    expect(valid.headers.location).toBe('/admin/logg?anvandare=Lena+Drift');
     const searches = (await searchAudit(db, { actor: 'admin-1', limit: 50 })).filter((e) => e.action === 'admin.audit.search');
     expect(searches.some((e) => e.details.caseId === id && e.result === 'ok')).toBe(true);
     expect(searches.some((e) => e.result === 'refused')).toBe(true);
@@ -402,6 +414,7 @@ describe('admin pages', () => {
       ['GET', '/admin?meddelande=intag-pausat'],
       ['GET', '/admin/logg'],
       ['GET', '/admin/logg.csv'],
+      ['POST', '/admin/logg'],
       ['GET', '/admin/koer/'],
       ['GET', '/admin/koer'],
       ['GET', '/admin/koer/api/queues'],

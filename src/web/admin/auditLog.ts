@@ -97,12 +97,13 @@ export const EXPORT_LIMIT = 100_000;
 
 
 /**
- * The search page: the form, then one page of entries (PAGE_SIZE, newest first) with users by
+ * The search page: the form (posted, so what is typed never lands in a URL before it is checked;
+ * a valid search answers 303 to the GET page with its filters), then one page of entries (PAGE_SIZE, newest first) with users by
  * name, actions and details in words, and links to the pages before and after. `entries` may
  * hold one more than a page: that tells there is a next page. `names`: the municipalities' names
  * from the rules (web/caseworker/view.ts municipalityNames).
  */
-export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[], names: MunicipalityNames, staff: StaffDirectory): string {
+export function renderAuditSearch(query: AuditQuery, parsed: ParsedAuditQuery, entries: readonly AuditEntry[], names: MunicipalityNames, staff: StaffDirectory, csrf: string): string {
   const errors = parsed.ok
     ? ''
     : `<div role="alert" class="errors"><h2>Sökningen kunde inte göras</h2><ul>${parsed.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>`;
@@ -151,7 +152,8 @@ ${pager}`
 <p>Granskningsloggen: vem som gjorde vad, i vilket ärende, när och varför. Personer anges med pseudonym, aldrig med personnummer.
 Sökningen och exporten skrivs själva till loggen.</p>
 ${errors}
-<form method="get" action="/admin/logg" class="search">
+<form method="post" action="/admin/logg" class="search">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
 <div><label for="logg-arende">Ärende-id</label> <input id="logg-arende" name="arende" value="${value('arende')}" maxlength="100" autocomplete="off"></div>
 <div><label for="logg-anvandare">Användare (namn eller id)</label> <input id="logg-anvandare" name="anvandare" value="${value('anvandare')}" maxlength="100" autocomplete="off"></div>
 <div><label for="logg-fran">Från (svensk tid)</label> <input id="logg-fran" name="fran" type="datetime-local" value="${value('fran')}"></div>

@@ -11,7 +11,7 @@ import { adminScope, sendNotFound } from '../authz.js';
 import { esc, page } from '../layout.js';
 import { auditAdmin } from './audit.js';
 import { loadStaffDirectory } from '../staff.js';
-import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, PAGE_SIZE, parseAuditQuery, renderAuditSearch, type AuditQuery } from './auditLog.js';
+import { auditCsvRow, CSV_HEADER, EXPORT_LIMIT, PAGE_SIZE, parseAuditQuery, queryString, renderAuditSearch, type AuditQuery } from './auditLog.js';
 import { registerBullBoard } from './bullBoard.js';
 import { csvRow } from './csv.js';
 import { kpiCsv, kpiPage } from './kpi.js';
@@ -248,7 +248,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       const parsed = parseAuditQuery(query, staff);
       if (!parsed.ok) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
-        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff), 400);
+        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff, TOKEN), 400);
       }
       if (parsed.search.caseId && !(await caseInScope(request.user!, parsed.search.caseId))) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'not-found-or-out-of-scope' }, parsed.search.caseId);
@@ -258,7 +258,21 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       await auditAdmin(db, request, 'admin.audit.search', 'ok', parsed.filters, parsed.search.caseId ?? null);
       // One page, and one entry more to tell whether there is a next page.
       const entries = await searchAudit(db, { ...parsed.search, ...auditScope(request.user!), limit: PAGE_SIZE + 1, offset: (parsed.page - 1) * PAGE_SIZE, order: 'newest' });
-      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries, names, staff));
+      return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, entries, names, staff, TOKEN));
+    });
+
+    // The search form posts here: checked first, so a personal number typed by mistake is refused
+    // without ever being in a URL (browser history, proxies); a valid search goes on to the GET page.
+    app.post('/admin/logg', protectedPost, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const query: AuditQuery = { arende: String(body.arende ?? ''), anvandare: String(body.anvandare ?? ''), fran: String(body.fran ?? ''), till: String(body.till ?? '') };
+      const staff = await loadStaffDirectory(db);
+      const parsed = parseAuditQuery(query, staff);
+      if (!parsed.ok) {
+        await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
+        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff, TOKEN), 400);
+      }
+      return reply.redirect(`/admin/logg${queryString(query)}`, 303);
     });
 
     app.get('/admin/logg.csv', async (request, reply) => {
