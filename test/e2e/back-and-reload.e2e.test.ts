@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCase, IN_MEMORY, listDecisionsForCase, openDatabase, type Db } from '../../src/store/index.js';
-import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
-import { loginAs, look, openPage, serveInChromium, type BrowserSite } from '../support/browser.js';
-import { fakePdf, seedCase } from '../support/web.js';
+import { describe, expect, it } from 'vitest';
+import { getCase, listDecisionsForCase } from '../../src/store/index.js';
+import { caseworkerPagesInChromium, loginAs, look, openPage } from '../support/browser.js';
+import { seedCase } from '../support/web.js';
 
 /**
  * Back and reload after a signature, in Debian's Chromium (a trial user's finding): every step
@@ -22,92 +21,82 @@ async function back(page: Page): Promise<void> {
 }
 
 describe('back and reload after signing, in Chromium', () => {
-  let db: Db;
-  let site: BrowserSite;
-
-  beforeAll(async () => {
-    db = await openDatabase({ dataDir: IN_MEMORY });
-    site = await serveInChromium(db, caseworkerRoutes({ db, pdf: fakePdf }));
-  }, 120_000);
-  afterAll(async () => {
-    await site?.close();
-    await db?.close();
-  });
+  const shared = caseworkerPagesInChromium();
 
   it('signing as proposed: back from the signed case shows a page, not a resubmission, and signs nothing again', async () => {
-    const { id } = await seedCase(db, { municipality: '1287' });
-    const { context, page } = await openPage(site.browser);
-    await loginAs(page, site.base, /Anna Lind/, '/inkorg');
-    await page.goto(`${site.base}/arenden/${id}`);
+    const { id } = await seedCase(shared.db, { municipality: '1287' });
+    const { context, page } = await openPage(shared.site.browser);
+    await loginAs(page, shared.site.base, /Anna Lind/, '/inkorg');
+    await page.goto(`${shared.site.base}/arenden/${id}`);
     await page.getByLabel(/Motivering i beslutsbrevet/).fill('Enligt förslaget.');
     await page.getByRole('button', { name: 'Signera beslutet' }).click();
     await page.getByRole('button', { name: 'Bekräfta och signera' }).waitFor();
     await page.getByRole('button', { name: 'Bekräfta och signera' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}?signerat=1`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}?signerat=1`);
     await back(page);
     await expectPlainPage(page, 'back from the signed case');
     await page.reload();
     await expectPlainPage(page, 'reload after going back');
-    expect((await getCase(db, id))?.state).toBe('SIGNED');
-    expect(await listDecisionsForCase(db, id)).toHaveLength(1);
+    expect((await getCase(shared.db, id))?.state).toBe('SIGNED');
+    expect(await listDecisionsForCase(shared.db, id)).toHaveLength(1);
     await context.close();
   }, 60_000);
 
   it('edit and sign, by way of "Ändra igen": back through every step shows pages, and reload signs nothing', async () => {
-    const { id } = await seedCase(db, { municipality: '1287' });
-    const { context, page } = await openPage(site.browser);
-    await loginAs(page, site.base, /Anna Lind/, '/inkorg');
-    await page.goto(`${site.base}/arenden/${id}/andra`);
+    const { id } = await seedCase(shared.db, { municipality: '1287' });
+    const { context, page } = await openPage(shared.site.browser);
+    await loginAs(page, shared.site.base, /Anna Lind/, '/inkorg');
+    await page.goto(`${shared.site.base}/arenden/${id}/andra`);
     const field = page.locator('#belopp-2');
     // A slip of the keyboard: ten times the rent. The confirmation warns (a note, read by axe too).
     await field.fill('50 000');
     await page.getByLabel('Motivering (krävs)').fill('Ny hyra enligt avtal.');
     await page.getByRole('button', { name: 'Räkna om och granska' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}/andra/bekrafta`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}/andra/bekrafta`);
     await page.reload();
     await expectPlainPage(page, 'reload of the confirmation');
     expect(await page.getByRole('note', { name: 'Kontrollera beloppen' }).textContent()).toMatch(/50\s000,00 kr är 10 gånger så mycket som 5\s000,00 kr/);
     await look(page, 'back-reload-amount-warning', 'the confirmation with an amount warning');
     await page.getByRole('button', { name: 'Ändra igen' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}/andra?igen=1`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}/andra?igen=1`);
     expect(await page.getByLabel('Motivering (krävs)').inputValue()).toBe('Ny hyra enligt avtal.');
     await field.fill('4 000');
     await page.getByRole('button', { name: 'Räkna om och granska' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}/andra/bekrafta`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}/andra/bekrafta`);
     expect(await page.getByRole('note', { name: 'Kontrollera beloppen' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Bekräfta och signera' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}?signerat=1`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}?signerat=1`);
     for (let step = 1; step <= 4; step++) {
       await back(page);
       await expectPlainPage(page, `back ${step}`);
     }
     await page.reload();
     await expectPlainPage(page, 'reload after going back');
-    expect(await listDecisionsForCase(db, id)).toHaveLength(1);
+    expect(await listDecisionsForCase(shared.db, id)).toHaveLength(1);
     await context.close();
   }, 60_000);
 
   it('a manual case: claim, settle, sign; back through every step shows pages, and reload signs nothing', async () => {
-    const { id } = await seedCase(db, { municipality: '1287', costs: [{ type: 'rent', amount: '15000' }, { type: 'electricity', amount: '400' }] });
-    const { context, page } = await openPage(site.browser);
-    await loginAs(page, site.base, /Anna Lind/, '/inkorg');
-    await page.goto(`${site.base}/arenden/${id}`);
+    const { id } = await seedCase(shared.db, { municipality: '1287', costs: [{ type: 'rent', amount: '15000' }, { type: 'electricity', amount: '400' }] });
+    const { context, page } = await openPage(shared.site.browser);
+    await loginAs(page, shared.site.base, /Anna Lind/, '/inkorg');
+    await page.goto(`${shared.site.base}/arenden/${id}`);
     await page.getByRole('button', { name: 'Jag tar ärendet' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}?tagit=1`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}?tagit=1`);
     await page.getByRole('link', { name: 'Avgör ärendet' }).click();
     await page.getByLabel(/Godta upp till riktlinjen/).check();
     await page.getByLabel('Motivering (krävs)').fill('Hyran godtas upp till riktlinjen.');
     await page.getByRole('button', { name: 'Räkna om och granska' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}/avgora/bekrafta`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}/avgora/bekrafta`);
     await page.getByRole('button', { name: 'Bekräfta och signera' }).click();
-    await page.waitForURL(`${site.base}/arenden/${id}?signerat=1`);
+    await page.waitForURL(`${shared.site.base}/arenden/${id}?signerat=1`);
     for (let step = 1; step <= 4; step++) {
       await back(page);
       await expectPlainPage(page, `back ${step}`);
       await page.reload();
       await expectPlainPage(page, `reload after back ${step}`);
     }
-    expect(await listDecisionsForCase(db, id)).toHaveLength(1);
+    expect(await listDecisionsForCase(shared.db, id)).toHaveLength(1);
     await context.close();
   }, 60_000);
 });

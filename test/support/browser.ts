@@ -2,13 +2,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { Db } from '../../src/store/index.js';
+import { IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
+import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { loadWebAuthConfig } from '../../src/config.js';
 import { CHROMIUM_ARGS } from '../../src/web/caseworker/pdf.js';
 import { buildWebServer } from '../../src/web/server.js';
+import { fakePdf } from './web.js';
 
 /** What the browser tests share: where screenshots go, and the axe-core accessibility check. */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -119,4 +121,30 @@ export async function signIn(page: Page, base: string, user: DevLoginUser, landi
 export async function loginAs(page: Page, base: string, user: DevLoginUser, landing: string): Promise<void> {
   await page.goto(`${base}/login`);
   await signIn(page, base, user, landing);
+}
+
+/**
+ * For a describe block: a PGlite database in memory and the caseworker pages served to Chromium,
+ * opened before its tests and closed after them. Read `db` and `site` inside the tests (they
+ * exist from beforeAll on).
+ */
+export function caseworkerPagesInChromium(): { readonly db: Db; readonly site: BrowserSite } {
+  let db: Db | undefined;
+  let site: BrowserSite | undefined;
+  beforeAll(async () => {
+    db = await openDatabase({ dataDir: IN_MEMORY });
+    site = await serveInChromium(db, caseworkerRoutes({ db, pdf: fakePdf }));
+  }, 120_000);
+  afterAll(async () => {
+    await site?.close();
+    await db?.close();
+  });
+  return {
+    get db() {
+      return db!;
+    },
+    get site() {
+      return site!;
+    },
+  };
 }
