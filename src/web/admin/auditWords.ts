@@ -1,7 +1,7 @@
 import { kronor, type MunicipalityNames } from '../../domain/labels.js';
 import { AUDIT_DETAIL_WORDS, AUDIT_VALUE_WORDS, REASON_CODES, REASON_TITLES, ROLE_WORDS, type ReasonCode } from '../../domain/reasons.js';
 import { ownValue } from '../../domain/ownKey.js';
-import { COMPONENT_WORDS } from '../../domain/errors.js';
+import { componentWords } from '../../domain/errors.js';
 import { formatTime } from './time.js';
 import type { StaffDirectory } from '../staff.js';
 import { STATE_WORDS } from '../caseworker/view.js';
@@ -53,7 +53,7 @@ function valueWords(key: string, value: unknown, names: MunicipalityNames, staff
   if ((key === 'from' || key === 'to') && /^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
   if (PERSON_KEYS.has(key)) return staff.nameOf(text);
   if (MONEY_KEYS.has(key) && /^-?\d+(\.\d+)?$/.test(text)) return `${kronor(text)} kr`;
-  if (key === 'component') return ownValue(COMPONENT_WORDS, text) ?? text;
+  if (key === 'component') return componentWords(text);
   // An instant (a booked meeting's start) in Swedish time, as every time on these pages.
   if (TIME_KEYS.has(key) && !Number.isNaN(Date.parse(text))) return formatTime(new Date(text));
   if (key === 'contentHash' && text.length > 16) return `${text.slice(0, 12)}…`;

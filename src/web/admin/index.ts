@@ -242,14 +242,21 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
       return reply.redirect('/admin?meddelande=intag-aterupptaget', 303);
     });
 
-    app.get('/admin/logg', async (request, reply) => {
-      const query = (request.query ?? {}) as AuditQuery;
+    /** The search's filters checked; a refusal is logged and answered (400, the form with the errors): undefined then. */
+    const checkedSearch = async (request: FastifyRequest, reply: FastifyReply, query: AuditQuery) => {
       const staff = await loadStaffDirectory(db);
       const parsed = parseAuditQuery(query, staff);
-      if (!parsed.ok) {
-        await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
-        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff, TOKEN), 400);
-      }
+      if (parsed.ok) return { parsed, staff };
+      await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
+      await render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff, TOKEN), 400);
+      return undefined;
+    };
+
+    app.get('/admin/logg', async (request, reply) => {
+      const query = (request.query ?? {}) as AuditQuery;
+      const checked = await checkedSearch(request, reply, query);
+      if (!checked) return reply;
+      const { parsed, staff } = checked;
       if (parsed.search.caseId && !(await caseInScope(request.user!, parsed.search.caseId))) {
         await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'not-found-or-out-of-scope' }, parsed.search.caseId);
         return sendNotFound(reply, request.user, await csrfTokenFor(reply));
@@ -266,12 +273,7 @@ export function adminRoutes(options: AdminOptions): FastifyPluginAsync {
     app.post('/admin/logg', protectedPost, async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const query: AuditQuery = { arende: String(body.arende ?? ''), anvandare: String(body.anvandare ?? ''), fran: String(body.fran ?? ''), till: String(body.till ?? '') };
-      const staff = await loadStaffDirectory(db);
-      const parsed = parseAuditQuery(query, staff);
-      if (!parsed.ok) {
-        await auditAdmin(db, request, 'admin.audit.search', 'refused', { problem: 'invalid-filter' });
-        return render(request, reply, 'Loggsökning', renderAuditSearch(query, parsed, [], names, staff, TOKEN), 400);
-      }
+      if (!(await checkedSearch(request, reply, query))) return reply;
       return reply.redirect(`/admin/logg${queryString(query)}`, 303);
     });
 
