@@ -29,7 +29,7 @@ import {
 import type { WebUser } from '../auth/user.js';
 import { contentChanged, type DecisionContent } from './decision.js';
 import { AUDIT_PURPOSE } from './service.js';
-import { STATE_WORDS } from './view.js';
+import { stateInText } from './view.js';
 
 /**
  * Changing a signed decision (ändring, or omprövning of an appeal) and recording what happens to
@@ -47,7 +47,7 @@ export async function changeBlocker(db: Queryable, caseId: string): Promise<stri
   const current = await currentDecision(db, caseId);
   if (!c || !current) return 'Ärendet har inget signerat beslut att ändra.';
   if (c.state === 'SIGNED') return 'Beslutet verkställs just nu. Vänta tills utbetalning och meddelande är klara och ladda om sidan.';
-  if (c.state !== 'COMPLETED' && c.state !== 'MANUAL') return `Beslutet kan inte ändras nu (ärendet: ${STATE_WORDS[c.state].toLowerCase()}).`;
+  if (c.state !== 'COMPLETED' && c.state !== 'MANUAL') return `Beslutet kan inte ändras nu (ärendet: ${stateInText(c.state)}).`;
   const chain = await listChainBefore(db, current.id);
   const own = await getDecisionSteps(db, current.id);
   const pay = own.get('payment');

@@ -1,4 +1,4 @@
-import { STATE_WORDS } from './view.js';
+import { stateInText } from './view.js';
 import { technicalErrorWords } from '../../domain/errors.js';
 import { isOwnKey, ownValue } from '../../domain/ownKey.js';
 import { REASON_TITLES } from '../../domain/reasons.js';
@@ -31,7 +31,7 @@ async function change(db: Db, user: WebUser, c: CaseRecord, to: string | null, r
   if (moved) return { ok: true };
   const now = await getCase(db, c.id);
   if (now?.owner && now.owner !== c.owner) return { ok: false, message: `${await staffName(db, now.owner)} har redan tagit ärendet. Ladda om sidan.` };
-  return { ok: false, message: `Ärendet kan inte tas eller lämnas nu (${now ? `nu: ${STATE_WORDS[now.state].toLowerCase()}` : 'ärendet finns inte'}). Ladda om sidan.` };
+  return { ok: false, message: `Ärendet kan inte tas eller lämnas nu (${now ? `nu: ${stateInText(now.state)}` : 'ärendet finns inte'}). Ladda om sidan.` };
 }
 
 /** "Jag tar ärendet": an unowned case becomes the user's. */

@@ -36,7 +36,7 @@ import { validateSnapshot } from '../../domain/snapshot.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { looksLikePersonalNumber } from '../../domain/personalNumberInText.js';
 import { loadStaffDirectory, signerOf, type StaffDirectory } from '../staff.js';
-import { formatDateTime, STATE_WORDS, type MunicipalityNames } from './view.js';
+import { formatDateTime, stateInText, type MunicipalityNames } from './view.js';
 
 /** Everything the case page shows, read in one go. */
 export interface CaseView {
@@ -190,7 +190,7 @@ async function refusedAlready(db: Queryable, user: WebUser, caseId: string): Pro
   return {
     ok: false,
     status: 409,
-    message: `Ärendet väntar inte längre på signering (nu: ${current ? STATE_WORDS[current.state].toLowerCase() : 'okänt'}). Ladda om sidan för att se vad som hänt.`,
+    message: `Ärendet väntar inte längre på signering (nu: ${current ? stateInText(current.state) : 'okänt'}). Ladda om sidan för att se vad som hänt.`,
   };
 }
 
@@ -339,14 +339,14 @@ export async function closeCase(db: Db, user: WebUser, caseId: string, reason: s
   if (closed) return { ok: true };
   const c = await getCase(db, caseId);
   if (c?.owner !== user.id) return { ok: false, message: 'Ta ärendet först: bara den som har ärendet kan avsluta det.' };
-  return { ok: false, message: `Ärendet kan inte avslutas här (nu: ${STATE_WORDS[c.state].toLowerCase()}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
+  return { ok: false, message: `Ärendet kan inte avslutas här (nu: ${stateInText(c.state)}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
 }
 
 /** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, claimed by the user if unclaimed, audit-logged. */
 export async function takeOver(db: Db, user: WebUser, caseId: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const c = await getCase(db, caseId);
   if (!c || (c.state !== 'PROPOSED' && c.state !== 'TECHNICAL_ERROR')) {
-    return { ok: false, message: `Ärendet kan inte tas över nu (${c ? `nu: ${STATE_WORDS[c.state].toLowerCase()}` : 'ärendet finns inte'}). Ladda om sidan.` };
+    return { ok: false, message: `Ärendet kan inte tas över nu (${c ? `nu: ${stateInText(c.state)}` : 'ärendet finns inte'}). Ladda om sidan.` };
   }
   try {
     await db.transaction(async (tx) => {

@@ -22,6 +22,11 @@ export const STATE_WORDS: Record<CaseState, string> = {
   COMPLETED: 'Verkställt',
 };
 
+/** A case's state inside a sentence ("nu: manuell handläggning"). */
+export function stateInText(state: CaseState): string {
+  return STATE_WORDS[state].toLowerCase();
+}
+
 export const OUTCOME_WORDS: Record<Proposal['outcome'], string> = {
   PROPOSE_GRANT: 'Förslag: bevilja',
   PROPOSE_REJECT: 'Förslag: avslå',
