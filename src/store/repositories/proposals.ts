@@ -177,7 +177,7 @@ export async function insertSnapshotsAndProposals(
        ), updated AS (
          UPDATE cases c SET state = i.to_state, state_changed_at = now()
            FROM input i
-          WHERE c.id = i.case_id AND c.state = i.from_state AND i.case_id IN (SELECT case_id FROM prop)
+          WHERE c.id = ANY($2::text[]) AND c.id = i.case_id AND c.state = i.from_state AND i.case_id IN (SELECT case_id FROM prop)
          RETURNING c.id
        ), history AS (
          INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
@@ -186,7 +186,9 @@ export async function insertSnapshotsAndProposals(
        SELECT i.n, s.id AS snapshot_id, p.id AS proposal_id, (u.id IS NOT NULL) AS moved
          FROM input i JOIN snap s ON s.case_id = i.case_id
          LEFT JOIN prop p ON p.case_id = i.case_id LEFT JOIN updated u ON u.id = i.case_id`,
-      [JSON.stringify(rows)],
+      // The ids again as an array: the planner takes jsonb_to_recordset for 100 rows and would
+      // join a turn's few cases to a sequential scan of all cases; = ANY reads them by index.
+      [JSON.stringify(rows), round.map(({ input }) => input.caseId)],
     );
     for (const row of stored) {
       results[Number(row.n)] = { snapshotId: String(row.snapshot_id), created: row.proposal_id !== null, moved: row.moved };
