@@ -82,6 +82,8 @@ describe('parseXml (xmlScan.ts)', () => {
       a: { '@_k': 'v', b: ['1', '2'], c: '', d: { '@_x': 'y', '#text': 't' } },
     });
     expect(parseXml('<a>&lt;&amp;&#65;&#x42;<![CDATA[<b>]]></a>')).toEqual({ a: '<&AB<b>' });
+    expect(parseXml('<a x="&quot;&apos;&gt;">1 &lt; 2 </a >')).toEqual({ a: { '@_x': `"'>`, '#text': '1 < 2' } });
+    expect(parseXml('<a>  <b/> x <c/> y </a>')).toEqual({ a: { b: '', c: '', '#text': 'x  y' } });
   });
 
   it.each([
@@ -89,6 +91,12 @@ describe('parseXml (xmlScan.ts)', () => {
     ['text', 'no element'],
     ['<a>', 'unclosed'],
     ['<a></b>', 'mismatched end tag'],
+    ['<a></ab>', 'end tag longer than the open name'],
+    ['<a></a:b>', 'end tag with a prefix the open name lacks'],
+    ['<p:a xmlns:p="urn:x"></p>', 'end tag shorter than the open name'],
+    ['<a>&lt</a>', "entity without ';'"],
+    ['<a>&amp&lt;</a>', "'&' before the ';' of the one before"],
+    ['<a>&#xD800;</a>', 'reference to a surrogate'],
     ['<a><b></a></b>', 'crossed elements'],
     ['<a/><b/>', 'two roots'],
     ['<a x=1/>', 'unquoted attribute'],

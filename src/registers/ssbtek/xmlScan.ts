@@ -32,7 +32,6 @@ class NotWellFormed extends Error {}
 const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (c >= 0xc0 && c <= 0xffff);
 const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0xb7;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function validCodePoint(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
@@ -40,17 +39,41 @@ function validCodePoint(cp: number): boolean {
 
 /** Text with its references resolved; a bare '&' or an unknown entity is not well-formed. */
 function decode(raw: string): string {
-  if (!raw.includes('&')) return raw;
-  return raw.replace(/&([^;&]*);?/g, (whole, ref: string) => {
-    if (!whole.endsWith(';')) throw new NotWellFormed();
-    const named = PREDEFINED[ref];
-    if (named !== undefined) return named;
-    const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(ref);
-    if (!numeric) throw new NotWellFormed();
-    const cp = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2]!, 10);
-    if (!validCodePoint(cp)) throw new NotWellFormed();
-    return String.fromCodePoint(cp);
-  });
+  let amp = raw.indexOf('&');
+  if (amp < 0) return raw;
+  // By hand rather than a replace with a callback: SKV's answer is escaped XML, an entity every few characters.
+  let out = '';
+  let from = 0;
+  while (amp >= 0) {
+    const semi = raw.indexOf(';', amp + 1);
+    const next = raw.indexOf('&', amp + 1);
+    if (semi < 0 || (next >= 0 && next < semi)) throw new NotWellFormed();
+    out += raw.slice(from, amp) + reference(raw.slice(amp + 1, semi));
+    from = semi + 1;
+    amp = next;
+  }
+  return out + raw.slice(from);
+}
+
+/** The character an entity or character reference (without '&' and ';') stands for. */
+function reference(ref: string): string {
+  switch (ref) {
+    case 'lt':
+      return '<';
+    case 'gt':
+      return '>';
+    case 'amp':
+      return '&';
+    case 'quot':
+      return '"';
+    case 'apos':
+      return "'";
+  }
+  const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(ref);
+  if (!numeric) throw new NotWellFormed();
+  const cp = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2]!, 10);
+  if (!validCodePoint(cp)) throw new NotWellFormed();
+  return String.fromCodePoint(cp);
 }
 
 const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
@@ -144,12 +167,15 @@ function scan(xml: string): XmlNode {
       upTo('?>');
     } else if (next === 0x2f /* / */) {
       i += 2;
-      const qname = name();
+      // The end tag must repeat the open element's name: compared in place, not read out.
+      const frame = stack.pop();
+      if (!frame || !xml.startsWith(frame.qname, i) || isNameChar(xml.charCodeAt(i + frame.qname.length)) || xml.charCodeAt(i + frame.qname.length) === 0x3a) {
+        throw new NotWellFormed();
+      }
+      i += frame.qname.length;
       space();
       if (xml.charCodeAt(i) !== 0x3e) throw new NotWellFormed();
       i++;
-      const frame = stack.pop();
-      if (!frame || frame.qname !== qname) throw new NotWellFormed();
       close(frame, stack, doc);
     } else {
       i++;
