@@ -2,7 +2,7 @@ import { assess } from '../assessment/assess.js';
 import { stockholmDate } from '../domain/dates.js';
 import { automationFor } from '../decisions/automation.js';
 import { BusinessException, SystemException } from '../domain/errors.js';
-import { validateApplicationPayload, validateSnapshot } from '../domain/snapshot.js';
+import { completeSnapshot, validateApplicationPayload } from '../domain/snapshot.js';
 import { isIn, PROCESSED_STATES } from '../domain/caseStates.js';
 import {
   CaseTransitionError,
@@ -117,7 +117,7 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
       // Past the deadline the assessment proceeds and says PLAN_ASSESSMENT_PENDING.
     }
 
-    const snapshotCheck = validateSnapshot({ ...payload, registers });
+    const snapshotCheck = completeSnapshot(payload, registers);
     if (!snapshotCheck.ok) {
       const fields = snapshotCheck.errors.map((e) => e.field).join(', ');
       throw new SystemException('registers', `case ${caseId}: register answers failed validation (${fields})`);

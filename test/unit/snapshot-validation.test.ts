@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSnapshot } from '../../src/domain/snapshot.js';
+import { completeSnapshot, validateApplicationPayload, validateSnapshot } from '../../src/domain/snapshot.js';
 import { buildSnapshot, personalNumber } from '../support/snapshots.js';
 
 type Json = Record<string, any>;
@@ -11,6 +11,35 @@ function errorsOf(mutate: (s: Json) => void): Array<{ field: string; message: st
   const v = validateSnapshot(s);
   return v.ok ? [] : v.errors;
 }
+
+/** Each bad field and where its error must point. */
+const table: Array<{ why: string; mutate: (s: Json) => void; field: string; message: RegExp }> = [
+  { why: 'money as a JSON number', mutate: (s) => (s.application.costs = [{ type: 'rent', amount: 6500 }]), field: 'application.costs[0].amount', message: /belopp/ },
+  { why: 'money with three decimals', mutate: (s) => (s.application.costs = [{ type: 'rent', amount: '65.001' }]), field: 'application.costs[0].amount', message: /två decimaler/ },
+  { why: 'a negative amount', mutate: (s) => (s.application.incomes[0].amount = '-5'), field: 'application.incomes[0].amount', message: /minustecken/ },
+  { why: 'a decimal comma', mutate: (s) => (s.application.incomes[0].amount = '100,50'), field: 'application.incomes[0].amount', message: /belopp/ },
+  { why: 'a month that does not exist', mutate: (s) => (s.application.month = '2026-13'), field: 'application.month', message: /ÅÅÅÅ-MM/ },
+  { why: 'a wrong check digit', mutate: (s) => (s.application.applicant.personalNumber = s.application.applicant.personalNumber.replace(/\d$/, (d: string) => String((Number(d) + 1) % 10))), field: 'application.applicant.personalNumber', message: /kontrollsiffran/ },
+  { why: 'an unknown kind', mutate: (s) => (s.application.kind = 'renew'), field: 'application.kind', message: /new.*renewal/ },
+  { why: 'a missing applicant', mutate: (s) => delete s.application.applicant, field: 'application.applicant', message: /saknas/ },
+  { why: 'a receivedAt without time zone', mutate: (s) => (s.application.receivedAt = '2026-03-02T09:15:00'), field: 'application.receivedAt', message: /tidszon/ },
+  { why: 'more days at home than the month has', mutate: (s) => (s.application.children[0].daysAtHome = 32), field: 'application.children[0].daysAtHome', message: /31 dagar/ },
+  { why: 'lunchAtHome missing for a child of 4', mutate: (s) => delete s.application.children[0].lunchAtHome, field: 'application.children[0].lunchAtHome', message: /0–6 år/ },
+  { why: 'a child of 21', mutate: (s) => (s.application.children[0].personalNumber = personalNumber('2004-06-15', '246')), field: 'application.children[0].personalNumber', message: /21 år.*otherAdults/ },
+  { why: 'a 19-year-old not in school', mutate: (s) => (s.application.children[0] = { personalNumber: personalNumber('2006-06-15', '246'), inSchool: false }), field: 'application.children[0].inSchool', message: /skolan/ },
+  { why: 'an 18-year-old not in school', mutate: (s) => (s.application.children[0] = { personalNumber: personalNumber('2007-06-15', '246'), inSchool: false }), field: 'application.children[0].inSchool', message: /18–20 år.*skolan/ },
+  { why: 'a child born after the month', mutate: (s) => (s.application.children[0].personalNumber = personalNumber('2026-04-02', '246')), field: 'application.children[0].personalNumber', message: /fött efter/ },
+  { why: 'an applicant under 18', mutate: (s) => (s.application.applicant.personalNumber = personalNumber('2010-01-01', '980')), field: 'application.applicant.personalNumber', message: /under 18/ },
+  { why: 'the same person twice', mutate: (s) => (s.application.coApplicant = { personalNumber: s.application.applicant.personalNumber }), field: 'application.coApplicant', message: /samma person/ },
+  { why: 'an income for a co-applicant who is not there', mutate: (s) => (s.application.incomes[0].person = 'coApplicant'), field: 'application.incomes[0].person', message: /ingen medsökande/ },
+  { why: 'an income for a child who is not there', mutate: (s) => (s.application.incomes[0].person = 'child:3'), field: 'application.incomes[0].person', message: /inget barn/ },
+  { why: 'a payment date that does not exist', mutate: (s) => (s.registers.ssbtek[0].payments = [{ agency: 'FK', benefit: 'x', paidOn: '2026-02-30', net: '1' }]), field: 'registers.ssbtek[0].payments[0].paidOn', message: /datum/ },
+  { why: 'an unknown agency', mutate: (s) => (s.registers.ssbtek[0].agencyErrors = ['XYZ']), field: 'registers.ssbtek[0].agencyErrors[0]', message: /FK, CSN/ },
+  { why: 'an unknown plan status', mutate: (s) => (s.registers.plan = { status: 'maybe' }), field: 'registers.plan.status', message: /active/ },
+  { why: 'a KIR answer with a wrong check digit', mutate: (s) => (s.registers.kir[0].personalNumber = s.registers.kir[0].personalNumber.replace(/\d$/, (d: string) => String((Number(d) + 1) % 10))), field: 'registers.kir[0].personalNumber', message: /kontrollsiffran/ },
+  { why: 'no register answers at all', mutate: (s) => delete s.registers, field: 'registers', message: /saknas/ },
+  { why: 'a jobbstimulans period that starts after the month', mutate: (s) => (s.history.jobStimulusStart = '2026-04'), field: 'history.jobStimulusStart', message: /efter/ },
+];
 
 describe('validateSnapshot', () => {
   it('accepts the base case and normalises 10-digit personal numbers to 12 digits', () => {
@@ -42,31 +71,6 @@ describe('validateSnapshot', () => {
     expect(validateSnapshot(s).ok).toBe(true);
   });
 
-  const table: Array<{ why: string; mutate: (s: Json) => void; field: string; message: RegExp }> = [
-    { why: 'money as a JSON number', mutate: (s) => (s.application.costs = [{ type: 'rent', amount: 6500 }]), field: 'application.costs[0].amount', message: /belopp/ },
-    { why: 'money with three decimals', mutate: (s) => (s.application.costs = [{ type: 'rent', amount: '65.001' }]), field: 'application.costs[0].amount', message: /två decimaler/ },
-    { why: 'a negative amount', mutate: (s) => (s.application.incomes[0].amount = '-5'), field: 'application.incomes[0].amount', message: /minustecken/ },
-    { why: 'a decimal comma', mutate: (s) => (s.application.incomes[0].amount = '100,50'), field: 'application.incomes[0].amount', message: /belopp/ },
-    { why: 'a month that does not exist', mutate: (s) => (s.application.month = '2026-13'), field: 'application.month', message: /ÅÅÅÅ-MM/ },
-    { why: 'a wrong check digit', mutate: (s) => (s.application.applicant.personalNumber = s.application.applicant.personalNumber.replace(/\d$/, (d: string) => String((Number(d) + 1) % 10))), field: 'application.applicant.personalNumber', message: /kontrollsiffran/ },
-    { why: 'an unknown kind', mutate: (s) => (s.application.kind = 'renew'), field: 'application.kind', message: /new.*renewal/ },
-    { why: 'a missing applicant', mutate: (s) => delete s.application.applicant, field: 'application.applicant', message: /saknas/ },
-    { why: 'a receivedAt without time zone', mutate: (s) => (s.application.receivedAt = '2026-03-02T09:15:00'), field: 'application.receivedAt', message: /tidszon/ },
-    { why: 'more days at home than the month has', mutate: (s) => (s.application.children[0].daysAtHome = 32), field: 'application.children[0].daysAtHome', message: /31 dagar/ },
-    { why: 'lunchAtHome missing for a child of 4', mutate: (s) => delete s.application.children[0].lunchAtHome, field: 'application.children[0].lunchAtHome', message: /0–6 år/ },
-    { why: 'a child of 21', mutate: (s) => (s.application.children[0].personalNumber = personalNumber('2004-06-15', '246')), field: 'application.children[0].personalNumber', message: /21 år.*otherAdults/ },
-    { why: 'a 19-year-old not in school', mutate: (s) => (s.application.children[0] = { personalNumber: personalNumber('2006-06-15', '246'), inSchool: false }), field: 'application.children[0].inSchool', message: /skolan/ },
-    { why: 'an 18-year-old not in school', mutate: (s) => (s.application.children[0] = { personalNumber: personalNumber('2007-06-15', '246'), inSchool: false }), field: 'application.children[0].inSchool', message: /18–20 år.*skolan/ },
-    { why: 'a child born after the month', mutate: (s) => (s.application.children[0].personalNumber = personalNumber('2026-04-02', '246')), field: 'application.children[0].personalNumber', message: /fött efter/ },
-    { why: 'an applicant under 18', mutate: (s) => (s.application.applicant.personalNumber = personalNumber('2010-01-01', '980')), field: 'application.applicant.personalNumber', message: /under 18/ },
-    { why: 'the same person twice', mutate: (s) => (s.application.coApplicant = { personalNumber: s.application.applicant.personalNumber }), field: 'application.coApplicant', message: /samma person/ },
-    { why: 'an income for a co-applicant who is not there', mutate: (s) => (s.application.incomes[0].person = 'coApplicant'), field: 'application.incomes[0].person', message: /ingen medsökande/ },
-    { why: 'an income for a child who is not there', mutate: (s) => (s.application.incomes[0].person = 'child:3'), field: 'application.incomes[0].person', message: /inget barn/ },
-    { why: 'a payment date that does not exist', mutate: (s) => (s.registers.ssbtek[0].payments = [{ agency: 'FK', benefit: 'x', paidOn: '2026-02-30', net: '1' }]), field: 'registers.ssbtek[0].payments[0].paidOn', message: /datum/ },
-    { why: 'an unknown agency', mutate: (s) => (s.registers.ssbtek[0].agencyErrors = ['XYZ']), field: 'registers.ssbtek[0].agencyErrors[0]', message: /FK, CSN/ },
-    { why: 'an unknown plan status', mutate: (s) => (s.registers.plan = { status: 'maybe' }), field: 'registers.plan.status', message: /active/ },
-    { why: 'a jobbstimulans period that starts after the month', mutate: (s) => (s.history.jobStimulusStart = '2026-04'), field: 'history.jobStimulusStart', message: /efter/ },
-  ];
 
   for (const row of table) {
     it(`names the field: ${row.why}`, () => {
@@ -105,5 +109,38 @@ describe('validateSnapshot', () => {
       expect(v.ok).toBe(false);
       if (!v.ok) expect(v.errors.length).toBeGreaterThan(0);
     }
+  });
+});
+
+/**
+ * The case job reads its application first (validateApplicationPayload) and completes the
+ * snapshot with the register answers later (completeSnapshot): the two steps must answer as
+ * validateSnapshot does on the whole, valid or not.
+ */
+describe('completeSnapshot', () => {
+  const variants: Array<{ why: string; mutate: (s: Json) => void }> = [
+    { why: 'the base case', mutate: () => undefined },
+    { why: 'a KIR answer in ten digits', mutate: (s) => (s.registers.kir[0].personalNumber = s.registers.kir[0].personalNumber.slice(2)) },
+    { why: 'a register unavailable', mutate: (s) => (s.registers.kir = { status: 'unavailable', register: 'kir' }) },
+    { why: 'registers that are not an object', mutate: (s) => (s.registers = 'x') },
+    ...table,
+  ];
+  for (const { why, mutate } of variants) {
+    it(`answers as validateSnapshot: ${why}`, () => {
+      const s = base();
+      mutate(s);
+      const read = validateApplicationPayload(structuredClone(s));
+      if (!read.ok) return expect(validateSnapshot(s).ok).toBe(false);
+      expect(completeSnapshot(read.payload, structuredClone(s.registers))).toEqual(validateSnapshot(structuredClone(s)));
+    });
+  }
+
+  it('is given registers by the rows above that reach it, valid and not', () => {
+    const reached = variants.filter(({ mutate }) => {
+      const s = base();
+      mutate(s);
+      return validateApplicationPayload(s).ok;
+    });
+    expect(reached.length).toBeGreaterThanOrEqual(9);
   });
 });
