@@ -2,7 +2,8 @@ import type * as z from 'zod';
 import { looksLikePersonalNumber } from '../domain/personalNumberInText.js';
 import type { LookupContext } from './types.js';
 import { RequestRefusedException, SystemException } from '../domain/errors.js';
-import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type HttpSend, type RetryPolicy } from './retry.js';
+import { AttemptFailure, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from './retry.js';
+import { fetchWithDeadline, type HttpSend } from './transport.js';
 
 /**
  * JSON over HTTP for the registers that speak it (KIR, the plan module, the e-service feed).

@@ -1,12 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
-import { urlToHttpOptions } from 'node:url';
-
 import { RobotError } from '../domain/errors.js';
 /**
- * Retry arithmetic and the one HTTP exchange shared by every register client (SSBTEK's SOAP
- * client and the JSON clients), so the maths is tested once and the clients stay small; time
- * and chance are injected so tests neither wait nor flake.
+ * Retry arithmetic shared by every register client (SSBTEK's SOAP client and the JSON
+ * clients), so the maths is tested once and the clients stay small; time and chance are
+ * injected so tests neither wait nor flake. The HTTP exchange itself is transport.ts.
  */
 
 export interface RetryPolicy {
@@ -63,98 +59,6 @@ export class AttemptFailure<O extends string = string> extends RobotError {
   ) {
     super(message);
   }
-}
-
-/**
- * Connections to the registers are kept open between calls (keep-alive): a case makes about
- * five calls, and a new TCP connection for each costs more CPU than the call itself. The pool
- * per host is bounded so a burst of case jobs cannot open thousands of sockets.
- */
-const KEEP_ALIVE = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, scheduling: 'lifo' as const };
-const agents = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
-
-/** What a register call sends: the parts of a fetch RequestInit the clients use. */
-export interface HttpSend {
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/**
- * One HTTP exchange with a deadline: the status and the whole body, or a retryable
- * AttemptFailure ('timeout' or 'network'). The transport's own error is dropped on purpose: its
- * text is the transport's, not ours, and could quote what was sent. With `doFetch` (tests
- * inject one) it goes through fetch; otherwise through node:http on a kept-alive connection,
- * which costs a fraction of fetch's CPU per call (no WHATWG streams, no AbortSignal).
- */
-export async function fetchWithDeadline(doFetch: typeof fetch | undefined, url: string, init: HttpSend, timeoutMs: number): Promise<{ status: number; text: string }> {
-  if (!doFetch) return sendWithDeadline(url, init, timeoutMs);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await doFetch(url, { ...init, signal: controller.signal });
-    return { status: response.status, text: await response.text() };
-  } catch {
-    if (controller.signal.aborted) throw new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`);
-    throw new AttemptFailure('network', true, 'anslutningen misslyckades');
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * An address read once into request options (what http.request would make of it on every
- * call): the clients call the same few addresses for every case. Bounded, for safety.
- */
-const targets = new Map<string, { secure: boolean; options: http.RequestOptions }>();
-function targetOf(url: string): { secure: boolean; options: http.RequestOptions } {
-  let target = targets.get(url);
-  if (target === undefined) {
-    const parsed = new URL(url);
-    target = { secure: parsed.protocol === 'https:', options: urlToHttpOptions(parsed) };
-    if (targets.size >= 256) targets.clear();
-    targets.set(url, target);
-  }
-  return target;
-}
-
-/** fetchWithDeadline over node:http(s) with the kept-alive agents. */
-function sendWithDeadline(url: string, init: HttpSend, timeoutMs: number): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let timedOut = false;
-    const finish = (result: { status: number; text: string } | null) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (result) resolve(result);
-      else if (timedOut) reject(new AttemptFailure('timeout', true, `inget svar inom ${timeoutMs} ms`));
-      else reject(new AttemptFailure('network', true, 'anslutningen misslyckades'));
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      request?.destroy();
-      finish(null);
-    }, timeoutMs);
-    let request: http.ClientRequest | undefined;
-    try {
-      const { secure, options } = targetOf(url);
-      const headers: Record<string, string | number> = { ...init.headers };
-      if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
-      request = (secure ? https : http).request({ ...options, method: init.method, headers, agent: secure ? agents.https : agents.http }, (response) => {
-        response.setEncoding('utf8');
-        let text = '';
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => finish(response.complete ? { status: response.statusCode ?? 0, text } : null));
-        response.on('error', () => finish(null));
-        response.on('close', () => finish(null));
-      });
-      request.on('error', () => finish(null));
-      request.end(init.body);
-    } catch {
-      finish(null);
-    }
-  });
 }
 
 /**

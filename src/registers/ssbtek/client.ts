@@ -3,7 +3,8 @@ import { SystemException } from '../../domain/errors.js';
 import { soapFaultOf, ssbtekAnswerOf, SsbtekResponseError, type AgencyProblem } from './parse.js';
 import { parseXml } from './xml.js';
 import { buildRequest, checkQuery, type RequestSettings, type SsbtekQuery } from './request.js';
-import { AttemptFailure, fetchWithDeadline, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type HttpSend, type RetryPolicy } from '../retry.js';
+import { AttemptFailure, isRetryableStatus, isSafeCaseId, realSleep, retryPolicy, withRetries, type RetryPolicy } from '../retry.js';
+import { fetchWithDeadline, type HttpSend } from '../transport.js';
 
 // Re-exported: callers and tests knew these from here before they moved to ../retry.ts.
 export { backoffDelay, DEFAULT_RETRY, isSafeCaseId, type RetryPolicy } from '../retry.js';
