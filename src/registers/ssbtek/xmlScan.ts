@@ -19,10 +19,9 @@ interface Frame {
   /** The name as written (prefix included): the end tag must repeat it. */
   qname: string;
   local: string;
-  node: XmlNode;
+  /** Made at the first child or attribute (the element is then an object, not a bare string): most elements have neither. */
+  node: XmlNode | null;
   text: string;
-  /** Children or attributes: the element is an object, not a bare string. */
-  structured: boolean;
 }
 
 class NotWellFormed extends Error {}
@@ -184,7 +183,7 @@ function scan(xml: string): XmlNode {
         rootSeen = true;
       }
       const qname = name();
-      const frame: Frame = { qname, local: localName(qname), node: {}, text: '', structured: false };
+      const frame: Frame = { qname, local: localName(qname), node: null, text: '' };
       let seen: string[] | undefined;
       for (;;) {
         const spaced = space();
@@ -218,8 +217,7 @@ function scan(xml: string): XmlNode {
         if (attribute === 'xmlns' || attribute.startsWith('xmlns:')) continue;
         const key = `@_${localName(attribute)}`;
         if (key === '@___proto__') throw new NotWellFormed();
-        frame.node[key] = value;
-        frame.structured = true;
+        (frame.node ??= {})[key] = value;
       }
     }
   }
@@ -231,7 +229,7 @@ function scan(xml: string): XmlNode {
 function close(frame: Frame, stack: Frame[], doc: XmlNode): void {
   const text = frame.text.trim();
   let value: unknown;
-  if (frame.structured) {
+  if (frame.node !== null) {
     if (text !== '') frame.node['#text'] = text;
     value = frame.node;
   } else {
@@ -239,8 +237,7 @@ function close(frame: Frame, stack: Frame[], doc: XmlNode): void {
   }
   const parent = stack.at(-1);
   if (parent) {
-    parent.structured = true;
-    addChild(parent.node, frame.local, value);
+    addChild((parent.node ??= {}), frame.local, value);
   } else {
     addChild(doc, frame.local, value);
   }
