@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseAmount, normaliseDate } from '../../src/registers/ssbtek/amounts.js';
 import { parseJsonKeepingNumbers } from '../../src/registers/ssbtek/lefi.js';
@@ -55,6 +56,21 @@ describe('amounts and dates', () => {
       c: 'x"1"',
       d: true,
     });
+    expect(parseJsonKeepingNumbers('[1e-7,"\\\\",2E+3,"ä\\u00e4 9"]')).toEqual(['1e-7', '\\', '2E+3', 'ää 9']);
+    expect(() => parseJsonKeepingNumbers('{"a":1,}')).toThrow(SyntaxError);
+  });
+
+  it('reads any JSON as JSON.parse does, with every number as its literal text', () => {
+    // Every number of the parsed value turned into its shortest text, which is what JSON.stringify wrote.
+    const numbersAsText = (v: unknown): unknown =>
+      typeof v === 'number' ? JSON.stringify(v) : Array.isArray(v) ? v.map(numbersAsText) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbersAsText(x)])) : v;
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), (value, spaced) => {
+        const text = JSON.stringify(value, null, spaced ? 1 : undefined);
+        expect(parseJsonKeepingNumbers(text)).toEqual(numbersAsText(JSON.parse(text)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -44,28 +44,37 @@ export function buildLefiQuestion(personalNumber: string, period: { from: string
  * fractions between the register and the calculation.
  */
 export function parseJsonKeepingNumbers(source: string): unknown {
+  // Stretches without a number are copied whole, not character by character.
   let out = '';
+  let from = 0;
   let i = 0;
-  while (i < source.length) {
-    const c = source[i] as string;
-    if (c === '"') {
-      // Copy a whole string literal, escapes included, untouched.
+  const n = source.length;
+  while (i < n) {
+    const c = source.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Past a whole string literal, escapes included: its digits are text.
       let j = i + 1;
-      while (j < source.length && source[j] !== '"') j += source[j] === '\\' ? 2 : 1;
-      out += source.slice(i, j + 1);
+      while (j < n) {
+        const d = source.charCodeAt(j);
+        if (d === 0x22) break;
+        j += d === 0x5c /* \ */ ? 2 : 1;
+      }
       i = j + 1;
-    } else if (c === '-' || (c >= '0' && c <= '9')) {
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1;
-      while (j < source.length && /[0-9eE.+-]/.test(source[j] as string)) j++;
-      out += JSON.stringify(source.slice(i, j));
-      i = j;
+      while (j < n && isNumberChar(source.charCodeAt(j))) j++;
+      // Digits, signs, '.', 'e' and 'E' need no escaping inside quotes.
+      out += `${source.slice(from, i)}"${source.slice(i, j)}"`;
+      from = i = j;
     } else {
-      out += c;
       i++;
     }
   }
-  return JSON.parse(out);
+  return JSON.parse(from === 0 ? source : out + source.slice(from));
 }
+
+/** [0-9eE.+-] */
+const isNumberChar = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2b || c === 0x2d || c === 0x65 || c === 0x45;
 
 /**
  * LEFI describes a payment by its förmånsfamilj; the names differ a little from the ones
