@@ -13,7 +13,7 @@ import {
 } from '../../src/store/index.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
 import { makeCase } from '../support/storeFixtures.js';
-import type { Db } from '../../src/store/index.js';
+import type { Db, Queryable } from '../../src/store/index.js';
 
 async function prepared(db: Db, amount: string | null = '7431'): Promise<NewProposal> {
   const c = await makeCase(db);
@@ -154,6 +154,37 @@ forEachBackend('snapshots and proposals of several cases in one statement', (bac
       [[fresh, movedOn, twice]],
     );
     expect(history.rows.map((r) => r.case_id).sort()).toEqual([fresh, twice].sort());
+  });
+
+  it("reads a turn's cases by index, not by a scan of every case (the planner takes jsonb_to_recordset for 100 rows)", async () => {
+    // Enough cases that a hash join over a sequential scan looks cheaper than 100 index probes.
+    await db().exec(`
+      INSERT INTO applications (id, municipality, received_at, raw) SELECT 'MANY-' || g, '1287', now(), '{}'::jsonb FROM generate_series(1, 5000) g;
+      INSERT INTO cases (id, municipality, month, state) SELECT 'MANY-' || g, '1287', '2026-03', 'MANUAL' FROM generate_series(1, 5000) g;`);
+    const id = await gathering();
+    const statements: Array<{ sql: string; params: readonly unknown[] | undefined }> = [];
+    const spy: Queryable = {
+      query: (sql, params) => {
+        statements.push({ sql, params });
+        return db().query(sql, params);
+      },
+      exec: (sql) => db().exec(sql),
+    };
+    await insertSnapshotsAndProposals(spy, [ending(id, '1')]);
+    expect(statements).toHaveLength(1);
+    const { rows } = await db().query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${statements[0]!.sql}`, statements[0]!.params);
+    const scans: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n['Relation Name'] === 'cases') scans.push(String(n['Node Type']));
+      Object.values(n).forEach(walk);
+    };
+    const plan = rows[0]!['QUERY PLAN'];
+    walk(typeof plan === 'string' ? JSON.parse(plan) : plan);
+    expect(scans.length).toBeGreaterThan(0);
+    expect(scans).not.toContain('Seq Scan');
   });
 
   it('refuses the whole call when one change is not a transition', async () => {
