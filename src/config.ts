@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { RobotError } from './domain/errors.js';
 import { z } from 'zod';
 import type { Role } from './domain/roles.js';
@@ -31,6 +32,12 @@ export interface Config {
   dataDir: string;
   /** Unset: the rules bundled with the robot. */
   rulesDir: string | undefined;
+  /**
+   * PEM files for HTTPS calls to outside systems: the organisation certificate and key shown to
+   * a server that asks for one (SSBTEK does), CA certificates trusted besides Node's. Paths only:
+   * the key is read where the connections are made (registers/transport.ts), never kept here.
+   */
+  clientTls: { certFile?: string; keyFile?: string; caFile?: string } | undefined;
   port: number;
   host: string;
   /** Each unset: the sandbox simulator on loopback (never in production). */
@@ -245,6 +252,24 @@ const url = (protocols: readonly string[], what: string) =>
 
 const HTTP = ['http:', 'https:'];
 
+/** A PEM file by absolute path, readable now (a certificate that cannot be read should stop the start, not the first look-up). */
+const pemFile = (what: string) =>
+  z
+    .string()
+    .regex(/^\//, { error: `must be an absolute path (${what})` })
+    .refine(
+      (path) => {
+        if (!path.startsWith('/')) return true; // said above
+        try {
+          return readFileSync(path, 'utf8').includes('-----BEGIN ');
+        } catch {
+          return false;
+        }
+      },
+      { error: `cannot be read as a PEM file (${what})` },
+    );
+
+
 /** 12 digits (16 + the 10-digit number) or the written NNNNNN-NNNN form; check digit must fit. */
 function normaliseOrganisationNumber(text: string): string | undefined {
   const m = /^(16)?(\d{6})-?(\d{4})$/.exec(text.trim());
@@ -321,6 +346,9 @@ const schema = z.object({
   REGISTER_ATTEMPTS: optional(integer(1, 20, 'attempts per register look-up, the first included')).transform(
     (v) => v ?? 4,
   ),
+  CLIENT_TLS_CERT_FILE: optional(pemFile('the organisation certificate shown to systems that ask for one, such as SSBTEK')),
+  CLIENT_TLS_KEY_FILE: optional(pemFile("the certificate's private key")),
+  CLIENT_TLS_CA_FILE: optional(pemFile('CA certificates trusted besides Node\'s own')),
   JOB_LOCK_DURATION_MS: optional(integer(1_000, 10 * MINUTE, "milliseconds a worker's lock on an active job lasts")).transform((v) => v ?? QUEUE_DEFAULTS.lockDurationMs),
   JOB_STALLED_INTERVAL_MS: optional(integer(100, 10 * MINUTE, 'milliseconds between checks for jobs that lost their worker')).transform(
     (v) => v ?? QUEUE_DEFAULTS.stalledIntervalMs,
@@ -412,6 +440,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (problem) problems.push({ variable: name, problem });
     }
   }
+  if ((v.CLIENT_TLS_CERT_FILE === undefined) !== (v.CLIENT_TLS_KEY_FILE === undefined)) {
+    const missing = v.CLIENT_TLS_CERT_FILE === undefined ? 'CLIENT_TLS_CERT_FILE' : 'CLIENT_TLS_KEY_FILE';
+    problems.push({ variable: missing, problem: 'must be set together with the other: a certificate needs its key, and a key its certificate' });
+  }
   if (v.PLAN_PENDING_DEADLINE_MS <= v.PLAN_RECHECK_DELAY_MS) {
     problems.push({
       variable: 'PLAN_PENDING_DEADLINE_MS',
@@ -429,6 +461,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: v.DATA_DIR,
     rulesDir: v.RULES_DIR,
     port: v.PORT,
+    clientTls:
+      v.CLIENT_TLS_CERT_FILE || v.CLIENT_TLS_CA_FILE
+        ? {
+            ...(v.CLIENT_TLS_CERT_FILE ? { certFile: v.CLIENT_TLS_CERT_FILE, keyFile: v.CLIENT_TLS_KEY_FILE } : {}),
+            ...(v.CLIENT_TLS_CA_FILE ? { caFile: v.CLIENT_TLS_CA_FILE } : {}),
+          }
+        : undefined,
     host: v.HOST,
     ssbtekUrl: v.SSBTEK_URL,
     kirUrl: v.KIR_URL,
@@ -499,6 +538,7 @@ export function describeConfig(config: Config): Record<string, string | number> 
     booking: where(config.bookingUrl, 'sandbox'),
     robotIdentity: config.robotIdentity,
     workerConcurrency: config.workerConcurrency,
+    clientTls: config.clientTls?.certFile ? 'organisation certificate' : config.clientTls?.caFile ? 'extra CA only' : 'none',
   };
 }
 

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { RulesFileError } from '../domain/errors.js';
 import { createLogger } from '../observability/logger.js';
+import { useClientTls } from '../registers/transport.js';
 import { loadRules } from '../rules/load.js';
 import type { RuleSet } from '../rules/ruleset.js';
 
@@ -23,6 +25,19 @@ export function loadBasics(env: NodeJS.ProcessEnv, overrides: Partial<Record<str
       return 2;
     }
     throw error;
+  }
+  if (config.clientTls) {
+    const { certFile, keyFile, caFile } = config.clientTls;
+    try {
+      useClientTls({
+        ...(certFile && keyFile ? { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') } : {}),
+        ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}),
+      });
+    } catch (error) {
+      // Read a moment ago by the configuration check; the words, never the file's content.
+      process.stderr.write(`Konfigurationen kan inte användas:\n  CLIENT_TLS_*: certifikatfilerna kunde inte läsas eller användas (${(error as { code?: string }).code ?? (error as Error).name})\n`);
+      return 2;
+    }
   }
   const logger = createLogger(config);
   try {

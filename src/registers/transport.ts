@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { AttemptFailure } from './retry.js';
 
@@ -21,7 +22,35 @@ export interface HttpSend {
  * sockets) and kept open between calls. `pipelining: 1`: one request at a time on a
  * connection, so a slow answer never holds up another case's.
  */
-const dispatcher = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 4_000 });
+const POOL = { connections: 64, pipelining: 1, keepAliveTimeout: 4_000 } as const;
+let dispatcher = new Agent(POOL);
+
+/** The organisation's TLS identity for HTTPS calls, as PEM text. */
+export interface ClientTls {
+  cert?: string;
+  key?: string;
+  /** Trusted besides Node's own CAs (a register behind the municipality's own CA). */
+  ca?: string;
+}
+
+/**
+ * @throws Error (node:tls) when the key does not fit the certificate or a text is not PEM.
+ * Every call from now on shows `tls.cert` to a server that asks for a client certificate
+ * (SSBTEK: the organisation's certificate) and trusts `tls.ca` besides Node's CAs. Called once at
+ * start (cli/daemon.ts), before any call; one process speaks as one organisation.
+ */
+export function useClientTls(tls: ClientTls): void {
+  const connect = {
+    ...(tls.cert !== undefined ? { cert: tls.cert, key: tls.key } : {}),
+    ...(tls.ca !== undefined ? { ca: [...rootCertificates, tls.ca] } : {}),
+  };
+  // Throws now for a key that does not belong to the certificate or text that is not PEM,
+  // rather than at the first look-up as a "network" failure.
+  createSecureContext(connect);
+  const previous = dispatcher;
+  dispatcher = new Agent({ ...POOL, connect });
+  void previous.close().catch(() => undefined);
+}
 
 /** An address read once into origin and path: the clients call the same few addresses for every case. Bounded, for safety. */
 const targets = new Map<string, { origin: string; path: string }>();

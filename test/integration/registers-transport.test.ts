@@ -1,8 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadBasics } from '../../src/cli/daemon.js';
 import { AttemptFailure } from '../../src/registers/retry.js';
-import { fetchWithDeadline, sendWithDeadline } from '../../src/registers/transport.js';
+import { fetchWithDeadline, sendWithDeadline, useClientTls } from '../../src/registers/transport.js';
 import { rejectionOf } from '../support/netSpy.js';
 
 /**
@@ -117,5 +124,88 @@ describe('sendWithDeadline (undici, as in production)', () => {
       req.on('end', () => res.end('same'));
     });
     expect(await fetchWithDeadline(undefined, `${base}/y`, POST('{}'), 2000)).toEqual({ status: 200, text: 'same' });
+  });
+});
+
+/**
+ * SSBTEK asks for the organisation's certificate (mutual TLS). A throwaway CA made with openssl
+ * signs the server's certificate (for 127.0.0.1) and the organisation's; the server trusts only
+ * that CA and refuses a caller without a certificate.
+ */
+describe('the organisation certificate over HTTPS (useClientTls)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'client-tls-'));
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  let httpsServer: HttpsServer | undefined;
+  let origin = '';
+  const seenBy: string[] = [];
+
+  beforeAll(async () => {
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Testets CA');
+    for (const [name, subject, extension] of [
+      ['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
+      ['org', '/CN=Trelleborgs kommun', 'extendedKeyUsage=clientAuth'],
+      ['other', '/CN=Okänd', 'extendedKeyUsage=clientAuth'],
+    ] as const) {
+      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+      writeFileSync(file(`${name}.ext`), `${extension}\n`);
+      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`);
+    }
+    httpsServer = createHttpsServer(
+      { key: readFileSync(file('server.key')), cert: readFileSync(file('server.crt')), ca: readFileSync(file('ca.crt')), requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        seenBy.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ''));
+        req.resume();
+        req.on('end', () => res.end('svar'));
+      },
+    );
+    await new Promise<void>((resolve) => httpsServer!.listen(0, '127.0.0.1', resolve));
+    origin = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    useClientTls({});
+    if (httpsServer) {
+      httpsServer.closeAllConnections();
+      await new Promise((resolve) => httpsServer!.close(resolve));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const pem = (name: string) => readFileSync(file(name), 'utf8');
+
+  it("is refused without the organisation's certificate, and answered with it; the CA is trusted besides Node's own", async () => {
+    useClientTls({ ca: pem('ca.crt') });
+    expect((await failure(sendWithDeadline(`${origin}/ssbtek`, POST('<x/>'), 2000))).outcome).toBe('network');
+    useClientTls({ cert: pem('org.crt'), key: pem('org.key'), ca: pem('ca.crt') });
+    expect(await sendWithDeadline(`${origin}/ssbtek`, POST('<x/>'), 2000)).toEqual({ status: 200, text: 'svar' });
+    expect(seenBy).toEqual(['Trelleborgs kommun']);
+  });
+
+  it("does not trust the register's certificate without its CA", async () => {
+    useClientTls({ cert: pem('org.crt'), key: pem('org.key') });
+    expect((await failure(sendWithDeadline(`${origin}/ssbtek`, POST('<x/>'), 2000))).outcome).toBe('network');
+  });
+
+  it('is set up at start from CLIENT_TLS_*: a start with a key that is not the certificate’s stops, in words, without the key', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(loadBasics({ CLIENT_TLS_CERT_FILE: file('org.crt'), CLIENT_TLS_KEY_FILE: file('other.key'), CLIENT_TLS_CA_FILE: file('ca.crt') })).toBe(2);
+      const said = stderr.mock.calls.map((c) => String(c[0])).join('');
+      expect(said).toMatch(/CLIENT_TLS_\*: certifikatfilerna kunde inte läsas eller användas/);
+      expect(said).not.toContain('PRIVATE KEY');
+    } finally {
+      stderr.mockRestore();
+    }
+    const basics = loadBasics({ CLIENT_TLS_CERT_FILE: file('org.crt'), CLIENT_TLS_KEY_FILE: file('org.key'), CLIENT_TLS_CA_FILE: file('ca.crt'), LOG_LEVEL: 'silent' });
+    expect(typeof basics).toBe('object');
+    seenBy.length = 0;
+    expect((await sendWithDeadline(`${origin}/ssbtek`, POST('<x/>'), 2000)).text).toBe('svar');
+    expect(seenBy).toEqual(['Trelleborgs kommun']);
+  });
+
+  it('refuses at once a key that is not the certificate’s, rather than at the first look-up', () => {
+    expect(() => useClientTls({ cert: pem('org.crt'), key: pem('other.key'), ca: pem('ca.crt') })).toThrow();
+    expect(() => useClientTls({ cert: 'inte ett certifikat', key: pem('org.key') })).toThrow();
   });
 });

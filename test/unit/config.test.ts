@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { organisationName } from '../../src/cli/wiring.js';
 import { ConfigError, DEVELOPMENT_PSEUDONYM_SECRET, DEVELOPMENT_SESSION_SECRET, describeConfig, loadConfig } from '../../src/config.js';
@@ -164,6 +167,34 @@ describe('loadConfig', () => {
     const error = problems({ CHROMIUM_PATH: 'chromium', CASESYSTEM_ADAPTER_1287: 'robot-hunter2', CASESYSTEM_ADAPTER_X: 'http', PAYMENT_URL: 'ftp://hunter2@pay' });
     expect(error.problems.map((p) => p.variable).sort()).toEqual(['CASESYSTEM_ADAPTER_1287', 'CASESYSTEM_ADAPTER_X', 'CHROMIUM_PATH', 'PAYMENT_URL']);
     expect(error.message).toMatch(/CASESYSTEM_ADAPTER_1287: must be http or rpa/);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it("takes the organisation certificate's files by absolute path, readable at start, certificate and key together", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-tls-'));
+    const pem = (name: string, kind: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`);
+      return path;
+    };
+    const cert = pem('org.crt', 'CERTIFICATE');
+    const key = pem('org.key', 'PRIVATE KEY');
+    const ca = pem('ca.crt', 'CERTIFICATE');
+    expect(loadConfig({}).clientTls).toBeUndefined();
+    expect(loadConfig({ CLIENT_TLS_CERT_FILE: cert, CLIENT_TLS_KEY_FILE: key, CLIENT_TLS_CA_FILE: ca }).clientTls).toEqual({ certFile: cert, keyFile: key, caFile: ca });
+    expect(loadConfig({ CLIENT_TLS_CA_FILE: ca }).clientTls).toEqual({ caFile: ca });
+    expect(describeConfig(loadConfig({ CLIENT_TLS_CERT_FILE: cert, CLIENT_TLS_KEY_FILE: key })).clientTls).toBe('organisation certificate');
+
+    expect(problems({ CLIENT_TLS_CERT_FILE: cert }).problems).toEqual([{ variable: 'CLIENT_TLS_KEY_FILE', problem: expect.stringMatching(/together/) }]);
+    expect(problems({ CLIENT_TLS_KEY_FILE: key }).problems).toEqual([{ variable: 'CLIENT_TLS_CERT_FILE', problem: expect.stringMatching(/together/) }]);
+    const notPem = join(dir, 'notes.txt');
+    writeFileSync(notPem, 'hunter2');
+    const error = problems({ CLIENT_TLS_CERT_FILE: 'org.crt', CLIENT_TLS_KEY_FILE: join(dir, 'missing.key'), CLIENT_TLS_CA_FILE: notPem });
+    expect(Object.fromEntries(error.problems.map((p) => [p.variable, p.problem]))).toEqual({
+      CLIENT_TLS_CERT_FILE: expect.stringMatching(/absolute path/),
+      CLIENT_TLS_KEY_FILE: expect.stringMatching(/cannot be read as a PEM file/),
+      CLIENT_TLS_CA_FILE: expect.stringMatching(/cannot be read as a PEM file/),
+    });
     expect(error.message).not.toContain('hunter2');
   });
 
