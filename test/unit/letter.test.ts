@@ -61,8 +61,17 @@ describe('the decision letter gives reasons', () => {
     });
     expect(content.amount).toBe('8720');
     expect(text).toContain('Handläggaren har ändrat beräkningen');
-    expect(text).toContain('3 900,00 kr i förslaget, 3 500,00 kr i beslutet.');
+    expect(text).toContain('du har ansökt om 3 900,00 kr, beslutet räknar med 3 500,00 kr.');
+    expect(text).not.toContain('förslag');
+    // The rest of what was applied for is refused, in the decision itself: that is what may be appealed.
+    expect(text).toMatch(/Du får försörjningsstöd med 8 720 kronor för mars 2026\. Din ansökan avslås i den del som gäller \S+ \(du har ansökt om 3 900,00 kr, beviljas 3 500,00 kr\)/);
     expect(text).toContain('Handläggarens motivering: Hyran för mars är 3 500 kr enligt det nya kontraktet.');
+  });
+
+  it('a raised cost is no refusal: the decision says only what is granted', () => {
+    const { text } = signed({ month: '2026-03', costs: [{ type: 'rent', amount: '3500' }] }, '2026-03-03T09:00:00+01:00', { edit: { 'municipality.1287.costs.rent': '3900.00' } });
+    expect(text).toContain('du har ansökt om 3 500,00 kr, beslutet räknar med 3 900,00 kr.');
+    expect(text).not.toContain('avslås');
   });
 
   it('a motivation written when signing as proposed is in the letter, in the content and in its hash', () => {

@@ -1,4 +1,5 @@
 import { Decimal, formatKrona, formatOre, MONEY_PATTERN, roundToKrona, sum, type Money } from '../../domain/money.js';
+import { kronor } from '../../domain/labels.js';
 import type { Calculation, Proposal, TraceLine } from '../../domain/proposal.js';
 import type { ReasonCode } from '../../domain/reasons.js';
 import type { DecisionOutcome } from '../../store/index.js';
@@ -70,7 +71,7 @@ export function applyEdits(calculation: Calculation, amounts: ReadonlyMap<number
     if (to === undefined || !EDITABLE_KINDS.includes(line.kind)) return line;
     if (new Decimal(to).equals(new Decimal(line.amount))) return line;
     edits.push({ line: index, label: line.label, from: line.amount, to });
-    return { ...line, amount: to, note: [line.note, `ändrat av handläggare (förslag ${line.amount})`].filter(Boolean).join('; ') };
+    return { ...line, amount: to, note: [line.note, `ändrat av handläggaren från ${kronor(line.amount)} kr`].filter(Boolean).join('; ') };
   });
   const total = (kind: TraceLine['kind']): Money => sum(lines.filter((l) => l.kind === kind).map((l) => new Decimal(l.amount)));
   const norm = total('norm');

@@ -4,7 +4,7 @@ import { monthName } from '../../assessment/explain.js';
 import { esc } from '../layout.js';
 import type { DecisionRecord } from '../../store/index.js';
 import type { DecisionContent } from './decision.js';
-import { amountSources, appealable, decisionDay, letterReasons } from './letterReasons.js';
+import { amountSources, appealable, decisionDay, letterReasons, refusedCosts } from './letterReasons.js';
 import { changeSection } from './letterChange.js';
 import { decidedBy } from './decidedBy.js';
 import { calculationTable, formatDate, formatPersonalNumber, type MunicipalityNames } from './view.js';
@@ -48,6 +48,15 @@ function appealSection(c: DecisionContent, kommun: string): string {
 <p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen. Beslutet gäller direkt, även om du överklagar det.</p>`;
 }
 
+/** A grant that allows less than was applied for is also a refusal of the rest: said in the decision itself. */
+function refusedSection(c: DecisionContent): string {
+  const refused = refusedCosts(c);
+  if (refused.length === 0) return '';
+  return `<p data-testid="letter-refused">Din ansökan <strong>avslås</strong> i den del som gäller ${refused
+    .map((r) => `${esc(r.label.charAt(0).toLowerCase() + r.label.slice(1))} (du har ansökt om ${esc(r.applied)}, beviljas ${esc(r.granted)})`)
+    .join(' och ')}. Skälen står under Varför.</p>`;
+}
+
 /** `names`: the municipalities' names from the rules (view.ts municipalityNames). */
 export function letterBody(decision: DecisionRecord, allNames: MunicipalityNames): string {
   const c = decision.content as unknown as DecisionContent;
@@ -64,7 +73,7 @@ ${changeSection(c)}
 <h2>Beslut</h2>
 ${
   grant
-    ? `<p class="outcome grant">Du får försörjningsstöd med <strong data-testid="letter-amount">${esc(kronor(c.amount))} kronor</strong> för ${esc(month)}.</p>`
+    ? `<p class="outcome grant">Du får försörjningsstöd med <strong data-testid="letter-amount">${esc(kronor(c.amount))} kronor</strong> för ${esc(month)}.</p>${refusedSection(c)}`
     : `<p class="outcome reject">Din ansökan om försörjningsstöd för ${esc(month)} <strong>avslås</strong>.</p>`
 }
 <h2>Varför</h2>

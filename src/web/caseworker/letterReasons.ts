@@ -40,10 +40,25 @@ export function letterReasons(c: DecisionContent): LetterReason[] {
     out.push({
       title: 'Handläggaren har ändrat beräkningen',
       provision: `${cite('calculation', day)} (skäliga kostnader och riksnormen)`,
-      facts: c.edits.map((e) => `${e.label}: ${kr(e.from)} i förslaget, ${kr(e.to)} i beslutet.`),
+      // The applicant never saw the robot's proposal: a cost is what they applied for, an income what the records say.
+      facts: c.edits.map((e) =>
+        c.calculation.lines[e.line]?.kind === 'cost'
+          ? `${e.label}: du har ansökt om ${kr(e.from)}, beslutet räknar med ${kr(e.to)}.`
+          : `${e.label}: ${kr(e.from)} enligt underlagen, beslutet räknar med ${kr(e.to)}.`,
+      ),
     });
   }
   return out;
+}
+
+/**
+ * The costs a granted decision allows less of than was applied for: the part refused, which the
+ * letter's decision must state for the applicant to be able to appeal it.
+ */
+export function refusedCosts(c: Pick<DecisionContent, 'edits' | 'calculation'>): { label: string; applied: string; granted: string }[] {
+  return c.edits
+    .filter((e) => c.calculation.lines[e.line]?.kind === 'cost' && new Decimal(e.to).lessThan(e.from))
+    .map((e) => ({ label: e.label, applied: kr(e.from), granted: kr(e.to) }));
 }
 
 function reasonFor(code: ReasonCode, details: string[], c: DecisionContent, day: IsoDate): LetterReason {
