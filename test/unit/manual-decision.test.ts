@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../src/assessment/assess.js';
+import { Decimal } from '../../src/domain/money.js';
 import type { Proposal } from '../../src/domain/proposal.js';
 import { loadRules } from '../../src/rules/load.js';
 import { contentSettled, pointsOf, settle, settlementText, type Point } from '../../src/web/caseworker/manualDecision.js';
@@ -178,13 +179,32 @@ describe('deciding the assessed facts', () => {
       ['assessed', 'NEW_APPLICATION'],
       ['assessed', 'PLAN_ASSESSMENT_PENDING'],
     ]);
-    expect(points.every((p) => p.kind === 'assessed' && p.facts.length > 0)).toBe(true);
+    expect(points.every((p) => p.kind === 'assessed' && p.facts.length > 0 && p.choices.join() === 'noEffect,reject')).toBe(true);
     const none = settle(points, new Map());
     expect(none.ok ? 0 : none.errors.size).toBe(3);
-    const result = settle(points, new Map(points.map((p) => [p.id, { motivation: 'Utrett vid besök.' }])));
+    const noChoice = settle(points, new Map(points.map((p) => [p.id, { motivation: 'Utrett vid besök.' }])));
+    expect(noChoice.ok ? [] : [...noChoice.errors.values()]).toContain('En vuxen i hushållet äger fordon: välj om det påverkar rätten till försörjningsstöd.');
+    const result = settle(points, new Map(points.map((p) => [p.id, { choice: 'noEffect', motivation: 'Utrett vid besök.' }])));
     if (!result.ok) throw new Error('not settled');
     const content = contentSettled(proposal, ctx, points, result.settlements);
     expect(content).toMatchObject({ outcome: 'GRANT', amount: proposal.calculation.result, edits: [], reasons: [] });
+    expect(content.motivation).toContain('påverkar inte rätten till försörjningsstöd. Utrett vid besök.');
+  });
+
+  it('an assessed fact can also mean no right this month: the application is refused, the fact is the reason', () => {
+    const base = seedSnapshot('A-2026-000905', { municipality: '1287' });
+    const [first, ...rest] = base.registers.ssbtek as Array<Record<string, unknown>>;
+    const snapshot = { ...base, registers: { ...base.registers, ssbtek: [{ ...first, vehicles: [{ regnr: 'ABC123' }] }, ...rest] } } as typeof base;
+    const proposal = assess(snapshot, rules);
+    expect(new Decimal(proposal.calculation.result).greaterThan(0)).toBe(true);
+    const { points } = pointsOf(proposal, names);
+    const result = settle(points, new Map([[points[0]!.id, { choice: 'reject', motivation: 'Bilen är värd omkring 60 000 kr och kan säljas.' }]]));
+    if (!result.ok) throw new Error('not settled');
+    const content = contentSettled(proposal, ctx, points, result.settlements);
+    expect(content).toMatchObject({ outcome: 'REJECT', amount: '0', reasons: ['VEHICLE_OWNED'] });
+    expect(content.reasonDetails.map((d) => d.code)).toEqual(['VEHICLE_OWNED']);
+    expect(content.motivation).toBe('En vuxen i hushållet äger fordon: ansökan avslås. Bilen är värd omkring 60 000 kr och kan säljas.');
+    expect(settle(points, new Map([[points[0]!.id, { choice: 'delvis', motivation: 'x' }]])).ok).toBe(false);
   });
 
   it('assets over the buffer are a point too; the buffer being provisional this month is what waits for the rules', () => {

@@ -21,8 +21,9 @@ import { readMotivation, tooLong } from './motivation.js';
  * registered one (count either; the calculation is then made again by `calculate`, the function
  * `calc` runs, from the stored snapshot), a registered income not declared in the application
  * (count it or not), an income that needs assessment (count it in full, another amount, or not
- * at all; both also made again by `calculate` with the amount set), and facts that do not change amounts once assessed
- * (a vehicle, assets over the buffer, a new application, a pending plan assessment). Any other
+ * at all; both also made again by `calculate` with the amount set), and facts the caseworker
+ * assesses (a vehicle, assets over the buffer, a new application, a pending plan assessment):
+ * no effect on the right to försörjningsstöd, or the application refused for the month. Any other
  * reason (missing rules, register errors, a child's earnings over a prisbasbelopp) is settled in the case system:
  * the page says so and offers closing the case instead.
  */
@@ -31,13 +32,19 @@ export type CostChoice = 'accept' | 'cap' | 'refuse';
 export type IncomeChoice = 'registered' | 'declared';
 /** An undeclared registered income: count it or not; an income to assess: in full, another amount, or not. */
 export type SettleIncomeChoice = 'count' | 'exclude' | 'full' | 'other';
+/**
+ * An assessed fact (a vehicle, assets, a new application, a pending plan): it leaves the right to
+ * försörjningsstöd as calculated, or it means there is none this month (the whole application is
+ * refused, SoL 12 kap. 1 §: the need can be met in another way).
+ */
+export type AssessedChoice = 'noEffect' | 'reject';
 
 export type Point =
   | { kind: 'cost'; id: string; code: 'EXPENSE_ABOVE_GUIDELINE' | 'EXPENSE_NEEDS_ASSESSMENT'; line: number; label: string; applied: string; cap: string | null; choices: CostChoice[] }
   | { kind: 'income'; id: string; code: 'INCOME_DISCREPANCY'; key: string; label: string; declared: string; registered: string; choices: IncomeChoice[] }
   | { kind: 'undeclared'; id: string; code: 'UNDECLARED_INCOME'; key: string; label: string; registered: string; benefits: string; choices: Array<'count' | 'exclude'> }
   | { kind: 'assessIncome'; id: string; code: 'INCOME_NEEDS_ASSESSMENT'; key: string; label: string; amount: string; benefits: string; choices: Array<'full' | 'other' | 'exclude'> }
-  | { kind: 'assessed'; id: string; code: ReasonCode; label: string; facts: string[] };
+  | { kind: 'assessed'; id: string; code: ReasonCode; label: string; facts: string[]; choices: AssessedChoice[] };
 
 /**
  * What an income point is recomputed from: the proposal's stored snapshot and the rules of this
@@ -55,7 +62,9 @@ export const POINT_MOTIVATION_MAX = 2000;
 
 const ASSESSED: readonly ReasonCode[] = ['VEHICLE_OWNED', 'ASSETS_ABOVE_LIMIT', 'NEW_APPLICATION', 'PLAN_ASSESSMENT_PENDING'];
 
-export const CHOICE_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice, string> = {
+export const CHOICE_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice | AssessedChoice, string> = {
+  noEffect: 'Påverkar inte rätten till försörjningsstöd: beräkningen gäller',
+  reject: 'Avslå ansökan för månaden',
   count: 'Räkna inkomsten',
   exclude: 'Räkna inte inkomsten',
   full: 'Räkna hela beloppet',
@@ -122,7 +131,7 @@ export function pointsOf(proposal: Proposal, allNames: MunicipalityNames, basis?
   for (const code of ASSESSED) {
     if (!reasons.has(code)) continue;
     const facts = proposal.reasonDetails.filter((d) => d.code === code).map((d) => withRuleWords(d.message, names));
-    points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts });
+    points.push({ kind: 'assessed', id: code.toLowerCase(), code, label: REASON_TITLES[code], facts, choices: ['noEffect', 'reject'] });
   }
   const settledHere = new Set<ReasonCode>(points.map((p) => p.code));
   if (undeclaredAssessed) settledHere.add('UNDECLARED_INCOME');
@@ -137,8 +146,8 @@ export interface Settlement {
   point: string;
   code: ReasonCode;
   label: string;
-  /** For a cost or an income: the choice and the amount counted; for an assessed fact: 'assessed'. */
-  choice: CostChoice | IncomeChoice | SettleIncomeChoice | 'assessed';
+  /** For a cost or an income: the choice and the amount counted; for an assessed fact its choice ('assessed' in decisions signed before the choice existed: no effect). */
+  choice: CostChoice | IncomeChoice | SettleIncomeChoice | AssessedChoice | 'assessed';
   amount?: string;
   motivation: string;
 }
@@ -161,8 +170,11 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
   for (const p of points) {
     const given = input.get(p.id) ?? {};
     const motivation = readMotivation(given.motivation);
-    if (p.kind !== 'assessed' && !(p.choices as string[]).includes(given.choice ?? '')) {
-      errors.set(p.id, `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : p.kind === 'income' ? 'välj vilket belopp som ska räknas' : 'välj om och hur inkomsten ska räknas'}.`);
+    if (!(p.choices as string[]).includes(given.choice ?? '')) {
+      errors.set(
+        p.id,
+        `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : p.kind === 'income' ? 'välj vilket belopp som ska räknas' : p.kind === 'assessed' ? 'välj om det påverkar rätten till försörjningsstöd' : 'välj om och hur inkomsten ska räknas'}.`,
+      );
       continue;
     }
     const other = p.kind === 'assessIncome' && given.choice === 'other' ? parseAmountInput(given.amount) : undefined;
@@ -180,7 +192,7 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
       continue;
     }
     if (p.kind === 'assessed') {
-      settlements.push({ point: p.id, code: p.code, label: p.label, choice: 'assessed', motivation });
+      settlements.push({ point: p.id, code: p.code, label: p.label, choice: given.choice as AssessedChoice, motivation });
       continue;
     }
     if (p.kind === 'undeclared') {
@@ -217,7 +229,9 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
  * The choices as the letter states them to the applicant: what was decided, not the form's
  * instruction to the caseworker ("godta hela beloppet" read as an order in a decision letter).
  */
-export const SETTLED_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice, string> = {
+export const SETTLED_WORDS: Record<CostChoice | IncomeChoice | SettleIncomeChoice | AssessedChoice, string> = {
+  noEffect: 'påverkar inte rätten till försörjningsstöd',
+  reject: 'ansökan avslås',
   count: 'inkomsten räknas',
   exclude: 'inkomsten räknas inte',
   full: 'hela beloppet räknas',
@@ -264,7 +278,13 @@ export function contentSettled(
   const edits = [...applied.edits, ...incomeEdits].sort((a, b) => a.line - b.line);
   const after = outcomeAfterEdit({ reasons: proposal.reasons.filter((r) => !isManualReason(r)) }, calculation);
   const motivation = settlements.map(settlementText).join('\n');
-  return { ...decisionContent(proposal, ctx, { ...after, calculation, edits, motivation }), settlements: [...settlements] };
+  // An assessed fact that means no right this month refuses the application whatever the calculation says.
+  const rejectedBy = settlements.filter((s) => s.choice === 'reject').map((s) => s.code);
+  const decided =
+    rejectedBy.length > 0
+      ? { outcome: 'REJECT' as const, amount: '0', reasons: [...rejectedBy, ...after.reasons.filter((r) => r !== 'INCOME_EXCEEDS_NORM')] }
+      : after;
+  return { ...decisionContent(proposal, ctx, { ...decided, calculation, edits, motivation }), settlements: [...settlements] };
 }
 
 /**

@@ -122,7 +122,7 @@ ${limitNote(`grans-${p.id}`, POINT_MOTIVATION_MAX)}
     .join('\n');
   return `<h1>Avgör ärende ${esc(view.case.id)}</h1>
 ${error ? `<p class="error" role="alert" id="fel">${esc(error)}</p>` : ''}
-<p>Ansökan om ekonomiskt bistånd för ${esc(month)}. Ta ställning till varje punkt med en motivering. Beräkningen görs om med dina val, och du får se beslutets utfall och belopp innan du signerar; ett resultat på noll eller mindre blir avslag. Motiveringarna står i beslutsbrevet.</p>
+<p>Ansökan om ekonomiskt bistånd för ${esc(month)}. Ta ställning till varje punkt med en motivering. Beräkningen görs om med dina val, och du får se beslutets utfall och belopp innan du signerar; ett resultat på noll eller mindre blir avslag, liksom när du bedömer att en omständighet (till exempel ett fordon eller tillgångar) gör att rätt till försörjningsstöd saknas. Motiveringarna står i beslutsbrevet.</p>
 <form method="post" action="/arenden/${id}/avgora/bekrafta">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <input type="hidden" name="proposalId" value="${esc(view.proposalRecord?.id)}">
@@ -133,7 +133,7 @@ ${fieldsets}
 }
 
 const LEGENDS: Record<Point['kind'], string> = {
-  assessed: '',
+  assessed: 'Vad betyder det för rätten till försörjningsstöd?',
   cost: 'Hur ska kostnaden räknas?',
   income: 'Vilket belopp ska räknas?',
   undeclared: 'Ska inkomsten räknas?',
@@ -185,5 +185,5 @@ function choicesOf(p: Point): { value: string; words: string }[] {
   if (p.kind === 'assessIncome') {
     return p.choices.map((ch) => ({ value: ch, words: ch === 'other' ? CHOICE_WORDS[ch] : `${CHOICE_WORDS[ch]} (${ch === 'full' ? kronor(p.amount) : '0'} kr)` }));
   }
-  return [];
+  return p.choices.map((ch) => ({ value: ch, words: CHOICE_WORDS[ch] }));
 }
