@@ -1,3 +1,4 @@
+import { redisConnection } from '../robot/redisConnection.js';
 import { Redis } from 'ioredis';
 import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import { municipalityNames } from '../web/caseworker/view.js';
@@ -80,10 +81,9 @@ export async function runWorker(env: NodeJS.ProcessEnv, args: readonly string[] 
   const db = await openStore(config);
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
-  const redisUrl = new URL(config.redisUrl);
   try {
     robot = await startRobot(robotDeps(config, urls, db, rules, logger, metrics), {
-      connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), ...(redisUrl.password ? { password: decodeURIComponent(redisUrl.password) } : {}) },
+      connection: redisConnection(config.redisUrl),
       redisUrl: config.redisUrl,
       concurrency: config.workerConcurrency,
       pollIntervalMs: config.pollIntervalMs,
@@ -196,14 +196,13 @@ export async function runReplay(env: NodeJS.ProcessEnv, args: readonly string[])
     return 2;
   }
   const db = await openStore(config);
-  const url = new URL(config.redisUrl);
   const instance = await readStoreIdentity(db);
   if (!instance) {
     await db.close();
     process.stderr.write('replay: ingen robot har kört mot den här databasen ännu\n');
     return 1;
   }
-  const queues = openQueues({ host: url.hostname, port: Number(url.port || 6379) }, `${DEFAULT_PREFIX}-${instance}`);
+  const queues = openQueues(redisConnection(config.redisUrl), `${DEFAULT_PREFIX}-${instance}`);
   // Exit 0 only when every case was sent again; an unknown id or a refusal is said in words
   // on stderr and gives 1.
   let failed = 0;

@@ -24,6 +24,15 @@ export class RedisMissingError extends RobotError {
   }
 }
 
+/** REDIS_URL names a server that does not answer (no value but host and port is repeated: the URL may hold a password). */
+export class RedisUnreachableError extends RobotError {
+  readonly kind = 'configuration' as const;
+  constructor(host: string, port: number) {
+    super(`Redis på ${host}:${port} (REDIS_URL) svarar inte. Starta servern eller rätta REDIS_URL; utan REDIS_URL startar npm start en egen Redis.`);
+    this.name = 'RedisUnreachableError';
+  }
+}
+
 /** Whether something accepts TCP connections on host:port (a probe, at most 500 ms). */
 export function listening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -52,7 +61,10 @@ export async function ensureRedis(configured: string | undefined): Promise<Redis
   const none = async () => undefined;
   if (configured) {
     const u = new URL(configured);
-    return { url: configured, host: u.hostname, port: Number(u.port || 6379), stop: none, started: false };
+    const port = Number(u.port || 6379);
+    // A mistyped REDIS_URL said once, in words, instead of ioredis retrying with a stack trace a second.
+    if (!(await listening(u.hostname, port))) throw new RedisUnreachableError(u.hostname, port);
+    return { url: configured, host: u.hostname, port, stop: none, started: false };
   }
   if (await listening('127.0.0.1', 6379)) {
     return { url: 'redis://127.0.0.1:6379', host: '127.0.0.1', port: 6379, stop: none, started: false };

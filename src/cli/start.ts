@@ -1,3 +1,4 @@
+import { redisConnection } from '../robot/redisConnection.js';
 import { checkIntake } from '../robot/intake.js';
 import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import { municipalityNames } from '../web/caseworker/view.js';
@@ -22,7 +23,7 @@ import { parseOrExit, processOutput } from './args.js';
 import { START } from './commands.js';
 import { loadBasics, untilStopped } from './daemon.js';
 import { loadWebAuthConfig } from '../config.js';
-import { ensureRedis, RedisMissingError } from './redis.js';
+import { ensureRedis, RedisMissingError, RedisUnreachableError } from './redis.js';
 import { bookingAdapters, openStore, robotDeps, robotMetrics } from './wiring.js';
 import type { Robot } from '../robot/worker.js';
 
@@ -44,7 +45,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   try {
     redis = await ensureRedis(config.redisUrl);
   } catch (error) {
-    if (error instanceof RedisMissingError) {
+    if (error instanceof RedisMissingError || error instanceof RedisUnreachableError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
@@ -96,7 +97,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   let robot: Robot | undefined;
   const metrics = robotMetrics(db, () => robot?.queues, logger);
   robot = await startRobot(robotDeps(config, urls, db, rules, logger, metrics), {
-    connection: { host: redis.host, port: redis.port },
+    connection: redisConnection(redis.url),
     redisUrl: redis.url,
     concurrency: config.workerConcurrency,
     pollIntervalMs: config.pollIntervalMs,

@@ -1,3 +1,4 @@
+import { redisConnection } from '../../robot/redisConnection.js';
 import type { Job } from 'bullmq';
 import { DEFAULT_PREFIX, openQueues, type Queues } from '../../robot/queues.js';
 import { readStoreIdentity, type Db } from '../../store/index.js';
@@ -19,17 +20,7 @@ export function queuesFromStore(db: Db, redisUrl: string, prefix = DEFAULT_PREFI
     if (opened) return opened;
     const instance = await readStoreIdentity(db);
     if (!instance) return undefined;
-    const url = new URL(redisUrl);
-    opened = openQueues(
-      {
-        host: url.hostname,
-        port: Number(url.port || 6379),
-        ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-        ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-      },
-      `${prefix}-${instance}`,
-    );
+    opened = openQueues(redisConnection(redisUrl), `${prefix}-${instance}`);
     return opened;
   };
   source.close = async () => {
