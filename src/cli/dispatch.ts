@@ -1,3 +1,4 @@
+import { RobotError } from '../domain/errors.js';
 import { EXIT_USAGE, parseOrExit, type CommandSpec } from './args.js';
 import { runCalc, type CliIo } from './calc.js';
 import { CALC, EXPORT, LOGFOLLOWUP, mainHelp, REPLAY, RETENTION, RULES, START, STATS, WEB, WORKER } from './commands.js';
@@ -42,6 +43,11 @@ export async function runMain(argv: readonly string[], io: CliIo): Promise<numbe
   try {
     return await run(args, io);
   } catch (error) {
+    // A configuration error of the catalogue says what to do, in words written without values.
+    if (error instanceof RobotError && error.kind === 'configuration') {
+      io.stderr(`${command}: ${error.message}\n`);
+      return 1;
+    }
     // No stack trace and no input echoed: name the failure and stop.
     io.stderr(`${command}: internt fel (${(error as Error).name}); se loggen\n`);
     return 1;

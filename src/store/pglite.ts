@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { OID, type Db, type Queryable, type QueryResult } from './db.js';
+import { lockDataDir } from './dataDirLock.js';
 import { toStoreError } from './errors.js';
 
 /**
@@ -39,8 +40,18 @@ function wrap(target: PgliteQueryable): Queryable {
 
 /** `dataDir` is a directory for the files, or "memory://" for a throwaway database. */
 export async function openPglite(dataDir: string): Promise<Db> {
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir, parsers });
+  let release = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    await mkdir(dataDir, { recursive: true });
+    release = lockDataDir(dataDir);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir, parsers });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const direct = wrap(pglite);
   return {
     kind: 'pglite',
@@ -55,6 +66,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
     },
     async close(): Promise<void> {
       if (!pglite.closed) await pglite.close();
+      release();
     },
   };
 }
