@@ -1,5 +1,6 @@
 import { redisConnection } from '../robot/redisConnection.js';
-import { checkIntake } from '../robot/intake.js';
+import { checkIntake, FEED } from '../robot/intake.js';
+import { clearIntakeCursor } from '../store/index.js';
 import { logFollowUpRoutes } from '../web/logfollowup/routes.js';
 import { municipalityNames } from '../web/caseworker/view.js';
 import { seedSandboxDeclarations } from '../sandbox/declarations.js';
@@ -59,6 +60,9 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
   const now = new Date();
   await seedSandboxStaff(db, now);
   const sandbox = await startSandbox();
+  // The simulated e-service's feed starts anew with every start: a cursor kept from the last run
+  // points past its end and was refused ("okänd cursor"), so every poll failed after a restart.
+  if (!config.eserviceUrl) await clearIntakeCursor(db, FEED);
   // Demo applications dated around today, and one that ends in TECHNICAL_ERROR: SSBTEK fails
   // every call the robot makes for it (each attempt of the case job times the client's own
   // tries), then answers a replay.

@@ -13,6 +13,14 @@ export async function setIntakeCursor(db: Queryable, feed: string, cursor: strin
   );
 }
 
+/**
+ * Forgets where the feed was read up to: the next poll reads it from the start (intake is
+ * idempotent, so what was read before is not taken in twice). For a feed that starts anew.
+ */
+export async function clearIntakeCursor(db: Queryable, feed: string): Promise<void> {
+  await db.query('DELETE FROM intake_cursors WHERE feed = $1', [feed]);
+}
+
 /** The database's own identity, made once: queue names derive from it. */
 export async function storeIdentity(db: Queryable, candidate: string): Promise<string> {
   await db.query('INSERT INTO store_identity (id) VALUES ($1) ON CONFLICT (singleton) DO NOTHING', [candidate]);
