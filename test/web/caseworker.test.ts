@@ -202,6 +202,20 @@ forEachBackend('caseworker pages', (backend) => {
       expect((await getCase(db(), seeded.id))?.state).toBe('PROPOSED');
     });
 
+    it('refuses a personal number in the motivation, which the letter prints: the page again with the text kept, nothing signed', async () => {
+      const seeded = await seedCase(db(), { municipality: '1287' });
+      const typed = 'Sökandens sambo 19910630-1238 har lämnat hushållet.';
+      const res = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { motivering: typed });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('Motivering i beslutsbrevet: skriv inte personnummer i motiveringen; beslutsbrevet anger redan vem det gäller.');
+      expect(res.body).toContain(`>${typed}</textarea>`);
+      expect((await getCase(db(), seeded.id))?.state).toBe('PROPOSED');
+      const form = await anna.get(`/arenden/${seeded.id}/andra`);
+      const edit = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: csrfFrom(form.body), belopp_2: '4000', motivering: typed });
+      expect(edit.statusCode).toBe(400);
+      expect(edit.body).toContain('Motivering: skriv inte personnummer i motiveringen');
+    });
+
     it('counts a line break as one character, as the field does (browsers send CRLF)', async () => {
       const seeded = await seedCase(db(), { municipality: '1287' });
       // 3 499 characters in the field, 4 198 as posted.

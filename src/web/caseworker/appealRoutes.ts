@@ -15,7 +15,7 @@ import { esc } from '../layout.js';
 import { auditCaseRead } from './service.js';
 import { loadStaffDirectory, staffName } from '../staff.js';
 import { municipalityNames } from './view.js';
-import { readMotivation, tooLong } from './motivation.js';
+import { readMotivation, motivationProblem } from './motivation.js';
 
 /**
  * Changing a decision and handling appeals:
@@ -86,7 +86,7 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
     };
     if (problems.length > 0) return again(problems.join(' '));
     if (motivation.length === 0) return again('Motivering: skriv varför beslutet ändras. Ett ändrat beslut kan inte signeras utan motivering.');
-    const over = tooLong('Motivering', motivation);
+    const over = motivationProblem('Motivering', motivation);
     if (over) return again(over);
     const { calculation, edits } = applyEdits(content.calculation, amounts);
     if (edits.length === 0) return again('Inget belopp ändrades. Ändra minst ett belopp, eller behåll beslutet.');

@@ -8,7 +8,7 @@ import { calculate } from '../../norm/calculate.js';
 import { incomeDiscrepancies, incomesToSettle, type IncomeChoices } from '../../norm/incomes.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { applyEdits, outcomeAfterEdit, parseAmountInput } from './decision.js';
-import { readMotivation, tooLong } from './motivation.js';
+import { readMotivation, motivationProblem } from './motivation.js';
 
 /**
  * Deciding a MANUAL case on the workbench: each manual reason becomes a point to settle with its
@@ -186,7 +186,7 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
       errors.set(p.id, `${p.label}: skriv en motivering.`);
       continue;
     }
-    const over = tooLong(`${p.label}, motivering`, motivation, POINT_MOTIVATION_MAX);
+    const over = motivationProblem(`${p.label}, motivering`, motivation, POINT_MOTIVATION_MAX);
     if (over) {
       errors.set(p.id, over);
       continue;

@@ -1,4 +1,5 @@
 import { kronor } from '../../domain/labels.js';
+import { looksLikePersonalNumber } from '../../domain/personalNumberInText.js';
 import { esc } from '../layout.js';
 
 /**
@@ -27,6 +28,19 @@ export function readMotivation(raw: unknown): string {
 export function tooLong(label: string, text: string, max = MOTIVATION_MAX): string | undefined {
   if (text.length <= max) return undefined;
   return `${label}: texten är ${kronor(String(text.length))} tecken, högst ${kronor(String(max))} får plats. Korta texten; det du skrev finns kvar i fältet.`;
+}
+
+/**
+ * What stops a motivation: too long (tooLong), or a personal number in it. A motivation is
+ * printed in the decision letter and shown on the case: the letter already says whom it is
+ * about, and another person's number there would tell the applicant about someone else.
+ * Undefined when it may be signed. Never quotes the text.
+ */
+export function motivationProblem(label: string, text: string, max = MOTIVATION_MAX): string | undefined {
+  return (
+    tooLong(label, text, max) ??
+    (looksLikePersonalNumber(text) ? `${label}: skriv inte personnummer i motiveringen; beslutsbrevet anger redan vem det gäller. Det du skrev finns kvar i fältet.` : undefined)
+  );
 }
 
 /** The limit beside a field, for its aria-describedby: `<p id="…" class="small">Högst 4 000 tecken.</p>`. */

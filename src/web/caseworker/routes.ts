@@ -8,7 +8,7 @@ import { requireUser, type WebUser } from '../auth/user.js';
 import { caseScopeOf, may, mayOnCase, sendNotFound, type Action } from '../authz.js';
 import { page } from '../layout.js';
 import { casePageBody, editPageBody, SIGN_MOTIVATION_LABEL, type CasePageMessage } from './casePage.js';
-import { readMotivation, tooLong } from './motivation.js';
+import { readMotivation, motivationProblem } from './motivation.js';
 import { editedOutcome, parseAmountInput, parseLineAmounts } from './decision.js';
 import { confirmEditBody, confirmSignBody } from './confirmSign.js';
 import { kronor } from '../../domain/labels.js';
@@ -192,7 +192,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       if (!c) return undefined;
       const user = userOf(request);
       const motivation = readMotivation(request.body?.motivering);
-      const over = tooLong(SIGN_MOTIVATION_LABEL, motivation);
+      const over = motivationProblem(SIGN_MOTIVATION_LABEL, motivation);
       if (over) {
         // The case page again, with the text as typed in the field: nothing is lost.
         await showCase(request, reply, c, user, { kind: 'error', text: over, motivation }, 400);
@@ -292,7 +292,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       const problems = [
         ...amountProblems,
         ...(motivation.length === 0 ? ['Skriv en motivering till ändringen. Ett ändrat beslut kan inte signeras utan motivering.'] : []),
-        ...[tooLong('Motivering', motivation)].filter((e) => e !== undefined),
+        ...[motivationProblem('Motivering', motivation)].filter((e) => e !== undefined),
       ];
       if (problems.length > 0) return again(...problems);
       const edited = editedOutcome(view.proposal, amounts);
