@@ -351,6 +351,15 @@ describe('admin pages', () => {
     expect(typed.headers.location).toBeUndefined();
     expect(typed.body).toContain('Användare: sök inte på personnummer');
     expect(typed.body).not.toContain('850709-9805');
+    // Mistyped by one digit (the check digit fails): still a person's number, still refused and not echoed.
+    for (const [field, value] of [['anvandare', '19850312-1234'], ['arende', '198503121234'], ['arende', 'A-850312-1234']] as const) {
+      const mistyped = await post('/admin/logg', { anvandare: '', arende: '', [field]: value });
+      expect(mistyped.statusCode, value).toBe(400);
+      expect(mistyped.body).toContain(`${field === 'arende' ? 'Ärende' : 'Användare'}: sök inte på personnummer`);
+      expect(mistyped.body).not.toContain(value.slice(-9));
+    }
+    const uuid = await post('/admin/logg', { anvandare: '550e8400-e29b-41d4-a716-446655440000', arende: '' });
+    expect(uuid.statusCode).toBe(303);
     const valid = await post('/admin/logg', { anvandare: 'Lena Drift', arende: '', fran: '', till: '' });
     expect(valid.statusCode).toBe(303);
     expect(valid.headers.location).toBe('/admin/logg?anvandare=Lena+Drift');
