@@ -21,3 +21,7 @@ export async function ssbtekAccess(db: Queryable, userId: string, municipality: 
 /** The refusal when someone without a declaration asks for something that makes the robot read the registers. */
 export const NO_DECLARATION_FOR_LOOKUP =
   'Du har ingen giltig försäkran för SSBTEK i den här kommunen i dag, och en omkörning från intaget hämtar uppgifter från registren. Be en administratör registrera din försäkran.';
+
+/** The refusal when someone without a declaration would sign, settle or change a decision (the page hides the calculation too). */
+export const NO_DECLARATION_FOR_DECISION =
+  'Beslutet bygger på uppgifter från SSBTEK, och du har ingen giltig försäkran för SSBTEK i ärendets kommun i dag. Lämna ärendet till en kollega, eller be en administratör registrera din försäkran.';

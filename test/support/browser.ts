@@ -1,3 +1,4 @@
+import { declareEveryone } from './web.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -76,6 +77,7 @@ export interface BrowserSite {
  */
 export async function serveInChromium(db: Db, routes: FastifyPluginAsync): Promise<BrowserSite> {
   mkdirSync(SHOTS, { recursive: true });
+  await declareEveryone(db);
   const app = buildWebServer({
     logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }),
     metrics: createMetrics({ defaultMetrics: false }),

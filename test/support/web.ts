@@ -6,7 +6,8 @@ import { validateSnapshot, type CaseSnapshot } from '../../src/domain/snapshot.j
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { loadRules } from '../../src/rules/load.js';
-import { createCase, insertProposalIfAbsent, insertSnapshot, saveApplication, transitionCase, type Db } from '../../src/store/index.js';
+import { createCase, insertProposalIfAbsent, insertSnapshot, listDeclarations, recordDeclaration, saveApplication, transitionCase, type Db } from '../../src/store/index.js';
+import { DEV_USERS } from '../../src/web/auth/devUsers.js';
 import { loadWebAuthConfig } from '../../src/config.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import type { PdfRenderer } from '../../src/web/caseworker/pdf.js';
@@ -96,11 +97,27 @@ export const fakePdf: PdfRenderer = {
   close: async () => undefined,
 };
 
+/**
+ * Every development user holds an SSBTEK declaration in each of their municipalities, as a
+ * municipality's caseworkers do: deciding needs one (test/web/ssbtek-pages.test.ts has the
+ * users without). Idempotent.
+ */
+export async function declareEveryone(db: Db): Promise<void> {
+  const held = await listDeclarations(db, ['1287', '1263']);
+  for (const user of DEV_USERS) {
+    for (const municipality of user.municipalities) {
+      if (held.some((d) => d.userId === user.id && d.municipality === municipality)) continue;
+      await recordDeclaration(db, { userId: user.id, municipality, signedOn: '2000-01-01', receivedBy: 'Testet', documentRef: 'TEST-1', recordedBy: 'test' });
+    }
+  }
+}
+
 export async function buildPages(
   db: Db,
-  options: { pdf?: PdfRenderer; loginRateLimit?: number; onSigned?: (decisionId: string, caseId: string) => Promise<unknown> } = {},
+  options: { pdf?: PdfRenderer; loginRateLimit?: number; onSigned?: (decisionId: string, caseId: string) => Promise<unknown>; declared?: boolean } = {},
 ): Promise<{ app: FastifyInstance; logs: string[] }> {
   const logs: string[] = [];
+  if (options.declared !== false) await declareEveryone(db);
   const logger = createLogger({ nodeEnv: 'test', logLevel: 'info' }, { write: (s: string) => void logs.push(s) });
   const auth = loadWebAuthConfig({ NODE_ENV: 'test' });
   if (options.loginRateLimit) auth.loginRateLimit = { max: options.loginRateLimit, timeWindowMs: 60_000 };

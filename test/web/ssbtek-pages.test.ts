@@ -18,7 +18,7 @@ describe('SSBTEK declarations on the pages', () => {
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: IN_MEMORY });
-    ({ app: pages } = await buildPages(db));
+    ({ app: pages } = await buildPages(db, { declared: false }));
     admin = buildWebServer({ logger: createLogger({ nodeEnv: 'test', logLevel: 'warn' }), metrics: createMetrics({ defaultMetrics: false }), checks: {} });
     await registerTestAuth(admin);
     await admin.register(adminRoutes({ db, rules: await loadRules(), queues: () => undefined, robotIdentity: 'bistandsrobot' }));
@@ -38,10 +38,20 @@ describe('SSBTEK declarations on the pages', () => {
     expect(hidden.body).toContain('data-testid="ssbtek-hidden"');
     expect(hidden.body).toContain('försäkran för handläggare vid socialnämnd');
     expect(hidden.body).not.toContain('Netto (kr)');
+    // The calculation counts SSBTEK's payments: hidden too, and nothing to sign; the server refuses a signature in words.
+    expect(hidden.body).toContain('data-testid="calculation-hidden"');
+    expect(hidden.body).not.toContain('action="/arenden/' + id + '/signera/bekrafta"');
+    expect(hidden.body).toContain('data-testid="no-declaration"');
+    const refused = await anna.post(`/arenden/${id}/signera/bekrafta`, { _csrf: csrfFrom(hidden.body), motivering: '' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('Beslutet bygger på uppgifter från SSBTEK, och du har ingen giltig försäkran för SSBTEK i ärendets kommun i dag.');
     await recordDeclaration(db, { userId: 'hl-trelleborg-1', municipality: '1287', signedOn: '2020-01-01', receivedBy: 'Enhetschef', documentRef: 'SN 2020/1', recordedBy: 'admin-1' });
     const shown = await anna.get(`/arenden/${id}`);
     expect(shown.body).toContain('Netto (kr)');
     expect(shown.body).not.toContain('ssbtek-hidden');
+    expect(shown.body).not.toContain('calculation-hidden');
+    expect(shown.body).toContain('action="/arenden/' + id + '/signera/bekrafta"');
+    expect((await anna.post(`/arenden/${id}/signera/bekrafta`, { _csrf: csrfFrom(shown.body), motivering: '' })).statusCode).toBe(303);
   });
 
   it('an admin records a declaration and its last day; bad input comes back naming each field; every step is logged', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeOwner, currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, recordStaffLogin, verifyDecision } from '../../src/store/index.js';
+import { changeOwner, currentDecision, getCase, getStateHistory, listAuditForCase, listReviewQueue, recordStaffLogin, verifyDecision, recordDeclaration } from '../../src/store/index.js';
 import { UNKNOWN_NAME_NOTE } from '../../src/web/staff.js';
 import { forEachBackend, useDatabase } from '../support/backends.js';
 import { APPLICANT_PN, buildPages, Client, csrfFrom, seedCase } from '../support/web.js';
@@ -132,7 +132,13 @@ forEachBackend('workbench pages', (backend) => {
       const audit = await listAuditForCase(db(), seeded.id);
       expect(audit.filter((a) => a.action === 'case.reassign' && a.result === 'refused').map((a) => a.details)).toEqual(refused.map(() => ({ problem: 'not-an-assignee' })));
 
-      // Someone who signed in with OpenID Connect and may have it: given, and named in the history.
+      // Someone who may have it but holds no SSBTEK declaration yet: refused in words (SSBTEK's terms).
+      const undeclared = await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: 'oidc-nora' });
+      expect(undeclared.statusCode).toBe(409);
+      expect(undeclared.body).toContain('Fördela ärendet till: Nora Nyström har ingen giltig försäkran för SSBTEK i ärendets kommun i dag');
+      expect((await getCase(db(), seeded.id))?.owner).toBeNull();
+      // With a declaration, who signed in with OpenID Connect and may have it: given, and named in the history.
+      await recordDeclaration(db(), { userId: 'oidc-nora', municipality: '1287', signedOn: '2020-01-01', receivedBy: 'Enhetschef', documentRef: 'SN 2020/7', recordedBy: 'admin-1' });
       expect((await lead.submit(url(seeded.id), `${url(seeded.id)}/fordela`, { till: 'oidc-nora' })).statusCode).toBe(303);
       expect((await getCase(db(), seeded.id))?.owner).toBe('oidc-nora');
       const after = (await lead.get(url(seeded.id))).body;

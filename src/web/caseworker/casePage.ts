@@ -1,3 +1,4 @@
+import { NO_DECLARATION_FOR_DECISION } from '../ssbtekAccess.js';
 import { kronor, namesForCase } from '../../domain/labels.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
@@ -52,6 +53,9 @@ export function casePageBody(view: CaseView, user: WebUser, csrf: string, now: D
   const left = view.receivedAt ? timeLeft(view.receivedAt, now) : undefined;
   const decision = view.decisions.at(-1);
   const typed = message?.kind === 'error' ? message.motivation : undefined;
+  // SSBTEK's terms: without a declaration that holds today the calculation (it counts SSBTEK's
+  // payments) is not shown and nothing can be signed or settled (the server refuses it too).
+  const undeclared = ssbtek !== undefined && !ssbtek.visible;
   const parts: string[] = [];
 
   parts.push(`<h1>Ärende ${esc(c.id)}</h1>`);
@@ -108,12 +112,12 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <p><strong>Skäl:</strong> ${esc(c.closedReason)}</p>`);
   }
   parts.push(ownershipSection(c, user, csrf, view.staff));
-  parts.push(manualSection(view, user, csrf, names));
+  parts.push(undeclared && (c.state === 'MANUAL' || c.state === 'PROPOSED') && !c.closedAt ? `<p class="notice" data-testid="no-declaration">${esc(NO_DECLARATION_FOR_DECISION)}</p>` : manualSection(view, user, csrf, names));
 
   // Actions: only what this user may do, only in a state where it can be done.
   if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {
     const actions: string[] = [];
-    if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.sign')) {
+    if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.sign') && !undeclared) {
       actions.push(`<section aria-labelledby="signera-rubrik"><h3 id="signera-rubrik">Signera förslaget</h3>
 <p>Du signerar beslutet ${p.outcome === 'PROPOSE_GRANT' ? `att bevilja ${esc(kronor(p.amount))} kr` : 'att avslå ansökan'} så som det står i beräkningen nedan.</p>
 <form method="post" action="/arenden/${id}/signera/bekrafta">
@@ -126,7 +130,7 @@ ${limitNote('signera-motivering-grans')}
 <button type="submit">Signera beslutet</button>
 </form></section>`);
     }
-    if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.editSign')) {
+    if (c.state === 'PROPOSED' && p && p.outcome !== 'MANUAL' && may(user, 'case.editSign') && !undeclared) {
       actions.push(`<section aria-labelledby="andra-rubrik"><h3 id="andra-rubrik">Ändra belopp och signera</h3>
 <p>Ändra belopp i beräkningen med en motivering, och signera det ändrade beslutet.</p>
 <p><a href="/arenden/${id}/andra">Ändra belopp</a></p></section>`);
@@ -144,7 +148,11 @@ ${limitNote('signera-motivering-grans')}
   }
 
   if (p) {
-    parts.push(calculationSection(p, decision, names));
+    parts.push(
+      undeclared
+        ? `<h2>Beräkning</h2><p class="notice" data-testid="calculation-hidden">Beräkningen räknar med utbetalningar från SSBTEK och visas inte för dig. ${esc(ssbtek.reason)}</p>`
+        : calculationSection(p, decision, names),
+    );
     parts.push(`<p class="small">Regelversion ${esc(p.rulesVersion)}</p>`);
     parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails, names, reasonFigures(view)));
     parts.push('<h2>Att observera</h2>', warningsList(p.warnings, names));

@@ -6,6 +6,7 @@ import { appendAudit, changeOwner, getCase, getStaffMember, OWNABLE_STATES, OWNE
 import type { WebUser } from '../auth/user.js';
 import { handOverRefusal, staffName, type StaffDirectory } from '../staff.js';
 import { AUDIT_PURPOSE } from './service.js';
+import { ssbtekAccess } from '../ssbtekAccess.js';
 import { historyReasonText } from '../../domain/reasons.js';
 
 /**
@@ -53,9 +54,15 @@ export async function releaseCase(db: Db, user: WebUser, c: CaseRecord): Promise
  * case in scope at the last login); checked here, not only by the page's list. A refusal is
  * audit-logged with the problem, never with the posted text.
  */
-export async function reassignCase(db: Db, user: WebUser, c: CaseRecord, to: string | null): Promise<OwnershipOutcome> {
+export async function reassignCase(db: Db, user: WebUser, c: CaseRecord, to: string | null, now: Date): Promise<OwnershipOutcome> {
   if (to !== null) {
-    const refusal = handOverRefusal(to, await getStaffMember(db, to), c, user);
+    const member = await getStaffMember(db, to);
+    // SSBTEK's terms: the case's register facts are only for someone with a declaration that holds today.
+    const refusal =
+      handOverRefusal(to, member, c, user) ??
+      (member && !(await ssbtekAccess(db, to, c.municipality, now)).visible
+        ? `Fördela ärendet till: ${member.displayName} har ingen giltig försäkran för SSBTEK i ärendets kommun i dag och får inte se ärendets registeruppgifter. Välj en annan handläggare, eller be en administratör registrera försäkran.`
+        : undefined);
     if (refusal) {
       await appendAudit(db, { actor: user.id, action: 'case.reassign', caseId: c.id, purpose: AUDIT_PURPOSE, result: 'refused', details: { problem: 'not-an-assignee' } });
       return { ok: false, message: refusal };

@@ -6,7 +6,7 @@ import { automatedDecisionsList } from './automatedView.js';
 import { csrfToken, userOf } from '../auth/guards.js';
 import { requireUser, type WebUser } from '../auth/user.js';
 import { caseScopeOf, may, mayOnCase, sendNotFound, type Action } from '../authz.js';
-import { page } from '../layout.js';
+import { esc, page } from '../layout.js';
 import { casePageBody, editPageBody, SIGN_MOTIVATION_LABEL, type CasePageMessage } from './casePage.js';
 import { readMotivation, motivationProblem } from './motivation.js';
 import { editedOutcome, parseAmountInput, parseLineAmounts } from './decision.js';
@@ -30,7 +30,10 @@ import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.j
 import { registerSearchRoutes } from './searchRoutes.js';
 import { draftOf, dropDrafts, keepDraft } from './drafts.js';
 import { DEVELOPMENT_PSEUDONYM_SECRET } from '../../config.js';
-import { ssbtekAccess } from '../ssbtekAccess.js';
+import { NO_DECLARATION_FOR_DECISION, ssbtekAccess } from '../ssbtekAccess.js';
+
+/** The actions that decide on a case's register facts (a signature, a settlement, a change). */
+const DECIDING: ReadonlySet<Action> = new Set<Action>(['case.sign', 'case.decide', 'decision.change', 'appeal.handle']);
 
 /**
  * The caseworker's pages:
@@ -128,6 +131,11 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
       }
       if (!mayOnCase(user, action, c)) {
         await html(reply, request, 'Ingen behörighet', `<h1>Ingen behörighet</h1><p>Din roll (${user.role === 'auditor' ? 'granskare' : user.role}) får inte göra detta i ärendet.</p><p><a href="/arenden/${encodeURIComponent(c.id)}">Tillbaka till ärendet</a></p>`, 403);
+        return undefined;
+      }
+      // A decision rests on the case's register facts: SSBTEK's terms let only a declared user see them.
+      if (DECIDING.has(action) && !(await ssbtekAccess(db, user.id, c.municipality, clock())).visible) {
+        await html(reply, request, 'Ingen försäkran för SSBTEK', `<h1>Ingen försäkran för SSBTEK</h1><p>${esc(NO_DECLARATION_FOR_DECISION)}</p><p><a href="/arenden/${encodeURIComponent(c.id)}">Tillbaka till ärendet</a></p>`, 403);
         return undefined;
       }
       return c;

@@ -60,7 +60,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
   app.post<Route>(
     '/arenden/:id/fordela',
     { preHandler },
-    ownership('case.reassign', (user, c, body) => reassignCase(db, user, c, body.till ? body.till : null), 'fordelat'),
+    ownership('case.reassign', (user, c, body) => reassignCase(db, user, c, body.till ? body.till : null, ctx.clock()), 'fordelat'),
   );
   app.post<Route>('/arenden/:id/avsluta', { preHandler }, ownership('case.close', (user, c, body) => closeCase(db, user, c.id, body.skal ?? ''), 'avslutat'));
 
