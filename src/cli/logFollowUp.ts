@@ -1,3 +1,4 @@
+import { stockholmDate } from '../domain/dates.js';
 import { writeFileSync } from 'node:fs';
 import { CHECK_WORDS, type CheckCode } from '../logfollowup/checks.js';
 import { followUpCsv } from '../web/logfollowup/csv.js';
@@ -20,7 +21,7 @@ export function logFollowUpOptions(values: ParsedValues, now: Date): { municipal
   const month = lastMonth(now);
   const from = str(values, 'from') ?? month.from;
   const to = str(values, 'to') ?? month.to;
-  const problem = periodProblem(from, to);
+  const problem = periodProblem(from, to, stockholmDate(now));
   if (problem) return problem.replace('Från:', '--from:').replace('Till och med:', '--to:');
   const csv = str(values, 'csv');
   return { municipality, from, to, ...(csv ? { csv } : {}) };

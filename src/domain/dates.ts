@@ -72,6 +72,11 @@ export function addYears(date: IsoDate, years: number): IsoDate {
   return isValidDate(year, month, day) ? `${y}${date.slice(4)}` : `${y}-03-01`;
 }
 
+/** The calendar date `days` later (earlier when negative), e.g. addDays('2026-03-01', -1) -> '2026-02-28'. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

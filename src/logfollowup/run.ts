@@ -1,5 +1,5 @@
 import { looksLikePersonalNumber } from '../domain/personalNumberInText.js';
-import { addMonths, daysBetween, firstDayOf, isIsoDate, lastDayOf, stockholmDate, stockholmWallTime } from '../domain/dates.js';
+import { addDays, addMonths, daysBetween, firstDayOf, isIsoDate, lastDayOf, stockholmDate, stockholmWallTime } from '../domain/dates.js';
 import type { LogFollowUpSettings } from '../config.js';
 import { appendAudit, insertFollowUpReport, insertFollowUpSignOff, getFollowUpReport, readFollowUpFacts, type Db, type FollowUpReportRecord } from '../store/index.js';
 import { followUp } from './checks.js';
@@ -27,10 +27,12 @@ function dayAfter(day: string): string {
 }
 
 /** Checks a period given as two Stockholm dates: a message in Swedish naming the field, or nothing. */
-export function periodProblem(from: string, to: string): string | undefined {
+export function periodProblem(from: string, to: string, today: string): string | undefined {
   if (!isIsoDate(from)) return 'Från: ange ett datum som ÅÅÅÅ-MM-DD.';
   if (!isIsoDate(to)) return 'Till och med: ange ett datum som ÅÅÅÅ-MM-DD.';
   if (to < from) return 'Till och med: kan inte vara före från-datumet.';
+  // A report on a period not yet over says "Inga fynd" about what has not happened, and could be signed off as reviewed.
+  if (to >= today) return `Till och med: perioden är inte slut. Välj ett slutdatum senast i går (${addDays(today, -1)}), så täcker rapporten hela perioden.`;
   if (daysBetween(from, to) >= MAX_PERIOD_DAYS) return `Till och med: perioden får vara högst ${MAX_PERIOD_DAYS} dagar.`;
   return undefined;
 }

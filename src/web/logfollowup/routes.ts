@@ -1,3 +1,4 @@
+import { stockholmDate } from '../../domain/dates.js';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { LOG_FOLLOW_UP_DEFAULTS, type LogFollowUpSettings } from '../../config.js';
@@ -103,7 +104,7 @@ ${error ? `<div role="alert"><p class="error" id="period-fel">${esc(error)}</p><
         await audit(request, 'logfollowup.make', 'refused', { problem: 'out-of-scope' });
         return sendNotFound(reply, request.user, csrfToken(reply));
       }
-      const problem = periodProblem(form.fran, form.till);
+      const problem = periodProblem(form.fran, form.till, stockholmDate(clock()));
       if (problem) {
         const reports = await listFollowUpReports(db, request.user!.municipalities);
         return render(request, reply, 'Logguppföljning', await listBody(request, reply, reports, problem, form), 400);
