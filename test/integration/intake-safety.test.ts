@@ -284,6 +284,9 @@ forEachBackend('intake of broken feed items', (backend) => {
       const three = await red();
       expect([three.health, three.gauge]).toEqual([503, '3']);
       expect(three.page).toMatch(/<div role="alert" class="error"><p>Intaget misslyckas: 3 hämtningar i rad har misslyckats.*Senaste fel: (System|RequestRefused)Exception: E-tjänsten svarade med fel form/);
+      // Not also 'igång' beside it, and what to do.
+      expect(three.page).not.toContain('Intaget är igång');
+      expect(three.page).toContain('Gör så här: kontrollera att e-tjänsten svarar');
       const valid = h.sandbox.generate(1, nextSeed()).map((v) => v.id);
       await pollAndCheck(valid);
       const after = await red();
