@@ -85,6 +85,11 @@ export function robotMetrics(db: Db, queues: () => Queues | undefined, logger: L
       intakeFailures: async () => (await getIntakeStatus(db, FEED))?.consecutiveFailures ?? 0,
       // From the database, so the web process (which has no queues here) reads the truth too.
       intakePaused: async () => Boolean((await getIntakeStatus(db, FEED))?.pausedAt),
+      heldMunicipalities: async () => {
+        const q = queues();
+        // A label from a fixed shape only (README: the labels): a municipality code.
+        return q ? [...(await q.heldMunicipalities())].filter((code) => /^\d{4}$/.test(code)).sort() : [];
+      },
       queueCounts: async () => {
         const q = queues();
         if (!q) return [];

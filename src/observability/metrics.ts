@@ -81,6 +81,8 @@ export interface MetricsSources {
   pastPromise?: () => Promise<Array<{ municipality: string; count: number }>>;
   /** Whether an admin has paused intake. */
   intakePaused?: () => Promise<boolean>;
+  /** The municipalities an admin has held (their applications are stored but get no job). */
+  heldMunicipalities?: () => Promise<string[]>;
   /** Intake polls that failed in a row since the last one that went through (intake_status). */
   intakeFailures?: () => Promise<number>;
 }
@@ -285,6 +287,21 @@ export function createMetrics(options: MetricsOptions = {}): RobotMetrics {
         this.set((await withTimeout(sources.intakePaused, timeoutMs, 'intakePaused')) ? 1 : 0);
       } catch {
         this.reset();
+      }
+    },
+  });
+  new Gauge({
+    name: 'robot_intake_held',
+    help: '1 for a municipality whose intake an admin has held (its applications are stored, no register is asked); absent when none is.',
+    labelNames: ['municipality'] as const,
+    registers: [registry],
+    async collect() {
+      if (!sources.heldMunicipalities) return;
+      this.reset();
+      try {
+        for (const municipality of await withTimeout(sources.heldMunicipalities, timeoutMs, 'heldMunicipalities')) this.set({ municipality }, 1);
+      } catch {
+        // Unknown: no series rather than a wrong 0.
       }
     },
   });

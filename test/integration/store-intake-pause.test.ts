@@ -1,6 +1,9 @@
 import { expect, it } from 'vitest';
 import { robotMetrics } from '../../src/cli/wiring.js';
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../src/observability/logger.js';
+import { openQueues } from '../../src/robot/queues.js';
+import { redisConnection } from '../../src/robot/redisConnection.js';
 import { FEED, pollOnce } from '../../src/robot/intake.js';
 import type { RobotDeps } from '../../src/robot/deps.js';
 import { getIntakeStatus, setIntakePaused } from '../../src/store/index.js';
@@ -34,5 +37,20 @@ forEachBackend('intake pause', (backend) => {
     expect(await gauge()).toBe('0');
     await pollOnce(deps, cursors, async () => undefined);
     expect(asked).toBe(1);
+  });
+
+  it("robot_intake_held names each municipality an admin has held, from the queues' Redis", async () => {
+    const queues = openQueues(redisConnection('redis://127.0.0.1:6379'), `held-${randomUUID()}`);
+    try {
+      const metrics = robotMetrics(db(), () => queues, createLogger({ nodeEnv: 'test', logLevel: 'silent' }));
+      const held = async () => [...(await metrics.render()).matchAll(/^robot_intake_held\{municipality="(\d{4})"\} 1$/gm)].map((m) => m[1]);
+      expect(await held()).toEqual([]);
+      await queues.holdMunicipality('1263');
+      expect(await held()).toEqual(['1263']);
+      await queues.releaseMunicipality('1263');
+      expect(await held()).toEqual([]);
+    } finally {
+      await queues.close();
+    }
   });
 });
