@@ -307,7 +307,8 @@ describe('deciding an undeclared income and an income to assess', () => {
     expect(errorOf(pension, { choice: 'exclude' })).toBe('Pension, sökande: skriv en motivering.');
     expect(errorOf(pension, { choice: 'count' })).toBeUndefined();
     expect(errorOf(studies, { choice: 'full' })).toBe('Studiemedel, sökande: skriv en motivering.');
-    expect(errorOf(studies, { choice: 'other', amount: 'tusen', motivation: 'x' })).toBe('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
+    expect(errorOf(studies, { choice: 'other', amount: 'tusen', motivation: 'x' })).toBe('Studiemedel, sökande: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.');
+    expect(errorOf(studies, { choice: 'other', amount: '-3', motivation: 'x' })).toBe('Studiemedel, sökande: beloppet kan inte vara negativt. Skriv 0 om posten inte ska räknas.');
     expect(errorOf(studies, { choice: 'other', motivation: 'x' })).toBe('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
   });
 

@@ -290,9 +290,16 @@ forEachBackend('workbench pages', (backend) => {
       const id = 'bedom-applicant-studentFinance';
       const bad = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(page.body), [`val_${id}`]: 'other', [`belopp_${id}`]: 'tretusen', [`motivering_${id}`]: 'Bara levnadskostnaden.' });
       expect(bad.statusCode).toBe(400);
-      expect(bad.body).toContain('Studiemedel, sökande: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.');
+      expect(bad.body).toContain('Studiemedel, sökande: beloppet är inte ett belopp i kronor, t.ex. 6 500 eller 1 250,50.');
       expect(bad.body).toContain('value="tretusen"');
       expect(bad.body).toContain('Bara levnadskostnaden.');
+
+      // A slip of the keyboard (50 000 for 5 000) is pointed out on the confirmation, not refused.
+      const slip = await anna.post(`${url(seeded.id)}/avgora/bekrafta`, { _csrf: csrfFrom(bad.body), [`val_${id}`]: 'other', [`belopp_${id}`]: '50000 kr', [`motivering_${id}`]: 'Bara levnadskostnaden.' });
+      expect(slip.statusCode).toBe(303);
+      const confirm = await anna.get(`${url(seeded.id)}/avgora/bekrafta`);
+      expect(confirm.body).toContain('Kontrollera beloppen');
+      expect(confirm.body).toContain('Studiemedel, sökande: 50\u00a0000,00 kr är mer än 16 gånger så mycket som 3\u00a0000,00 kr.');
 
       const res = await anna.post(`${url(seeded.id)}/avgora`, { _csrf: csrfFrom(bad.body), [`val_${id}`]: 'other', [`belopp_${id}`]: '1 250,50', [`motivering_${id}`]: 'Bara levnadskostnadsdelen av studiemedlen räknas.' });
       expect(res.statusCode).toBe(303);

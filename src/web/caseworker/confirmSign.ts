@@ -158,18 +158,21 @@ export interface ConfirmManualInput {
   fields: ReadonlyMap<string, string>;
   /** The letter's motivation as the signature will store it: one line per settled point (settlementText). */
   motivation: string;
+  /** The lines the settled points change (an income counted at another amount, a cost refused): checked for slips (amountChecks.ts). */
+  edits?: readonly { label: string; from: string; to: string }[];
   csrf: string;
 }
 
 export function confirmManualBody(input: ConfirmManualInput): string {
   const lines = input.motivation.split('\n').filter((l) => l.trim() !== '');
+  const warning = amountWarningBox(input.edits ?? []);
   return confirmWithChangeAgain({
     caseId: input.caseId,
     heading: 'Bekräfta beslutet',
     lead: 'Med dina ställningstaganden beslutar du att',
     decided: input,
     // What the letter will say about each point, as it will say it: read before signing, as on the other confirmations.
-    details: `${lines.length > 0 ? `<h2>Motiveringar i brevet</h2>\n<ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n` : ''}<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
+    details: `${warning}${lines.length > 0 ? `<h2>Motiveringar i brevet</h2>\n<ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n` : ''}<p>När du signerar sparas beslutet med ditt namn och tid, beslutsbrevet skapas med dina motiveringar och beslutet verkställs. Ett signerat beslut kan bara ändras genom ett nytt beslut.</p>`,
     path: 'avgora',
     fields: hiddenFields(input.csrf, input.proposalId, input.fields),
   });
@@ -179,14 +182,19 @@ export function confirmManualBody(input: ConfirmManualInput): string {
  * The changed amounts, the one they replace (`fromHeading`: the proposal's or the decision in
  * force) beside the new, with a warning first for any that looks mistyped (amountChecks.ts).
  */
-function editsTable(edits: readonly { label: string; from: string; to: string }[], fromHeading: string): string {
+/** "Kontrollera beloppen" for the amounts that look mistyped (amountChecks.ts); '' when none does. */
+function amountWarningBox(edits: readonly { label: string; from: string; to: string }[]): string {
   const warnings = amountWarnings(edits);
-  const warning = warnings.length
+  return warnings.length
     ? `<div class="warning" role="note" aria-labelledby="kontrollera-rubrik"><h2 id="kontrollera-rubrik">Kontrollera beloppen</h2>
 <ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>
 <p>Stämmer beloppen kan du signera ändå. Annars: Ändra igen.</p></div>
 `
     : '';
+}
+
+function editsTable(edits: readonly { label: string; from: string; to: string }[], fromHeading: string): string {
+  const warning = amountWarningBox(edits);
   const rows = edits.map((e) => `<tr><th scope="row">${esc(e.label)}</th><td class="num">${esc(kronor(e.from))} kr</td><td class="num">${esc(kronor(e.to))} kr</td></tr>`).join('\n');
   return `${warning}<div class="table-scroll" role="region" aria-label="Ändrade belopp" tabindex="0">
 <table>

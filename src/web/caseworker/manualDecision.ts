@@ -7,7 +7,7 @@ import type { CaseSnapshot } from '../../domain/snapshot.js';
 import { calculate } from '../../norm/calculate.js';
 import { incomeDiscrepancies, incomesToSettle, type IncomeChoices } from '../../norm/incomes.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { applyEdits, outcomeAfterEdit, parseAmountInput } from './decision.js';
+import { amountProblem, applyEdits, outcomeAfterEdit, parseAmountInput } from './decision.js';
 import { readMotivation, motivationProblem } from './motivation.js';
 
 /**
@@ -179,7 +179,8 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
     }
     const other = p.kind === 'assessIncome' && given.choice === 'other' ? parseAmountInput(given.amount) : undefined;
     if (p.kind === 'assessIncome' && given.choice === 'other' && other === undefined) {
-      errors.set(p.id, `${p.label}: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.`);
+      const typed = (given.amount ?? '').trim();
+      errors.set(p.id, typed === '' ? `${p.label}: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.` : amountProblem(p.label, typed)!);
       continue;
     }
     if (motivation.length === 0 && !(p.kind === 'undeclared' && given.choice === 'count')) {

@@ -145,7 +145,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
       reply,
       request,
       `Bekräfta beslutet i ärende ${found.c.id}`,
-      confirmManualBody({ caseId: found.c.id, proposalId: draft.proposalId || undefined, month: c.month, outcome: c.outcome, amount: c.amount, fields, motivation: c.motivation ?? '', csrf: csrfToken(reply) }),
+      confirmManualBody({ caseId: found.c.id, proposalId: draft.proposalId || undefined, month: c.month, outcome: c.outcome, amount: c.amount, fields, motivation: c.motivation ?? '', edits: c.edits, csrf: csrfToken(reply) }),
     );
   });
 
