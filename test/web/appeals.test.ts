@@ -104,9 +104,12 @@ forEachBackend('appeals on the case pages', (backend) => {
       [{ inkom: '2026-03-10', delgivet: '2026-02-20' }, 'Sökanden fick beslutet: 2026-02-20 är före beslutsdagen 2026-03-02.'],
     ];
     for (const [dates, message] of table) {
-      const res = await record(id, { kanal: 'brev', galler: 'Normen.', ...dates });
+      const res = await record(id, { kanal: 'brev', galler: 'Normen är för låg för familjen.', ...dates });
       expect(res.statusCode, JSON.stringify(dates)).toBe(400);
       expect(res.body).toContain(message);
+      // The form again, with what was typed: nothing to write twice.
+      expect(res.body, JSON.stringify(dates)).toContain('Normen är för låg för familjen.</textarea>');
+      expect(res.body).toContain(`value="${dates.inkom}"`);
     }
     expect(await listAppealsForCase(db(), id)).toEqual([]);
   });

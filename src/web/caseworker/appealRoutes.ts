@@ -172,14 +172,17 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
     if (!c) return reply;
     const body = request.body ?? {};
     const parsed = parseAppealForm({ receivedOn: body.inkom, channel: body.kanal, concerns: body.galler, notifiedOn: body.delgivet }, stockholmDate(clock()));
-    if (!parsed.ok) {
-      // The form again with what was typed, so nothing is lost.
+    // The form again with what was typed and what is wrong, so nothing is lost.
+    const formAgain = (errors: readonly string[]) => {
       const typed = { inkom: body.inkom, kanal: body.kanal, galler: body.galler, delgivet: body.delgivet };
       return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras – ärende ${esc(c.id)}</h1>
-${appealRecordForm(c.id, csrfToken(reply), clock(), typed, parsed.errors)}
+${appealRecordForm(c.id, csrfToken(reply), clock(), typed, errors)}
 <p><a href="${caseUrl(c.id)}">Tillbaka till ärendet utan att registrera</a></p>`, 400);
-    }
+    };
+    if (!parsed.ok) return formAgain(parsed.errors);
     const result = await recordAppeal(db, userOf(request), c.id, parsed.value);
+    // A date before the decision day is a typing error: corrected in the same form.
+    if (!result.ok && result.status === 400) return formAgain([result.message]);
     if (!result.ok) return ctx.html(reply, request, 'Överklagandet kunde inte registreras', `<h1>Överklagandet kunde inte registreras</h1><p class="error" role="alert">${esc(result.message)}</p><p><a href="${caseUrl(c.id)}">Tillbaka till ärendet</a></p>`, result.status);
     return reply.redirect(`${caseUrl(c.id)}/overklaganden/${result.value.id}?registrerat=1`, 303);
   });
