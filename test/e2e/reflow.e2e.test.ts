@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDecision, IN_MEMORY, openDatabase, type Db } from '../../src/store/index.js';
 import { adminRoutes } from '../../src/web/admin/index.js';
 import { logFollowUpRoutes } from '../../src/web/logfollowup/routes.js';
-import { stockholmDate } from '../../src/domain/dates.js';
+import { addDays, stockholmDate } from '../../src/domain/dates.js';
 import { caseworkerRoutes } from '../../src/web/caseworker/routes.js';
 import { axeCheck, loginAs, serveInChromium, shoot, type BrowserSite } from '../support/browser.js';
 import { onPhone, PHONE_WIDTH } from '../support/phone.js';
@@ -187,8 +187,9 @@ describe('every page at 390 px without sideways scrolling', () => {
       // A log follow-up report of today, made now: the reads above are in it.
       await page.goto(`${base}/logguppfoljning`);
       await page.getByLabel(/^Kommun/).selectOption('1287');
-      await page.getByLabel(/^Från/).fill(stockholmDate(new Date()));
-      await page.getByLabel(/^Till och med/).fill(stockholmDate(new Date()));
+      // A period that is over (yesterday): one not over is refused.
+      await page.getByLabel(/^Från/).fill(addDays(stockholmDate(new Date()), -1));
+      await page.getByLabel(/^Till och med/).fill(addDays(stockholmDate(new Date()), -1));
       await page.getByRole('button', { name: 'Gör rapporten' }).click();
       await page.waitForURL(/\/logguppfoljning\/\d+$/);
       await fits(page, 'logfollowup-report');

@@ -68,6 +68,8 @@ export interface TechnicalErrorCase {
   since: Date;
   /** What failed, from the state history's reason ("TECHNICAL_ERROR: ssbtek" -> "ssbtek"); null if not named. */
   component: string | null;
+  /** Whether a snapshot was kept (the registers answered before it failed): only then can it be computed again from it. */
+  hasSnapshot: boolean;
 }
 
 /** Cases now in TECHNICAL_ERROR that went there at or after `since` (all when unset), oldest first; only `municipalities`' when given. */
@@ -75,10 +77,11 @@ export async function listTechnicalErrors(
   db: Queryable,
   options: { since?: Date | undefined; limit?: number; municipalities?: MunicipalityScope } = {},
 ): Promise<TechnicalErrorCase[]> {
-  const { rows } = await db.query<{ id: string; state_changed_at: Date; reason: string | null }>(
+  const { rows } = await db.query<{ id: string; state_changed_at: Date; reason: string | null; has_snapshot: boolean }>(
     `SELECT c.id, c.state_changed_at,
             (SELECT h.reason FROM case_state_history h
-              WHERE h.case_id = c.id AND h.to_state = 'TECHNICAL_ERROR' ORDER BY h.id DESC LIMIT 1) AS reason
+              WHERE h.case_id = c.id AND h.to_state = 'TECHNICAL_ERROR' ORDER BY h.id DESC LIMIT 1) AS reason,
+            EXISTS (SELECT 1 FROM snapshots s WHERE s.case_id = c.id) AS has_snapshot
        FROM cases c
       WHERE c.state = 'TECHNICAL_ERROR' AND ($1::timestamptz IS NULL OR c.state_changed_at >= $1)
         AND ($3::text[] IS NULL OR c.municipality = ANY($3::text[]))
@@ -90,7 +93,7 @@ export async function listTechnicalErrors(
     // The reason is written by the robot as "TECHNICAL_ERROR: <component>", perhaps followed by
     // " — " and words (src/robot/recovery.ts); anything else is not shown.
     const match = /^TECHNICAL_ERROR: ([a-z][a-z0-9-]{0,30})(?: — .*)?$/s.exec(r.reason ?? '');
-    return { caseId: r.id, since: r.state_changed_at, component: match ? match[1]! : null };
+    return { caseId: r.id, since: r.state_changed_at, component: match ? match[1]! : null, hasSnapshot: r.has_snapshot };
   });
 }
 

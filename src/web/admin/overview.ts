@@ -19,7 +19,7 @@ export interface Overview {
   intakeStatus: IntakeStatus | undefined;
   jobCounts: { queue: string; counts: Record<string, number> }[];
   failedJobs: { queue: string; caseId: string | undefined; errorClass: string | undefined; attempts: number; at: Date | undefined }[];
-  technicalErrors: { caseId: string; since: Date; component: string | null; errorClass: string | undefined }[];
+  technicalErrors: { caseId: string; since: Date; component: string | null; hasSnapshot: boolean; errorClass: string | undefined }[];
   throughput: ThroughputSlot[];
   /** Cases the robot owns that have not changed state for longer than STUCK_AFTER_MS, oldest first. */
   stuck: StuckCase[];
@@ -223,16 +223,16 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
 <td>${esc(t.component === null ? '–' : componentWords(t.component))}</td>
 <td>${esc(t.errorClass === undefined ? '–' : errorClassWords(t.errorClass))}</td>
 <td><form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="intake"><button type="submit" aria-label="Kör om från intaget, ärende ${esc(t.caseId)}">Kör om från intaget</button></form>
-<form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="snapshot"><button type="submit" aria-label="Räkna om från ögonblicksbild, ärende ${esc(t.caseId)}">Räkna om från ögonblicksbild</button></form></td>
+${t.hasSnapshot ? `<form method="post" action="/admin/omkorning" class="inline">${hidden(csrf)}<input type="hidden" name="arende" value="${esc(t.caseId)}"><input type="hidden" name="satt" value="snapshot"><button type="submit" aria-label="Räkna om från ögonblicksbild, ärende ${esc(t.caseId)}">Räkna om från ögonblicksbild</button></form>` : ''}</td>
 </tr>`,
     )
     .join('');
   const technical = o.technicalErrors.length
-    ? `<table>
-<caption>Ärenden i läget tekniskt fel (${o.technicalErrors.length})</caption>
+    ? `<div class="table-scroll" role="region" aria-labelledby="tekniskt-fel-rubrik" tabindex="0"><table>
+<caption id="tekniskt-fel-rubrik">Ärenden i läget tekniskt fel (${o.technicalErrors.length})</caption>
 <thead><tr><th scope="col">Ärende</th><th scope="col">Sedan</th><th scope="col">Del med fel</th><th scope="col">Slags fel</th><th scope="col">Åtgärd</th></tr></thead>
 <tbody>${technicalRows}</tbody>
-</table>`
+</table></div>`
     : '<p>Inga ärenden i läget tekniskt fel.</p>';
 
   const stuckRows = o.stuck
