@@ -50,8 +50,12 @@ describe('the decision letter gives reasons', () => {
     );
     expect(text).toContain('Beslutet grundar sig på 12 kap. 3 § socialtjänstlagen (2025:400): den som kan arbeta har rätt till försörjningsstöd enligt 12 kap. 1 § socialtjänstlagen (2025:400) om hen står till arbetsmarknadens förfogande');
     expect(text).toContain('Planeringsmodulen registrerade den 2026-02-20');
-    expect(text).toContain('"Uteblev från två planeringsmöten i februari."');
+    expect(text).toContain('att du inte är aktivt arbetssökande: "Uteblev från två planeringsmöten i februari."');
+    expect(text).not.toContain('."."');
+    expect(text).not.toContain('sökanden');
     expect(text).not.toMatch(/planeringsmodulen bedömer/i);
+    // The provision once, by the decision day: not again inside the finding.
+    expect(text.match(/12 kap\. 3 § socialtjänstlagen/g)).toHaveLength(1);
   });
 
   it('a reduced amount: the changed lines with both amounts, the provision and the motivation', () => {
@@ -111,6 +115,15 @@ describe('appeal instructions only where the decision may be appealed', () => {
     expect(text).toContain('Beslutet grundar sig på 4 kap. 1 § socialtjänstlagen (2001:453)');
     expect(text).toContain('Du kan överklaga beslutet till förvaltningsrätten (16 kap. 3 § socialtjänstlagen (2001:453))');
     expect(text).not.toContain('2025:400');
+  });
+
+  it('received before the new law and decided after it: the finding does not cite the repealed law beside the one in force', () => {
+    const { text } = signed(
+      { month: '2026-03', receivedAt: '2025-06-30T10:00:00+02:00', plan: 'notActive', planRecord: { assessedOn: '2025-06-20', recorded: 'Uteblev.' } },
+      '2026-03-03T09:00:00+01:00',
+    );
+    expect(text).toContain('Beslutet grundar sig på 12 kap. 3 § socialtjänstlagen (2025:400)');
+    expect(text).not.toContain('2001:453');
   });
 
   it('a 2021 month decided in late 2026 cites today\'s law, with 2021\'s amounts', () => {

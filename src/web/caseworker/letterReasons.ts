@@ -28,6 +28,18 @@ export function decisionDay(c: Pick<DecisionContent, 'signedAt'>): IsoDate {
 
 const kr = (amount: string | Money): string => `${kronor(typeof amount === 'string' ? amount : formatOre(amount))} kr`;
 
+/**
+ * The robot's finding as the letter says it to the applicant: "du", not "sökanden"; without
+ * the provision the finding quotes (the letter states it above, by the law of the decision day,
+ * where the finding took the law of the receipt day); a quoted note's own full stop not doubled.
+ */
+function toApplicant(detail: string): string {
+  return detail
+    .replace(/\s*Villkoret i .*$/s, '')
+    .replace('att sökanden inte är', 'att du inte är')
+    .replace(/([.!?])"\.$/, '$1"');
+}
+
 /** One entry per reason of the decision, and one for amounts the caseworker changed. */
 export function letterReasons(c: DecisionContent): LetterReason[] {
   const day = decisionDay(c);
@@ -86,7 +98,7 @@ function reasonFor(code: ReasonCode, details: string[], c: DecisionContent, day:
       provision: newActGoverns(day)
         ? `${cite('labourMarket', day)}: den som kan arbeta har rätt till försörjningsstöd enligt ${cite('right', day)} om hen står till arbetsmarknadens förfogande, om det inte finns godtagbara skäl`
         : `${cite('labourMarket', day)}: rätten till bistånd förutsätter att den som kan arbeta står till arbetsmarknadens förfogande`,
-      facts: details.length > 0 ? details : ['Planeringsmodulen har registrerat att du inte är aktivt arbetssökande.'],
+      facts: details.length > 0 ? details.map(toApplicant) : ['Planeringsmodulen har registrerat att du inte är aktivt arbetssökande.'],
     };
   }
   return { title, provision: cite('right', day), facts: details };
