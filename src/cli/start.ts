@@ -142,6 +142,7 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
       `  Hälsa:    ${base}/healthz`,
       `  Mätvärden: ${base}/metrics`,
       `  Data:     ${config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/pglite`}; Redis ${redis.started ? 'startad för körningen' : redis.url}`,
+      `  Simulerade register (fel läggs in med POST /__faults, se README "Make a register fail"): SSBTEK ${urls.ssbtek}, KIR ${urls.kir}, planeringsmodulen ${urls.plan}, e-tjänsten ${urls.eservice}`,
       `  Ett förslag för hand: npm run --silent calc -- --explain fixtures/snapshots/contract-example.json`,
       '  Ctrl-C avslutar.',
       '',

@@ -95,6 +95,11 @@ export interface EServiceSandbox extends JsonSim {
   addRaw(item: RawFeedItem): string;
   /** Applications in the feed. */
   size(): number;
+  /**
+   * Who hands the register data of households made by POST /__generate on (startSandbox: KIR,
+   * plan and SSBTEK), so that what an admin generates over HTTP is people the registers know.
+   */
+  onGenerated(hand: (households: GeneratedHousehold[]) => void): void;
 }
 
 const cursorOf = (seq: number) => `c${String(seq).padStart(8, '0')}`;
@@ -110,6 +115,7 @@ function peopleIn(payload: unknown): string[] {
 }
 
 export async function start(options: EServiceSandboxOptions = {}): Promise<EServiceSandbox> {
+  let handOn: ((households: GeneratedHousehold[]) => void) | undefined;
   const feed: Array<{ id: string; cursor: string; payload: unknown } | { cursor: string; rawText: string }> = [];
   const ids = new Set<string>();
   const taken = new Set<string>();
@@ -197,11 +203,21 @@ export async function start(options: EServiceSandboxOptions = {}): Promise<EServ
           ...(input.month === undefined ? {} : { month: input.month }),
           ...(input.municipality === undefined ? {} : { municipality: input.municipality }),
         });
+        handOn?.(households);
         return { status: 200, body: { ids: households.map((h) => h.id) } };
       }
       return undefined;
     },
   });
-  return { ...sim, add, addRaw, generate, size: () => feed.length };
+  return {
+    ...sim,
+    add,
+    addRaw,
+    generate,
+    size: () => feed.length,
+    onGenerated: (hand) => {
+      handOn = hand;
+    },
+  };
 }
 

@@ -58,13 +58,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     started.push(eservice);
 
-    const generate = (count: number, seed: number, generateOptions: Omit<GenerateOptions, 'taken'> = {}) => {
-      const households = eservice.generate(count, seed, generateOptions);
+    const toRegisters = (households: GeneratedHousehold[]) => {
       for (const h of households) {
         kir.add(h.kir);
         plan.add([h.plan]);
         ssbtek.addFixtures(h.ssbtek);
       }
+    };
+    eservice.onGenerated(toRegisters);
+    const generate = (count: number, seed: number, generateOptions: Omit<GenerateOptions, 'taken'> = {}) => {
+      const households = eservice.generate(count, seed, generateOptions);
+      toRegisters(households);
       return households;
     };
     if (options.generate) {

@@ -76,4 +76,22 @@ describe('generate()', () => {
       expect(ssbtek[0]!.payments ?? []).toEqual(declared ? [expect.objectContaining({ benefit: 'Allmänt barnbidrag', net: declared.amount })] : []);
     }
   });
+
+  it("households an admin generates over HTTP (the e-service's POST /__generate) are people the registers know too", async () => {
+    sandbox = await startSandbox();
+    const res = await fetch(`${sandbox.urls.eservice}/__generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 3, seed: 77 }) });
+    expect(res.status).toBe(200);
+    const { ids } = (await res.json()) as { ids: string[] };
+    expect(ids).toHaveLength(3);
+    const clients = clientsFor(sandbox);
+    const items = (await clients.eservice.fetchNew(null, 1000)).items.filter((i) => ids.includes(i.id));
+    expect(items).toHaveLength(3);
+    for (const item of items) {
+      const result = validateSnapshot(await snapshotFor(clients, item.payload as { application: unknown }));
+      expect(result.ok, item.id).toBe(true);
+      if (!result.ok) continue;
+      expect(Array.isArray(result.snapshot.registers.kir) && result.snapshot.registers.kir.every((k) => k.status !== 'unavailable')).toBe(true);
+      expect((result.snapshot.registers.ssbtek as Array<{ status: string }>).every((s) => s.status === 'answered')).toBe(true);
+    }
+  });
 });
