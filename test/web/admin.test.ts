@@ -276,6 +276,11 @@ describe('admin pages', () => {
     const page = await app.inject({ method: 'GET', url: paused.headers.location as string, headers: ADMIN });
     expect(page.body).toContain('Intaget är pausat.');
     expect(page.body).toContain('action="/admin/intag/aterupta"');
+    // One municipality's hold is said with its name, and a posted code never as typed.
+    const held = await app.inject({ method: 'GET', url: '/admin?meddelande=intag-pausat-kommun&kommun=1263', headers: ADMIN });
+    expect(held.body).toContain('Intaget är pausat för Svedala kommun.');
+    const odd = await app.inject({ method: 'GET', url: '/admin?meddelande=intag-pausat-kommun&kommun=%3Cb%3E', headers: ADMIN });
+    expect(odd.body).toContain('Intaget är pausat för kommunen.');
 
     const resumed = await post('/admin/intag/aterupta', {});
     expect(resumed.statusCode).toBe(303);

@@ -68,6 +68,11 @@ forEachBackend('caseworker pages', (backend) => {
       expect(res.body).toMatch(/<strong>[1-9]\d*<\/strong> för manuell handläggning/);
       expect(res.body).toContain('Försenat');
       expect(res.body).toContain('aria-sort="ascending"');
+      // A proposed rejection has no amount to show: the Belopp column says "–", not a figure that reads as granted.
+      const rejected = await seedCase(db(), { municipality: '1287', kind: 'reject' });
+      const row = (await anna.get('/inkorg')).body.split('<tr>').find((r) => r.includes(rejected.id))!;
+      expect(row).toContain('Förslag: avslå');
+      expect(row).toContain('<td class="num">–</td>');
       // Who is signed in, in words: the organisation with a capital, not the claim's key "trelleborg".
       expect(res.body).toContain('<span>Anna Lind (handläggare, Trelleborg)</span>');
       expect((await new Client(app).get('/login')).body).toContain('Anna Lind – handläggare, Trelleborg (kommun 1287)');

@@ -143,8 +143,8 @@ const QUEUE_WORDS: Record<string, string> = { intake: 'Intag', cases: 'Ärenden'
 const MESSAGES: Record<string, string> = {
   'intag-pausat': 'Intaget är pausat. Inga nya ansökningar hämtas förrän det återupptas.',
   'intag-aterupptaget': 'Intaget är återupptaget.',
-  'intag-pausat-kommun': 'Intaget är pausat för kommun {kommun}. Nya ansökningar sparas men behandlas inte förrän det återupptas.',
-  'intag-aterupptaget-kommun': 'Intaget är återupptaget för kommun {kommun}. De sparade ansökningarna behandlas nu.',
+  'intag-pausat-kommun': 'Intaget är pausat för {kommun}. Nya ansökningar sparas men behandlas inte förrän det återupptas.',
+  'intag-aterupptaget-kommun': 'Intaget är återupptaget för {kommun}. De sparade ansökningarna behandlas nu.',
 };
 
 function hidden(csrf: string | undefined): string {
@@ -172,7 +172,8 @@ export function throughputChart(slots: readonly ThroughputSlot[]): string {
 }
 
 export function renderOverview(o: Overview, csrf: string | undefined, message: string | undefined, todos = '', kommun?: string, names: (code: string) => string = (code) => `kommun ${code}`): string {
-  const text = message ? ownValue(MESSAGES, message)?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? kommun! : '') : undefined;
+  // The municipality by its name ("Svedala kommun"), never the posted text itself.
+  const text = message ? ownValue(MESSAGES, message)?.replace('{kommun}', /^\d{4}$/.test(kommun ?? '') ? names(kommun!) : 'kommunen') : undefined;
   const notice = text ? `<p role="status" class="notice">${esc(text)}</p>` : '';
   const perMunicipality = o.held
     .map((h) =>

@@ -73,7 +73,7 @@ export function inboxBody(
 <td>${esc(outcome)}${reasons ? `<br><span class="small">${esc(reasons)}</span>` : ''}${
         item.bookingPoint ? `<br><strong class="booking-point">Första mötet:</strong> <span class="small">${esc(item.bookingPoint)}</span>` : ''
       }</td>
-<td class="num">${item.amount !== null && item.outcome !== 'MANUAL' ? esc(kronor(item.amount)) : '–'}</td>
+<td class="num">${item.amount !== null && item.outcome === 'PROPOSE_GRANT' ? esc(kronor(item.amount)) : '–'}</td>
 <td>${esc(names(item.municipality))}</td>
 <td>${esc(ownerWords(item.owner, user, staff))}</td>
 </tr>`;
