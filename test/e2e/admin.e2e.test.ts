@@ -123,6 +123,15 @@ describe('admin console in Chromium', () => {
       await page.goto(`${base}/admin/koer/`);
       await page.waitForLoadState('networkidle');
       await shoot(page, 'admin-07-bull-board');
+      // A queue's page reloaded (or bookmarked) loads too: its files resolve against the board's <base>.
+      const failed: string[] = [];
+      page.on('response', (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
+      });
+      await page.goto(`${base}/admin/koer/queue/cases`);
+      await page.waitForLoadState('networkidle');
+      expect(failed).toEqual([]);
+      await page.getByText('Biståndsrobotens köer').first().waitFor();
       expect((await getCase(db, id))!.state).not.toBe('TECHNICAL_ERROR');
     } finally {
       await context.close();

@@ -19,7 +19,7 @@ import { seedCase } from '../support/web.js';
  * The cases are the sandbox's, run through the robot; one is signed on the way (through the
  * confirmation step) so that the decision, its letter and the change form are visited too.
  * Each page is measured again at 640 px (a 1 280 px window at 200 % zoom).
- * Not visited: bull-board (/admin/koer, a third-party page) and the downloads (CSV, PDF, text).
+ * Not visited: bull-board (/admin/koer, a third-party page; admin.e2e.test.ts loads it, a queue's page reloaded included) and the downloads (CSV, PDF, text).
  */
 const WIDTH = PHONE_WIDTH;
 /** A 1 280 px window at 200 % zoom (WCAG 1.4.10 names 1 280 px at 400 %, i.e. 320 px: below 390). */

@@ -59,6 +59,15 @@ export async function registerBullBoard(
       await attach();
       return undefined;
     });
+    // The board's own pages name their files relative to <base href="/admin/koer/">; with the
+    // site's base-uri 'none' a reloaded or bookmarked /admin/koer/queue/cases asked for
+    // /admin/koer/queue/static/… and stayed at "Loading". Here, and only here, the base may be
+    // this origin.
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("base-uri 'none'", "base-uri 'self'"));
+      return payload;
+    });
     scope.addHook('onResponse', async (request, reply) => {
       if (request.method === 'GET' || request.method === 'HEAD' || !request.user || reply.statusCode === 403 || reply.statusCode === 404) return;
       // The path names the queue and the job id (case-<caseId>): no personal data.
