@@ -11,7 +11,7 @@ import { start as startCaseSystemApi, type CaseSystemApiSandbox } from '../../sr
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { start as startPayments, type PaymentSandbox } from '../../src/sandbox/payments.js';
-import { openDatabase, type Db } from '../../src/store/index.js';
+import { openDatabase, recordDeclaration, type Db } from '../../src/store/index.js';
 import { dropSchema, randomSchema, SERVER_URL } from '../support/backends.js';
 import { startTestProvider, type TestProvider } from '../support/oidcProvider.js';
 import { registerEnv } from '../support/processWorld.js';
@@ -304,6 +304,8 @@ describe('the production path: the compiled robot as the image runs it', () => {
       children[0],
     );
     expect(proposed.state, 'the generated household should give a proposal to sign').toBe('PROPOSED');
+    // As an admin records it on /admin/forsakringar: signing rests on SSBTEK's facts, which need the caseworker's declaration.
+    await recordDeclaration(db!, { userId: 'hl.trelleborg', municipality: '1287', signedOn: '2020-01-01', receivedBy: 'Enhetschef', documentRef: 'SN 2020/1', recordedBy: 'admin-1' });
 
     // Login: the web sends the browser to the provider, the provider back with a code.
     const signedIn = await follow(`${proxy.url}/login?next=${encodeURIComponent(`/arenden/${caseId}`)}`);
