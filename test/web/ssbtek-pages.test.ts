@@ -54,6 +54,18 @@ describe('SSBTEK declarations on the pages', () => {
     expect((await anna.post(`/arenden/${id}/signera/bekrafta`, { _csrf: csrfFrom(shown.body), motivering: '' })).statusCode).toBe(303);
   });
 
+  it("names a manual case's reasons to a caseworker without a declaration, without the SSBTEK figures that explain them", async () => {
+    const { id } = await seedCase(db, { municipality: '1263', payments: [{ agency: 'FK', benefit: 'PM', paidOn: '2026-02-20', net: '4321.50' }] });
+    const karin = await Client.login(pages, 'hl-svedala-1');
+    const hidden = (await karin.get(`/arenden/${id}`)).body;
+    expect(hidden).toContain('data-testid="calculation-hidden"');
+    expect(hidden).toContain('<h2>Skäl</h2>\n<ul class="plain"><li><strong>Registrerad inkomst som inte har uppgetts i ansökan</strong></li></ul>');
+    expect(hidden).not.toContain('4\u00a0321,50');
+    expect(hidden).not.toContain('4321.50');
+    await recordDeclaration(db, { userId: 'hl-svedala-1', municipality: '1263', signedOn: '2020-01-01', receivedBy: 'Enhetschef', documentRef: 'SN 2020/2', recordedBy: 'admin-1' });
+    expect((await karin.get(`/arenden/${id}`)).body).toContain('4\u00a0321,50');
+  });
+
   it('an admin records a declaration and its last day; bad input comes back naming each field; every step is logged', async () => {
     const page = await admin.inject({ method: 'GET', url: '/admin/forsakringar', headers: ADMIN });
     expect(page.statusCode).toBe(200);

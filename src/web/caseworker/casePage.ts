@@ -112,7 +112,12 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
 <p><strong>Skäl:</strong> ${esc(c.closedReason)}</p>`);
   }
   parts.push(ownershipSection(c, user, csrf, view.staff));
-  parts.push(undeclared && (c.state === 'MANUAL' || c.state === 'PROPOSED') && !c.closedAt ? `<p class="notice" data-testid="no-declaration">${esc(NO_DECLARATION_FOR_DECISION)}</p>` : manualSection(view, user, csrf, names));
+  const decides = may(user, 'case.sign') || may(user, 'case.decide');
+  parts.push(
+    undeclared && decides && (c.state === 'MANUAL' || c.state === 'PROPOSED') && !c.closedAt
+      ? `<p class="notice" data-testid="no-declaration">${esc(NO_DECLARATION_FOR_DECISION)}</p>`
+      : manualSection(view, user, csrf, names),
+  );
 
   // Actions: only what this user may do, only in a state where it can be done.
   if (c.state === 'PROPOSED' || c.state === 'TECHNICAL_ERROR') {
@@ -154,7 +159,8 @@ ${limitNote('signera-motivering-grans')}
         : calculationSection(p, decision, names),
     );
     parts.push(`<p class="small">Regelversion ${esc(p.rulesVersion)}</p>`);
-    parts.push('<h2>Skäl</h2>', reasonsList(p.reasons, p.reasonDetails, names, reasonFigures(view)));
+    // Without a declaration the reasons are named, not explained: their details quote SSBTEK's figures.
+    parts.push('<h2>Skäl</h2>', undeclared ? reasonsList(p.reasons, [], names) : reasonsList(p.reasons, p.reasonDetails, names, reasonFigures(view)));
     parts.push('<h2>Att observera</h2>', warningsList(p.warnings, names));
   }
 
