@@ -94,6 +94,8 @@ forEachBackend('case search', (backend) => {
     expect(row).toMatchObject({ subject_ref: null, details: { byPersonalNumber: false, filters: { state: 'MANUAL', reason: 'ASSETS_ABOVE_LIMIT', owner: 'none', municipality: '1263' } } });
     // By the beginning of its id.
     expect((await auditor.get(`/sok?arende=${manual.id.slice(0, -2)}`)).body).toContain(`>${manual.id}</a>`);
+    // Typed in lower case, too.
+    expect((await auditor.get(`/sok?arende=${manual.id.toLowerCase()}`)).body).toContain(`>${manual.id}</a>`);
   });
 
   it('the owner filter offers the staff directory\'s colleagues (OIDC sign-ins too) and refuses anyone else', async () => {

@@ -53,7 +53,8 @@ export async function searchCases(db: Queryable, q: CaseSearchQuery): Promise<Ca
   if (q.caseId) {
     const exact = add(q.caseId);
     const prefix = add(`${q.caseId.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-    where.push(q.caseId.length >= 3 ? `(c.id = ${exact} OR c.id LIKE ${prefix})` : `(c.id = ${exact} AND ${prefix}::text IS NOT NULL)`);
+    // ILIKE: "a-2026-000203" finds A-2026-000203 (people type ids in lower case).
+    where.push(q.caseId.length >= 3 ? `(c.id = ${exact} OR c.id ILIKE ${prefix})` : `(c.id = ${exact} AND ${prefix}::text IS NOT NULL)`);
   }
   if (q.personalNumber) {
     const twelve = add(q.personalNumber);
