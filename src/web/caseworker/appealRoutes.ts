@@ -63,8 +63,8 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
   /**
    * The posted change form read and checked against the decision in force (every problem in
    * words, the form shown again with what was typed, status 400, and undefined returned): the
-   * parsed amounts, the motivation, the appeal, and the outcome and amount after the change
-   * (applyEdits and outcomeAfterEdit, as the signature computes them).
+   * parsed amounts, the motivation and the appeal. A change that changes no amount (applyEdits,
+   * as the signature computes it) is refused here too.
    */
   async function changeRequest(request: FastifyRequest<{ Params: { id: string }; Body: Body }>, reply: FastifyReply) {
     const c = await ctx.caseFor(request, reply, 'decision.change');
@@ -88,10 +88,8 @@ export function registerAppealRoutes(app: FastifyInstance, ctx: AppealRouteConte
     if (motivation.length === 0) return again('Motivering: skriv varför beslutet ändras. Ett ändrat beslut kan inte signeras utan motivering.');
     const over = motivationProblem('Motivering', motivation);
     if (over) return again(over);
-    const { calculation, edits } = applyEdits(content.calculation, amounts);
-    if (edits.length === 0) return again('Inget belopp ändrades. Ändra minst ett belopp, eller behåll beslutet.');
-    const after = outcomeAfterEdit({ reasons: content.reasons }, calculation);
-    return { c, decision, content, amounts, motivation, appealId, resolves, edits, after, again };
+    if (applyEdits(content.calculation, amounts).edits.length === 0) return again('Inget belopp ändrades. Ändra minst ett belopp, eller behåll beslutet.');
+    return { c, decision, amounts, motivation, appealId, resolves, again };
   }
 
   app.get<{ Params: { id: string }; Querystring: { overklagande?: string; igen?: string } }>('/arenden/:id/andra-beslut', { preHandler }, async (request, reply) => {

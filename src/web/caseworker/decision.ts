@@ -39,28 +39,25 @@ export function amountProblem(label: string, text: string): string | undefined {
 
 /**
  * The amount fields of an edit form (`belopp_<line index>`), read against the lines they edit:
- * what was typed (to show it again), the amounts that parse (öre strings), the labels of the
- * lines whose text is not an amount, and why, in words (amountProblem).
+ * what was typed (to show it again), the amounts that parse (öre strings), and for the lines
+ * whose text is not an amount why, in words naming the line (amountProblem).
  */
 export function parseLineAmounts(
   lines: readonly Pick<TraceLine, 'label'>[],
   body: Readonly<Record<string, string | undefined>>,
-): { typed: Map<number, string>; amounts: Map<number, string>; bad: string[]; problems: string[] } {
+): { typed: Map<number, string>; amounts: Map<number, string>; problems: string[] } {
   const typed = new Map<number, string>();
   const amounts = new Map<number, string>();
-  const bad: string[] = [];
   const problems: string[] = [];
   lines.forEach((line, i) => {
     const raw = body[`belopp_${i}`];
     if (raw === undefined) return;
     typed.set(i, raw);
     const parsed = parseAmountInput(raw);
-    if (parsed === undefined) {
-      bad.push(line.label);
-      problems.push(amountProblem(line.label, raw)!);
-    } else amounts.set(i, parsed);
+    if (parsed === undefined) problems.push(amountProblem(line.label, raw)!);
+    else amounts.set(i, parsed);
   });
-  return { typed, amounts, bad, problems };
+  return { typed, amounts, problems };
 }
 
 /** The calculation with some lines' amounts changed, totals recomputed as the norm module does. */
