@@ -48,6 +48,13 @@ function personalNumberShaped(label: 'Ärende' | 'Användare', value: string): b
   return label === 'Ärende' ? /\d{10}|\d{6}[-+_ ]\d{4}/.test(value) : /^(\d{2})?\d{6}[-+ ]?\d{4}$/.test(value);
 }
 
+/** Whether a filter's value is refused and not written back: a personal number, in any field, or shaped as one in the case and user fields. */
+function typedPersonalNumber(label: 'Ärende' | 'Användare' | undefined, value: string): boolean {
+  return looksLikePersonalNumber(value) || (label !== undefined && personalNumberShaped(label, value));
+}
+
+const FIELD_LABELS: Partial<Record<keyof AuditQuery, 'Ärende' | 'Användare'>> = { arende: 'Ärende', anvandare: 'Användare' };
+
 /**
  * Validates the filters. A personal number is refused outright (the log names people by
  * pseudonym only, and the value would otherwise travel into the audit entry of the search).
@@ -64,7 +71,7 @@ export function parseAuditQuery(query: AuditQuery, staff: StaffDirectory): Parse
     ['Användare', actor],
   ] as const) {
     if (!value) continue;
-    if (looksLikePersonalNumber(value) || personalNumberShaped(label, value)) errors.push(`${label}: sök inte på personnummer. Loggen anger personer med pseudonym.`);
+    if (typedPersonalNumber(label, value)) errors.push(`${label}: sök inte på personnummer. Loggen anger personer med pseudonym.`);
     else if (!ID.test(value) && !(label === 'Användare' && NAME.test(value))) {
       errors.push(label === 'Användare' ? 'Användare: ett namn (bokstäver och mellanslag) eller ett användar-id (bokstäver a–z, siffror och - _ . : @), högst 100 tecken.' : `${label}: bara bokstäver a–z, siffror och - _ . : @ (högst 100 tecken).`);
     }
@@ -156,7 +163,7 @@ ${pager}`
   // A value that looks like a personal number is not written back into the page.
   const value = (k: keyof AuditQuery) => {
     const v = String(query[k] ?? '').trim();
-    return looksLikePersonalNumber(v) || (k === 'arende' && personalNumberShaped('Ärende', v)) || (k === 'anvandare' && personalNumberShaped('Användare', v)) ? '' : esc(v);
+    return typedPersonalNumber(FIELD_LABELS[k], v) ? '' : esc(v);
   };
   return `<h1>Loggsökning</h1>
 <p>Granskningsloggen: vem som gjorde vad, i vilket ärende, när och varför. Personer anges med pseudonym, aldrig med personnummer.
