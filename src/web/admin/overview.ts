@@ -186,6 +186,8 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
   const stateRows = CASE_STATES.map((s) => `<tr><th scope="row">${esc(STATE_WORDS[s] ?? s)} <span class="code">(${esc(s)})</span></th><td>${o.casesByState[s] ?? 0}</td></tr>`).join('');
   const totalCases = Object.values(o.casesByState).reduce((a, b) => a + b, 0);
 
+  // A schedule that runs is not an intake that works: polls failing in a row say so first.
+  const failing = o.intakeStatus && o.intakeStatus.consecutiveFailures >= INTAKE_FAILURES_DOWN ? o.intakeStatus : undefined;
   const intake = !o.queuesAvailable
     ? '<p>Köerna är inte tillgängliga: ingen robot har ännu kört mot den här databasen.</p>'
     : !o.shared
@@ -193,10 +195,8 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
     : o.intakePaused
       ? `<p><strong>Intaget är pausat.</strong> Schemat ligger kvar i Redis men inga hämtningar körs, i alla processer, även efter omstart.</p>
 <form method="post" action="/admin/intag/aterupta">${hidden(csrf)}<button type="submit">Återuppta intaget</button></form>`
-      : `<p>${o.intakeStatus && o.intakeStatus.consecutiveFailures >= INTAKE_FAILURES_DOWN ? 'Intaget är inte pausat: schemat försöker hämta från e-tjänsten, men hämtningarna misslyckas (se ovan).' : 'Intaget är igång: e-tjänsten hämtas enligt schemat.'}</p>
+      : `<p>${failing ? 'Intaget är inte pausat: schemat försöker hämta från e-tjänsten, men hämtningarna misslyckas (se ovan).' : 'Intaget är igång: e-tjänsten hämtas enligt schemat.'}</p>
 <form method="post" action="/admin/intag/pausa">${hidden(csrf)}<button type="submit">Pausa intaget</button></form>`;
-  // A schedule that runs is not an intake that works: polls failing in a row say so first.
-  const failing = o.intakeStatus && o.intakeStatus.consecutiveFailures >= INTAKE_FAILURES_DOWN ? o.intakeStatus : undefined;
   const intakeFailing = failing
     ? `<div role="alert" class="error"><p>Intaget misslyckas: ${failing.consecutiveFailures} hämtningar i rad har misslyckats${failing.lastFailureAt ? `, senast ${esc(formatTime(failing.lastFailureAt))}` : ''}. Senaste fel: ${esc(failing.lastError ?? 'okänt')}. ${failing.lastSuccessAt ? `Senast lyckade hämtning ${esc(formatTime(failing.lastSuccessAt))}.` : 'Ingen hämtning har lyckats.'} Nya ansökningar tas inte in.</p>
 <p>Gör så här: kontrollera att e-tjänsten svarar (adressen i ESERVICE_URL) och läs robotens logg för felet. Intaget försöker igen av sig självt enligt schemat; ingenting behöver köras om när e-tjänsten svarar igen.</p></div>`
