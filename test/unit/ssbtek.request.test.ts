@@ -16,7 +16,7 @@ describe('hamtaBastjanstInformation request', () => {
     expect(xml).toContain('xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"');
     expect(xml).toContain('<ssbt:hamtaBastjanstInformation xmlns:ssbt="http://schema.forsakringskassan.se/integration/ssbt/10">');
     const general = path(parseXml(xml), 'Envelope', 'Body', 'hamtaBastjanstInformation', 'generellaFrageparametrar');
-    expect(Object.keys(general as object)).toEqual([
+    expect(general?.children?.map((element) => element.name)).toEqual([
       'fraganSkallInkluderasISvaret',
       'ingivare',
       'personidentitet',
@@ -37,7 +37,7 @@ describe('hamtaBastjanstInformation request', () => {
   it('sets inkludera per agency in XSD order, and sends FK its LEFI question', () => {
     const xml = buildRequest(settings, { ...query, agencies: ['FK', 'TNS'] });
     const specific = path(parseXml(xml), 'Envelope', 'Body', 'hamtaBastjanstInformation', 'specifikaFrageparametrar');
-    expect(Object.keys(specific as object)).toEqual(['AF', 'CSN', 'FK', 'SKV', 'SO', 'TNS', 'MIV']);
+    expect(specific?.children?.map((element) => element.name)).toEqual(['AF', 'CSN', 'FK', 'SKV', 'SO', 'TNS', 'MIV']);
     const flags = Object.fromEntries(['AF', 'CSN', 'FK', 'SKV', 'SO', 'TNS', 'MIV'].map((a) => [a, attr(child(specific, a), 'inkludera')]));
     expect(flags).toEqual({ AF: 'false', CSN: 'false', FK: 'true', SKV: 'false', SO: 'false', TNS: 'true', MIV: 'false' });
     const fraga = path(specific, 'FK', 'fraga');

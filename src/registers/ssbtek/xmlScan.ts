@@ -2,35 +2,63 @@
  * A strict, single-pass XML reader for SSBTEK replies and the agency documents inside them.
  * It checks well-formedness while it reads (one root; names; quoted, unique attributes;
  * matching end tags; entity and character references; nothing but space, comments and
- * processing instructions outside the root) and builds the small shape xml.ts hands out, in
- * the same pass. fast-xml-parser validated and then parsed every reply (two passes, with a
- * path matcher on every tag): a quarter of the robot's CPU per application.
+ * processing instructions outside the root) and builds a tree of XmlElement in the same pass.
+ * A document type declaration is refused: replies have none, and refusing it rules out entity
+ * expansion.
  *
- * Shape (what fast-xml-parser gave with removeNSPrefix, '@_' attributes, text kept as text,
- * values trimmed): an element is a string when it has neither attributes nor children (''
- * when empty); otherwise an object with its children by local name (an array when a name
- * repeats), '@_<local name>' per attribute (xmlns declarations left out) and '#text' when it
- * also has text. A document type declaration is refused: replies have none, and refusing it
- * rules out entity expansion.
+ * Why elements and not plain objects keyed by name (fast-xml-parser's shape, which this reader
+ * once copied): every element name then became a property key, which V8 must look up in its
+ * string table, and every node a differently shaped object; reading a reply cost a tenth of the
+ * robot's CPU per application. Elements of one class with their children in document order
+ * cost neither, and the readers only ever ask for a child by name (xml.ts).
  */
-export type XmlNode = Record<string, unknown>;
-
-interface Frame {
-  /** The name as written (prefix included): the end tag must repeat it. */
-  qname: string;
-  local: string;
-  /** Made at the first child or attribute (the element is then an object, not a bare string): most elements have neither. */
-  node: XmlNode | null;
-  text: string;
+export class XmlElement {
+  /** [local name, value, local name, value, ...] without xmlns declarations; null when none. */
+  attributes: string[] | null = null;
+  /** Child elements in document order; null when none. */
+  children: XmlElement[] | null = null;
+  /** The element's own text, references resolved, trimmed ('' when none). */
+  text = '';
+  /** The local name: prefixes are dropped (agencies and samples disagree on them). */
+  constructor(readonly name: string) {}
 }
 
 class NotWellFormed extends Error {}
 
 // A name is [A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*, once more after one ':'
-// (a prefix). Read by character code: the sticky regular expressions cost a third of a reply.
+// (a prefix). Read by character code: sticky regular expressions cost a third of a reply.
 const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (c >= 0xc0 && c <= 0xffff);
 const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0xb7;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+
+/** Where the name starting at `i` ends; throws when no name starts there. */
+function nameEnd(xml: string, i: number): number {
+  if (!isNameStart(xml.charCodeAt(i))) throw new NotWellFormed();
+  i++;
+  while (isNameChar(xml.charCodeAt(i))) i++;
+  if (xml.charCodeAt(i) === 0x3a /* : */ && isNameStart(xml.charCodeAt(i + 1))) {
+    i += 2;
+    while (isNameChar(xml.charCodeAt(i))) i++;
+  }
+  return i;
+}
+
+function spaceEnd(xml: string, i: number): number {
+  while (isSpace(xml.charCodeAt(i))) i++;
+  return i;
+}
+
+function isAllSpace(xml: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isSpace(xml.charCodeAt(k))) return false;
+  return true;
+}
+
+/** Where `end` occurs from `i` on; throws when it does not. */
+function find(xml: string, end: string, i: number): number {
+  const at = xml.indexOf(end, i);
+  if (at < 0) throw new NotWellFormed();
+  return at;
+}
 
 function validCodePoint(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
@@ -77,17 +105,11 @@ function reference(ref: string): string {
 
 const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
 
-function addChild(parent: XmlNode, name: string, value: unknown): void {
-  // A name that would reach Object.prototype is not one SSBTEK or an agency uses.
-  if (name === '__proto__') throw new NotWellFormed();
-  const existing = parent[name];
-  if (existing === undefined) parent[name] = value;
-  else if (Array.isArray(existing)) existing.push(value);
-  else parent[name] = [existing, value];
-}
-
-/** Parses a document, or null when it is not well-formed XML. */
-export function scanXml(xml: string): XmlNode | null {
+/**
+ * Parses a document into its document node: an XmlElement named '' whose one child is the
+ * root element. Null when it is not well-formed XML.
+ */
+export function scanXml(xml: string): XmlElement | null {
   try {
     return scan(xml);
   } catch (error) {
@@ -96,49 +118,28 @@ export function scanXml(xml: string): XmlNode | null {
   }
 }
 
-function scan(xml: string): XmlNode {
-  const doc: XmlNode = {};
-  const stack: Frame[] = [];
-  let rootSeen = false;
+function scan(xml: string): XmlElement {
+  const doc = new XmlElement('');
+  // Open elements, and the names their end tags must repeat (prefix included).
+  const open: XmlElement[] = [];
+  const qnames: string[] = [];
   const start = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
   let i = start;
   const n = xml.length;
-
-  const name = (): string => {
-    const from = i;
-    if (!isNameStart(xml.charCodeAt(i))) throw new NotWellFormed();
-    i++;
-    while (isNameChar(xml.charCodeAt(i))) i++;
-    if (xml.charCodeAt(i) === 0x3a /* : */ && isNameStart(xml.charCodeAt(i + 1))) {
-      i += 2;
-      while (isNameChar(xml.charCodeAt(i))) i++;
-    }
-    return xml.slice(from, i);
-  };
-  const space = (): boolean => {
-    const from = i;
-    while (isSpace(xml.charCodeAt(i))) i++;
-    return i > from;
-  };
-  const upTo = (end: string): string => {
-    const at = xml.indexOf(end, i);
-    if (at < 0) throw new NotWellFormed();
-    const inside = xml.slice(i, at);
-    i = at + end.length;
-    return inside;
-  };
 
   while (i < n) {
     const lt = xml.indexOf('<', i);
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > i) {
-      const raw = xml.slice(i, textEnd);
-      if (raw.includes(']]>')) throw new NotWellFormed();
-      const top = stack[stack.length - 1];
-      // Leading space goes at close (values are trimmed), so the indentation between child
-      // elements never builds up a string.
-      if (top) top.text = top.text === '' ? decode(raw).trimStart() : top.text + decode(raw);
-      else if (raw.trim() !== '') throw new NotWellFormed();
+      const top = open.length > 0 ? open[open.length - 1]! : null;
+      if (top === null) {
+        if (!isAllSpace(xml, i, textEnd)) throw new NotWellFormed();
+      } else if (top.text !== '' || !isAllSpace(xml, i, textEnd)) {
+        // Space before an element's first text never builds up a string (values are trimmed).
+        const raw = xml.slice(i, textEnd);
+        if (raw.includes(']]>')) throw new NotWellFormed();
+        top.text = top.text === '' ? decode(raw).trimStart() : top.text + decode(raw);
+      }
       i = textEnd;
       continue;
     }
@@ -146,99 +147,84 @@ function scan(xml: string): XmlNode {
     const next = xml.charCodeAt(i + 1);
     if (next === 0x21 /* ! */) {
       if (xml.startsWith('<!--', i)) {
-        i += 4;
-        if (upTo('-->').includes('--')) throw new NotWellFormed();
+        const end = find(xml, '-->', i + 4);
+        if (xml.slice(i + 4, end).includes('--')) throw new NotWellFormed();
+        i = end + 3;
       } else if (xml.startsWith('<![CDATA[', i)) {
-        const top = stack.at(-1);
-        if (!top) throw new NotWellFormed();
-        i += 9;
-        top.text += upTo(']]>');
+        if (open.length === 0) throw new NotWellFormed();
+        const end = find(xml, ']]>', i + 9);
+        const top = open[open.length - 1]!;
+        top.text += xml.slice(i + 9, end);
+        i = end + 3;
       } else {
         // <!DOCTYPE (or anything else): refused.
         throw new NotWellFormed();
       }
     } else if (next === 0x3f /* ? */) {
-      const at = i;
-      i += 2;
-      const target = name();
+      const end = nameEnd(xml, i + 2);
+      const target = xml.slice(i + 2, end);
       // The declaration only first in the document; other processing instructions anywhere.
-      if (target.toLowerCase() === 'xml' && (target !== 'xml' || at !== start)) throw new NotWellFormed();
-      upTo('?>');
+      if (target.toLowerCase() === 'xml' && (target !== 'xml' || i !== start)) throw new NotWellFormed();
+      i = find(xml, '?>', end) + 2;
     } else if (next === 0x2f /* / */) {
       i += 2;
       // The end tag must repeat the open element's name: compared in place, not read out.
-      const frame = stack.pop();
-      if (!frame || !xml.startsWith(frame.qname, i) || isNameChar(xml.charCodeAt(i + frame.qname.length)) || xml.charCodeAt(i + frame.qname.length) === 0x3a) {
-        throw new NotWellFormed();
-      }
-      i += frame.qname.length;
-      space();
+      const element = open.pop();
+      const qname = qnames.pop();
+      if (element === undefined || qname === undefined || !xml.startsWith(qname, i)) throw new NotWellFormed();
+      const after = xml.charCodeAt(i + qname.length);
+      if (isNameChar(after) || after === 0x3a) throw new NotWellFormed();
+      i = spaceEnd(xml, i + qname.length);
       if (xml.charCodeAt(i) !== 0x3e) throw new NotWellFormed();
       i++;
-      close(frame, stack, doc);
+      if (element.text !== '') element.text = element.text.trim();
     } else {
-      i++;
-      if (stack.length === 0) {
-        if (rootSeen) throw new NotWellFormed();
-        rootSeen = true;
-      }
-      const qname = name();
-      const frame: Frame = { qname, local: localName(qname), node: null, text: '' };
-      let seen: string[] | undefined;
+      const parent = open.length > 0 ? open[open.length - 1]! : doc;
+      if (parent === doc && doc.children !== null) throw new NotWellFormed();
+      const end = nameEnd(xml, i + 1);
+      const qname = xml.slice(i + 1, end);
+      const element = new XmlElement(localName(qname));
+      if (parent.children === null) parent.children = [element];
+      else parent.children.push(element);
+      i = end;
+      let seen: string[] | null = null;
       for (;;) {
-        const spaced = space();
+        const from = i;
+        i = spaceEnd(xml, i);
         const c = xml.charCodeAt(i);
         if (c === 0x3e /* > */) {
           i++;
-          stack.push(frame);
+          open.push(element);
+          qnames.push(qname);
           break;
         }
         if (c === 0x2f /* / */) {
           if (xml.charCodeAt(i + 1) !== 0x3e) throw new NotWellFormed();
           i += 2;
-          close(frame, stack, doc);
           break;
         }
-        if (!spaced) throw new NotWellFormed();
-        const attribute = name();
-        if (seen?.includes(attribute)) throw new NotWellFormed();
+        if (i === from) throw new NotWellFormed();
+        const attributeEnd = nameEnd(xml, i);
+        const attribute = xml.slice(i, attributeEnd);
+        if (seen !== null && seen.includes(attribute)) throw new NotWellFormed();
         (seen ??= []).push(attribute);
-        space();
+        i = spaceEnd(xml, attributeEnd);
         if (xml.charCodeAt(i) !== 0x3d /* = */) throw new NotWellFormed();
-        i++;
-        space();
+        i = spaceEnd(xml, i + 1);
         const quote = xml[i];
         if (quote !== '"' && quote !== "'") throw new NotWellFormed();
-        i++;
-        const raw = upTo(quote);
+        const close = find(xml, quote, i + 1);
+        const raw = xml.slice(i + 1, close);
+        i = close + 1;
         if (raw.includes('<')) throw new NotWellFormed();
-        // Trimmed like text (fast-xml-parser's trimValues did both): CSN pads Status with spaces.
+        // Trimmed like text: CSN pads Status with spaces.
         const value = decode(raw).trim();
         if (attribute === 'xmlns' || attribute.startsWith('xmlns:')) continue;
-        const key = `@_${localName(attribute)}`;
-        if (key === '@___proto__') throw new NotWellFormed();
-        (frame.node ??= {})[key] = value;
+        if (element.attributes === null) element.attributes = [localName(attribute), value];
+        else element.attributes.push(localName(attribute), value);
       }
     }
   }
-  if (stack.length > 0 || !rootSeen) throw new NotWellFormed();
+  if (open.length > 0 || doc.children === null) throw new NotWellFormed();
   return doc;
-}
-
-/** Hands a finished element to its parent (or the document) in the shape described above. */
-function close(frame: Frame, stack: Frame[], doc: XmlNode): void {
-  const text = frame.text.trim();
-  let value: unknown;
-  if (frame.node !== null) {
-    if (text !== '') frame.node['#text'] = text;
-    value = frame.node;
-  } else {
-    value = text;
-  }
-  const parent = stack.at(-1);
-  if (parent) {
-    addChild((parent.node ??= {}), frame.local, value);
-  } else {
-    addChild(doc, frame.local, value);
-  }
 }
