@@ -52,14 +52,16 @@ export function parseJsonKeepingNumbers(source: string): unknown {
   while (i < n) {
     const c = source.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      // Past a whole string literal, escapes included: its digits are text.
-      let j = i + 1;
-      while (j < n) {
-        const d = source.charCodeAt(j);
-        if (d === 0x22) break;
-        j += d === 0x5c /* \ */ ? 2 : 1;
+      // Past a whole string literal, escapes included: its digits are text. The closing quote
+      // is the next one not escaped, that is one after an even run of backslashes.
+      let q = source.indexOf('"', i + 1);
+      while (q >= 0) {
+        let backslashes = 0;
+        while (source.charCodeAt(q - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+        if (backslashes % 2 === 0) break;
+        q = source.indexOf('"', q + 1);
       }
-      i = j + 1;
+      i = q < 0 ? n : q + 1;
     } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1;
       while (j < n && isNumberChar(source.charCodeAt(j))) j++;
