@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FieldError } from '../domain/snapshot.js';
+import type { ApplicationPayload, FieldError } from '../domain/snapshot.js';
 import { validateApplicationPayload } from '../domain/snapshot.js';
 import { SystemException } from '../domain/errors.js';
 import { isSafeCaseId } from '../registers/retry.js';
@@ -16,6 +16,7 @@ import {
 } from '../store/index.js';
 import { looksLikePersonalNumber } from '../store/personalDataGuard.js';
 import type { RobotDeps } from './deps.js';
+import { handedPayloads } from './handedPayloads.js';
 import { contentDigest, oversizedFields, quarantined, storableErrors, unstorable } from './intakeItem.js';
 
 /** Where the intake has read the e-service feed up to. Losing it is harmless: intake is idempotent. */
@@ -81,8 +82,10 @@ async function pollPages(deps: RobotDeps, cursors: CursorStore, enqueue: (caseId
       deps.db,
       prepared.map((p) => p.case),
     );
+    const handed = handedPayloads(deps.db);
     for (const p of prepared) {
       const isNew = created.has(p.case.id);
+      if (isNew && p.payload) handed.put(p.case.id, p.application.contentSha256 ?? '', p.payload);
       if (isNew) deps.logger.info({ caseId: p.case.id, valid: p.valid, problems: p.problemKinds }, 'application received');
       result.fetched++;
       if (isNew) result.newCases++;
@@ -106,6 +109,8 @@ interface Prepared {
   application: NewApplication;
   case: NewCase;
   valid: boolean;
+  /** What validation read, for a valid case: handed to this process's case job (handedPayloads.ts). */
+  payload?: ApplicationPayload;
   /** Short tags for the log line (never values). */
   problemKinds: string[];
 }
@@ -268,6 +273,7 @@ function finish(deps: RobotDeps, j: Judged, id: string, duplicateOf: string | nu
       actor: deps.identity,
     },
     valid: caseValid,
+    ...(caseValid && validation?.ok ? { payload: validation.payload } : {}),
     problemKinds: duplicateOf ? [...j.problemKinds, 'duplicate-id'] : j.problemKinds,
   };
 }

@@ -19,6 +19,7 @@ import { coalesce, perDb, perKey } from './coalesce.js';
 import type { RobotDeps } from './deps.js';
 import { openFirstMeeting } from './firstMeeting.js';
 import { gatherRegisters } from './gather.js';
+import { handedPayloads } from './handedPayloads.js';
 import { storeSnapshotAndProposal } from './storeEnding.js';
 
 /** What one run of the case job ended in (logged and counted; no personal data). */
@@ -84,9 +85,11 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
   const application = both.application;
   if (!application) throw new SystemException('database', `case ${caseId}: its application row is missing`);
   // Intake judged the application (an invalid one never gets here: its case is MANUAL from the
-  // start); this reads the stored payload into its typed form. It fails only for a case an older
+  // start) and, in this process, handed over what it read (handedPayloads.ts: same content by
+  // digest); otherwise this reads the stored payload into its typed form. It fails only for a case an older
   // version took in under other checks: that one goes to a caseworker the same way.
-  const validation = validateApplicationPayload(application.raw);
+  const handed = handedPayloads(deps.db).take(caseId, application.contentSha256);
+  const validation = handed ? { ok: true as const, payload: handed } : validateApplicationPayload(application.raw);
   if (!validation.ok) {
     if (state === 'RECEIVED') await move(deps, caseId, 'RECEIVED', 'MANUAL', 'INVALID_APPLICATION');
     else throw new SystemException('database', `case ${caseId}: its stored application no longer reads as valid`);

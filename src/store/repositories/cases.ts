@@ -148,14 +148,14 @@ export async function createCases(db: Queryable, inputs: readonly NewCase[]): Pr
 export async function getCasesWithApplications(
   db: Queryable,
   ids: readonly string[],
-): Promise<Map<string, { case: CaseRecord; application: { raw: unknown } | undefined }>> {
-  const { rows } = await db.query<Row & { raw: unknown; has_application: boolean }>(
-    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, a.raw, (a.id IS NOT NULL) AS has_application
+): Promise<Map<string, { case: CaseRecord; application: { raw: unknown; contentSha256: string | null } | undefined }>> {
+  const { rows } = await db.query<Row & { raw: unknown; content_sha256: string | null; has_application: boolean }>(
+    `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}, a.raw, a.content_sha256, (a.id IS NOT NULL) AS has_application
        FROM cases c LEFT JOIN applications a ON a.id = c.id
       WHERE c.id = ANY($1::text[])`,
     [[...new Set(ids)]],
   );
-  return new Map(rows.map((row) => [row.id, { case: toRecord(row), application: row.has_application ? { raw: row.raw } : undefined }]));
+  return new Map(rows.map((row) => [row.id, { case: toRecord(row), application: row.has_application ? { raw: row.raw, contentSha256: row.content_sha256 } : undefined }]));
 }
 
 /**
