@@ -55,6 +55,8 @@ const MAX_PAGES_PER_POLL = 50;
  * the robot_intake_consecutive_failures gauge read it.
  */
 export async function pollOnce(deps: RobotDeps, cursors: CursorStore, enqueue: (caseIds: readonly string[]) => Promise<void>): Promise<IntakeResult> {
+  // Applications handed to case jobs that never came for them (another process ran them) go now.
+  handedPayloads(deps.db).sweep(deps.clock().getTime());
   try {
     // Paused by an admin (kept in the database, so a Redis that lost its pause flag does not resume intake).
     if ((await getIntakeStatus(deps.db, FEED))?.pausedAt) return { fetched: 0, newCases: 0, invalid: 0 };
@@ -85,7 +87,7 @@ async function pollPages(deps: RobotDeps, cursors: CursorStore, enqueue: (caseId
     const handed = handedPayloads(deps.db);
     for (const p of prepared) {
       const isNew = created.has(p.case.id);
-      if (isNew && p.payload) handed.put(p.case.id, p.application.contentSha256 ?? '', p.payload);
+      if (isNew && p.payload) handed.put(p.case.id, p.application.contentSha256 ?? '', p.payload, deps.clock().getTime());
       if (isNew) deps.logger.info({ caseId: p.case.id, valid: p.valid, problems: p.problemKinds }, 'application received');
       result.fetched++;
       if (isNew) result.newCases++;

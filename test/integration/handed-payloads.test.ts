@@ -66,8 +66,8 @@ forEachBackend('validated applications handed from intake to the case job', (bac
       ...p,
       application: { ...p.application, costs: p.application.costs.map((c) => (c.type === 'rent' ? { ...c, amount: '90000' } : c)) },
     });
-    handed.put(COUPLE, 'not-the-stored-digest', raised(couple));
-    handed.put(SALARY, digest.get(SALARY)!, raised(salary));
+    handed.put(COUPLE, 'not-the-stored-digest', raised(couple), Date.now());
+    handed.put(SALARY, digest.get(SALARY)!, raised(salary), Date.now());
     await processCase(deps, COUPLE, run);
     await processCase(deps, SALARY, run);
     const proposal = async (caseId: string) => JSON.stringify((await getProposalForCase(db(), caseId))!.proposal);
