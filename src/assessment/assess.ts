@@ -23,7 +23,7 @@ export function assess(snapshot: CaseSnapshot, rules: RuleSet): Proposal {
 
   if (app.kind === 'new') trace.reason('NEW_APPLICATION', 'Nyansökan: första ansökan utreds av handläggare');
   checkSsbtek(snapshot, household, trace);
-  checkKir(snapshot, household, trace);
+  checkKir(snapshot, household, trace, rules);
   checkPlan(snapshot, trace);
   checkAssets(snapshot, trace);
 
@@ -129,12 +129,14 @@ function checkSsbtek(snapshot: CaseSnapshot, household: Household, trace: Trace)
   }
 }
 
-function checkKir(snapshot: CaseSnapshot, household: Household, trace: Trace): void {
+function checkKir(snapshot: CaseSnapshot, household: Household, trace: Trace, rules: RuleSet): void {
+  const code = snapshot.application.municipality;
+  const municipality = rules.municipalityName(code) ?? `kommun ${code}`;
   const answers = answersOf(snapshot.registers.kir, 'kir', household, trace) as Map<string, KirAnswer>;
   for (const [role, answer] of answers) {
     if (answer.protectedIdentity) trace.reason('PROTECTED_IDENTITY', 'KIR: någon i hushållet har skyddade personuppgifter');
     if (role === 'applicant' && answer.municipality !== snapshot.application.municipality) {
-      trace.reason('NOT_RESIDENT', `KIR: sökanden är inte folkbokförd i kommun ${snapshot.application.municipality}`);
+      trace.reason('NOT_RESIDENT', `KIR: sökanden är inte folkbokförd i ${municipality}`);
     }
   }
 }
