@@ -102,15 +102,27 @@ export function loggerOptions(config: LoggerConfig): LoggerOptions {
  * NODE_ENV is development); tests pass a stream to read exactly what was written.
  */
 export function createLogger(config: LoggerConfig, destination?: DestinationStream): Logger {
-  const out =
-    destination ??
-    (config.nodeEnv === 'development'
-      ? pino.transport({
-          target: 'pino-pretty',
-          options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
-        })
-      : pino.destination({ dest: 1, sync: true }));
-  return pino(loggerOptions(config), out);
+  if (destination === undefined && config.nodeEnv === 'development') {
+    // For a person at a terminal: Swedish time, whatever the machine's time zone (pino-pretty's
+    // own translation can only use the machine's).
+    const pretty = pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: false, ignore: 'pid,hostname,service' } });
+    return pino({ ...loggerOptions(config), timestamp: () => `,"time":"${stockholmClockTime(Date.now())}"` }, pretty);
+  }
+  return pino(loggerOptions(config), destination ?? pino.destination({ dest: 1, sync: true }));
+}
+
+const clockFormat = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  fractionalSecondDigits: 3,
+  hourCycle: 'h23',
+});
+
+/** Stockholm wall-clock time of an instant (ms since the epoch), e.g. "23:59:59,123". */
+export function stockholmClockTime(ms: number): string {
+  return clockFormat.format(ms);
 }
 
 export { PERSONAL_NUMBER_PLACEHOLDER };

@@ -6,6 +6,7 @@ import {
   loggerOptions,
   PERSONAL_NUMBER_PLACEHOLDER,
   REDACTED,
+  stockholmClockTime,
 } from '../../src/observability/logger.js';
 import { scrubLine, scrubText, scrubValue } from '../../src/observability/scrub.js';
 
@@ -227,5 +228,16 @@ describe('scrubValue', () => {
     expect(value.list).toEqual([PERSONAL_NUMBER_PLACEHOLDER, 'x']);
     expect(value[PERSONAL_NUMBER_PLACEHOLDER]).toBe(true);
     expect(value.err).toMatchObject({ type: 'Error', message: PERSONAL_NUMBER_PLACEHOLDER });
+  });
+});
+
+describe('the pretty log of `npm start` (development)', () => {
+  it.each([
+    ['2026-03-01T22:59:59.123Z', '23:59:59,123'], // winter: UTC+1
+    ['2026-07-01T10:00:00.005Z', '12:00:00,005'], // summer: UTC+2
+    ['2026-10-25T00:30:00.000Z', '02:30:00,000'], // the night winter time returns: still summer time
+    ['2026-10-25T01:30:00.000Z', '02:30:00,000'], // an hour later: winter time
+  ])('prints %s as Swedish time %s, whatever the machine’s time zone', (instant, shown) => {
+    expect(stockholmClockTime(Date.parse(instant))).toBe(shown);
   });
 });
