@@ -55,9 +55,10 @@ const MAX_PAGES_PER_POLL = 50;
  * the robot_intake_consecutive_failures gauge read it.
  */
 export async function pollOnce(deps: RobotDeps, cursors: CursorStore, enqueue: (caseIds: readonly string[]) => Promise<void>): Promise<IntakeResult> {
-  // Applications handed to case jobs that never came for them (another process ran them) go now.
-  handedPayloads(deps.db).sweep(deps.clock().getTime());
   try {
+    // Applications handed to case jobs that never came for them (another process ran them) go
+    // now, paused or not.
+    handedPayloads(deps.db).sweep(deps.clock().getTime());
     // Paused by an admin (kept in the database, so a Redis that lost its pause flag does not resume intake).
     if ((await getIntakeStatus(deps.db, FEED))?.pausedAt) return { fetched: 0, newCases: 0, invalid: 0 };
     const result = await pollPages(deps, cursors, enqueue);

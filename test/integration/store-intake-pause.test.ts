@@ -28,7 +28,7 @@ forEachBackend('intake pause', (backend) => {
 
     // A paused intake does not read the feed, whatever Redis says.
     let asked = 0;
-    const deps = { db: db(), eservice: { fetchNew: async () => (asked++, { items: [], next: null }) } } as unknown as RobotDeps;
+    const deps = { db: db(), clock: () => new Date(), eservice: { fetchNew: async () => (asked++, { items: [], next: null }) } } as unknown as RobotDeps;
     const cursors = { get: async () => null, set: async () => undefined };
     expect(await pollOnce(deps, cursors, async () => undefined)).toEqual({ fetched: 0, newCases: 0, invalid: 0 });
     expect(asked).toBe(0);
