@@ -18,6 +18,7 @@ import { checkRedisForQueues } from './redisCheck.js';
 import { QUEUE_DEFAULTS } from '../config.js';
 import { setCaseJob } from '../store/index.js';
 import { bookFirstMeeting, sweepBookings, type BookingAdapters } from './firstMeeting.js';
+import { restoreFastStringMethods } from '../runtime/fastStrings.js';
 
 export interface RobotOptions {
   connection: ConnectionOptions & { host?: string; port?: number };
@@ -132,6 +133,8 @@ const POLL_SCHEDULER_ID = 'poll-eservice';
  * hands back the rest (BullMQ's locks expire and another worker takes them).
  */
 export async function startRobot(deps: RobotDeps, options: RobotOptions) {
+  // bullmq's ioredis is loaded by now; see runtime/fastStrings.ts.
+  restoreFastStringMethods();
   // Queues are named after the database they serve: a fresh database (a wiped ./data) gets
   // fresh queues, and can never be shadowed by an old database's completed job ids.
   const instance = await storeIdentity(deps.db, randomUUID().slice(0, 8));

@@ -7,6 +7,7 @@ import type { WebAuthConfig } from '../config.js';
 import { registerWebAuth } from './auth/webAuth.js';
 import { refuseUnstorableText } from './unstorableText.js';
 import type { OidcClient } from './auth/oidc.js';
+import { restoreFastStringMethods } from '../runtime/fastStrings.js';
 
 /**
  * The daemon's web edge: liveness/readiness for the orchestrator and metrics for Prometheus.
@@ -91,6 +92,8 @@ const requestSerializers = {
 };
 
 export function buildWebServer(options: WebServerOptions): FastifyInstance {
+  // The queue panel's ioredis is loaded by now; see runtime/fastStrings.ts.
+  restoreFastStringMethods();
   const { metrics, checks } = options;
   const logger = options.logger.child({ component: 'web' }, { serializers: requestSerializers });
   const timeoutMs = options.checkTimeoutMs ?? 2000;
