@@ -12,8 +12,8 @@ import { perDb } from './coalesce.js';
  * application as before.
  *
  * These are people's applications, so they are held no longer than needed: an entry is gone
- * once taken, after MAX_AGE_MS (each poll sweeps; a case job in another process never takes its
- * entry), and the oldest give way beyond LIMIT. Nothing here is written anywhere.
+ * once taken, after maxAgeMs (each poll sweeps; a case job in another process never takes its
+ * entry), and the oldest give way beyond limit. Nothing here is written anywhere.
  */
 export class HandedPayloads {
   /** Insertion order is age order: the sweep and the limit drop from the front. */

@@ -86,9 +86,10 @@ async function pollPages(deps: RobotDeps, cursors: CursorStore, enqueue: (caseId
       prepared.map((p) => p.case),
     );
     const handed = handedPayloads(deps.db);
+    const now = deps.clock().getTime();
     for (const p of prepared) {
       const isNew = created.has(p.case.id);
-      if (isNew && p.payload) handed.put(p.case.id, p.application.contentSha256 ?? '', p.payload, deps.clock().getTime());
+      if (isNew && p.payload) handed.put(p.case.id, p.application.contentSha256 ?? '', p.payload, now);
       if (isNew) deps.logger.info({ caseId: p.case.id, valid: p.valid, problems: p.problemKinds }, 'application received');
       result.fetched++;
       if (isNew) result.newCases++;

@@ -86,8 +86,8 @@ export async function processCase(deps: RobotDeps, caseId: string, run: CaseRun)
   if (!application) throw new SystemException('database', `case ${caseId}: its application row is missing`);
   // Intake judged the application (an invalid one never gets here: its case is MANUAL from the
   // start) and, in this process, handed over what it read (handedPayloads.ts: same content by
-  // digest); otherwise this reads the stored payload into its typed form. It fails only for a case an older
-  // version took in under other checks: that one goes to a caseworker the same way.
+  // digest); otherwise this reads the stored payload into its typed form. It fails only for a
+  // case an older version took in under other checks: that one goes to a caseworker the same way.
   const handed = handedPayloads(deps.db).take(caseId, application.contentSha256);
   const validation = handed ? { ok: true as const, payload: handed } : validateApplicationPayload(application.raw);
   if (!validation.ok) {

@@ -92,7 +92,7 @@ const requestSerializers = {
 };
 
 export function buildWebServer(options: WebServerOptions): FastifyInstance {
-  // The queue panel's ioredis is loaded by now; see runtime/fastStrings.ts.
+  // Both callers (cli/start.ts, cli/production.ts) have loaded ioredis by now; see runtime/fastStrings.ts.
   restoreFastStringMethods();
   const { metrics, checks } = options;
   const logger = options.logger.child({ component: 'web' }, { serializers: requestSerializers });

@@ -15,10 +15,6 @@ export function parseXml(text: string): XmlElement | null {
   return scanXml(text);
 }
 
-export function isNode(value: unknown): value is XmlElement {
-  return value instanceof XmlElement;
-}
-
 /** All child elements with a local name, in document order. */
 export function children(node: unknown, name: string): XmlElement[] {
   if (!(node instanceof XmlElement) || node.children === null) return [];
