@@ -30,6 +30,8 @@
  *   BENCH_APPLICATIONS   applications of the closed-loop runs (default 20000)
  *   BENCH_CONCURRENCY    case worker concurrency per robot process (default 16)
  *   BENCH_SEED           generator seed (default 20260301)
+ *   BENCH_WARMUP         applications the first closed-loop run takes through before its timed
+ *                        part, not counted (default 0: the figures include V8's warm-up)
  *   BENCH_SANDBOX        "child" (default): the simulators in a child process, so they do not
  *                        share the robot's event loop; "inline": in this process
  *   BENCH_LOG_LEVEL      silent (default) or warn/error; logs go to standard error
@@ -432,6 +434,8 @@ interface BenchSettings {
   databaseUrl: string;
   redisUrl: string;
   logLevel: string;
+  /** BENCH_WARMUP: applications before the first run's timed part. */
+  warmup: number;
 }
 
 interface Phase {
@@ -444,6 +448,8 @@ interface Phase {
   durationS?: number;
   seed: number;
   profile?: boolean;
+  /** Applications the robot takes through before the timed part (JIT warm-up), not counted. */
+  warmup?: number;
 }
 
 const ENDED_STATES = `('PROPOSED','MANUAL','SIGNED','COMPLETED','TECHNICAL_ERROR','INVALID')`;
@@ -502,6 +508,10 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
     }
     const endedCount = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM cases WHERE state IN ${ENDED_STATES}`)).rows[0]!.n);
 
+    // A daemon runs for weeks: with BENCH_WARMUP the figures are those of a warmed-up process,
+    // without it they include V8's compiling of the hot paths.
+    const warmed = phase.warmup ? await warmUp(sandbox, robot, endedCount, phase.warmup, phase.seed + 1_000_000) : 0;
+    const measuredSince = new Date();
     let generated = 0;
     if (phase.applications !== undefined) generated = await sandbox.generate(phase.applications, phase.seed);
 
@@ -545,7 +555,7 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
     }
     const intakeSeconds = (performance.now() - started) / 1000;
     const deadline = Date.now() + 30 * 60_000;
-    while ((await endedCount()) < generated && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while ((await endedCount()) < warmed + generated && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const childCpu = (await Promise.all(children.map((c) => c.cpuMs()))).reduce((sum, ms, i) => sum + ms - childCpuBefore[i]!, 0);
@@ -567,18 +577,21 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
 
     const { rows: latencyRows } = await db.query<{ ms: number }>(
       `SELECT (extract(epoch FROM (p.created_at - c.created_at)) * 1000)::float8 AS ms
-         FROM proposals p JOIN cases c ON c.id = p.case_id ORDER BY 1`,
+         FROM proposals p JOIN cases c ON c.id = p.case_id WHERE c.created_at >= $1 ORDER BY 1`,
+      [measuredSince],
     );
     const latencies = latencyRows.map((r) => Number(r.ms));
     const { rows: outcomeRows } = await db.query<{ state: string; outcome: string | null; n: string }>(
       `SELECT c.state, p.outcome, count(*) AS n FROM cases c LEFT JOIN proposals p ON p.case_id = c.id
-        GROUP BY c.state, p.outcome ORDER BY c.state, p.outcome`,
+        WHERE c.created_at >= $1 GROUP BY c.state, p.outcome ORDER BY c.state, p.outcome`,
+      [measuredSince],
     );
-    const { rows: auditRows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log');
+    const { rows: auditRows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log WHERE case_id IN (SELECT id FROM cases WHERE created_at >= $1)', [measuredSince]);
     const sandboxRss = await sandbox.peakRss();
     const perApplication = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Number((ms / generated).toFixed(2)));
     return {
       workers: phase.workers,
+      ...(warmed > 0 ? { warmup: warmed } : {}),
       ...(phase.rate === undefined ? {} : { targetRate: phase.rate, durationS: phase.durationS ?? 30 }),
       applications: generated,
       applicationsPerSecond: Math.round(generated / seconds),
@@ -629,6 +642,15 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
   }
 }
 
+/** Takes `count` applications through the robot and waits until all have ended: V8 has compiled the hot paths. */
+async function warmUp(sandbox: BenchSandbox, robot: Robot, endedCount: () => Promise<number>, count: number, seed: number): Promise<number> {
+  const generated = await sandbox.generate(count, seed);
+  while ((await robot.pollNow()).fetched > 0);
+  const deadline = Date.now() + 10 * 60_000;
+  while ((await endedCount()) < generated && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return generated;
+}
+
 function numberList(text: string | undefined, name: string): number[] {
   if (text === undefined || text === '') return [];
   return text.split(',').map((part) => {
@@ -653,6 +675,7 @@ async function main(): Promise<void> {
   const settings: BenchSettings = {
     applications: positiveInt('BENCH_APPLICATIONS', 20_000),
     concurrency: positiveInt('BENCH_CONCURRENCY', 16),
+    warmup: ['', '0', undefined].includes(process.env.BENCH_WARMUP) ? 0 : positiveInt('BENCH_WARMUP', 0),
     seed: positiveInt('BENCH_SEED', 20_260_301),
     usePostgres: !args.pglite,
     databaseUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
@@ -668,7 +691,7 @@ async function main(): Promise<void> {
   const placement: SandboxPlacement = { mode: sandboxMode, cpu: args['sandbox-cpu'] };
   {
     let seed = settings.seed;
-    const capacity = await runPhase(settings, placement, { workers: 1, applications: settings.applications, seed: seed++, profile: true });
+    const capacity = await runPhase(settings, placement, { workers: 1, applications: settings.applications, seed: seed++, profile: true, warmup: settings.warmup });
     const noop = await noopBaseline(capacity.connection, capacity.redisPrefix, settings.applications, settings.concurrency);
     const workers2 = args.workers2 ? await runPhase(settings, placement, { workers: 2, applications: settings.applications, seed: seed++ }) : undefined;
     const rateRuns = [];
@@ -684,6 +707,7 @@ async function main(): Promise<void> {
         applications: capacity.applications,
         concurrency: settings.concurrency,
         seed: settings.seed,
+        ...(settings.warmup > 0 ? { warmup: settings.warmup } : {}),
         database: settings.usePostgres ? 'postgres (a schema per run, dropped afterwards)' : 'pglite in memory',
         sandbox: sandboxMode === 'child' ? 'child process' : 'in process',
         sandboxLatencyMs: 0,
