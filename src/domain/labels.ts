@@ -63,6 +63,8 @@ export type MunicipalityNames = ((code: string) => string) & {
   guidelinesFrom?: ((code: string) => string | undefined) | undefined;
   /** The municipality of the case the words are about (namesForCase): its borrowed guidelines are said to be borrowed. */
   caseMunicipality?: string | undefined;
+  /** Where the applicant writes (address lines) and calls (phone) about `code`'s decisions (the rules' contact); undefined: not known. */
+  contact?: ((code: string) => { postalAddress: readonly string[]; phone: string } | undefined) | undefined;
 };
 
 /**
@@ -72,7 +74,7 @@ export type MunicipalityNames = ((code: string) => string) & {
  * samverkansavtalet"), not as if it were the case's municipality's own (ruleLabel).
  */
 export function namesForCase(names: MunicipalityNames, municipality: string): MunicipalityNames {
-  return Object.assign((code: string) => names(code), { guidelinesFrom: names.guidelinesFrom, caseMunicipality: municipality });
+  return Object.assign((code: string) => names(code), { guidelinesFrom: names.guidelinesFrom, contact: names.contact, caseMunicipality: municipality });
 }
 
 /**

@@ -7,7 +7,7 @@ import { loadBankdays, type ClosedDay } from './subjects/bankdays.js';
 import { newContext, type RulesDocument } from './subjects/common.js';
 import { loadIncomes, type IncomeClassification } from './subjects/incomes.js';
 import { loadJobbstimulans, type JobStimulusParams } from './subjects/jobbstimulans.js';
-import { loadMunicipalities, type MunicipalityRules } from './subjects/municipality.js';
+import { loadMunicipalities, type MunicipalityContact, type MunicipalityRules } from './subjects/municipality.js';
 import { loadPrisbasbelopp } from './subjects/prisbasbelopp.js';
 import { loadRetention, type RetentionRule } from './subjects/retention.js';
 import { loadRiksnorm } from './subjects/riksnorm.js';
@@ -75,6 +75,11 @@ export class RuleSet {
   /** The förvaltningsrätt that tries appeals of the municipality's decisions ("Förvaltningsrätten i Malmö"); undefined for one the robot does not serve. */
   administrativeCourt(code: string): string | undefined {
     return this.municipalities.get(code)?.administrativeCourt.name;
+  }
+
+  /** Where the applicant writes and calls about the municipality's decisions; undefined for one the robot does not serve. */
+  contact(code: string): MunicipalityContact | undefined {
+    return this.municipalities.get(code)?.contact;
   }
 }
 

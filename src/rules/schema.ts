@@ -208,6 +208,20 @@ export const municipalityFile = z
       { name: z.string().min(3), source },
       { error: 'administrativeCourt saknas: förvaltningsrätten för kommunens domkrets, { name, source }' },
     ),
+    /**
+     * Where the applicant writes and calls about a decision: the letter's sender block and the
+     * address an appeal is sent to (it goes to the municipality, not to the court). Plain, not
+     * dated: the letter shows the address of the day it is read.
+     */
+    contact: z.strictObject(
+      {
+        postalAddress: z.array(z.string().trim().min(1), { error: 'contact.postalAddress ska vara adressens rader, t.ex. ["Trelleborgs kommun", "231 83 Trelleborg"]' }).min(2, 'contact.postalAddress behöver minst två rader: mottagare och postnummer med ort'),
+        phone: z.string().regex(/^0\d{1,3}-\d[\d ]{4,9}\d$/, 'contact.phone ska skrivas som ett svenskt telefonnummer med riktnummer, t.ex. "0410-73 30 00"'),
+        status,
+        source,
+      },
+      { error: 'contact saknas: kommunens postadress och telefonnummer för brevet, { postalAddress, phone, status, source }' },
+    ),
     allowProvisionalRules: z.boolean({ error: 'allowProvisionalRules ska vara true eller false' }),
     costs: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'kostnadstyp ska skrivas camelCase'), costRule).optional(),
     assetBuffer: z.array(z.strictObject({ ...dated, amount })).min(1).optional(),

@@ -108,6 +108,34 @@ describe('appeal instructions only where the decision may be appealed', () => {
     expect(text).toContain('kan inte överklagas till förvaltningsrätten');
     expect(text).toContain('be att vi prövar det på nytt');
     expect(text).not.toContain('inom tre veckor');
+    expect(text).toContain('skriva till Trelleborgs kommun, Socialtjänsten, ekonomiskt bistånd, 231 83 Trelleborg och be att vi prövar');
+    expect(text).toContain('ringa Trelleborgs kommun på telefon 0410-73 30 00');
+  });
+});
+
+describe('where the applicant writes and calls (rules/municipalities contact)', () => {
+  const cases: { municipality: string; sender: string; appealTo: string; phone: string }[] = [
+    { municipality: '1287', sender: 'Trelleborgs kommun Socialtjänsten, ekonomiskt bistånd 231 83 Trelleborg Telefon: 0410-73 30 00', appealTo: 'Trelleborgs kommun, Socialtjänsten, ekonomiskt bistånd, 231 83 Trelleborg', phone: 'ringa Trelleborgs kommun på telefon 0410-73 30 00' },
+    // Svedala's cases are handled in Trelleborg, but the decision is Svedala's: the appeal goes to Svedala.
+    { municipality: '1263', sender: 'Svedala kommun Socialtjänsten, ekonomiskt bistånd 233 80 Svedala Telefon: 040-626 80 00', appealTo: 'Svedala kommun, Socialtjänsten, ekonomiskt bistånd, 233 80 Svedala', phone: 'ringa Svedala kommun på telefon 040-626 80 00' },
+  ];
+  for (const c of cases) {
+    it(`${c.municipality}: the sender's address and phone, and the address an appeal is sent to`, () => {
+      const { text } = signed({ month: '2026-03', municipality: c.municipality }, '2026-03-03T09:00:00+01:00');
+      expect(text).toContain(c.sender);
+      expect(text).toContain(`skicka det till ${c.appealTo} , inte direkt till förvaltningsrätten`);
+      expect(text).toContain(c.phone);
+    });
+  }
+
+  it('without a known contact the letter still names the municipality to write to', () => {
+    const validation = validateSnapshot(buildSnapshot({ month: '2026-03' }));
+    if (!validation.ok) throw new Error('snapshot');
+    const content = contentAsProposed(assess(validation.snapshot, rules), { proposalId: 'p1', snapshotId: 's1', applicantPersonalNumber: '198507099805', signedBy: 'anna', signedByName: 'Anna', signedAt: new Date('2026-03-03T09:00:00+01:00') });
+    const record = { id: 'd1', caseId: content.caseId, content, contentHash: contentHash(content) } as unknown as DecisionRecord;
+    const html = letterBody(record, municipalityNames({ municipalityName: (code) => rules.municipalityName(code) }));
+    expect(html).toContain('skicka det till <strong>Trelleborgs kommun</strong>');
+    expect(html).not.toContain('Telefon');
   });
 
   it('a decision signed before 2025-07-01 cites the law then in force', () => {

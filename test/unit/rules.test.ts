@@ -220,6 +220,9 @@ describe('a bad rules file stops the robot, naming file and field', () => {
     { why: 'a municipality without the name people read', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace(/officialName: .*\n/, ''), field: /^officialName$/, problem: /officialName/ },
     { why: 'a municipality without its court', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/administrativeCourt:\n  name: .*\n  source: .*\n/, ''), field: /^administrativeCourt$/, problem: /administrativeCourt/ },
     { why: 'a court without a source', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace(/(administrativeCourt:\n  name: .*\n)  source: .*\n/, '$1'), field: /administrativeCourt\.source/, problem: /källa/ },
+    { why: 'a municipality without where to write and call', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace(/contact:\n(  .*\n|    .*\n)+/, ''), field: /^contact$/, problem: /postadress och telefonnummer/ },
+    { why: 'an address of one line', file: 'municipalities/1263-svedala.yaml', edit: (t) => t.replace('    - "Socialtjänsten, ekonomiskt bistånd"\n    - "233 80 Svedala"\n', ''), field: /contact\.postalAddress/, problem: /minst två rader/ },
+    { why: 'a phone number without its area code', file: 'municipalities/1287-trelleborg.yaml', edit: (t) => t.replace('phone: "0410-73 30 00"', 'phone: "73 30 00"'), field: /contact\.phone/, problem: /riktnummer/ },
     { why: 'a result rounded to öre', file: 'rounding.yaml', edit: (t) => t.replace('result: { places: 0', 'result: { places: 2'), field: /result\.places/, problem: /hela kronor/ },
   ];
 

@@ -12,6 +12,14 @@ export type CostRuleAt =
   | { basis: 'actual'; rule: string; entry: Dated<null> | undefined }
   | { basis: 'cap'; rule: string; entry: Dated<CostCap> | undefined };
 
+export interface MunicipalityContact {
+  postalAddress: string[];
+  /** As people dial it: "0410-73 30 00". */
+  phone: string;
+  status: string;
+  source: string;
+}
+
 export interface MunicipalityRules {
   code: string;
   name: string;
@@ -19,6 +27,8 @@ export interface MunicipalityRules {
   officialName: string;
   /** The förvaltningsrätt of the municipality's domkrets, e.g. "Förvaltningsrätten i Malmö", and its legal source. */
   administrativeCourt: { name: string; source: string };
+  /** Where the applicant writes (address lines) and calls (phone) about a decision, with status and source. */
+  contact: MunicipalityContact;
   allowProvisionalRules: boolean;
   /** Where the guidelines come from when another municipality's are used (Svedala <- Trelleborg). */
   guidelinesFrom?: { code: string; source: string } | undefined;
@@ -146,6 +156,7 @@ export function loadMunicipalities(documents: readonly RulesDocument[], context:
       name: doc.name,
       officialName: doc.officialName,
       administrativeCourt: doc.administrativeCourt,
+      contact: doc.contact,
       allowProvisionalRules: doc.allowProvisionalRules,
       guidelinesFrom: doc.guidelinesFrom,
       costRule: (type, date): CostRuleAt => {

@@ -31,21 +31,42 @@ ${r.facts.length ? `<p>Det här har avgjort:</p><ul>${r.facts.map((f) => `<li>${
   return `<p>Skälen till beslutet:</p><ol class="reasons">${items.join('\n')}</ol>`;
 }
 
-function appealSection(c: DecisionContent, kommun: string): string {
+/** Where the applicant writes and calls: the rules' contact for the municipality, or its name alone when none is known. */
+interface Addressee {
+  kommun: string;
+  contact: { postalAddress: readonly string[]; phone: string } | undefined;
+}
+
+/** "Trelleborgs kommun, Socialtjänsten, ekonomiskt bistånd, 231 83 Trelleborg": one line, for running text. */
+function writeTo(to: Addressee): string {
+  return esc(to.contact ? to.contact.postalAddress.join(', ') : to.kommun);
+}
+
+function questions(to: Addressee): string {
+  return to.contact ? `\n<p>Har du frågor om beslutet kan du ringa ${esc(to.kommun)} på telefon <span class="nowrap">${esc(to.contact.phone)}</span>.</p>` : '';
+}
+
+function sender(to: Addressee): string {
+  if (!to.contact) return `<p><strong>${esc(to.kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>`;
+  const [first, ...rest] = to.contact.postalAddress;
+  return `<p><strong>${esc(first!)}</strong><br>${rest.map(esc).join('<br>')}<br>Telefon: <span class="nowrap">${esc(to.contact.phone)}</span></p>`;
+}
+
+function appealSection(c: DecisionContent, to: Addressee): string {
   const day = decisionDay(c);
   if (!appealable(c)) {
     return `<h2>Om du inte är nöjd med beslutet</h2>
 <p>Det här beslutet kan inte överklagas till förvaltningsrätten (det räknas inte upp i ${esc(cite('appeal', day))}).</p>
-<p>Om du anser att beslutet är fel kan du skriva till <strong>${esc(kommun)}</strong> och be att vi prövar det på nytt. Ange ärendenummer ${esc(c.caseId)}, vad du vill ändra och varför. Du kan också ansöka på nytt om dina förhållanden har ändrats.</p>`;
+<p>Om du anser att beslutet är fel kan du skriva till <strong>${writeTo(to)}</strong> och be att vi prövar det på nytt. Ange ärendenummer ${esc(c.caseId)}, vad du vill ändra och varför. Du kan också ansöka på nytt om dina förhållanden har ändrats.</p>${questions(to)}`;
   }
   return `<h2>Om du inte är nöjd med beslutet</h2>
 <p>Du kan överklaga beslutet till förvaltningsrätten (${esc(cite('appeal', day))}). Så här gör du:</p>
 <ol>
 <li>Skriv ett brev och berätta vilket beslut du överklagar (ange ärendenummer ${esc(c.caseId)}), hur du vill att beslutet ska ändras och varför.</li>
-<li>Skriv under brevet och skicka det till <strong>${esc(kommun)}</strong>, inte direkt till förvaltningsrätten.</li>
+<li>Skriv under brevet och skicka det till <strong>${writeTo(to)}</strong>, inte direkt till förvaltningsrätten.</li>
 <li>Vi måste ha fått ditt överklagande <strong>inom tre veckor</strong> från den dag du fick del av beslutet. Annars kan överklagandet inte prövas.</li>
 </ol>
-<p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen. Beslutet gäller direkt, även om du överklagar det.</p>`;
+<p>Kommunen prövar först om beslutet ska ändras. Om vi inte ändrar det som du vill, skickar vi ditt överklagande vidare till förvaltningsrätten. Du kan få hjälp att överklaga av kommunen. Beslutet gäller direkt, även om du överklagar det.</p>${questions(to)}`;
 }
 
 /** A grant that allows less than was applied for is also a refusal of the rest: said in the decision itself. */
@@ -65,8 +86,9 @@ export function letterBody(decision: DecisionRecord, allNames: MunicipalityNames
   const month = monthName(c.month);
   const grant = c.outcome === 'GRANT';
   const sources = amountSources(c);
+  const to: Addressee = { kommun, contact: names.contact?.(c.municipality) };
   return `<article class="letter" aria-labelledby="brev-rubrik">
-<div class="sender"><p><strong>${esc(kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>
+<div class="sender">${sender(to)}
 <p>Datum: ${esc(formatDate(new Date(c.signedAt)))}<br>Ärende: ${esc(c.caseId)}<br>Personnummer: ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p></div>
 <h1 id="brev-rubrik">Beslut om ekonomiskt bistånd för ${esc(month)}</h1>
 ${changeSection(c)}
@@ -88,7 +110,7 @@ ${c.motivation ? `<p>Handläggarens motivering: ${esc(c.motivation)}</p>` : ''}
 <h2>Så har vi räknat</h2>
 ${calculationTable(c.calculation, c.month, names, { caption: `Beräkning för ${month}`, withRules: false })}
 ${sources.length ? `<p class="small" data-testid="letter-amount-sources">Normbeloppen för ${esc(month)}: ${esc(sources.join('; '))}.</p>` : ''}
-${appealSection(c, kommun)}
+${appealSection(c, to)}
 <div class="signature">${decidedBy(c, kommun)}
 <p class="small">Kontrollsumma för beslutet: <span class="hash">${esc(decision.contentHash)}</span></p></div>
 </article>`;

@@ -37,11 +37,12 @@ export type { MunicipalityNames };
 
 /**
  * The names from the rules files (officialName); for a municipality the robot does not serve,
- * unservedMunicipality's words. With the rules' guidelinesFrom, for namesForCase.
+ * unservedMunicipality's words. With the rules' guidelinesFrom, for namesForCase, and their contact, for the letter.
  */
-export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'> & Partial<Pick<RuleSet, 'municipality'>>): MunicipalityNames {
+export function municipalityNames(rules: Pick<RuleSet, 'municipalityName'> & Partial<Pick<RuleSet, 'municipality' | 'contact'>>): MunicipalityNames {
   return Object.assign((code: string) => rules.municipalityName(code) ?? unservedMunicipality(code), {
     guidelinesFrom: rules.municipality ? (code: string) => rules.municipality!(code)?.guidelinesFrom?.code : undefined,
+    contact: rules.contact ? (code: string) => rules.contact!(code) : undefined,
   });
 }
 
