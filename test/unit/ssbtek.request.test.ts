@@ -30,8 +30,9 @@ describe('hamtaBastjanstInformation request', () => {
     expect(text(child(general, 'personidentitet'))).toBe(PN);
     expect(text(child(general, 'arendeidentitet'))).toBe('A-2026-000123');
     expect(text(path(general, 'tidsperiod', 'fromDatum'))).toBe('2026-02-01');
-    // A look-up is made today, under SoL (2025:400): 15 kap. 10 § replaced SoL 2001:453 11 kap. 11 §.
-    expect(text(child(general, 'lagtext'))).toBe('15 kap. 10 § socialtjänstlagen (2025:400); 7 § förordningen (2008:975)');
+    // A look-up is made today, under SoL (2025:400): 15 kap. 10 § (replacing SoL 2001:453 11 kap.
+    // 11 §) for CSN, FK, PM and the a-kassor, 11 § for Arbetsförmedlingen, 12 § for Skatteverket.
+    expect(text(child(general, 'lagtext'))).toBe('15 kap. 10–12 §§ socialtjänstlagen (2025:400); 7 § förordningen (2008:975)');
   });
 
   it('sets inkludera per agency in XSD order, and sends FK its LEFI question', () => {

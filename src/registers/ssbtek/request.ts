@@ -11,14 +11,17 @@ export const SSBT_NS = 'http://schema.forsakringskassan.se/integration/ssbt/10';
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
 /**
- * The purpose and legal ground every look-up states (the registers log them). A look-up is made
- * now, so under SoL (2025:400): 15 kap. 10 § gives the nämnd its right to information from CSN,
+ * The purpose and legal ground every look-up states (the registers log them; the XSD asks for
+ * the rule that lets the agencies disclose). A look-up is made now, so under SoL (2025:400), read
+ * in the statute text: 15 kap. 10 § gives the nämnd its right to information from CSN,
  * Försäkringskassan, Pensionsmyndigheten and the arbetslöshetskassor (it replaced SoL 2001:453
- * 11 kap. 11 §). Förordningen (2008:975) 7 § is the earlier reference, not checked against the
- * förordning's current text.
+ * 11 kap. 11 §), 11 § the same from Arbetsförmedlingen, and 12 § (SFS 2025:942, from
+ * 2025-12-01) from Skatteverket; the request asks all of them. Förordningen (2008:975) 7 § is
+ * the earlier reference, kept for the agencies the law does not name (Transportstyrelsen,
+ * Migrationsverket) and not checked against the förordning's current text.
  */
 export const DEFAULT_SYFTE = 'Handläggning av ansökan om ekonomiskt bistånd';
-export const DEFAULT_LAGTEXT = '15 kap. 10 § socialtjänstlagen (2025:400); 7 § förordningen (2008:975)';
+export const DEFAULT_LAGTEXT = '15 kap. 10–12 §§ socialtjänstlagen (2025:400); 7 § förordningen (2008:975)';
 
 export interface Ingivare {
   /** The municipality's organisationsnummer, 12 digits as the XSD wants it (e.g. 162120001234). */
