@@ -294,6 +294,9 @@ describe('appeals and omprövning in Chromium', () => {
       const text = await words(covering);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Överlämnande av överklagande');
       expect(text).toContain('Förvaltningsrätten i Malmö');
+      // From the municipality's address in its rules file (contact), as the decision letter is.
+      expect(text).toContain('231 83 Trelleborg');
+      expect(text).toContain('Telefon: 0410-73 30 00');
       expect(text).toContain('beslut om ekonomiskt bistånd (försörjningsstöd) för mars 2021 enligt 12 kap. 1 § socialtjänstlagen');
       expect(text).toContain('Sista dag för överklagande var 23 mars 2026. Överklagandet kom in 22 mars 2026 och har därmed kommit in i rätt tid.');
       expect(text).toContain(`ändrat det`);

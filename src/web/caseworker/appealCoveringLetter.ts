@@ -7,6 +7,7 @@ import { esc } from '../layout.js';
 import type { DecisionContent } from './decision.js';
 import { isoDateWords } from './letterChange.js';
 import { formatDate, formatPersonalNumber, type MunicipalityNames } from './view.js';
+import { addresseeOf, senderLines } from './sender.js';
 import type { AppealView } from './correction.js';
 
 /**
@@ -65,7 +66,7 @@ export function coveringLetterBody(input: CoveringLetterInput): string {
     'Utredningen i ärendet (ansökan och registeruppgifter)',
   ];
   return `<article class="letter" aria-labelledby="foljebrev-rubrik">
-<div class="sender"><p><strong>${esc(kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>
+<div class="sender">${senderLines(addresseeOf(input.names, c.municipality))}
 <p>Datum: ${esc(isoDateWords(input.date))}<br>Ärende: ${esc(c.caseId)}</p></div>
 <p><strong>${esc(court)}</strong></p>
 <h1 id="foljebrev-rubrik">Överlämnande av överklagande</h1>

@@ -7,6 +7,7 @@ import type { DecisionContent } from './decision.js';
 import { amountSources, appealable, decisionDay, letterReasons, refusedCosts } from './letterReasons.js';
 import { changeSection } from './letterChange.js';
 import { decidedBy } from './decidedBy.js';
+import { addresseeOf, senderLines, type Addressee } from './sender.js';
 import { calculationTable, formatDate, formatPersonalNumber, type MunicipalityNames } from './view.js';
 
 /**
@@ -31,12 +32,6 @@ ${r.facts.length ? `<p>Det här har avgjort:</p><ul>${r.facts.map((f) => `<li>${
   return `<p>Skälen till beslutet:</p><ol class="reasons">${items.join('\n')}</ol>`;
 }
 
-/** Where the applicant writes and calls: the rules' contact for the municipality, or its name alone when none is known. */
-interface Addressee {
-  kommun: string;
-  contact: { postalAddress: readonly string[]; phone: string } | undefined;
-}
-
 /** "Trelleborgs kommun, Socialtjänsten, ekonomiskt bistånd, 231 83 Trelleborg": one line, for running text. */
 function writeTo(to: Addressee): string {
   return esc(to.contact ? to.contact.postalAddress.join(', ') : to.kommun);
@@ -44,12 +39,6 @@ function writeTo(to: Addressee): string {
 
 function questions(to: Addressee): string {
   return to.contact ? `\n<p>Har du frågor om beslutet kan du ringa ${esc(to.kommun)} på telefon <span class="nowrap">${esc(to.contact.phone)}</span>.</p>` : '';
-}
-
-function sender(to: Addressee): string {
-  if (!to.contact) return `<p><strong>${esc(to.kommun)}</strong><br>Socialtjänsten, ekonomiskt bistånd</p>`;
-  const [first, ...rest] = to.contact.postalAddress;
-  return `<p><strong>${esc(first!)}</strong><br>${rest.map(esc).join('<br>')}<br>Telefon: <span class="nowrap">${esc(to.contact.phone)}</span></p>`;
 }
 
 function appealSection(c: DecisionContent, to: Addressee): string {
@@ -86,9 +75,9 @@ export function letterBody(decision: DecisionRecord, allNames: MunicipalityNames
   const month = monthName(c.month);
   const grant = c.outcome === 'GRANT';
   const sources = amountSources(c);
-  const to: Addressee = { kommun, contact: names.contact?.(c.municipality) };
+  const to = addresseeOf(names, c.municipality);
   return `<article class="letter" aria-labelledby="brev-rubrik">
-<div class="sender">${sender(to)}
+<div class="sender">${senderLines(to)}
 <p>Datum: ${esc(formatDate(new Date(c.signedAt)))}<br>Ärende: ${esc(c.caseId)}<br>Personnummer: ${esc(formatPersonalNumber(c.applicantPersonalNumber))}</p></div>
 <h1 id="brev-rubrik">Beslut om ekonomiskt bistånd för ${esc(month)}</h1>
 ${changeSection(c)}
