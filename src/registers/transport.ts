@@ -93,7 +93,7 @@ export async function fetchWithDeadline(doFetch: typeof fetch | undefined, url: 
  * reply in a stream and an async resource; a case makes about five calls, each replied to in
  * a few kilobytes, and read whole.
  */
-class WholeReply {
+export class WholeReply {
   private readonly chunks: Buffer[] = [];
   private status = 0;
   private abortCall: ((reason: Error) => void) | undefined;
@@ -112,6 +112,8 @@ class WholeReply {
 
   onConnect(abort: (reason: Error) => void): void {
     this.abortCall = abort;
+    // Past its deadline while it waited for a connection: not sent at all.
+    if (this.ended) abort(new Error('timeout'));
   }
 
   onHeaders(statusCode: number): boolean {
