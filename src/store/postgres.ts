@@ -69,6 +69,13 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
         throw toStoreError(error);
       }
       let broken = false;
+      // A checked-out connection has no listener of the pool's: one the server ends between two
+      // statements (a restart, a failover) would emit an unhandled 'error' and end the process.
+      // The transaction's next statement fails instead, and the connection is not reused.
+      const onConnectionError = () => {
+        broken = true;
+      };
+      client.on('error', onConnectionError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -82,6 +89,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
         }
         throw toStoreError(error);
       } finally {
+        client.off('error', onConnectionError);
         client.release(broken);
       }
     },

@@ -33,6 +33,23 @@ forEachBackend('db', (backend) => {
     expect((await db().query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
   });
 
+  if (backend.name === 'postgres') {
+    it("a transaction's connection ended by the server between two statements fails that transaction, not the process", async () => {
+      const id = uniqueId();
+      const outcome = db().transaction(async (tx) => {
+        await saveApplication(tx, { id, municipality: '1287', receivedAt: new Date(), raw: {} });
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        // As a database restart or failover does, while the transaction waits on something else.
+        await db().query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx.query('SELECT 1');
+      });
+      await expect(outcome).rejects.toThrow();
+      expect(await getApplication(db(), id)).toBeUndefined();
+      expect((await db().query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+    });
+  }
+
   it('NUMERIC and BIGINT come back as strings, timestamptz as Date', async () => {
     const { rows } = await db().query<{ n: unknown; b: unknown; t: unknown }>(
       "SELECT '9999999999.99'::numeric AS n, 9007199254740993::bigint AS b, now() AS t",
