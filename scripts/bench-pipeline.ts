@@ -554,8 +554,7 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
       }
     }
     const intakeSeconds = (performance.now() - started) / 1000;
-    const deadline = Date.now() + 30 * 60_000;
-    while ((await endedCount()) < warmed + generated && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilEnded(endedCount, warmed + generated, 30 * 60_000);
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const childCpu = (await Promise.all(children.map((c) => c.cpuMs()))).reduce((sum, ms, i) => sum + ms - childCpuBefore[i]!, 0);
@@ -642,12 +641,17 @@ async function runPhase(settings: BenchSettings, placement: SandboxPlacement, ph
   }
 }
 
+/** Waits, looking every 100 ms, until `count` cases have ended or `withinMs` has passed. */
+async function untilEnded(endedCount: () => Promise<number>, count: number, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while ((await endedCount()) < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /** Takes `count` applications through the robot and waits until all have ended: V8 has compiled the hot paths. */
 async function warmUp(sandbox: BenchSandbox, robot: Robot, endedCount: () => Promise<number>, count: number, seed: number): Promise<number> {
   const generated = await sandbox.generate(count, seed);
   while ((await robot.pollNow()).fetched > 0);
-  const deadline = Date.now() + 10 * 60_000;
-  while ((await endedCount()) < generated && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await untilEnded(endedCount, generated, 10 * 60_000);
   return generated;
 }
 
@@ -675,7 +679,8 @@ async function main(): Promise<void> {
   const settings: BenchSettings = {
     applications: positiveInt('BENCH_APPLICATIONS', 20_000),
     concurrency: positiveInt('BENCH_CONCURRENCY', 16),
-    warmup: ['', '0', undefined].includes(process.env.BENCH_WARMUP) ? 0 : positiveInt('BENCH_WARMUP', 0),
+    // positiveInt takes unset or empty as the default; 0 says "no warm-up" as plainly.
+    warmup: process.env.BENCH_WARMUP === '0' ? 0 : positiveInt('BENCH_WARMUP', 0),
     seed: positiveInt('BENCH_SEED', 20_260_301),
     usePostgres: !args.pglite,
     databaseUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
