@@ -63,9 +63,15 @@ export type MunicipalityNames = ((code: string) => string) & {
   guidelinesFrom?: ((code: string) => string | undefined) | undefined;
   /** The municipality of the case the words are about (namesForCase): its borrowed guidelines are said to be borrowed. */
   caseMunicipality?: string | undefined;
-  /** Where the applicant writes (address lines) and calls (phone) about `code`'s decisions (the rules' contact); undefined: not known. */
-  contact?: ((code: string) => { postalAddress: readonly string[]; phone: string } | undefined) | undefined;
+  /** Where the applicant writes and calls about `code`'s decisions (the rules' contact); undefined: not known. */
+  contact?: ((code: string) => LetterContact | undefined) | undefined;
 };
+
+/** What a letter needs of a municipality's contact: its postal address lines and its phone ("0410-73 30 00"). */
+export interface LetterContact {
+  postalAddress: readonly string[];
+  phone: string;
+}
 
 /**
  * `names` for the words about one case of `municipality`: a rule of the municipality whose

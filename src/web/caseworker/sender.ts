@@ -1,3 +1,4 @@
+import type { LetterContact } from '../../domain/labels.js';
 import type { MunicipalityNames } from './view.js';
 import { esc } from '../layout.js';
 
@@ -7,7 +8,7 @@ import { esc } from '../layout.js';
  */
 export interface Addressee {
   kommun: string;
-  contact: { postalAddress: readonly string[]; phone: string } | undefined;
+  contact: LetterContact | undefined;
 }
 
 export function addresseeOf(names: MunicipalityNames, municipality: string): Addressee {
