@@ -4,11 +4,12 @@ import { AttemptFailure } from './retry.js';
 
 /**
  * The one HTTP exchange every register client makes in production: undici over kept-alive
- * connections. A case makes about five register calls; node:http cost about 50 µs of CPU a
- * call on this machine and undici about 25 (the same loopback server), 3–4 % of the robot's
- * CPU per application in the pipeline bench. Through undici's dispatch with a handler that
- * collects the body (WholeReply), a call cost 66 µs of client CPU against 85 through its
- * request() on 2026-11-30 (a slower VM; 16 calls in flight, 2 kB replies).
+ * connections. A case makes 3–4 register calls (SSBTEK per adult, KIR once, the plan once);
+ * node:http cost about 50 µs of CPU a call on this machine and undici about 25 (the same
+ * loopback server), 3–4 % of the robot's CPU per application in the pipeline bench. Through
+ * undici's dispatch with a handler that collects the body (WholeReply), a call cost 66 µs of
+ * client CPU against 85 through its request() on 2026-11-30 (a slower VM; 16 calls in flight,
+ * 2 kB replies).
  */
 
 /** What a register call sends: the parts of a fetch RequestInit the clients use. */
@@ -90,7 +91,7 @@ export async function fetchWithDeadline(doFetch: typeof fetch | undefined, url: 
 /**
  * Collects one reply for undici's dispatch: the status and the body's bytes, handed over whole
  * when the reply has ended. Through dispatch rather than undici's request(), which wraps every
- * reply in a stream and an async resource; a case makes about five calls, each replied to in
+ * reply in a stream and an async resource; a case makes 3–4 calls, each replied to in
  * a few kilobytes, and read whole.
  */
 export class WholeReply {

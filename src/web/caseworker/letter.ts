@@ -71,7 +71,6 @@ function refusedSection(c: DecisionContent): string {
 export function letterBody(decision: DecisionRecord, allNames: MunicipalityNames): string {
   const c = decision.content as unknown as DecisionContent;
   const names = namesForCase(allNames, c.municipality);
-  const kommun = names(c.municipality);
   const month = monthName(c.month);
   const grant = c.outcome === 'GRANT';
   const sources = amountSources(c);
@@ -100,7 +99,7 @@ ${c.motivation ? `<p>Handläggarens motivering: ${esc(c.motivation)}</p>` : ''}
 ${calculationTable(c.calculation, c.month, names, { caption: `Beräkning för ${month}`, withRules: false })}
 ${sources.length ? `<p class="small" data-testid="letter-amount-sources">Normbeloppen för ${esc(month)}: ${esc(sources.join('; '))}.</p>` : ''}
 ${appealSection(c, to)}
-<div class="signature">${decidedBy(c, kommun)}
+<div class="signature">${decidedBy(c, to.kommun)}
 <p class="small">Kontrollsumma för beslutet: <span class="hash">${esc(decision.contentHash)}</span></p></div>
 </article>`;
 }
