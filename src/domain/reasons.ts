@@ -20,6 +20,9 @@ export const MANUAL_REASONS = [
   'INCOME_DISCREPANCY',
   // Not from the assessment: a correction lowered a decision that was already paid.
   'POSSIBLE_RECLAIM',
+  // Not from the assessment: carrying out a signed decision failed for good (write-back,
+  // payment or message), and a caseworker finishes it.
+  'CARRY_OUT_STOPPED',
 ] as const;
 
 export const REJECT_REASONS = ['NOT_ACTIVE_JOBSEEKER', 'INCOME_EXCEEDS_NORM'] as const;
@@ -53,6 +56,7 @@ export const REASON_TITLES: Record<ReasonCode, string> = {
   UNDECLARED_INCOME: 'Registrerad inkomst som inte har uppgetts i ansökan',
   INCOME_DISCREPANCY: 'Uppgiven inkomst skiljer sig från registrerad',
   POSSIBLE_RECLAIM: 'Möjligt återkrav: ett ändrat beslut är lägre än det som redan betalats ut',
+  CARRY_OUT_STOPPED: 'Beslutet är inte verkställt: verkställigheten stoppades av ett fel',
   NOT_ACTIVE_JOBSEEKER: 'Sökanden bedöms inte stå till arbetsmarknadens förfogande',
   INCOME_EXCEEDS_NORM: 'Hushållets inkomster täcker behovet',
 };
@@ -73,6 +77,7 @@ export const HISTORY_REASON_WORDS: Readonly<Record<string, string>> = {
   DECIDED_AUTOMATICALLY: 'Beslutades automatiskt enligt kommunens delegationsordning',
   PLAN_PENDING: 'Väntar på planeringsmodulens bedömning',
   CARRIED_OUT: 'Beslutet är verkställt',
+  CARRY_OUT_AGAIN: 'Handläggaren startade verkställigheten igen',
   CLAIMED: 'Tog ärendet',
   RELEASED: 'Lämnade tillbaka ärendet till kön',
   CLOSED_IN_CASE_SYSTEM: 'Avslutade ärendet: handläggs i verksamhetssystemet',
@@ -121,6 +126,7 @@ export const AUDIT_ACTION_WORDS: Readonly<Record<string, string>> = {
   'case.release': 'Lämnade tillbaka ärendet',
   'case.reassign': 'Fördelade ärendet',
   'case.close': 'Avslutade ärendet (verksamhetssystemet)',
+  'case.carry-out-again': 'Startade verkställigheten av beslutet igen',
   'case.takeover': 'Tog över ärendet',
   'letter.read': 'Läste beslutsbrevet',
   'screenshot.read': 'Visade skärmbild från verksamhetssystemet',

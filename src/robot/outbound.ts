@@ -253,6 +253,8 @@ async function carryOutHeld(deps: RobotDeps, adapters: OutboundAdapters, decisio
     let screenshotId: string | undefined;
     if (shot) screenshotId = (await storeCaseScreenshot(deps.db, { caseId, decisionId, step: current, image: shot })).id;
     const message = error instanceof Error ? error.message.slice(0, 200) : 'okänt fel';
+    // The one line an operator on call sees: the retries are spent and a person must act.
+    deps.logger.error({ caseId, decisionId, step: current, component }, 'carry-out stopped after its retries: the case is with a caseworker (MANUAL)');
     await moveCase(
       deps,
       caseId,

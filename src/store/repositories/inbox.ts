@@ -2,6 +2,7 @@ import { ownValue } from '../../domain/ownKey.js';
 import type { Queryable } from '../db.js';
 import type { CaseState } from '../../domain/caseStates.js';
 import { BOOKING_POINT_SQL } from './bookings.js';
+import { LAST_MOVE_SQL } from './ownership.js';
 import { caseScopeSql, queryParams, type CaseScope } from './caseScope.js';
 
 /** The caseworkers' queue: cases awaiting signature or manual handling, in the user's scope (caseScope.ts). */
@@ -81,12 +82,12 @@ export async function listReviewQueue(db: Queryable, q: ReviewQuery): Promise<Re
     // inbox says why it is manual rather than a bare "–".
     // A decided case back in manual handling (a possible återkrav after a lower change, a
     // carry-out that stopped) is not shown with the robot's proposal: its amount is not the
-    // decision's, and the proposal is not why it is manual.
+    // decision's, and the proposal is not why it is manual: its reason is the stop (LAST_MOVE_SQL).
     `SELECT c.id, c.municipality, c.organisation, c.state, c.month, a.received_at,
             CASE WHEN dec.decided THEN NULL ELSE p.outcome END AS outcome,
             CASE WHEN dec.decided THEN NULL ELSE p.amount END AS amount,
             CASE WHEN dec.decided
-                 THEN CASE WHEN (SELECT h.reason FROM case_state_history h WHERE h.case_id = c.id ORDER BY h.id DESC LIMIT 1) = 'POSSIBLE_RECLAIM' THEN '["POSSIBLE_RECLAIM"]'::jsonb ELSE '[]'::jsonb END
+                 THEN CASE WHEN (SELECT m.reason FROM ${LAST_MOVE_SQL} m) = 'POSSIBLE_RECLAIM' THEN '["POSSIBLE_RECLAIM"]'::jsonb ELSE '["CARRY_OUT_STOPPED"]'::jsonb END
                  ELSE COALESCE(p.reasons, CASE WHEN jsonb_array_length(a.validation_errors) > 0 THEN '["INVALID_APPLICATION"]'::jsonb END) END AS reasons, c.owner,
             CASE WHEN ${BOOKING_POINT_SQL} THEN b.failure END AS booking_point
      FROM cases c

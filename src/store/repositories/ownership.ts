@@ -45,15 +45,16 @@ export async function changeOwner(db: Queryable, change: OwnerChange): Promise<b
 
 /**
  * Closes a MANUAL case as handled entirely in the case system: it leaves the inbox for good.
- * Only the owner closes (`owner` must match) and only a case without a decision. Returns false
- * when the case is not so (any more). `reason`: the caseworker's words, kept on the case only.
+ * Only the owner closes (`owner` must match). A case with a decision is in MANUAL only because
+ * its carry-out stopped (a register of payment failed for good, a possible återkrav): the
+ * caseworker finishes it in the case system and closes it here the same way. Returns false when
+ * the case is not so (any more). `reason`: the caseworker's words, kept on the case only.
  */
 export async function closeManualCase(db: Queryable, c: { caseId: string; owner: string; reason: string; actor: string }): Promise<boolean> {
   const { rows } = await db.query<{ id: string }>(
     `WITH updated AS (
        UPDATE cases SET closed_at = now(), closed_reason = $3
         WHERE id = $1 AND owner = $2 AND state = 'MANUAL' AND closed_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = $1)
         RETURNING id
      ), history AS (
        INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
@@ -61,6 +62,54 @@ export async function closeManualCase(db: Queryable, c: { caseId: string; owner:
      )
      SELECT id FROM updated`,
     [c.caseId, c.owner, c.reason, c.actor],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * SQL for a case's last change of state (`c` the cases row): its history line, skipping the
+ * lines of claims, hand-backs and closing, which keep the state.
+ */
+export const LAST_MOVE_SQL = `(SELECT h.from_state, h.reason FROM case_state_history h
+   WHERE h.case_id = c.id AND h.from_state IS DISTINCT FROM h.to_state ORDER BY h.id DESC LIMIT 1)`;
+
+/**
+ * Why a signed decision's carry-out left the case with a caseworker: the reason of its move
+ * SIGNED -> MANUAL (POSSIBLE_RECLAIM, or "TECHNICAL_ERROR: payment", ...) when that is the case's
+ * last change of state and it is still MANUAL. Undefined for any other case.
+ */
+export async function carryOutStop(db: Queryable, caseId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ state: string; from_state: string | null; reason: string | null }>(
+    `SELECT c.state, m.from_state, m.reason FROM cases c LEFT JOIN LATERAL ${LAST_MOVE_SQL} m ON true WHERE c.id = $1`,
+    [caseId],
+  );
+  const row = rows[0];
+  if (row?.state !== 'MANUAL' || row.from_state !== 'SIGNED') return undefined;
+  return row.reason ?? '';
+}
+
+/** History reason of a caseworker's new start of a stopped carry-out. */
+export const CARRY_OUT_AGAIN = 'CARRY_OUT_AGAIN';
+
+/**
+ * The owner sends a decided case whose carry-out stopped on a technical error back to SIGNED,
+ * so the robot carries the decision out again (steps already done stay done). Not a case that
+ * stopped on a possible återkrav (that needs a decision of its own), not a closed one. A
+ * compare-and-set with its history line; false when the case is not so (any more).
+ */
+export async function restartCarryOut(db: Queryable, c: { caseId: string; owner: string; actor: string }): Promise<boolean> {
+  const { rows } = await db.query<{ id: string }>(
+    `WITH updated AS (
+       UPDATE cases c SET state = 'SIGNED', state_changed_at = now()
+        WHERE c.id = $1 AND c.owner = $2 AND c.state = 'MANUAL' AND c.closed_at IS NULL
+          AND EXISTS (SELECT 1 FROM ${LAST_MOVE_SQL} m WHERE m.from_state = 'SIGNED' AND m.reason IS DISTINCT FROM 'POSSIBLE_RECLAIM')
+        RETURNING c.id
+     ), history AS (
+       INSERT INTO case_state_history (case_id, from_state, to_state, actor, reason)
+       SELECT id, 'MANUAL', 'SIGNED', $3, '${CARRY_OUT_AGAIN}' FROM updated
+     )
+     SELECT id FROM updated`,
+    [c.caseId, c.owner, c.actor],
   );
   return rows.length > 0;
 }

@@ -7,6 +7,7 @@ import {
   APPEAL_TEXT_MAX,
   appealOpen,
   appendAudit,
+  carryOutStop,
   AppealEventConflictError,
   CaseTransitionError,
   currentDecision,
@@ -274,10 +275,8 @@ export async function paidUnderDecision(db: Queryable, decision: Pick<DecisionRe
  * difference. Undefined for any other case.
  */
 export async function reclaimPoint(db: Queryable, caseId: string): Promise<{ paid: string; granted: string; difference: string } | undefined> {
-  const c = await getCase(db, caseId);
-  if (c?.state !== 'MANUAL') return undefined;
-  const { rows } = await db.query<{ reason: string | null }>('SELECT reason FROM case_state_history WHERE case_id = $1 ORDER BY id DESC LIMIT 1', [caseId]);
-  if (rows[0]?.reason !== 'POSSIBLE_RECLAIM') return undefined;
+  // The move into MANUAL, not the last history line: claiming the case must not hide the point.
+  if ((await carryOutStop(db, caseId)) !== 'POSSIBLE_RECLAIM') return undefined;
   const current = await currentDecision(db, caseId);
   if (!current) return undefined;
   const chain = await listChainBefore(db, current.id);

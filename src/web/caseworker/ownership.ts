@@ -2,7 +2,7 @@ import { stateInText } from './view.js';
 import { technicalErrorWords } from '../../domain/errors.js';
 import { isOwnKey, ownValue } from '../../domain/ownKey.js';
 import { REASON_TITLES } from '../../domain/reasons.js';
-import { appendAudit, changeOwner, getCase, getStaffMember, OWNABLE_STATES, OWNER_REASONS, type CaseRecord, type Db } from '../../store/index.js';
+import { appendAudit, carryOutStop, changeOwner, currentDecision, getCase, getStaffMember, OWNABLE_STATES, OWNER_REASONS, restartCarryOut, type CaseRecord, type Db } from '../../store/index.js';
 import type { WebUser } from '../auth/user.js';
 import { handOverRefusal, staffName, type StaffDirectory } from '../staff.js';
 import { AUDIT_PURPOSE } from './service.js';
@@ -70,6 +70,29 @@ export async function reassignCase(db: Db, user: WebUser, c: CaseRecord, to: str
   }
   if (to === c.owner) return { ok: true };
   return change(db, user, c, to, `${OWNER_REASONS.reassigned}:${to ?? '-'}`, 'case.reassign');
+}
+
+/**
+ * The owner starts a stopped carry-out again once the fault is mended: MANUAL -> SIGNED (store
+ * restartCarryOut) with an audit entry; the caller hands the decision to the outbound queue.
+ * Steps already done stay done (decision_steps), so nothing is written back or paid twice.
+ * Refused for a possible återkrav, which the robot never acts on.
+ */
+export async function carryOutAgain(db: Db, user: WebUser, c: CaseRecord): Promise<{ ok: true; decisionId: string } | { ok: false; message: string }> {
+  if (c.owner !== user.id) return { ok: false, message: 'Ta ärendet först: bara den som har ärendet kan starta verkställigheten igen.' };
+  const decision = await currentDecision(db, c.id);
+  if (!decision) return { ok: false, message: 'Ärendet har inget beslut att verkställa.' };
+  const restarted = await db.transaction(async (tx) => {
+    const done = await restartCarryOut(tx, { caseId: c.id, owner: user.id, actor: user.id });
+    if (done) await appendAudit(tx, { actor: user.id, action: 'case.carry-out-again', caseId: c.id, purpose: AUDIT_PURPOSE, result: 'ok', details: { decisionId: decision.id } });
+    return done;
+  });
+  if (restarted) return { ok: true, decisionId: decision.id };
+  if ((await carryOutStop(db, c.id)) === 'POSSIBLE_RECLAIM') {
+    return { ok: false, message: 'Ett möjligt återkrav verkställs inte av roboten. Pröva det, fatta i så fall ett särskilt beslut i verksamhetssystemet och avsluta sedan ärendet här.' };
+  }
+  const now = await getCase(db, c.id);
+  return { ok: false, message: `Verkställigheten kan inte startas igen nu (${now ? `nu: ${stateInText(now.state)}` : 'ärendet finns inte'}). Ladda om sidan.` };
 }
 
 /** A history reason in words (domain/reasons.ts historyReasonText), people by name from `staff`. */

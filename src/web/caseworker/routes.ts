@@ -26,6 +26,7 @@ import { stockholmDate } from '../../domain/dates.js';
 import { appealInboxSection, appealSection, reclaimNotice } from './appealPages.js';
 import { registerAppealRoutes } from './appealRoutes.js';
 import { reclaimPoint, viewAppeal } from './correction.js';
+import { carryOutNotice, carryOutStopIn } from './workbenchView.js';
 import { registerWorkbenchRoutes, WORKBENCH_MESSAGES } from './workbenchRoutes.js';
 import { registerSearchRoutes } from './searchRoutes.js';
 import { draftOf, dropDrafts, keepDraft } from './drafts.js';
@@ -144,7 +145,7 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
     async function showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status = 200) {
       const view = await loadCaseView(db, c, rules);
       const appeals = (await listAppealsForCase(db, c.id)).map((a) => viewAppeal(a, rules));
-      const extra = reclaimNotice(await reclaimPoint(db, c.id)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
+      const extra = reclaimNotice(await reclaimPoint(db, c.id)) + carryOutNotice(carryOutStopIn(view.history, c.state)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
       await auditCaseRead(db, user, c.id);
       const ssbtek = await ssbtekAccess(db, user.id, c.municipality, clock());

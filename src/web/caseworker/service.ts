@@ -324,6 +324,7 @@ export async function signManualCase(db: Db, user: WebUser, req: ManualSignReque
 /**
  * Closes the owner's MANUAL case as handled entirely in the case system, with a reason (their
  * words, kept on the case; the audit entry records the act, not the words). It leaves the inbox.
+ * Also a decided case whose carry-out stopped: the caseworker finishes it in the case system.
  */
 export async function closeCase(db: Db, user: WebUser, caseId: string, reason: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const text = reason.trim();
@@ -339,7 +340,7 @@ export async function closeCase(db: Db, user: WebUser, caseId: string, reason: s
   if (closed) return { ok: true };
   const c = await getCase(db, caseId);
   if (c?.owner !== user.id) return { ok: false, message: 'Ta ärendet först: bara den som har ärendet kan avsluta det.' };
-  return { ok: false, message: `Ärendet kan inte avslutas här (nu: ${stateInText(c.state)}${c.closedAt ? ', redan avslutat' : ''}; ett beslutat ärende avslutas inte). Ladda om sidan.` };
+  return { ok: false, message: `Ärendet kan inte avslutas här (nu: ${stateInText(c.state)}${c.closedAt ? ', redan avslutat' : ''}; bara ett ärende i manuell handläggning avslutas). Ladda om sidan.` };
 }
 
 /** Takes a case over for manual handling: PROPOSED or TECHNICAL_ERROR -> MANUAL, claimed by the user if unclaimed, audit-logged. */

@@ -7,7 +7,7 @@ import type { WebUser } from '../auth/user.js';
 import type { Action } from '../authz.js';
 import type { CasePageMessage } from './casePage.js';
 import { pointsOf, type SettleErrors, type SettleInput } from './manualDecision.js';
-import { claimCase, reassignCase, releaseCase, type OwnershipOutcome } from './ownership.js';
+import { carryOutAgain, claimCase, reassignCase, releaseCase, type OwnershipOutcome } from './ownership.js';
 import { auditCaseRead, closeCase, loadCaseView, previewManualCase, recomputeBasis, signManualCase, type ManualSignOutcome } from './service.js';
 import { confirmManualBody } from './confirmSign.js';
 import { municipalityNames } from './view.js';
@@ -24,6 +24,7 @@ import { draftOf, keepDraft } from './drafts.js';
  *   GET  /arenden/:id/avgora/bekrafta  the outcome and amount to confirm (nothing signed)
  *   POST /arenden/:id/avgora    settle every point (val_<punkt>, motivering_<punkt>, belopp_<punkt> for another amount) and sign (case.decide)
  *   POST /arenden/:id/avsluta   close as handled in the case system (case.close; body: skal)
+ *   POST /arenden/:id/verkstall the owner starts a stopped carry-out of the decision again (case.decide)
  * Same rules as the other case routes: role and scope on the server, CSRF on every form.
  */
 export interface WorkbenchRouteContext {
@@ -63,6 +64,15 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     ownership('case.reassign', (user, c, body) => reassignCase(db, user, c, body.till ? body.till : null, ctx.clock()), 'fordelat'),
   );
   app.post<Route>('/arenden/:id/avsluta', { preHandler }, ownership('case.close', (user, c, body) => closeCase(db, user, c.id, body.skal ?? ''), 'avslutat'));
+  app.post<Route>('/arenden/:id/verkstall', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'case.decide');
+    if (!c) return reply;
+    const user = userOf(request);
+    const result = await carryOutAgain(db, user, c);
+    if (!result.ok) return ctx.showCase(request, reply, (await getCase(db, c.id)) ?? c, user, { kind: 'error', text: result.message }, 409);
+    await ctx.signed(request, result.decisionId, c.id);
+    return reply.redirect(caseUrl(c.id, '?verkstalls=1'), 303);
+  });
 
   /** The settle page for the case's owner, or undefined after answering (back to the case). */
   async function decidable(request: Req, reply: FastifyReply) {
@@ -168,4 +178,5 @@ export const WORKBENCH_MESSAGES: Readonly<Record<string, string>> = {
   lamnat: 'Ärendet är tillbaka i den gemensamma kön.',
   fordelat: 'Ärendet är fördelat.',
   avslutat: 'Ärendet är avslutat och handläggs i verksamhetssystemet. Det har lämnat inkorgen.',
+  verkstalls: 'Roboten verkställer beslutet igen. Steg som redan är gjorda görs inte om.',
 };

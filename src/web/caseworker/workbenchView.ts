@@ -1,8 +1,8 @@
 import { kronor, type MunicipalityNames } from '../../domain/labels.js';
 import { Decimal, formatOre } from '../../domain/money.js';
-import { REASON_TITLES } from '../../domain/reasons.js';
+import { historyReasonText, REASON_TITLES } from '../../domain/reasons.js';
 import { monthName } from '../../assessment/explain.js';
-import type { CaseRecord } from '../../store/index.js';
+import type { CaseRecord, StateChange } from '../../store/index.js';
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
@@ -54,13 +54,70 @@ ${parts.join('\n')}</section>`;
 }
 
 /**
+ * Why the carry-out of a signed decision left the case with a caseworker: the reason of its
+ * last change of state when that was SIGNED -> MANUAL (as store carryOutStop), from the history
+ * oldest first. Claims and hand-backs keep the state and are skipped.
+ */
+export function carryOutStopIn(history: readonly StateChange[], state: string): string | undefined {
+  if (state !== 'MANUAL') return undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i]!;
+    if (h.fromState !== h.toState) return h.fromState === 'SIGNED' ? (h.reason ?? '') : undefined;
+  }
+  return undefined;
+}
+
+/** For every reader of a case whose carry-out stopped on a fault (not an återkrav): that the decision is not carried out, and why. */
+export function carryOutNotice(stop: string | undefined): string {
+  if (stop === undefined || stop === 'POSSIBLE_RECLAIM') return '';
+  const why = historyReasonText(stop, (id) => id);
+  return `<section class="notice" aria-labelledby="verkstallighet-rubrik"><h2 id="verkstallighet-rubrik">Beslutet är inte verkställt</h2>
+<p data-testid="carry-out-stopped">Verkställigheten stoppades.${why ? ` ${esc(/[.!]$/.test(why) ? why : `${why}.`)}` : ''} Det som inte hann göras är inte gjort: pengarna kan vara outbetalda, eller den sökande har inte fått beslutet.</p>
+<p>Den som har ärendet kan starta verkställigheten igen när felet är åtgärdat (steg som redan är gjorda görs inte om), eller slutföra beslutet i verksamhetssystemet och avsluta ärendet här.</p></section>`;
+}
+
+/** The close form: the case leaves the inbox and is handled in the case system (`help`: what that means for this case). */
+function closeForm(id: string, csrf: string, help: string): string {
+  return `<form method="post" action="/arenden/${id}/avsluta">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<label for="avsluta-skal">Skäl att avsluta ärendet här (krävs)</label>
+<textarea id="avsluta-skal" name="skal" rows="3" maxlength="2000" required aria-required="true" aria-describedby="avsluta-hjalp"></textarea>
+<p id="avsluta-hjalp" class="small">${esc(help)}</p>
+<button type="submit" class="secondary">Avsluta – handläggs i verksamhetssystemet</button>
+</form>`;
+}
+
+/**
+ * For the owner of a decided case back in MANUAL: start a carry-out stopped by a fault again,
+ * or (also after a possible återkrav) finish it in the case system and close it here.
+ */
+function stoppedSection(view: CaseView, user: WebUser, csrf: string, stop: string): string {
+  const id = encodeURIComponent(view.case.id);
+  const parts: string[] = ['<h2 id="avgora-rubrik">Slutföra beslutet</h2>'];
+  if (stop !== 'POSSIBLE_RECLAIM' && may(user, 'case.decide')) {
+    parts.push(`<form method="post" action="/arenden/${id}/verkstall">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<p>När felet är åtgärdat kan roboten verkställa beslutet igen. Steg som redan är gjorda görs inte om, så inget betalas ut två gånger.</p>
+<button type="submit">Verkställ beslutet igen</button></form>`);
+  }
+  if (may(user, 'case.close')) {
+    parts.push(closeForm(id, csrf, 'Välj detta om du slutför beslutet i verksamhetssystemet. Roboten gör då inget mer i ärendet, och det lämnar inkorgen. Skälet visas på ärendet.'));
+  }
+  return parts.length > 1 ? `<section aria-labelledby="avgora-rubrik">${parts.join('\n')}</section>` : '';
+}
+
+/**
  * For the owner of an undecided MANUAL case: "Avgör ärendet" when every reason can be settled
  * here (the points and what stands in the way otherwise), and closing as handled in the case
- * system with a reason.
+ * system with a reason. For a decided one whose carry-out stopped: stoppedSection.
  */
 export function manualSection(view: CaseView, user: WebUser, csrf: string, names: MunicipalityNames): string {
   const c = view.case;
-  if (c.state !== 'MANUAL' || c.closedAt || view.decisions.length > 0 || c.owner !== user.id) return '';
+  if (c.state !== 'MANUAL' || c.closedAt || c.owner !== user.id) return '';
+  if (view.decisions.length > 0) {
+    const stop = carryOutStopIn(view.history, c.state);
+    return stop === undefined ? '' : stoppedSection(view, user, csrf, stop);
+  }
   const id = encodeURIComponent(c.id);
   const parts: string[] = ['<h2 id="avgora-rubrik">Avgöra ärendet</h2>'];
   const proposal = view.proposal;
@@ -75,15 +132,7 @@ export function manualSection(view: CaseView, user: WebUser, csrf: string, names
   } else if (!found) {
     parts.push('<p>Roboten har inget underlag som kan avgöras här. Handlägg ärendet i verksamhetssystemet och avsluta det här.</p>');
   }
-  if (may(user, 'case.close')) {
-    parts.push(`<form method="post" action="/arenden/${id}/avsluta">
-<input type="hidden" name="_csrf" value="${esc(csrf)}">
-<label for="avsluta-skal">Skäl att avsluta ärendet här (krävs)</label>
-<textarea id="avsluta-skal" name="skal" rows="3" maxlength="2000" required aria-required="true" aria-describedby="avsluta-hjalp"></textarea>
-<p id="avsluta-hjalp" class="small">Ärendet handläggs då helt i verksamhetssystemet och lämnar inkorgen. Skälet visas på ärendet.</p>
-<button type="submit" class="secondary">Avsluta – handläggs i verksamhetssystemet</button>
-</form>`);
-  }
+  if (may(user, 'case.close')) parts.push(closeForm(id, csrf, 'Ärendet handläggs då helt i verksamhetssystemet och lämnar inkorgen. Skälet visas på ärendet.'));
   return `<section aria-labelledby="avgora-rubrik">${parts.join('\n')}</section>`;
 }
 
