@@ -153,7 +153,7 @@ export async function runWeb(env: NodeJS.ProcessEnv, args: readonly string[] = [
       db,
       auth,
       routes: [
-        caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => (await queues())?.enqueueDecisions([{ decisionId, caseId }]) }),
+        caseworkerRoutes({ db, pdf: chromiumPdfRenderer(config.chromiumPath), pseudonymSecret: config.pseudonymSecret, onSigned: async (decisionId, caseId) => (await queues())?.startDecision({ decisionId, caseId }) }),
         adminRoutes({ db, rules, queues, robotIdentity: config.robotIdentity }),
         logFollowUpRoutes({ db, settings: config.logFollowUp, closedDays: rules.closedBankDayRules(), names: municipalityNames(rules) }),
       ],

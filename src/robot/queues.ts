@@ -118,6 +118,16 @@ export function openQueues(
     await booking.addBulk(caseIds.map((caseId) => ({ name: 'first-meeting', data: { caseId }, opts: { ...bookingJobOptions, jobId: bookingJobId(caseId) } })));
   };
   const heldKey = `${prefix}:held-municipalities`;
+  const enqueueDecisions = async (decisions: ReadonlyArray<{ decisionId: string; caseId: string }>) => {
+    if (decisions.length === 0) return;
+    await outbound.addBulk(
+      decisions.map(({ decisionId, caseId }) => ({
+        name: 'decision',
+        data: { decisionId, caseId },
+        opts: { ...outboundJobOptions, jobId: outboundJobId(decisionId) },
+      })),
+    );
+  };
   return {
     intake,
     cases,
@@ -129,16 +139,18 @@ export function openQueues(
      * was ready, or BullMQ failed it) gets a new one, so open bookings always have a job.
      */
     enqueueBookings: (caseIds: readonly string[], since = Date.now()) => ensureJobs(booking as Queue, caseIds, bookingJobId, addBookings, since),
-    /** One job per decision; a decision already in the queue stays one job. */
-    enqueueDecisions: async (decisions: ReadonlyArray<{ decisionId: string; caseId: string }>) => {
-      if (decisions.length === 0) return;
-      await outbound.addBulk(
-        decisions.map(({ decisionId, caseId }) => ({
-          name: 'decision',
-          data: { decisionId, caseId },
-          opts: { ...outboundJobOptions, jobId: outboundJobId(decisionId) },
-        })),
-      );
+    /** One job per decision; a decision already in the queue stays one job (the sweep's way: it judges finished ones itself). */
+    enqueueDecisions,
+    /**
+     * A decision whose carry-out starts now: at its signature, or when a caseworker or the admin
+     * starts a stopped one again. A job of it still waiting or running stays the one job; a
+     * finished one (kept 24 h, removeOnComplete) would swallow the add, so it is removed first.
+     */
+    startDecision: async (decision: { decisionId: string; caseId: string }) => {
+      const job = await outbound.getJob(outboundJobId(decision.decisionId));
+      const state = await job?.getState();
+      if (job && (state === 'completed' || state === 'failed')) await job.remove().catch(() => undefined);
+      await enqueueDecisions([decision]);
     },
     enqueueCase: async (caseId: string) => {
       await cases.add('case', { caseId }, { jobId: caseJobId(caseId) });

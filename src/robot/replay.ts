@@ -57,12 +57,8 @@ export async function replayCase(deps: Pick<RobotDeps, 'db'>, queues: Queues, ca
   if (found.state === 'SIGNED') {
     const decision = (await listDecisionsToCarryOut(deps.db, 1, caseId))[0];
     if (!decision) return 'already-decided';
-    const job = await queues.outbound.getJob(outboundJobId(decision.decisionId));
-    const state = await job?.getState();
-    // A job still waiting or running is the carry-out: it stays one job.
-    if (job && (state === 'completed' || state === 'failed')) await job.remove().catch(() => undefined);
     await noteReplay(deps.db, { caseId, state: 'SIGNED', jobId: outboundJobId(decision.decisionId), actor, history: true });
-    await queues.enqueueDecisions([decision]);
+    await queues.startDecision(decision);
     return 'requeued';
   }
   return found.state === 'PROPOSED' || found.state === 'MANUAL' ? 'with-caseworker' : 'already-decided';

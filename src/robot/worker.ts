@@ -409,8 +409,8 @@ export async function startRobot(deps: RobotDeps, options: RobotOptions) {
     sweepCasesNow: (overrides: Partial<typeof sweep> = {}) => sweepCases(deps, queues, { ...sweep, ...overrides }),
     /** Checks the job schedulers now and creates the missing ones (tests; also on reconnect and periodically). */
     ensureSchedulers,
-    /** Enqueues a decision at once (right after a signature), without waiting for the sweep. */
-    enqueueDecision: (decisionId: string, caseId: string) => queues.enqueueDecisions([{ decisionId, caseId }]),
+    /** Starts a decision's carry-out at once (a signature, or a stopped one started again), without waiting for the sweep. */
+    enqueueDecision: (decisionId: string, caseId: string) => queues.startDecision({ decisionId, caseId }),
     /** Sweeps open bookings now, outside the schedule (tests, start-up). */
     sweepBookingsNow: () => sweepBookings(deps, queues),
     close: async () => {

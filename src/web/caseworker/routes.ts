@@ -62,8 +62,8 @@ export interface CaseworkerRoutesOptions {
   pdf?: PdfRenderer;
   clock?: () => Date;
   /**
-   * Called after a signature is stored, to start carrying the decision out at once (enqueue its
-   * outbound job). Optional and best effort: the worker's sweep gives every signed decision a
+   * Called after a signature is stored, or after a caseworker starts a stopped carry-out again,
+   * to start carrying the decision out at once (queues.startDecision). Optional and best effort: the worker's sweep gives every signed decision a
    * job anyway, so a failure here only delays, and never fails the signature.
    */
   onSigned?: (decisionId: string, caseId: string) => Promise<unknown>;
