@@ -32,3 +32,22 @@ const SIX_DIGITS = /\d{6}/;
 const CANDIDATE = /(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{3})(\d)(?!\d)/g;
 const DIGEST = /(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])/g;
 const UUID = /(?<![0-9A-Za-z-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z-])/g;
+
+/**
+ * For free text a person writes that is shown on a case or printed in a letter (motivations,
+ * the reason for closing a case, what an appeal concerns): looksLikePersonalNumber, or a written
+ * form YYMMDD-NNNN / YYYYMMDD-NNNN (also with '+') with a plausible month and day whatever its
+ * check digit. A mistyped number is still someone's number to the reader. Ten or twelve digits
+ * run together still need the check digit, so an OCR or account number is let through.
+ */
+export function personalNumberInFreeText(text: string): boolean {
+  if (looksLikePersonalNumber(text)) return true;
+  for (const m of text.matchAll(WRITTEN)) {
+    const month = Number(m[1]);
+    const day = Number(m[2]);
+    if (month >= 1 && month <= 12 && ((day >= 1 && day <= 31) || (day >= 61 && day <= 91))) return true;
+  }
+  return false;
+}
+
+const WRITTEN = /(?<!\d)(?:\d{2})?\d{2}(\d{2})(\d{2})[-+]\d{4}(?!\d)/g;

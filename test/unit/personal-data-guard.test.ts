@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findPersonalNumber, looksLikePersonalNumber } from '../../src/store/personalDataGuard.js';
 import { luhnCheckDigit } from '../../src/domain/personalNumber.js';
+import { personalNumberInFreeText } from '../../src/domain/personalNumberInText.js';
 import { looksLikePersonalNumber as viaHttp } from '../../src/registers/http.js';
 import { personalNumber } from '../support/snapshots.js';
 
@@ -93,5 +94,23 @@ describe('one detector, found the same way on every path', () => {
     expect(findPersonalNumber([[{ [pn]: 1 }]])).toBe('$[0][0] (a key)');
     expect(findPersonalNumber({ ok: 'fall-2026-000123', n: 42 })).toBeUndefined();
     expect(findPersonalNumber({ one: pn, two: pn })).toBe('$.one');
+  });
+});
+
+describe('free text shown on a case or printed in a letter: any written personal number, check digit or not', () => {
+  it.each([
+    ['Sökanden 19910630-1234 visade lönespec.', true], // found by trying the pages: a mistyped number passed
+    ['Sökanden 910630-1234 visade lönespec.', true],
+    ['910630+1234', true],
+    ['Mitt personnummer är 19121212-1212', true], // a valid one, as before
+    ['samordningsnummer 19910690-1234', true],
+    ['9106301234 run together without a fitting check digit', false], // could be an OCR or account number
+    ['OCR 12345678901, belopp 1 250 kr', false],
+    ['Faktura 2026-03-15, hyran 6 500 kr', false],
+    ['19911330-1234', false], // no month 13
+    ['perioden 20260101-20260131', false],
+    ['', false],
+  ])('%j → %s', (text, expected) => {
+    expect(personalNumberInFreeText(text)).toBe(expected);
   });
 });

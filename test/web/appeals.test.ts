@@ -96,6 +96,17 @@ forEachBackend('appeals on the case pages', (backend) => {
     expect(await listAppealsForCase(db(), id)).toEqual([]);
   });
 
+  it('a personal number in what the appeal concerns is refused, check digit or not: the text goes into the covering letter to the court', async () => {
+    // Found by trying the pages: a third party's number was registered and printed in the covering letter.
+    const { id } = await completedCase(db());
+    for (const galler of ['Mitt personnummer är 19121212-1212.', 'Gäller även 19910630-1234.']) {
+      const res = await record(id, { inkom: '2026-03-10', kanal: 'brev', galler });
+      expect(res.statusCode, galler).toBe(400);
+      expect(res.body).toContain('Vad överklagandet gäller: skriv inte personnummer i texten');
+    }
+    expect(await listAppealsForCase(db(), id)).toEqual([]);
+  });
+
   it('dates that cannot be are refused with the field named: got the decision after the appeal came in, or anything before the decision', async () => {
     const { id } = await completedCase(db()); // signed 2026-03-02
     const table: Array<[Record<string, string>, string]> = [

@@ -219,6 +219,10 @@ forEachBackend('caseworker pages', (backend) => {
       const edit = await anna.post(`/arenden/${seeded.id}/andra/bekrafta`, { _csrf: csrfFrom(form.body), belopp_2: '4000', motivering: typed });
       expect(edit.statusCode).toBe(400);
       expect(edit.body).toContain('Motivering: skriv inte personnummer i motiveringen');
+      // Found by trying the pages: a number with a wrong check digit was signed and printed unmasked.
+      const mistyped = await anna.submit(`/arenden/${seeded.id}`, `/arenden/${seeded.id}/signera/bekrafta`, { motivering: 'Sökanden 19910630-1234 visade lönespec.' });
+      expect(mistyped.statusCode).toBe(400);
+      expect(mistyped.body).toContain('skriv inte personnummer i motiveringen');
     });
 
     it('counts a line break as one character, as the field does (browsers send CRLF)', async () => {

@@ -1,6 +1,8 @@
 import { paidByChain, settle, UnknownPaymentError } from '../../appeals/settlement.js';
 import { appealDeadline, cameInTime, type AppealDeadline } from '../../appeals/deadline.js';
 import { isIsoDate, stockholmDate } from '../../domain/dates.js';
+import { kronor } from '../../domain/labels.js';
+import { personalNumberInFreeText } from '../../domain/personalNumberInText.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import {
   APPEAL_CHANNELS,
@@ -173,7 +175,9 @@ export function parseAppealForm(form: AppealForm, today: string): { ok: true; va
   else if (receivedOn > today) errors.push('Inkom: datumet kan inte vara senare än i dag.');
   if (!(APPEAL_CHANNELS as readonly string[]).includes(form.channel ?? '')) errors.push('Kanal: välj hur överklagandet kom in.');
   if (concerns.length === 0) errors.push('Vad överklagandet gäller: skriv kort vad sökanden vill ändra.');
-  else if (concerns.length > APPEAL_TEXT_MAX) errors.push(`Vad överklagandet gäller: högst ${APPEAL_TEXT_MAX} tecken.`);
+  else if (concerns.length > APPEAL_TEXT_MAX) errors.push(`Vad överklagandet gäller: högst ${kronor(String(APPEAL_TEXT_MAX))} tecken.`);
+  // Printed in the covering letter to förvaltningsrätten: the letter already names the applicant.
+  else if (personalNumberInFreeText(concerns)) errors.push('Vad överklagandet gäller: skriv inte personnummer i texten; överklagandet gäller redan ärendet och den sökande.');
   if (notifiedOn !== '' && !isIsoDate(notifiedOn)) errors.push('Sökanden fick beslutet: ange datumet som ÅÅÅÅ-MM-DD eller lämna tomt.');
   else if (notifiedOn !== '' && isIsoDate(receivedOn) && notifiedOn > receivedOn) {
     errors.push('Sökanden fick beslutet: datumet kan inte vara senare än dagen överklagandet kom in.');

@@ -1,5 +1,5 @@
 import { kronor } from '../../domain/labels.js';
-import { looksLikePersonalNumber } from '../../domain/personalNumberInText.js';
+import { personalNumberInFreeText } from '../../domain/personalNumberInText.js';
 import { esc } from '../layout.js';
 
 /**
@@ -39,7 +39,7 @@ export function tooLong(label: string, text: string, max = MOTIVATION_MAX): stri
 export function motivationProblem(label: string, text: string, max = MOTIVATION_MAX): string | undefined {
   return (
     tooLong(label, text, max) ??
-    (looksLikePersonalNumber(text) ? `${label}: skriv inte personnummer i motiveringen; beslutsbrevet anger redan vem det gäller. Det du skrev finns kvar i fältet.` : undefined)
+    (personalNumberInFreeText(text) ? `${label}: skriv inte personnummer i motiveringen; beslutsbrevet anger redan vem det gäller. Det du skrev finns kvar i fältet.` : undefined)
   );
 }
 

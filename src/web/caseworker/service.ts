@@ -34,7 +34,7 @@ import { contentAsProposed, contentEdited, type DecisionContent, type SignContex
 import { contentSettled, pointsOf, settle, type RecomputeBasis, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { validateSnapshot } from '../../domain/snapshot.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { looksLikePersonalNumber } from '../../domain/personalNumberInText.js';
+import { personalNumberInFreeText } from '../../domain/personalNumberInText.js';
 import { loadStaffDirectory, signerOf, type StaffDirectory } from '../staff.js';
 import { formatDateTime, stateInText, type MunicipalityNames } from './view.js';
 
@@ -331,7 +331,7 @@ export async function closeCase(db: Db, user: WebUser, caseId: string, reason: s
   if (text.length === 0) return { ok: false, message: 'Skriv varför ärendet avslutas här och handläggs i verksamhetssystemet.' };
   if (text.length > 2000) return { ok: false, message: 'Skälet får vara högst 2 000 tecken.' };
   // Shown on the case and kept in its history: the case already says whom it is about.
-  if (looksLikePersonalNumber(text)) return { ok: false, message: 'Skälet får inte innehålla ett personnummer: ärendet anger redan vem det gäller.' };
+  if (personalNumberInFreeText(text)) return { ok: false, message: 'Skälet får inte innehålla ett personnummer: ärendet anger redan vem det gäller.' };
   const closed = await db.transaction(async (tx) => {
     const done = await closeManualCase(tx, { caseId, owner: user.id, reason: text, actor: user.id });
     if (done) await appendAudit(tx, { actor: user.id, action: 'case.close', caseId, purpose: AUDIT_PURPOSE, result: 'ok', details: { role: user.role } });
