@@ -72,6 +72,17 @@ describe('the decision letter gives reasons', () => {
     expect(text).toContain('Handläggarens motivering: Hyran för mars är 3 500 kr enligt det nya kontraktet.');
   });
 
+  it('a change: the edited lines start from the decision it replaces, said as such, not as the application or the records', () => {
+    // Found by trying the pages: "6 000,00 kr enligt underlagen" where 6 000 was the old decision's figure.
+    const first = signed({ month: '2026-03', costs: [{ type: 'rent', amount: '3900' }] }, '2026-03-03T09:00:00+01:00', { edit: { 'municipality.1287.costs.rent': '3500.00' } });
+    const change = { kind: 'ändring', supersedes: '1', supersedesHash: 'a'.repeat(64), previousOutcome: 'GRANT', previousAmount: '9120', previousSignedAt: '2026-03-02T09:00:00+01:00' };
+    const { text } = signed({ month: '2026-03', costs: [{ type: 'rent', amount: '3900' }] }, '2026-03-05T09:00:00+01:00', { edit: { 'municipality.1287.costs.rent': '3500.00' }, extra: { change } });
+    expect(text).toContain('det tidigare beslutet räknade med 3 900,00 kr, det här beslutet räknar med 3 500,00 kr.');
+    expect(text).not.toContain('du har ansökt om');
+    expect(text).not.toContain('enligt underlagen');
+    expect(first.text).toContain('du har ansökt om 3 900,00 kr');
+  });
+
   it('a raised cost is no refusal: the decision says only what is granted', () => {
     const { text } = signed({ month: '2026-03', costs: [{ type: 'rent', amount: '3500' }] }, '2026-03-03T09:00:00+01:00', { edit: { 'municipality.1287.costs.rent': '3900.00' } });
     expect(text).toContain('du har ansökt om 3 500,00 kr, beslutet räknar med 3 900,00 kr.');

@@ -52,11 +52,15 @@ export function letterReasons(c: DecisionContent): LetterReason[] {
     out.push({
       title: 'Handläggaren har ändrat beräkningen',
       provision: `${cite('calculation', day)} (skäliga kostnader och riksnormen)`,
-      // The applicant never saw the robot's proposal: a cost is what they applied for, an income what the records say.
+      // The applicant never saw the robot's proposal: a cost is what they applied for, an income
+      // what the records say. A change's edits start from the decision it replaces, which is
+      // neither (found by trying the pages: the letter called the old decision's figure "underlagen").
       facts: c.edits.map((e) =>
-        c.calculation.lines[e.line]?.kind === 'cost'
-          ? `${e.label}: du har ansökt om ${kr(e.from)}, beslutet räknar med ${kr(e.to)}.`
-          : `${e.label}: ${kr(e.from)} enligt underlagen, beslutet räknar med ${kr(e.to)}.`,
+        c.change
+          ? `${e.label}: det tidigare beslutet räknade med ${kr(e.from)}, det här beslutet räknar med ${kr(e.to)}.`
+          : c.calculation.lines[e.line]?.kind === 'cost'
+            ? `${e.label}: du har ansökt om ${kr(e.from)}, beslutet räknar med ${kr(e.to)}.`
+            : `${e.label}: ${kr(e.from)} enligt underlagen, beslutet räknar med ${kr(e.to)}.`,
       ),
     });
   }
@@ -65,9 +69,12 @@ export function letterReasons(c: DecisionContent): LetterReason[] {
 
 /**
  * The costs a granted decision allows less of than was applied for: the part refused, which the
- * letter's decision must state for the applicant to be able to appeal it.
+ * letter's decision must state for the applicant to be able to appeal it. Not for a change: its
+ * edits start from the decision it replaces, not from the application, and its letter sets the
+ * old and new amounts side by side (letterChange.ts).
  */
-export function refusedCosts(c: Pick<DecisionContent, 'edits' | 'calculation'>): { label: string; applied: string; granted: string }[] {
+export function refusedCosts(c: Pick<DecisionContent, 'edits' | 'calculation' | 'change'>): { label: string; applied: string; granted: string }[] {
+  if (c.change) return [];
   return c.edits
     .filter((e) => c.calculation.lines[e.line]?.kind === 'cost' && new Decimal(e.to).lessThan(e.from))
     .map((e) => ({ label: e.label, applied: kr(e.from), granted: kr(e.to) }));
