@@ -281,9 +281,26 @@ forEachBackend('appeals on the case pages', (backend) => {
     const appealId = appealUrl.split('/').at(-1)!.split('?')[0]!;
     const todo = async () => (await gatherTodos(db(), ['1287'], new Date('2026-03-12T09:00:00Z'))).find((t) => t.text.includes(`ärende ${id} `))?.text;
     expect(await todo()).toContain('är varken omprövat eller överlämnat (2 dagar)');
-    expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(303);
+    // Found by trying the pages: one click kept the decision, with no reason and no confirmation.
+    const keep = `/arenden/${id}/overklaganden/${appealId}/behall`;
+    const refusals: Array<[Record<string, string>, string]> = [
+      [{}, 'Varför står beslutet fast: skriv kort varför'],
+      [{ anteckning: 'Normen är rätt räknad.' }, 'Bekräfta att beslutet står fast: kryssa i rutan.'],
+      [{ anteckning: 'Sambon 19910630-1234 bor kvar.', bekraftat: 'ja' }, 'Varför står beslutet fast: skriv inte personnummer i texten.'],
+    ];
+    for (const [form, message] of refusals) {
+      const res = await cw.submit(appealUrl, keep, form);
+      expect(res.statusCode, JSON.stringify(form)).toBe(400);
+      expect(res.body).toContain(message);
+    }
+    expect(await todo()).toContain('är varken omprövat eller överlämnat (2 dagar)');
+    const page = (await cw.get(appealUrl)).body;
+    expect(page).toMatch(/<input type="checkbox" id="behall-bekrafta" name="bekraftat" value="ja" required/);
+    expect((await cw.submit(appealUrl, keep, { anteckning: 'Normen är rätt räknad.', bekraftat: 'ja' })).statusCode).toBe(303);
     expect(await todo()).toContain('är omprövat men inte överlämnat till förvaltningsrätten');
-    expect((await cw.submit(appealUrl, `/arenden/${id}/overklaganden/${appealId}/behall`)).statusCode).toBe(409);
+    expect((await listAppealsForCase(db(), id))[0]!.events.find((e) => e.kind === 'kept')?.note).toBe('Normen är rätt räknad.');
+    expect((await cw.get(appealUrl)).body).toContain('Skäl: Normen är rätt räknad.');
+    expect((await cw.submit(appealUrl, keep, { anteckning: 'Igen.', bekraftat: 'ja' })).statusCode).toBe(409);
     expect((await auditor.get(appealUrl)).statusCode).toBe(404);
     const svedala = await seedCase(db(), { municipality: '1263' });
     expect((await auditor.submit(null, `/arenden/${svedala.id}/overklaganden`, { inkom: '2026-03-10', kanal: 'brev', galler: 'x' })).statusCode).toBe(403);

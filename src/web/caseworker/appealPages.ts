@@ -4,7 +4,7 @@ import { APPEAL_CHANNELS, appealOpen, type AppealRecord, type CaseRecord, type D
 import type { WebUser } from '../auth/user.js';
 import { may } from '../authz.js';
 import { esc } from '../layout.js';
-import type { AppealView } from './correction.js';
+import { APPEAL_NOTE_MAX, type AppealView } from './correction.js';
 import { EDITABLE_KINDS, parseAmountInput, type DecisionContent } from './decision.js';
 import { isoDateWords } from './letterChange.js';
 import { formatDateTime } from './view.js';
@@ -114,6 +114,20 @@ export interface AppealPageInput {
   staff: StaffDirectory;
 }
 
+/**
+ * "Behåll beslutet" ends the municipality's omprövning and cannot be undone (appeal events are
+ * append-only): the form asks why, and for a tick that says so, before the button does anything.
+ * Found by trying the pages: one click recorded it, with no reason and no confirmation.
+ */
+function keepForm(base: string, csrf: string): string {
+  return `<form method="post" action="${base}/behall"><input type="hidden" name="_csrf" value="${esc(csrf)}">
+<label for="behall-skal">Varför står beslutet fast? (krävs)</label>
+<textarea id="behall-skal" name="anteckning" rows="3" maxlength="${APPEAL_NOTE_MAX}" required aria-required="true" aria-describedby="behall-hjalp"></textarea>
+<p id="behall-hjalp" class="small">Skälet sparas med omprövningen. Skriv inte personnummer.</p>
+<p><input type="checkbox" id="behall-bekrafta" name="bekraftat" value="ja" required aria-required="true"> <label for="behall-bekrafta">Jag har omprövat beslutet och det står fast. Det går inte att ångra.</label></p>
+<button type="submit" class="secondary">Behåll beslutet</button></form>`;
+}
+
 export function appealPageBody(input: AppealPageInput): string {
   const { c, view, decisions, user, csrf, staff } = input;
   const a: AppealRecord = view.appeal;
@@ -133,7 +147,7 @@ export function appealPageBody(input: AppealPageInput): string {
       actions.push(`<section aria-labelledby="omprova-rubrik"><h3 id="omprova-rubrik">Ompröva beslutet</h3>
 <p>Pröva om beslutet är fel och kan ändras snabbt och enkelt. Ändras det som sökanden begär, förfaller överklagandet; annars skickas det vidare.</p>
 ${may(user, 'decision.change') ? (input.blocker ? `<p class="notice">${esc(input.blocker)}</p>` : `<p><a href="/arenden/${id}/andra-beslut?overklagande=${esc(a.id)}">Ändra beslutet</a></p>`) : ''}
-${form('behall', 'Behåll beslutet', 'secondary')}</section>`);
+${keepForm(base, csrf)}</section>`);
     } else {
       actions.push(`<section aria-labelledby="overlamna-rubrik"><h3 id="overlamna-rubrik">Överlämna till förvaltningsrätten</h3>
 <p>Skicka överklagandet med följebrevet och handlingarna i ärendet till förvaltningsrätten utan dröjsmål.</p>
@@ -151,7 +165,7 @@ ${input.message ? `<p class="success" role="status">${esc(input.message)}</p>` :
 <dt>Kom in i tid?</dt><dd data-testid="appeal-verdict" class="${view.inTime === false ? 'late' : ''}">${esc(timelinessText(view))}</dd>
 </dl>
 <h2>Vad som hänt</h2>
-${a.events.length === 0 ? '<p>Inget ännu: beslutet ska omprövas.</p>' : `<ul>${a.events.map((e) => `<li>${esc(isoDateWords(e.onDate))}: ${esc(EVENT_WORDS[e.kind] ?? e.kind)}${e.kind === 'changed' && e.resolved ? ' (som sökanden begärde; överklagandet har förfallit)' : ''} – ${esc(staff.nameOf(e.actor))}</li>`).join('')}</ul>`}
+${a.events.length === 0 ? '<p>Inget ännu: beslutet ska omprövas.</p>' : `<ul>${a.events.map((e) => `<li>${esc(isoDateWords(e.onDate))}: ${esc(EVENT_WORDS[e.kind] ?? e.kind)}${e.kind === 'changed' && e.resolved ? ' (som sökanden begärde; överklagandet har förfallit)' : ''} – ${esc(staff.nameOf(e.actor))}${e.note ? `. Skäl: ${esc(e.note)}` : ''}</li>`).join('')}</ul>`}
 ${!open && a.events.some((e) => e.kind === 'forwarded') ? `<p><a href="${base}/foljebrev">Visa följebrevet</a></p>` : ''}
 ${actions.length ? `<h2>Åtgärder</h2><div class="actions">${actions.join('\n')}</div>` : ''}
 <p><a href="/arenden/${id}">Tillbaka till ärendet</a></p>`;

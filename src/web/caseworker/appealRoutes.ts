@@ -202,7 +202,7 @@ ${appealRecordForm(c.id, csrfToken(reply), clock(), typed, errors)}
     app.post<{ Params: { id: string; nr: string }; Body: Body }>(`/arenden/:id/overklaganden/:nr/${path}`, { preHandler }, async (request, reply) => {
       const c = await ctx.caseFor(request, reply, 'appeal.handle');
       if (!c) return reply;
-      const result = await appealStep(db, userOf(request), c.id, request.params.nr, kind, rules, clock(), request.body?.anteckning);
+      const result = await appealStep(db, userOf(request), c.id, request.params.nr, kind, rules, clock(), request.body?.anteckning, request.body?.bekraftat === 'ja');
       const back = `${caseUrl(c.id)}/overklaganden/${encodeURIComponent(request.params.nr)}`;
       if (!result.ok) return ctx.html(reply, request, 'Det gick inte', `<h1>Det gick inte</h1><p class="error" role="alert">${esc(result.message)}</p><p><a href="${back}">Tillbaka till överklagandet</a></p>`, result.status);
       return reply.redirect(back, 303);

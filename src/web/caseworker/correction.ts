@@ -233,13 +233,34 @@ const EVENT_WORDS = { kept: 'behållet', dismissed: 'avvisat', forwarded: 'över
  * (avvisat: only an appeal that came in too late, FL 45 §), 'forwarded' (to förvaltningsrätten,
  * after omprövning). Each once; the order is checked here.
  */
-export async function appealStep(db: Db, user: WebUser, caseId: string, appealId: string, kind: 'kept' | 'dismissed' | 'forwarded', rules: RuleSet, now = new Date(), note?: string): Promise<ActionOutcome<AppealRecord>> {
+/** Longest reason for keeping a decision (characters). */
+export const APPEAL_NOTE_MAX = 2_000;
+
+/** What stops "Behåll beslutet": no reason, one too long or with a personal number, or no tick that it stands. Never quotes the text. */
+export function keepProblem(note: string, confirmed: boolean): string | undefined {
+  const text = note.trim();
+  if (text.length === 0) return 'Varför står beslutet fast: skriv kort varför, innan omprövningen sparas.';
+  if (text.length > APPEAL_NOTE_MAX) return `Varför står beslutet fast: högst ${kronor(String(APPEAL_NOTE_MAX))} tecken.`;
+  if (personalNumberInFreeText(text)) return 'Varför står beslutet fast: skriv inte personnummer i texten.';
+  if (!confirmed) return 'Bekräfta att beslutet står fast: kryssa i rutan. Omprövningen går inte att ångra.';
+  return undefined;
+}
+
+/**
+ * One step of an appeal (kept, dismissed, forwarded), audit-logged. Keeping the decision needs a
+ * reason (`note`) and `confirmed` (keepProblem); the others take an optional note.
+ */
+export async function appealStep(db: Db, user: WebUser, caseId: string, appealId: string, kind: 'kept' | 'dismissed' | 'forwarded', rules: RuleSet, now = new Date(), note?: string, confirmed = false): Promise<ActionOutcome<AppealRecord>> {
   const appeal = await getAppeal(db, caseId, appealId);
   if (!appeal) return refuse(409, 'Överklagandet finns inte i ärendet.');
   if (!appealOpen(appeal)) return refuse(409, 'Överklagandet är redan avslutat.');
   const view = viewAppeal(appeal, rules);
   const reconsidered = appeal.events.some((e) => e.kind === 'kept' || e.kind === 'changed');
   if (kind === 'kept' && reconsidered) return refuse(409, 'Överklagandet är redan omprövat.');
+  if (kind === 'kept') {
+    const why = keepProblem(note ?? '', confirmed);
+    if (why) return refuse(400, why);
+  }
   if (kind === 'dismissed' && view.inTime !== false) return refuse(409, 'Bara ett överklagande som kommit in för sent kan avvisas.');
   if (kind === 'forwarded' && !reconsidered) return refuse(409, 'Ompröva beslutet först (behåll eller ändra det), sedan överlämnas överklagandet.');
   try {
