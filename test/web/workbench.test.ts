@@ -192,7 +192,9 @@ forEachBackend('workbench pages', (backend) => {
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('Boendekostnad: välj hur kostnaden ska räknas.');
       expect(res.body).toContain('Hyran är skälig för orten.');
-      expect(res.body).toContain('aria-invalid="true"');
+      // The choice is what is missing: its buttons are marked, not the motivation that was written.
+      expect(res.body).toMatch(/<input type="radio" id="val-rad2-[^"]+"[^>]*aria-invalid="true"/);
+      expect(res.body).not.toMatch(/<textarea id="motivering-rad2"[^>]*aria-invalid/);
       expect((await getCase(db(), seeded.id))?.state).toBe('MANUAL');
       expect((await omar.get(`${url(seeded.id)}/avgora`)).statusCode).toBe(303);
     });

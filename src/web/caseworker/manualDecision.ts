@@ -155,8 +155,14 @@ export interface Settlement {
 /** Per point id: the choice, the motivation, and for an income to assess the other amount as typed ("1 250,50"). */
 export type SettleInput = ReadonlyMap<string, { choice?: string; motivation?: string; amount?: string }>;
 
-/** Why the settlements cannot be signed, per point id (Swedish, naming the point). */
-export type SettleErrors = Map<string, string>;
+/** A field of a point's part of the form. */
+export type PointField = 'choice' | 'amount' | 'motivation';
+
+/**
+ * Why the settlements cannot be signed, per point id: every problem of the point in one Swedish
+ * message naming the point, and the fields it concerns (the page marks those, and only those).
+ */
+export type SettleErrors = Map<string, { message: string; fields: PointField[] }>;
 
 /**
  * Checks the caseworker's answers: every point needs a choice it offers and a motivation of at
@@ -170,26 +176,28 @@ export function settle(points: readonly Point[], input: SettleInput): { ok: true
   for (const p of points) {
     const given = input.get(p.id) ?? {};
     const motivation = readMotivation(given.motivation);
-    if (!(p.choices as string[]).includes(given.choice ?? '')) {
-      errors.set(
-        p.id,
-        `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : p.kind === 'income' ? 'välj vilket belopp som ska räknas' : p.kind === 'assessed' ? 'välj om det påverkar rätten till försörjningsstöd' : 'välj om och hur inkomsten ska räknas'}.`,
-      );
-      continue;
+    // Every problem of the point at once: one round per mistake is one too many on a phone.
+    const problems: { message: string; field: PointField }[] = [];
+    const chosen = (p.choices as string[]).includes(given.choice ?? '');
+    if (!chosen) {
+      problems.push({
+        field: 'choice',
+        message: `${p.label}: ${p.kind === 'cost' ? 'välj hur kostnaden ska räknas' : p.kind === 'income' ? 'välj vilket belopp som ska räknas' : p.kind === 'assessed' ? 'välj om det påverkar rätten till försörjningsstöd' : 'välj om och hur inkomsten ska räknas'}.`,
+      });
     }
     const other = p.kind === 'assessIncome' && given.choice === 'other' ? parseAmountInput(given.amount) : undefined;
     if (p.kind === 'assessIncome' && given.choice === 'other' && other === undefined) {
       const typed = (given.amount ?? '').trim();
-      errors.set(p.id, typed === '' ? `${p.label}: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.` : amountProblem(p.label, typed)!);
-      continue;
+      problems.push({ field: 'amount', message: typed === '' ? `${p.label}: skriv beloppet som ska räknas i kronor, t.ex. 6 500 eller 1 250,50.` : amountProblem(p.label, typed)! });
     }
     if (motivation.length === 0 && !(p.kind === 'undeclared' && given.choice === 'count')) {
-      errors.set(p.id, `${p.label}: skriv en motivering.`);
-      continue;
+      problems.push({ field: 'motivation', message: `${p.label}: skriv en motivering.` });
+    } else {
+      const over = motivationProblem(`${p.label}, motivering`, motivation, POINT_MOTIVATION_MAX);
+      if (over) problems.push({ field: 'motivation', message: over });
     }
-    const over = motivationProblem(`${p.label}, motivering`, motivation, POINT_MOTIVATION_MAX);
-    if (over) {
-      errors.set(p.id, over);
+    if (problems.length > 0) {
+      errors.set(p.id, { message: problems.map((x) => x.message).join(' '), fields: problems.map((x) => x.field) });
       continue;
     }
     if (p.kind === 'assessed') {

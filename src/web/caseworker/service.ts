@@ -285,7 +285,7 @@ async function settledContent(tx: Queryable, user: WebUser, req: ManualSignReque
     return { ok: false, status: 409, message: 'Ärendet har skäl som inte kan avgöras här. Handlägg det i verksamhetssystemet och avsluta det här.' };
   }
   const settled = settle(points, req.input);
-  if (!settled.ok) return { ok: false, status: 400, message: 'Alla punkter är inte avgjorda.', errors: settled.errors };
+  if (!settled.ok) return { ok: false, status: 400, message: 'Rätta det som står vid punkterna:', errors: settled.errors };
   const content = contentSettled(proposal, await signContext(tx, record, user, now), points, settled.settlements, basis);
   return { ok: true, record, content };
 }

@@ -120,7 +120,7 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     const errors: SettleErrors = 'errors' in result ? result.errors : new Map();
     if (result.status === 400) {
       await auditCaseRead(db, user, found.c.id);
-      const text = `${result.message} ${[...errors.values()].join(' ')}`;
+      const text = `${result.message} ${[...errors.values()].map((e) => e.message).join(' ')}`;
       return ctx.html(reply, request, `Avgör ärende ${found.c.id}`, decidePageBody(found.view, found.points, csrfToken(reply), input, errors, text), 400);
     }
     return ctx.showCase(request, reply, (await getCase(db, found.c.id)) ?? found.c, user, { kind: 'error', text: result.message }, result.status);

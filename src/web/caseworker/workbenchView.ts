@@ -8,7 +8,7 @@ import { may } from '../authz.js';
 import { esc } from '../layout.js';
 import { ownable } from './ownership.js';
 import { assigneesIn, type StaffDirectory } from '../staff.js';
-import { CHOICE_WORDS, pointsOf, POINT_MOTIVATION_MAX, type Point, type SettleErrors, type SettleInput } from './manualDecision.js';
+import { CHOICE_WORDS, pointsOf, POINT_MOTIVATION_MAX, type Point, type PointField, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { limitNote } from './motivation.js';
 import { recomputeBasis, type CaseView } from './service.js';
 
@@ -142,9 +142,13 @@ export function decidePageBody(view: CaseView, points: readonly Point[], csrf: s
   const month = view.proposal ? monthName(view.proposal.month) : '';
   const fieldsets = points
     .map((p, n) => {
-      const err = errors.get(p.id);
+      const found = errors.get(p.id);
+      const err = found?.message;
       const errId = `fel-${p.id}`;
-      const described = err ? ` aria-describedby="${errId} grans-${p.id}" aria-invalid="true"` : ` aria-describedby="grans-${p.id}"`;
+      // Each field is marked invalid only for its own problem (found by trying the pages: an
+      // amount's error marked the motivation), and every field of the point points at the message.
+      const wrong = (field: PointField) => found?.fields.includes(field) ?? false;
+      const described = wrong('motivation') ? ` aria-describedby="${errId} grans-${p.id}" aria-invalid="true"` : ` aria-describedby="${err ? `${errId} ` : ''}grans-${p.id}"`;
       const given = values.get(p.id) ?? {};
       const facts = pointFacts(p);
       const offered = choicesOf(p);
@@ -153,9 +157,9 @@ export function decidePageBody(view: CaseView, points: readonly Point[], csrf: s
           ? `<fieldset><legend>${LEGENDS[p.kind]}</legend>${offered
               .map(
                 ({ value, words }) =>
-                  `<div><input type="radio" id="val-${p.id}-${value}" name="val_${p.id}" value="${value}"${given.choice === value ? ' checked' : ''}${err ? ` aria-describedby="${errId}"` : ''}><label for="val-${p.id}-${value}">${esc(words)}</label></div>`,
+                  `<div><input type="radio" id="val-${p.id}-${value}" name="val_${p.id}" value="${value}"${given.choice === value ? ' checked' : ''}${err ? ` aria-describedby="${errId}"` : ''}${wrong('choice') ? ' aria-invalid="true"' : ''}><label for="val-${p.id}-${value}">${esc(words)}</label></div>`,
               )
-              .join('')}${p.kind === 'assessIncome' ? otherAmount(p.id, given.amount, err ? errId : undefined) : ''}</fieldset>`
+              .join('')}${p.kind === 'assessIncome' ? otherAmount(p.id, given.amount, err ? errId : undefined, wrong('amount')) : ''}</fieldset>`
           : '';
       // Counting an undeclared registered income needs no motivation; not counting it does (settle()).
       const required = p.kind === 'undeclared' ? '' : ' required aria-required="true"';
@@ -190,9 +194,9 @@ const LEGENDS: Record<Point['kind'], string> = {
 };
 
 /** The other amount of an income to assess, typed as a Swedish amount ("1 250,50") or with a point. */
-function otherAmount(id: string, typed: string | undefined, errId: string | undefined): string {
+function otherAmount(id: string, typed: string | undefined, errId: string | undefined, invalid: boolean): string {
   return `<div><label for="belopp-${id}">Annat belopp i kronor (om du räknar ett annat belopp)</label>
-<input id="belopp-${id}" name="belopp_${id}" inputmode="decimal" autocomplete="off" value="${esc(typed ?? '')}" aria-describedby="belopp-hjalp-${id}${errId ? ` ${errId}` : ''}">
+<input id="belopp-${id}" name="belopp_${id}" inputmode="decimal" autocomplete="off" value="${esc(typed ?? '')}" aria-describedby="belopp-hjalp-${id}${errId ? ` ${errId}` : ''}"${invalid ? ' aria-invalid="true"' : ''}>
 <p id="belopp-hjalp-${id}" class="small">Till exempel 6 500 eller 1 250,50 (med komma eller punkt).</p></div>`;
 }
 
