@@ -27,6 +27,8 @@ import { csvCell } from '../../src/web/admin/csv.js';
 import { auditCsvRow } from '../../src/web/admin/auditLog.js';
 import { parseLocalTime, toLocalInput } from '../../src/web/admin/time.js';
 import { buildWebServer } from '../../src/web/server.js';
+import { DEV_USERS } from '../../src/web/auth/devUsers.js';
+import { signCase } from '../../src/web/caseworker/service.js';
 import { recordTestLogins, registerTestAuth } from '../support/adminServer.js';
 import { REDIS_URL, startPipeline, type PipelineHarness } from '../support/pipeline.js';
 
@@ -98,6 +100,23 @@ describe('admin pages', () => {
     await app?.close();
     await harness?.stop();
     await db?.close();
+  });
+
+  it('the overview lists signed decisions whose carry-out stopped, with the step, and the carry-out and booking queues', async () => {
+    // Found by trying the pages: a payment that failed for good showed nowhere on Drift, whose
+    // queue table had only intake and cases ("Inga misslyckade jobb" while payments failed).
+    const { rows } = await db.query<{ id: string; municipality: string }>("SELECT id, municipality FROM cases WHERE state = 'PROPOSED' ORDER BY id LIMIT 1");
+    const c = rows[0]!;
+    // Not hl-trelleborg-1: another test here expects no audit entry of hers.
+    const user = DEV_USERS.find((u) => u.role === 'caseworker' && u.municipalities.includes(c.municipality) && u.id !== 'hl-trelleborg-1')!;
+    const signed = await signCase(db, user, { caseId: c.id, proposalId: undefined });
+    if (!signed.ok) throw new Error(signed.message);
+    await transitionCase(db, { caseId: c.id, from: 'SIGNED', to: 'MANUAL', actor: 'robot:test', reason: 'TECHNICAL_ERROR: payment' });
+    const res = await app.inject({ method: 'GET', url: '/admin', headers: ADMIN });
+    expect(res.body).toMatch(/Beslut som inte är verkställda \(\d+\)/);
+    expect(res.body).toMatch(new RegExp(`<th scope="row">${c.id}</th><td>[^<]+</td><td>Utbetalningen</td>`));
+    expect(res.body).toContain('<caption id="jobb2-rubrik">Verkställighet och bokning: jobb per läge</caption>');
+    expect(res.body).toContain('<th scope="col" class="num">Verkställighet</th><th scope="col" class="num">Bokning</th>');
   });
 
   it('the overview shows cases by state, jobs by queue and state, and the last hour as a chart with a table', async () => {

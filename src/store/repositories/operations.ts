@@ -1,5 +1,6 @@
 import { CASE_STATES, type CaseState } from '../../domain/caseStates.js';
 import type { Queryable } from '../db.js';
+import { LAST_MOVE_SQL } from './ownership.js';
 
 /**
  * Read-only figures for the admin's operations pages: how many cases are where, what the
@@ -102,4 +103,33 @@ export async function caseIdsInMunicipalities(db: Queryable, caseIds: readonly s
   if (caseIds.length === 0) return new Set();
   const { rows } = await db.query<{ id: string }>('SELECT id FROM cases WHERE id = ANY($1::text[]) AND municipality = ANY($2::text[])', [[...caseIds], [...municipalities]]);
   return new Set(rows.map((r) => r.id));
+}
+
+export interface StoppedCarryOut {
+  caseId: string;
+  /** When the carry-out stopped (the case's move to MANUAL). */
+  since: Date;
+  /** The step that failed as the robot wrote it ("payment", "write-back", "carry-out"), or null. */
+  step: string | null;
+}
+
+/**
+ * Signed decisions whose carry-out stopped on a fault and that no caseworker has finished: MANUAL,
+ * not closed, last moved there from SIGNED for another reason than a possible återkrav (store
+ * carryOutStop). Oldest first; for the on-call admin, ids and steps only.
+ */
+export async function listStoppedCarryOuts(db: Queryable, options: { limit?: number; municipalities?: MunicipalityScope } = {}): Promise<StoppedCarryOut[]> {
+  const { rows } = await db.query<{ id: string; state_changed_at: Date; reason: string | null }>(
+    `SELECT c.id, c.state_changed_at, m.reason
+       FROM cases c CROSS JOIN LATERAL ${LAST_MOVE_SQL} m
+      WHERE c.state = 'MANUAL' AND c.closed_at IS NULL AND m.from_state = 'SIGNED' AND m.reason IS DISTINCT FROM 'POSSIBLE_RECLAIM'
+        AND ($2::text[] IS NULL OR c.municipality = ANY($2::text[]))
+      ORDER BY c.state_changed_at, c.id
+      LIMIT $1`,
+    [options.limit ?? 1000, scopeParam(options.municipalities)],
+  );
+  return rows.map((r) => {
+    const match = /^[A-Z_]+: ([a-z][a-z-]{0,30})/.exec(r.reason ?? '');
+    return { caseId: r.id, since: r.state_changed_at, step: match ? match[1]! : null };
+  });
 }

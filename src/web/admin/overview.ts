@@ -3,7 +3,7 @@ import { ownValue } from '../../domain/ownKey.js';
 import { kronor } from '../../domain/labels.js';
 import { FEED, INTAKE_FAILURES_DOWN } from '../../robot/intake.js';
 import { caseJobId, QUEUE, type Queues } from '../../robot/queues.js';
-import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, getIntakeStatus, type IntakeStatus, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StuckCase, type ThroughputSlot } from '../../store/index.js';
+import { caseIdsInMunicipalities, CASE_STATES, countCasesByState, getIntakeStatus, type IntakeStatus, listStoppedCarryOuts, listStuckCases, listTechnicalErrors, throughputSince, type Db, type StoppedCarryOut, type StuckCase, type ThroughputSlot } from '../../store/index.js';
 import { esc } from '../layout.js';
 import { barChart } from './charts.js';
 import { caseIdOf, errorClassOf } from './queues.js';
@@ -23,6 +23,8 @@ export interface Overview {
   throughput: ThroughputSlot[];
   /** Cases the robot owns that have not changed state for longer than STUCK_AFTER_MS, oldest first. */
   stuck: StuckCase[];
+  /** Signed decisions whose carry-out stopped on a fault, not yet finished by a caseworker. */
+  stoppedCarryOuts: StoppedCarryOut[];
   /**
    * The admin covers every municipality: sees the shared intake queue (its pause, its failed
    * jobs), the job counts and bull-board. An admin of some only sees their cases.
@@ -44,12 +46,13 @@ export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'faile
  */
 export async function gatherOverview(db: Db, queues: Queues | undefined, now: Date, municipalities?: readonly string[], own: readonly string[] = []): Promise<Overview> {
   const scope = municipalities ? { municipalities } : {};
-  const [casesByState, technical, throughput, stuck, intakeStatus] = await Promise.all([
+  const [casesByState, technical, throughput, stuck, intakeStatus, stoppedCarryOuts] = await Promise.all([
     countCasesByState(db, municipalities),
     listTechnicalErrors(db, { limit: 200, ...scope }),
     throughputSince(db, new Date(now.getTime() - 60 * 60_000), now, undefined, municipalities),
     listStuckCases(db, { since: new Date(now.getTime() - STUCK_AFTER_MS), limit: 200, ...scope }),
     getIntakeStatus(db, FEED),
+    listStoppedCarryOuts(db, { limit: 200, ...scope }),
   ]);
   const shared = municipalities === undefined;
   // The chart shows the last twelve five-minute slots, the current (unfinished) one included.
@@ -66,16 +69,19 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       technicalErrors: technical.map((t) => ({ ...t, errorClass: undefined })),
       throughput: slots,
       stuck,
+      stoppedCarryOuts,
       shared,
       held: [],
     };
   }
   const heldSet = await queues.heldMunicipalities();
   const held = [...own].sort().map((m) => ({ municipality: m, held: heldSet.has(m) }));
-  const [intakePaused, intakeCounts, caseCounts, failedCases, failedIntake] = await Promise.all([
+  const [intakePaused, intakeCounts, caseCounts, outboundCounts, bookingCounts, failedCases, failedIntake] = await Promise.all([
     queues.intake.isPaused(),
     queues.intake.getJobCounts(...JOB_STATES),
     queues.cases.getJobCounts(...JOB_STATES),
+    queues.outbound.getJobCounts(...JOB_STATES),
+    queues.booking.getJobCounts(...JOB_STATES),
     queues.cases.getFailed(0, 49),
     queues.intake.getFailed(0, 19),
   ]);
@@ -105,16 +111,30 @@ export async function gatherOverview(db: Db, queues: Queues | undefined, now: Da
       ? [
           { queue: QUEUE.intake, counts: intakeCounts },
           { queue: QUEUE.cases, counts: caseCounts },
+          { queue: QUEUE.outbound, counts: outboundCounts },
+          { queue: QUEUE.booking, counts: bookingCounts },
         ]
       : [],
     failedJobs,
     technicalErrors,
     throughput: slots,
     stuck,
+    stoppedCarryOuts,
     shared,
     held,
   };
 }
+
+function jobTableOf(id: string, caption: string, counts: Overview['jobCounts']): string {
+  return `<div class="table-scroll" role="region" aria-labelledby="${id}" tabindex="0"><table>
+<caption id="${id}">${esc(caption)}</caption>
+<thead><tr><th scope="col">Läge</th>${counts.map((q) => `<th scope="col" class="num">${esc(ownValue(QUEUE_WORDS, q.queue) ?? q.queue)}</th>`).join('')}</tr></thead>
+<tbody>${JOB_STATES.map((st) => `<tr><th scope="row">${esc(JOB_STATE_WORDS[st])}</th>${counts.map((q) => `<td class="num">${esc(kronor(String(q.counts[st] ?? 0)))}</td>`).join('')}</tr>`).join('')}</tbody>
+</table></div>`;
+}
+
+/** The carry-out's steps as the robot writes them in a stopped case's reason. */
+const STEP_WORDS: Record<string, string> = { 'write-back': 'Verksamhetssystemet', payment: 'Utbetalningen', notify: 'Meddelandet i Mina ärenden', 'carry-out': 'Verkställigheten (avbröts upprepade gånger)' };
 
 const STATE_WORDS: Record<string, string> = {
   RECEIVED: 'Mottagna',
@@ -138,7 +158,7 @@ const JOB_STATE_WORDS: Record<string, string> = {
 };
 
 /** Short, as column headings: a phone has room for two of them beside the states. */
-const QUEUE_WORDS: Record<string, string> = { intake: 'Intag', cases: 'Ärenden' };
+const QUEUE_WORDS: Record<string, string> = { intake: 'Intag', cases: 'Ärenden', outbound: 'Verkställighet', booking: 'Bokning' };
 
 const MESSAGES: Record<string, string> = {
   'intag-pausat': 'Intaget är pausat. Inga nya ansökningar hämtas förrän det återupptas.',
@@ -206,14 +226,12 @@ export function renderOverview(o: Overview, csrf: string | undefined, message: s
     ? ''
     : !o.shared
       ? '<p>Köerna är gemensamma för alla kommuner och visas bara för en administratör för alla kommuner. Dina kommuners fel och fastnade ärenden står under Fel.</p>'
-      : // One row per state and a column per queue (two): it reads on a phone without scrolling
-        // sideways, where six state columns did not.
-        `<div class="table-scroll" role="region" aria-labelledby="jobb-rubrik" tabindex="0"><table>
-<caption id="jobb-rubrik">Jobb per kö och läge</caption>
-<thead><tr><th scope="col">Läge</th>${o.jobCounts.map((q) => `<th scope="col" class="num">${esc(ownValue(QUEUE_WORDS, q.queue) ?? q.queue)}</th>`).join('')}</tr></thead>
-<tbody>${JOB_STATES.map((s) => `<tr><th scope="row">${esc(JOB_STATE_WORDS[s])}</th>${o.jobCounts.map((q) => `<td class="num">${esc(kronor(String(q.counts[s] ?? 0)))}</td>`).join('')}</tr>`).join('')}</tbody>
-</table></div>
-<p class="small">Intag: hämtningen av ansökningar från e-tjänsten. Ärenden: robotens arbete med varje ärende.</p>
+      : // One row per state and a column per queue, two queues a table: it reads on a phone
+        // without scrolling sideways, where six state columns (or four queues) did not.
+        jobTableOf('jobb-rubrik', 'Jobb per kö och läge', o.jobCounts.slice(0, 2)) +
+        (o.jobCounts.length > 2 ? jobTableOf('jobb2-rubrik', 'Verkställighet och bokning: jobb per läge', o.jobCounts.slice(2)) : '') +
+        `
+<p class="small">Intag: hämtningen av ansökningar från e-tjänsten. Ärenden: robotens arbete med varje ärende. Verkställighet: signerade beslut till verksamhetssystemet, utbetalningen och meddelandet Bokning: första mötet.</p>
 <p><a href="/admin/koer/">Öppna köpanelen (bull-board)</a></p>`;
 
   const technicalRows = o.technicalErrors
@@ -235,6 +253,15 @@ ${t.hasSnapshot ? `<form method="post" action="/admin/omkorning" class="inline">
 <tbody>${technicalRows}</tbody>
 </table></div>`
     : '<p>Inga ärenden i läget tekniskt fel.</p>';
+
+  const stopped = o.stoppedCarryOuts.length
+    ? `<div class="table-scroll" role="region" aria-labelledby="ej-verkstallda-rubrik" tabindex="0"><table>
+<caption id="ej-verkstallda-rubrik">Beslut som inte är verkställda (${o.stoppedCarryOuts.length})</caption>
+<thead><tr><th scope="col">Ärende</th><th scope="col">Stoppades</th><th scope="col">Steg</th></tr></thead>
+<tbody>${o.stoppedCarryOuts.map((s) => `<tr><th scope="row">${esc(s.caseId)}</th><td>${esc(formatTime(s.since))}</td><td>${esc(s.step === null ? '–' : (ownValue(STEP_WORDS, s.step) ?? s.step))}</td></tr>`).join('')}</tbody>
+</table></div>
+<p class="small">Verkställigheten gav upp efter sina försök, och ärendet ligger hos en handläggare. När felet är åtgärdat startar den som har ärendet verkställigheten igen på ärendesidan (steg som är gjorda görs inte om).</p>`
+    : '<p>Inga beslut som väntar på att verkställas igen.</p>';
 
   const stuckRows = o.stuck
     .map(
@@ -319,6 +346,7 @@ ${throughputChart(o.throughput)}
 <h2 id="fel-rubrik">Fel</h2>
 ${stuck}
 ${technical}
+${stopped}
 ${failed}
 </section>
 
