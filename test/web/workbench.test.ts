@@ -348,11 +348,13 @@ forEachBackend('workbench pages', (backend) => {
       expect(empty.statusCode).toBe(409);
       expect(empty.body).toContain('Skriv varför ärendet avslutas här');
       expect((await anna.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Nej' })).statusCode).toBe(409);
-      // A personal number in the reason is refused, without repeating it, and the case stays open.
+      // A personal number in the reason is refused, and the case stays open. What was typed comes
+      // back in the field, marked and tied to the error beside it, as the motivations do (found by
+      // trying the pages: a long reason was thrown away and the error sat at the top of the page).
       const withNumber = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Medsökande 19850709-9805 utreds.' });
       expect(withNumber.statusCode).toBe(409);
-      expect(withNumber.body).toContain('Skälet får inte innehålla ett personnummer');
-      expect(withNumber.body).not.toMatch(/850709-?9805/);
+      expect(withNumber.body).toContain('<p class="error" id="avsluta-fel">Skälet får inte innehålla ett personnummer');
+      expect(withNumber.body).toContain('aria-describedby="avsluta-fel avsluta-hjalp" aria-invalid="true">Medsökande 19850709-9805 utreds.</textarea>');
       expect((await getCase(db(), seeded.id))?.closedAt).toBeNull();
       const res = await omar.submit(url(seeded.id), `${url(seeded.id)}/avsluta`, { skal: 'Sparkapital utreds i verksamhetssystemet.' });
       expect(res.statusCode).toBe(303);

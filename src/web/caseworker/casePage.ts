@@ -26,6 +26,8 @@ export interface CasePageMessage {
   text: string;
   /** An error about the signing form's motivation: the text as typed, shown again in the field, which points at the error. */
   motivation?: string;
+  /** An error about the close form's reason: the text as typed, shown again in that field, which points at the error. */
+  closeReason?: string;
 }
 
 function outcomeClass(outcome: string | undefined): string {
@@ -116,7 +118,7 @@ ${content.motivation ? `<p><strong>Motivering:</strong> ${esc(content.motivation
   parts.push(
     undeclared && decides && (c.state === 'MANUAL' || c.state === 'PROPOSED') && !c.closedAt
       ? `<p class="notice" data-testid="no-declaration">${esc(NO_DECLARATION_FOR_DECISION)}</p>`
-      : manualSection(view, user, csrf, names),
+      : manualSection(view, user, csrf, names, message),
   );
 
   // Actions: only what this user may do, only in a state where it can be done.

@@ -63,7 +63,15 @@ export function registerWorkbenchRoutes(app: FastifyInstance, ctx: WorkbenchRout
     { preHandler },
     ownership('case.reassign', (user, c, body) => reassignCase(db, user, c, body.till ? body.till : null, ctx.clock()), 'fordelat'),
   );
-  app.post<Route>('/arenden/:id/avsluta', { preHandler }, ownership('case.close', (user, c, body) => closeCase(db, user, c.id, body.skal ?? ''), 'avslutat'));
+  app.post<Route>('/arenden/:id/avsluta', { preHandler }, async (request, reply) => {
+    const c = await ctx.caseFor(request, reply, 'case.close');
+    if (!c) return reply;
+    const user = userOf(request);
+    const typed = request.body?.skal ?? '';
+    const result = await closeCase(db, user, c.id, typed);
+    if (result.ok) return reply.redirect(caseUrl(c.id, '?avslutat=1'), 303);
+    return ctx.showCase(request, reply, (await getCase(db, c.id)) ?? c, user, { kind: 'error', text: result.message, closeReason: typed }, 409);
+  });
   app.post<Route>('/arenden/:id/verkstall', { preHandler }, async (request, reply) => {
     const c = await ctx.caseFor(request, reply, 'case.decide');
     if (!c) return reply;

@@ -11,6 +11,7 @@ import { assigneesIn, type StaffDirectory } from '../staff.js';
 import { CHOICE_WORDS, pointsOf, POINT_MOTIVATION_MAX, type Point, type PointField, type SettleErrors, type SettleInput } from './manualDecision.js';
 import { limitNote } from './motivation.js';
 import { recomputeBasis, type CaseView } from './service.js';
+import type { CasePageMessage } from './casePage.js';
 
 /** Who has the case, in words (names from the staff directory): for the facts list, the inbox and the search. */
 export function ownerWords(owner: string | null, user: WebUser, staff: StaffDirectory): string {
@@ -76,12 +77,18 @@ export function carryOutNotice(stop: string | undefined): string {
 <p>Den som har ärendet kan starta verkställigheten igen när felet är åtgärdat (steg som redan är gjorda görs inte om), eller slutföra beslutet i verksamhetssystemet och avsluta ärendet här.</p></section>`;
 }
 
-/** The close form: the case leaves the inbox and is handled in the case system (`help`: what that means for this case). */
-function closeForm(id: string, csrf: string, help: string): string {
+/**
+ * The close form: the case leaves the inbox and is handled in the case system (`help`: what that
+ * means for this case). After a refusal, the reason as typed comes back in the field, with the
+ * error beside it and tied to it (found by trying the pages: a long reason was thrown away).
+ */
+function closeForm(id: string, csrf: string, help: string, message: CasePageMessage | undefined): string {
+  const refused = message?.kind === 'error' && message.closeReason !== undefined ? message : undefined;
   return `<form method="post" action="/arenden/${id}/avsluta">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
 <label for="avsluta-skal">Skäl att avsluta ärendet här (krävs)</label>
-<textarea id="avsluta-skal" name="skal" rows="3" maxlength="2000" required aria-required="true" aria-describedby="avsluta-hjalp"></textarea>
+${refused ? `<p class="error" id="avsluta-fel">${esc(refused.text)} Det du skrev finns kvar i fältet.</p>
+` : ''}<textarea id="avsluta-skal" name="skal" rows="3" maxlength="2000" required aria-required="true" aria-describedby="${refused ? 'avsluta-fel ' : ''}avsluta-hjalp"${refused ? ' aria-invalid="true"' : ''}>${esc(refused?.closeReason ?? '')}</textarea>
 <p id="avsluta-hjalp" class="small">${esc(help)}</p>
 <button type="submit" class="secondary">Avsluta – handläggs i verksamhetssystemet</button>
 </form>`;
@@ -91,7 +98,7 @@ function closeForm(id: string, csrf: string, help: string): string {
  * For the owner of a decided case back in MANUAL: start a carry-out stopped by a fault again,
  * or (also after a possible återkrav) finish it in the case system and close it here.
  */
-function stoppedSection(view: CaseView, user: WebUser, csrf: string, stop: string): string {
+function stoppedSection(view: CaseView, user: WebUser, csrf: string, stop: string, message: CasePageMessage | undefined): string {
   const id = encodeURIComponent(view.case.id);
   const parts: string[] = ['<h2 id="avgora-rubrik">Slutföra beslutet</h2>'];
   if (stop !== 'POSSIBLE_RECLAIM' && may(user, 'case.decide')) {
@@ -101,7 +108,7 @@ function stoppedSection(view: CaseView, user: WebUser, csrf: string, stop: strin
 <button type="submit">Verkställ beslutet igen</button></form>`);
   }
   if (may(user, 'case.close')) {
-    parts.push(closeForm(id, csrf, 'Välj detta om du slutför beslutet i verksamhetssystemet. Roboten gör då inget mer i ärendet, och det lämnar inkorgen. Skälet visas på ärendet.'));
+    parts.push(closeForm(id, csrf, 'Välj detta om du slutför beslutet i verksamhetssystemet. Roboten gör då inget mer i ärendet, och det lämnar inkorgen. Skälet visas på ärendet.', message));
   }
   return parts.length > 1 ? `<section aria-labelledby="avgora-rubrik">${parts.join('\n')}</section>` : '';
 }
@@ -111,12 +118,12 @@ function stoppedSection(view: CaseView, user: WebUser, csrf: string, stop: strin
  * here (the points and what stands in the way otherwise), and closing as handled in the case
  * system with a reason. For a decided one whose carry-out stopped: stoppedSection.
  */
-export function manualSection(view: CaseView, user: WebUser, csrf: string, names: MunicipalityNames): string {
+export function manualSection(view: CaseView, user: WebUser, csrf: string, names: MunicipalityNames, message?: CasePageMessage): string {
   const c = view.case;
   if (c.state !== 'MANUAL' || c.closedAt || c.owner !== user.id) return '';
   if (view.decisions.length > 0) {
     const stop = carryOutStopIn(view.history, c.state);
-    return stop === undefined ? '' : stoppedSection(view, user, csrf, stop);
+    return stop === undefined ? '' : stoppedSection(view, user, csrf, stop, message);
   }
   const id = encodeURIComponent(c.id);
   const parts: string[] = ['<h2 id="avgora-rubrik">Avgöra ärendet</h2>'];
@@ -132,7 +139,7 @@ export function manualSection(view: CaseView, user: WebUser, csrf: string, names
   } else if (!found) {
     parts.push('<p>Roboten har inget underlag som kan avgöras här. Handlägg ärendet i verksamhetssystemet och avsluta det här.</p>');
   }
-  if (may(user, 'case.close')) parts.push(closeForm(id, csrf, 'Ärendet handläggs då helt i verksamhetssystemet och lämnar inkorgen. Skälet visas på ärendet.'));
+  if (may(user, 'case.close')) parts.push(closeForm(id, csrf, 'Ärendet handläggs då helt i verksamhetssystemet och lämnar inkorgen. Skälet visas på ärendet.', message));
   return `<section aria-labelledby="avgora-rubrik">${parts.join('\n')}</section>`;
 }
 
