@@ -112,6 +112,8 @@ forEachBackend('appeals on the case pages', (backend) => {
     const table: Array<[Record<string, string>, string]> = [
       [{ inkom: '2026-03-10', delgivet: '2026-03-12' }, 'Sökanden fick beslutet: datumet kan inte vara senare än dagen överklagandet kom in.'],
       [{ inkom: '2026-03-01' }, 'Inkom: 2026-03-01 är före beslutsdagen 2026-03-02.'],
+      [{ inkom: '2026-02-30' }, 'Inkom: 2026-02-30 finns inte i kalendern; ange ett annat datum.'],
+      [{ inkom: '2026-03-10', delgivet: '2026-02-31' }, 'Sökanden fick beslutet: 2026-02-31 finns inte i kalendern; ange ett annat datum eller lämna tomt.'],
       [{ inkom: '2026-03-10', delgivet: '2026-02-20' }, 'Sökanden fick beslutet: 2026-02-20 är före beslutsdagen 2026-03-02.'],
     ];
     for (const [dates, message] of table) {

@@ -165,20 +165,29 @@ export interface AppealForm {
   notifiedOn?: string;
 }
 
+/**
+ * A date field that is not a date: the format asked for, or, when the format is right, that the
+ * day does not exist (found by trying the pages: 2026-02-30 was told to use ÅÅÅÅ-MM-DD).
+ */
+function dateProblem(label: string, typed: string, optional = false): string {
+  const orEmpty = optional ? ' eller lämna tomt' : '';
+  return /^\d{4}-\d{2}-\d{2}$/.test(typed) ? `${label}: ${typed} finns inte i kalendern; ange ett annat datum${orEmpty}.` : `${label}: ange datumet som ÅÅÅÅ-MM-DD${orEmpty}.`;
+}
+
 /** The form's fields checked; each error names its field in Swedish. */
 export function parseAppealForm(form: AppealForm, today: string): { ok: true; value: { receivedOn: string; channel: AppealChannel; concerns: string; notifiedOn?: string } } | { ok: false; errors: string[] } {
   const errors: string[] = [];
   const receivedOn = (form.receivedOn ?? '').trim();
   const notifiedOn = (form.notifiedOn ?? '').trim();
   const concerns = (form.concerns ?? '').trim();
-  if (!isIsoDate(receivedOn)) errors.push('Inkom: ange datumet som ÅÅÅÅ-MM-DD.');
+  if (!isIsoDate(receivedOn)) errors.push(dateProblem('Inkom', receivedOn));
   else if (receivedOn > today) errors.push('Inkom: datumet kan inte vara senare än i dag.');
   if (!(APPEAL_CHANNELS as readonly string[]).includes(form.channel ?? '')) errors.push('Kanal: välj hur överklagandet kom in.');
   if (concerns.length === 0) errors.push('Vad överklagandet gäller: skriv kort vad sökanden vill ändra.');
   else if (concerns.length > APPEAL_TEXT_MAX) errors.push(`Vad överklagandet gäller: högst ${kronor(String(APPEAL_TEXT_MAX))} tecken.`);
   // Printed in the covering letter to förvaltningsrätten: the letter already names the applicant.
   else if (personalNumberInFreeText(concerns)) errors.push('Vad överklagandet gäller: skriv inte personnummer i texten; överklagandet gäller redan ärendet och den sökande.');
-  if (notifiedOn !== '' && !isIsoDate(notifiedOn)) errors.push('Sökanden fick beslutet: ange datumet som ÅÅÅÅ-MM-DD eller lämna tomt.');
+  if (notifiedOn !== '' && !isIsoDate(notifiedOn)) errors.push(dateProblem('Sökanden fick beslutet', notifiedOn, true));
   else if (notifiedOn !== '' && isIsoDate(receivedOn) && notifiedOn > receivedOn) {
     errors.push('Sökanden fick beslutet: datumet kan inte vara senare än dagen överklagandet kom in.');
   }
