@@ -143,6 +143,8 @@ export async function runStart(env: NodeJS.ProcessEnv, args: readonly string[] =
       `  Mätvärden: ${base}/metrics`,
       `  Data:     ${config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}/pglite`}; Redis ${redis.started ? 'startad för körningen' : redis.url}`,
       `  Simulerade register (fel läggs in med POST /__faults, se README "Make a register fail"): SSBTEK ${urls.ssbtek}, KIR ${urls.kir}, planeringsmodulen ${urls.plan}, e-tjänsten ${urls.eservice}`,
+      // Found by trying it out: without these, a payment fault could not be practised without ss -ltnp.
+      `  Simulerad verkställighet och bokning (också POST /__faults): verksamhetssystemet ${caseSystemApi.url} (gränssnittet ${legacyUi.url}), utbetalningar ${payments.url}, Mina ärenden ${notifications.url}, bokningen ${bookingSystem.url}`,
       `  Ett förslag för hand: npm run --silent calc -- --explain fixtures/snapshots/contract-example.json`,
       '  Ctrl-C avslutar.',
       '',
