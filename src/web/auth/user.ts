@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../domain/roles.js';
+import { sendNotFound } from '../authz.js';
 
 /**
  * Who is signed in, as every page and action sees it. Set by the session plugin
@@ -35,7 +36,9 @@ export function requireUser(...roles: Role[]) {
       return;
     }
     if (roles.length > 0 && !roles.includes(request.user.role)) {
-      await reply.code(404).type('text/html; charset=utf-8').send('<!doctype html><html lang="sv"><title>Sidan finns inte</title><h1>Sidan finns inte</h1></html>');
+      // The site's own 404, with its header and a way back (found in a trial: a caseworker who
+      // opened /admin got a bare, unstyled heading). The same answer as for a page that does not exist.
+      await sendNotFound(reply, request.user, reply.generateCsrf?.());
     }
   };
 }
