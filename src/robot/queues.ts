@@ -144,13 +144,10 @@ export function openQueues(
     /**
      * A decision whose carry-out starts now: at its signature, or when a caseworker or the admin
      * starts a stopped one again. A job of it still waiting or running stays the one job; a
-     * finished one (kept 24 h, removeOnComplete) would swallow the add, so it is removed first.
+     * finished one (kept 24 h, removeOnComplete) would swallow the add, so it is replaced (ensureJobs).
      */
     startDecision: async (decision: { decisionId: string; caseId: string }) => {
-      const job = await outbound.getJob(outboundJobId(decision.decisionId));
-      const state = await job?.getState();
-      if (job && (state === 'completed' || state === 'failed')) await job.remove().catch(() => undefined);
-      await enqueueDecisions([decision]);
+      await ensureJobs(outbound as Queue, [decision], (d) => outboundJobId(d.decisionId), enqueueDecisions, Date.now());
     },
     enqueueCase: async (caseId: string) => {
       await cases.add('case', { caseId }, { jobId: caseJobId(caseId) });

@@ -12,6 +12,7 @@ import { start as startCaseSystemApi, type CaseSystemApiSandbox } from '../../sr
 import { start as startNotifications, type NotificationSandbox } from '../../src/sandbox/notifications.js';
 import { start as startPayments, type PaymentSandbox } from '../../src/sandbox/payments.js';
 import {
+  carryOutStop,
   currentDecision,
   getCase,
   getDecisionSteps,
@@ -179,7 +180,7 @@ forEachBackend('corrections carried out for the difference', (backend) => {
     expect(caseSystem.decisions().filter((d) => d.decisionId === second.id)).toHaveLength(1);
     expect(messages.byDecision().get(second.id)).toHaveLength(1);
     expect((await getStateHistory(getDb(), caseId)).at(-1)).toMatchObject({ fromState: 'SIGNED', toState: 'MANUAL', reason: 'POSSIBLE_RECLAIM' });
-    expect(await reclaimPoint(getDb(), caseId)).toEqual({ paid: first.amount, granted: second.amount, difference: '1000' });
+    expect(await reclaimPoint(getDb(), caseId, await carryOutStop(getDb(), caseId))).toEqual({ paid: first.amount, granted: second.amount, difference: '1000' });
     const audit = (await listAuditForCase(getDb(), caseId)).find((a) => a.action === 'decision.possible-reclaim');
     expect(audit?.details).toMatchObject({ paid: first.amount, granted: second.amount, difference: '1000' });
     const after = await kpiMarch();
@@ -202,7 +203,7 @@ forEachBackend('corrections carried out for the difference', (backend) => {
     const second = await change(caseId, first, -1000);
     expect(await carryOutDecision(deps, adapters, second.id, { lastAttempt: false })).toBe('COMPLETED');
     expect(paidFor(second.id)).toEqual([second.amount]);
-    expect(await reclaimPoint(getDb(), caseId)).toBeUndefined();
+    expect(await reclaimPoint(getDb(), caseId, await carryOutStop(getDb(), caseId))).toBeUndefined();
   });
 
   it('a change is refused while the decision in force is being carried out, and when another change came first', async () => {

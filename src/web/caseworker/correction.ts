@@ -9,7 +9,6 @@ import {
   APPEAL_TEXT_MAX,
   appealOpen,
   appendAudit,
-  carryOutStop,
   AppealEventConflictError,
   CaseTransitionError,
   currentDecision,
@@ -306,11 +305,12 @@ export async function paidUnderDecision(db: Queryable, decision: Pick<DecisionRe
 /**
  * The återkrav point of a case the carry-out of a lower correction left with a caseworker
  * (MANUAL, reason POSSIBLE_RECLAIM): what was paid, what the decision in force grants, the
- * difference. Undefined for any other case.
+ * difference. Undefined for any other case. `stop`: the case's carry-out stop as the caller
+ * read it (workbenchView carryOutStopIn: the move into MANUAL, not the last history line, so
+ * claiming the case does not hide the point).
  */
-export async function reclaimPoint(db: Queryable, caseId: string): Promise<{ paid: string; granted: string; difference: string } | undefined> {
-  // The move into MANUAL, not the last history line: claiming the case must not hide the point.
-  if ((await carryOutStop(db, caseId)) !== 'POSSIBLE_RECLAIM') return undefined;
+export async function reclaimPoint(db: Queryable, caseId: string, stop: string | undefined): Promise<{ paid: string; granted: string; difference: string } | undefined> {
+  if (stop !== 'POSSIBLE_RECLAIM') return undefined;
   const current = await currentDecision(db, caseId);
   if (!current) return undefined;
   const chain = await listChainBefore(db, current.id);

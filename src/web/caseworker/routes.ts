@@ -145,7 +145,8 @@ export function caseworkerRoutes(options: CaseworkerRoutesOptions): FastifyPlugi
     async function showCase(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, c: CaseRecord, user: WebUser, message?: CasePageMessage, status = 200) {
       const view = await loadCaseView(db, c, rules);
       const appeals = (await listAppealsForCase(db, c.id)).map((a) => viewAppeal(a, rules));
-      const extra = reclaimNotice(await reclaimPoint(db, c.id)) + carryOutNotice(carryOutStopIn(view.history, c.state)) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
+      const stop = carryOutStopIn(view.history, c.state);
+      const extra = reclaimNotice(await reclaimPoint(db, c.id, stop)) + carryOutNotice(stop) + appealSection(c.id, appeals, view.decisions.length > 0, user, csrfToken(reply), clock());
       // Written before the page leaves: no opening of a case goes unrecorded.
       await auditCaseRead(db, user, c.id);
       const ssbtek = await ssbtekAccess(db, user.id, c.municipality, clock());
