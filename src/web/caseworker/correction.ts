@@ -236,11 +236,6 @@ export async function recordAppeal(db: Db, user: WebUser, caseId: string, input:
 
 const EVENT_WORDS = { kept: 'behållet', dismissed: 'avvisat', forwarded: 'överlämnat' } as const;
 
-/**
- * One of the appeal's later steps: 'kept' (omprövning, the decision stands), 'dismissed'
- * (avvisat: only an appeal that came in too late, FL 45 §), 'forwarded' (to förvaltningsrätten,
- * after omprövning). Each once; the order is checked here.
- */
 /** Longest reason for keeping a decision (characters). */
 export const APPEAL_NOTE_MAX = 2_000;
 
@@ -255,8 +250,10 @@ export function keepProblem(note: string, confirmed: boolean): string | undefine
 }
 
 /**
- * One step of an appeal (kept, dismissed, forwarded), audit-logged. Keeping the decision needs a
- * reason (`note`) and `confirmed` (keepProblem); the others take an optional note.
+ * One of the appeal's later steps: 'kept' (omprövning, the decision stands), 'dismissed'
+ * (avvisat: only an appeal that came in too late, FL 45 §), 'forwarded' (to förvaltningsrätten,
+ * after omprövning). Each once; the order is checked here. Audit-logged. Keeping the decision
+ * needs a reason (`note`) and `confirmed` (keepProblem); the others take an optional note.
  */
 export async function appealStep(db: Db, user: WebUser, caseId: string, appealId: string, kind: 'kept' | 'dismissed' | 'forwarded', rules: RuleSet, now = new Date(), note?: string, confirmed = false): Promise<ActionOutcome<AppealRecord>> {
   const appeal = await getAppeal(db, caseId, appealId);
